@@ -1,0 +1,65 @@
+import type { HostRouteHandler } from './http-server.js';
+import type { FunctionInvoker } from './function-invoker.js';
+import type { FunctionRegistry } from './function-registry.js';
+import { timerTriggerPayload } from './timer-scheduler.js';
+
+const PREFIX = '/admin/functions/';
+
+/**
+ * `POST /admin/functions/{name}` with `{"input": "..."}` runs any non-HTTP function once, as the
+ * Functions host's admin API does (answers 202; with `?wait=true`, 200 or 500 once it has run). `GET /admin/functions` lists what is registered.
+ */
+export function adminRoutes(registry: FunctionRegistry, invoker: FunctionInvoker, log: (line: string) => void): HostRouteHandler {
+  return async (req, res, body) => {
+    const path = new URL(req.url ?? '/', 'http://local').pathname;
+    if (req.method === 'GET' && (path === '/admin/functions' || path === PREFIX)) {
+      const list = registry.all().map((f) => ({ name: f.name, trigger: f.trigger.type }));
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(list));
+      return;
+    }
+    const name = decodeURIComponent(path.slice(PREFIX.length));
+    const fn = path.startsWith(PREFIX) ? registry.get(name) : undefined;
+    if (req.method !== 'POST' || !fn) {
+      res.writeHead(404);
+      res.end();
+      return;
+    }
+    if (fn.trigger.type.toLowerCase() === 'httptrigger') {
+      res.writeHead(400, { 'content-type': 'text/plain' });
+      res.end('HTTP functions are called through their route.');
+      return;
+    }
+    let input: unknown;
+    try {
+      input = body.length > 0 ? (JSON.parse(body.toString('utf8')) as { input?: unknown }).input : undefined;
+    } catch {
+      res.writeHead(400, { 'content-type': 'text/plain' });
+      res.end('The body must be JSON: {"input": "..."}.');
+      return;
+    }
+    const isTimer = fn.trigger.type.toLowerCase() === 'timertrigger';
+    const trigger = isTimer
+      ? { json: timerTriggerPayload(false, undefined, undefined) }
+      : { string: typeof input === 'string' ? input : JSON.stringify(input ?? null) };
+    const invocation = invoker.invoke(fn.name, { trigger });
+    if (new URL(req.url ?? '/', 'http://local').searchParams.get('wait') === 'true') {
+      // Local extension for tests and scripts: answer once the invocation has finished.
+      try {
+        await invocation;
+        res.writeHead(200);
+      } catch (err) {
+        log(`admin invocation of ${fn.name} failed: ${err instanceof Error ? err.message : String(err)}`);
+        res.writeHead(500);
+      }
+      res.end();
+      return;
+    }
+    // The host answers 202 as soon as the invocation is queued; its outcome goes to the log.
+    res.writeHead(202);
+    res.end();
+    invocation.catch((err: unknown) => {
+      log(`admin invocation of ${fn.name} failed: ${err instanceof Error ? err.message : String(err)}`);
+    });
+  };
+}

@@ -1,0 +1,73 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { loadApp } from './app-loader.js';
+import { adminRoutes } from './admin-routes.js';
+import { FunctionInvoker } from './function-invoker.js';
+import { FunctionRegistry } from './function-registry.js';
+import { installFunctionsCoreStandIn } from './functions-core-standin.js';
+import type { HostExtension } from './host-extension.js';
+import { HttpHost } from './http-server.js';
+import { TimerScheduler } from './timer-scheduler.js';
+import { createDurableExtension } from '../durable/extension.js';
+
+/**
+ * The local Functions host: a child process of the local cloud's supervisor. It loads the app exactly as
+ * the Node.js worker does and serves it on http://127.0.0.1:$PORT/api. Every piece of state lives in
+ * the emulators, so the supervisor may kill and restart it at any time.
+ */
+async function main(): Promise<void> {
+  const started = Date.now();
+  const appDir = process.env.FUNCTION_APP_DIR ?? process.cwd();
+  const port = Number(process.env.PORT ?? 7071);
+  const host = '127.0.0.1';
+  const hostJson = JSON.parse(readFileSync(path.join(appDir, 'host.json'), 'utf8')) as {
+    extensions?: { http?: { routePrefix?: string } };
+  };
+  const log = (line: string) => process.stdout.write(`[host] ${line}\n`);
+
+  const registry = new FunctionRegistry();
+  installFunctionsCoreStandIn(registry, (level, category, message) => {
+    if (level !== 'debug' && level !== 'trace') log(`${category}/${level}: ${message}`);
+  });
+  const invoker = new FunctionInvoker(registry, (e) => {
+    if (e.level !== 'debug' && e.level !== 'trace') log(`${e.functionName} ${e.level}: ${e.message}`);
+  });
+  const httpHost = new HttpHost(registry, invoker, {
+    host,
+    port,
+    routePrefix: hostJson.extensions?.http?.routePrefix ?? 'api',
+    maxRequestBodyBytes: 100 * 1024 * 1024,
+    log,
+  });
+  const baseUrl = `http://${host}:${port}`;
+  const extensions: HostExtension[] = [
+    createDurableExtension({ registry, invoker, addHostRoute: (p, h) => httpHost.addHostRoute(p, h), baseUrl, settings: process.env, log }),
+    new TimerScheduler(registry, invoker, process.env, log),
+  ];
+
+  await loadApp(appDir);
+  httpHost.mapHttpFunctions();
+  httpHost.addHostRoute('/admin/functions', adminRoutes(registry, invoker, log));
+  for (const extension of extensions) await extension.start();
+  await httpHost.listen();
+
+  log(`${registry.all().length} functions, ${httpHost.routes().length} HTTP routes, listening on ${baseUrl} (${Date.now() - started} ms)`);
+  process.send?.({ type: 'ready', port, functions: registry.all().map((f) => f.name) });
+
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    await httpHost.close();
+    for (const extension of extensions.reverse()) await extension.stop();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop());
+  process.on('SIGINT', () => void stop());
+  process.on('disconnect', () => void stop());
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`[host] failed to start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exit(1);
+});

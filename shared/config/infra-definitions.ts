@@ -1,0 +1,27 @@
+import cosmos from '../../infra/definitions/cosmos.json' with { type: 'json' };
+import serviceBus from '../../infra/definitions/service-bus.json' with { type: 'json' };
+
+/**
+ * The one definition of the Cosmos containers and Service Bus queues. The same JSON files are read by
+ * the Bicep (`loadJsonContent`) and by the local cloud, so code, emulators and Azure cannot drift apart.
+ */
+export interface ContainerDefinition {
+  name: string;
+  partitionKeyPath: string;
+  uniqueKeyPaths: string[];
+}
+
+export interface QueueDefinition {
+  lockDuration: string;
+  maxDeliveryCount: number;
+  defaultMessageTimeToLive: string;
+  deadLetteringOnMessageExpiration: boolean;
+  maxSizeInMegabytes: number;
+}
+
+export const cosmosDefinitions: { databaseName: string; containers: ContainerDefinition[] } = cosmos;
+
+export const serviceBusDefinitions: {
+  groupQueue: QueueDefinition & { namePrefix: string };
+  fixedQueues: Array<QueueDefinition & { name: string }>;
+} = serviceBus as typeof serviceBusDefinitions;
