@@ -1,0 +1,12 @@
+import { app } from '@azure/functions';
+import { apiRoutes } from '../shared/api/routes/index.js';
+import { getServices } from '../shared/composition/root.js';
+import { toAzureHandler } from '../shared/http/api-handler.js';
+import { notFoundHandler } from '../shared/http/not-found.js';
+
+for (const route of apiRoutes) {
+  app.http(route.name, { route: route.route, methods: [route.method], authLevel: 'anonymous', handler: toAzureHandler(route, getServices) });
+}
+
+// Anything else under /api answers problem+json 404 rather than the host's empty one.
+app.http('notFound', { route: '{*path}', methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'], authLevel: 'anonymous', handler: notFoundHandler });

@@ -1,0 +1,3 @@
+import type { ApiRoute } from '../../http/api-route.js';
+
+export const connectionsRoutes: ApiRoute<unknown>[] = [];

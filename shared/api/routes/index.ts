@@ -1,0 +1,9 @@
+import type { ApiRoute } from '../../http/api-route.js';
+import { connectionsRoutes } from './connections.js';
+import { desktopFlowsRoutes } from './desktop-flows.js';
+import { environmentRoutes } from './environments.js';
+import { groupsRoutes } from './groups.js';
+import { imagesRoutes } from './images.js';
+
+/** Every route of the API, in one table: functions/api.ts registers them and the OpenAPI document lists them. */
+export const apiRoutes: ApiRoute<unknown>[] = [...environmentRoutes, ...imagesRoutes, ...groupsRoutes, ...connectionsRoutes, ...desktopFlowsRoutes];

@@ -1,0 +1,57 @@
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { CosmosClient } from '@azure/cosmos';
+import { DefaultAzureCredential, type TokenCredential } from '@azure/identity';
+import { SecretClient, type SecretClientOptions } from '@azure/keyvault-secrets';
+import { JwtAuthenticator } from '../auth/jwt-authenticator.js';
+import { loadAppConfig, type AppConfig } from '../config/app-config.js';
+import { cosmosDefinitions } from '../config/infra-definitions.js';
+import { KeyVaultSecretStore } from '../secrets/key-vault-secret-store.js';
+import { CosmosDocumentStore } from '../store/cosmos-document-store.js';
+import { countActiveBots } from '../store/bot-counts.js';
+import type { Services } from './services.js';
+
+/** A static bearer token for local peers that accept any (they stand in for a service, not for Entra ID). */
+const localPeerCredential: TokenCredential = {
+  getToken: async () => ({ token: 'local-cloud', expiresOnTimestamp: Date.now() + 3_600_000 }),
+};
+
+function credentialFor(config: AppConfig): TokenCredential {
+  return new DefaultAzureCredential(config.AZURE_CLIENT_ID ? { managedIdentityClientId: config.AZURE_CLIENT_ID } : {});
+}
+
+function secretClientFor(config: AppConfig): SecretClient {
+  if (config.LOCAL_CA_CERT_FILE) {
+    // Local Key Vault peer: trust the local CA and accept its non-vault.azure.net host name.
+    const options: SecretClientOptions = {
+      disableChallengeResourceVerification: true,
+      tlsOptions: { ca: readFileSync(config.LOCAL_CA_CERT_FILE, 'utf8') },
+    };
+    return new SecretClient(config.KEYVAULT_URL, localPeerCredential, options);
+  }
+  return new SecretClient(config.KEYVAULT_URL, credentialFor(config));
+}
+
+export function buildServices(config: AppConfig): Services {
+  const cosmos = config.COSMOS_KEY
+    ? new CosmosClient({ endpoint: config.COSMOS_ENDPOINT, key: config.COSMOS_KEY, connectionPolicy: { enableEndpointDiscovery: false } })
+    : new CosmosClient({ endpoint: config.COSMOS_ENDPOINT, aadCredentials: credentialFor(config) });
+  const database = cosmos.database(cosmosDefinitions.databaseName);
+  return {
+    config,
+    authenticator: new JwtAuthenticator({ issuer: config.AUTH_ISSUER, audience: config.AUTH_AUDIENCE, jwksUri: config.AUTH_JWKS_URI }),
+    store: new CosmosDocumentStore(database.container('control')),
+    secrets: new KeyVaultSecretStore(secretClientFor(config)),
+    activeBotsByGroup: (environmentId) => countActiveBots(database.container('bots'), environmentId),
+    now: () => new Date(),
+    newId: () => randomUUID(),
+  };
+}
+
+let services: Promise<Services> | undefined;
+
+/** The process's services, built on first use from the validated app settings (the only read of process.env). */
+export function getServices(): Promise<Services> {
+  services ??= Promise.resolve().then(() => buildServices(loadAppConfig(process.env)));
+  return services;
+}

@@ -1,0 +1,17 @@
+import type { Authenticator } from '../auth/jwt-authenticator.js';
+import type { AppConfig } from '../config/app-config.js';
+import type { SecretStore } from '../secrets/secret-store.js';
+import type { DocumentStore } from '../store/document-store.js';
+
+/** Everything handlers and activities depend on; built once per process by the composition root. */
+export interface Services {
+  config: AppConfig;
+  authenticator: Authenticator;
+  store: DocumentStore;
+  secrets: SecretStore;
+  /** live bots per group of an environment (bots not yet deleted) */
+  activeBotsByGroup(environmentId: string): Promise<Record<string, number>>;
+  /** the wall clock; tests substitute a controllable one */
+  now(): Date;
+  newId(): string;
+}

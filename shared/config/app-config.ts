@@ -1,0 +1,43 @@
+import { z } from 'zod';
+
+const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+/**
+ * Every app setting the code reads, with its doc and format. In Azure these are app settings (set by the
+ * Bicep); locally, environment variables set by the local cloud. Nothing else reads `process.env`.
+ */
+export const appConfigSchema = z
+  .object({
+    COSMOS_ENDPOINT: z.url().describe('Cosmos DB account endpoint, e.g. https://<account>.documents.azure.com:443/'),
+    COSMOS_KEY: z.string().min(1).optional().describe('Local emulator only. In Azure the managed identity holds a Cosmos data-plane role instead.'),
+    SERVICEBUS_NAMESPACE: z.string().min(1).optional().describe('Fully qualified Service Bus namespace (<name>.servicebus.windows.net); used with the managed identity.'),
+    SERVICEBUS_CONNECTION_STRING: z.string().min(1).optional().describe('Local peer only: an emulator connection string.'),
+    KEYVAULT_URL: z.url().describe('Key Vault URL holding local-account and connection passwords.'),
+    AUTH_ISSUER: z.string().min(1).describe('Expected token issuer, e.g. https://login.microsoftonline.com/<tenant>/v2.0'),
+    AUTH_AUDIENCE: z.string().min(1).describe("Expected token audience: the API's app id URI."),
+    AUTH_JWKS_URI: z.url().describe('JWKS of the issuer, e.g. https://login.microsoftonline.com/<tenant>/discovery/v2.0/keys'),
+    AZURE_CLIENT_ID: z.string().min(1).optional().describe('Client id of the user-assigned managed identity (Azure).'),
+    LOCAL_CA_CERT_FILE: z.string().min(1).optional().describe('Local only: PEM of the local cloud CA, trusted by the HTTPS-only clients.'),
+    PROVISIONER: z.enum(['simulated', 'arm']).default('arm').describe('Which bot provisioner runs: simulated locally, arm in Azure.'),
+    LOCAL_PROVISION_DELAY_MS: z.coerce.number().int().min(0).default(30_000).describe('How long a simulated bot takes to provision.'),
+    BOT_IDLE_TIMEOUT_SECONDS: positiveInt(900).describe('An uncommitted bot idle this long is torn down.'),
+    GROUP_IDLE_TEARDOWN_HOURS: z.coerce.number().positive().default(3).describe('A group idle this long keeps no bots, committed ones included.'),
+    QUEUED_RUN_TIMEOUT_MINUTES: z.coerce.number().positive().default(360).describe('A run queued this long ends TimedOut (NoCandidateMachine).'),
+    INACTIVE_GROUP_DAYS: z.coerce.number().positive().default(28).describe('Inactivity before the cleanup timer marks a group deleted.'),
+  })
+  .refine((c) => c.SERVICEBUS_NAMESPACE !== undefined || c.SERVICEBUS_CONNECTION_STRING !== undefined, {
+    message: 'Set SERVICEBUS_NAMESPACE (Azure) or SERVICEBUS_CONNECTION_STRING (local).',
+    path: ['SERVICEBUS_NAMESPACE'],
+  });
+
+export type AppConfig = z.infer<typeof appConfigSchema>;
+
+/** Reads and validates the settings once; a missing or malformed setting stops the app with its name. */
+export function loadAppConfig(env: Record<string, string | undefined>): AppConfig {
+  const parsed = appConfigSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    throw new Error(`Invalid app settings:\n  ${lines.join('\n  ')}`);
+  }
+  return parsed.data;
+}

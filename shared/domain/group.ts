@@ -1,0 +1,37 @@
+import type { SecretReference } from '../secrets/secret-store.js';
+import type { StoredDocument } from '../store/document-store.js';
+import type { Share } from './roles.js';
+
+export const MAX_BOTS_LIMIT = 50;
+
+export type GroupStatus = 'active' | 'deleted';
+
+export interface ProvisioningError {
+  at: string;
+  botId: string;
+  reason: string;
+}
+
+/**
+ * A hosted machine group. Its local admin password lives only in the secret store; the document keeps the
+ * reference. `status: deleted` is the inactivity timer's soft delete (still listed, refuses use); a user's
+ * DELETE removes the document.
+ */
+export interface GroupDocument extends StoredDocument {
+  type: 'group';
+  name: string;
+  description: string;
+  maxBots: number;
+  committedBots: number;
+  imageId: string;
+  account: { username: string; password: SecretReference };
+  ownerId: string;
+  shares: Share[];
+  maintenance: boolean;
+  status: GroupStatus;
+  deletedAt?: string;
+  deletedReason?: string;
+  /** the last time a run started on the group (inactivity cleanup) */
+  lastRunStartedAt?: string;
+  provisioningErrors: ProvisioningError[];
+}

@@ -1,0 +1,42 @@
+import type { StoredDocument } from '../store/document-store.js';
+import type { Share } from './roles.js';
+
+export const DEFAULT_IMAGE_NAME = 'Default Windows Desktop Image';
+
+/**
+ * A VM image bots are built from: the built-in default, or a custom image that references an Azure Compute
+ * Gallery image version replicated to the environment's region.
+ */
+export interface ImageDocument extends StoredDocument {
+  type: 'image';
+  name: string;
+  description: string;
+  builtIn: boolean;
+  /** absent on the built-in image, which Azure provides */
+  galleryImageVersionId?: string;
+  replicatedRegions: string[];
+  ownerId: string;
+  shares: Share[];
+}
+
+export const SYSTEM_OWNER = 'system';
+
+export function defaultImageDocument(environmentId: string, id: string, now: string): ImageDocument {
+  return {
+    id,
+    environmentId,
+    type: 'image',
+    name: DEFAULT_IMAGE_NAME,
+    description: 'Windows 11 Enterprise with Power Automate for desktop, provided by the platform.',
+    builtIn: true,
+    replicatedRegions: [],
+    ownerId: SYSTEM_OWNER,
+    shares: [],
+    createdAt: now,
+    updatedAt: now,
+  };
+}
+
+/** `/subscriptions/{s}/resourceGroups/{rg}/providers/Microsoft.Compute/galleries/{g}/images/{i}/versions/{v}` */
+export const GALLERY_IMAGE_VERSION_ID =
+  /^\/subscriptions\/[0-9a-fA-F-]{36}\/resourceGroups\/[\w\-.()]{1,90}\/providers\/Microsoft\.Compute\/galleries\/[\w.]{1,80}\/images\/[\w\-.]{1,80}\/versions\/\d+\.\d+\.\d+$/;

@@ -1,0 +1,64 @@
+import type { z } from 'zod';
+import type { Principal } from '../auth/principal.js';
+import type { Services } from '../composition/services.js';
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/** What a route's handler receives: parsed, validated and authenticated. */
+export interface ApiRequest<TBody> {
+  url: URL;
+  params: Record<string, string>;
+  query: URLSearchParams;
+  headers: Headers;
+  body: TBody;
+  /** the caller; routes with `auth: 'anonymous'` get an anonymous placeholder */
+  principal: Principal;
+  /** the `If-Match` header, when sent */
+  ifMatch: string | undefined;
+  /** absolute URL of a path under the API base (`/api`), for Location headers */
+  absoluteUrl(pathUnderApi: string): string;
+}
+
+export interface ApiResponse {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+  /** sent as the ETag header */
+  etag?: string;
+  /** path under /api, sent as an absolute Location header */
+  location?: string;
+}
+
+export interface ApiResponseDoc {
+  description: string;
+  schema?: z.ZodType;
+}
+
+/**
+ * One route of the API: registration (functions/), validation, OpenAPI and the handler all read this one
+ * definition, so the document cannot drift from what is served.
+ */
+export interface ApiRoute<TBody = undefined> {
+  /** function name and OpenAPI operationId */
+  name: string;
+  method: HttpMethod;
+  /** Functions route template under /api, e.g. `environments/{env}/groups/{groupId}` */
+  route: string;
+  summary: string;
+  tag: string;
+  auth: 'anonymous' | 'user';
+  body?: z.ZodType<TBody>;
+  /** documented query parameters */
+  query?: Record<string, { description: string; schema: z.ZodType }>;
+  /** documented headers other than Authorization and If-Match */
+  requestHeaders?: Record<string, { description: string; required?: boolean }>;
+  /** whether the route honours If-Match */
+  conditional?: boolean;
+  responses: Record<number, ApiResponseDoc>;
+  handle(request: ApiRequest<TBody>, services: Services): Promise<ApiResponse>;
+}
+
+/** Keeps the body type of a route definition inferred. */
+export function defineRoute<TBody = undefined>(route: ApiRoute<TBody>): ApiRoute<TBody> {
+  return route;
+}

@@ -1,0 +1,62 @@
+import type { Principal } from '../auth/principal.js';
+import type { Services } from '../composition/services.js';
+import type { Membership } from '../domain/access-rules.js';
+import { memberDocumentId, type EnvironmentDocument, type MemberDocument } from '../domain/environment.js';
+import { requireGuid } from '../domain/validation.js';
+import { AppError } from '../errors/app-error.js';
+import { StalePreconditionError, type Versioned } from '../store/document-store.js';
+
+export interface EnvironmentContext {
+  env: Versioned<EnvironmentDocument>;
+  member: Membership;
+}
+
+/**
+ * The environment as its caller may see it. Callers who are not active members get 404, exactly as for an
+ * environment that does not exist, so ids of other tenants' environments reveal nothing.
+ */
+export async function loadEnvironmentContext(deps: Services, environmentId: string | undefined, principal: Principal): Promise<EnvironmentContext> {
+  const id = requireGuid(environmentId, 'Environment');
+  const [env, member] = await Promise.all([
+    deps.store.get<EnvironmentDocument>(id, id),
+    deps.store.get<MemberDocument>(id, memberDocumentId(principal.userId)),
+  ]);
+  if (!env || !member?.active) throw AppError.notFound('Environment');
+  return { env, member: { userId: member.userId, roles: member.roles, active: member.active } };
+}
+
+const LEDGER_ATTEMPTS = 8;
+
+/**
+ * Applies `change` to the environment document with optimistic concurrency, re-reading and re-checking on
+ * every lost race. `change` throws an AppError to refuse; it must be pure (it may run more than once).
+ */
+export async function changeEnvironment(
+  deps: Services,
+  environmentId: string,
+  change: (env: Versioned<EnvironmentDocument>) => EnvironmentDocument,
+  expectedEtag?: string,
+): Promise<Versioned<EnvironmentDocument>> {
+  for (let attempt = 1; ; attempt++) {
+    const current = await deps.store.get<EnvironmentDocument>(environmentId, environmentId);
+    if (!current) throw AppError.notFound('Environment');
+    if (expectedEtag !== undefined && current.etag !== expectedEtag) {
+      throw new AppError('PreconditionFailed', 'The environment changed since you read it; read it again.');
+    }
+    const next = { ...change(current), updatedAt: deps.now().toISOString() };
+    try {
+      return await deps.store.replace(next, current.etag);
+    } catch (err) {
+      if (!(err instanceof StalePreconditionError)) throw err;
+      if (expectedEtag !== undefined) throw new AppError('PreconditionFailed', 'The environment changed since you read it; read it again.');
+      if (attempt >= LEDGER_ATTEMPTS) throw new AppError('Conflict', 'The environment is being changed by other requests; retry.');
+    }
+  }
+}
+
+/** If-Match on a resource: a stale etag is 412 before anything is written. */
+export function checkIfMatch(ifMatch: string | undefined, etag: string): void {
+  if (ifMatch === undefined || ifMatch === '*') return;
+  const candidates = ifMatch.split(',').map((s) => s.trim().replace(/^W\//, ''));
+  if (!candidates.includes(etag)) throw new AppError('PreconditionFailed', 'The resource changed since you read it (If-Match).');
+}

@@ -1,0 +1,96 @@
+import type { Principal } from '../auth/principal.js';
+import type { Services } from '../composition/services.js';
+import { canManageEnvironment } from '../domain/access-rules.js';
+import { memberDocumentId, type MemberDocument } from '../domain/environment.js';
+import type { Role } from '../domain/roles.js';
+import { AppError } from '../errors/app-error.js';
+import { StalePreconditionError, type Versioned } from '../store/document-store.js';
+import { checkIfMatch, loadEnvironmentContext } from './environment-context.js';
+
+async function requireAdmin(deps: Services, principal: Principal, environmentId: string | undefined) {
+  const ctx = await loadEnvironmentContext(deps, environmentId, principal);
+  if (!canManageEnvironment(ctx.member)) throw AppError.forbidden('Only a SystemAdministrator may manage members.');
+  return ctx;
+}
+
+async function activeAdministrators(deps: Services, environmentId: string): Promise<string[]> {
+  const { items } = await deps.store.list<MemberDocument>(environmentId, 'member', { where: { active: true } });
+  return items.filter((m) => m.roles.includes('SystemAdministrator')).map((m) => m.userId);
+}
+
+/** An environment always keeps one active SystemAdministrator, or nobody could manage it again. */
+async function refuseLosingLastAdministrator(deps: Services, environmentId: string, userId: string): Promise<void> {
+  const admins = await activeAdministrators(deps, environmentId);
+  if (admins.length === 1 && admins[0] === userId) {
+    throw AppError.rule('LastSystemAdministrator', 'The environment must keep at least one active SystemAdministrator.');
+  }
+}
+
+export async function listMembers(deps: Services, principal: Principal, environmentId: string | undefined): Promise<Versioned<MemberDocument>[]> {
+  const { env } = await loadEnvironmentContext(deps, environmentId, principal);
+  return (await deps.store.list<MemberDocument>(env.id, 'member', { orderBy: 'createdAt' })).items;
+}
+
+/** Sets a member's roles, adding (or reactivating) the member; `created` tells which. */
+export async function setMemberRoles(
+  deps: Services,
+  principal: Principal,
+  environmentId: string | undefined,
+  userId: string,
+  roles: Role[],
+  ifMatch: string | undefined,
+): Promise<{ member: Versioned<MemberDocument>; created: boolean }> {
+  const { env } = await requireAdmin(deps, principal, environmentId);
+  const now = deps.now().toISOString();
+  const existing = await deps.store.get<MemberDocument>(env.id, memberDocumentId(userId));
+  if (!existing) {
+    if (ifMatch !== undefined && ifMatch !== '*') throw new AppError('PreconditionFailed', 'The member does not exist yet (If-Match).');
+    const member: MemberDocument = { id: memberDocumentId(userId), environmentId: env.id, type: 'member', userId, roles: [...new Set(roles)], active: true, createdAt: now, updatedAt: now };
+    try {
+      return { member: await deps.store.create(member), created: true };
+    } catch {
+      throw new AppError('Conflict', 'The member was added by another request at the same time; retry.');
+    }
+  }
+  checkIfMatch(ifMatch, existing.etag);
+  if (existing.roles.includes('SystemAdministrator') && !roles.includes('SystemAdministrator')) {
+    await refuseLosingLastAdministrator(deps, env.id, userId);
+  }
+  const next: MemberDocument = { ...existing, roles: [...new Set(roles)], active: true, updatedAt: now };
+  delete next.deactivatedAt;
+  try {
+    return { member: await deps.store.replace(next, existing.etag), created: false };
+  } catch (err) {
+    if (err instanceof StalePreconditionError) throw new AppError('PreconditionFailed', 'The member changed since you read it.');
+    throw err;
+  }
+}
+
+/** Deactivates a member: they lose every right; their shares stay listed, flagged `deactivated`. */
+export async function deactivateMember(
+  deps: Services,
+  principal: Principal,
+  environmentId: string | undefined,
+  userId: string,
+  ifMatch: string | undefined,
+): Promise<void> {
+  const { env } = await requireAdmin(deps, principal, environmentId);
+  const existing = await deps.store.get<MemberDocument>(env.id, memberDocumentId(userId));
+  if (!existing) throw AppError.notFound('Member');
+  checkIfMatch(ifMatch, existing.etag);
+  if (!existing.active) return;
+  if (existing.roles.includes('SystemAdministrator')) await refuseLosingLastAdministrator(deps, env.id, userId);
+  const now = deps.now().toISOString();
+  try {
+    await deps.store.replace({ ...existing, active: false, deactivatedAt: now, updatedAt: now }, existing.etag);
+  } catch (err) {
+    if (err instanceof StalePreconditionError) throw new AppError('PreconditionFailed', 'The member changed since you read it.');
+    throw err;
+  }
+}
+
+/** userId → deactivated?, for flagging shares in access lists. */
+export async function memberStatus(deps: Services, environmentId: string): Promise<Map<string, { active: boolean }>> {
+  const { items } = await deps.store.list<MemberDocument>(environmentId, 'member');
+  return new Map(items.map((m) => [m.userId, { active: m.active }]));
+}
