@@ -8,7 +8,12 @@ import { installFunctionsCoreStandIn } from './functions-core-standin.js';
 import type { HostExtension } from './host-extension.js';
 import { HttpHost } from './http-server.js';
 import { TimerScheduler } from './timer-scheduler.js';
-import { createDurableExtension } from '../durable/extension.js';
+
+const DURABLE_BINDINGS = new Set(['orchestrationtrigger', 'activitytrigger', 'entitytrigger', 'durableclient']);
+
+function usesDurableFunctions(registry: FunctionRegistry): boolean {
+  return registry.all().some((fn) => Object.values(fn.metadata.bindings).some((b) => DURABLE_BINDINGS.has(String(b.type).toLowerCase())));
+}
 
 /**
  * The local Functions host: a child process of the local cloud's supervisor. It loads the app exactly as
@@ -40,12 +45,15 @@ async function main(): Promise<void> {
     log,
   });
   const baseUrl = `http://${host}:${port}`;
-  const extensions: HostExtension[] = [
-    createDurableExtension({ registry, invoker, addHostRoute: (p, h) => httpHost.addHostRoute(p, h), baseUrl, settings: process.env, log }),
-    new TimerScheduler(registry, invoker, process.env, log),
-  ];
 
   await loadApp(appDir);
+  const extensions: HostExtension[] = [];
+  if (usesDurableFunctions(registry)) {
+    // Loaded only when the app has Durable functions, as the host loads only the extensions an app binds to.
+    const { createDurableExtension } = await import('../durable/extension.js');
+    extensions.push(createDurableExtension({ registry, invoker, addHostRoute: (p, h) => httpHost.addHostRoute(p, h), baseUrl, settings: process.env, log }));
+  }
+  extensions.push(new TimerScheduler(registry, invoker, process.env, log));
   httpHost.mapHttpFunctions();
   httpHost.addHostRoute('/admin/functions', adminRoutes(registry, invoker, log));
   for (const extension of extensions) await extension.start();

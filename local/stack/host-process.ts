@@ -9,7 +9,8 @@ export interface HostProcessOptions {
 }
 
 const HOST_ENTRY = fileURLToPath(new URL('../host/main.ts', import.meta.url));
-const TSX_LOADER = import.meta.resolve('tsx');
+// Resolved by Node from the app folder upwards, where the repository's node_modules holds it.
+const TSX_LOADER = 'tsx';
 
 /**
  * The Functions host as a child process, as in Azure where the host and the worker restart independently

@@ -40,3 +40,29 @@ export function defaultImageDocument(environmentId: string, id: string, now: str
 /** `/subscriptions/{s}/resourceGroups/{rg}/providers/Microsoft.Compute/galleries/{g}/images/{i}/versions/{v}` */
 export const GALLERY_IMAGE_VERSION_ID =
   /^\/subscriptions\/[0-9a-fA-F-]{36}\/resourceGroups\/[\w\-.()]{1,90}\/providers\/Microsoft\.Compute\/galleries\/[\w.]{1,80}\/images\/[\w\-.]{1,80}\/versions\/\d+\.\d+\.\d+$/;
+
+/** Sharing an image with more users than this at once is refused (the access list is one document field). */
+export const MAX_IMAGE_SHARES = 200;
+
+/**
+ * The key an image name is unique under in its environment (the ledger's `imageNames` values): names differ
+ * only if they differ after Unicode normalisation, trimming and lower-casing.
+ */
+export function imageNameKey(name: string): string {
+  return name.normalize('NFC').trim().toLowerCase();
+}
+
+/** The image that already holds `key` in the ledger, other than `exceptImageId`; undefined when the name is free. */
+export function imageNameHolder(imageNames: Readonly<Record<string, string>>, key: string, exceptImageId?: string): string | undefined {
+  return Object.entries(imageNames).find(([id, held]) => held === key && id !== exceptImageId)?.[0];
+}
+
+/** Azure region names as stored: lower-case, each once, in the order given. */
+export function normaliseRegions(regions: readonly string[]): string[] {
+  return [...new Set(regions.map((r) => r.trim().toLowerCase()))];
+}
+
+/** Bots of an environment are built in its region, so a custom image must be replicated there. */
+export function isReplicatedTo(image: Pick<ImageDocument, 'builtIn' | 'replicatedRegions'>, region: string): boolean {
+  return image.builtIn || normaliseRegions(image.replicatedRegions).includes(region.toLowerCase());
+}

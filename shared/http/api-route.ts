@@ -58,6 +58,9 @@ export interface ApiRoute<TBody = undefined> {
   handle(request: ApiRequest<TBody>, services: Services): Promise<ApiResponse>;
 }
 
+/** What the OpenAPI document needs of a route: everything but its handler. */
+export type RouteDoc = Omit<ApiRoute<unknown>, 'handle' | 'auth'> & { auth: 'anonymous' | 'user' };
+
 /** Keeps the body type of a route definition inferred. */
 export function defineRoute<TBody = undefined>(route: ApiRoute<TBody>): ApiRoute<TBody> {
   return route;

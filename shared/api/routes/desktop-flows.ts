@@ -1,3 +1,111 @@
-import type { ApiRoute } from '../../http/api-route.js';
+import { z } from 'zod';
+import { defineRoute, type ApiRoute } from '../../http/api-route.js';
+import { AppError } from '../../errors/app-error.js';
+import { createDesktopFlow, deleteDesktopFlow, getDesktopFlow, listDesktopFlows, replaceDesktopFlow } from '../../services/desktop-flows.js';
+import { listOf, pageSizeSchema, problemSchema } from '../common-schemas.js';
+import { desktopFlowResource, desktopFlowSummary } from '../desktop-flow-presenters.js';
+import { desktopFlowSchema, desktopFlowSummarySchema, desktopFlowWriteSchema } from '../desktop-flow-schemas.js';
 
-export const desktopFlowsRoutes: ApiRoute<unknown>[] = [];
+const problem = (description: string) => ({ description, schema: problemSchema });
+const TAG = 'Desktop flows';
+
+const continuationTokenSchema = z.string().min(1).max(4096);
+
+function pageOf(query: URLSearchParams): { pageSize: number; continuationToken?: string } {
+  const pageSize = pageSizeSchema.safeParse(query.get('pageSize') ?? undefined);
+  if (!pageSize.success) throw AppError.validation([{ field: 'pageSize', message: 'Must be an integer from 1 to 200.' }]);
+  const token = query.get('continuationToken');
+  if (token === null) return { pageSize: pageSize.data };
+  if (!continuationTokenSchema.safeParse(token).success) throw AppError.validation([{ field: 'continuationToken', message: 'Not a continuation token of this list.' }]);
+  return { pageSize: pageSize.data, continuationToken: token };
+}
+
+export const desktopFlowsRoutes: ApiRoute<unknown>[] = [
+  defineRoute({
+    name: 'createDesktopFlow',
+    method: 'POST',
+    route: 'environments/{env}/desktop-flows',
+    summary: 'Register a desktop flow: the step list a bot executes (SystemAdministrator, EnvironmentMaker, DesktopFlowsMachineOwner).',
+    tag: TAG,
+    auth: 'user',
+    body: desktopFlowWriteSchema,
+    responses: {
+      201: { description: 'Created', schema: desktopFlowSchema },
+      400: problem('Invalid body or definition (at most 500 steps)'),
+      403: problem('Role may not create desktop flows'),
+      404: problem('Environment not found'),
+    },
+    async handle(req, deps) {
+      const flow = await createDesktopFlow(deps, req.principal, req.params.env, req.body);
+      return { status: 201, body: desktopFlowResource(flow), etag: flow.etag, location: `environments/${flow.environmentId}/desktop-flows/${flow.id}` };
+    },
+  }),
+  defineRoute({
+    name: 'listDesktopFlows',
+    method: 'GET',
+    route: 'environments/{env}/desktop-flows',
+    summary: 'List desktop flows (every member), oldest first, without their definitions.',
+    tag: TAG,
+    auth: 'user',
+    query: {
+      pageSize: { description: 'Items per page, 1..200 (default 50).', schema: pageSizeSchema },
+      continuationToken: { description: 'The token of the previous page.', schema: continuationTokenSchema },
+    },
+    responses: { 200: { description: 'Desktop flows', schema: listOf(desktopFlowSummarySchema) }, 404: problem('Environment not found') },
+    async handle(req, deps) {
+      const page = await listDesktopFlows(deps, req.principal, req.params.env, pageOf(req.query));
+      return {
+        status: 200,
+        body: { items: page.items.map(desktopFlowSummary), ...(page.continuationToken ? { continuationToken: page.continuationToken } : {}) },
+      };
+    },
+  }),
+  defineRoute({
+    name: 'getDesktopFlow',
+    method: 'GET',
+    route: 'environments/{env}/desktop-flows/{id}',
+    summary: 'Read a desktop flow with its definition (every member).',
+    tag: TAG,
+    auth: 'user',
+    responses: { 200: { description: 'The desktop flow', schema: desktopFlowSchema }, 404: problem('Not found') },
+    async handle(req, deps) {
+      const flow = await getDesktopFlow(deps, req.principal, req.params.env, req.params.id);
+      return { status: 200, body: desktopFlowResource(flow), etag: flow.etag };
+    },
+  }),
+  defineRoute({
+    name: 'replaceDesktopFlow',
+    method: 'PUT',
+    route: 'environments/{env}/desktop-flows/{id}',
+    summary: "Replace a desktop flow's name, description and definition (owner or SystemAdministrator); submitted runs keep their copy.",
+    tag: TAG,
+    auth: 'user',
+    conditional: true,
+    body: desktopFlowWriteSchema,
+    responses: {
+      200: { description: 'Replaced', schema: desktopFlowSchema },
+      400: problem('Invalid body or definition'),
+      403: problem('Not the owner nor a SystemAdministrator'),
+      404: problem('Not found'),
+      412: problem('Stale If-Match'),
+    },
+    async handle(req, deps) {
+      const flow = await replaceDesktopFlow(deps, req.principal, req.params.env, req.params.id, req.body, req.ifMatch);
+      return { status: 200, body: desktopFlowResource(flow), etag: flow.etag };
+    },
+  }),
+  defineRoute({
+    name: 'deleteDesktopFlow',
+    method: 'DELETE',
+    route: 'environments/{env}/desktop-flows/{id}',
+    summary: 'Delete a desktop flow (owner or SystemAdministrator); runs already submitted keep the definition they copied.',
+    tag: TAG,
+    auth: 'user',
+    conditional: true,
+    responses: { 204: { description: 'Deleted' }, 403: problem('Not the owner nor a SystemAdministrator'), 404: problem('Not found'), 412: problem('Stale If-Match') },
+    async handle(req, deps) {
+      await deleteDesktopFlow(deps, req.principal, req.params.env, req.params.id, req.ifMatch);
+      return { status: 204 };
+    },
+  }),
+];
