@@ -1,0 +1,95 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { errorBody, parseQueueDescription, queueEntry, queueFeed } from './atom.js';
+import type { QueueStore } from './queue-store.js';
+
+const ATOM_CONTENT_TYPE = 'application/atom+xml;type=entry;charset=utf-8';
+const QUEUE_LIST_PATH = '$Resources/Queues';
+
+/**
+ * The queue subset of the Service Bus management REST API (Atom XML) for ServiceBusAdministrationClient:
+ * create/update (PUT), get (GET), delete (DELETE), list (GET $Resources/Queues). Runtime counts are part
+ * of every queue entry. The SAS token is required but its signature is not checked.
+ */
+export function createAdminRequestHandler(store: QueueStore, log: (line: string) => void) {
+  return (request: IncomingMessage, response: ServerResponse): void => {
+    readBody(request)
+      .then((body) => route(store, request, body))
+      .then(({ status, xml }) => send(response, status, xml))
+      .catch((error: unknown) => {
+        log(`[servicebus] admin request failed: ${error instanceof Error ? error.message : String(error)}`);
+        send(response, 500, errorBody(500, 'Internal error in the local Service Bus peer.'));
+      });
+  };
+}
+
+interface AdminResponse {
+  status: number;
+  xml: string;
+}
+
+function route(store: QueueStore, request: IncomingMessage, body: string): AdminResponse {
+  if (!request.headers.authorization) return failure(401, 'Missing Authorization header (a SharedAccessSignature is expected).');
+  const url = new URL(request.url ?? '/', 'https://localhost');
+  const path = decodeURIComponent(url.pathname.replace(/^\/+/, ''));
+  const baseUrl = `https://${request.headers.host ?? 'localhost'}`;
+
+  if (path === QUEUE_LIST_PATH && request.method === 'GET') {
+    const skip = Number(url.searchParams.get('$skip') ?? 0) || 0;
+    const top = Number(url.searchParams.get('$top') ?? 100) || 100;
+    return { status: 200, xml: queueFeed(baseUrl, store.list(), skip, top) };
+  }
+  if (!path || path.includes('/') || path.startsWith('$')) return failure(404, `No entity at '${path}' (only queues are supported).`);
+
+  switch (request.method) {
+    case 'GET': {
+      const queue = store.get(path);
+      return queue ? { status: 200, xml: queueEntry(baseUrl, queue) } : failure(404, `The messaging entity '${path}' could not be found.`);
+    }
+    case 'PUT':
+      return putQueue(store, path, body, request.headers['if-match'] === '*', baseUrl);
+    case 'DELETE':
+      return store.delete(path) ? { status: 200, xml: '' } : failure(404, `The messaging entity '${path}' could not be found.`);
+    default:
+      return failure(405, `Method ${String(request.method)} is not supported.`);
+  }
+}
+
+function putQueue(store: QueueStore, name: string, body: string, isUpdate: boolean, baseUrl: string): AdminResponse {
+  let properties: ReturnType<typeof parseQueueDescription>;
+  try {
+    properties = parseQueueDescription(body);
+  } catch (error) {
+    return failure(400, error instanceof Error ? error.message : String(error));
+  }
+  const { requiresSession, ...queueProperties } = properties;
+  if (requiresSession) return failure(400, 'Sessions are not supported by the local Service Bus peer.');
+  try {
+    if (isUpdate) {
+      const queue = store.get(name);
+      if (!queue) return failure(404, `The messaging entity '${name}' could not be found.`);
+      queue.update(queueProperties);
+      return { status: 200, xml: queueEntry(baseUrl, queue) };
+    }
+    const queue = store.create(name, queueProperties);
+    if (!queue) return failure(409, `The messaging entity '${name}' already exists.`);
+    return { status: 201, xml: queueEntry(baseUrl, queue) };
+  } catch (error) {
+    if (error instanceof RangeError) return failure(400, error.message);
+    throw error;
+  }
+}
+
+function failure(status: number, detail: string): AdminResponse {
+  return { status, xml: errorBody(status, detail) };
+}
+
+function send(response: ServerResponse, status: number, xml: string): void {
+  response.writeHead(status, xml ? { 'content-type': ATOM_CONTENT_TYPE, 'content-length': Buffer.byteLength(xml) } : { 'content-length': 0 });
+  response.end(xml);
+}
+
+async function readBody(request: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}

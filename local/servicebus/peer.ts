@@ -1,0 +1,97 @@
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { createAdminRequestHandler } from './admin-http.js';
+import { AmqpServer, ConnectionDroppedError } from './amqp-server.js';
+import { createMultiplexedServer } from './port-multiplexer.js';
+import type { QueueProperties } from './queue-properties.js';
+import { QueueStore } from './queue-store.js';
+
+export type { QueueProperties } from './queue-properties.js';
+
+export interface ServiceBusPeerOptions {
+  /** default 127.0.0.1 */
+  host?: string;
+  /** default 0 = ephemeral */
+  port?: number;
+  /** Server certificate for the admin HTTPS side, issued by the local CA. */
+  tls: { key: string; cert: string };
+  /** Created at start (fixed queues). */
+  queues?: Array<{ name: string } & QueueProperties>;
+  log?: (line: string) => void;
+}
+
+export interface ServiceBusPeerFaults {
+  /** 0..1: share of settled-by-complete messages that are delivered once more (simulates duplicate delivery) */
+  duplicateDeliveryRate: number;
+  /** drop every open link/connection once (clients must reconnect) */
+  dropConnections(): void;
+}
+
+export interface ServiceBusPeer {
+  port: number;
+  /** `Endpoint=sb://127.0.0.1:PORT;SharedAccessKeyName=local;SharedAccessKey=local;UseDevelopmentEmulator=true` */
+  connectionString: string;
+  faults: ServiceBusPeerFaults;
+  /** runtime counts of a queue, for tests and diagnostics */
+  counts(queue: string): { active: number; scheduled: number; deadLetter: number; locked: number } | undefined;
+  close(): Promise<void>;
+}
+
+/**
+ * A local stand-in for a Service Bus namespace: AMQP for ServiceBusClient and HTTPS + Atom XML for
+ * ServiceBusAdministrationClient, on one port, so both SDK clients run unchanged from one emulator
+ * connection string. State lives in memory for as long as the peer runs.
+ */
+export async function startServiceBusPeer(options: ServiceBusPeerOptions): Promise<ServiceBusPeer> {
+  const host = options.host ?? '127.0.0.1';
+  const log = options.log ?? (() => undefined);
+  const faults: ServiceBusPeerFaults = {
+    duplicateDeliveryRate: 0,
+    dropConnections: () => amqp.dropConnections(),
+  };
+  const store = new QueueStore({ duplicateDeliveryRate: () => faults.duplicateDeliveryRate });
+  for (const { name, ...properties } of options.queues ?? []) {
+    if (!store.create(name, properties)) throw new Error(`Queue ${name} is listed twice`);
+  }
+
+  const amqp = new AmqpServer(store, log);
+  const https = createHttpsServer({ key: options.tls.key, cert: options.tls.cert }, createAdminRequestHandler(store, log));
+  https.on('tlsClientError', (error) => log(`[servicebus] admin TLS error: ${error.message}`));
+  const multiplexed = createMultiplexedServer(
+    { amqp: (socket) => amqp.accept(socket), tls: (stream) => https.emit('connection', stream) },
+    (error) => {
+      if (!(error instanceof ConnectionDroppedError)) log(`[servicebus] socket error: ${error.message}`);
+    },
+  );
+
+  await new Promise<void>((resolve, reject) => {
+    multiplexed.server.once('error', reject);
+    multiplexed.server.listen(options.port ?? 0, host, () => {
+      multiplexed.server.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = multiplexed.server.address() as AddressInfo;
+  log(`[servicebus] listening on ${host}:${port} (AMQP and HTTPS)`);
+
+  let closed: Promise<void> | undefined;
+  return {
+    port,
+    connectionString: `Endpoint=sb://${host}:${port};SharedAccessKeyName=local;SharedAccessKey=local;UseDevelopmentEmulator=true`,
+    faults,
+    counts(queue) {
+      return store.get(queue)?.counts();
+    },
+    close() {
+      closed ??= (async () => {
+        amqp.close();
+        multiplexed.destroyAll();
+        https.closeAllConnections();
+        await new Promise<void>((resolve) => multiplexed.server.close(() => resolve()));
+        store.dispose();
+        log('[servicebus] closed');
+      })();
+      return closed;
+    },
+  };
+}

@@ -1,0 +1,60 @@
+import type { ConnectionDocument } from '../domain/connection.js';
+import type { ProvisioningError } from '../domain/group.js';
+import type { GroupView } from '../services/groups.js';
+import type { Versioned } from '../store/document-store.js';
+
+/**
+ * A group as lists show it: the document minus its partition key, type, account and shares (those are
+ * served by the details and by `/access`), plus the caller's access type and live counts.
+ */
+export function groupResource(view: GroupView) {
+  const { group } = view;
+  return {
+    id: group.id,
+    etag: group.etag,
+    name: group.name,
+    description: group.description,
+    status: group.status,
+    maintenance: group.maintenance,
+    maxBots: group.maxBots,
+    committedBots: group.committedBots,
+    imageId: group.imageId,
+    runningCount: view.runs.running,
+    queuedCount: view.runs.queued,
+    activeBots: view.activeBots,
+    accessType: view.accessType,
+    owner: group.ownerId,
+    ownerId: group.ownerId,
+    createdAt: group.createdAt,
+    updatedAt: group.updatedAt,
+    ...(group.deletedAt === undefined ? {} : { deletedAt: group.deletedAt }),
+    ...(group.lastRunStartedAt === undefined ? {} : { lastRunStartedAt: group.lastRunStartedAt }),
+  };
+}
+
+/** The details: the list shape, the account's username (never its password nor the secret's reference) and the error count. */
+export function groupDetailsResource(view: GroupView) {
+  return {
+    ...groupResource(view),
+    account: { username: view.group.account.username },
+    provisioningErrorCount: view.group.provisioningErrors.length,
+  };
+}
+
+/** A connection leading to the group: who holds it and with which username; never a password. */
+export function groupConnectionResource(c: Versioned<ConnectionDocument>) {
+  return {
+    id: c.id,
+    etag: c.etag,
+    name: c.name,
+    groupId: c.groupId,
+    username: c.username,
+    ownerId: c.ownerId,
+    createdAt: c.createdAt,
+    updatedAt: c.updatedAt,
+  };
+}
+
+export function provisioningErrorResource(e: ProvisioningError) {
+  return { at: e.at, botId: e.botId, reason: e.reason };
+}

@@ -1,0 +1,52 @@
+import type { Principal } from '../auth/principal.js';
+import type { Services } from '../composition/services.js';
+import { groupAccess } from '../domain/access-rules.js';
+import type { ConnectionDocument } from '../domain/connection.js';
+import type { GroupDocument, ProvisioningError } from '../domain/group.js';
+import type { Versioned } from '../store/document-store.js';
+import { loadEnvironmentContext } from './environment-context.js';
+import { GROUP, loadGroup, viewOf, viewsOf, type GroupView } from './groups/load-group.js';
+
+export { createGroup, type CreateGroupInput } from './groups/create-group.js';
+export { getGroupAccess, setGroupAccess, type GroupAccessEntry, type GroupAccessList } from './groups/group-access.js';
+export type { GroupView } from './groups/load-group.js';
+export { deleteGroup, updateGroup, type UpdateGroupInput } from './groups/update-group.js';
+
+/**
+ * The groups the caller may see, with their run and bot counts. While the environment's `hostedRpaEnabled`
+ * switch is off the list is empty: groups are hidden, not changed, and reappear when it is turned back on.
+ */
+export async function listGroups(deps: Services, principal: Principal, environmentId: string | undefined): Promise<GroupView[]> {
+  const { env, member } = await loadEnvironmentContext(deps, environmentId, principal);
+  if (!env.hostedRpaEnabled) return [];
+  const { items } = await deps.store.list<GroupDocument>(env.id, GROUP, { orderBy: 'createdAt' });
+  return viewsOf(
+    deps,
+    env.id,
+    member,
+    items.filter((group) => groupAccess(member, group) !== 'none'),
+  );
+}
+
+export async function getGroup(deps: Services, principal: Principal, environmentId: string | undefined, groupId: string | undefined): Promise<GroupView> {
+  const { env, member, group } = await loadGroup(deps, principal, environmentId, groupId, 'use');
+  return viewOf(deps, env.id, member, group);
+}
+
+/** Connections that lead to the group (any owner): what deleting the group would break. */
+export async function listGroupConnections(
+  deps: Services,
+  principal: Principal,
+  environmentId: string | undefined,
+  groupId: string | undefined,
+): Promise<Versioned<ConnectionDocument>[]> {
+  const { env, group } = await loadGroup(deps, principal, environmentId, groupId, 'use');
+  const { items } = await deps.store.list<ConnectionDocument>(env.id, 'connection', { where: { groupId: group.id }, orderBy: 'createdAt' });
+  return items;
+}
+
+/** The group's recorded provisioning failures, newest first. */
+export async function listGroupErrors(deps: Services, principal: Principal, environmentId: string | undefined, groupId: string | undefined): Promise<ProvisioningError[]> {
+  const { group } = await loadGroup(deps, principal, environmentId, groupId, 'use');
+  return [...group.provisioningErrors].sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0));
+}

@@ -1,0 +1,82 @@
+import type { Principal } from '../../auth/principal.js';
+import type { Services } from '../../composition/services.js';
+import { canCreateGroup } from '../../domain/access-rules.js';
+import type { GroupLedgerEntry } from '../../domain/environment.js';
+import type { GroupDocument } from '../../domain/group.js';
+import { releaseGroup, reserveGroup } from '../../domain/group-rules.js';
+import { AppError } from '../../errors/app-error.js';
+import { secretNameFor, type SecretReference } from '../../secrets/secret-store.js';
+import type { Versioned } from '../../store/document-store.js';
+import { changeEnvironment, loadEnvironmentContext } from '../environment-context.js';
+import { GROUP, refuseWhenHostedRpaDisabled, requireImageUse, viewOf, type GroupView } from './load-group.js';
+
+export interface CreateGroupInput {
+  name: string;
+  description?: string | undefined;
+  maxBots: number;
+  committedBots: number;
+  imageId: string;
+  account: { username: string; password: string };
+}
+
+/** Undo steps run newest first after a failed create; best effort, the original failure is what the caller sees. */
+async function undo(steps: Array<() => Promise<unknown>>): Promise<void> {
+  for (const step of steps.reverse()) await step().catch(() => undefined);
+}
+
+/**
+ * Creates a group owned by the caller, in three steps, each undone if a later one fails:
+ * 1. reserve it in the environment's ledger (group count, name, committed bots: a conditional write, so
+ *    of racing creates only those that fit pass);
+ * 2. put the local admin password in the secret store (the only place it is kept);
+ * 3. write the group document, which holds the secret's reference only.
+ * The group's run queue will be created here, after step 2, by the issue that introduces queues.
+ */
+export async function createGroup(deps: Services, principal: Principal, environmentId: string | undefined, input: CreateGroupInput): Promise<GroupView> {
+  const { env, member } = await loadEnvironmentContext(deps, environmentId, principal);
+  if (!canCreateGroup(member)) throw AppError.forbidden('Creating groups needs the EnvironmentMaker, DesktopFlowsMachineOwner or SystemAdministrator role.');
+  refuseWhenHostedRpaDisabled(env);
+  if (input.committedBots > input.maxBots) {
+    throw AppError.validation([{ field: 'committedBots', message: `Must not exceed maxBots (${input.maxBots}).` }]);
+  }
+  const image = await requireImageUse(deps, env, member, input.imageId);
+
+  const id = deps.newId();
+  const entry: GroupLedgerEntry = { name: input.name, committedBots: input.committedBots, maxBots: input.maxBots };
+  const undoSteps: Array<() => Promise<unknown>> = [];
+  await changeEnvironment(deps, env.id, (current) => {
+    refuseWhenHostedRpaDisabled(current);
+    return reserveGroup(current, id, entry);
+  });
+  undoSteps.push(() => changeEnvironment(deps, env.id, (current) => releaseGroup(current, id, entry)));
+  let group: Versioned<GroupDocument>;
+  try {
+    const secretName = secretNameFor('group-account', id);
+    // undo by name, not by the returned reference: a write whose answer was lost may still have landed
+    undoSteps.push(() => deps.secrets.delete({ name: secretName }));
+    const password: SecretReference = await deps.secrets.set(secretName, input.account.password, { environmentId: env.id, groupId: id });
+    const now = deps.now().toISOString();
+    group = await deps.store.create<GroupDocument>({
+      id,
+      environmentId: env.id,
+      type: GROUP,
+      name: input.name,
+      description: input.description ?? '',
+      maxBots: input.maxBots,
+      committedBots: input.committedBots,
+      imageId: image.id,
+      account: { username: input.account.username, password },
+      ownerId: principal.userId,
+      shares: [],
+      maintenance: false,
+      status: 'active',
+      provisioningErrors: [],
+      createdAt: now,
+      updatedAt: now,
+    });
+  } catch (err) {
+    await undo(undoSteps);
+    throw err;
+  }
+  return viewOf(deps, env.id, member, group);
+}

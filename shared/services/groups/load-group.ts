@@ -1,0 +1,94 @@
+import type { Principal } from '../../auth/principal.js';
+import type { Services } from '../../composition/services.js';
+import { groupAccess, groupAccessType, imageAccess, type GroupAccess, type Membership } from '../../domain/access-rules.js';
+import type { EnvironmentDocument } from '../../domain/environment.js';
+import type { GroupDocument } from '../../domain/group.js';
+import type { ImageDocument } from '../../domain/image.js';
+import { requireGuid } from '../../domain/validation.js';
+import { AppError } from '../../errors/app-error.js';
+import type { Versioned } from '../../store/document-store.js';
+import { loadEnvironmentContext } from '../environment-context.js';
+import { NO_RUNS, type GroupRunCounts } from './run-counts.js';
+
+export const GROUP = 'group' satisfies GroupDocument['type'];
+
+export interface GroupContext {
+  env: Versioned<EnvironmentDocument>;
+  member: Membership;
+  group: Versioned<GroupDocument>;
+  access: Exclude<GroupAccess, 'none'>;
+}
+
+/** A group as the API shows it: the document, how the caller came to see it, its runs and its bots. */
+export interface GroupView {
+  group: Versioned<GroupDocument>;
+  accessType: ReturnType<typeof groupAccessType>;
+  runs: GroupRunCounts;
+  activeBots: number;
+}
+
+export const staleGroup = () => new AppError('PreconditionFailed', 'The group changed since you read it (If-Match); read it again.');
+
+/**
+ * The group if the caller may see it (404 otherwise, exactly as for a missing one, so invisible groups
+ * reveal nothing), and, when `needed` is `manage`, may also edit, delete and share it (403 otherwise).
+ */
+export async function loadGroup(
+  deps: Services,
+  principal: Principal,
+  environmentId: string | undefined,
+  groupId: string | undefined,
+  needed: 'use' | 'manage',
+): Promise<GroupContext> {
+  const { env, member } = await loadEnvironmentContext(deps, environmentId, principal);
+  const id = requireGuid(groupId, 'Group');
+  const group = await deps.store.get<GroupDocument>(env.id, id);
+  if (!group || group.type !== GROUP) throw AppError.notFound('Group');
+  const access = groupAccess(member, group);
+  if (access === 'none') throw AppError.notFound('Group');
+  if (needed === 'manage' && access !== 'manage') {
+    throw AppError.forbidden('Editing, deleting or sharing this group needs its ownership, a CoOwner share, or the SystemAdministrator role.');
+  }
+  return { env, member, group, access };
+}
+
+/** The inactivity timer's soft delete keeps the group readable, but it takes no more edits. */
+export function refuseDeleted(group: GroupDocument): void {
+  if (group.status === 'deleted') {
+    throw AppError.rule('GroupDeleted', `The group "${group.name}" was deleted for inactivity; it is kept for reading only and takes no edits.`);
+  }
+}
+
+export function refuseWhenHostedRpaDisabled(env: EnvironmentDocument): void {
+  if (!env.hostedRpaEnabled) throw AppError.rule('HostedRpaDisabled', 'Hosted RPA is turned off in this environment (hostedRpaEnabled is false); turn it on to create groups.');
+}
+
+/**
+ * A group's bots are built from its image, so the caller needs at least User access to it. A missing image
+ * and one the caller may not see answer alike, so that image ids reveal nothing.
+ */
+export async function requireImageUse(deps: Services, env: EnvironmentDocument, member: Membership, imageId: string): Promise<Versioned<ImageDocument>> {
+  const image = await deps.store.get<ImageDocument>(env.id, imageId.toLowerCase());
+  if (!image || image.type !== 'image' || imageAccess(member, image) === 'none') {
+    throw AppError.forbidden(`Image ${imageId} does not exist or is not shared with you; a group needs an image you may use (User or CoOwner share, or your own).`);
+  }
+  return image;
+}
+
+/** Builds the views of `groups` with one read of run counts and one of bot counts for the whole environment. */
+export async function viewsOf(deps: Services, environmentId: string, member: Membership, groups: Versioned<GroupDocument>[]): Promise<GroupView[]> {
+  if (groups.length === 0) return [];
+  const [runs, bots] = await Promise.all([deps.runCounts.countsFor(environmentId), deps.activeBotsByGroup(environmentId)]);
+  return groups.map((group) => ({
+    group,
+    accessType: groupAccessType(member, group),
+    runs: runs[group.id] ?? NO_RUNS,
+    activeBots: bots[group.id] ?? 0,
+  }));
+}
+
+export async function viewOf(deps: Services, environmentId: string, member: Membership, group: Versioned<GroupDocument>): Promise<GroupView> {
+  const [view] = await viewsOf(deps, environmentId, member, [group]);
+  if (!view) throw new Error(`No view was built for group ${group.id}.`);
+  return view;
+}

@@ -1,0 +1,16 @@
+/** Runs of one group that are waiting (Queued) or on a bot (Running). */
+export interface GroupRunCounts {
+  running: number;
+  queued: number;
+}
+
+/**
+ * The port the group views read run counts through, declared where it is consumed. The runs themselves
+ * (and the adapter's container) belong to the runs feature; group lists only need the counts.
+ */
+export interface RunCounts {
+  /** counts per group id of one environment; groups without queued or running runs are absent */
+  countsFor(environmentId: string): Promise<Record<string, GroupRunCounts>>;
+}
+
+export const NO_RUNS: GroupRunCounts = Object.freeze({ running: 0, queued: 0 });
