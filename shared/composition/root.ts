@@ -9,6 +9,7 @@ import { cosmosDefinitions } from '../config/infra-definitions.js';
 import { KeyVaultSecretStore } from '../secrets/key-vault-secret-store.js';
 import { CosmosDocumentStore } from '../store/cosmos-document-store.js';
 import { countActiveBots } from '../store/bot-counts.js';
+import { CosmosRunCounts } from '../store/cosmos-run-counts.js';
 import type { Services } from './services.js';
 
 /** A static bearer token for local peers that accept any (they stand in for a service, not for Entra ID). */
@@ -43,6 +44,7 @@ export function buildServices(config: AppConfig): Services {
     store: new CosmosDocumentStore(database.container('control')),
     secrets: new KeyVaultSecretStore(secretClientFor(config)),
     activeBotsByGroup: (environmentId) => countActiveBots(database.container('bots'), environmentId),
+    runCounts: new CosmosRunCounts(database.container('runs')),
     now: () => new Date(),
     newId: () => randomUUID(),
   };

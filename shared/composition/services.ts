@@ -1,6 +1,7 @@
 import type { Authenticator } from '../auth/jwt-authenticator.js';
 import type { AppConfig } from '../config/app-config.js';
 import type { SecretStore } from '../secrets/secret-store.js';
+import type { RunCounts } from '../services/groups/run-counts.js';
 import type { DocumentStore } from '../store/document-store.js';
 
 /** Everything handlers and activities depend on; built once per process by the composition root. */
@@ -11,6 +12,8 @@ export interface Services {
   secrets: SecretStore;
   /** live bots per group of an environment (bots not yet deleted) */
   activeBotsByGroup(environmentId: string): Promise<Record<string, number>>;
+  /** queued and running runs per group of an environment (group lists and details) */
+  runCounts: RunCounts;
   /** the wall clock; tests substitute a controllable one */
   now(): Date;
   newId(): string;
