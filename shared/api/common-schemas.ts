@@ -6,8 +6,10 @@ export const nameSchema = z
   .min(1)
   .max(100)
   .refine((s) => s.trim().length > 0, 'Must not be blank.')
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
   .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), 'Must not contain control characters.');
 
+// eslint-disable-next-line no-control-regex -- tabs and newlines are fine in descriptions, other control characters are not
 export const descriptionSchema = z.string().max(2000).refine((s) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(s), 'Must not contain control characters.');
 
 /** User and service principal ids as Entra ID issues them (oid), and the ids of the local issuer. */

@@ -11,7 +11,7 @@ describe('the API describes itself', () => {
     const res = await anonymousClient().get<OpenApi>('openapi.json');
     expect(res.status).toBe(200);
     const validator = new Validator();
-    const result = await validator.validate(res.body as unknown as object);
+    const result = await validator.validate(res.body as unknown as Record<string, unknown>);
     expect(result.errors ?? []).toEqual([]);
     expect(result.valid).toBe(true);
     expect(validator.version).toBe('3.1');
@@ -33,7 +33,7 @@ describe('the API describes itself', () => {
     const res = await anonymousClient().get('swagger.json');
     expect(res.status).toBe(200);
     const validator = new Validator();
-    const result = await validator.validate(res.body as unknown as object);
+    const result = await validator.validate(res.body as unknown as Record<string, unknown>);
     expect(result.errors ?? []).toEqual([]);
     expect(validator.version).toBe('2.0');
     expect(res.body).toMatchObject({ swagger: '2.0', basePath: '/api' });
