@@ -9,7 +9,8 @@ export interface Authenticator {
 
 export interface JwtAuthenticatorOptions {
   issuer: string;
-  audience: string;
+  /** one or more accepted audiences: Entra ID v2 tokens carry the API's client id, v1 tokens its app id URI */
+  audience: string | string[];
   jwksUri: string;
   /** tolerated clock difference */
   clockToleranceSeconds?: number;

@@ -40,7 +40,7 @@ export function buildServices(config: AppConfig): Services {
   const database = cosmos.database(cosmosDefinitions.databaseName);
   return {
     config,
-    authenticator: new JwtAuthenticator({ issuer: config.AUTH_ISSUER, audience: config.AUTH_AUDIENCE, jwksUri: config.AUTH_JWKS_URI }),
+    authenticator: new JwtAuthenticator({ issuer: config.AUTH_ISSUER, audience: config.AUTH_AUDIENCE.split(',').map((a) => a.trim()).filter(Boolean), jwksUri: config.AUTH_JWKS_URI }),
     store: new CosmosDocumentStore(database.container('control')),
     secrets: new KeyVaultSecretStore(secretClientFor(config)),
     activeBotsByGroup: (environmentId) => countActiveBots(database.container('bots'), environmentId),

@@ -14,7 +14,7 @@ export const appConfigSchema = z
     SERVICEBUS_CONNECTION_STRING: z.string().min(1).optional().describe('Local peer only: an emulator connection string.'),
     KEYVAULT_URL: z.url().describe('Key Vault URL holding local-account and connection passwords.'),
     AUTH_ISSUER: z.string().min(1).describe('Expected token issuer, e.g. https://login.microsoftonline.com/<tenant>/v2.0'),
-    AUTH_AUDIENCE: z.string().min(1).describe("Expected token audience: the API's app id URI."),
+    AUTH_AUDIENCE: z.string().min(1).describe("Accepted token audience(s), comma-separated: the API's client id (v2 tokens) and/or its app id URI."),
     AUTH_JWKS_URI: z.url().describe('JWKS of the issuer, e.g. https://login.microsoftonline.com/<tenant>/discovery/v2.0/keys'),
     AZURE_CLIENT_ID: z.string().min(1).optional().describe('Client id of the user-assigned managed identity (Azure).'),
     LOCAL_CA_CERT_FILE: z.string().min(1).optional().describe('Local only: PEM of the local cloud CA, trusted by the HTTPS-only clients.'),

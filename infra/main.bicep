@@ -1,0 +1,251 @@
+// Hosted RPA control plane: everything one deployment needs, in one resource group (plus role assignments and
+// the bots' network in the bots' resource group). Deploy with `azd up` or
+// `az deployment group create -g <rg> -f infra/main.bicep -p infra/main.bicepparam` (docs/deploy.md).
+//
+// The Cosmos containers and Service Bus queues come from infra/definitions/*.json, the same files the code and
+// the local cloud read. The app settings below are every setting of shared/config/app-config.ts that Azure
+// needs (tests/unit/infra/app-settings.test.ts checks the list); the local-only ones (COSMOS_KEY,
+// SERVICEBUS_CONNECTION_STRING, LOCAL_CA_CERT_FILE, LOCAL_PROVISION_DELAY_MS) are never set here.
+
+targetScope = 'resourceGroup'
+
+@description('Name of this deployment (the azd environment name): letters, digits and hyphens. Used in resource names and in DEPLOYMENT_ID.')
+@minLength(1)
+@maxLength(20)
+param environmentName string
+
+@description('Region of the control plane; empty for the resource group\'s region. Flex Consumption must be available there.')
+param location string = ''
+
+@description('Expected `aud` of API tokens (AUTH_AUDIENCE): the API app registration\'s client id for v2 tokens (docs/deploy.md).')
+@minLength(1)
+param authAudience string
+
+@description('Expected token issuer (AUTH_ISSUER); empty for this tenant\'s v2.0 issuer.')
+param authIssuer string = ''
+
+@description('JWKS of the issuer (AUTH_JWKS_URI); empty for this tenant\'s v2.0 keys.')
+param authJwksUri string = ''
+
+@description('Resource group the app creates bots (VMs, NICs, disks) in. It must exist; empty for this resource group.')
+param botsResourceGroupName string = ''
+
+@description('Region of the bots\' network created by this template; empty for the control plane\'s region.')
+param botsLocation string = ''
+
+@description('Resource id of an existing subnet for bot NICs; empty to create a virtual network in the bots\' resource group.')
+param existingBotsSubnetId string = ''
+
+@description('Address space of the bots\' virtual network (when created here).')
+param botsVnetAddressPrefix string = '10.60.0.0/16'
+
+@description('Address range of the bots\' subnet (when created here).')
+param botsSubnetAddressPrefix string = '10.60.0.0/20'
+
+@description('Outbound internet for the bots\' subnet through a NAT gateway (when created here). Bots must reach the API.')
+param botsNatGateway bool = true
+
+@description('Resource id of the Azure Compute Gallery with custom bot images; empty for none. The identity gets Reader on it.')
+param computeGalleryId string = ''
+
+@description('Node.js major version of the Functions runtime.')
+@allowed([
+  '20'
+  '22'
+])
+param nodeVersion string = '22'
+
+@description('Flex Consumption scale-out limit.')
+@minValue(40)
+@maxValue(1000)
+param maximumInstanceCount int = 40
+
+@description('Cosmos DB serverless (true) or provisioned autoscale throughput (false).')
+param cosmosServerless bool = true
+
+@description('Durable Functions task hub name (host.json reads %DURABLE_TASK_HUB%): 3-45 letters and digits, starting with a letter.')
+@minLength(3)
+@maxLength(45)
+param durableTaskHub string = 'hostedrpa'
+
+@description('BOT_IDLE_TIMEOUT_SECONDS: an uncommitted bot idle this long is torn down.')
+@minValue(1)
+param botIdleTimeoutSeconds int = 900
+
+@description('GROUP_IDLE_TEARDOWN_HOURS: a group idle this long keeps no bots, committed ones included.')
+@minValue(1)
+param groupIdleTeardownHours int = 3
+
+@description('QUEUED_RUN_TIMEOUT_MINUTES: a run queued this long ends TimedOut (NoCandidateMachine).')
+@minValue(1)
+param queuedRunTimeoutMinutes int = 360
+
+@description('INACTIVE_GROUP_DAYS: inactivity before the cleanup timer marks a group deleted.')
+@minValue(1)
+param inactiveGroupDays int = 28
+
+@description('Extra tags for every resource.')
+param tags object = {}
+
+var cosmosDefinitions = loadJsonContent('definitions/cosmos.json')
+var serviceBusDefinitions = loadJsonContent('definitions/service-bus.json')
+
+var effectiveLocation = empty(location) ? resourceGroup().location : location
+var resourceToken = toLower(uniqueString(subscription().id, resourceGroup().id, environmentName))
+var name = toLower(environmentName)
+var allTags = union(tags, {
+  'azd-env-name': environmentName
+})
+var loginEndpoint = environment().authentication.loginEndpoint
+var effectiveAuthIssuer = empty(authIssuer) ? '${loginEndpoint}${tenant().tenantId}/v2.0' : authIssuer
+var effectiveAuthJwksUri = empty(authJwksUri) ? '${loginEndpoint}${tenant().tenantId}/discovery/v2.0/keys' : authJwksUri
+var effectiveBotsResourceGroupName = empty(botsResourceGroupName) ? resourceGroup().name : botsResourceGroupName
+// Tag value the provisioner puts on every VM, NIC and disk it creates, so teardown touches only its own
+var deploymentId = '${name}-${resourceToken}'
+
+resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' = {
+  name: 'id-${name}-${resourceToken}'
+  location: effectiveLocation
+  tags: allTags
+}
+
+module monitoring 'modules/monitoring.bicep' = {
+  name: 'monitoring'
+  params: {
+    logAnalyticsName: 'log-${name}-${resourceToken}'
+    applicationInsightsName: 'appi-${name}-${resourceToken}'
+    location: effectiveLocation
+    tags: allTags
+  }
+}
+
+module storage 'modules/storage.bicep' = {
+  name: 'storage'
+  params: {
+    name: 'st${resourceToken}'
+    deploymentContainerName: 'app-package-${resourceToken}'
+    location: effectiveLocation
+    tags: allTags
+  }
+}
+
+module cosmos 'modules/cosmos.bicep' = {
+  name: 'cosmos'
+  params: {
+    name: 'cosmos-${resourceToken}'
+    databaseName: cosmosDefinitions.databaseName
+    containers: cosmosDefinitions.containers
+    serverless: cosmosServerless
+    location: effectiveLocation
+    tags: allTags
+  }
+}
+
+module serviceBus 'modules/service-bus.bicep' = {
+  name: 'service-bus'
+  params: {
+    name: 'sb-${resourceToken}'
+    fixedQueues: serviceBusDefinitions.fixedQueues
+    location: effectiveLocation
+    tags: allTags
+  }
+}
+
+module keyVault 'modules/key-vault.bicep' = {
+  name: 'key-vault'
+  params: {
+    name: 'kv-${resourceToken}'
+    location: effectiveLocation
+    tags: allTags
+  }
+}
+
+module botsNetwork 'modules/bots-network.bicep' = if (empty(existingBotsSubnetId)) {
+  name: 'bots-network'
+  scope: resourceGroup(effectiveBotsResourceGroupName)
+  params: {
+    location: empty(botsLocation) ? effectiveLocation : botsLocation
+    namePrefix: 'bots-${name}-${resourceToken}'
+    addressPrefix: botsVnetAddressPrefix
+    subnetPrefix: botsSubnetAddressPrefix
+    natGateway: botsNatGateway
+    tags: allTags
+  }
+}
+
+var botsSubnetId = empty(existingBotsSubnetId) ? botsNetwork.outputs.subnetId : existingBotsSubnetId
+
+module roles 'modules/roles/roles.bicep' = {
+  name: 'roles'
+  params: {
+    principalId: identity.properties.principalId
+    storageAccountName: storage.outputs.name
+    applicationInsightsName: monitoring.outputs.applicationInsightsName
+    cosmosAccountName: cosmos.outputs.name
+    serviceBusNamespaceName: serviceBus.outputs.name
+    keyVaultName: keyVault.outputs.name
+    botsResourceGroupName: effectiveBotsResourceGroupName
+    botsSubnetId: botsSubnetId
+    computeGalleryId: computeGalleryId
+  }
+}
+
+module functionApp 'modules/function-app.bicep' = {
+  name: 'function-app'
+  // the host starts with its storage, Cosmos, Service Bus and Key Vault roles already in place
+  dependsOn: [
+    roles
+  ]
+  params: {
+    name: 'func-${name}-${resourceToken}'
+    planName: 'plan-${name}-${resourceToken}'
+    location: effectiveLocation
+    tags: allTags
+    identityId: identity.id
+    identityClientId: identity.properties.clientId
+    storageAccountName: storage.outputs.name
+    deploymentContainerName: storage.outputs.deploymentContainerName
+    applicationInsightsConnectionString: monitoring.outputs.connectionString
+    nodeVersion: nodeVersion
+    maximumInstanceCount: maximumInstanceCount
+    // Setting -> source. No secrets: every service is reached with the managed identity (roles module).
+    appSettings: {
+      // shared/config/app-config.ts
+      COSMOS_ENDPOINT: cosmos.outputs.endpoint
+      SERVICEBUS_NAMESPACE: serviceBus.outputs.fullyQualifiedNamespace
+      KEYVAULT_URL: keyVault.outputs.uri
+      AUTH_ISSUER: effectiveAuthIssuer
+      AUTH_AUDIENCE: authAudience
+      AUTH_JWKS_URI: effectiveAuthJwksUri
+      AZURE_CLIENT_ID: identity.properties.clientId
+      PROVISIONER: 'arm'
+      BOT_IDLE_TIMEOUT_SECONDS: string(botIdleTimeoutSeconds)
+      GROUP_IDLE_TEARDOWN_HOURS: string(groupIdleTeardownHours)
+      QUEUED_RUN_TIMEOUT_MINUTES: string(queuedRunTimeoutMinutes)
+      INACTIVE_GROUP_DAYS: string(inactiveGroupDays)
+      // host.json: extensions.durableTask.hubName
+      DURABLE_TASK_HUB: durableTaskHub
+      // read by the ARM provisioner
+      AZURE_SUBSCRIPTION_ID: subscription().subscriptionId
+      BOTS_RESOURCE_GROUP: effectiveBotsResourceGroupName
+      BOTS_SUBNET_ID: botsSubnetId
+      DEPLOYMENT_ID: deploymentId
+    }
+  }
+}
+
+@description('Function app to deploy to (func azure functionapp publish <name>).')
+output FUNCTION_APP_NAME string = functionApp.outputs.name
+
+@description('Base URL of the API; the Swagger 2.0 document for custom connectors is at <base>/swagger.json.')
+output API_BASE_URL string = 'https://${functionApp.outputs.defaultHostName}/api'
+
+output KEY_VAULT_URI string = keyVault.outputs.uri
+output COSMOS_ENDPOINT string = cosmos.outputs.endpoint
+output SERVICEBUS_NAMESPACE string = serviceBus.outputs.fullyQualifiedNamespace
+output MANAGED_IDENTITY_CLIENT_ID string = identity.properties.clientId
+output MANAGED_IDENTITY_PRINCIPAL_ID string = identity.properties.principalId
+output BOTS_RESOURCE_GROUP string = effectiveBotsResourceGroupName
+output BOTS_SUBNET_ID string = botsSubnetId
+output DEPLOYMENT_ID string = deploymentId
+output AZURE_TENANT_ID string = tenant().tenantId
