@@ -4,6 +4,7 @@ import type { FunctionRegistry } from './function-registry.js';
 import { timerTriggerPayload } from './timer-scheduler.js';
 
 const PREFIX = '/admin/functions/';
+const DURABLE_TRIGGERS = new Set(['orchestrationtrigger', 'activitytrigger', 'entitytrigger']);
 
 /**
  * `POST /admin/functions/{name}` with `{"input": "..."}` runs any non-HTTP function once, as the
@@ -25,9 +26,10 @@ export function adminRoutes(registry: FunctionRegistry, invoker: FunctionInvoker
       res.end();
       return;
     }
-    if (fn.trigger.type.toLowerCase() === 'httptrigger') {
+    const triggerType = fn.trigger.type.toLowerCase();
+    if (triggerType === 'httptrigger' || DURABLE_TRIGGERS.has(triggerType)) {
       res.writeHead(400, { 'content-type': 'text/plain' });
-      res.end('HTTP functions are called through their route.');
+      res.end(triggerType === 'httptrigger' ? 'HTTP functions are called through their route.' : 'Durable functions are started through the Durable client API.');
       return;
     }
     let input: unknown;

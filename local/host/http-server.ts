@@ -90,7 +90,7 @@ export class HttpHost {
       return;
     }
     const url = new URL(req.url ?? '/', `http://${req.headers.host ?? `${this.options.host}:${this.options.port}`}`);
-    const hostRoute = this.#hostRoutes.find((r) => url.pathname.startsWith(r.prefix));
+    const hostRoute = this.#hostRoutes.find((r) => url.pathname === r.prefix || url.pathname.startsWith(r.prefix.endsWith('/') ? r.prefix : `${r.prefix}/`));
     if (hostRoute) {
       await hostRoute.handler(req, res, body);
       return;

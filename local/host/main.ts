@@ -45,6 +45,8 @@ async function main(): Promise<void> {
     log,
   });
   const baseUrl = `http://${host}:${port}`;
+  // as the real host does; the Durable client builds its management URLs from it
+  process.env.WEBSITE_HOSTNAME ??= `${host}:${port}`;
 
   await loadApp(appDir);
   const extensions: HostExtension[] = [];

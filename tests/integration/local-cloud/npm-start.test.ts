@@ -3,11 +3,11 @@ import { expect, it } from 'vitest';
 import { freePort } from '../../../local/stack/azurite.js';
 
 function descendants(pid: number): number[] {
-  let out = '';
+  let out: string;
   try {
     out = execFileSync('ps', ['-o', 'pid=', '--ppid', String(pid)], { encoding: 'utf8' });
   } catch {
-    return [];
+    return []; // ps exits 1 when there are no children
   }
   const children = out.split('\n').map((s) => Number(s.trim())).filter((n) => n > 0);
   return children.flatMap((child) => [child, ...descendants(child)]);

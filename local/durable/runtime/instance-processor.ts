@@ -1,0 +1,101 @@
+import type { LifecycleNotice } from '../engine/effects.js';
+import { runEntityBatch, type EntityPort } from '../engine/entity-session.js';
+import type { StoredMessage } from '../engine/instance-message.js';
+import { OrchestrationSession, type OrchestratorPort } from '../engine/orchestration-session.js';
+import { isEntityInstanceId } from '../protocol/entity-id.js';
+import type { TimerPolicy } from '../protocol/timer-policy.js';
+import type { AppliedEffects, EffectApplier } from './effect-applier.js';
+import type { TaskHubStores } from './task-hub.js';
+
+export interface InstanceProcessorDeps {
+  stores: TaskHubStores;
+  applier: EffectApplier;
+  orchestrator: OrchestratorPort;
+  entity: EntityPort;
+  timers: TimerPolicy;
+  /** called once a batch is durable */
+  onCommitted(applied: AppliedEffects): void;
+  log(line: string): void;
+}
+
+function firstLine(text: string, max = 300): string {
+  const line = text.split('\n', 1)[0] ?? '';
+  return line.length > max ? `${line.slice(0, max)}…` : line;
+}
+
+/**
+ * Processes one instance's deliverable inbox messages as one batch: load state, run episodes in memory,
+ * then write effects, history, instance state, and finally delete the messages. Returns when the
+ * instance next has something to do (a timer), if anything.
+ */
+export class InstanceProcessor {
+  constructor(private readonly deps: InstanceProcessorDeps) {}
+
+  async process(instanceId: string): Promise<number | undefined> {
+    const now = Date.now();
+    const messages = await this.deps.stores.inbox.list(instanceId);
+    const due = messages.filter((m) => m.visibleAt <= now);
+    const future = messages.filter((m) => m.visibleAt > now).map((m) => m.visibleAt);
+    const next = future.length > 0 ? Math.min(...future) : undefined;
+    if (due.length === 0) return next;
+    const more = isEntityInstanceId(instanceId) ? await this.#entity(instanceId, due) : await this.#orchestration(instanceId, due);
+    return more ? now : next;
+  }
+
+  async #orchestration(instanceId: string, due: StoredMessage[]): Promise<boolean> {
+    const { stores, applier } = this.deps;
+    const record = await stores.instances.get(instanceId);
+    if (!record || record.kind !== 'orchestration') {
+      await stores.inbox.delete(instanceId, due.map((m) => m.id)); // no such instance (purged, never created)
+      return false;
+    }
+    const history = record.executionId ? await stores.history.load(instanceId, record.executionId) : [];
+    const session = new OrchestrationSession(record, history, this.deps.orchestrator, this.deps.timers);
+    for (const message of due) await session.apply(message);
+    if (session.consumed.length === 0) return false; // everything waits (suspended, not started yet)
+
+    const applied = await applier.apply(session.effects);
+    const toWrite = session.historyToWrite();
+    await stores.history.append(instanceId, toWrite.executionId, toWrite.startIndex, toWrite.events);
+    record.lastUpdatedTime = new Date().toISOString();
+    record.engine.lastBatch = session.consumed;
+    await stores.instances.put(record);
+    // Only now that the instance points at its new state may the inputs of this batch go.
+    await stores.inbox.delete(instanceId, session.consumed);
+    for (const executionId of session.replacedExecutions) await stores.history.delete(instanceId, executionId);
+    this.deps.onCommitted(applied);
+    for (const notice of session.notices) this.#logNotice(notice);
+    // Messages held back while the instance was suspended are deliverable once it runs again.
+    return session.deferred.length > 0 && record.runtimeStatus === 'Running';
+  }
+
+  async #entity(instanceId: string, due: StoredMessage[]): Promise<boolean> {
+    const { stores, applier } = this.deps;
+    const existing = await stores.instances.get(instanceId);
+    const { record, effects, consumed, ran } = await runEntityBatch(instanceId, existing, due, this.deps.entity);
+    const applied = await applier.apply(effects);
+    if (ran || existing) {
+      record.engine.lastBatch = consumed;
+      await stores.instances.put(record);
+    }
+    await stores.inbox.delete(instanceId, consumed);
+    this.deps.onCommitted(applied);
+    return consumed.length < due.length;
+  }
+
+  #logNotice(notice: LifecycleNotice): void {
+    const what = `orchestration ${notice.name} (${notice.instanceId})`;
+    switch (notice.kind) {
+      case 'started':
+        return this.deps.log(`${what} started`);
+      case 'completed':
+        return this.deps.log(`${what} completed in ${Date.now() - Date.parse(notice.createdTime)} ms`);
+      case 'continuedAsNew':
+        return this.deps.log(`${what} continued as new`);
+      case 'terminated':
+        return this.deps.log(`${what} terminated`);
+      case 'failed':
+        return this.deps.log(`${what} failed: ${firstLine(notice.reason)}`);
+    }
+  }
+}
