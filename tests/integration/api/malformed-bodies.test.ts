@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiRoutes } from '../../../shared/api/routes/index.js';
 import { clientFor, type ApiClient } from '../../support/api-client.js';
 import { createEnvironment } from '../../support/fixtures.js';
@@ -7,6 +7,7 @@ import { createEnvironment } from '../../support/fixtures.js';
 const RUNS_PER_ROUTE = Math.max(60, Math.ceil(2_400 / Math.max(1, apiRoutes.filter((r) => r.body).length)));
 
 let admin: ApiClient;
+let totalRequests = 0;
 let envId: string;
 
 beforeAll(async () => {
@@ -57,6 +58,11 @@ function pathFor(template: string): string {
 describe('malformed bodies on every create/update route', () => {
   const routesWithBodies = apiRoutes.filter((r) => r.body);
 
+  afterAll(() => {
+    console.log(`malformed-body requests sent: ${totalRequests} over ${routesWithBodies.length} routes`);
+    expect(totalRequests).toBeGreaterThanOrEqual(2_000);
+  });
+
   it('has create/update routes to attack', () => {
     expect(routesWithBodies.length).toBeGreaterThan(0);
   });
@@ -66,6 +72,7 @@ describe('malformed bodies on every create/update route', () => {
     await fc.assert(
       fc.asyncProperty(bodies(fieldsOf(route)), async (body) => {
         tried++;
+        totalRequests++;
         const res = await admin.request(route.method, pathFor(route.route), body, { 'content-type': 'application/json' });
         if (res.status >= 200 && res.status < 300) return; // a generated body may happen to be valid
         expect(res.status, `${route.method} ${route.route} with ${body.slice(0, 200)} → ${res.text.slice(0, 300)}`).toBeGreaterThanOrEqual(400);
