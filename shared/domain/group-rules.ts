@@ -13,9 +13,6 @@ import {
 // https://learn.microsoft.com/en-us/azure/virtual-machines/windows/faq#what-are-the-username-requirements-when-creating-a-vm-
 // https://learn.microsoft.com/en-us/azure/virtual-machines/windows/faq#what-are-the-password-requirements-when-creating-a-vm-
 
-/** Sharing a group with more users than this at once is refused (the access list is one document field). */
-export const MAX_GROUP_SHARES = 200;
-
 export const ACCOUNT_USERNAME_MAX_LENGTH = 20;
 export const ACCOUNT_PASSWORD_MIN_LENGTH = 12;
 export const ACCOUNT_PASSWORD_MAX_LENGTH = 123;

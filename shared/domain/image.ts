@@ -41,9 +41,6 @@ export function defaultImageDocument(environmentId: string, id: string, now: str
 export const GALLERY_IMAGE_VERSION_ID =
   /^\/subscriptions\/[0-9a-fA-F-]{36}\/resourceGroups\/[\w\-.()]{1,90}\/providers\/Microsoft\.Compute\/galleries\/[\w.]{1,80}\/images\/[\w\-.]{1,80}\/versions\/\d+\.\d+\.\d+$/;
 
-/** Sharing an image with more users than this at once is refused (the access list is one document field). */
-export const MAX_IMAGE_SHARES = 200;
-
 /**
  * The key an image name is unique under in its environment (the ledger's `imageNames` values): names differ
  * only if they differ after Unicode normalisation, trimming and lower-casing.

@@ -9,7 +9,7 @@ import { requireGuid } from '../domain/validation.js';
 import { AppError } from '../errors/app-error.js';
 import { StalePreconditionError, type Versioned } from '../store/document-store.js';
 import { changeEnvironment, checkIfMatch, loadEnvironmentContext } from './environment-context.js';
-import { memberStatus } from './members.js';
+import { readAccessList, replaceAccessList, type AccessEntry } from './shares.js';
 
 /** An image as the API shows it: the document and how many groups build their bots from it. */
 export interface ImageView {
@@ -17,11 +17,7 @@ export interface ImageView {
   usedByGroups: number;
 }
 
-export interface ImageAccessEntry {
-  userId: string;
-  permission: Share['permission'];
-  deactivated: boolean;
-}
+export type ImageAccessEntry = AccessEntry;
 
 export interface CreateImageInput {
   name: string;
@@ -92,10 +88,6 @@ async function undoReservation(deps: Services, environmentId: string, imageId: s
   await moveLedgerName(deps, environmentId, imageId, from, to).catch(() => undefined);
 }
 
-function shareList(shares: readonly Share[], members: Map<string, { active: boolean }>): ImageAccessEntry[] {
-  // a share whose user is no longer an active member stays listed, flagged, so it can be cleaned up
-  return shares.map((s) => ({ userId: s.userId, permission: s.permission, deactivated: members.get(s.userId)?.active !== true }));
-}
 
 export async function listImages(deps: Services, principal: Principal, environmentId: string | undefined): Promise<ImageView[]> {
   const { env, member } = await loadEnvironmentContext(deps, environmentId, principal);
@@ -231,8 +223,8 @@ export async function getImageAccess(
   environmentId: string | undefined,
   imageId: string | undefined,
 ): Promise<{ image: Versioned<ImageDocument>; items: ImageAccessEntry[] }> {
-  const { env, image } = await loadImage(deps, principal, environmentId, imageId, 'manage');
-  return { image, items: shareList(image.shares, await memberStatus(deps, env.id)) };
+  const { image } = await loadImage(deps, principal, environmentId, imageId, 'manage');
+  return { image, items: await readAccessList(deps, image) };
 }
 
 /** Replaces the image's whole access list; every user must be a member of the environment (deactivated ones included). */
@@ -244,21 +236,7 @@ export async function setImageAccess(
   shares: readonly Share[],
   ifMatch: string | undefined,
 ): Promise<{ image: Versioned<ImageDocument>; items: ImageAccessEntry[] }> {
-  const { env, image } = await loadImage(deps, principal, environmentId, imageId, 'manage');
-  checkIfMatch(ifMatch, image.etag);
-  const members = await memberStatus(deps, env.id);
-  const stranger = shares.find((s) => !members.has(s.userId));
-  if (stranger) throw AppError.rule('NotAMember', `User ${stranger.userId} is not a member of this environment; add them as a member before sharing with them.`);
-  const next: Versioned<ImageDocument> = {
-    ...image,
-    shares: shares.map((s) => ({ userId: s.userId, permission: s.permission })),
-    updatedAt: deps.now().toISOString(),
-  };
-  try {
-    const saved = await deps.store.replace(next, image.etag);
-    return { image: saved, items: shareList(saved.shares, members) };
-  } catch (err) {
-    if (err instanceof StalePreconditionError) throw stale();
-    throw err;
-  }
+  const { image } = await loadImage(deps, principal, environmentId, imageId, 'manage');
+  const { resource, items } = await replaceAccessList(deps, image, shares, ifMatch, stale);
+  return { image: resource, items };
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { MAX_BOTS_LIMIT } from '../../domain/group.js';
-import { accountPasswordProblems, accountUsernameProblems, MAX_GROUP_SHARES } from '../../domain/group-rules.js';
+import { accountPasswordProblems, accountUsernameProblems } from '../../domain/group-rules.js';
 import { defineRoute, type ApiRoute } from '../../http/api-route.js';
 import {
   createGroup,
@@ -13,7 +13,8 @@ import {
   setGroupAccess,
   updateGroup,
 } from '../../services/groups.js';
-import { descriptionSchema, GUID, listOf, nameSchema, problemSchema, resourceFields, userIdSchema } from '../common-schemas.js';
+import { accessEntrySchema, accessListBodySchema } from '../share-schemas.js';
+import { descriptionSchema, GUID, listOf, nameSchema, problemSchema, resourceFields } from '../common-schemas.js';
 import { groupConnectionResource, groupDetailsResource, groupResource, provisioningErrorResource } from '../group-presenters.js';
 
 /** Adds one issue per broken rule; the messages never quote the value (it may be a password). */
@@ -91,22 +92,6 @@ const groupDetailsSchema = groupSchema
   .extend({ account: z.object({ username: z.string() }), provisioningErrorCount: z.number().int() })
   .meta({ id: 'GroupDetails' });
 
-const permissionSchema = z.enum(['User', 'CoOwner']);
-
-/** PUT .../access: a bare array that replaces the whole list; each user once. */
-const groupAccessBodySchema = z
-  .array(z.strictObject({ userId: userIdSchema, permission: permissionSchema }))
-  .max(MAX_GROUP_SHARES)
-  .superRefine((shares, ctx) => {
-    const seen = new Set<string>();
-    shares.forEach((share, index) => {
-      if (seen.has(share.userId)) ctx.addIssue({ code: 'custom', path: [index, 'userId'], message: `${share.userId} is listed more than once.` });
-      seen.add(share.userId);
-    });
-  })
-  .meta({ id: 'GroupAccessUpdate' });
-
-const groupAccessEntrySchema = z.object({ userId: z.string(), permission: permissionSchema, deactivated: z.boolean() }).meta({ id: 'GroupAccessEntry' });
 
 const groupConnectionSchema = z
   .object({ ...resourceFields, name: z.string(), groupId: z.string(), username: z.string(), ownerId: z.string() })
@@ -216,7 +201,7 @@ export const groupsRoutes: ApiRoute<unknown>[] = [
     summary: "The group's shares, deactivated members flagged; the ETag is the group's.",
     tag: TAG,
     auth: 'user',
-    responses: { 200: { description: 'Shares', schema: listOf(groupAccessEntrySchema) }, 403: problem('May use but not manage the group'), 404: problem('Not found or not visible') },
+    responses: { 200: { description: 'Shares', schema: listOf(accessEntrySchema) }, 403: problem('May use but not manage the group'), 404: problem('Not found or not visible') },
     async handle(req, deps) {
       const { group, items } = await getGroupAccess(deps, req.principal, req.params.env, req.params.id);
       return { status: 200, body: { items }, etag: group.etag };
@@ -230,9 +215,9 @@ export const groupsRoutes: ApiRoute<unknown>[] = [
     tag: TAG,
     auth: 'user',
     conditional: true,
-    body: groupAccessBodySchema,
+    body: accessListBodySchema,
     responses: {
-      200: { description: "The new shares; the ETag is the group's new one", schema: listOf(groupAccessEntrySchema) },
+      200: { description: "The new shares; the ETag is the group's new one", schema: listOf(accessEntrySchema) },
       400: problem('Not an array, more than 200 entries, a user listed twice'),
       403: problem('May use but not manage the group'),
       404: problem('Not found or not visible'),

@@ -1,8 +1,9 @@
 import { z } from 'zod';
-import { GALLERY_IMAGE_VERSION_ID, MAX_IMAGE_SHARES } from '../../domain/image.js';
+import { GALLERY_IMAGE_VERSION_ID } from '../../domain/image.js';
 import { defineRoute, type ApiRoute } from '../../http/api-route.js';
 import { createImage, deleteImage, getImage, getImageAccess, listImages, setImageAccess, updateImage } from '../../services/images.js';
-import { descriptionSchema, listOf, nameSchema, problemSchema, resourceFields, userIdSchema } from '../common-schemas.js';
+import { accessEntrySchema, accessListBodySchema } from '../share-schemas.js';
+import { descriptionSchema, listOf, nameSchema, problemSchema, resourceFields } from '../common-schemas.js';
 import { imageResource, imageViewResource } from '../image-presenters.js';
 
 const regionSchema = z.string().regex(/^[A-Za-z][A-Za-z0-9]{1,49}$/, 'Must be an Azure region name such as "eastus".');
@@ -48,24 +49,6 @@ const updateImageSchema = z
   })
   .meta({ id: 'ImageUpdate' });
 
-const permissionSchema = z.enum(['User', 'CoOwner']);
-
-const imageShareSchema = z.strictObject({ userId: userIdSchema, permission: permissionSchema });
-
-/** PUT .../access: a bare array that replaces the whole list; each user once. */
-const imageAccessBodySchema = z
-  .array(imageShareSchema)
-  .max(MAX_IMAGE_SHARES)
-  .superRefine((shares, ctx) => {
-    const seen = new Set<string>();
-    shares.forEach((share, index) => {
-      if (seen.has(share.userId)) ctx.addIssue({ code: 'custom', path: [index, 'userId'], message: `${share.userId} is listed more than once.` });
-      seen.add(share.userId);
-    });
-  })
-  .meta({ id: 'ImageAccessUpdate' });
-
-const imageAccessEntrySchema = z.object({ userId: z.string(), permission: permissionSchema, deactivated: z.boolean() }).meta({ id: 'ImageAccessEntry' });
 
 const problem = (description: string) => ({ description, schema: problemSchema });
 const TAG = 'Images';
@@ -170,7 +153,7 @@ export const imagesRoutes: ApiRoute<unknown>[] = [
     summary: "The image's shares, deactivated members flagged; the ETag is the image's.",
     tag: TAG,
     auth: 'user',
-    responses: { 200: { description: 'Shares', schema: listOf(imageAccessEntrySchema) }, 403: problem('May use but not manage the image'), 404: problem('Not found or not visible') },
+    responses: { 200: { description: 'Shares', schema: listOf(accessEntrySchema) }, 403: problem('May use but not manage the image'), 404: problem('Not found or not visible') },
     async handle(req, deps) {
       const { image, items } = await getImageAccess(deps, req.principal, req.params.env, req.params.id);
       return { status: 200, body: { items }, etag: image.etag };
@@ -184,9 +167,9 @@ export const imagesRoutes: ApiRoute<unknown>[] = [
     tag: TAG,
     auth: 'user',
     conditional: true,
-    body: imageAccessBodySchema,
+    body: accessListBodySchema,
     responses: {
-      200: { description: "The new shares; the ETag is the image's new one", schema: listOf(imageAccessEntrySchema) },
+      200: { description: "The new shares; the ETag is the image's new one", schema: listOf(accessEntrySchema) },
       400: problem('Not an array, more than 200 entries, a user listed twice'),
       403: problem('May use but not manage the image'),
       404: problem('Not found or not visible'),
