@@ -1,0 +1,35 @@
+import type { StoredDocument } from '../store/document-store.js';
+
+export const BOT_STATES = ['Provisioning', 'Ready', 'Busy', 'Draining', 'Deprovisioning', 'Deleted', 'Failed'] as const;
+export type BotState = (typeof BOT_STATES)[number];
+
+/** Bots that count against maxBots and capacity: everything not yet gone. */
+export function isAlive(state: BotState): boolean {
+  return state !== 'Deleted' && state !== 'Failed';
+}
+
+/**
+ * A bot (a VM of a group) as the control plane knows it, in the `bots` container. Its lifecycle orchestration
+ * (`bot-{id}`) is the only writer of `state`; the agent surface writes `lastHeartbeatAt`.
+ */
+export interface BotDocument extends StoredDocument {
+  type: 'bot';
+  groupId: string;
+  state: BotState;
+  /** the image version the VM was built from */
+  imageVersion: string;
+  imageId: string;
+  /** when the bot entered its current state */
+  since: string;
+  currentRunId?: string;
+  /** bumped at every (re)provision: credentials of older versions are refused */
+  credentialVersion: number;
+  lastHeartbeatAt?: string;
+  vmResourceId?: string;
+  /** why the bot is draining or was torn down */
+  reason?: string;
+}
+
+export function botDocumentId(botId: string): string {
+  return botId;
+}
