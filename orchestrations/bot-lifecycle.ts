@@ -1,0 +1,121 @@
+import type { OrchestrationContext, Task } from 'durable-functions';
+import type { BotLifecycleInput, BotRef, ClaimResult, DrainSignal, HealthResult } from './bot-lifecycle-types.js';
+import { BOT_ACTIVITIES, BOT_EVENTS } from './names.js';
+
+const at = (context: OrchestrationContext, seconds: number) => new Date(context.df.currentUtcDateTime.getTime() + seconds * 1000);
+
+function refOf(input: BotLifecycleInput): BotRef {
+  return { environmentId: input.environmentId, groupId: input.groupId, botId: input.botId };
+}
+
+function isDrainSignal(value: unknown): value is DrainSignal {
+  return typeof value === 'object' && value !== null && ((value as DrainSignal).mode === 'reprovision' || (value as DrainSignal).mode === 'teardown');
+}
+
+/** Provision with retries and back-off; every failure is recorded on the group. */
+function* provision(context: OrchestrationContext, input: BotLifecycleInput): Generator<Task, boolean, unknown> {
+  const { timings } = input;
+  for (let attempt = 1; attempt <= timings.provisionMaxAttempts; attempt++) {
+    try {
+      yield context.df.callActivity(BOT_ACTIVITIES.provision, refOf(input));
+      return true;
+    } catch (err) {
+      const reason = err instanceof Error ? err.message : String(err);
+      yield context.df.callActivity(BOT_ACTIVITIES.recordProvisioningError, { ...refOf(input), attempt, reason });
+      if (attempt === timings.provisionMaxAttempts) break;
+      const backoff = Math.min(timings.provisionBackoffBaseSeconds * 2 ** (attempt - 1), timings.provisionBackoffMaxSeconds);
+      yield context.df.createTimer(at(context, backoff));
+    }
+  }
+  yield context.df.callActivity(BOT_ACTIVITIES.markFailed, { ...refOf(input), reason: 'ProvisioningFailed' });
+  return false;
+}
+
+/**
+ * Busy: wait once for the run to finish, a drain, or the next health check, then continue as new. One wait
+ * per execution: a waiter left over from a lost race would otherwise take the next event of its name.
+ */
+function* busy(context: OrchestrationContext, input: BotLifecycleInput): Generator<Task, BotLifecycleInput, unknown> {
+  const finished = context.df.waitForExternalEvent(BOT_EVENTS.runFinished);
+  const drain = context.df.waitForExternalEvent(BOT_EVENTS.drain);
+  const check = context.df.createTimer(at(context, input.timings.healthCheckSeconds));
+  const winner: unknown = yield context.df.Task.any([finished, drain, check]);
+  if (winner !== check) check.cancel();
+  if (winner === finished) {
+    yield context.df.callActivity(BOT_ACTIVITIES.markIdle, refOf(input));
+    return { ...input, phase: 'serve' };
+  }
+  if (winner === drain) {
+    // the running run finishes first; then the bot reprovisions or goes
+    const mode = isDrainSignal(drain.result) ? drain.result.mode : 'teardown';
+    return { ...input, pendingDrain: input.pendingDrain === 'teardown' ? 'teardown' : mode };
+  }
+  const health = (yield context.df.callActivity(BOT_ACTIVITIES.checkHealth, refOf(input))) as HealthResult;
+  if (health.healthy) return input;
+  yield context.df.callActivity(BOT_ACTIVITIES.recoverLostRun, { ...refOf(input), reason: health.reason });
+  return { ...input, phase: 'teardown', reason: health.reason, pendingDrain: undefined };
+}
+
+/**
+ * One bot's life: provision (with retries) → serve runs (claim, wait for the agent, idle, claim again) →
+ * drain → teardown. Each served run or idle period is one execution (`continueAsNew`), so history stays small.
+ * Time comes only from `currentUtcDateTime`; everything with side effects is an activity.
+ */
+export function* botLifecycle(context: OrchestrationContext): Generator<Task, unknown, unknown> {
+  const input = context.df.getInput() as BotLifecycleInput;
+  context.df.setCustomStatus({ phase: input.phase });
+
+  if (input.phase === 'provision') {
+    const ok = yield* provision(context, input);
+    if (!ok) {
+      yield context.df.callActivity(BOT_ACTIVITIES.wakeController, refOf(input));
+      return { botId: input.botId, outcome: 'Failed' };
+    }
+    yield context.df.callActivity(BOT_ACTIVITIES.wakeController, refOf(input));
+    context.df.continueAsNew({ ...input, phase: 'serve', pendingDrain: undefined });
+    return undefined;
+  }
+
+  if (input.phase === 'teardown') {
+    yield context.df.callActivity(BOT_ACTIVITIES.deprovision, { ...refOf(input), reason: input.reason ?? 'Released' });
+    yield context.df.callActivity(BOT_ACTIVITIES.wakeController, refOf(input));
+    return { botId: input.botId, outcome: 'Deleted', reason: input.reason };
+  }
+
+  if (input.phase === 'busy') {
+    context.df.continueAsNew(yield* busy(context, input));
+    return undefined;
+  }
+
+  // serve: between runs
+  if (input.pendingDrain) {
+    const next = input.pendingDrain === 'reprovision' ? { ...input, phase: 'provision' as const } : { ...input, phase: 'teardown' as const };
+    if (input.pendingDrain === 'reprovision') yield context.df.callActivity(BOT_ACTIVITIES.deprovision, { ...refOf(input), reason: 'ImageChanged', keepRecord: true });
+    context.df.continueAsNew({ ...next, pendingDrain: undefined, reason: input.pendingDrain === 'teardown' ? (input.reason ?? 'Drained') : undefined });
+    return undefined;
+  }
+
+  const claim = (yield context.df.callActivity(BOT_ACTIVITIES.claimRun, refOf(input))) as ClaimResult;
+  if ('runId' in claim) {
+    context.df.continueAsNew({ ...input, phase: 'busy' });
+    return undefined;
+  }
+
+  const work = context.df.waitForExternalEvent(BOT_EVENTS.work);
+  const release = context.df.waitForExternalEvent(BOT_EVENTS.release);
+  const drain = context.df.waitForExternalEvent(BOT_EVENTS.drain);
+  const poll = context.df.createTimer(at(context, input.timings.idlePollSeconds));
+  const winner: unknown = yield context.df.Task.any([work, release, drain, poll]);
+  if (winner !== poll) poll.cancel();
+  if (winner === release) {
+    context.df.continueAsNew({ ...input, phase: 'teardown', reason: typeof release.result === 'string' ? release.result : 'Released' });
+    return undefined;
+  }
+  if (winner === drain) {
+    const mode = isDrainSignal(drain.result) ? drain.result.mode : 'teardown';
+    context.df.continueAsNew({ ...input, pendingDrain: mode, reason: isDrainSignal(drain.result) ? drain.result.reason : 'Drained' });
+    return undefined;
+  }
+  context.df.continueAsNew({ ...input });
+  return undefined;
+}

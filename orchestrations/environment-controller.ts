@@ -1,0 +1,40 @@
+import type { OrchestrationContext, Task } from 'durable-functions';
+import type { BotLifecycleInput } from './bot-lifecycle-types.js';
+import { CONTROLLER_ACTIVITIES, CONTROLLER_EVENTS } from './names.js';
+
+export interface ControllerInput {
+  environmentId: string;
+}
+
+/** What one planning round decided, as the plan activity returns it (decisions are already recorded). */
+export interface PlanningRound {
+  /** new bots to start (their records exist already, state Provisioning) */
+  start: BotLifecycleInput[];
+  /** events for running bot lifecycles: Release, Drain, Work */
+  signals: Array<{ botId: string; event: string; data?: unknown }>;
+  /** the safety-net timer: plan again after this long even if nothing wakes the controller */
+  nextWakeSeconds: number;
+  /** false once the environment is gone: the controller ends */
+  active: boolean;
+}
+
+/**
+ * The controller of one environment: plans, applies the plan (start bot lifecycles, signal releases and
+ * drains), then sleeps until woken (run queued or ended, group edited, bot state changed) or until its safety
+ * timer fires, and continues as new. The planning itself (a pure function) runs in an activity.
+ */
+export function* environmentController(context: OrchestrationContext): Generator<Task, unknown, unknown> {
+  const input = context.df.getInput() as ControllerInput;
+  const round = (yield context.df.callActivity(CONTROLLER_ACTIVITIES.plan, input)) as PlanningRound;
+  if (!round.active) return { environmentId: input.environmentId, stopped: true };
+  if (round.start.length > 0) yield context.df.callActivity(CONTROLLER_ACTIVITIES.startBots, round.start);
+  if (round.signals.length > 0) yield context.df.callActivity(CONTROLLER_ACTIVITIES.signalBots, round.signals);
+  context.df.setCustomStatus({ lastPlanAt: context.df.currentUtcDateTime.toISOString(), started: round.start.length, signals: round.signals.length });
+
+  const wake = context.df.waitForExternalEvent(CONTROLLER_EVENTS.wake);
+  const timer = context.df.createTimer(new Date(context.df.currentUtcDateTime.getTime() + round.nextWakeSeconds * 1000));
+  const winner: unknown = yield context.df.Task.any([wake, timer]);
+  if (winner !== timer) timer.cancel();
+  context.df.continueAsNew(input);
+  return undefined;
+}
