@@ -4,6 +4,8 @@ import { CosmosClient } from '@azure/cosmos';
 import { DefaultAzureCredential, type TokenCredential } from '@azure/identity';
 import { SecretClient, type SecretClientOptions } from '@azure/keyvault-secrets';
 import { JwtAuthenticator } from '../auth/jwt-authenticator.js';
+import { BotCredentials } from '../bots/bot-credentials.js';
+import { secretStoreSigningKey } from '../bots/signing-key.js';
 import { loadAppConfig, type AppConfig } from '../config/app-config.js';
 import { cosmosDefinitions } from '../config/infra-definitions.js';
 import { KeyVaultSecretStore } from '../secrets/key-vault-secret-store.js';
@@ -38,11 +40,14 @@ export function buildServices(config: AppConfig): Services {
     ? new CosmosClient({ endpoint: config.COSMOS_ENDPOINT, key: config.COSMOS_KEY, connectionPolicy: { enableEndpointDiscovery: false } })
     : new CosmosClient({ endpoint: config.COSMOS_ENDPOINT, aadCredentials: credentialFor(config) });
   const database = cosmos.database(cosmosDefinitions.databaseName);
+  const secrets = new KeyVaultSecretStore(secretClientFor(config));
   return {
     config,
     authenticator: new JwtAuthenticator({ issuer: config.AUTH_ISSUER, audience: config.AUTH_AUDIENCE.split(',').map((a) => a.trim()).filter(Boolean), jwksUri: config.AUTH_JWKS_URI }),
     store: new CosmosDocumentStore(database.container('control')),
-    secrets: new KeyVaultSecretStore(secretClientFor(config)),
+    botStore: new CosmosDocumentStore(database.container('bots')),
+    botCredentials: new BotCredentials(secretStoreSigningKey(secrets)),
+    secrets,
     activeBotsByGroup: (environmentId) => countActiveBots(database.container('bots'), environmentId),
     runCounts: new CosmosRunCounts(database.container('runs')),
     now: () => new Date(),

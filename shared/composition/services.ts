@@ -1,4 +1,5 @@
 import type { Authenticator } from '../auth/jwt-authenticator.js';
+import type { BotCredentials } from '../bots/bot-credentials.js';
 import type { AppConfig } from '../config/app-config.js';
 import type { SecretStore } from '../secrets/secret-store.js';
 import type { RunCounts } from '../services/groups/run-counts.js';
@@ -9,6 +10,9 @@ export interface Services {
   config: AppConfig;
   authenticator: Authenticator;
   store: DocumentStore;
+  /** bots and scaling decisions (the `bots` container, partitioned by environment) */
+  botStore: DocumentStore;
+  botCredentials: BotCredentials;
   secrets: SecretStore;
   /** live bots per group of an environment (bots not yet deleted) */
   activeBotsByGroup(environmentId: string): Promise<Record<string, number>>;

@@ -1,4 +1,5 @@
 import type { ApiRoute } from '../../http/api-route.js';
+import { botsRoutes } from './bots.js';
 import { connectionsRoutes } from './connections.js';
 import { desktopFlowsRoutes } from './desktop-flows.js';
 import { environmentRoutes } from './environments.js';
@@ -6,4 +7,4 @@ import { groupsRoutes } from './groups.js';
 import { imagesRoutes } from './images.js';
 
 /** Every route of the API, in one table: functions/api.ts registers them and the OpenAPI document lists them. */
-export const apiRoutes: ApiRoute<unknown>[] = [...environmentRoutes, ...imagesRoutes, ...groupsRoutes, ...connectionsRoutes, ...desktopFlowsRoutes];
+export const apiRoutes: ApiRoute<unknown>[] = [...environmentRoutes, ...imagesRoutes, ...groupsRoutes, ...connectionsRoutes, ...desktopFlowsRoutes, ...botsRoutes];

@@ -1,4 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
+import { BotCredentials } from '../../../../shared/bots/bot-credentials.js';
 import type { Services } from '../../../../shared/composition/services.js';
 import { loadAppConfig } from '../../../../shared/config/app-config.js';
 import { memberDocumentId, type EnvironmentDocument, type MemberDocument } from '../../../../shared/domain/environment.js';
@@ -98,6 +99,8 @@ beforeEach(async () => {
     config: loadAppConfig({ COSMOS_ENDPOINT: 'http://localhost', KEYVAULT_URL: 'https://localhost', AUTH_ISSUER: 'i', AUTH_AUDIENCE: 'a', AUTH_JWKS_URI: 'https://localhost/keys', SERVICEBUS_CONNECTION_STRING: 'x' }),
     authenticator: { authenticate: async () => principal },
     store,
+    botStore: new MemoryStore(),
+    botCredentials: new BotCredentials(async () => new Uint8Array(32)),
     secrets,
     activeBotsByGroup: async () => ({}),
     runCounts: { countsFor: async () => ({}) },

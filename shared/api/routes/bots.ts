@@ -1,0 +1,78 @@
+import { z } from 'zod';
+import { BOT_STATES } from '../../domain/bot.js';
+import { AppError } from '../../errors/app-error.js';
+import { defineRoute, type ApiRoute } from '../../http/api-route.js';
+import { listGroupBots, listScalingDecisions } from '../../services/bots.js';
+import { listOf, pageSizeSchema, problemSchema } from '../common-schemas.js';
+
+const botSchema = z
+  .object({
+    id: z.string(),
+    state: z.enum(BOT_STATES),
+    imageVersion: z.string(),
+    imageId: z.string(),
+    since: z.string(),
+    currentRunId: z.string().optional(),
+    lastHeartbeatAt: z.string().optional(),
+    reason: z.string().optional(),
+    createdAt: z.string(),
+  })
+  .meta({ id: 'Bot' });
+
+const decisionSchema = z
+  .object({ id: z.string(), at: z.string(), action: z.enum(['create', 'release', 'drain', 'none']), botIds: z.array(z.string()), count: z.number().int(), reason: z.string(), detail: z.string() })
+  .meta({ id: 'ScalingDecision' });
+
+const problem = (description: string) => ({ description, schema: problemSchema });
+const TAG = 'Bots';
+
+function pageOf(query: URLSearchParams): { pageSize: number; continuationToken?: string } {
+  const parsed = pageSizeSchema.safeParse(query.get('pageSize') ?? undefined);
+  if (!parsed.success) throw AppError.validation([{ field: 'pageSize', message: 'Must be an integer from 1 to 200.' }]);
+  const token = query.get('continuationToken') ?? undefined;
+  return { pageSize: parsed.data, ...(token ? { continuationToken: token } : {}) };
+}
+
+export const botsRoutes: ApiRoute<unknown>[] = [
+  defineRoute({
+    name: 'listGroupBots',
+    method: 'GET',
+    route: 'environments/{env}/groups/{id}/bots',
+    summary: "The group's bots with their state, image version, since when, and current run.",
+    tag: TAG,
+    auth: 'user',
+    responses: { 200: { description: 'Bots', schema: listOf(botSchema) }, 404: problem('Not found or not visible') },
+    async handle(req, deps) {
+      const bots = await listGroupBots(deps, req.principal, req.params.env, req.params.id);
+      return {
+        status: 200,
+        body: {
+          items: bots.map((b) => ({ id: b.id, state: b.state, imageVersion: b.imageVersion, imageId: b.imageId, since: b.since, currentRunId: b.currentRunId, lastHeartbeatAt: b.lastHeartbeatAt, reason: b.reason, createdAt: b.createdAt })),
+        },
+      };
+    },
+  }),
+  defineRoute({
+    name: 'listScalingDecisions',
+    method: 'GET',
+    route: 'environments/{env}/groups/{id}/scaling',
+    summary: 'Recent scaling decisions about the group, newest first, each with its reason.',
+    tag: TAG,
+    auth: 'user',
+    query: {
+      pageSize: { description: 'Items per page, 1..200 (default 50).', schema: pageSizeSchema },
+      continuationToken: { description: 'From the previous page.', schema: z.string() },
+    },
+    responses: { 200: { description: 'Decisions', schema: listOf(decisionSchema) }, 400: problem('Bad page size'), 404: problem('Not found or not visible') },
+    async handle(req, deps) {
+      const page = await listScalingDecisions(deps, req.principal, req.params.env, req.params.id, pageOf(req.query));
+      return {
+        status: 200,
+        body: {
+          items: page.items.map((d) => ({ id: d.id, at: d.at, action: d.action, botIds: d.botIds, count: d.count, reason: d.reason, detail: d.detail })),
+          ...(page.continuationToken ? { continuationToken: page.continuationToken } : {}),
+        },
+      };
+    },
+  }),
+];
