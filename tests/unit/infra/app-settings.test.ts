@@ -15,6 +15,7 @@ const LOCAL_ONLY: Record<string, string> = {
   SERVICEBUS_CONNECTION_STRING: 'SAS is off (disableLocalAuth); SERVICEBUS_NAMESPACE + the identity are used',
   LOCAL_CA_CERT_FILE: 'the local cloud CA; Azure endpoints carry public certificates',
   LOCAL_PROVISION_DELAY_MS: 'only the simulated provisioner waits; Azure runs PROVISIONER=arm',
+  LOCAL_PROVISION_FAILURE_RATE: 'failure injection of the simulated provisioner only',
 };
 
 /** Settings the Bicep sets that the config schema does not read, with who reads them. */

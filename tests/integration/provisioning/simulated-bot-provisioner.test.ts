@@ -1,0 +1,274 @@
+import { randomUUID } from 'node:crypto';
+
+import { TableClient } from '@azure/data-tables';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { type AzuriteInstance, startAzurite } from '../../../local/stack/azurite.js';
+import type { BotSpec } from '../../../shared/provisioning/bot-provisioner.js';
+import { ProvisioningError } from '../../../shared/provisioning/bot-provisioner.js';
+import {
+  type RunningAgent,
+  SimulatedBotProvisioner,
+  type SimulatedBotProvisionerSettings,
+  type SimulatedVmRow,
+} from '../../../shared/provisioning/simulated-bot-provisioner.js';
+import { aBotSpec, MemorySecretStore } from '../../unit/shared/provisioning/bot-fixtures.js';
+
+const DELAY_MS = 50;
+
+let azurite: AzuriteInstance;
+let table: TableClient;
+
+beforeAll(async () => {
+  azurite = await startAzurite();
+  table = SimulatedBotProvisioner.tableFromConnectionString(azurite.connectionString);
+});
+
+afterAll(async () => {
+  await azurite?.stop();
+});
+
+/** The reference agent as the provisioner sees it: started with the spec, stopped at deprovision. */
+class AgentRecorder {
+  readonly started: BotSpec[] = [];
+  readonly stopped: string[] = [];
+  readonly start = (spec: BotSpec): RunningAgent => {
+    this.started.push(spec);
+    return { stop: async () => void this.stopped.push(spec.botId) };
+  };
+}
+
+/** mulberry32: a small seeded PRNG, so the injected failures are the same on every run. */
+function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Each test gets its own deployment id: its own partition and tag value in the shared table. */
+function aSimulatedCloud(settings: Partial<SimulatedBotProvisionerSettings> = {}, random?: () => number) {
+  const deploymentId = settings.deploymentId ?? `it-${randomUUID().slice(0, 8)}`;
+  const agents = new AgentRecorder();
+  const secrets = new MemorySecretStore();
+  /** every boot wait, per instance */
+  const sleeps: number[][] = [];
+  const open = () => {
+    const waits: number[] = [];
+    sleeps.push(waits);
+    return new SimulatedBotProvisioner(
+      SimulatedBotProvisioner.tableFromConnectionString(azurite.connectionString),
+      { deploymentId, provisionDelayMs: DELAY_MS, failureRate: 0, ...settings },
+      {
+        secrets,
+        startAgent: agents.start,
+        sleep: (ms) => {
+          waits.push(ms);
+          return new Promise((resolve) => setTimeout(resolve, ms));
+        },
+        ...(random === undefined ? {} : { random }),
+      },
+    );
+  };
+  return { deploymentId, agents, secrets, sleeps, provisioner: open(), reopen: open };
+}
+
+function aBot(n: number, overrides: Partial<BotSpec> = {}): BotSpec {
+  return aBotSpec({ botId: `bot-${n}-${randomUUID()}`, ...overrides });
+}
+
+async function failureOf(promise: Promise<unknown>): Promise<ProvisioningError> {
+  const error: unknown = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(ProvisioningError);
+  return error as ProvisioningError;
+}
+
+describe('SimulatedBotProvisioner on Azurite', () => {
+  it('boots a VM after the provisioning delay, then starts its agent, and lists it by tag', async () => {
+    const { provisioner, agents, deploymentId } = aSimulatedCloud();
+    const spec = aBot(1);
+
+    const started = performance.now();
+    const bot = await provisioner.provision(spec);
+    const elapsed = performance.now() - started;
+
+    expect(elapsed).toBeGreaterThanOrEqual(DELAY_MS - 5);
+    expect(bot).toEqual({ botId: spec.botId, vmResourceId: expect.stringMatching(/\/providers\/Microsoft\.Compute\/virtualMachines\/bot-/), imageVersion: '1.2.3' });
+    expect(agents.started).toEqual([spec]);
+    await expect(provisioner.list()).resolves.toEqual([
+      { botId: spec.botId, environmentId: 'env-1', groupId: 'g-1', vmResourceId: bot.vmResourceId, createdAt: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/) },
+    ]);
+    const row = await table.getEntity<SimulatedVmRow>(deploymentId, spec.botId);
+    expect(row).toMatchObject({ state: 'Running', hostedRpaDeployment: deploymentId, hostedRpaBot: spec.botId, adminUsername: 'rpaadmin' });
+    expect(JSON.stringify(row)).not.toContain('Correct-Horse');
+  });
+
+  it('is idempotent per bot: sequential and concurrent retries give one VM and one agent', async () => {
+    const { provisioner, agents } = aSimulatedCloud();
+    const spec = aBot(2);
+
+    const [a, b] = await Promise.all([provisioner.provision(spec), provisioner.provision(spec)]);
+    const c = await provisioner.provision(spec);
+
+    expect(b).toEqual(a);
+    expect(c).toEqual(a);
+    expect(agents.started.map((s) => s.botId)).toEqual([spec.botId]);
+    expect((await provisioner.list()).map((vm) => vm.botId)).toEqual([spec.botId]);
+  });
+
+  it('fails at LOCAL_PROVISION_FAILURE_RATE with a retryable SimulatedFailure, as the seeded random source decides, leaving nothing behind', async () => {
+    const seed = 20_240_611;
+    const { provisioner, agents } = aSimulatedCloud({ failureRate: 0.5 }, seededRandom(seed));
+    const draws = seededRandom(seed);
+    const expected = Array.from({ length: 8 }, () => (draws() < 0.5 ? 'failed' : 'ok'));
+    const bots = Array.from({ length: 8 }, (_, i) => aBot(100 + i));
+
+    const outcomes: string[] = [];
+    for (const bot of bots) {
+      try {
+        await provisioner.provision(bot);
+        outcomes.push('ok');
+      } catch (error) {
+        expect(error).toBeInstanceOf(ProvisioningError);
+        expect(error).toMatchObject({ reason: 'SimulatedFailure', retryable: true });
+        outcomes.push('failed');
+      }
+    }
+
+    expect(outcomes).toEqual(expected);
+    expect(outcomes).toContain('failed');
+    expect(outcomes).toContain('ok');
+    const succeeded = bots.filter((_, i) => outcomes[i] === 'ok').map((b) => b.botId);
+    expect((await provisioner.list()).map((vm) => vm.botId).sort()).toEqual([...succeeded].sort());
+    expect(agents.started.map((s) => s.botId)).toEqual(succeeded);
+  });
+
+  it('lets a retry succeed after a simulated failure', async () => {
+    const cloud = aSimulatedCloud({ failureRate: 1 });
+    const spec = aBot(3);
+    await failureOf(cloud.provisioner.provision(spec));
+
+    const healthy = new SimulatedBotProvisioner(table, { deploymentId: cloud.deploymentId, provisionDelayMs: DELAY_MS, failureRate: 0 }, { secrets: cloud.secrets });
+
+    await expect(healthy.provision(spec)).resolves.toMatchObject({ botId: spec.botId });
+  });
+
+  it('deprovisions: stops the agent, removes the VM; a second deprovision is a no-op', async () => {
+    const { provisioner, agents } = aSimulatedCloud();
+    const keep = aBot(4);
+    const drop = aBot(5);
+    await provisioner.provision(keep);
+    await provisioner.provision(drop);
+
+    await provisioner.deprovision(drop);
+    await provisioner.deprovision(drop);
+
+    expect(agents.stopped).toEqual([drop.botId]);
+    expect((await provisioner.list()).map((vm) => vm.botId)).toEqual([keep.botId]);
+  });
+
+  it('keeps its VMs across a restart: a new instance over the same table lists them, and a retried provision returns without a second boot and restarts the agent', async () => {
+    const cloud = aSimulatedCloud();
+    const spec = aBot(6);
+    const first = await cloud.provisioner.provision(spec);
+
+    const afterRestart = cloud.reopen();
+    const listed = await afterRestart.list();
+    const again = await afterRestart.provision(spec);
+
+    expect(listed.map((vm) => vm.botId)).toEqual([spec.botId]);
+    expect(again).toEqual(first);
+    expect(cloud.sleeps).toEqual([[DELAY_MS], []]); // booted once, by the first instance
+    expect(cloud.agents.started.map((s) => s.botId)).toEqual([spec.botId, spec.botId]); // one agent per process
+  });
+
+  it('finishes the boot of a VM a crashed attempt left Booting, waiting only for the rest of the delay', async () => {
+    const cloud = aSimulatedCloud({ provisionDelayMs: 300 });
+    const spec = aBot(7);
+    const halfBooted = new Date(Date.now() - 200).toISOString();
+    await table.createTable();
+    await table.createEntity({
+      partitionKey: cloud.deploymentId,
+      rowKey: spec.botId,
+      hostedRpaDeployment: cloud.deploymentId,
+      hostedRpaEnvironment: 'env-1',
+      hostedRpaGroup: 'g-1',
+      hostedRpaBot: spec.botId,
+      vmResourceId: '/subscriptions/0/resourceGroups/simulated-bots/providers/Microsoft.Compute/virtualMachines/crashed',
+      imageVersion: '1.2.3',
+      state: 'Booting',
+      createdAt: halfBooted,
+    });
+
+    const bot = await cloud.provisioner.provision(spec);
+
+    const [waited] = cloud.sleeps[0] ?? [];
+    expect(waited).toBeGreaterThan(0);
+    expect(waited).toBeLessThanOrEqual(100);
+    expect(bot.vmResourceId).toMatch(/crashed$/);
+    await expect(table.getEntity<SimulatedVmRow>(cloud.deploymentId, spec.botId)).resolves.toMatchObject({ state: 'Running' });
+    expect(cloud.agents.started).toHaveLength(1);
+  });
+
+  it('lists an orphan written behind its back, and only its own deployment', async () => {
+    const cloud = aSimulatedCloud();
+    const other = aSimulatedCloud();
+    await cloud.provisioner.provision(aBot(8));
+    await other.provisioner.provision(aBot(9));
+    await table.createEntity({
+      partitionKey: cloud.deploymentId,
+      rowKey: 'orphan-bot',
+      hostedRpaDeployment: cloud.deploymentId,
+      hostedRpaEnvironment: 'env-9',
+      hostedRpaGroup: 'g-9',
+      hostedRpaBot: 'orphan-bot',
+      vmResourceId: '/subscriptions/0/resourceGroups/simulated-bots/providers/Microsoft.Compute/virtualMachines/orphan',
+    });
+
+    const vms = await cloud.provisioner.list();
+
+    expect(vms).toHaveLength(2);
+    expect(vms).toContainEqual({ botId: 'orphan-bot', environmentId: 'env-9', groupId: 'g-9', vmResourceId: expect.stringMatching(/orphan$/) });
+    await cloud.provisioner.deprovision({ environmentId: 'env-9', groupId: 'g-9', botId: 'orphan-bot' });
+    expect((await cloud.provisioner.list()).map((vm) => vm.botId)).not.toContain('orphan-bot');
+  });
+
+  it('refuses to provision without the admin password in the secret store, a bot id already used by another group, or over a VM of another image', async () => {
+    const cloud = aSimulatedCloud();
+    const spec = aBot(10);
+    cloud.secrets.values.clear();
+    const missing = await failureOf(cloud.provisioner.provision(spec));
+    cloud.secrets.values.set(spec.account.password.name, 'Correct-Horse-9-Battery!');
+    await cloud.provisioner.provision(spec);
+
+    const conflict = await failureOf(cloud.provisioner.provision({ ...spec, groupId: 'g-other' }));
+    const otherImage = await failureOf(cloud.provisioner.provision({ ...spec, image: { builtIn: true, version: 'latest' } }));
+
+    expect(missing).toMatchObject({ reason: 'SecretUnavailable', retryable: false });
+    expect(conflict).toMatchObject({ reason: 'BotIdConflict', retryable: false });
+    expect(otherImage).toMatchObject({ reason: 'ImageMismatch', retryable: false });
+    expect((await cloud.provisioner.list()).map((vm) => vm.botId)).toEqual([spec.botId]);
+  });
+
+  it('reports the table being unreachable as a retryable store failure', async () => {
+    const unreachable = new SimulatedBotProvisioner(
+      TableClient.fromConnectionString(azurite.connectionString.replace(`:${azurite.tablePort}/`, ':1/'), 'simulatedvms', {
+        allowInsecureConnection: true,
+        retryOptions: { maxRetries: 0 },
+      }),
+      { deploymentId: 'it-down', provisionDelayMs: DELAY_MS, failureRate: 0 },
+      { secrets: new MemorySecretStore() },
+    );
+
+    const error = await failureOf(unreachable.list());
+
+    expect(error).toMatchObject({ reason: 'SimulatedStoreFailure', retryable: true });
+  });
+});
