@@ -1,0 +1,121 @@
+import { byId } from './group-view.js';
+import { messages } from './reasons.js';
+import { allocation, idleAboveCommitted, occupied, releaseFront, surplus, want, type Slot } from './slot.js';
+
+/**
+ * Sharing the environment's parallel limit between groups (docs/scaling.md, "The fairness rule"):
+ * 1. committed bots first: every group below its committed bots is topped up, from free slots, then from
+ *    other groups' idle bots above their own committed bots;
+ * 2. the rest is water-filled one bot at a time to the group with the fewest bots, ties to the oldest
+ *    waiting run, then the most High runs, then the id. Free slots go first; then idle bots beyond another
+ *    group's target. A group with waiting runs and no bot at all ("starved") may also take an idle bot that
+ *    another group holds above its committed ones, from the best-served such group: one holding two bots or
+ *    more, or holding one but whose oldest waiting run is younger than the starved group's. So no queue
+ *    starves, even with more busy groups than slots (they take turns, oldest waiting run first).
+ * Slots committed to a cold group are held back from step 2: its next run gets its committed bots at once.
+ */
+
+function compareFairness(a: Slot, b: Slot): number {
+  return (
+    allocation(a) - allocation(b) ||
+    a.view.waitingSinceMs - b.view.waitingSinceMs ||
+    b.view.high - a.view.high ||
+    byId(a.view.group, b.view.group)
+  );
+}
+
+function firstBy<T>(items: readonly T[], compare: (a: T, b: T) => number): T | undefined {
+  let best: T | undefined;
+  for (const item of items) if (best === undefined || compare(item, best) < 0) best = item;
+  return best;
+}
+
+/** Which idle bots a beneficiary may take beyond other groups' surplus. */
+type DonorRule =
+  /** none: only surplus (idle bots beyond another group's target) */
+  | 'surplus-only'
+  /** committed bots: any idle bot another group holds above its committed bots */
+  | 'above-committed'
+  /** a starved group: as above, but a group's only bot only when the starved group has waited longer */
+  | 'starved';
+
+function mayGive(donor: Slot, beneficiary: Slot, rule: DonorRule): boolean {
+  if (surplus(donor) > 0) return true;
+  if (rule === 'surplus-only' || idleAboveCommitted(donor) === 0) return false;
+  if (rule === 'above-committed') return true;
+  return allocation(donor) >= 2 || beneficiary.view.waitingSinceMs < donor.view.waitingSinceMs;
+}
+
+/** Surplus first; then the best-served group; then the one whose oldest run waited the least. */
+function donorOrder(a: Slot, b: Slot): number {
+  return (
+    Number(surplus(b) > 0) - Number(surplus(a) > 0) ||
+    allocation(b) - allocation(a) ||
+    b.view.waitingSinceMs - a.view.waitingSinceMs ||
+    byId(a.view.group, b.view.group)
+  );
+}
+
+function pickDonor(slots: readonly Slot[], beneficiary: Slot, rule: DonorRule): Slot | undefined {
+  return firstBy(
+    slots.filter((s) => s !== beneficiary && mayGive(s, beneficiary, rule)),
+    donorOrder,
+  );
+}
+
+function takeFrom(slots: readonly Slot[], beneficiary: Slot, rule: DonorRule): boolean {
+  const donor = pickDonor(slots, beneficiary, rule);
+  if (donor === undefined) return false;
+  const id = beneficiary.view.group.id;
+  return releaseFront(donor, 'idle-surplus', messages.release['idle-surplus'](id), id) !== undefined;
+}
+
+/** Step 1: committed bots. Returns the free slots left. */
+function topUpCommitted(slots: readonly Slot[], free: number): number {
+  const eligible = slots
+    .filter((s) => s.view.condition === 'active' || s.view.condition === 'maintenance')
+    .sort((a, b) => a.view.waitingSinceMs - b.view.waitingSinceMs || byId(a.view.group, b.view.group));
+  let left = free;
+  for (const s of eligible) {
+    while (occupied(s) < s.view.committed) {
+      if (left > 0) left -= 1;
+      else if (!takeFrom(slots, s, 'above-committed')) break;
+      s.createdCommitted += 1;
+    }
+  }
+  return left;
+}
+
+/** Step 2: water-filling of the shared slots between groups whose runs want more bots. */
+function shareTheRest(slots: readonly Slot[], shared: number): void {
+  let left = shared;
+  const stuck = new Set<Slot>();
+  for (;;) {
+    const next = firstBy(
+      slots.filter((s) => s.view.condition === 'active' && want(s) > 0 && !stuck.has(s)),
+      compareFairness,
+    );
+    if (next === undefined) return;
+    if (left > 0) {
+      left -= 1;
+    } else {
+      const starved = allocation(next) === 0 && next.view.queued > 0;
+      if (!takeFrom(slots, next, starved ? 'starved' : 'surplus-only')) {
+        stuck.add(next);
+        continue;
+      }
+    }
+    next.createdDemand += 1;
+  }
+}
+
+/**
+ * Decides how many bots each group gets in this plan (created* on the slots) and which idle bots go back to
+ * the pool for them (releases on the donor slots). Only called when the environment's switch is on.
+ */
+export function shareCapacity(slots: readonly Slot[], limit: number): void {
+  const used = slots.reduce((sum, s) => sum + occupied(s), 0);
+  const free = topUpCommitted(slots, Math.max(0, limit - used));
+  const heldForColdGroups = slots.filter((s) => s.view.condition === 'cold').reduce((sum, s) => sum + s.view.committed, 0);
+  shareTheRest(slots, Math.max(0, free - heldForColdGroups));
+}

@@ -1,0 +1,114 @@
+import type { PlannerBot, PlannerGroup, PlannerSettings } from './planner-input.js';
+import type { GroupCondition } from './planner-output.js';
+
+/** A non-negative whole number from a count that may arrive malformed (NaN, negative, fractional). */
+export function count(n: number): number {
+  return Number.isFinite(n) && n > 0 ? Math.floor(n) : 0;
+}
+
+/** Milliseconds since the epoch of an ISO instant; NaN when absent or unreadable (every comparison with it is false). */
+export function instant(iso: string | undefined): number {
+  return iso === undefined ? Number.NaN : Date.parse(iso);
+}
+
+export function byId<T extends { id: string }>(a: T, b: T): number {
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
+export function isOutdated(bot: PlannerBot, group: PlannerGroup): boolean {
+  return bot.imageId !== group.imageId || bot.imageVersion !== group.imageVersion;
+}
+
+/**
+ * The order in which a group gives up its idle bots: bots of an older image first (releasing them saves a
+ * reprovision), then the longest idle, then by id. The bots a group keeps are the ones at the end.
+ */
+function inReleaseOrder(bots: PlannerBot[], group: PlannerGroup, nowMs: number): PlannerBot[] {
+  const keyed = bots.map((bot) => {
+    const at = instant(bot.since);
+    return { bot, outdated: isOutdated(bot, group), idleSince: Number.isNaN(at) ? nowMs : at };
+  });
+  keyed.sort((a, b) => Number(b.outdated) - Number(a.outdated) || a.idleSince - b.idleSince || byId(a.bot, b.bot));
+  return keyed.map((k) => k.bot);
+}
+
+/** How the planner sees one group: its condition, demand and target, and its bots sorted by state. */
+export interface GroupView {
+  group: PlannerGroup;
+  condition: GroupCondition;
+  maxBots: number;
+  /** committedBots, never above maxBots */
+  committed: number;
+  queued: number;
+  high: number;
+  /** runs in progress: Busy bots and Draining ones (a draining bot finishes its run) */
+  running: number;
+  demand: number;
+  target: number;
+  /** when the oldest queued run was queued, ms; +Infinity when unknown so such groups sort last */
+  waitingSinceMs: number;
+  provisioning: PlannerBot[];
+  /** idle bots in release-first order */
+  ready: PlannerBot[];
+  busy: PlannerBot[];
+  draining: PlannerBot[];
+}
+
+export interface ViewContext {
+  nowMs: number;
+  switchOn: boolean;
+  settings: PlannerSettings;
+}
+
+function conditionOf(group: PlannerGroup, queued: number, running: number, ctx: ViewContext): GroupCondition {
+  if (group.status === 'deleted') return 'deleted';
+  const idleMs = ctx.nowMs - instant(group.lastActivityAt);
+  // A run, queued or running, wakes the group whatever its last activity says.
+  if (queued === 0 && running === 0 && idleMs >= ctx.settings.groupIdleTeardownHours * 3_600_000) return 'cold';
+  if (!ctx.switchOn) return 'switched-off';
+  return group.maintenance ? 'maintenance' : 'active';
+}
+
+function targetOf(condition: GroupCondition, maxBots: number, committed: number, running: number, demand: number): number {
+  switch (condition) {
+    case 'deleted':
+    case 'cold':
+      return 0;
+    case 'maintenance':
+    case 'switched-off':
+      // no run is dispatched: only the committed warm bots and the bots finishing their runs are needed
+      return Math.min(maxBots, Math.max(committed, running));
+    case 'active':
+      return Math.min(maxBots, Math.max(committed, demand));
+  }
+}
+
+export function viewGroup(group: PlannerGroup, ctx: ViewContext): GroupView {
+  const bots = [...group.bots].sort(byId);
+  const inState = (state: PlannerBot['state']) => bots.filter((b) => b.state === state);
+  const busy = inState('Busy');
+  const draining = inState('Draining');
+  const high = count(group.queued.high);
+  const queued = high + count(group.queued.normal);
+  const running = busy.length + draining.length;
+  const maxBots = count(group.maxBots);
+  const committed = Math.min(count(group.committedBots), maxBots);
+  const condition = conditionOf(group, queued, running, ctx);
+  const waitingSince = instant(group.queued.oldestQueuedAt);
+  return {
+    group,
+    condition,
+    maxBots,
+    committed,
+    queued,
+    high,
+    running,
+    demand: queued + running,
+    target: targetOf(condition, maxBots, committed, running, queued + running),
+    waitingSinceMs: queued > 0 && !Number.isNaN(waitingSince) ? waitingSince : Number.POSITIVE_INFINITY,
+    provisioning: inState('Provisioning'),
+    ready: inReleaseOrder(inState('Ready'), group, ctx.nowMs),
+    busy,
+    draining,
+  };
+}

@@ -1,0 +1,183 @@
+import { parallelBotLimit } from '../environment.js';
+import { shareCapacity } from './fair-share.js';
+import { byId, count, instant, isOutdated, viewGroup, type ViewContext } from './group-view.js';
+import type { PlannerBot, PlannerInput } from './planner-input.js';
+import type { CreateBots, Decision, GroupPlan, Plan, UnservedGroup } from './planner-output.js';
+import { messages, unservedMessage, type UnservedReason } from './reasons.js';
+import { allocation, created, newSlot, occupied, release, releaseFront, surplus, type Slot } from './slot.js';
+
+/**
+ * The capacity planner: a pure function from what the environment looks like to what should change, each
+ * decision with its reason. No clock (`now` is input), no randomness, no I/O; groups and bots are sorted by
+ * id first, so the same input in any order gives the same plan. The rules are in docs/scaling.md.
+ */
+export function plan(input: PlannerInput): Plan {
+  const env = input.environment;
+  const limit = parallelBotLimit({ plan: env.plan, capacity: count(env.capacity) });
+  const ctx: ViewContext = { nowMs: instant(input.now), switchOn: env.hostedRpaEnabled, settings: input.settings };
+  const slots = [...input.groups].sort(byId).map((g) => newSlot(viewGroup(g, ctx)));
+
+  for (const s of slots) releaseGroupsThatKeepNothing(s, input);
+  for (const s of slots) releaseAboveMaxBots(s);
+  for (const s of slots) releaseTimedOut(s, ctx);
+  releaseAboveLimit(slots, limit);
+  if (ctx.switchOn) {
+    shareCapacity(slots, limit);
+    for (const s of slots) drainOneForImageChange(s);
+  }
+  return assemble(input, limit, slots);
+}
+
+function releaseGroupsThatKeepNothing(s: Slot, input: PlannerInput): void {
+  const { condition } = s.view;
+  if (condition === 'deleted') {
+    const message = messages.release['group-deleted']();
+    for (const bot of [...s.provisioning, ...s.ready, ...s.busy, ...s.draining].sort(byId)) release(s, bot, 'group-deleted', message);
+    s.provisioning = [];
+    s.ready = [];
+    s.busy = [];
+    s.draining = [];
+  } else if (condition === 'cold') {
+    // cold means nothing runs: only provisioning (committed warm-up) and idle bots are left to release
+    const message = messages.release['group-cold'](input.settings.groupIdleTeardownHours);
+    for (const bot of [...s.provisioning, ...s.ready].sort(byId)) release(s, bot, 'group-cold', message);
+    s.provisioning = [];
+    s.ready = [];
+  }
+}
+
+/** maxBots was lowered below the bots the group holds: its idle bots above the maximum go now. */
+function releaseAboveMaxBots(s: Slot): void {
+  const message = messages.release['over-limit'](`the group's maxBots (${s.view.maxBots})`);
+  while (occupied(s) > s.view.maxBots && releaseFront(s, 'over-limit', message) !== undefined);
+}
+
+/** Idle bots beyond what the group needs (never its committed ones) go once idle for the timeout. */
+function releaseTimedOut(s: Slot, ctx: ViewContext): void {
+  const timeout = ctx.settings.botIdleTimeoutSeconds;
+  const beyondNeed = s.ready.slice(0, surplus(s));
+  const idleSeconds = (bot: PlannerBot) => Math.floor((ctx.nowMs - instant(bot.since)) / 1000);
+  const timedOut = beyondNeed.filter((bot) => idleSeconds(bot) >= timeout);
+  for (const bot of timedOut) release(s, bot, 'idle-timeout', messages.release['idle-timeout'](idleSeconds(bot), timeout));
+  s.ready = s.ready.filter((bot) => !timedOut.includes(bot));
+}
+
+/**
+ * The parallel limit was lowered below the bots the environment holds: idle bots go, surplus ones first,
+ * then those above their group's committed bots, then any, always from the best-served group.
+ */
+function releaseAboveLimit(slots: readonly Slot[], limit: number): void {
+  const message = messages.release['over-limit'](`the environment's parallel limit (${limit})`);
+  let used = slots.reduce((sum, s) => sum + occupied(s), 0);
+  while (used > limit) {
+    const tier = (s: Slot) => (surplus(s) > 0 ? 0 : allocation(s) > s.view.committed ? 1 : 2);
+    const donor = slots
+      .filter((s) => s.ready.length > 0)
+      .sort((a, b) => tier(a) - tier(b) || allocation(b) - allocation(a) || byId(a.view.group, b.view.group))[0];
+    if (donor === undefined || releaseFront(donor, 'over-limit', message) === undefined) return;
+    used -= 1;
+  }
+}
+
+/**
+ * One drain at a time per group: none while a bot of the group is Draining or Provisioning (a drained bot
+ * reprovisions, so this keeps at most one bot out of service for the change). An idle bot of an older image
+ * drains first, unless every idle bot is needed for a waiting run; otherwise a busy one, after its run.
+ */
+function drainOneForImageChange(s: Slot): void {
+  const { group, condition, queued } = s.view;
+  if (condition !== 'active' && condition !== 'maintenance') return;
+  if (s.draining.length > 0 || s.provisioning.length > 0) return;
+  const waitingForABot = condition === 'active' ? queued : 0;
+  const spareIdle = s.ready.length + created(s) - waitingForABot;
+  const idle = spareIdle > 0 ? s.ready.find((bot) => isOutdated(bot, group)) : undefined;
+  const bot = idle ?? s.busy.find((b) => isOutdated(b, group));
+  if (bot === undefined) return;
+  s.drains.push({
+    kind: 'drain',
+    groupId: group.id,
+    botId: bot.id,
+    reason: 'image-change',
+    fromImageId: bot.imageId,
+    fromImageVersion: bot.imageVersion,
+    toImageId: group.imageId,
+    toImageVersion: group.imageVersion,
+    busy: idle === undefined,
+    message: messages.drain(`${bot.imageId}@${bot.imageVersion}`, `${group.imageId}@${group.imageVersion}`, idle === undefined),
+  });
+}
+
+function unservedReason(s: Slot, limit: number, trial: boolean): UnservedReason {
+  const { condition, maxBots } = s.view;
+  if (condition === 'deleted') return 'group-deleted';
+  if (condition === 'switched-off') return 'switch-off';
+  if (condition === 'maintenance') return 'group-in-maintenance';
+  if (occupied(s) >= maxBots) return 'group-at-max-bots';
+  return trial && limit >= 2 ? 'trial-limit' : 'environment-capacity-exhausted';
+}
+
+function unserved(s: Slot, input: PlannerInput, limit: number): UnservedGroup | undefined {
+  const { queued, condition, maxBots, waitingSinceMs } = s.view;
+  if (queued === 0) return undefined;
+  const drainedIdle = s.drains.filter((d) => !d.busy).length;
+  const covering = s.ready.length - drainedIdle + s.provisioning.length + created(s);
+  const waitingRuns = condition === 'active' ? queued - covering : queued;
+  if (waitingRuns <= 0) return undefined;
+  const reason = unservedReason(s, limit, input.environment.plan === 'trial');
+  const entry: UnservedGroup = { groupId: s.view.group.id, waitingRuns, reason, message: unservedMessage(reason, { maxBots, limit }) };
+  const waited = Math.floor((instant(input.now) - waitingSinceMs) / 1000);
+  if (Number.isFinite(waited)) entry.oldestWaitSeconds = Math.max(0, waited);
+  return entry;
+}
+
+function creates(s: Slot): CreateBots[] {
+  const { group, committed, queued } = s.view;
+  const base = { kind: 'create', groupId: group.id, imageId: group.imageId, imageVersion: group.imageVersion } as const;
+  const out: CreateBots[] = [];
+  if (s.createdCommitted > 0) out.push({ ...base, count: s.createdCommitted, reason: 'committed', message: messages.createCommitted(s.createdCommitted, committed) });
+  if (s.createdDemand > 0) out.push({ ...base, count: s.createdDemand, reason: 'demand', message: messages.createDemand(s.createdDemand, queued) });
+  return out;
+}
+
+function groupPlan(s: Slot): GroupPlan {
+  const v = s.view;
+  const before = v.provisioning.length + v.ready.length + v.busy.length + v.draining.length;
+  return {
+    groupId: v.group.id,
+    condition: v.condition,
+    maxBots: v.maxBots,
+    committedBots: v.committed,
+    queued: v.queued,
+    running: v.running,
+    demand: v.demand,
+    target: v.target,
+    before,
+    created: created(s),
+    released: s.releases.length,
+    drained: s.drains.length,
+    after: before - s.releases.length + created(s),
+  };
+}
+
+function byGroupThenBot(a: { groupId: string; botId: string }, b: { groupId: string; botId: string }): number {
+  return a.groupId < b.groupId ? -1 : a.groupId > b.groupId ? 1 : a.botId < b.botId ? -1 : a.botId > b.botId ? 1 : 0;
+}
+
+function assemble(input: PlannerInput, limit: number, slots: readonly Slot[]): Plan {
+  const decisions: Decision[] = [
+    ...slots.flatMap((s) => s.releases).sort(byGroupThenBot),
+    ...slots.flatMap((s) => s.drains).sort(byGroupThenBot),
+    ...slots.flatMap(creates),
+  ];
+  const groups = slots.map(groupPlan);
+  const sum = (pick: (g: GroupPlan) => number) => groups.reduce((total, g) => total + pick(g), 0);
+  return {
+    environmentId: input.environment.id,
+    at: input.now,
+    limit,
+    decisions,
+    unserved: slots.map((s) => unserved(s, input, limit)).filter((u): u is UnservedGroup => u !== undefined),
+    groups,
+    totals: { before: sum((g) => g.before), after: sum((g) => g.after), created: sum((g) => g.created), released: sum((g) => g.released), drained: sum((g) => g.drained) },
+  };
+}

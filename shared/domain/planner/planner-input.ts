@@ -1,0 +1,76 @@
+/**
+ * What the capacity planner reads: one environment, its groups, their bots and queues, the settings and the
+ * time. Plain JSON (ISO strings for instants, counts for queues) so a planning round can be recorded and
+ * replayed. See docs/scaling.md.
+ */
+
+export type BotState = 'Provisioning' | 'Ready' | 'Busy' | 'Draining' | 'Deprovisioning' | 'Deleted' | 'Failed';
+
+/**
+ * States that hold a slot of the environment's parallel limit. Deprovisioning, Deleted and Failed bots do not:
+ * they are on their way out (or never came up) and will never take a run.
+ */
+export const OCCUPYING_STATES: readonly BotState[] = ['Provisioning', 'Ready', 'Busy', 'Draining'];
+
+export interface PlannerBot {
+  id: string;
+  state: BotState;
+  /** the image the bot was provisioned from; a bot of another image or version is drained and reprovisioned */
+  imageId: string;
+  imageVersion: string;
+  /**
+   * When the bot entered its current state (ISO 8601). For a Ready bot this is when it went idle, which the
+   * idle timeout is measured from.
+   */
+  since: string;
+}
+
+/** The group's queue as counts: the planner needs how many runs wait and for how long, never the runs. */
+export interface PlannerQueue {
+  high: number;
+  normal: number;
+  /** when the oldest still-queued run was queued (ISO 8601); absent when nothing is queued */
+  oldestQueuedAt?: string;
+}
+
+export interface PlannerGroup {
+  id: string;
+  status: 'active' | 'deleted';
+  maxBots: number;
+  committedBots: number;
+  maintenance: boolean;
+  /** the image (and version) new bots are created from */
+  imageId: string;
+  imageVersion: string;
+  /**
+   * The last time anything happened on the group (a run queued, started or ended; the group created or
+   * edited), ISO 8601. A group idle longer than GROUP_IDLE_TEARDOWN_HOURS keeps no bots.
+   */
+  lastActivityAt: string;
+  /** every bot of the group, in any state (the planner ignores those that hold no slot) */
+  bots: PlannerBot[];
+  queued: PlannerQueue;
+}
+
+export interface PlannerEnvironment {
+  id: string;
+  plan: 'paid' | 'trial';
+  /** bots that may run in parallel across all groups (a trial plan runs at most 2 whatever this says) */
+  capacity: number;
+  hostedRpaEnabled: boolean;
+}
+
+export interface PlannerSettings {
+  /** BOT_IDLE_TIMEOUT_SECONDS: an uncommitted bot idle this long is released */
+  botIdleTimeoutSeconds: number;
+  /** GROUP_IDLE_TEARDOWN_HOURS: a group idle this long keeps no bots, committed ones included */
+  groupIdleTeardownHours: number;
+}
+
+export interface PlannerInput {
+  /** the planning instant (ISO 8601): the planner never reads a clock */
+  now: string;
+  environment: PlannerEnvironment;
+  groups: PlannerGroup[];
+  settings: PlannerSettings;
+}

@@ -1,0 +1,83 @@
+import type { GroupView } from './group-view.js';
+import type { PlannerBot } from './planner-input.js';
+import type { DrainBot, ReleaseBot } from './planner-output.js';
+import type { ReleaseReason } from './reasons.js';
+
+/**
+ * One group's working state while a plan is being made: the bots it still holds, what it was given and
+ * what it gave up. Local to one `plan` call (the planner mutates only what it created).
+ */
+export interface Slot {
+  view: GroupView;
+  provisioning: PlannerBot[];
+  busy: PlannerBot[];
+  draining: PlannerBot[];
+  /** idle bots still held, in release-first order: the front is what the group gives up first */
+  ready: PlannerBot[];
+  createdCommitted: number;
+  createdDemand: number;
+  releases: ReleaseBot[];
+  drains: DrainBot[];
+}
+
+export function newSlot(view: GroupView): Slot {
+  return {
+    view,
+    provisioning: [...view.provisioning],
+    busy: [...view.busy],
+    draining: [...view.draining],
+    ready: [...view.ready],
+    createdCommitted: 0,
+    createdDemand: 0,
+    releases: [],
+    drains: [],
+  };
+}
+
+/** Bots the plan cannot take back this round: provisioning in flight, running a run, draining. */
+export function hard(s: Slot): number {
+  return s.provisioning.length + s.busy.length + s.draining.length;
+}
+
+export function created(s: Slot): number {
+  return s.createdCommitted + s.createdDemand;
+}
+
+/** Slots of the parallel limit the group holds now, counting what this plan created. */
+export function occupied(s: Slot): number {
+  return hard(s) + s.ready.length + created(s);
+}
+
+/** Idle bots beyond the group's target (max of committed and demand): surplus for the pool. */
+export function surplus(s: Slot): number {
+  return Math.max(0, s.ready.length - Math.max(0, s.view.target - hard(s)));
+}
+
+/** The bots the group holds and needs: its allocation, the quantity the fair rule evens out. */
+export function allocation(s: Slot): number {
+  return occupied(s) - surplus(s);
+}
+
+/** Idle bots the group needs for its runs but holds above its committed bots. */
+export function idleAboveCommitted(s: Slot): number {
+  const kept = s.ready.length - surplus(s);
+  return Math.max(0, Math.min(kept, allocation(s) - s.view.committed));
+}
+
+/** How many more bots the group's target asks for. */
+export function want(s: Slot): number {
+  return Math.max(0, s.view.target - allocation(s));
+}
+
+export function release(s: Slot, bot: PlannerBot, reason: ReleaseReason, message: string, forGroupId?: string): void {
+  const decision: ReleaseBot = { kind: 'release', groupId: s.view.group.id, botId: bot.id, reason, message };
+  if (forGroupId !== undefined) decision.forGroupId = forGroupId;
+  s.releases.push(decision);
+}
+
+/** Releases the group's first idle bot in release-first order; undefined when it holds none. */
+export function releaseFront(s: Slot, reason: ReleaseReason, message: string, forGroupId?: string): PlannerBot | undefined {
+  const bot = s.ready.shift();
+  if (bot !== undefined) release(s, bot, reason, message, forGroupId);
+  return bot;
+}
