@@ -30,7 +30,9 @@ export interface BotRef {
   botId: string;
 }
 
-export type ClaimResult = { runId: string; deadline: string } | { none: string };
+export type ClaimResult = { runId: string } | { none: string };
+
+export type ProvisionOutcome = { ok: true } | { ok: false; retryable: boolean; reason: string };
 
 export type HealthResult = { healthy: true } | { healthy: false; reason: string };
 

@@ -1,5 +1,5 @@
 import type { OrchestrationContext, Task } from 'durable-functions';
-import type { BotLifecycleInput, BotRef, ClaimResult, DrainSignal, HealthResult } from './bot-lifecycle-types.js';
+import type { BotLifecycleInput, BotRef, ClaimResult, DrainSignal, HealthResult, ProvisionOutcome } from './bot-lifecycle-types.js';
 import { BOT_ACTIVITIES, BOT_EVENTS } from './names.js';
 
 const at = (context: OrchestrationContext, seconds: number) => new Date(context.df.currentUtcDateTime.getTime() + seconds * 1000);
@@ -12,22 +12,19 @@ function isDrainSignal(value: unknown): value is DrainSignal {
   return typeof value === 'object' && value !== null && ((value as DrainSignal).mode === 'reprovision' || (value as DrainSignal).mode === 'teardown');
 }
 
-/** Provision with retries and back-off; every failure is recorded on the group. */
+/** Provision with retries and back-off; the activity records every failure on the group and says if a retry may help. */
 function* provision(context: OrchestrationContext, input: BotLifecycleInput): Generator<Task, boolean, unknown> {
   const { timings } = input;
+  let reason = 'ProvisioningFailed';
   for (let attempt = 1; attempt <= timings.provisionMaxAttempts; attempt++) {
-    try {
-      yield context.df.callActivity(BOT_ACTIVITIES.provision, refOf(input));
-      return true;
-    } catch (err) {
-      const reason = err instanceof Error ? err.message : String(err);
-      yield context.df.callActivity(BOT_ACTIVITIES.recordProvisioningError, { ...refOf(input), attempt, reason });
-      if (attempt === timings.provisionMaxAttempts) break;
-      const backoff = Math.min(timings.provisionBackoffBaseSeconds * 2 ** (attempt - 1), timings.provisionBackoffMaxSeconds);
-      yield context.df.createTimer(at(context, backoff));
-    }
+    const outcome = (yield context.df.callActivity(BOT_ACTIVITIES.provision, refOf(input))) as ProvisionOutcome;
+    if (outcome.ok) return true;
+    reason = outcome.reason;
+    if (!outcome.retryable || attempt === timings.provisionMaxAttempts) break;
+    const backoff = Math.min(timings.provisionBackoffBaseSeconds * 2 ** (attempt - 1), timings.provisionBackoffMaxSeconds);
+    yield context.df.createTimer(at(context, backoff));
   }
-  yield context.df.callActivity(BOT_ACTIVITIES.markFailed, { ...refOf(input), reason: 'ProvisioningFailed' });
+  yield context.df.callActivity(BOT_ACTIVITIES.markFailed, { ...refOf(input), reason });
   return false;
 }
 

@@ -6,7 +6,6 @@ export const ORCHESTRATORS = {
 
 export const BOT_ACTIVITIES = {
   provision: 'provisionBot',
-  recordProvisioningError: 'recordProvisioningError',
   markFailed: 'markBotFailed',
   claimRun: 'claimRunForBot',
   markIdle: 'markBotIdle',

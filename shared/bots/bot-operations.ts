@@ -1,0 +1,90 @@
+import type { Services } from '../composition/services.js';
+import type { BotDocument } from '../domain/bot.js';
+import type { EnvironmentDocument } from '../domain/environment.js';
+import type { GroupDocument } from '../domain/group.js';
+import type { ImageDocument } from '../domain/image.js';
+import { botImageSpecOf, ProvisioningError, type BotProvisioner } from '../provisioning/bot-provisioner.js';
+import { claimNextRun } from '../services/runs/index.js';
+import { recordProvisioningError, setState, updateBot, type BotRef } from './bot-records.js';
+
+export type ProvisionOutcome = { ok: true } | { ok: false; retryable: boolean; reason: string };
+
+/**
+ * Provisions (or reprovisions) a bot: a new credential version, the VM from the group's current image, then
+ * Ready. A failure is recorded on the group and answered with whether a retry may help.
+ */
+export async function provisionBot(deps: Services, provisioner: BotProvisioner, apiBaseUrl: string, ref: BotRef): Promise<ProvisionOutcome> {
+  const [env, group, bot] = await Promise.all([
+    deps.store.get<EnvironmentDocument>(ref.environmentId, ref.environmentId),
+    deps.store.get<GroupDocument>(ref.environmentId, ref.groupId),
+    deps.botStore.get<BotDocument>(ref.environmentId, ref.botId),
+  ]);
+  if (!env || !group || group.status !== 'active' || !bot || bot.state === 'Deleted') {
+    return { ok: false, retryable: false, reason: 'GroupOrBotGone' };
+  }
+  try {
+    const image = await deps.store.get<ImageDocument>(ref.environmentId, group.imageId);
+    if (!image) throw new ProvisioningError('ImageNotFound', false, `image ${group.imageId} of the group no longer exists`);
+    const imageSpec = botImageSpecOf(image);
+    const versioned = await updateBot(deps, ref, (b) => ({ ...b, state: 'Provisioning', credentialVersion: b.credentialVersion + 1, imageId: group.imageId, imageVersion: imageSpec.version }));
+    const credentialVersion = versioned?.credentialVersion ?? bot.credentialVersion + 1;
+    const credential = await deps.botCredentials.issue({ ...ref, credentialVersion }, deps.now());
+    const provisioned = await provisioner.provision({
+      ...ref,
+      region: env.region,
+      image: imageSpec,
+      account: group.account,
+      agent: { controlPlaneUrl: apiBaseUrl, credential },
+    });
+    await setState(deps, ref, 'Ready', { vmResourceId: provisioned.vmResourceId, imageVersion: provisioned.imageVersion, currentRunId: undefined, reason: undefined });
+    return { ok: true };
+  } catch (err) {
+    const retryable = err instanceof ProvisioningError ? err.retryable : true;
+    const reason = err instanceof ProvisioningError ? `${err.reason}: ${err.message}` : 'UnexpectedError';
+    await recordProvisioningError(deps, ref, reason);
+    return { ok: false, retryable, reason };
+  }
+}
+
+export async function markBotFailed(deps: Services, provisioner: BotProvisioner, ref: BotRef, reason: string): Promise<void> {
+  // whatever a failed provisioning left behind goes too: no VM without a bot
+  await provisioner.deprovision(ref).catch(() => undefined);
+  await setState(deps, ref, 'Failed', { reason });
+}
+
+export type BotClaim = { runId: string } | { none: string };
+
+/** Claims the next run of the bot's group for it: Busy with that run, or Ready (idle) when there is none. */
+export async function claimRunForBot(deps: Services, ref: BotRef, waitMs: number): Promise<BotClaim> {
+  const bot = await deps.botStore.get<BotDocument>(ref.environmentId, ref.botId);
+  if (!bot || bot.state === 'Deleted' || bot.state === 'Failed') return { none: 'BotGone' };
+  const result = await claimNextRun(deps, { ...ref, waitMs });
+  if ('run' in result) {
+    await setState(deps, ref, 'Busy', { currentRunId: result.run.id });
+    return { runId: result.run.id };
+  }
+  await setState(deps, ref, 'Ready', { currentRunId: undefined });
+  return { none: result.none };
+}
+
+export async function markBotIdle(deps: Services, ref: BotRef): Promise<void> {
+  await setState(deps, ref, 'Ready', { currentRunId: undefined });
+}
+
+export type BotHealth = { healthy: true } | { healthy: false; reason: string };
+
+/** A busy bot whose agent has not sent a heartbeat for `timeoutSeconds` is lost. */
+export async function checkBotHealth(deps: Services, ref: BotRef, timeoutSeconds: number): Promise<BotHealth> {
+  const bot = await deps.botStore.get<BotDocument>(ref.environmentId, ref.botId);
+  if (!bot) return { healthy: false, reason: 'BotRecordMissing' };
+  const last = Date.parse(bot.lastHeartbeatAt ?? bot.since);
+  const silentFor = (deps.now().getTime() - last) / 1000;
+  return silentFor > timeoutSeconds ? { healthy: false, reason: 'HeartbeatLost' } : { healthy: true };
+}
+
+/** Tears the VM down; the record ends Deleted, or goes back to Provisioning for a reprovision in place. */
+export async function deprovisionBot(deps: Services, provisioner: BotProvisioner, ref: BotRef, reason: string, keepRecord: boolean): Promise<void> {
+  await setState(deps, ref, 'Deprovisioning', { reason });
+  await provisioner.deprovision(ref);
+  await setState(deps, ref, keepRecord ? 'Provisioning' : 'Deleted', { currentRunId: undefined, reason });
+}

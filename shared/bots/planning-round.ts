@@ -1,0 +1,156 @@
+import type { Services } from '../composition/services.js';
+import type { BotDocument } from '../domain/bot.js';
+import type { EnvironmentDocument } from '../domain/environment.js';
+import type { GroupDocument } from '../domain/group.js';
+import type { ImageDocument } from '../domain/image.js';
+import { plan, summarise, type Decision, type Plan, type PlannerGroup, type PlannerInput } from '../domain/planner/index.js';
+import type { ScalingDecisionDocument } from '../domain/scaling-decision.js';
+import { botImageSpecOf } from '../provisioning/bot-provisioner.js';
+import type { Versioned } from '../store/document-store.js';
+
+/** The queue of a group as the planner needs it; `oldestQueuedAt` is the first run in dispatch order. */
+export type OldestQueued = (environmentId: string, groupId: string) => Promise<string | undefined>;
+
+export interface NewBot {
+  environmentId: string;
+  groupId: string;
+  botId: string;
+}
+
+export interface PlanningOutcome {
+  active: boolean;
+  plan?: Plan;
+  created: NewBot[];
+  /** events for bot lifecycles: Release (reason), Drain ({mode, reason}), Work */
+  signals: Array<{ botId: string; event: 'Release' | 'Drain' | 'Work'; data?: unknown }>;
+}
+
+function imageVersionOf(image: ImageDocument | undefined): string {
+  if (!image) return 'unknown';
+  try {
+    return botImageSpecOf(image).version;
+  } catch {
+    return 'unknown';
+  }
+}
+
+/** Reads what the planner needs: one environment, its groups, images, bots and queue counts (all in-partition). */
+export async function planningInput(deps: Services, env: Versioned<EnvironmentDocument>, oldestQueued: OldestQueued): Promise<PlannerInput> {
+  const [groups, images, bots, counts] = await Promise.all([
+    deps.store.list<GroupDocument>(env.id, 'group'),
+    deps.store.list<ImageDocument>(env.id, 'image'),
+    deps.botStore.list<BotDocument>(env.id, 'bot'),
+    deps.runCounts.countsFor(env.id),
+  ]);
+  const imageById = new Map(images.items.map((i) => [i.id, i]));
+  const plannerGroups: PlannerGroup[] = [];
+  for (const g of groups.items) {
+    const queued = counts[g.id]?.queued ?? 0;
+    plannerGroups.push({
+      id: g.id,
+      status: g.status,
+      maxBots: g.maxBots,
+      committedBots: g.committedBots,
+      maintenance: g.maintenance,
+      imageId: g.imageId,
+      imageVersion: imageVersionOf(imageById.get(g.imageId)),
+      lastActivityAt: g.lastRunStartedAt ?? g.updatedAt,
+      bots: bots.items
+        .filter((b) => b.groupId === g.id && b.state !== 'Deleted')
+        .map((b) => ({ id: b.id, state: b.state, imageId: b.imageId, imageVersion: b.imageVersion, since: b.since })),
+      // priorities are resolved at claim time; the planner only needs how many wait and for how long
+      queued: { high: 0, normal: queued, ...(queued > 0 ? { oldestQueuedAt: await oldestQueued(env.id, g.id) } : {}) },
+    });
+  }
+  return {
+    now: deps.now().toISOString(),
+    environment: { id: env.id, plan: env.plan, capacity: env.capacity, hostedRpaEnabled: env.hostedRpaEnabled },
+    groups: plannerGroups,
+    settings: { botIdleTimeoutSeconds: deps.config.BOT_IDLE_TIMEOUT_SECONDS, groupIdleTeardownHours: deps.config.GROUP_IDLE_TEARDOWN_HOURS },
+  };
+}
+
+function decisionRecord(deps: Services, environmentId: string, d: Decision, at: string, botIds: string[]): ScalingDecisionDocument {
+  const base = { id: deps.newId(), environmentId, type: 'scalingDecision' as const, groupId: d.groupId, at, createdAt: at, updatedAt: at, detail: d.message };
+  if (d.kind === 'create') return { ...base, action: 'create', botIds, count: d.count, reason: d.reason };
+  return { ...base, action: d.kind, botIds: [d.botId], count: 1, reason: d.reason };
+}
+
+/**
+ * One planning round of an environment: plan, record every decision with its reason (and the reason a waiting
+ * group got nothing, when it changes), create the records of new bots, and say which lifecycles to start or
+ * signal. Bot records are written before their lifecycles start, so the next round counts them.
+ */
+export async function runPlanningRound(deps: Services, environmentId: string, oldestQueued: OldestQueued): Promise<PlanningOutcome> {
+  const env = await deps.store.get<EnvironmentDocument>(environmentId, environmentId);
+  if (!env) return { active: false, created: [], signals: [] };
+  const input = await planningInput(deps, env, oldestQueued);
+  const result = plan(input);
+  const at = result.at;
+  const created: NewBot[] = [];
+  const signals: PlanningOutcome['signals'] = [];
+
+  for (const decision of result.decisions) {
+    const botIds: string[] = [];
+    if (decision.kind === 'create') {
+      for (let i = 0; i < decision.count; i++) {
+        const botId = deps.newId();
+        const bot: BotDocument = {
+          id: botId,
+          environmentId,
+          type: 'bot',
+          groupId: decision.groupId,
+          state: 'Provisioning',
+          imageId: decision.imageId,
+          imageVersion: decision.imageVersion,
+          since: at,
+          credentialVersion: 0,
+          reason: decision.reason,
+          createdAt: at,
+          updatedAt: at,
+        };
+        await deps.botStore.create(bot);
+        botIds.push(botId);
+        created.push({ environmentId, groupId: decision.groupId, botId });
+      }
+    } else if (decision.kind === 'release') {
+      signals.push({ botId: decision.botId, event: 'Release', data: decision.reason });
+    } else {
+      signals.push({ botId: decision.botId, event: 'Drain', data: { mode: 'reprovision', reason: decision.reason } });
+    }
+    await deps.botStore.create(decisionRecord(deps, environmentId, decision, at, botIds));
+  }
+  await recordUnserved(deps, environmentId, result, at);
+
+  // idle bots of groups with waiting runs are told at once, rather than at their next poll
+  for (const group of input.groups) {
+    if (group.queued.normal + group.queued.high === 0) continue;
+    for (const bot of group.bots) if (bot.state === 'Ready') signals.push({ botId: bot.id, event: 'Work' });
+  }
+  return { active: true, plan: result, created, signals };
+}
+
+/** A group's "got nothing" reason is recorded when it changes, not at every round. */
+async function recordUnserved(deps: Services, environmentId: string, result: Plan, at: string): Promise<void> {
+  for (const u of result.unserved) {
+    const last = await deps.botStore.list<ScalingDecisionDocument>(environmentId, 'scalingDecision', { where: { groupId: u.groupId }, orderBy: 'at', descending: true, pageSize: 1 });
+    const previous = last.items[0];
+    if (previous?.action === 'none' && previous.reason === u.reason) continue;
+    await deps.botStore.create<ScalingDecisionDocument>({
+      id: deps.newId(),
+      environmentId,
+      type: 'scalingDecision',
+      groupId: u.groupId,
+      at,
+      action: 'none',
+      botIds: [],
+      count: 0,
+      reason: u.reason,
+      detail: u.message,
+      createdAt: at,
+      updatedAt: at,
+    });
+  }
+}
+
+export { summarise };
