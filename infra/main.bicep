@@ -84,6 +84,14 @@ param queuedRunTimeoutMinutes int = 360
 @minValue(1)
 param inactiveGroupDays int = 28
 
+@description('BOT_HEARTBEAT_TIMEOUT_SECONDS: a busy bot silent this long is declared lost.')
+@minValue(10)
+param botHeartbeatTimeoutSeconds int = 120
+
+@description('CONTROLLER_INTERVAL_SECONDS: the environment controller plans again at least this often.')
+@minValue(5)
+param controllerIntervalSeconds int = 60
+
 @description('Extra tags for every resource.')
 param tags object = {}
 
@@ -223,6 +231,8 @@ module functionApp 'modules/function-app.bicep' = {
       GROUP_IDLE_TEARDOWN_HOURS: string(groupIdleTeardownHours)
       QUEUED_RUN_TIMEOUT_MINUTES: string(queuedRunTimeoutMinutes)
       INACTIVE_GROUP_DAYS: string(inactiveGroupDays)
+      BOT_HEARTBEAT_TIMEOUT_SECONDS: string(botHeartbeatTimeoutSeconds)
+      CONTROLLER_INTERVAL_SECONDS: string(controllerIntervalSeconds)
       // host.json: extensions.durableTask.hubName
       DURABLE_TASK_HUB: durableTaskHub
       // read by the ARM provisioner

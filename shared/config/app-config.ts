@@ -29,6 +29,10 @@ export const appConfigSchema = z
     GROUP_IDLE_TEARDOWN_HOURS: z.coerce.number().positive().default(3).describe('A group idle this long keeps no bots, committed ones included.'),
     QUEUED_RUN_TIMEOUT_MINUTES: z.coerce.number().positive().default(360).describe('A run queued this long ends TimedOut (NoCandidateMachine).'),
     INACTIVE_GROUP_DAYS: z.coerce.number().positive().default(28).describe('Inactivity before the cleanup timer marks a group deleted.'),
+    BOT_HEARTBEAT_TIMEOUT_SECONDS: positiveInt(120).describe("A busy bot whose agent sent no heartbeat for this long is declared lost: its run is requeued and the bot torn down."),
+    CONTROLLER_INTERVAL_SECONDS: positiveInt(60).describe('The environment controller plans again at least this often, even when nothing wakes it.'),
+    WEBSITE_HOSTNAME: z.string().min(1).optional().describe('Set by the platform (and by the local host): where bot agents reach the API.'),
+    AzureWebJobsStorage: z.string().min(1).optional().describe('Local only: the storage connection string; the simulated provisioner keeps its VMs there.'),
   })
   .refine((c) => c.SERVICEBUS_NAMESPACE !== undefined || c.SERVICEBUS_CONNECTION_STRING !== undefined, {
     message: 'Set SERVICEBUS_NAMESPACE (Azure) or SERVICEBUS_CONNECTION_STRING (local).',

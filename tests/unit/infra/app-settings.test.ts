@@ -16,6 +16,8 @@ const LOCAL_ONLY: Record<string, string> = {
   LOCAL_CA_CERT_FILE: 'the local cloud CA; Azure endpoints carry public certificates',
   LOCAL_PROVISION_DELAY_MS: 'only the simulated provisioner waits; Azure runs PROVISIONER=arm',
   LOCAL_PROVISION_FAILURE_RATE: 'failure injection of the simulated provisioner only',
+  AzureWebJobsStorage: 'a connection string only locally; in Azure the host uses AzureWebJobsStorage__* with the identity',
+  WEBSITE_HOSTNAME: 'set by the App Service platform, not by the Bicep',
 };
 
 /** Settings the Bicep sets that the config schema does not read, with who reads them. */
@@ -77,7 +79,7 @@ describe('app settings in infra/ against shared/config/app-config.ts', () => {
 
   it('keeps the duration defaults of the schema (PRODUCT.md settings table)', () => {
     const main = readBicep(MAIN);
-    const durations = ['BOT_IDLE_TIMEOUT_SECONDS', 'GROUP_IDLE_TEARDOWN_HOURS', 'QUEUED_RUN_TIMEOUT_MINUTES', 'INACTIVE_GROUP_DAYS'];
+    const durations = ['BOT_IDLE_TIMEOUT_SECONDS', 'GROUP_IDLE_TEARDOWN_HOURS', 'QUEUED_RUN_TIMEOUT_MINUTES', 'INACTIVE_GROUP_DAYS', 'BOT_HEARTBEAT_TIMEOUT_SECONDS', 'CONTROLLER_INTERVAL_SECONDS'];
     for (const key of durations) {
       const field = appConfigSchema.shape[key as keyof typeof appConfigSchema.shape];
       expect(field, key).toBeInstanceOf(z.ZodDefault);
