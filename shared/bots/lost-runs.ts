@@ -1,0 +1,34 @@
+import type { Services } from '../composition/services.js';
+import { dispatchKeyOf, ended, type RunDocument } from '../domain/run.js';
+import { changeRun } from '../services/runs/transitions.js';
+import type { BotRef } from './bot-records.js';
+
+/** A run whose bot was lost goes back to the queue this many times, then fails. */
+export const MAX_RUN_ATTEMPTS = 3;
+
+/**
+ * The run a lost bot held goes back to the queue (at its original place: the dispatch key keeps its priority
+ * and queue time), or fails with `BotLost` after MAX_RUN_ATTEMPTS; a new wake-up is sent so a bot claims it.
+ */
+export async function requeueLostRun(deps: Services, ref: BotRef, reason: string): Promise<'requeued' | 'failed' | 'none'> {
+  const run = await deps.runs.queries.runningOn(ref.environmentId, ref.groupId, ref.botId);
+  if (!run) return 'none';
+  const outcome: { verdict: 'requeued' | 'failed' | 'none' } = { verdict: 'none' };
+  await changeRun(deps, run, (current, now) => {
+    if (current.state !== 'Running' || current.botId !== ref.botId) {
+      outcome.verdict = 'none';
+      return undefined;
+    }
+    if (current.attempt >= MAX_RUN_ATTEMPTS) {
+      outcome.verdict = 'failed';
+      return ended(current, 'Failed', { error: { code: 'BotLost', message: `The bot running this run was lost (${reason}) on attempt ${current.attempt} of ${MAX_RUN_ATTEMPTS}.` } }, now);
+    }
+    outcome.verdict = 'requeued';
+    const back: RunDocument = { ...current, state: 'Queued', updatedAt: now.toISOString() };
+    delete back.botId;
+    delete back.startedAt;
+    return { ...back, dispatchKey: dispatchKeyOf(back) };
+  });
+  if (outcome.verdict === 'requeued') await deps.queues.sendWakeUp(ref.groupId, { runId: run.id }).catch(() => undefined);
+  return outcome.verdict;
+}

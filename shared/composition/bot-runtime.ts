@@ -1,0 +1,42 @@
+import { BotAgent } from '../../agent/bot-agent.js';
+import { createProvisioner } from '../provisioning/create-provisioner.js';
+import type { BotProvisioner } from '../provisioning/bot-provisioner.js';
+import { getServices } from './root.js';
+import type { Services } from './services.js';
+
+/** What bot lifecycles need beyond the request-serving services: a provisioner and where agents reach the API. */
+export interface BotRuntime {
+  deps: Services;
+  provisioner: BotProvisioner;
+  /** e.g. https://<app>.azurewebsites.net/api; locally http://127.0.0.1:7071/api */
+  agentApiBaseUrl: string;
+}
+
+export function agentApiBaseUrlOf(hostName: string | undefined): string {
+  const host = hostName ?? '127.0.0.1:7071';
+  const local = /^(127\.0\.0\.1|localhost)(:\d+)?$/.test(host);
+  return `${local ? 'http' : 'https'}://${host}/api`;
+}
+
+let runtime: Promise<BotRuntime> | undefined;
+
+/**
+ * Built once per process, after the services. The simulated provisioner runs the reference agent of each
+ * booted bot in this process, as a Windows VM would run it beside the desktop-automation runtime.
+ */
+export function getBotRuntime(): Promise<BotRuntime> {
+  runtime ??= getServices().then((deps) => ({
+    deps,
+    agentApiBaseUrl: agentApiBaseUrlOf(deps.config.WEBSITE_HOSTNAME),
+    provisioner: createProvisioner(deps.config, {
+      secrets: deps.secrets,
+      ...(deps.config.AzureWebJobsStorage ? { simulatedVms: { connectionString: deps.config.AzureWebJobsStorage } } : {}),
+      startAgent: (spec) => {
+        const agent = new BotAgent({ apiBaseUrl: spec.agent.controlPlaneUrl, credential: spec.agent.credential });
+        agent.start();
+        return { stop: () => agent.stop() };
+      },
+    }),
+  }));
+  return runtime;
+}
