@@ -1,4 +1,5 @@
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
+import * as df from 'durable-functions';
 import type { Principal } from '../auth/principal.js';
 import type { Services } from '../composition/services.js';
 import { AppError } from '../errors/app-error.js';
@@ -25,7 +26,9 @@ export function toAzureHandler(route: ApiRoute<unknown>, services: () => Promise
   return async (httpRequest: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> => {
     try {
       const deps = await services();
-      const principal = route.auth === 'anonymous' ? ANONYMOUS : await deps.authenticator.authenticate(httpRequest.headers.get('authorization'));
+      const authorization = httpRequest.headers.get('authorization');
+      const bot = route.auth === 'bot' ? await deps.botCredentials.verify(authorization) : undefined;
+      const principal = route.auth === 'user' ? await deps.authenticator.authenticate(authorization) : ANONYMOUS;
       const url = new URL(httpRequest.url);
       const body = route.body ? await parseJsonBody(httpRequest, route.body) : undefined;
       if (!route.body && httpRequest.method !== 'GET' && httpRequest.method !== 'DELETE') {
@@ -40,8 +43,13 @@ export function toAzureHandler(route: ApiRoute<unknown>, services: () => Promise
         headers: httpRequest.headers,
         body,
         principal,
+        bot,
         ifMatch: httpRequest.headers.get('if-match') ?? undefined,
         absoluteUrl: (path) => `${url.origin}/api/${path.replace(/^\/+/, '')}`,
+        durableClient: () => {
+          if (!route.durableClient) throw new Error(`Route ${route.name} is not registered with the Durable client input.`);
+          return df.getClient(context);
+        },
       };
       const result = await route.handle(apiRequest, deps);
       return toHttpResponse(result, apiRequest);

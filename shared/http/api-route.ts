@@ -1,5 +1,7 @@
+import type { DurableClient } from 'durable-functions';
 import type { z } from 'zod';
 import type { Principal } from '../auth/principal.js';
+import type { BotIdentity } from '../bots/bot-credentials.js';
 import type { Services } from '../composition/services.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -11,12 +13,16 @@ export interface ApiRequest<TBody> {
   query: URLSearchParams;
   headers: Headers;
   body: TBody;
-  /** the caller; routes with `auth: 'anonymous'` get an anonymous placeholder */
+  /** the caller; routes with `auth: 'anonymous'` or `'bot'` get a placeholder */
   principal: Principal;
+  /** the bot behind a bot credential, on `auth: 'bot'` routes (the agent surface) */
+  bot: BotIdentity | undefined;
   /** the `If-Match` header, when sent */
   ifMatch: string | undefined;
   /** absolute URL of a path under the API base (`/api`), for Location headers */
   absoluteUrl(pathUnderApi: string): string;
+  /** the Durable Functions client (`df.getClient`); only for routes defined with `durableClient: true` */
+  durableClient(): DurableClient;
 }
 
 export interface ApiResponse {
@@ -46,7 +52,8 @@ export interface ApiRoute<TBody = undefined> {
   route: string;
   summary: string;
   tag: string;
-  auth: 'anonymous' | 'user';
+  /** `bot`: the agent surface, which accepts only bot credentials (and user routes refuse them) */
+  auth: 'anonymous' | 'user' | 'bot';
   body?: z.ZodType<TBody>;
   /** documented query parameters */
   query?: Record<string, { description: string; schema: z.ZodType }>;
@@ -54,12 +61,14 @@ export interface ApiRoute<TBody = undefined> {
   requestHeaders?: Record<string, { description: string; required?: boolean }>;
   /** whether the route honours If-Match */
   conditional?: boolean;
+  /** registers the function with the Durable client input, so that the handler may call `request.durableClient()` */
+  durableClient?: boolean;
   responses: Record<number, ApiResponseDoc>;
   handle(request: ApiRequest<TBody>, services: Services): Promise<ApiResponse>;
 }
 
 /** What the OpenAPI document needs of a route: everything but its handler. */
-export type RouteDoc = Omit<ApiRoute<unknown>, 'handle' | 'auth'> & { auth: 'anonymous' | 'user' };
+export type RouteDoc = Omit<ApiRoute<unknown>, 'handle' | 'auth'> & { auth: 'anonymous' | 'user' | 'bot' };
 
 /** Keeps the body type of a route definition inferred. */
 export function defineRoute<TBody = undefined>(route: ApiRoute<TBody>): ApiRoute<TBody> {

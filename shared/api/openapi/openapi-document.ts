@@ -38,7 +38,7 @@ export function buildOpenApiDocument(routes: readonly RouteDoc[], serverUrl: str
         ? { description: doc.description, content: isProblem ? problemContent : { 'application/json': { schema: schemas.toSchema(doc.schema, 'output') } } }
         : { description: doc.description };
     }
-    if (route.auth === 'user') responses['401'] ??= { description: 'No valid bearer token', content: problemContent };
+    if (route.auth !== 'anonymous') responses['401'] ??= { description: 'No valid bearer token', content: problemContent };
     responses.default ??= { description: 'Error', content: problemContent };
     const operation: Record<string, unknown> = {
       operationId: route.name,
@@ -46,7 +46,7 @@ export function buildOpenApiDocument(routes: readonly RouteDoc[], serverUrl: str
       tags: [route.tag],
       parameters,
       responses,
-      security: route.auth === 'anonymous' ? [] : [{ bearer: [] }],
+      security: route.auth === 'anonymous' ? [] : route.auth === 'bot' ? [{ botCredential: [] }] : [{ bearer: [] }],
     };
     if (route.body) {
       operation.requestBody = { required: true, content: { 'application/json': { schema: schemas.toSchema(route.body, 'input') } } };
@@ -67,7 +67,10 @@ export function buildOpenApiDocument(routes: readonly RouteDoc[], serverUrl: str
     paths,
     components: {
       schemas: schemas.components,
-      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'Entra ID access token for the API (locally: `npm run token`).' } },
+      securitySchemes: {
+        bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'Entra ID access token for the API (locally: `npm run token`).' },
+        botCredential: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: "A bot's own credential, issued at provisioning: the agent surface accepts nothing else." },
+      },
     },
   };
 }

@@ -1,0 +1,253 @@
+import { z } from 'zod';
+import {
+  DEFAULT_TIMEOUT_MINUTES,
+  jsonBytes,
+  MAX_INPUTS_BYTES,
+  MAX_TIMEOUT_MINUTES,
+  MIN_TIMEOUT_MINUTES,
+  RUN_PRIORITIES,
+  RUN_STATES,
+  type RunDocument,
+} from '../../domain/run.js';
+import { AppError } from '../../errors/app-error.js';
+import { defineRoute, type ApiResponse, type ApiRoute } from '../../http/api-route.js';
+import { durableRunWatchdogs } from '../../../orchestrations/run-watchdog.js';
+import {
+  cancelRun,
+  changeRunPriority,
+  getRun,
+  groupQueue,
+  idempotencyKeyOf,
+  moveRunToTop,
+  pastRuns,
+  submitRun,
+} from '../../services/runs/index.js';
+import type { Versioned } from '../../store/document-store.js';
+import { GUID, listOf, pageSizeSchema, problemSchema, resourceFields } from '../common-schemas.js';
+import { flowDefinitionSchema } from '../desktop-flow-schemas.js';
+import { queueEntryResource, runResource, runSummaryResource } from '../run-presenters.js';
+
+/** Seconds a poller is asked to wait before asking again (the `Retry-After` of 202 answers). */
+export const RETRY_AFTER_SECONDS = { Queued: 10, Running: 5 } as const;
+
+const prioritySchema = z.enum(RUN_PRIORITIES);
+
+const submitRunSchema = z
+  .strictObject({
+    connectionId: z.string().regex(GUID, 'Must be the id (GUID) of a connection of the environment.'),
+    desktopFlowId: z.string().regex(GUID, 'Must be the id (GUID) of a desktop flow of the environment.'),
+    inputs: z
+      .record(z.string(), z.unknown())
+      .default({})
+      .refine((inputs) => jsonBytes(inputs) <= MAX_INPUTS_BYTES, `Must be at most ${MAX_INPUTS_BYTES} bytes as JSON (64 KiB).`),
+    priority: prioritySchema.default('Normal'),
+    timeoutMinutes: z.number().int().min(MIN_TIMEOUT_MINUTES).max(MAX_TIMEOUT_MINUTES).default(DEFAULT_TIMEOUT_MINUTES),
+  })
+  .meta({ id: 'RunSubmit' });
+
+const changePrioritySchema = z.strictObject({ priority: prioritySchema }).meta({ id: 'RunPriorityChange' });
+
+const runErrorSchema = z.object({ code: z.string(), message: z.string() }).nullable();
+
+const runSummarySchema = z
+  .object({
+    ...resourceFields,
+    groupId: z.string(),
+    connectionId: z.string(),
+    desktopFlowId: z.string(),
+    desktopFlowName: z.string(),
+    priority: prioritySchema,
+    timeoutMinutes: z.number().int(),
+    state: z.enum(RUN_STATES),
+    queuedAt: z.string(),
+    movedToTopAt: z.string().nullable(),
+    startedAt: z.string().nullable(),
+    endedAt: z.string().nullable(),
+    botId: z.string().nullable(),
+    attempt: z.number().int(),
+    cancelRequested: z.boolean(),
+    error: runErrorSchema,
+    submittedBy: z.string(),
+  })
+  .meta({ id: 'RunSummary' });
+
+const runSchema = runSummarySchema
+  .extend({
+    definition: flowDefinitionSchema,
+    inputs: z.record(z.string(), z.unknown()),
+    outputs: z.record(z.string(), z.unknown()).nullable(),
+  })
+  .meta({ id: 'Run' });
+
+const queueEntrySchema = runSummarySchema.extend({ position: z.number().int(), waitSeconds: z.number().int() }).meta({ id: 'QueueEntry' });
+
+const continuationTokenSchema = z.string().min(1).max(8192);
+
+function pageOf(query: URLSearchParams): { pageSize: number; continuationToken?: string } {
+  const pageSize = pageSizeSchema.safeParse(query.get('pageSize') ?? undefined);
+  if (!pageSize.success) throw AppError.validation([{ field: 'pageSize', message: 'Must be an integer from 1 to 200.' }]);
+  const token = query.get('continuationToken');
+  if (token === null) return { pageSize: pageSize.data };
+  if (!continuationTokenSchema.safeParse(token).success) throw AppError.validation([{ field: 'continuationToken', message: 'Not a continuation token of this list.' }]);
+  return { pageSize: pageSize.data, continuationToken: token };
+}
+
+const problem = (description: string) => ({ description, schema: problemSchema });
+const TAG = 'Runs';
+const RUN = 'environments/{env}/runs/{id}';
+const runPath = (run: RunDocument) => `environments/${run.environmentId}/runs/${run.id}`;
+
+/**
+ * The asynchronous request-reply answer: 202 with `Location` (poll here) and `Retry-After` while the run is queued
+ * or running, 200 with its outputs or error once it has ended.
+ */
+function runStatusResponse(run: Versioned<RunDocument>): ApiResponse {
+  if (run.state === 'Queued' || run.state === 'Running') {
+    return { status: 202, body: runResource(run), etag: run.etag, location: runPath(run), headers: { 'retry-after': String(RETRY_AFTER_SECONDS[run.state]) } };
+  }
+  return { status: 200, body: runResource(run), etag: run.etag };
+}
+
+export const runsRoutes: ApiRoute<unknown>[] = [
+  defineRoute({
+    name: 'submitRun',
+    method: 'POST',
+    route: 'environments/{env}/runs',
+    summary:
+      "Submit a desktop-flow run through a connection: it is queued on the connection's group. Answers 202 with the run's Location (poll it) and Retry-After. The same Idempotency-Key (per caller, 24 h) answers the first run.",
+    tag: TAG,
+    auth: 'user',
+    durableClient: true,
+    body: submitRunSchema,
+    requestHeaders: { 'Idempotency-Key': { description: 'Up to 128 printable ASCII characters; the same key with the same body within 24 h answers the first run, with another body 422.' } },
+    responses: {
+      202: { description: 'Accepted (or replayed): the run, with Location and Retry-After', schema: runSchema },
+      400: problem('Invalid body (inputs above 64 KiB, timeoutMinutes outside 1..1440, unknown fields) or Idempotency-Key'),
+      403: problem('The connection is not yours (SystemAdministrators may use any)'),
+      404: problem('Environment, connection or desktop flow not found'),
+      422: problem('HostedRpaDisabled, GroupDeleted, IdempotencyKeyReused'),
+    },
+    async handle(req, deps) {
+      const idempotencyKey = idempotencyKeyOf(req.headers.get('idempotency-key'));
+      const watchdogs = durableRunWatchdogs(req.durableClient(), deps.config.QUEUED_RUN_TIMEOUT_MINUTES);
+      const { run } = await submitRun(deps, req.principal, req.params.env, req.body, { idempotencyKey, watchdogs });
+      return {
+        status: 202,
+        body: runResource(run),
+        etag: run.etag,
+        location: runPath(run),
+        headers: { 'retry-after': String(run.state === 'Running' ? RETRY_AFTER_SECONDS.Running : RETRY_AFTER_SECONDS.Queued) },
+      };
+    },
+  }),
+  defineRoute({
+    name: 'getRun',
+    method: 'GET',
+    route: RUN,
+    summary: "A run's status: 202 with Location and Retry-After while Queued or Running, 200 with outputs or error once ended (asynchronous request-reply).",
+    tag: TAG,
+    auth: 'user',
+    responses: {
+      200: { description: 'Ended: Succeeded, Failed, Cancelled or TimedOut, with outputs or error', schema: runSchema },
+      202: { description: 'Queued or Running: poll the Location again after Retry-After seconds', schema: runSchema },
+      404: problem('Not found, or not visible to the caller'),
+    },
+    async handle(req, deps) {
+      return runStatusResponse(await getRun(deps, req.principal, req.params.env, req.params.id));
+    },
+  }),
+  defineRoute({
+    name: 'changeRunPriority',
+    method: 'PATCH',
+    route: RUN,
+    summary: "Change a queued run's priority (its submitter, the group's owner and CoOwners, SystemAdministrators).",
+    tag: TAG,
+    auth: 'user',
+    conditional: true,
+    body: changePrioritySchema,
+    responses: {
+      200: { description: 'The run with its new priority', schema: runSchema },
+      400: problem('Invalid body'),
+      403: problem('May see but not control the run'),
+      404: problem('Not found, or not visible to the caller'),
+      412: problem('Stale If-Match'),
+      422: problem('RunNotQueued'),
+    },
+    async handle(req, deps) {
+      const run = await changeRunPriority(deps, req.principal, req.params.env, req.params.id, req.body.priority, req.ifMatch);
+      return { status: 200, body: runResource(run), etag: run.etag };
+    },
+  }),
+  defineRoute({
+    name: 'moveRunToTop',
+    method: 'POST',
+    route: `${RUN}/move-to-top`,
+    summary: "Put a queued run first in its group's dispatch order (its submitter, the group's owner and CoOwners, SystemAdministrators).",
+    tag: TAG,
+    auth: 'user',
+    responses: {
+      200: { description: 'The run, now first in line', schema: runSchema },
+      403: problem('May see but not control the run'),
+      404: problem('Not found, or not visible to the caller'),
+      422: problem('RunNotQueued'),
+    },
+    async handle(req, deps) {
+      const run = await moveRunToTop(deps, req.principal, req.params.env, req.params.id);
+      return { status: 200, body: runResource(run), etag: run.etag };
+    },
+  }),
+  defineRoute({
+    name: 'cancelRun',
+    method: 'POST',
+    route: `${RUN}/cancel`,
+    summary: 'Cancel a run: a queued run ends Cancelled and is never dispatched (200); a running run is stopped by its bot (202, cancelRequested).',
+    tag: TAG,
+    auth: 'user',
+    responses: {
+      200: { description: 'Cancelled (it was queued, or was cancelled already)', schema: runSchema },
+      202: { description: 'Running: its bot is told to stop and will finish it as Cancelled', schema: runSchema },
+      403: problem('May see but not control the run'),
+      404: problem('Not found, or not visible to the caller'),
+      422: problem('RunAlreadyEnded'),
+    },
+    async handle(req, deps) {
+      const { run, outcome } = await cancelRun(deps, req.principal, req.params.env, req.params.id);
+      if (outcome === 'requested') return { status: 202, body: runResource(run), etag: run.etag, location: runPath(run), headers: { 'retry-after': String(RETRY_AFTER_SECONDS.Running) } };
+      return { status: 200, body: runResource(run), etag: run.etag };
+    },
+  }),
+  defineRoute({
+    name: 'getGroupQueue',
+    method: 'GET',
+    route: 'environments/{env}/groups/{id}/queue',
+    summary: "The group's queue: running runs, then queued runs, in dispatch order, with position and waitSeconds.",
+    tag: 'Hosted machine groups',
+    auth: 'user',
+    query: {
+      pageSize: { description: 'Items per page, 1..200 (default 50).', schema: pageSizeSchema },
+      continuationToken: { description: 'The token of the previous page.', schema: continuationTokenSchema },
+    },
+    responses: { 200: { description: 'Queue entries', schema: listOf(queueEntrySchema) }, 400: problem('Invalid pageSize or continuationToken'), 404: problem('Group not found or not visible') },
+    async handle(req, deps) {
+      const view = await groupQueue(deps, req.principal, req.params.env, req.params.id, pageOf(req.query));
+      return { status: 200, body: { items: view.items.map(queueEntryResource), ...(view.continuationToken ? { continuationToken: view.continuationToken } : {}) } };
+    },
+  }),
+  defineRoute({
+    name: 'listGroupRuns',
+    method: 'GET',
+    route: 'environments/{env}/groups/{id}/runs',
+    summary: "The group's past runs (Succeeded, Failed, Cancelled, TimedOut), the most recently ended first, paged with continuationToken.",
+    tag: 'Hosted machine groups',
+    auth: 'user',
+    query: {
+      pageSize: { description: 'Items per page, 1..200 (default 50).', schema: pageSizeSchema },
+      continuationToken: { description: 'The token of the previous page.', schema: continuationTokenSchema },
+    },
+    responses: { 200: { description: 'Past runs', schema: listOf(runSummarySchema) }, 400: problem('Invalid pageSize or continuationToken'), 404: problem('Group not found or not visible') },
+    async handle(req, deps) {
+      const page = await pastRuns(deps, req.principal, req.params.env, req.params.id, pageOf(req.query));
+      return { status: 200, body: { items: page.items.map(runSummaryResource), ...(page.continuationToken ? { continuationToken: page.continuationToken } : {}) } };
+    },
+  }),
+];

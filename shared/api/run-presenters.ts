@@ -1,0 +1,46 @@
+import type { RunDocument } from '../domain/run.js';
+import type { QueueEntry } from '../services/runs/group-runs.js';
+import type { Versioned } from '../store/document-store.js';
+
+/**
+ * A run in lists (queue view, past runs): everything but its definition, inputs and outputs. Every field PRODUCT.md
+ * names is present; those without a value yet are null.
+ */
+export function runSummaryResource(run: Versioned<RunDocument>) {
+  return {
+    id: run.id,
+    etag: run.etag,
+    groupId: run.groupId,
+    connectionId: run.connectionId,
+    desktopFlowId: run.desktopFlowId,
+    desktopFlowName: run.desktopFlowName,
+    priority: run.priority,
+    timeoutMinutes: run.timeoutMinutes,
+    state: run.state,
+    queuedAt: run.queuedAt,
+    movedToTopAt: run.movedToTopAt ?? null,
+    startedAt: run.startedAt ?? null,
+    endedAt: run.endedAt ?? null,
+    botId: run.botId ?? null,
+    attempt: run.attempt,
+    cancelRequested: run.cancelRequested,
+    error: run.error ?? null,
+    submittedBy: run.submittedBy,
+    createdAt: run.createdAt,
+    updatedAt: run.updatedAt,
+  };
+}
+
+/** A run on its own: the summary plus the definition it was submitted with, its inputs and its outputs. */
+export function runResource(run: Versioned<RunDocument>) {
+  return {
+    ...runSummaryResource(run),
+    definition: run.definition,
+    inputs: run.inputs,
+    outputs: run.outputs ?? null,
+  };
+}
+
+export function queueEntryResource(entry: QueueEntry) {
+  return { ...runSummaryResource(entry.run), position: entry.position, waitSeconds: entry.waitSeconds };
+}

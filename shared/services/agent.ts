@@ -1,0 +1,63 @@
+import type { AssignedRun, FinishRequest, HeartbeatResponse } from '../../agent/agent-protocol.js';
+import type { BotIdentity } from '../bots/bot-credentials.js';
+import { updateBot } from '../bots/bot-records.js';
+import type { Services } from '../composition/services.js';
+import type { BotDocument } from '../domain/bot.js';
+import type { RunDocument } from '../domain/run.js';
+import { AppError } from '../errors/app-error.js';
+import { finishRun, type FinishResult } from './runs/index.js';
+
+const LIVE_STATES = new Set(['Provisioning', 'Ready', 'Busy', 'Draining']);
+
+/**
+ * The bot behind a credential, if the credential is still the bot's current one: a credential of an older
+ * provisioning, or of a bot being torn down or gone, is refused (that is how credentials are revoked).
+ */
+async function currentBot(deps: Services, identity: BotIdentity): Promise<BotDocument> {
+  const bot = await deps.botStore.get<BotDocument>(identity.environmentId, identity.botId);
+  if (!bot || bot.groupId !== identity.groupId || bot.credentialVersion !== identity.credentialVersion || !LIVE_STATES.has(bot.state)) {
+    throw new AppError('Unauthenticated', 'The bot credential has been revoked.');
+  }
+  return bot;
+}
+
+function heartbeatInterval(deps: Services, busy: boolean): number {
+  // idle agents ask often so that an assigned run starts quickly; busy ones just prove they are alive
+  return busy ? Math.min(10_000, Math.max(500, (deps.config.BOT_HEARTBEAT_TIMEOUT_SECONDS * 1000) / 6)) : 500;
+}
+
+export async function agentHeartbeat(deps: Services, identity: BotIdentity, reportedRunId: string | undefined): Promise<HeartbeatResponse> {
+  const bot = await currentBot(deps, identity);
+  const now = deps.now();
+  // a heartbeat is written only when the last one is getting old: idle agents ask twice a second
+  const refreshAfterMs = Math.min(10_000, (deps.config.BOT_HEARTBEAT_TIMEOUT_SECONDS * 1000) / 6);
+  const stale = (b: BotDocument) => !b.lastHeartbeatAt || now.getTime() - Date.parse(b.lastHeartbeatAt) > refreshAfterMs;
+  const updated = stale(bot) ? await updateBot(deps, identity, (b) => (stale(b) ? { ...b, lastHeartbeatAt: now.toISOString() } : undefined)) : bot;
+  const runId = updated?.currentRunId ?? bot.currentRunId;
+  let assignedRun: AssignedRun | undefined;
+  let cancelRequested = false;
+  if (runId) {
+    const run = await deps.runs.docs.get<RunDocument>(identity.environmentId, runId);
+    if (run && run.state === 'Running' && run.botId === identity.botId) {
+      assignedRun = { runId: run.id, definition: run.definition, inputs: run.inputs, timeoutMinutes: run.timeoutMinutes };
+      cancelRequested = run.cancelRequested && reportedRunId === run.id;
+    } else if (run && reportedRunId === run.id) {
+      // the run ended without the agent (timed out, or cancelled while the bot was being recovered): stop it
+      cancelRequested = true;
+    }
+  }
+  return { botId: identity.botId, ...(assignedRun ? { assignedRun } : {}), cancelRequested, nextHeartbeatMs: heartbeatInterval(deps, assignedRun !== undefined) };
+}
+
+/** The agent's outcome of its run: one idempotent finish; the caller then tells the bot's lifecycle. */
+export async function agentFinish(deps: Services, identity: BotIdentity, runId: string, request: FinishRequest): Promise<FinishResult> {
+  await currentBot(deps, identity);
+  return finishRun(deps, {
+    environmentId: identity.environmentId,
+    runId,
+    botId: identity.botId,
+    outcome: request.outcome,
+    outputs: request.outputs,
+    error: request.error,
+  });
+}
