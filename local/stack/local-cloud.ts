@@ -117,6 +117,10 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       LOCAL_CA_CERT_FILE: caFile,
       NODE_EXTRA_CA_CERTS: caFile,
       PROVISIONER: 'simulated',
+      // a local bot boots in seconds, not minutes, so that `npm start` shows the whole story quickly
+      LOCAL_PROVISION_DELAY_MS: '3000',
+      BOT_IDLE_TIMEOUT_SECONDS: '60',
+      CONTROLLER_INTERVAL_SECONDS: '10',
       ...options.settings,
     };
     const stackFile = path.join(stateDir, 'stack.json');

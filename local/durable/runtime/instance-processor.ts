@@ -83,15 +83,20 @@ export class InstanceProcessor {
     return consumed.length < due.length;
   }
 
+  /** instances whose next start is a continue-as-new: eternal orchestrations would otherwise log every round */
+  readonly #continuing = new Set<string>();
+
   #logNotice(notice: LifecycleNotice): void {
     const what = `orchestration ${notice.name} (${notice.instanceId})`;
     switch (notice.kind) {
       case 'started':
+        if (this.#continuing.delete(notice.instanceId)) return;
         return this.deps.log(`${what} started`);
       case 'completed':
         return this.deps.log(`${what} completed in ${Date.now() - Date.parse(notice.createdTime)} ms`);
       case 'continuedAsNew':
-        return this.deps.log(`${what} continued as new`);
+        this.#continuing.add(notice.instanceId);
+        return;
       case 'terminated':
         return this.deps.log(`${what} terminated`);
       case 'failed':

@@ -11,6 +11,7 @@ import {
 } from '../../domain/run.js';
 import { AppError } from '../../errors/app-error.js';
 import { defineRoute, type ApiResponse, type ApiRoute } from '../../http/api-route.js';
+import { wakeController } from '../../../orchestrations/activities/durable-signals.js';
 import { durableRunWatchdogs } from '../../../orchestrations/run-watchdog.js';
 import {
   cancelRun,
@@ -131,6 +132,8 @@ export const runsRoutes: ApiRoute<unknown>[] = [
       const idempotencyKey = idempotencyKeyOf(req.headers.get('idempotency-key'));
       const watchdogs = durableRunWatchdogs(req.durableClient(), deps.config.QUEUED_RUN_TIMEOUT_MINUTES);
       const { run } = await submitRun(deps, req.principal, req.params.env, req.body, { idempotencyKey, watchdogs });
+      // the environment's controller plans for the new run (a failure here is covered by its safety timer)
+      await wakeController(req.durableClient(), run.environmentId).catch(() => undefined);
       return {
         status: 202,
         body: runResource(run),
