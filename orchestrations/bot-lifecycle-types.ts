@@ -30,7 +30,7 @@ export interface BotRef {
   botId: string;
 }
 
-export type ClaimResult = { runId: string } | { none: string };
+export type ClaimResult = { runId: string } | { none: string; release?: string; drain?: 'reprovision' };
 
 export type ProvisionOutcome = { ok: true } | { ok: false; retryable: boolean; reason: string };
 

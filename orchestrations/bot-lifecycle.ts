@@ -97,6 +97,15 @@ export function* botLifecycle(context: OrchestrationContext): Generator<Task, un
     context.df.continueAsNew({ ...input, phase: 'busy' });
     return undefined;
   }
+  // a release or a drain asked while the bot was provisioning or busy is on its record
+  if (claim.release) {
+    context.df.continueAsNew({ ...input, phase: 'teardown', reason: claim.release });
+    return undefined;
+  }
+  if (claim.drain) {
+    context.df.continueAsNew({ ...input, pendingDrain: claim.drain, reason: 'ImageChanged' });
+    return undefined;
+  }
 
   const work = context.df.waitForExternalEvent(BOT_EVENTS.work);
   const release = context.df.waitForExternalEvent(BOT_EVENTS.release);

@@ -36,7 +36,12 @@ export async function provisionBot(deps: Services, provisioner: BotProvisioner, 
       account: group.account,
       agent: { controlPlaneUrl: apiBaseUrl, credential },
     });
-    await setState(deps, ref, 'Ready', { vmResourceId: provisioned.vmResourceId, imageVersion: provisioned.imageVersion, currentRunId: undefined, reason: undefined });
+    await updateBot(deps, ref, (b) => {
+      const next: BotDocument = { ...b, state: 'Ready', since: deps.now().toISOString(), vmResourceId: provisioned.vmResourceId, imageVersion: provisioned.imageVersion };
+      delete next.currentRunId;
+      delete next.drainRequested;
+      return next;
+    });
     return { ok: true };
   } catch (err) {
     const retryable = err instanceof ProvisioningError ? err.retryable : true;
@@ -52,12 +57,14 @@ export async function markBotFailed(deps: Services, provisioner: BotProvisioner,
   await setState(deps, ref, 'Failed', { reason });
 }
 
-export type BotClaim = { runId: string } | { none: string };
+export type BotClaim = { runId: string } | { none: string; release?: string; drain?: 'reprovision' };
 
 /** Claims the next run of the bot's group for it: Busy with that run, or Ready (idle) when there is none. */
 export async function claimRunForBot(deps: Services, ref: BotRef, waitMs: number): Promise<BotClaim> {
   const bot = await deps.botStore.get<BotDocument>(ref.environmentId, ref.botId);
   if (!bot || bot.state === 'Deleted' || bot.state === 'Failed') return { none: 'BotGone' };
+  if (bot.releaseRequested) return { none: 'ReleaseRequested', release: bot.releaseRequested };
+  if (bot.drainRequested) return { none: 'DrainRequested', drain: bot.drainRequested };
   const result = await claimNextRun(deps, { ...ref, waitMs });
   if ('run' in result) {
     await setState(deps, ref, 'Busy', { currentRunId: result.run.id });

@@ -3,10 +3,11 @@ import type { BotDocument } from '../domain/bot.js';
 import type { EnvironmentDocument } from '../domain/environment.js';
 import type { GroupDocument } from '../domain/group.js';
 import type { ImageDocument } from '../domain/image.js';
-import { plan, summarise, type Decision, type Plan, type PlannerGroup, type PlannerInput } from '../domain/planner/index.js';
+import { OCCUPYING_STATES, plan, summarise, type Decision, type Plan, type PlannerGroup, type PlannerInput } from '../domain/planner/index.js';
 import type { ScalingDecisionDocument } from '../domain/scaling-decision.js';
 import { botImageSpecOf } from '../provisioning/bot-provisioner.js';
 import type { Versioned } from '../store/document-store.js';
+import { updateBot } from './bot-records.js';
 
 /** The queue of a group as the planner needs it; `oldestQueuedAt` is the first run in dispatch order. */
 export type OldestQueued = (environmentId: string, groupId: string) => Promise<string | undefined>;
@@ -89,11 +90,20 @@ export async function runPlanningRound(deps: Services, environmentId: string, ol
   const at = result.at;
   const created: NewBot[] = [];
   const signals: PlanningOutcome['signals'] = [];
+  // The plan describes where the environment should be once its releases are done. New bots start only in slots
+  // that are free now, so the limit holds at every moment: a bot handed over from another group (or replacing
+  // one still tearing down) starts in a later round, once the released one no longer holds its slot.
+  const occupiedNow = input.groups.reduce((sum, g) => sum + g.bots.filter((b) => OCCUPYING_STATES.includes(b.state)).length, 0);
+  let freeNow = Math.max(0, result.limit - occupiedNow);
 
-  for (const decision of result.decisions) {
+  for (let decision of result.decisions) {
     const botIds: string[] = [];
     if (decision.kind === 'create') {
-      for (let i = 0; i < decision.count; i++) {
+      const count = Math.min(decision.count, freeNow);
+      freeNow -= count;
+      if (count === 0) continue;
+      decision = { ...decision, count };
+      for (let i = 0; i < count; i++) {
         const botId = deps.newId();
         const bot: BotDocument = {
           id: botId,
@@ -114,8 +124,12 @@ export async function runPlanningRound(deps: Services, environmentId: string, ol
         created.push({ environmentId, groupId: decision.groupId, botId });
       }
     } else if (decision.kind === 'release') {
+      // the request is kept on the record (a provisioning or busy bot acts on it at its next claim) and sent as an
+      // event (an idle bot acts on it at once)
+      await updateBot(deps, { environmentId, groupId: decision.groupId, botId: decision.botId }, (b) => (b.releaseRequested ? undefined : { ...b, releaseRequested: decision.reason }));
       signals.push({ botId: decision.botId, event: 'Release', data: decision.reason });
     } else {
+      await updateBot(deps, { environmentId, groupId: decision.groupId, botId: decision.botId }, (b) => (b.drainRequested ? undefined : { ...b, drainRequested: 'reprovision' }));
       signals.push({ botId: decision.botId, event: 'Drain', data: { mode: 'reprovision', reason: decision.reason } });
     }
     await deps.botStore.create(decisionRecord(deps, environmentId, decision, at, botIds));

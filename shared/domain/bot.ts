@@ -28,6 +28,10 @@ export interface BotDocument extends StoredDocument {
   vmResourceId?: string;
   /** why the bot is draining or was torn down */
   reason?: string;
+  /** the controller asked for the bot to go (acted on when it is next idle or about to claim) */
+  releaseRequested?: string;
+  /** the controller asked for the bot to be rebuilt from its group's current image */
+  drainRequested?: 'reprovision';
 }
 
 export function botDocumentId(botId: string): string {
