@@ -7,11 +7,13 @@ import { JwtAuthenticator } from '../auth/jwt-authenticator.js';
 import { BotCredentials } from '../bots/bot-credentials.js';
 import { secretStoreSigningKey } from '../bots/signing-key.js';
 import { loadAppConfig, type AppConfig } from '../config/app-config.js';
-import { cosmosDefinitions } from '../config/infra-definitions.js';
+import { cosmosDefinitions, serviceBusDefinitions } from '../config/infra-definitions.js';
+import { ServiceBusGroupQueues, type ServiceBusTarget } from '../queues/service-bus-group-queues.js';
 import { KeyVaultSecretStore } from '../secrets/key-vault-secret-store.js';
 import { CosmosDocumentStore } from '../store/cosmos-document-store.js';
 import { countActiveBots } from '../store/bot-counts.js';
 import { CosmosRunCounts } from '../store/cosmos-run-counts.js';
+import { CosmosRunQueries } from '../store/cosmos-run-queries.js';
 import type { Services } from './services.js';
 
 /** A static bearer token for local peers that accept any (they stand in for a service, not for Entra ID). */
@@ -35,6 +37,15 @@ function secretClientFor(config: AppConfig): SecretClient {
   return new SecretClient(config.KEYVAULT_URL, credentialFor(config));
 }
 
+/** Locally the emulator connection string (the admin client trusts the local CA); in Azure the namespace and the managed identity. */
+function serviceBusTargetFor(config: AppConfig): ServiceBusTarget {
+  if (config.SERVICEBUS_CONNECTION_STRING) {
+    return { connectionString: config.SERVICEBUS_CONNECTION_STRING, caCert: config.LOCAL_CA_CERT_FILE ? readFileSync(config.LOCAL_CA_CERT_FILE, 'utf8') : undefined };
+  }
+  if (!config.SERVICEBUS_NAMESPACE) throw new Error('Set SERVICEBUS_NAMESPACE (Azure) or SERVICEBUS_CONNECTION_STRING (local).');
+  return { namespace: config.SERVICEBUS_NAMESPACE, credential: credentialFor(config) };
+}
+
 export function buildServices(config: AppConfig): Services {
   const cosmos = config.COSMOS_KEY
     ? new CosmosClient({ endpoint: config.COSMOS_ENDPOINT, key: config.COSMOS_KEY, connectionPolicy: { enableEndpointDiscovery: false } })
@@ -50,6 +61,8 @@ export function buildServices(config: AppConfig): Services {
     secrets,
     activeBotsByGroup: (environmentId) => countActiveBots(database.container('bots'), environmentId),
     runCounts: new CosmosRunCounts(database.container('runs')),
+    runs: { docs: new CosmosDocumentStore(database.container('runs')), queries: new CosmosRunQueries(database.container('runs')) },
+    queues: new ServiceBusGroupQueues(serviceBusTargetFor(config), serviceBusDefinitions.groupQueue),
     now: () => new Date(),
     newId: () => randomUUID(),
   };

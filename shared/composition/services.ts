@@ -1,8 +1,10 @@
 import type { Authenticator } from '../auth/jwt-authenticator.js';
 import type { BotCredentials } from '../bots/bot-credentials.js';
 import type { AppConfig } from '../config/app-config.js';
+import type { GroupQueues } from '../queues/group-queues.js';
 import type { SecretStore } from '../secrets/secret-store.js';
 import type { RunCounts } from '../services/groups/run-counts.js';
+import type { RunStore } from '../services/runs/run-store.js';
 import type { DocumentStore } from '../store/document-store.js';
 
 /** Everything handlers and activities depend on; built once per process by the composition root. */
@@ -18,6 +20,10 @@ export interface Services {
   activeBotsByGroup(environmentId: string): Promise<Record<string, number>>;
   /** queued and running runs per group of an environment (group lists and details) */
   runCounts: RunCounts;
+  /** runs and idempotency records (the `runs` container) and the run queries */
+  runs: RunStore;
+  /** each group's Service Bus queue of wake-ups (`group-{groupId}`) */
+  queues: GroupQueues;
   /** the wall clock; tests substitute a controllable one */
   now(): Date;
   newId(): string;

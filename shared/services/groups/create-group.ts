@@ -29,8 +29,8 @@ async function undo(steps: Array<() => Promise<unknown>>): Promise<void> {
  * 1. reserve it in the environment's ledger (group count, name, committed bots: a conditional write, so
  *    of racing creates only those that fit pass);
  * 2. put the local admin password in the secret store (the only place it is kept);
- * 3. write the group document, which holds the secret's reference only.
- * The group's run queue will be created here, after step 2, by the issue that introduces queues.
+ * 3. create the group's run queue (`group-{id}` on Service Bus, properties from infra/definitions/service-bus.json);
+ * 4. write the group document, which holds the secret's reference only.
  */
 export async function createGroup(deps: Services, principal: Principal, environmentId: string | undefined, input: CreateGroupInput): Promise<GroupView> {
   const { env, member } = await loadEnvironmentContext(deps, environmentId, principal);
@@ -55,6 +55,8 @@ export async function createGroup(deps: Services, principal: Principal, environm
     // undo by name, not by the returned reference: a write whose answer was lost may still have landed
     undoSteps.push(() => deps.secrets.delete({ name: secretName }));
     const password: SecretReference = await deps.secrets.set(secretName, input.account.password, { environmentId: env.id, groupId: id });
+    undoSteps.push(() => deps.queues.delete(id));
+    await deps.queues.create(id);
     const now = deps.now().toISOString();
     group = await deps.store.create<GroupDocument>({
       id,

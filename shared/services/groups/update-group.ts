@@ -5,6 +5,7 @@ import type { GroupDocument } from '../../domain/group.js';
 import { releaseGroup, resizeGroup, restoreGroup, sameLedgerEntry } from '../../domain/group-rules.js';
 import { AppError } from '../../errors/app-error.js';
 import { StalePreconditionError, type Versioned } from '../../store/document-store.js';
+import { cancelQueuedRunsOfGroup } from '../runs/drain.js';
 import { changeEnvironment, checkIfMatch } from '../environment-context.js';
 import { loadGroup, refuseDeleted, requireImageUse, staleGroup, viewOf, type GroupView } from './load-group.js';
 
@@ -74,16 +75,24 @@ export async function updateGroup(
 }
 
 /**
- * Deletes a group (owner, CoOwner, SystemAdministrator) under If-Match: the document first (so nothing
- * half-deleted stays visible), then its ledger entry and its password.
- * Draining comes first once runs and bots exist: queued runs end Cancelled, running runs finish, bots are
- * torn down and the group's queue is deleted, all before the document goes.
+ * Deletes a group (owner, CoOwner, SystemAdministrator) under If-Match:
+ * 1. mark it `deleted` (a conditional write: it carries the If-Match, and from here on the group refuses new
+ *    runs, connections and edits, and no bot claims from it);
+ * 2. drain its queue: every queued run ends Cancelled (running runs finish on their bots);
+ * 3. delete its Service Bus queue;
+ * 4. delete the document, then its ledger entry and its password.
+ * A failure after step 1 leaves a group marked deleted, which a second DELETE completes.
+ * Bots are torn down by the bots issue's hooks.
  */
 export async function deleteGroup(deps: Services, principal: Principal, environmentId: string | undefined, groupId: string | undefined, ifMatch: string | undefined): Promise<void> {
   const { env, group } = await loadGroup(deps, principal, environmentId, groupId, 'manage');
   checkIfMatch(ifMatch, group.etag);
   try {
-    await deps.store.delete(env.id, group.id, group.etag);
+    const now = deps.now().toISOString();
+    const marked = await deps.store.replace<GroupDocument>({ ...group, status: 'deleted', deletedAt: group.deletedAt ?? now, deletedReason: 'DeletedByUser', updatedAt: now }, group.etag);
+    await cancelQueuedRunsOfGroup(deps, env.id, group.id);
+    await deps.queues.delete(group.id);
+    await deps.store.delete(env.id, group.id, marked.etag);
   } catch (err) {
     if (err instanceof StalePreconditionError) throw staleGroup();
     throw err;

@@ -104,6 +104,8 @@ beforeEach(async () => {
     secrets,
     activeBotsByGroup: async () => ({}),
     runCounts: { countsFor: async () => ({}) },
+    runs: { docs: new MemoryStore(), queries: { nextQueued: async () => [], runningOn: async () => undefined, active: async () => ({ items: [] }), ended: async () => ({ items: [] }) } },
+    queues: { queueNameOf: (id) => `group-${id}`, create: async () => undefined, delete: async () => undefined, sendWakeUp: async () => undefined, receiveOne: async () => undefined, depth: async () => 0, close: async () => undefined },
     now: () => new Date(NOW),
     newId: () => `33333333-3333-4333-8333-${String(++ids).padStart(12, '0')}`,
   };

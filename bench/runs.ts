@@ -1,0 +1,171 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { startLocalCloud } from '../local/stack/local-cloud.js';
+import { mintToken } from '../local/stack/token-issuer.js';
+import { buildServices } from '../shared/composition/root.js';
+import { loadAppConfig } from '../shared/config/app-config.js';
+import { claimNextRun } from '../shared/services/runs/claim.js';
+import { finishRun } from '../shared/services/runs/finish.js';
+
+/**
+ * `npm run bench`: submit latency at concurrency 1 and 16 (over HTTP, the whole API path: auth, Cosmos, Service Bus,
+ * Durable start) and claim latency (in process, as a bot's Durable activity calls it), on a local cloud this script
+ * starts itself. Writes bench/results/runs.json.
+ */
+
+const SUBMITS_C1 = Number(process.env.BENCH_SUBMITS_C1 ?? 100);
+const SUBMITS_C16 = Number(process.env.BENCH_SUBMITS_C16 ?? 320);
+const WARMUP = 10;
+
+interface Stats {
+  n: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  max: number;
+  mean: number;
+}
+
+function stats(samples: number[]): Stats {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] ?? 0;
+  const round = (v: number) => Math.round(v * 10) / 10;
+  return {
+    n: sorted.length,
+    p50: round(at(0.5)),
+    p90: round(at(0.9)),
+    p99: round(at(0.99)),
+    max: round(sorted[sorted.length - 1] ?? 0),
+    mean: round(sorted.reduce((a, b) => a + b, 0) / Math.max(1, sorted.length)),
+  };
+}
+
+async function timed<T>(work: () => Promise<T>): Promise<[T, number]> {
+  const t0 = performance.now();
+  const result = await work();
+  return [result, performance.now() - t0];
+}
+
+async function main(): Promise<void> {
+  const log = (line: string) => process.stdout.write(`${line}\n`);
+  log('Starting a local cloud for the benchmark…');
+  const cloud = await startLocalCloud({ port: 0 });
+  const deps = buildServices(loadAppConfig(cloud.settings));
+  try {
+    const token = await mintToken(cloud.issuer, { userId: 'bench-admin', platformAdmin: true });
+    const call = async (method: string, route: string, body?: unknown): Promise<{ status: number; json: Record<string, unknown> }> => {
+      const res = await fetch(`${cloud.baseUrl}/api/${route}`, {
+        method,
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+      const text = await res.text();
+      return { status: res.status, json: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
+    };
+    const must = async (method: string, route: string, body: unknown, status: number) => {
+      const res = await call(method, route, body);
+      if (res.status !== status) throw new Error(`${method} ${route}: ${res.status} ${JSON.stringify(res.json)}`);
+      return res.json;
+    };
+
+    // capacity 0: the environment's controller starts no bot, so the benchmark's claimers are the only ones
+    const env = await must('POST', 'environments', { name: 'Bench', geography: 'Europe', plan: 'paid', capacity: 0 }, 201);
+    const envId = String(env.id);
+    const images = await must('GET', `environments/${envId}/images`, undefined, 200);
+    const image = (images.items as Array<{ id: string; builtIn: boolean }>).find((i) => i.builtIn);
+    const group = await must(
+      'POST',
+      `environments/${envId}/groups`,
+      { name: 'Bench group', maxBots: 8, committedBots: 0, imageId: image?.id, account: { username: 'rpa-runner', password: 'Bench-Acc0unt!pass' } },
+      201,
+    );
+    const groupId = String(group.id);
+    const connection = await must('POST', `environments/${envId}/connections`, { name: 'Bench', groupId, username: 'rpa-runner', password: 'C0nnection!secret' }, 201);
+    const flow = await must('POST', `environments/${envId}/desktop-flows`, { name: 'Bench flow', definition: { steps: [{ output: { name: 'x', value: '1' } }] } }, 201);
+    const body = (i: number) => ({ connectionId: connection.id, desktopFlowId: flow.id, inputs: { i }, priority: i % 4 === 0 ? 'High' : 'Normal' });
+    const submitOnce = async (i: number) => {
+      const [res, ms] = await timed(() => call('POST', `environments/${envId}/runs`, body(i)));
+      if (res.status !== 202) throw new Error(`submit: ${res.status} ${JSON.stringify(res.json)}`);
+      return ms;
+    };
+    const claimAllTimed = async (claimers: number) => {
+      const samples: number[] = [];
+      let n = 0;
+      await Promise.all(
+        Array.from({ length: claimers }, async (_, c) => {
+          for (;;) {
+            const botId = `bench-${claimers}-${c}-${n++}`;
+            const [result, ms] = await timed(() => claimNextRun(deps, { environmentId: envId, groupId, botId, waitMs: 250 }));
+            if ('none' in result) {
+              if (result.none === 'QueueEmpty') return;
+              continue;
+            }
+            samples.push(ms);
+            await finishRun(deps, { environmentId: envId, runId: result.run.id, botId, outcome: 'Succeeded' });
+          }
+        }),
+      );
+      return samples;
+    };
+
+    log(`warm-up: ${WARMUP} submits and claims`);
+    for (let i = 0; i < WARMUP; i++) await submitOnce(i);
+    await claimAllTimed(1);
+
+    log(`submit, concurrency 1: ${SUBMITS_C1} runs`);
+    const cosmosBefore = cloud.cosmos.counters.requests;
+    const c1: number[] = [];
+    const c1Start = performance.now();
+    for (let i = 0; i < SUBMITS_C1; i++) c1.push(await submitOnce(i));
+    const c1Seconds = (performance.now() - c1Start) / 1000;
+    const cosmosPerSubmit = (cloud.cosmos.counters.requests - cosmosBefore) / SUBMITS_C1;
+
+    log(`claim, 1 claimer, queue of ${SUBMITS_C1}`);
+    const claimBefore = cloud.cosmos.counters.requests;
+    const claim1 = await claimAllTimed(1);
+    // each loop iteration is a claim and a finish; the last claim answered QueueEmpty
+    const cosmosPerClaimAndFinish = (cloud.cosmos.counters.requests - claimBefore) / Math.max(1, claim1.length);
+
+    log(`submit, concurrency 16: ${SUBMITS_C16} runs`);
+    const c16: number[] = [];
+    let next = 0;
+    const c16Start = performance.now();
+    await Promise.all(
+      Array.from({ length: 16 }, async () => {
+        while (next < SUBMITS_C16) c16.push(await submitOnce(next++));
+      }),
+    );
+    const c16Seconds = (performance.now() - c16Start) / 1000;
+
+    log(`claim, 8 concurrent claimers, queue of ${SUBMITS_C16}`);
+    const claim8Start = performance.now();
+    const claim8 = await claimAllTimed(8);
+    const claim8Seconds = (performance.now() - claim8Start) / 1000;
+
+    const results = {
+      measuredAt: new Date().toISOString(),
+      machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? 'unknown', node: process.version, platform: `${os.platform()} ${os.release()}` },
+      note: 'Local cloud on this machine: Functions host child process, Cosmos peer and Service Bus peer in this process, Azurite. Latencies in ms, measured by the caller.',
+      submit: {
+        concurrency1: { ...stats(c1), throughputPerSecond: Math.round((SUBMITS_C1 / c1Seconds) * 10) / 10 },
+        concurrency16: { ...stats(c16), throughputPerSecond: Math.round((SUBMITS_C16 / c16Seconds) * 10) / 10 },
+      },
+      claim: {
+        oneClaimer: stats(claim1),
+        eightClaimers: { ...stats(claim8), throughputPerSecond: Math.round((claim8.length / claim8Seconds) * 10) / 10 },
+      },
+      cosmosRequestsPerRun: { submit: Math.round(cosmosPerSubmit * 10) / 10, claimPlusFinish: Math.round(cosmosPerClaimAndFinish * 10) / 10 },
+    };
+    const dir = path.join(import.meta.dirname, 'results');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(path.join(dir, 'runs.json'), `${JSON.stringify(results, null, 2)}\n`);
+    log(JSON.stringify(results, null, 2));
+  } finally {
+    // the Service Bus client goes before the peer it talks to
+    await deps.queues.close();
+    await cloud.stop();
+  }
+}
+
+await main();

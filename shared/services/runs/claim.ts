@@ -1,0 +1,134 @@
+import type { Services } from '../../composition/services.js';
+import type { EnvironmentDocument } from '../../domain/environment.js';
+import type { GroupDocument } from '../../domain/group.js';
+import { claimedBy, type RunDocument } from '../../domain/run.js';
+import type { ReceivedWakeUp } from '../../queues/group-queues.js';
+import { StalePreconditionError, type Versioned } from '../../store/document-store.js';
+import { findGroupOf } from './load-run.js';
+
+/** Candidates read per round: more than the claimers that usually race for one group. */
+export const CLAIM_CANDIDATES = 10;
+/** How long a claim waits for a wake-up message when the queue is empty. */
+export const DEFAULT_CLAIM_WAIT_MS = 1_000;
+/** Rounds of "read the first candidates, try them in order" before a claim gives its message back. */
+const MAX_ROUNDS = 20;
+/** `lastRunStartedAt` of the group is refreshed at most this often (it feeds the inactivity cleanup only). */
+const GROUP_TOUCH_INTERVAL_MS = 60 * 60_000;
+
+export interface ClaimRequest {
+  environmentId: string;
+  groupId: string;
+  botId: string;
+  /** how long to wait for a wake-up message; default DEFAULT_CLAIM_WAIT_MS */
+  waitMs?: number;
+}
+
+/** Why no run was assigned. */
+export type ClaimNoneReason =
+  | 'EnvironmentNotFound'
+  | 'GroupNotFound'
+  | 'GroupDeleted'
+  | 'HostedRpaDisabled'
+  | 'GroupInMaintenance'
+  /** no wake-up message came within the wait: nothing is waiting */
+  | 'QueueEmpty'
+  /** a message came but no run is queued: it was a duplicate, or its run was cancelled or already taken */
+  | 'NothingQueued'
+  /** every candidate was taken by other claimers, round after round; the message was given back */
+  | 'Contention';
+
+export type ClaimResult =
+  /** `resumed`: the bot already held this run (a retried claim): nothing new was assigned */
+  | { run: Versioned<RunDocument>; resumed?: boolean }
+  | { none: ClaimNoneReason };
+
+async function loadTargets(deps: Services, request: ClaimRequest) {
+  const [env, group] = await Promise.all([
+    deps.store.get<EnvironmentDocument>(request.environmentId, request.environmentId),
+    findGroupOf(deps, request.environmentId, request.groupId),
+  ]);
+  return { env: env?.type === 'environment' ? env : undefined, group };
+}
+
+function refusal(env: EnvironmentDocument | undefined, group: GroupDocument | undefined): ClaimNoneReason | undefined {
+  if (!env) return 'EnvironmentNotFound';
+  if (!group) return 'GroupNotFound';
+  if (group.status !== 'active') return 'GroupDeleted';
+  if (!env.hostedRpaEnabled) return 'HostedRpaDisabled';
+  if (group.maintenance) return 'GroupInMaintenance';
+  return undefined;
+}
+
+/**
+ * Takes the first queued run of the group that no other claimer takes first: read the first candidates in
+ * dispatch order and try a conditional replace Queued → Running on each, in order. The etag makes two winners
+ * impossible; a lost race (412) moves on to the next candidate. Undefined: nothing queued; null: contention.
+ */
+async function takeNext(deps: Services, request: ClaimRequest): Promise<Versioned<RunDocument> | undefined | null> {
+  for (let round = 1; round <= MAX_ROUNDS; round++) {
+    const candidates = await deps.runs.queries.nextQueued(request.environmentId, request.groupId, CLAIM_CANDIDATES);
+    if (candidates.length === 0) return undefined;
+    for (const candidate of candidates) {
+      try {
+        return await deps.runs.docs.replace(claimedBy(candidate, request.botId, deps.now()), candidate.etag);
+      } catch (err) {
+        if (!(err instanceof StalePreconditionError)) throw err;
+      }
+    }
+  }
+  return null;
+}
+
+/** Settling is best effort once the run is decided: a message that is not completed is only redelivered (one more wake-up). */
+async function settle(how: Promise<void>): Promise<void> {
+  await how.catch(() => undefined);
+}
+
+/** Best effort, at most hourly: a lost race or a failure leaves the older value, which only delays the inactivity cleanup. */
+async function touchGroup(deps: Services, group: Versioned<GroupDocument>, startedAt: string): Promise<void> {
+  if (group.lastRunStartedAt && Date.parse(startedAt) - Date.parse(group.lastRunStartedAt) < GROUP_TOUCH_INTERVAL_MS) return;
+  await deps.store.replace<GroupDocument>({ ...group, lastRunStartedAt: startedAt }, group.etag).catch(() => undefined);
+}
+
+/**
+ * Assigns the next run of a group to `botId`, or says why there is none. For the bots' lifecycle (a Durable
+ * activity with `getServices()`); see docs/queueing.md.
+ *
+ * 1. Refuses (`none`) while the environment's switch is off, or the group is in maintenance or deleted.
+ * 2. A bot that already holds a running run of the group gets it back (`resumed`): a retried activity never
+ *    assigns a second run.
+ * 3. Receives one wake-up message (peek-lock, waiting up to `waitMs`); none: `QueueEmpty`.
+ * 4. Takes the first queued run in dispatch order that it wins (see `takeNext`), whatever run the message was
+ *    sent for: cancelled, reprioritised and moved runs are resolved here, against Cosmos.
+ * 5. Completes the message, whether it won a run or found none queued (then it was a duplicate or stale).
+ *
+ * Never assigns one run to two bots (conditional replace on the etag); duplicate and redelivered messages only
+ * cost a `NothingQueued` answer. Store cost: 2 point reads, 2 queries with TOP, 1 replace (plus one replace per
+ * lost race), whatever the length of the queue.
+ */
+export async function claimNextRun(deps: Services, request: ClaimRequest): Promise<ClaimResult> {
+  const { env, group } = await loadTargets(deps, request);
+  const refused = refusal(env, group);
+  if (refused || !group) return { none: refused ?? 'GroupNotFound' };
+
+  const held = await deps.runs.queries.runningOn(request.environmentId, request.groupId, request.botId);
+  if (held) return { run: held, resumed: true };
+
+  const message: ReceivedWakeUp | undefined = await deps.queues.receiveOne(request.groupId, request.waitMs ?? DEFAULT_CLAIM_WAIT_MS);
+  if (!message) return { none: 'QueueEmpty' };
+  let won: Versioned<RunDocument> | undefined | null;
+  try {
+    won = await takeNext(deps, request);
+  } catch (err) {
+    await settle(message.abandon());
+    throw err;
+  }
+  if (won === null) {
+    await settle(message.abandon());
+    return { none: 'Contention' };
+  }
+  await settle(message.complete());
+  if (!won) return { none: 'NothingQueued' };
+  await touchGroup(deps, group, won.startedAt ?? won.updatedAt);
+  return { run: won };
+}

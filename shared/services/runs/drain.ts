@@ -1,0 +1,21 @@
+import type { Services } from '../../composition/services.js';
+import { RUN_ERROR_CODES } from '../../domain/run.js';
+import { endQueuedRun } from './transitions.js';
+
+const BATCH = 50;
+
+/**
+ * A user deletes a group: every run still queued on it ends Cancelled (`GroupDeleted`), batch after batch in
+ * dispatch order, until none is left. Running runs are left to finish on their bots. Answers how many it cancelled.
+ */
+export async function cancelQueuedRunsOfGroup(deps: Services, environmentId: string, groupId: string): Promise<number> {
+  let cancelled = 0;
+  for (;;) {
+    const batch = await deps.runs.queries.nextQueued(environmentId, groupId, BATCH);
+    if (batch.length === 0) return cancelled;
+    const results = await Promise.all(
+      batch.map((run) => endQueuedRun(deps, run, { code: RUN_ERROR_CODES.groupDeleted, message: 'The group was deleted before the run started.' })),
+    );
+    cancelled += results.filter((r) => r.changed).length;
+  }
+}

@@ -1,0 +1,52 @@
+import type { RunDocument } from '../../domain/run.js';
+import type { DocumentStore, Page, StoredDocument, Versioned } from '../../store/document-store.js';
+
+/**
+ * What the runs services need of the `runs` container (partitioned by `/environmentId`, like every container):
+ * point reads and conditional writes through the generic `DocumentStore`, plus the few queries below. Every
+ * query stays in one partition and sorts on one indexed field.
+ */
+export interface RunQueries {
+  /** the first `top` queued runs of a group in dispatch order (`TOP @top … ORDER BY c.dispatchKey`): the claim's only query */
+  nextQueued(environmentId: string, groupId: string, top: number): Promise<Versioned<RunDocument>[]>;
+  /** the run a bot holds (Running on it), if any */
+  runningOn(environmentId: string, groupId: string, botId: string): Promise<Versioned<RunDocument> | undefined>;
+  /** queued and running runs of a group in dispatch order (running first), one page */
+  active(environmentId: string, groupId: string, page: PageRequest): Promise<Page<Versioned<RunDocument>>>;
+  /** ended runs of a group, the most recently ended first, one page */
+  ended(environmentId: string, groupId: string, page: PageRequest): Promise<Page<Versioned<RunDocument>>>;
+}
+
+export interface PageRequest {
+  pageSize: number;
+  continuationToken?: string | undefined;
+}
+
+/** A continuation token the store could not read. */
+export class BadContinuationTokenError extends Error {
+  constructor() {
+    super('Not a continuation token of this list.');
+    this.name = 'BadContinuationTokenError';
+  }
+}
+
+export const IDEMPOTENCY = 'idempotency' as const;
+
+/** An Idempotency-Key seen for one (environment, caller): which run it created and for which body. */
+export interface IdempotencyRecord extends StoredDocument {
+  type: typeof IDEMPOTENCY;
+  runId: string;
+  /** sha256 of the canonical JSON of the submission */
+  bodyHash: string;
+  callerId: string;
+  /** the record is void after this time (24 h) */
+  expiresAt: string;
+  /** seconds; Cosmos removes the item after this where the container has TTL enabled */
+  ttl: number;
+}
+
+/** The runs container: documents (runs and idempotency records) and the run queries. */
+export interface RunStore {
+  docs: DocumentStore;
+  queries: RunQueries;
+}

@@ -1,0 +1,120 @@
+import type { Principal } from '../../auth/principal.js';
+import type { Services } from '../../composition/services.js';
+import { canSubmitRun, queuedRun, type RunDocument, type RunPriority } from '../../domain/run.js';
+import { AppError } from '../../errors/app-error.js';
+import { QueueNotFoundError } from '../../queues/group-queues.js';
+import { DuplicateDocumentError, type Versioned } from '../../store/document-store.js';
+import { findConnection, requireUsableGroup } from '../connections.js';
+import { requireDesktopFlow } from '../desktop-flows.js';
+import { loadEnvironmentContext } from '../environment-context.js';
+import { bodyHashOf, lookUpKey, reserveKey, type KeyLookup, type KeyUse } from './idempotency.js';
+import { findRun } from './load-run.js';
+import { endQueuedRun } from './transitions.js';
+import type { RunWatchdogs } from './watchdogs.js';
+
+export interface SubmitRunInput {
+  connectionId: string;
+  desktopFlowId: string;
+  inputs: Record<string, unknown>;
+  priority: RunPriority;
+  timeoutMinutes: number;
+}
+
+export interface SubmitRunOptions {
+  /** the validated Idempotency-Key header */
+  idempotencyKey?: string | undefined;
+  watchdogs: RunWatchdogs;
+}
+
+export interface SubmittedRun {
+  run: Versioned<RunDocument>;
+  /** true when the Idempotency-Key named an earlier submission: its run is answered, nothing new is created */
+  replayed: boolean;
+}
+
+/**
+ * Submits a run: check the caller, the connection, its group and the flow; write the run (the truth, with a copy of
+ * the flow's definition); then send the group's queue a wake-up and start the run's watchdog.
+ * With an Idempotency-Key the key is reserved before the run is written, so that whatever the race, one key makes
+ * one run; a replay also re-sends the wake-up and re-ensures the watchdog of a still-queued run (both are harmless
+ * when they exist already), which repairs a first attempt that died between its writes.
+ */
+export async function submitRun(deps: Services, principal: Principal, environmentId: string | undefined, input: SubmitRunInput, options: SubmitRunOptions): Promise<SubmittedRun> {
+  const { env, member } = await loadEnvironmentContext(deps, environmentId, principal);
+  const normalized = { ...input, connectionId: input.connectionId.toLowerCase(), desktopFlowId: input.desktopFlowId.toLowerCase() };
+  const use: KeyUse | undefined = options.idempotencyKey
+    ? { environmentId: env.id, callerId: principal.userId, key: options.idempotencyKey, bodyHash: bodyHashOf(normalized) }
+    : undefined;
+
+  let runId: string | undefined;
+  let key: KeyLookup = {};
+  if (use) {
+    key = await lookUpKey(deps, use);
+    runId = key.runId;
+    const prior = runId === undefined ? undefined : await findRun(deps, env.id, runId);
+    if (prior) return replay(deps, prior, options.watchdogs);
+  }
+
+  if (!env.hostedRpaEnabled) throw AppError.rule('HostedRpaDisabled', 'Hosted RPA is turned off in this environment (hostedRpaEnabled is false); no run is accepted.');
+  const { connection, group: found } = await findConnection(deps, env.id, normalized.connectionId);
+  if (!canSubmitRun(member, connection)) {
+    throw AppError.forbidden('Submitting a run needs a connection you own (SystemAdministrators may use any connection of the environment).');
+  }
+  const group = requireUsableGroup(connection, found);
+  const flow = await requireDesktopFlow(deps, env.id, normalized.desktopFlowId);
+
+  if (use && runId === undefined) {
+    const proposed = deps.newId();
+    runId = await reserveKey(deps, use, proposed, key);
+    // another request with the same key reserved it first: its run, if it is written already
+    const raced = runId === proposed ? undefined : await findRun(deps, env.id, runId);
+    if (raced) return replay(deps, raced, options.watchdogs);
+  }
+  const run = queuedRun(
+    {
+      id: runId ?? deps.newId(),
+      environmentId: env.id,
+      groupId: group.id,
+      connectionId: connection.id,
+      desktopFlow: { id: flow.id, name: flow.name, definition: flow.definition },
+      inputs: normalized.inputs,
+      priority: normalized.priority,
+      timeoutMinutes: normalized.timeoutMinutes,
+      submittedBy: principal.userId,
+    },
+    deps.now(),
+  );
+  let created: Versioned<RunDocument>;
+  try {
+    created = await deps.runs.docs.create(run);
+  } catch (err) {
+    if (!(err instanceof DuplicateDocumentError)) throw err;
+    // a concurrent request with the same key wrote it first
+    const existing = await findRun(deps, env.id, run.id);
+    if (!existing) throw err;
+    return replay(deps, existing, options.watchdogs);
+  }
+  return { run: await wakeAndWatch(deps, created, options.watchdogs), replayed: false };
+}
+
+async function replay(deps: Services, run: Versioned<RunDocument>, watchdogs: RunWatchdogs): Promise<SubmittedRun> {
+  if (run.state !== 'Queued') return { run, replayed: true };
+  return { run: await wakeAndWatch(deps, run, watchdogs), replayed: true };
+}
+
+/**
+ * The run is written; now its wake-up and its watchdog. A queue that is gone means the group was deleted while the
+ * run was being submitted: the run ends Cancelled and the caller gets 422 GroupDeleted.
+ */
+async function wakeAndWatch(deps: Services, run: Versioned<RunDocument>, watchdogs: RunWatchdogs): Promise<Versioned<RunDocument>> {
+  const [sent, watched] = await Promise.allSettled([deps.queues.sendWakeUp(run.groupId, { runId: run.id }), watchdogs.ensureStarted(run)]);
+  if (sent.status === 'rejected') {
+    if (sent.reason instanceof QueueNotFoundError) {
+      await endQueuedRun(deps, run, { code: 'GroupDeleted', message: 'The group was deleted while the run was being submitted.' });
+      throw AppError.rule('GroupDeleted', `The group ${run.groupId} was deleted; the run was not queued.`);
+    }
+    throw sent.reason;
+  }
+  if (watched.status === 'rejected') throw watched.reason;
+  return run;
+}

@@ -1,0 +1,88 @@
+import type { Container, ItemDefinition, SqlParameter, SqlQuerySpec } from '@azure/cosmos';
+import type { RunDocument } from '../domain/run.js';
+import { BadContinuationTokenError, type PageRequest, type RunQueries } from '../services/runs/run-store.js';
+import type { Page, Versioned } from './document-store.js';
+
+/**
+ * The claim's query: the first queued runs of one group in dispatch order. One partition (`environmentId`),
+ * equality filters, `TOP` and an `ORDER BY` on one field (`dispatchKey`, covered by the default range index), so
+ * its cost does not depend on how many runs are queued.
+ */
+export const NEXT_QUEUED_SQL =
+  "SELECT TOP @top * FROM c WHERE c.environmentId = @env AND c.type = 'run' AND c.groupId = @group AND c.state = 'Queued' ORDER BY c.dispatchKey ASC";
+
+export const RUNNING_ON_SQL =
+  "SELECT TOP 1 * FROM c WHERE c.environmentId = @env AND c.type = 'run' AND c.groupId = @group AND c.state = 'Running' AND c.botId = @bot";
+
+export const ACTIVE_SQL =
+  "SELECT * FROM c WHERE c.environmentId = @env AND c.type = 'run' AND c.groupId = @group AND c.state IN ('Queued', 'Running') ORDER BY c.dispatchKey ASC";
+
+export const ENDED_SQL =
+  "SELECT * FROM c WHERE c.environmentId = @env AND c.type = 'run' AND c.groupId = @group AND c.state IN ('Succeeded', 'Failed', 'Cancelled', 'TimedOut') ORDER BY c.endedAt DESC";
+
+function toVersioned(resource: ItemDefinition): Versioned<RunDocument> {
+  const { _etag, _rid, _self, _attachments, _ts, ...doc } = resource as ItemDefinition & Record<string, unknown>;
+  void _rid;
+  void _self;
+  void _attachments;
+  void _ts;
+  return { ...(doc as unknown as RunDocument), etag: String(_etag) };
+}
+
+function statusOf(err: unknown): unknown {
+  return typeof err === 'object' && err !== null ? (err as { code?: unknown }).code : undefined;
+}
+
+export class CosmosRunQueries implements RunQueries {
+  constructor(private readonly runs: Container) {}
+
+  async nextQueued(environmentId: string, groupId: string, top: number): Promise<Versioned<RunDocument>[]> {
+    return this.all(environmentId, NEXT_QUEUED_SQL, [
+      { name: '@top', value: top },
+      { name: '@group', value: groupId },
+    ]);
+  }
+
+  async runningOn(environmentId: string, groupId: string, botId: string): Promise<Versioned<RunDocument> | undefined> {
+    const [run] = await this.all(environmentId, RUNNING_ON_SQL, [
+      { name: '@group', value: groupId },
+      { name: '@bot', value: botId },
+    ]);
+    return run;
+  }
+
+  active(environmentId: string, groupId: string, page: PageRequest): Promise<Page<Versioned<RunDocument>>> {
+    return this.page(environmentId, ACTIVE_SQL, groupId, page);
+  }
+
+  ended(environmentId: string, groupId: string, page: PageRequest): Promise<Page<Versioned<RunDocument>>> {
+    return this.page(environmentId, ENDED_SQL, groupId, page);
+  }
+
+  private spec(environmentId: string, query: string, parameters: SqlParameter[]): SqlQuerySpec {
+    return { query, parameters: [{ name: '@env', value: environmentId }, ...parameters] };
+  }
+
+  private async all(environmentId: string, query: string, parameters: SqlParameter[]): Promise<Versioned<RunDocument>[]> {
+    const { resources } = await this.runs.items.query<ItemDefinition>(this.spec(environmentId, query, parameters), { partitionKey: environmentId }).fetchAll();
+    return resources.map(toVersioned);
+  }
+
+  private async page(environmentId: string, query: string, groupId: string, request: PageRequest): Promise<Page<Versioned<RunDocument>>> {
+    const iterator = this.runs.items.query<ItemDefinition>(this.spec(environmentId, query, [{ name: '@group', value: groupId }]), {
+      partitionKey: environmentId,
+      maxItemCount: request.pageSize,
+      ...(request.continuationToken ? { continuationToken: request.continuationToken } : {}),
+    });
+    try {
+      const page = await iterator.fetchNext();
+      return {
+        items: page.resources.map(toVersioned),
+        ...(page.continuationToken ? { continuationToken: page.continuationToken } : {}),
+      };
+    } catch (err) {
+      if (request.continuationToken && statusOf(err) === 400) throw new BadContinuationTokenError();
+      throw err;
+    }
+  }
+}

@@ -1,0 +1,225 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startLocalCloud, type LocalCloud } from '../../../local/stack/local-cloud.js';
+import { mintToken } from '../../../local/stack/token-issuer.js';
+import type { Services } from '../../../shared/composition/services.js';
+import { claimNextRun } from '../../../shared/services/runs/claim.js';
+import { checkRunDeadline } from '../../../shared/services/runs/deadlines.js';
+import { finishRun } from '../../../shared/services/runs/finish.js';
+import { NEXT_QUEUED_SQL } from '../../../shared/store/cosmos-run-queries.js';
+import { ApiClient } from '../../support/api-client.js';
+import { expectExactlyOnceInOrder, raceClaimers } from '../../support/run-claimers.js';
+import { createRunWorld, inProcessServices, pollUntilEnded, readRun, sleep, submit, submitManyInProcess, type RunWorld } from '../../support/run-fixtures.js';
+
+// A second local cloud of its own, so that (1) the queued-run timeout is seconds long (QUEUED_RUN_TIMEOUT_MINUTES
+// 0.05 = 3 s) and the real watchdog orchestration plays it out on the real Durable host, (2) store requests can be
+// counted at this cloud's Cosmos peer, and (3) this cloud's Service Bus peer can deliver duplicates.
+
+const QUEUED_TIMEOUT_SECONDS = 3;
+
+let cloud: LocalCloud;
+let deps: Services;
+let admin: ApiClient;
+
+beforeAll(async () => {
+  cloud = await startLocalCloud({ port: 0, settings: { QUEUED_RUN_TIMEOUT_MINUTES: String(QUEUED_TIMEOUT_SECONDS / 60) } });
+  deps = inProcessServices(cloud.settings);
+  const userId = 'timeouts-admin';
+  admin = new ApiClient(cloud.baseUrl, await mintToken(cloud.issuer, { userId, platformAdmin: true }), userId);
+});
+
+afterAll(async () => {
+  // the Service Bus client goes before the peer it talks to
+  await deps?.queues.close();
+  await cloud?.stop();
+});
+
+interface WatchdogStatus {
+  runtimeStatus: string;
+  input: { wakeAt?: string } | null;
+  output: unknown;
+}
+
+async function watchdogStatus(runId: string): Promise<WatchdogStatus> {
+  const res = await fetch(`${cloud.baseUrl}/runtime/webhooks/durabletask/instances/run-${runId}?taskHub=${cloud.settings.DURABLE_TASK_HUB}&connection=Storage`);
+  return (await res.json()) as WatchdogStatus;
+}
+
+/** The watchdog's status once `settled` holds (its writes to the run land before it records its own progress). */
+async function watchdogWhen(runId: string, settled: (status: WatchdogStatus) => boolean): Promise<WatchdogStatus> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const status = await watchdogStatus(runId);
+    if (settled(status) || Date.now() > deadline) return status;
+    await sleep(100);
+  }
+}
+
+describe('timeouts (Durable timers, no polling)', () => {
+  it('ends a run still queued after QUEUED_RUN_TIMEOUT_MINUTES as TimedOut (NoCandidateMachine); a run claimed in time is left running', async () => {
+    const w = await createRunWorld(admin);
+    const waiting = await submit(w);
+    const taken = await submit(w, { timeoutMinutes: 60 });
+    // taken is second in line: move it first so that this claim takes it
+    await admin.post(`environments/${w.envId}/runs/${taken.id}/move-to-top`);
+    const claim = await claimNextRun(deps, { environmentId: w.envId, groupId: w.groupId, botId: 'in-time' });
+    expect('run' in claim && claim.run.id).toBe(taken.id);
+
+    const ended = await pollUntilEnded(w, waiting.id, 15_000, 250);
+    expect(ended.status).toBe(200);
+    expect(ended.body).toMatchObject({ state: 'TimedOut', error: { code: 'NoCandidateMachine' } });
+    const waited = Date.parse(ended.body.endedAt ?? '') - Date.parse(waiting.queuedAt);
+    expect(waited).toBeGreaterThanOrEqual(QUEUED_TIMEOUT_SECONDS * 1000);
+    expect(await watchdogWhen(waiting.id, (s) => s.runtimeStatus === 'Completed')).toMatchObject({ runtimeStatus: 'Completed', output: { runId: waiting.id, state: 'TimedOut' } });
+
+    // the claimed run's watchdog woke at the queued deadline too, found it running, and now sleeps until its running
+    // deadline: 60 minutes after it started
+    const started = await readRun(w, taken.id);
+    expect(started.body.state).toBe('Running');
+    const runningDeadline = new Date(Date.parse(started.body.startedAt ?? '') + 60 * 60_000).toISOString();
+    expect(await watchdogWhen(taken.id, (s) => s.input?.wakeAt === runningDeadline && s.runtimeStatus === 'Running')).toMatchObject({
+      runtimeStatus: 'Running',
+      input: { wakeAt: runningDeadline },
+    });
+  });
+
+  it('ends a run running past its timeoutMinutes as TimedOut and tells its bot to stop (the watchdog activity, an hour later)', async () => {
+    const w = await createRunWorld(admin);
+    const run = await submit(w, { timeoutMinutes: 1 });
+    await claimNextRun(deps, { environmentId: w.envId, groupId: w.groupId, botId: 'slow-bot' });
+    expect(await checkRunDeadline(deps, { environmentId: w.envId, runId: run.id })).toHaveProperty('wakeAt');
+    const anHourLater: Services = { ...deps, now: () => new Date(Date.now() + 61_000) };
+    expect(await checkRunDeadline(anHourLater, { environmentId: w.envId, runId: run.id })).toEqual({ done: 'TimedOut' });
+    expect((await readRun(w, run.id)).body).toMatchObject({ state: 'TimedOut', cancelRequested: true, error: { code: 'RunTimeout' } });
+    // the bot's late report changes nothing
+    const late = await finishRun(deps, { environmentId: w.envId, runId: run.id, botId: 'slow-bot', outcome: 'Succeeded', outputs: { x: '1' } });
+    expect(late).toMatchObject({ changed: false, run: { state: 'TimedOut' } });
+  });
+});
+
+/** Counts calls through a port, by method name. */
+function counted<T extends object>(target: T, calls: string[], prefix: string): T {
+  return new Proxy(target, {
+    get(obj, key, receiver) {
+      const value: unknown = Reflect.get(obj, key, receiver);
+      if (typeof value !== 'function') return value;
+      return (...args: unknown[]) => {
+        calls.push(`${prefix}.${String(key)}`);
+        return (value as (...a: unknown[]) => unknown).apply(obj, args);
+      };
+    },
+  });
+}
+
+describe('what one run costs, from submission to its end', () => {
+  let w: RunWorld;
+  const calls: string[] = [];
+  let countedDeps: Services;
+
+  beforeAll(async () => {
+    w = await createRunWorld(admin);
+    countedDeps = {
+      ...deps,
+      store: counted(deps.store, calls, 'cosmos'),
+      runs: { docs: counted(deps.runs.docs, calls, 'cosmos'), queries: counted(deps.runs.queries, calls, 'cosmos') },
+      queues: counted(deps.queues, calls, 'servicebus'),
+    };
+    // warm every client up (connections, container metadata) so that only per-run requests are counted
+    await submit(w);
+    await claimNextRun(deps, { environmentId: w.envId, groupId: w.groupId, botId: 'warm' });
+  });
+
+  /**
+   * Cosmos requests at the peer while `work` runs: the fewest of `times` tries, each after a short pause, because other
+   * functions of the host (the environment controller that a submission wakes) make requests of their own.
+   */
+  async function cosmosRequests(work: () => Promise<unknown>, times = 3): Promise<number> {
+    let fewest = Number.POSITIVE_INFINITY;
+    for (let i = 0; i < times; i++) {
+      await sleep(150);
+      const before = cloud.cosmos.counters.requests;
+      await work();
+      fewest = Math.min(fewest, cloud.cosmos.counters.requests - before);
+    }
+    return fewest;
+  }
+
+  it('claims with TOP and an ORDER BY on one field, at a cost that does not grow with the queue', async () => {
+    expect(NEXT_QUEUED_SQL).toMatch(/^SELECT TOP @top \* FROM c WHERE /);
+    expect(NEXT_QUEUED_SQL.match(/ORDER BY/g)).toHaveLength(1);
+    expect(NEXT_QUEUED_SQL).toMatch(/ORDER BY c\.dispatchKey ASC$/);
+
+    let bot = 0;
+    const claimOne = async () => {
+      calls.length = 0;
+      const result = await claimNextRun(countedDeps, { environmentId: w.envId, groupId: w.groupId, botId: `cost-${++bot}` });
+      if (!('run' in result)) throw new Error(`nothing claimed: ${result.none}`);
+      return [...calls];
+    };
+    await submitManyInProcess(deps, w, 4, 1);
+    const shortQueue = await cosmosRequests(claimOne);
+    const shortCalls = await claimOne();
+    await submitManyInProcess(deps, w, 150, 16);
+    const longQueue = await cosmosRequests(claimOne);
+    const longCalls = await claimOne();
+    expect(longQueue).toBe(shortQueue);
+    expect(shortQueue).toBe(7);
+    expect(longCalls).toEqual(shortCalls);
+    expect(shortCalls.filter((c) => c.startsWith('cosmos.'))).toHaveLength(5);
+    expect(shortCalls.filter((c) => c.startsWith('servicebus.'))).toEqual(['servicebus.receiveOne']);
+    console.log(`claim: ${shortQueue} Cosmos requests at the peer with 4 queued, ${longQueue} with 150 queued; calls ${shortCalls.join(', ')}`);
+  });
+
+  it('counts the store and queue operations of one run (figures quoted in docs/queueing.md)', async () => {
+    const v = await createRunWorld(admin);
+    await submit(v);
+    await claimNextRun(deps, { environmentId: v.envId, groupId: v.groupId, botId: 'warm-2' });
+
+    const submitCosmos = await cosmosRequests(() => submit(v));
+    let key = 0;
+    const keyedCosmos = await cosmosRequests(() => submit(v, {}, { 'idempotency-key': `k-${++key}` }));
+
+    const claimed: string[] = [];
+    let claimCalls: string[] = [];
+    const claimCosmos = await cosmosRequests(async () => {
+      calls.length = 0;
+      const result = await claimNextRun(countedDeps, { environmentId: v.envId, groupId: v.groupId, botId: `cost-run-${claimed.length}` });
+      if (!('run' in result)) throw new Error(`nothing claimed: ${result.none}`);
+      claimed.push(result.run.id);
+      claimCalls = [...calls];
+    });
+    let finishCalls: string[] = [];
+    let finished = 0;
+    const finishCosmos = await cosmosRequests(async () => {
+      calls.length = 0;
+      const i = finished++;
+      await finishRun(countedDeps, { environmentId: v.envId, runId: claimed[i] ?? '', botId: `cost-run-${i}`, outcome: 'Succeeded', outputs: { invoice: '42' } });
+      finishCalls = [...calls];
+    });
+    const pollCosmos = await cosmosRequests(() => readRun(v, claimed[0] ?? ''));
+
+    // point reads and writes are one request each; every query is two (the SDK asks the gateway for a query plan first)
+    expect(submitCosmos).toBe(6);
+    expect(keyedCosmos).toBe(8);
+    expect(claimCalls).toEqual(['cosmos.get', 'cosmos.get', 'cosmos.runningOn', 'servicebus.receiveOne', 'cosmos.nextQueued', 'cosmos.replace']);
+    expect(claimCosmos).toBe(7);
+    expect(finishCalls).toEqual(['cosmos.get', 'cosmos.replace']);
+    expect(finishCosmos).toBe(2);
+    expect(pollCosmos).toBe(4);
+    console.log(JSON.stringify({ submitCosmos, keyedCosmos, claimCosmos, claimCalls, finishCosmos, finishCalls, pollCosmos }));
+  });
+});
+
+describe('duplicate delivery by the Service Bus peer', () => {
+  it('8 concurrent claimers over 200 runs, with half of the completed messages delivered again: each run claimed once, in order', async () => {
+    const w = await createRunWorld(admin);
+    const runs = await submitManyInProcess(deps, w, 200, 16, (i) => ({ priority: i % 4 === 0 ? 'High' : 'Normal' }));
+    cloud.serviceBus.faults.duplicateDeliveryRate = 0.5;
+    try {
+      const race = await raceClaimers(deps, w, 8);
+      expectExactlyOnceInOrder(runs, race);
+      expect(race.nothingQueued).toBeGreaterThan(20);
+    } finally {
+      cloud.serviceBus.faults.duplicateDeliveryRate = 0;
+    }
+  });
+});
