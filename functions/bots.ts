@@ -11,6 +11,7 @@ import { claimRunForBot, checkBotHealth, deprovisionBot, markBotFailed, markBotI
 import { requeueLostRun } from '../shared/bots/lost-runs.js';
 import { runPlanningRound } from '../shared/bots/planning-round.js';
 import { getBotRuntime } from '../shared/composition/bot-runtime.js';
+import { runLogLine } from '../shared/observability/run-log.js';
 
 const botRef = z.object({ environmentId: z.string(), groupId: z.string(), botId: z.string() });
 const withReason = botRef.extend({ reason: z.string().default('Released'), keepRecord: z.boolean().default(false) });
@@ -68,7 +69,12 @@ df.app.activity(BOT_ACTIVITIES.markFailed, {
 });
 
 df.app.activity(BOT_ACTIVITIES.claimRun, {
-  handler: async (input: unknown) => claimRunForBot((await getBotRuntime()).deps, botRef.parse(input), 1_000),
+  handler: async (input: unknown, context: InvocationContext) => {
+    const ref = botRef.parse(input);
+    const claim = await claimRunForBot((await getBotRuntime()).deps, ref, 1_000);
+    if ('runId' in claim) context.info(runLogLine('claimed', { id: claim.runId, groupId: ref.groupId, environmentId: ref.environmentId }, { botId: ref.botId }));
+    return claim;
+  },
 });
 
 df.app.activity(BOT_ACTIVITIES.markIdle, {
@@ -83,9 +89,12 @@ df.app.activity(BOT_ACTIVITIES.checkHealth, {
 });
 
 df.app.activity(BOT_ACTIVITIES.recoverLostRun, {
-  handler: async (input: unknown) => {
+  handler: async (input: unknown, context: InvocationContext) => {
     const { reason, ...ref } = withReason.parse(input);
-    await requeueLostRun((await getBotRuntime()).deps, ref, reason);
+    const { deps } = await getBotRuntime();
+    const held = await deps.runs.queries.runningOn(ref.environmentId, ref.groupId, ref.botId);
+    const verdict = await requeueLostRun(deps, ref, reason);
+    if (held && verdict !== 'none') context.warn(runLogLine(verdict, held, { botId: ref.botId, reason }));
   },
 });
 

@@ -46,6 +46,7 @@ export function toAzureHandler(route: ApiRoute<unknown>, services: () => Promise
         bot,
         ifMatch: httpRequest.headers.get('if-match') ?? undefined,
         absoluteUrl: (path) => `${url.origin}/api/${path.replace(/^\/+/, '')}`,
+        log: (line) => context.info(line),
         durableClient: () => {
           if (!route.durableClient) throw new Error(`Route ${route.name} is not registered with the Durable client input.`);
           return df.getClient(context);

@@ -21,6 +21,8 @@ export interface ApiRequest<TBody> {
   ifMatch: string | undefined;
   /** absolute URL of a path under the API base (`/api`), for Location headers */
   absoluteUrl(pathUnderApi: string): string;
+  /** an information line in the function's log (Application Insights traces in Azure) */
+  log(line: string): void;
   /** the Durable Functions client (`df.getClient`); only for routes defined with `durableClient: true` */
   durableClient(): DurableClient;
 }

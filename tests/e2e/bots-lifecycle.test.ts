@@ -61,8 +61,7 @@ describe('bot lifecycles', () => {
     const bots = await until('a bot on the new image', async () => {
       const all = await botsOf(admin, g);
       return all.some((b) => b.imageVersion === '1.2.3' && b.state === 'Ready') ? all : undefined;
-    }, 30_000);
+    }, 90_000);
     expect(bots.filter((b) => b.state !== 'Deleted').every((b) => b.imageVersion === '1.2.3')).toBe(true);
-  }, 120_000);
-
+  }, 180_000);
 });

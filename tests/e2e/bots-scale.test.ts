@@ -10,9 +10,10 @@ import { aGroupWithFlow, alive, allEnded, anEnvironment, botsOf, startE2eCloud, 
  */
 let cloud: LocalCloud;
 let admin: ApiClient;
+let logs: string[];
 
 beforeAll(async () => {
-  ({ cloud, admin } = await startE2eCloud({
+  ({ cloud, admin, logs } = await startE2eCloud({
     LOCAL_PROVISION_DELAY_MS: '300',
     LOCAL_PROVISION_FAILURE_RATE: '0.2',
     BOT_IDLE_TIMEOUT_SECONDS: '4',
@@ -44,6 +45,12 @@ describe('bots on demand', () => {
     expect(mostAlive).toBeLessThanOrEqual(2);
     const decisions = await admin.get<{ items: Array<{ action: string; reason: string }> }>(`environments/${envId}/groups/${g.groupId}/scaling`);
     expect(decisions.body.items.some((d) => d.action === 'create' && d.reason === 'demand')).toBe(true);
+    // every step of every run is in the log with its run id and group id
+    for (const id of ids) {
+      for (const event of ['submitted', 'claimed', 'finished']) {
+        expect(logs.some((l) => l.includes(`run.${event} runId=${id} groupId=${g.groupId}`)), `${event} ${id}`).toBe(true);
+      }
+    }
 
     await until('idle bots to be torn down', async () => {
       const bots = await botsOf(admin, g);

@@ -3,10 +3,18 @@ import { mintToken } from '../../local/stack/token-issuer.js';
 import { ApiClient } from '../support/api-client.js';
 
 /** A local cloud of the e2e suite's own, with durations short enough for whole stories to play out in seconds. */
-export async function startE2eCloud(settings: Record<string, string>): Promise<{ cloud: LocalCloud; admin: ApiClient }> {
-  const cloud = await startLocalCloud({ port: 0, settings, log: (line) => process.env.LOCAL_CLOUD_VERBOSE && console.log(line) });
+export async function startE2eCloud(settings: Record<string, string>): Promise<{ cloud: LocalCloud; admin: ApiClient; logs: string[] }> {
+  const logs: string[] = [];
+  const cloud = await startLocalCloud({
+    port: 0,
+    settings,
+    log: (line) => {
+      logs.push(line);
+      if (process.env.LOCAL_CLOUD_VERBOSE) console.log(line);
+    },
+  });
   const admin = new ApiClient(cloud.baseUrl, await mintToken(cloud.issuer, { userId: 'e2e-admin', platformAdmin: true }), 'e2e-admin');
-  return { cloud, admin };
+  return { cloud, admin, logs };
 }
 
 export async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {

@@ -11,6 +11,7 @@ import {
 } from '../../domain/run.js';
 import { AppError } from '../../errors/app-error.js';
 import { defineRoute, type ApiResponse, type ApiRoute } from '../../http/api-route.js';
+import { runLogLine } from '../../observability/run-log.js';
 import { wakeController } from '../../../orchestrations/activities/durable-signals.js';
 import { durableRunWatchdogs } from '../../../orchestrations/run-watchdog.js';
 import {
@@ -132,6 +133,7 @@ export const runsRoutes: ApiRoute<unknown>[] = [
       const idempotencyKey = idempotencyKeyOf(req.headers.get('idempotency-key'));
       const watchdogs = durableRunWatchdogs(req.durableClient(), deps.config.QUEUED_RUN_TIMEOUT_MINUTES);
       const { run } = await submitRun(deps, req.principal, req.params.env, req.body, { idempotencyKey, watchdogs });
+      req.log(runLogLine('submitted', run, { priority: run.priority }));
       // the environment's controller plans for the new run (a failure here is covered by its safety timer)
       await wakeController(req.durableClient(), run.environmentId).catch(() => undefined);
       return {
@@ -215,6 +217,7 @@ export const runsRoutes: ApiRoute<unknown>[] = [
     },
     async handle(req, deps) {
       const { run, outcome } = await cancelRun(deps, req.principal, req.params.env, req.params.id);
+      req.log(runLogLine('cancelled', run, { outcome, by: req.principal.userId }));
       if (outcome === 'requested') return { status: 202, body: runResource(run), etag: run.etag, location: runPath(run), headers: { 'retry-after': String(RETRY_AFTER_SECONDS.Running) } };
       return { status: 200, body: runResource(run), etag: run.etag };
     },
