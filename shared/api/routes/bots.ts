@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { BOT_STATES } from '../../domain/bot.js';
-import { AppError } from '../../errors/app-error.js';
+import { pageOf, pagingQueryDocs } from '../paging.js';
 import { defineRoute, type ApiRoute } from '../../http/api-route.js';
 import { listGroupBots, listScalingDecisions } from '../../services/bots.js';
-import { listOf, pageSizeSchema, problemSchema } from '../common-schemas.js';
+import { listOf, problemSchema } from '../common-schemas.js';
 
 const botSchema = z
   .object({
@@ -26,12 +26,6 @@ const decisionSchema = z
 const problem = (description: string) => ({ description, schema: problemSchema });
 const TAG = 'Bots';
 
-function pageOf(query: URLSearchParams): { pageSize: number; continuationToken?: string } {
-  const parsed = pageSizeSchema.safeParse(query.get('pageSize') ?? undefined);
-  if (!parsed.success) throw AppError.validation([{ field: 'pageSize', message: 'Must be an integer from 1 to 200.' }]);
-  const token = query.get('continuationToken') ?? undefined;
-  return { pageSize: parsed.data, ...(token ? { continuationToken: token } : {}) };
-}
 
 export const botsRoutes: ApiRoute<unknown>[] = [
   defineRoute({
@@ -59,10 +53,7 @@ export const botsRoutes: ApiRoute<unknown>[] = [
     summary: 'Recent scaling decisions about the group, newest first, each with its reason.',
     tag: TAG,
     auth: 'user',
-    query: {
-      pageSize: { description: 'Items per page, 1..200 (default 50).', schema: pageSizeSchema },
-      continuationToken: { description: 'From the previous page.', schema: z.string() },
-    },
+    query: pagingQueryDocs,
     responses: { 200: { description: 'Decisions', schema: listOf(decisionSchema) }, 400: problem('Bad page size'), 404: problem('Not found or not visible') },
     async handle(req, deps) {
       const page = await listScalingDecisions(deps, req.principal, req.params.env, req.params.id, pageOf(req.query));

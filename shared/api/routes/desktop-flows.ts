@@ -1,24 +1,14 @@
-import { z } from 'zod';
+import { pageOf, pagingQueryDocs } from '../paging.js';
 import { defineRoute, type ApiRoute } from '../../http/api-route.js';
-import { AppError } from '../../errors/app-error.js';
 import { createDesktopFlow, deleteDesktopFlow, getDesktopFlow, listDesktopFlows, replaceDesktopFlow } from '../../services/desktop-flows.js';
-import { listOf, pageSizeSchema, problemSchema } from '../common-schemas.js';
+import { listOf, problemSchema } from '../common-schemas.js';
 import { desktopFlowResource, desktopFlowSummary } from '../desktop-flow-presenters.js';
 import { desktopFlowSchema, desktopFlowSummarySchema, desktopFlowWriteSchema } from '../desktop-flow-schemas.js';
 
 const problem = (description: string) => ({ description, schema: problemSchema });
 const TAG = 'Desktop flows';
 
-const continuationTokenSchema = z.string().min(1).max(4096);
 
-function pageOf(query: URLSearchParams): { pageSize: number; continuationToken?: string } {
-  const pageSize = pageSizeSchema.safeParse(query.get('pageSize') ?? undefined);
-  if (!pageSize.success) throw AppError.validation([{ field: 'pageSize', message: 'Must be an integer from 1 to 200.' }]);
-  const token = query.get('continuationToken');
-  if (token === null) return { pageSize: pageSize.data };
-  if (!continuationTokenSchema.safeParse(token).success) throw AppError.validation([{ field: 'continuationToken', message: 'Not a continuation token of this list.' }]);
-  return { pageSize: pageSize.data, continuationToken: token };
-}
 
 export const desktopFlowsRoutes: ApiRoute<unknown>[] = [
   defineRoute({
@@ -47,10 +37,7 @@ export const desktopFlowsRoutes: ApiRoute<unknown>[] = [
     summary: 'List desktop flows (every member), oldest first, without their definitions.',
     tag: TAG,
     auth: 'user',
-    query: {
-      pageSize: { description: 'Items per page, 1..200 (default 50).', schema: pageSizeSchema },
-      continuationToken: { description: 'The token of the previous page.', schema: continuationTokenSchema },
-    },
+    query: pagingQueryDocs,
     responses: { 200: { description: 'Desktop flows', schema: listOf(desktopFlowSummarySchema) }, 404: problem('Environment not found') },
     async handle(req, deps) {
       const page = await listDesktopFlows(deps, req.principal, req.params.env, pageOf(req.query));

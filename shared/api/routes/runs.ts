@@ -9,7 +9,7 @@ import {
   RUN_STATES,
   type RunDocument,
 } from '../../domain/run.js';
-import { AppError } from '../../errors/app-error.js';
+import { pageOf, pagingQueryDocs } from '../paging.js';
 import { defineRoute, type ApiResponse, type ApiRoute } from '../../http/api-route.js';
 import { runLogLine } from '../../observability/run-log.js';
 import { wakeController } from '../../../orchestrations/activities/durable-signals.js';
@@ -25,7 +25,7 @@ import {
   submitRun,
 } from '../../services/runs/index.js';
 import type { Versioned } from '../../store/document-store.js';
-import { GUID, listOf, pageSizeSchema, problemSchema, resourceFields } from '../common-schemas.js';
+import { GUID, listOf, problemSchema, resourceFields } from '../common-schemas.js';
 import { flowDefinitionSchema } from '../desktop-flow-schemas.js';
 import { queueEntryResource, runResource, runSummaryResource } from '../run-presenters.js';
 
@@ -83,16 +83,7 @@ const runSchema = runSummarySchema
 
 const queueEntrySchema = runSummarySchema.extend({ position: z.number().int(), waitSeconds: z.number().int() }).meta({ id: 'QueueEntry' });
 
-const continuationTokenSchema = z.string().min(1).max(8192);
 
-function pageOf(query: URLSearchParams): { pageSize: number; continuationToken?: string } {
-  const pageSize = pageSizeSchema.safeParse(query.get('pageSize') ?? undefined);
-  if (!pageSize.success) throw AppError.validation([{ field: 'pageSize', message: 'Must be an integer from 1 to 200.' }]);
-  const token = query.get('continuationToken');
-  if (token === null) return { pageSize: pageSize.data };
-  if (!continuationTokenSchema.safeParse(token).success) throw AppError.validation([{ field: 'continuationToken', message: 'Not a continuation token of this list.' }]);
-  return { pageSize: pageSize.data, continuationToken: token };
-}
 
 const problem = (description: string) => ({ description, schema: problemSchema });
 const TAG = 'Runs';
@@ -229,10 +220,7 @@ export const runsRoutes: ApiRoute<unknown>[] = [
     summary: "The group's queue: running runs, then queued runs, in dispatch order, with position and waitSeconds.",
     tag: 'Hosted machine groups',
     auth: 'user',
-    query: {
-      pageSize: { description: 'Items per page, 1..200 (default 50).', schema: pageSizeSchema },
-      continuationToken: { description: 'The token of the previous page.', schema: continuationTokenSchema },
-    },
+    query: pagingQueryDocs,
     responses: { 200: { description: 'Queue entries', schema: listOf(queueEntrySchema) }, 400: problem('Invalid pageSize or continuationToken'), 404: problem('Group not found or not visible') },
     async handle(req, deps) {
       const view = await groupQueue(deps, req.principal, req.params.env, req.params.id, pageOf(req.query));
@@ -246,10 +234,7 @@ export const runsRoutes: ApiRoute<unknown>[] = [
     summary: "The group's past runs (Succeeded, Failed, Cancelled, TimedOut), the most recently ended first, paged with continuationToken.",
     tag: 'Hosted machine groups',
     auth: 'user',
-    query: {
-      pageSize: { description: 'Items per page, 1..200 (default 50).', schema: pageSizeSchema },
-      continuationToken: { description: 'The token of the previous page.', schema: continuationTokenSchema },
-    },
+    query: pagingQueryDocs,
     responses: { 200: { description: 'Past runs', schema: listOf(runSummarySchema) }, 400: problem('Invalid pageSize or continuationToken'), 404: problem('Group not found or not visible') },
     async handle(req, deps) {
       const page = await pastRuns(deps, req.principal, req.params.env, req.params.id, pageOf(req.query));

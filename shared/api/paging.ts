@@ -1,0 +1,21 @@
+import { z } from 'zod';
+import { AppError } from '../errors/app-error.js';
+import { pageSizeSchema } from './common-schemas.js';
+
+export const continuationTokenSchema = z.string().min(1).max(8192);
+
+/** `?pageSize=` 1..200 (default 50) and `?continuationToken=` of a paged list; 400 with the field otherwise. */
+export function pageOf(query: URLSearchParams): { pageSize: number; continuationToken?: string } {
+  const pageSize = pageSizeSchema.safeParse(query.get('pageSize') ?? undefined);
+  if (!pageSize.success) throw AppError.validation([{ field: 'pageSize', message: 'Must be an integer from 1 to 200.' }]);
+  const token = query.get('continuationToken');
+  if (token === null) return { pageSize: pageSize.data };
+  if (!continuationTokenSchema.safeParse(token).success) throw AppError.validation([{ field: 'continuationToken', message: 'Not a continuation token of this list.' }]);
+  return { pageSize: pageSize.data, continuationToken: token };
+}
+
+/** The query parameters of a paged list, for the OpenAPI document. */
+export const pagingQueryDocs = {
+  pageSize: { description: 'Items per page, 1..200 (default 50).', schema: pageSizeSchema },
+  continuationToken: { description: 'From the previous page; absent on the last page.', schema: continuationTokenSchema },
+};
