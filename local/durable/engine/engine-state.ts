@@ -34,10 +34,17 @@ export interface EngineState {
   pending: Record<string, PendingTask>;
   /** inbox message ids of the last committed batch: redelivered after a crash, they are skipped */
   lastBatch: string[];
+  /**
+   * How many history events of the current execution are committed. History rows are written before the
+   * instance row that points at them, so a crash in between leaves rows of a batch that did not happen
+   * (it runs again after the restart): only the first `historyLength` rows belong to the execution.
+   * Undefined in state written before this field existed: every row counts.
+   */
+  historyLength?: number;
 }
 
 export function newEngineState(): EngineState {
-  return { nextSequence: 0, actions: [], pending: {}, lastBatch: [] };
+  return { nextSequence: 0, actions: [], pending: {}, lastBatch: [], historyLength: 0 };
 }
 
 /** An orchestration instance or an entity, as stored in the Instances table. */

@@ -13,7 +13,13 @@ export interface ParentRef {
  */
 export type InstanceMessage =
   | { kind: 'ExecutionStarted'; executionId: string }
-  | { kind: 'EventRaised'; name: string; input: string | undefined }
+  | {
+      kind: 'EventRaised';
+      name: string;
+      input: string | undefined;
+      /** events carried over by continueAsNew: the execution they are for (raised events have none) */
+      executionId?: string;
+    }
   | { kind: 'TaskCompleted'; executionId: string; taskId: number; result: string }
   | { kind: 'TaskFailed'; executionId: string; taskId: number; failure: TaskFailure }
   | { kind: 'TimerFired'; executionId: string; timerId: number; fireAt: string }

@@ -14,6 +14,11 @@ import { hasAttemptLeft } from './retry-policy.js';
 import { TaskScheduler } from './task-scheduler.js';
 import { unconsumedExternalEvents } from './unconsumed-events.js';
 
+/** The execution that follows `executionId` by continueAsNew: the same after a crash, for idempotent writes. */
+function nextExecutionId(instanceId: string, executionId: string): string {
+  return deterministicId(instanceId, executionId, 'continueAsNew');
+}
+
 /** Runs the orchestrator function once (the real library, through the programming model). */
 export interface OrchestratorPort {
   run(functionName: string, trigger: RpcTypedData): Promise<RpcInvocationResponse>;
@@ -74,6 +79,11 @@ export class OrchestrationSession {
       this.consumed.push(stored.id); // delivered before a crash, its deletion did not happen
       return;
     }
+    if (this.#forNextExecution(m)) {
+      // Written by an earlier attempt of this very batch that crashed before its commit: the batch runs
+      // again and continues as new again, and these are the next execution's. Left in the inbox.
+      return;
+    }
     if (m.kind === 'Terminate') {
       this.consumed.push(stored.id);
       if (!TERMINAL_STATUSES.has(r.runtimeStatus)) this.#terminate(m.reason);
@@ -104,6 +114,17 @@ export class OrchestrationSession {
     }
     this.consumed.push(stored.id);
     await this.#deliver(m);
+  }
+
+  /**
+   * Whether a message belongs to the execution that would follow the current one by continueAsNew (its id
+   * is derived from the current one): its start message, or the events carried over to it.
+   */
+  #forNextExecution(m: InstanceMessage): boolean {
+    const r = this.record;
+    if (TERMINAL_STATUSES.has(r.runtimeStatus)) return false;
+    const carriedOrStart = m.kind === 'ExecutionStarted' || (m.kind === 'EventRaised' && m.executionId !== undefined);
+    return carriedOrStart && m.executionId !== r.executionId && m.executionId === nextExecutionId(r.instanceId, r.executionId);
   }
 
   async #start(): Promise<void> {
@@ -293,7 +314,7 @@ export class OrchestrationSession {
     const carried = unconsumedExternalEvents(this.#history, r.engine.actions);
     this.#finish({ kind: 'continuedAsNew', instanceId: r.instanceId, name: r.name });
     this.replacedExecutions.push(r.executionId);
-    const next = deterministicId(r.instanceId, r.executionId, 'continueAsNew');
+    const next = nextExecutionId(r.instanceId, r.executionId);
     r.executionId = next;
     r.input = input;
     r.output = undefined;
@@ -307,7 +328,7 @@ export class OrchestrationSession {
       this.effects.push({
         type: 'message',
         target: r.instanceId,
-        message: { kind: 'EventRaised', name: event.name, input: event.input },
+        message: { kind: 'EventRaised', name: event.name, input: event.input, executionId: next },
         visibleAt: CARRIED_OVER_VISIBLE_AT,
         id: `carried-${next}-${String(i).padStart(6, '0')}`,
       });

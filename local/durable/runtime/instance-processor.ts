@@ -1,4 +1,4 @@
-import type { LifecycleNotice } from '../engine/effects.js';
+import type { Effect, LifecycleNotice } from '../engine/effects.js';
 import { runEntityBatch, type EntityPort } from '../engine/entity-session.js';
 import type { StoredMessage } from '../engine/instance-message.js';
 import { OrchestrationSession, type OrchestratorPort } from '../engine/orchestration-session.js';
@@ -21,6 +21,24 @@ export interface InstanceProcessorDeps {
 function firstLine(text: string, max = 300): string {
   const line = text.split('\n', 1)[0] ?? '';
   return line.length > max ? `${line.slice(0, max)}…` : line;
+}
+
+/**
+ * The consumed messages that this batch may delete: not those it (re)wrote to its own inbox under the same
+ * id. After a crash between a batch's effects and its commit, the batch runs again and meets its own
+ * earlier writes: the next execution's start message (sorted first, it is dropped as not the current
+ * execution's) or a timer that already came due (dropped: not pending yet). Running again, the batch
+ * writes them anew; deleting them afterwards would leave the instance waiting forever.
+ */
+function stillConsumed(instanceId: string, consumed: string[], effects: readonly Effect[]): string[] {
+  const rewritten = new Set<string>();
+  for (const effect of effects) {
+    if (effect.type === 'message' && effect.target === instanceId && effect.id !== undefined) rewritten.add(effect.id);
+  }
+  for (const effect of effects) {
+    if (effect.type === 'cancelMessage' && effect.target === instanceId) rewritten.delete(effect.id);
+  }
+  return rewritten.size === 0 ? consumed : consumed.filter((id) => !rewritten.has(id));
 }
 
 /**
@@ -49,7 +67,8 @@ export class InstanceProcessor {
       await stores.inbox.delete(instanceId, due.map((m) => m.id)); // no such instance (purged, never created)
       return false;
     }
-    const history = record.executionId ? await stores.history.load(instanceId, record.executionId) : [];
+    // Only the committed part: rows a crashed attempt of a batch wrote beyond it are overwritten now.
+    const history = record.executionId ? await stores.history.load(instanceId, record.executionId, record.engine.historyLength) : [];
     const session = new OrchestrationSession(record, history, this.deps.orchestrator, this.deps.timers);
     for (const message of due) await session.apply(message);
     if (session.consumed.length === 0) return false; // everything waits (suspended, not started yet)
@@ -57,11 +76,14 @@ export class InstanceProcessor {
     const applied = await applier.apply(session.effects);
     const toWrite = session.historyToWrite();
     await stores.history.append(instanceId, toWrite.executionId, toWrite.startIndex, toWrite.events);
+    // The instance row commits the batch: with it, the rows just written become part of the history.
+    record.engine.historyLength = toWrite.startIndex + toWrite.events.length;
     record.lastUpdatedTime = new Date().toISOString();
-    record.engine.lastBatch = session.consumed;
+    const consumed = stillConsumed(instanceId, session.consumed, session.effects);
+    record.engine.lastBatch = consumed;
     await stores.instances.put(record);
     // Only now that the instance points at its new state may the inputs of this batch go.
-    await stores.inbox.delete(instanceId, session.consumed);
+    await stores.inbox.delete(instanceId, consumed);
     for (const executionId of session.replacedExecutions) await stores.history.delete(instanceId, executionId);
     this.deps.onCommitted(applied);
     for (const notice of session.notices) this.#logNotice(notice);

@@ -36,7 +36,7 @@ export class TaskHubClient {
   async get(instanceId: string, withHistory: boolean): Promise<{ record: InstanceRecord; history: HistoryEvent[] | undefined } | undefined> {
     const record = await this.deps.stores.instances.get(instanceId);
     if (!record || record.kind !== 'orchestration') return undefined;
-    const history = withHistory ? await this.deps.stores.history.load(instanceId, record.executionId) : undefined;
+    const history = withHistory ? await this.deps.stores.history.load(instanceId, record.executionId, record.engine.historyLength) : undefined;
     return { record, history };
   }
 

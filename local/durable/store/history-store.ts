@@ -19,9 +19,15 @@ export class HistoryStore {
     private readonly payloads: PayloadStore,
   ) {}
 
-  async load(instanceId: string, executionId: string): Promise<HistoryEvent[]> {
+  /**
+   * The history of an execution: its first `length` events (the committed ones, see
+   * `EngineState.historyLength`), or every stored row when no length is known.
+   */
+  async load(instanceId: string, executionId: string, length?: number): Promise<HistoryEvent[]> {
     const events: HistoryEvent[] = [];
-    const filter = odata`PartitionKey eq ${toTableKey(instanceId)} and RowKey ge ${executionId + '.'} and RowKey lt ${executionId + '/'}`;
+    if (length === 0) return events;
+    const end = length === undefined ? executionId + '/' : rowKey(executionId, length);
+    const filter = odata`PartitionKey eq ${toTableKey(instanceId)} and RowKey ge ${executionId + '.'} and RowKey lt ${end}`;
     for await (const row of this.table.listEntities<Record<string, unknown>>({ queryOptions: { filter } })) {
       const text = await this.payloads.decode(row, 'event');
       const event: unknown = text === undefined ? undefined : JSON.parse(text);

@@ -43,6 +43,7 @@ function parseEngineState(text: string | undefined): EngineState {
     actions: value.actions.filter((a): a is string => typeof a === 'string'),
     pending,
     lastBatch: Array.isArray(value.lastBatch) ? value.lastBatch.filter((a): a is string => typeof a === 'string') : [],
+    ...(typeof value.historyLength === 'number' ? { historyLength: value.historyLength } : {}),
   };
 }
 

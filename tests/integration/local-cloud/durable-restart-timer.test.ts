@@ -1,0 +1,92 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DurableTestHost, type InstanceStatus } from './durable-host.js';
+
+let host: DurableTestHost;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const BUSY_WAIT = 'BusyWait'; // tests/fixtures/durable-app/functions/busy-wait.ts
+
+beforeAll(async () => {
+  host = await DurableTestHost.start('restarttimers');
+});
+
+afterAll(async () => {
+  await host?.close();
+});
+
+function eventsNamed(status: InstanceStatus, name: string): number {
+  return (status.history ?? []).filter((e) => e.EventType === 'EventRaised' && e.Name === name).length;
+}
+
+/**
+ * An execution that has started (its history holds events) runs: `ContinuedAsNew` is only the moment
+ * between two executions, before the next one has an ExecutionStarted.
+ */
+async function expectConsistent(ids: string[]): Promise<void> {
+  for (const id of ids) {
+    const status = await host.status(id, true);
+    if (status?.runtimeStatus === 'ContinuedAsNew') expect(status.history ?? [], `${id} is ContinuedAsNew with a started execution`).toHaveLength(0);
+  }
+}
+
+async function crashAndRestart(): Promise<void> {
+  await host.stopHost('SIGKILL');
+  await host.startHost();
+}
+
+describe('a Task.any of events and a timer across a host crash, with an event nobody waits for', () => {
+  it('fires the timer and continues as new after a SIGKILL while the orchestration waits', async () => {
+    const id = await host.startId(BUSY_WAIT, { rounds: 2, timerMs: 2_000 });
+    await host.waitFor(id, (s) => s.runtimeStatus === 'Running');
+    expect(await host.raise(id, 'C', 'not awaited')).toBe(202);
+    await sleep(300);
+    await crashAndRestart();
+
+    const done = await host.waitForFinish(id, 15_000, true);
+    expect(done).toMatchObject({ runtimeStatus: 'Completed', output: { rounds: 2, greeting: 'Hello round 2' } });
+    // Carried over by continueAsNew, once.
+    expect(eventsNamed(done, 'C')).toBe(1);
+  });
+
+  it('completes every instance when the host is killed right after the unrelated event is raised', async () => {
+    const ids = await Promise.all(Array.from({ length: 10 }, () => host.startId(BUSY_WAIT, { rounds: 2, timerMs: 1_000 })));
+    for (const id of ids) await host.waitFor(id, (s) => s.runtimeStatus === 'Running');
+    await Promise.all(ids.map(async (id) => expect(await host.raise(id, 'C', id)).toBe(202)));
+    await crashAndRestart();
+
+    for (const id of ids) {
+      const done = await host.waitForFinish(id, 15_000, true);
+      expect(done).toMatchObject({ runtimeStatus: 'Completed', output: { rounds: 2 } });
+      expect(eventsNamed(done, 'C'), id).toBe(1);
+    }
+  });
+
+  it('survives crashes at arbitrary moments of busy instances (timers, activities, continueAsNew, unrelated events)', async () => {
+    const rounds = 20;
+    const ids = await Promise.all(Array.from({ length: 10 }, () => host.startId(BUSY_WAIT, { rounds, timerMs: 300 })));
+    for (let crash = 0; crash < 4; crash++) {
+      // Events arrive while instances wait, continue as new or run their activity; the host dies meanwhile.
+      await Promise.all(ids.map(async (id, i) => {
+        await sleep(i * 7);
+        expect(await host.raise(id, `C${crash}`, crash)).toBe(202);
+      }));
+      await sleep(40 + crash * 45);
+      await crashAndRestart();
+      await expectConsistent(ids);
+    }
+
+    for (const id of ids) {
+      const done = await host.waitForFinish(id, 20_000, true);
+      expect(done).toMatchObject({ runtimeStatus: 'Completed', output: { rounds } });
+      const counts = Array.from({ length: 4 }, (_, crash) => eventsNamed(done, `C${crash}`));
+      expect(counts, `${id}: ${JSON.stringify(done.history)}`).toEqual([1, 1, 1, 1]);
+    }
+  }, 120_000);
+
+  it('reports Running, not ContinuedAsNew, once the next execution has started', async () => {
+    const id = await host.startId(BUSY_WAIT, { rounds: 2, timerMs: 500 });
+    const next = await host.waitFor(id, (s) => JSON.stringify(s.customStatus) === JSON.stringify({ round: 2 }), 10_000, true);
+    expect(next.runtimeStatus).toBe('Running');
+    expect(await host.waitForFinish(id)).toMatchObject({ runtimeStatus: 'Completed', output: { rounds: 2 } });
+  });
+});
