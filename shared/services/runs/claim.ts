@@ -97,7 +97,9 @@ async function touchGroup(deps: Services, group: Versioned<GroupDocument>, start
  * 1. Refuses (`none`) while the environment's switch is off, or the group is in maintenance or deleted.
  * 2. A bot that already holds a running run of the group gets it back (`resumed`): a retried activity never
  *    assigns a second run.
- * 3. Receives one wake-up message (peek-lock, waiting up to `waitMs`); none: `QueueEmpty`.
+ * 3. Receives one wake-up message (peek-lock, waiting up to `waitMs`). With none, it still looks in Cosmos, the
+ *    truth: a run whose wake-up is lost, not yet sent, or locked by a receive that gave up a moment too early
+ *    must not wait for that message (`QueueEmpty` when nothing is queued either).
  * 4. Takes the first queued run in dispatch order that it wins (see `takeNext`), whatever run the message was
  *    sent for: cancelled, reprioritised and moved runs are resolved here, against Cosmos.
  * 5. Completes the message, whether it won a run or found none queued (then it was a duplicate or stale).
@@ -115,20 +117,19 @@ export async function claimNextRun(deps: Services, request: ClaimRequest): Promi
   if (held) return { run: held, resumed: true };
 
   const message: ReceivedWakeUp | undefined = await deps.queues.receiveOne(request.groupId, request.waitMs ?? DEFAULT_CLAIM_WAIT_MS);
-  if (!message) return { none: 'QueueEmpty' };
   let won: Versioned<RunDocument> | undefined | null;
   try {
     won = await takeNext(deps, request);
   } catch (err) {
-    await settle(message.abandon());
+    if (message) await settle(message.abandon());
     throw err;
   }
   if (won === null) {
-    await settle(message.abandon());
+    if (message) await settle(message.abandon());
     return { none: 'Contention' };
   }
-  await settle(message.complete());
-  if (!won) return { none: 'NothingQueued' };
+  if (message) await settle(message.complete());
+  if (!won) return { none: message ? 'NothingQueued' : 'QueueEmpty' };
   await touchGroup(deps, group, won.startedAt ?? won.updatedAt);
   return { run: won };
 }
