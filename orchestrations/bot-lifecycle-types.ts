@@ -34,7 +34,7 @@ export type ClaimResult = { runId: string } | { none: string; release?: string; 
 
 export type ProvisionOutcome = { ok: true } | { ok: false; retryable: boolean; reason: string };
 
-export type HealthResult = { healthy: true } | { healthy: false; reason: string };
+export type HealthResult = { healthy: true; runEnded?: boolean } | { healthy: false; reason: string };
 
 export interface DrainSignal {
   mode: 'reprovision' | 'teardown';

@@ -48,6 +48,11 @@ function* busy(context: OrchestrationContext, input: BotLifecycleInput): Generat
     return { ...input, pendingDrain: input.pendingDrain === 'teardown' ? 'teardown' : mode };
   }
   const health = (yield context.df.callActivity(BOT_ACTIVITIES.checkHealth, refOf(input))) as HealthResult;
+  if (health.healthy && health.runEnded) {
+    // the run ended without its RunFinished event reaching us (lost, or the watchdog ended it): go idle
+    yield context.df.callActivity(BOT_ACTIVITIES.markIdle, refOf(input));
+    return { ...input, phase: 'serve' };
+  }
   if (health.healthy) return input;
   yield context.df.callActivity(BOT_ACTIVITIES.recoverLostRun, { ...refOf(input), reason: health.reason });
   return { ...input, phase: 'teardown', reason: health.reason, pendingDrain: undefined };

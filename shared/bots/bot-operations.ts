@@ -78,12 +78,17 @@ export async function markBotIdle(deps: Services, ref: BotRef): Promise<void> {
   await setState(deps, ref, 'Ready', { currentRunId: undefined });
 }
 
-export type BotHealth = { healthy: true } | { healthy: false; reason: string };
+export type BotHealth = { healthy: true; runEnded?: boolean } | { healthy: false; reason: string };
 
-/** A busy bot whose agent has not sent a heartbeat for `timeoutSeconds` is lost. */
+/**
+ * A busy bot whose agent has not sent a heartbeat for `timeoutSeconds` is lost. A busy bot whose run has ended
+ * (its RunFinished event was lost, or the run timed out or was cancelled without it) is told so: it goes idle.
+ */
 export async function checkBotHealth(deps: Services, ref: BotRef, timeoutSeconds: number): Promise<BotHealth> {
   const bot = await deps.botStore.get<BotDocument>(ref.environmentId, ref.botId);
   if (!bot) return { healthy: false, reason: 'BotRecordMissing' };
+  const held = await deps.runs.queries.runningOn(ref.environmentId, ref.groupId, ref.botId);
+  if (!held) return { healthy: true, runEnded: true };
   const last = Date.parse(bot.lastHeartbeatAt ?? bot.since);
   const silentFor = (deps.now().getTime() - last) / 1000;
   return silentFor > timeoutSeconds ? { healthy: false, reason: 'HeartbeatLost' } : { healthy: true };
