@@ -2,6 +2,8 @@ import type { OrchestrationContext, Task } from 'durable-functions';
 import type { BotLifecycleInput, BotRef, ClaimResult, DrainSignal, HealthResult, ProvisionOutcome } from './bot-lifecycle-types.js';
 import { BOT_ACTIVITIES, BOT_EVENTS } from './names.js';
 
+const PHASE_STATES = { provision: 'Provisioning', serve: 'Ready', busy: 'Busy', teardown: 'Deprovisioning' } as const;
+
 const at = (context: OrchestrationContext, seconds: number) => new Date(context.df.currentUtcDateTime.getTime() + seconds * 1000);
 
 function refOf(input: BotLifecycleInput): BotRef {
@@ -65,7 +67,8 @@ function* busy(context: OrchestrationContext, input: BotLifecycleInput): Generat
  */
 export function* botLifecycle(context: OrchestrationContext): Generator<Task, unknown, unknown> {
   const input = context.df.getInput() as BotLifecycleInput;
-  context.df.setCustomStatus({ phase: input.phase });
+  // the custom status is the bot's state, as GET .../groups/{id}/bots shows it from the bot's record
+  context.df.setCustomStatus({ state: PHASE_STATES[input.phase], phase: input.phase });
 
   if (input.phase === 'provision') {
     const ok = yield* provision(context, input);

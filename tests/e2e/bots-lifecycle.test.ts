@@ -77,4 +77,16 @@ describe('bot lifecycles', () => {
     expect(ended?.botId).not.toBe(running.botId);
     expect(ended?.attempt).toBe(2);
   }, 150_000);
+
+  it('a cancel of a running run reaches its bot’s agent, which stops it', async () => {
+    const envId = await anEnvironment(admin, 2);
+    const g = await aGroupWithFlow(admin, envId, 'Cancelled', 1, [{ wait: { ms: 60_000 } }, { output: { name: 'never', value: 'x' } }]);
+    const [runId] = await submitRuns(admin, g, 1);
+    await until('the run to start', async () => (await runsOf(admin, envId, [runId ?? ''])).find((r) => r.state === 'Running'), 30_000);
+    const cancel = await admin.post(`environments/${envId}/runs/${runId}/cancel`);
+    expect(cancel.status).toBe(202);
+    const [ended] = await allEnded(admin, envId, [runId ?? ''], 30_000);
+    expect(ended?.state).toBe('Cancelled');
+    expect(ended?.outputs ?? {}).toEqual({});
+  }, 90_000);
 });
