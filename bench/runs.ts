@@ -7,6 +7,7 @@ import { buildServices } from '../shared/composition/root.js';
 import { loadAppConfig } from '../shared/config/app-config.js';
 import { claimNextRun } from '../shared/services/runs/claim.js';
 import { finishRun } from '../shared/services/runs/finish.js';
+import { stats } from './stats.js';
 
 /**
  * `npm run bench`: submit latency at concurrency 1 and 16 (over HTTP, the whole API path: auth, Cosmos, Service Bus,
@@ -18,28 +19,6 @@ const SUBMITS_C1 = Number(process.env.BENCH_SUBMITS_C1 ?? 100);
 const SUBMITS_C16 = Number(process.env.BENCH_SUBMITS_C16 ?? 320);
 const WARMUP = 10;
 
-interface Stats {
-  n: number;
-  p50: number;
-  p90: number;
-  p99: number;
-  max: number;
-  mean: number;
-}
-
-function stats(samples: number[]): Stats {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] ?? 0;
-  const round = (v: number) => Math.round(v * 10) / 10;
-  return {
-    n: sorted.length,
-    p50: round(at(0.5)),
-    p90: round(at(0.9)),
-    p99: round(at(0.99)),
-    max: round(sorted[sorted.length - 1] ?? 0),
-    mean: round(sorted.reduce((a, b) => a + b, 0) / Math.max(1, sorted.length)),
-  };
-}
 
 async function timed<T>(work: () => Promise<T>): Promise<[T, number]> {
   const t0 = performance.now();
