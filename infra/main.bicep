@@ -92,6 +92,15 @@ param botHeartbeatTimeoutSeconds int = 120
 @minValue(5)
 param controllerIntervalSeconds int = 60
 
+@description('INACTIVE_GROUP_CLEANUP_SCHEDULE: NCRONTAB (six fields, seconds first) of the inactive-group cleanup timer.')
+param inactiveGroupCleanupSchedule string = '0 30 2 * * *'
+
+@description('ORPHAN_SWEEP_SCHEDULE: NCRONTAB of the orphan sweep (VMs without a live bot, bots without a VM).')
+param orphanSweepSchedule string = '0 */5 * * * *'
+
+@description('STUCK_RUN_SWEEP_SCHEDULE: NCRONTAB of the stuck-run sweep (lost wake-ups, runs on gone bots, missed deadlines).')
+param stuckRunSweepSchedule string = '30 */5 * * * *'
+
 @description('Extra tags for every resource.')
 param tags object = {}
 
@@ -233,6 +242,10 @@ module functionApp 'modules/function-app.bicep' = {
       INACTIVE_GROUP_DAYS: string(inactiveGroupDays)
       BOT_HEARTBEAT_TIMEOUT_SECONDS: string(botHeartbeatTimeoutSeconds)
       CONTROLLER_INTERVAL_SECONDS: string(controllerIntervalSeconds)
+      // timer schedules, read by the host from functions/timers.ts (%NAME%) and checked by the config schema
+      INACTIVE_GROUP_CLEANUP_SCHEDULE: inactiveGroupCleanupSchedule
+      ORPHAN_SWEEP_SCHEDULE: orphanSweepSchedule
+      STUCK_RUN_SWEEP_SCHEDULE: stuckRunSweepSchedule
       // host.json: extensions.durableTask.hubName
       DURABLE_TASK_HUB: durableTaskHub
       // read by the ARM provisioner

@@ -11,6 +11,8 @@ declare module 'vitest' {
 }
 
 let cloud: LocalCloud | undefined;
+/** 31 February: a valid NCRONTAB that never fires */
+const NEVER = '0 0 0 31 2 *';
 let logFile: string | undefined;
 
 /**
@@ -25,6 +27,8 @@ export async function setup(project: TestProject): Promise<void> {
   const file = logFile;
   cloud = await startLocalCloud({
     port: 0,
+    // the maintenance timers act on every environment: tests fire them on demand instead (never on a schedule)
+    settings: { INACTIVE_GROUP_CLEANUP_SCHEDULE: NEVER, ORPHAN_SWEEP_SCHEDULE: NEVER, STUCK_RUN_SWEEP_SCHEDULE: NEVER },
     log: (line) => {
       appendFileSync(file, `${line}\n`);
       if (process.env.LOCAL_CLOUD_VERBOSE) process.stdout.write(`${line}\n`);

@@ -121,6 +121,10 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       LOCAL_PROVISION_DELAY_MS: '3000',
       BOT_IDLE_TIMEOUT_SECONDS: '60',
       CONTROLLER_INTERVAL_SECONDS: '10',
+      // the sweeps run every minute locally (every five in Azure); fire one now: POST /admin/functions/{name}
+      INACTIVE_GROUP_CLEANUP_SCHEDULE: '0 30 2 * * *',
+      ORPHAN_SWEEP_SCHEDULE: '0 * * * * *',
+      STUCK_RUN_SWEEP_SCHEDULE: '30 * * * * *',
       ...options.settings,
     };
     const stackFile = path.join(stateDir, 'stack.json');

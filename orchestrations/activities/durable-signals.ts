@@ -1,6 +1,7 @@
 import type { DurableClient } from 'durable-functions';
 import type { BotLifecycleInput } from '../bot-lifecycle-types.js';
-import { botInstanceId, controllerInstanceId, CONTROLLER_EVENTS, ORCHESTRATORS } from '../names.js';
+import type { LifecycleSignals } from '../../shared/services/maintenance/lifecycle-signals.js';
+import { BOT_EVENTS, botInstanceId, controllerInstanceId, CONTROLLER_EVENTS, ORCHESTRATORS } from '../names.js';
 
 function isGone(err: unknown): boolean {
   const message = err instanceof Error ? err.message : String(err);
@@ -26,9 +27,24 @@ export async function wakeController(client: DurableClient, environmentId: strin
   }
 }
 
+function isAlreadyRunning(err: unknown): boolean {
+  const message = err instanceof Error ? err.message : String(err);
+  return /409|already exists/i.test(message);
+}
+
+/**
+ * Starts the lifecycles of the bots a plan created. Idempotent: a lifecycle that a previous attempt of this
+ * activity already started (the host died mid-activity, which then runs again) answers 409 and is left alone;
+ * otherwise one lost start would fail the controller and leave the rest of the plan's bots without a lifecycle,
+ * holding their slots as Provisioning forever.
+ */
 export async function startBotLifecycles(client: DurableClient, inputs: readonly BotLifecycleInput[]): Promise<void> {
   for (const input of inputs) {
-    await client.startNew(ORCHESTRATORS.botLifecycle, { instanceId: botInstanceId(input.botId), input });
+    try {
+      await client.startNew(ORCHESTRATORS.botLifecycle, { instanceId: botInstanceId(input.botId), input });
+    } catch (err) {
+      if (!isAlreadyRunning(err)) throw err;
+    }
   }
 }
 
@@ -41,4 +57,12 @@ export async function signalBots(client: DurableClient, signals: ReadonlyArray<{
       if (!isGone(err)) throw err;
     }
   }
+}
+
+/** The maintenance sweeps' view of the Durable side (see shared/services/maintenance/lifecycle-signals.ts). */
+export function durableLifecycleSignals(client: DurableClient): LifecycleSignals {
+  return {
+    wakeController: (environmentId) => wakeController(client, environmentId),
+    releaseBot: (botId, reason) => signalBots(client, [{ botId, event: BOT_EVENTS.release, data: reason }]),
+  };
 }

@@ -28,6 +28,7 @@ export function groupResource(view: GroupView) {
     createdAt: group.createdAt,
     updatedAt: group.updatedAt,
     ...(group.deletedAt === undefined ? {} : { deletedAt: group.deletedAt }),
+    ...(group.deletedReason === undefined ? {} : { deletedReason: group.deletedReason }),
     ...(group.lastRunStartedAt === undefined ? {} : { lastRunStartedAt: group.lastRunStartedAt }),
   };
 }

@@ -1,5 +1,5 @@
 import type { Services } from '../composition/services.js';
-import type { BotDocument } from '../domain/bot.js';
+import type { BotDocument, BotState } from '../domain/bot.js';
 import type { EnvironmentDocument } from '../domain/environment.js';
 import type { GroupDocument } from '../domain/group.js';
 import type { ImageDocument } from '../domain/image.js';
@@ -62,7 +62,8 @@ export type BotClaim = { runId: string } | { none: string; release?: string; dra
 /** Claims the next run of the bot's group for it: Busy with that run, or Ready (idle) when there is none. */
 export async function claimRunForBot(deps: Services, ref: BotRef, waitMs: number): Promise<BotClaim> {
   const bot = await deps.botStore.get<BotDocument>(ref.environmentId, ref.botId);
-  if (!bot || bot.state === 'Deleted' || bot.state === 'Failed') return { none: 'BotGone' };
+  // a bot marked lost (or removed) behind its lifecycle's back: the lifecycle tears down what may be left
+  if (!bot || bot.state === 'Deleted' || bot.state === 'Failed') return { none: 'BotGone', release: 'BotGone' };
   if (bot.releaseRequested) return { none: 'ReleaseRequested', release: bot.releaseRequested };
   if (bot.drainRequested) return { none: 'DrainRequested', drain: bot.drainRequested };
   const result = await claimNextRun(deps, { ...ref, waitMs });
@@ -74,8 +75,17 @@ export async function claimRunForBot(deps: Services, ref: BotRef, waitMs: number
   return { none: result.none };
 }
 
+/** States a bot never comes back from by going idle: it was marked lost, or is being (or was) torn down. */
+const GONE_STATES: readonly BotState[] = ['Failed', 'Deleted', 'Deprovisioning'];
+
 export async function markBotIdle(deps: Services, ref: BotRef): Promise<void> {
-  await setState(deps, ref, 'Ready', { currentRunId: undefined });
+  // a bot the orphan sweep marked lost while its run was in progress stays Failed: its next claim tears it down
+  await updateBot(deps, ref, (current) => {
+    if (GONE_STATES.includes(current.state) || (current.state === 'Ready' && current.currentRunId === undefined)) return undefined;
+    const next: BotDocument = { ...current, state: 'Ready', since: current.state === 'Ready' ? current.since : deps.now().toISOString() };
+    delete next.currentRunId;
+    return next;
+  });
 }
 
 export type BotHealth = { healthy: true; runEnded?: boolean } | { healthy: false; reason: string };

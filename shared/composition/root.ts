@@ -14,6 +14,7 @@ import { CosmosDocumentStore } from '../store/cosmos-document-store.js';
 import { countActiveBots } from '../store/bot-counts.js';
 import { CosmosRunCounts } from '../store/cosmos-run-counts.js';
 import { CosmosRunQueries } from '../store/cosmos-run-queries.js';
+import { listEnvironmentIds } from '../store/environment-directory.js';
 import type { Services } from './services.js';
 
 /** A static bearer token for local peers that accept any (they stand in for a service, not for Entra ID). */
@@ -59,6 +60,7 @@ export function buildServices(config: AppConfig): Services {
     botStore: new CosmosDocumentStore(database.container('bots')),
     botCredentials: new BotCredentials(secretStoreSigningKey(secrets)),
     secrets,
+    environmentIds: () => listEnvironmentIds(database.container('control')),
     activeBotsByGroup: (environmentId) => countActiveBots(database.container('bots'), environmentId),
     runCounts: new CosmosRunCounts(database.container('runs')),
     runs: { docs: new CosmosDocumentStore(database.container('runs')), queries: new CosmosRunQueries(database.container('runs')) },

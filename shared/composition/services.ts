@@ -16,6 +16,8 @@ export interface Services {
   botStore: DocumentStore;
   botCredentials: BotCredentials;
   secrets: SecretStore;
+  /** every environment's id (the maintenance timers' only cross-partition query) */
+  environmentIds(): Promise<string[]>;
   /** live bots per group of an environment (bots not yet deleted) */
   activeBotsByGroup(environmentId: string): Promise<Record<string, number>>;
   /** queued and running runs per group of an environment (group lists and details) */

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+/** six-field NCRONTAB (seconds first), as the Functions host reads timer schedules */
+const ncrontab = (fallback: string) => z.string().trim().regex(/^\S+( \S+){5}$/, 'six-field NCRONTAB, seconds first').default(fallback);
 
 /**
  * Every app setting the code reads, with its doc and format. In Azure these are app settings (set by the
@@ -31,6 +33,9 @@ export const appConfigSchema = z
     INACTIVE_GROUP_DAYS: z.coerce.number().positive().default(28).describe('Inactivity before the cleanup timer marks a group deleted.'),
     BOT_HEARTBEAT_TIMEOUT_SECONDS: positiveInt(120).describe("A busy bot whose agent sent no heartbeat for this long is declared lost: its run is requeued and the bot torn down."),
     CONTROLLER_INTERVAL_SECONDS: positiveInt(60).describe('The environment controller plans again at least this often, even when nothing wakes it.'),
+    INACTIVE_GROUP_CLEANUP_SCHEDULE: ncrontab('0 30 2 * * *').describe('NCRONTAB of the inactive-group cleanup timer (daily by default).'),
+    ORPHAN_SWEEP_SCHEDULE: ncrontab('0 */5 * * * *').describe('NCRONTAB of the orphan sweep: VMs without a live bot, bots without a VM.'),
+    STUCK_RUN_SWEEP_SCHEDULE: ncrontab('30 */5 * * * *').describe('NCRONTAB of the stuck-run sweep: lost wake-ups, runs on gone bots, missed deadlines.'),
     WEBSITE_HOSTNAME: z.string().min(1).optional().describe('Set by the platform (and by the local host): where bot agents reach the API.'),
     AzureWebJobsStorage: z.string().min(1).optional().describe('Local only: the storage connection string; the simulated provisioner keeps its VMs there.'),
   })

@@ -13,6 +13,8 @@ export interface GroupLedgerEntry {
   name: string;
   committedBots: number;
   maxBots: number;
+  /** set by a group create: an entry whose document never came is removed by the cleanup timer after a while */
+  reservedAt?: string;
 }
 
 /**

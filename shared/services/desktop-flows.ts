@@ -6,6 +6,7 @@ import { requireGuid } from '../domain/validation.js';
 import { AppError } from '../errors/app-error.js';
 import { StalePreconditionError, type Page, type Versioned } from '../store/document-store.js';
 import { checkIfMatch, loadEnvironmentContext } from './environment-context.js';
+import { readPage } from './paged-list.js';
 
 /** The stored desktop flow; `description` is optional so that documents written without one still read. */
 export type DesktopFlowRecord = DesktopFlowDocument & { description?: string };
@@ -61,18 +62,13 @@ export async function listDesktopFlows(
   page: { pageSize: number; continuationToken?: string | undefined },
 ): Promise<Page<Versioned<DesktopFlowRecord>>> {
   const { env } = await loadEnvironmentContext(deps, environmentId, principal);
-  try {
-    return await deps.store.list<DesktopFlowRecord>(env.id, TYPE, {
+  return readPage(page.continuationToken, () =>
+    deps.store.list<DesktopFlowRecord>(env.id, TYPE, {
       orderBy: 'createdAt',
       pageSize: page.pageSize,
       ...(page.continuationToken ? { continuationToken: page.continuationToken } : {}),
-    });
-  } catch (err) {
-    // a token the store cannot read is the caller's mistake, not ours
-    const status = (err as { code?: unknown }).code;
-    if (page.continuationToken && status === 400) throw AppError.validation([{ field: 'continuationToken', message: 'Not a continuation token of this list.' }]);
-    throw err;
-  }
+    }),
+  );
 }
 
 export async function getDesktopFlow(deps: Services, principal: Principal, environmentId: string | undefined, flowId: string | undefined): Promise<Versioned<DesktopFlowRecord>> {

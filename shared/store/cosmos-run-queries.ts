@@ -17,6 +17,10 @@ export const RUNNING_ON_SQL =
 export const ACTIVE_SQL =
   "SELECT * FROM c WHERE c.environmentId = @env AND c.type = 'run' AND c.groupId = @group AND c.state IN ('Queued', 'Running') ORDER BY c.dispatchKey ASC";
 
+/** the stuck-run sweep's query: every queued or running run of the environment, any group (one partition) */
+export const UNFINISHED_SQL =
+  "SELECT * FROM c WHERE c.environmentId = @env AND c.type = 'run' AND c.state IN ('Queued', 'Running') ORDER BY c.dispatchKey ASC";
+
 export const ENDED_SQL =
   "SELECT * FROM c WHERE c.environmentId = @env AND c.type = 'run' AND c.groupId = @group AND c.state IN ('Succeeded', 'Failed', 'Cancelled', 'TimedOut') ORDER BY c.endedAt DESC";
 
@@ -52,11 +56,15 @@ export class CosmosRunQueries implements RunQueries {
   }
 
   active(environmentId: string, groupId: string, page: PageRequest): Promise<Page<Versioned<RunDocument>>> {
-    return this.page(environmentId, ACTIVE_SQL, groupId, page);
+    return this.page(environmentId, ACTIVE_SQL, [{ name: '@group', value: groupId }], page);
   }
 
   ended(environmentId: string, groupId: string, page: PageRequest): Promise<Page<Versioned<RunDocument>>> {
-    return this.page(environmentId, ENDED_SQL, groupId, page);
+    return this.page(environmentId, ENDED_SQL, [{ name: '@group', value: groupId }], page);
+  }
+
+  unfinished(environmentId: string, page: PageRequest): Promise<Page<Versioned<RunDocument>>> {
+    return this.page(environmentId, UNFINISHED_SQL, [], page);
   }
 
   private spec(environmentId: string, query: string, parameters: SqlParameter[]): SqlQuerySpec {
@@ -68,8 +76,8 @@ export class CosmosRunQueries implements RunQueries {
     return resources.map(toVersioned);
   }
 
-  private async page(environmentId: string, query: string, groupId: string, request: PageRequest): Promise<Page<Versioned<RunDocument>>> {
-    const iterator = this.runs.items.query<ItemDefinition>(this.spec(environmentId, query, [{ name: '@group', value: groupId }]), {
+  private async page(environmentId: string, query: string, parameters: SqlParameter[], request: PageRequest): Promise<Page<Versioned<RunDocument>>> {
+    const iterator = this.runs.items.query<ItemDefinition>(this.spec(environmentId, query, parameters), {
       partitionKey: environmentId,
       maxItemCount: request.pageSize,
       ...(request.continuationToken ? { continuationToken: request.continuationToken } : {}),

@@ -1,8 +1,10 @@
 import { z } from 'zod';
 import { BOT_STATES } from '../../domain/bot.js';
+import { MAINTENANCE_ACTION_KINDS, SWEEPS } from '../../domain/maintenance.js';
 import { pageOf, pagingQueryDocs } from '../paging.js';
 import { defineRoute, type ApiRoute } from '../../http/api-route.js';
 import { listGroupBots, listScalingDecisions } from '../../services/bots.js';
+import { listMaintenanceActions } from '../../services/maintenance/list-actions.js';
 import { listOf, problemSchema } from '../common-schemas.js';
 
 const botSchema = z
@@ -22,6 +24,21 @@ const botSchema = z
 const decisionSchema = z
   .object({ id: z.string(), at: z.string(), action: z.enum(['create', 'release', 'drain', 'none']), botIds: z.array(z.string()), count: z.number().int(), reason: z.string(), detail: z.string() })
   .meta({ id: 'ScalingDecision' });
+
+const maintenanceActionSchema = z
+  .object({
+    id: z.string(),
+    at: z.string(),
+    sweep: z.enum(SWEEPS),
+    action: z.enum(MAINTENANCE_ACTION_KINDS),
+    reason: z.string(),
+    detail: z.string(),
+    groupId: z.string().optional(),
+    botId: z.string().optional(),
+    runId: z.string().optional(),
+    vmResourceId: z.string().optional(),
+  })
+  .meta({ id: 'MaintenanceAction' });
 
 const problem = (description: string) => ({ description, schema: problemSchema });
 const TAG = 'Bots';
@@ -61,6 +78,26 @@ export const botsRoutes: ApiRoute<unknown>[] = [
         status: 200,
         body: {
           items: page.items.map((d) => ({ id: d.id, at: d.at, action: d.action, botIds: d.botIds, count: d.count, reason: d.reason, detail: d.detail })),
+          ...(page.continuationToken ? { continuationToken: page.continuationToken } : {}),
+        },
+      };
+    },
+  }),
+  defineRoute({
+    name: 'listMaintenanceActions',
+    method: 'GET',
+    route: 'environments/{env}/maintenance',
+    summary: 'What the maintenance timers did (inactive groups deleted, orphan VMs deleted, lost bots, stuck runs repaired), newest first, each with its reason (SystemAdministrator).',
+    tag: TAG,
+    auth: 'user',
+    query: pagingQueryDocs,
+    responses: { 200: { description: 'Actions', schema: listOf(maintenanceActionSchema) }, 400: problem('Bad page size'), 403: problem('Not a SystemAdministrator'), 404: problem('Not found or not a member') },
+    async handle(req, deps) {
+      const page = await listMaintenanceActions(deps, req.principal, req.params.env, pageOf(req.query));
+      return {
+        status: 200,
+        body: {
+          items: page.items.map((a) => ({ id: a.id, at: a.at, sweep: a.sweep, action: a.action, reason: a.reason, detail: a.detail, groupId: a.groupId, botId: a.botId, runId: a.runId, vmResourceId: a.vmResourceId })),
           ...(page.continuationToken ? { continuationToken: page.continuationToken } : {}),
         },
       };

@@ -84,6 +84,7 @@ const groupSchema = z
     owner: z.string(),
     ownerId: z.string(),
     deletedAt: z.string().optional(),
+    deletedReason: z.string().optional().describe('`Inactive` (the cleanup timer) or `DeletedByUser`'),
     lastRunStartedAt: z.string().optional(),
   })
   .meta({ id: 'Group' });

@@ -13,6 +13,8 @@ export interface RunQueries {
   runningOn(environmentId: string, groupId: string, botId: string): Promise<Versioned<RunDocument> | undefined>;
   /** queued and running runs of a group in dispatch order (running first), one page */
   active(environmentId: string, groupId: string, page: PageRequest): Promise<Page<Versioned<RunDocument>>>;
+  /** queued and running runs of every group of the environment, one page (the stuck-run sweep) */
+  unfinished(environmentId: string, page: PageRequest): Promise<Page<Versioned<RunDocument>>>;
   /** ended runs of a group, the most recently ended first, one page */
   ended(environmentId: string, groupId: string, page: PageRequest): Promise<Page<Versioned<RunDocument>>>;
 }

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -67,6 +67,20 @@ describe('app settings in infra/ against shared/config/app-config.ts', () => {
     const names = [...hostJson.matchAll(/%([A-Za-z0-9_]+)%/g)].map((m) => m[1] as string);
     expect(names).toContain('DURABLE_TASK_HUB');
     for (const name of names) expect(settings.has(name), `host.json reads %${name}%`).toBe(true);
+  });
+
+  it('sets every %NAME% a timer schedule of functions/ reads, with the schema default', () => {
+    const sources = readdirSync(join(repoRoot, 'functions')).map((f) => readFileSync(join(repoRoot, 'functions', f), 'utf8'));
+    const names = sources.flatMap((src) => [...src.matchAll(/schedule:\s*'%([A-Za-z0-9_]+)%'/g)].map((m) => m[1] as string));
+    expect(names.length).toBeGreaterThanOrEqual(3);
+    const main = readBicep(MAIN);
+    for (const name of names) {
+      const value = settings.get(name)?.value ?? '';
+      expect(value, `${name} is read by a timer but not set by the Bicep`).not.toBe('');
+      const field = appConfigSchema.shape[name as keyof typeof appConfigSchema.shape];
+      expect(field, `${name} belongs in the config schema`).toBeInstanceOf(z.ZodDefault);
+      expect(paramDefault(main, value), `default of param ${value} (${name})`).toBe(`'${String((field as z.ZodDefault).def.defaultValue)}'`);
+    }
   });
 
   it('leaves the runtime to functionAppConfig, as Flex Consumption requires', () => {

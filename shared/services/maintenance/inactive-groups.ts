@@ -1,0 +1,88 @@
+import type { Services } from '../../composition/services.js';
+import type { GroupDocument } from '../../domain/group.js';
+import type { EnvironmentDocument, GroupLedgerEntry } from '../../domain/environment.js';
+import { inactivityVerdict, staleReservations, type MaintenanceActionDocument } from '../../domain/maintenance.js';
+import { secretNameFor } from '../../secrets/secret-store.js';
+import { changeEnvironment } from '../environment-context.js';
+import { StalePreconditionError, type Versioned } from '../../store/document-store.js';
+import { cancelQueuedRunsOfGroup } from '../runs/drain.js';
+import { recordMaintenanceAction } from './action-log.js';
+import type { LifecycleSignals } from './lifecycle-signals.js';
+import { SWEEP_LEASE_SECONDS, type SweepReport } from './sweep-report.js';
+import { withSweepLease } from './sweep-lease.js';
+
+/**
+ * Marks the group deleted if it is (still) inactive: a conditional write, so a run that started meanwhile (its
+ * claim refreshes `lastRunStartedAt`) or an edit wins and the group is looked at again.
+ */
+async function markInactiveGroupDeleted(deps: Services, start: Versioned<GroupDocument>, running: number): Promise<string | undefined> {
+  let group: Versioned<GroupDocument> | undefined = start;
+  for (let attempt = 1; attempt <= 3 && group; attempt++) {
+    const now = deps.now();
+    const verdict = inactivityVerdict(group, running, now, deps.config.INACTIVE_GROUP_DAYS);
+    if (!verdict.inactive) return undefined;
+    try {
+      await deps.store.replace<GroupDocument>({ ...group, status: 'deleted', deletedAt: now.toISOString(), deletedReason: 'Inactive', updatedAt: now.toISOString() }, group.etag);
+      return verdict.reason;
+    } catch (err) {
+      if (!(err instanceof StalePreconditionError)) throw err;
+      group = await deps.store.get<GroupDocument>(group.environmentId, group.id);
+    }
+  }
+  return undefined;
+}
+
+/** Ledger entries whose group document never came (or is gone) are removed, with the secret and queue they may have left. */
+async function removeStaleReservations(deps: Services, environmentId: string, groupIds: ReadonlySet<string>): Promise<MaintenanceActionDocument[]> {
+  const env = await deps.store.get<EnvironmentDocument>(environmentId, environmentId);
+  if (!env || staleReservations(env.ledger.groups, groupIds, deps.now()).length === 0) return [];
+  let removed: Array<[string, GroupLedgerEntry]> = [];
+  await changeEnvironment(deps, environmentId, (current) => {
+    const stale = new Set(staleReservations(current.ledger.groups, groupIds, deps.now()));
+    removed = Object.entries(current.ledger.groups).filter(([id]) => stale.has(id));
+    const groups = Object.fromEntries(Object.entries(current.ledger.groups).filter(([id]) => !stale.has(id)));
+    return { ...current, ledger: { ...current.ledger, groups } };
+  });
+  const actions: MaintenanceActionDocument[] = [];
+  for (const [groupId, entry] of removed) {
+    await deps.secrets.delete({ name: secretNameFor('group-account', groupId) }).catch(() => undefined);
+    await deps.queues.delete(groupId).catch(() => undefined);
+    const detail = `The ledger held group "${entry.name}" (${entry.committedBots} committed bots) without a group document${entry.reservedAt ? ` since ${entry.reservedAt}` : ''}; removed.`;
+    actions.push(await recordMaintenanceAction(deps, { environmentId, sweep: 'inactiveGroups', action: 'reservationRemoved', reason: 'NoGroupDocument', detail, groupId }));
+  }
+  return actions;
+}
+
+async function cleanEnvironment(deps: Services, signals: LifecycleSignals, environmentId: string): Promise<MaintenanceActionDocument[]> {
+  const [groups, counts] = await Promise.all([deps.store.list<GroupDocument>(environmentId, 'group'), deps.runCounts.countsFor(environmentId)]);
+  const actions: MaintenanceActionDocument[] = [];
+  for (const group of groups.items) {
+    const reason = await markInactiveGroupDeleted(deps, group, counts[group.id]?.running ?? 0);
+    if (!reason) continue;
+    // submissions that slipped in before the mark never ran: they end Cancelled (GroupDeleted)
+    const cancelled = await cancelQueuedRunsOfGroup(deps, environmentId, group.id);
+    const detail = cancelled > 0 ? `${reason} ${cancelled} queued run(s) cancelled.` : reason;
+    actions.push(await recordMaintenanceAction(deps, { environmentId, sweep: 'inactiveGroups', action: 'groupDeleted', reason: 'Inactive', detail, groupId: group.id }));
+  }
+  // the controller releases the bots of a deleted group
+  if (actions.length > 0) await signals.wakeController(environmentId);
+  actions.push(...(await removeStaleReservations(deps, environmentId, new Set(groups.items.map((g) => g.id)))));
+  return actions;
+}
+
+/**
+ * The daily inactivity cleanup: every group with no committed bots on which no desktop flow started for
+ * INACTIVE_GROUP_DAYS gets `status: deleted` (still listed and readable, refuses runs, connections and edits),
+ * its queued runs end Cancelled and its bots are torn down by the controller. Ledger reservations whose group
+ * document never came are removed too.
+ */
+export async function cleanUpInactiveGroups(deps: Services, signals: LifecycleSignals): Promise<SweepReport> {
+  const report: SweepReport = { sweep: 'inactiveGroups', environments: 0, skipped: 0, actions: [] };
+  for (const environmentId of await deps.environmentIds()) {
+    const actions = await withSweepLease(deps, environmentId, 'inactiveGroups', SWEEP_LEASE_SECONDS, () => cleanEnvironment(deps, signals, environmentId));
+    if (actions === undefined) report.skipped++;
+    else report.actions.push(...actions);
+    report.environments++;
+  }
+  return report;
+}

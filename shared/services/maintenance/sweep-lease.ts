@@ -1,0 +1,70 @@
+import type { Services } from '../../composition/services.js';
+import type { Sweep } from '../../domain/maintenance.js';
+import { DuplicateDocumentError, StalePreconditionError, type StoredDocument } from '../../store/document-store.js';
+
+export const SWEEP_LEASE = 'sweepLease' as const;
+
+/** Who runs a sweep over one environment now; a crashed holder's lease simply expires. */
+interface SweepLeaseDocument extends StoredDocument {
+  type: typeof SWEEP_LEASE;
+  sweep: Sweep;
+  holder: string;
+  expiresAt: string;
+}
+
+export interface SweepLease {
+  /** gives the environment back before expiry, unless another holder took it meanwhile */
+  release(): Promise<void>;
+}
+
+const leaseId = (sweep: Sweep) => `lease:${sweep}`;
+
+/**
+ * Takes the environment for one sweep, or answers undefined when another instance of the sweep holds it: two
+ * timers firing at once (two hosts, a manual fire during a scheduled one) never act on the same environment
+ * together. Taking and giving back are conditional writes of one document in the environment's partition.
+ */
+export async function acquireSweepLease(deps: Services, environmentId: string, sweep: Sweep, holdSeconds: number): Promise<SweepLease | undefined> {
+  const now = deps.now();
+  const holder = deps.newId();
+  const lease: SweepLeaseDocument = {
+    id: leaseId(sweep),
+    environmentId,
+    type: SWEEP_LEASE,
+    sweep,
+    holder,
+    expiresAt: new Date(now.getTime() + holdSeconds * 1000).toISOString(),
+    createdAt: now.toISOString(),
+    updatedAt: now.toISOString(),
+  };
+  const current = await deps.store.get<SweepLeaseDocument>(environmentId, lease.id);
+  try {
+    if (!current) await deps.store.create(lease);
+    else if (Date.parse(current.expiresAt) > now.getTime()) return undefined;
+    else await deps.store.replace({ ...lease, createdAt: current.createdAt }, current.etag);
+  } catch (err) {
+    if (err instanceof DuplicateDocumentError || err instanceof StalePreconditionError) return undefined;
+    throw err;
+  }
+  return {
+    release: async () => {
+      const held = await deps.store.get<SweepLeaseDocument>(environmentId, lease.id);
+      if (!held || held.holder !== holder) return;
+      // removed rather than expired: the next holder's clock need not agree with this one's
+      await deps.store.delete(environmentId, lease.id, held.etag).catch((err: unknown) => {
+        if (!(err instanceof StalePreconditionError)) throw err;
+      });
+    },
+  };
+}
+
+/** Runs `work` while holding the environment's lease for `sweep`; answers undefined when the lease was taken. */
+export async function withSweepLease<T>(deps: Services, environmentId: string, sweep: Sweep, holdSeconds: number, work: () => Promise<T>): Promise<T | undefined> {
+  const lease = await acquireSweepLease(deps, environmentId, sweep, holdSeconds);
+  if (!lease) return undefined;
+  try {
+    return await work();
+  } finally {
+    await lease.release();
+  }
+}

@@ -1,0 +1,128 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Services } from '../../../shared/composition/services.js';
+import { claimNextRun } from '../../../shared/services/runs/claim.js';
+import { finishRun } from '../../../shared/services/runs/finish.js';
+import { sweepStuckRuns } from '../../../shared/services/maintenance/stuck-runs.js';
+import { clientFor, type ApiClient } from '../../support/api-client.js';
+import { markGroupDeleted, removeGroupDocument } from '../../support/connection-fixtures.js';
+import { aBotRecord, MINUTE, RecordedSignals, sweepServices, TestClock } from '../../support/maintenance-fixtures.js';
+import { createRunWorld, readRun, submit, type RunWorld } from '../../support/run-fixtures.js';
+
+// The stuck-run sweep with a clock the test moves, on the shared cloud (QUEUED_RUN_TIMEOUT_MINUTES 360).
+
+let admin: ApiClient;
+
+beforeAll(async () => {
+  admin = await clientFor({ userId: 'stuck-runs-admin', platformAdmin: true });
+});
+
+interface Sweeper {
+  world: RunWorld;
+  clock: TestClock;
+  deps: Services;
+  signals: RecordedSignals;
+  sweep(): ReturnType<typeof sweepStuckRuns>;
+}
+
+async function aSweeper(): Promise<Sweeper> {
+  const world = await createRunWorld(admin);
+  const clock = new TestClock();
+  const deps = sweepServices([world.envId], clock);
+  const signals = new RecordedSignals();
+  return { world, clock, deps, signals, sweep: () => sweepStuckRuns(deps, signals) };
+}
+
+/** Takes every wake-up out of the group's queue, as a lost message would leave it. */
+async function removeWakeUps(s: Sweeper): Promise<number> {
+  let removed = 0;
+  for (;;) {
+    const message = await s.deps.queues.receiveOne(s.world.groupId, 300);
+    if (!message) return removed;
+    await message.complete();
+    removed++;
+  }
+}
+
+const claim = (s: Sweeper, botId: string) => claimNextRun(s.deps, { environmentId: s.world.envId, groupId: s.world.groupId, botId, waitMs: 500 });
+
+describe('stuck-run sweep', () => {
+  it('sends a new wake-up for a queued run whose message was lost, and the run still ends', async () => {
+    const s = await aSweeper();
+    const run = await submit(s.world);
+    expect(await removeWakeUps(s)).toBe(1);
+    expect((await s.sweep()).actions).toEqual([]); // within the grace period the submission's message may be in flight
+
+    s.clock.advance(2 * MINUTE);
+    const report = await s.sweep();
+    expect(report.actions.map((a) => [a.action, a.runId, a.reason])).toEqual([['wakeUpResent', run.id, 'WakeUpMissing']]);
+    expect(await s.deps.queues.depth(s.world.groupId)).toBe(1);
+    expect(s.signals.woken).toContain(s.world.envId); // runs wait: the controller is kept planning
+    expect((await s.sweep()).actions).toEqual([]); // the queue holds as many wake-ups as runs wait
+
+    const message = await s.deps.queues.receiveOne(s.world.groupId, 500);
+    expect(message?.runId).toBe(run.id);
+    await message?.abandon();
+    const claimed = await claim(s, 'stuck-bot');
+    expect('run' in claimed && claimed.run.id).toBe(run.id);
+    await finishRun(s.deps, { environmentId: s.world.envId, runId: run.id, botId: 'stuck-bot', outcome: 'Succeeded', outputs: { ok: true } });
+    expect((await readRun(s.world, run.id)).body).toMatchObject({ state: 'Succeeded', outputs: { ok: true } });
+  });
+
+  it('puts a run Running on a bot that no longer exists back in the queue, and fails it after the attempt limit', async () => {
+    const s = await aSweeper();
+    const run = await submit(s.world);
+    const live = await aBotRecord(s.deps, s.world.envId, s.world.groupId, 'Busy');
+    const other = await submit(s.world);
+    for (let attempt = 1; attempt <= 3; attempt++) {
+      const ghost = await claim(s, `ghost-${attempt}`);
+      expect('run' in ghost && ghost.run.id).toBe(run.id);
+      if (attempt === 1) expect('run' in (await claim(s, live.id))).toBe(true); // `other` runs on a bot that exists
+      const report = await s.sweep();
+      expect(report.actions.map((a) => [a.action, a.runId, a.botId])).toEqual([[attempt < 3 ? 'runRequeued' : 'runFailed', run.id, `ghost-${attempt}`]]);
+    }
+    expect((await readRun(s.world, run.id)).body).toMatchObject({ state: 'Failed', attempt: 3, error: { code: 'BotLost' } });
+    expect((await readRun(s.world, other.id)).body).toMatchObject({ state: 'Running', botId: live.id });
+  });
+
+  it('applies queued and running deadlines the watchdogs missed', async () => {
+    const s = await aSweeper();
+    const running = await submit(s.world, { timeoutMinutes: 5 });
+    const bot = await aBotRecord(s.deps, s.world.envId, s.world.groupId, 'Busy');
+    expect('run' in (await claim(s, bot.id))).toBe(true);
+    const queued = await submit(s.world);
+
+    s.clock.advance(6 * MINUTE);
+    const first = await s.sweep();
+    expect(first.actions.map((a) => [a.action, a.runId, a.reason])).toEqual([['runTimedOut', running.id, 'RunTimeout']]);
+    expect((await readRun(s.world, running.id)).body).toMatchObject({ state: 'TimedOut', cancelRequested: true, error: { code: 'RunTimeout' } });
+
+    s.clock.advance(360 * MINUTE);
+    const second = await s.sweep();
+    expect(second.actions.map((a) => [a.action, a.runId, a.reason])).toEqual([['runTimedOut', queued.id, 'NoCandidateMachine']]);
+    expect((await readRun(s.world, queued.id)).body).toMatchObject({ state: 'TimedOut', error: { code: 'NoCandidateMachine' } });
+  });
+
+  it('cancels runs still queued on a group marked deleted or removed', async () => {
+    const marked = await aSweeper();
+    const onMarked = await submit(marked.world);
+    await markGroupDeleted(marked.world.envId, marked.world.groupId);
+    expect((await marked.sweep()).actions.map((a) => [a.action, a.runId, a.reason])).toEqual([['runCancelled', onMarked.id, 'GroupDeleted']]);
+
+    const removed = await aSweeper();
+    const onRemoved = await submit(removed.world);
+    await removeGroupDocument(removed.world.envId, removed.world.groupId);
+    expect((await removed.sweep()).actions.map((a) => [a.action, a.runId])).toEqual([['runCancelled', onRemoved.id]]);
+    expect((await readRun(removed.world, onRemoved.id)).body).toMatchObject({ state: 'Cancelled', error: { code: 'GroupDeleted' } });
+  });
+
+  it('acts once when two sweeps run at the same time', async () => {
+    const s = await aSweeper();
+    const runs = [await submit(s.world), await submit(s.world), await submit(s.world)];
+    expect(await removeWakeUps(s)).toBe(3);
+    s.clock.advance(2 * MINUTE);
+    const reports = await Promise.all([s.sweep(), s.sweep(), s.sweep()]);
+    const resent = reports.flatMap((r) => r.actions).filter((a) => a.action === 'wakeUpResent');
+    expect(resent.map((a) => a.runId).sort()).toEqual(runs.map((r) => r.id).sort());
+    expect(await s.deps.queues.depth(s.world.groupId)).toBe(3);
+  });
+});

@@ -1,0 +1,102 @@
+import { randomUUID } from 'node:crypto';
+import type { Services } from '../../shared/composition/services.js';
+import type { BotDocument, BotState } from '../../shared/domain/bot.js';
+import type { BotProvisioner } from '../../shared/provisioning/bot-provisioner.js';
+import type { GroupDocument } from '../../shared/domain/group.js';
+import { createProvisioner } from '../../shared/provisioning/create-provisioner.js';
+import type { LifecycleSignals } from '../../shared/services/maintenance/lifecycle-signals.js';
+import { localCloud } from './api-client.js';
+import { inProcessServices } from './run-fixtures.js';
+
+/** A clock the test moves: the sweeps read time only through `Services.now`. */
+export class TestClock {
+  private at: number;
+  constructor(start: Date = new Date()) {
+    this.at = start.getTime();
+  }
+  now = (): Date => new Date(this.at);
+  advance(ms: number): this {
+    this.at += ms;
+    return this;
+  }
+  set(to: Date): this {
+    this.at = to.getTime();
+    return this;
+  }
+}
+
+export const MINUTE = 60_000;
+export const HOUR = 60 * MINUTE;
+export const DAY = 24 * HOUR;
+
+/**
+ * The services a timer gets, in this process against the shared local cloud, with the test's clock and limited
+ * to the test's environments (the shared cloud holds other tests' environments, which a sweep must not touch).
+ */
+export function sweepServices(environmentIds: string[], clock: TestClock): Services {
+  return { ...inProcessServices(), now: clock.now, environmentIds: async () => environmentIds };
+}
+
+/** What the sweeps asked of the Durable side (the e2e suite checks the real signals). */
+export class RecordedSignals implements LifecycleSignals {
+  readonly woken: string[] = [];
+  readonly released: Array<{ botId: string; reason: string }> = [];
+  wakeController = async (environmentId: string): Promise<void> => {
+    this.woken.push(environmentId);
+  };
+  releaseBot = async (botId: string, reason: string): Promise<void> => {
+    this.released.push({ botId, reason });
+  };
+}
+
+/** The local cloud's simulated provisioner (the VMs table in its Azurite), seen from this process: VMs boot at once. */
+export function localVms(deps: Services, storage: string = localCloud().settings.AzureWebJobsStorage ?? ''): BotProvisioner {
+  const config = { ...deps.config, LOCAL_PROVISION_DELAY_MS: 0, LOCAL_PROVISION_FAILURE_RATE: 0 };
+  return createProvisioner(config, { secrets: deps.secrets, simulatedVms: { connectionString: storage } });
+}
+
+/** Creates a VM for `botId` the way the provisioner does for a bot, with the group's account; no agent starts. */
+export async function aVm(provisioner: BotProvisioner, deps: Services, environmentId: string, groupId: string, botId: string = randomUUID()): Promise<string> {
+  const group = await deps.store.get<GroupDocument>(environmentId, groupId);
+  if (!group) throw new Error(`no group ${groupId}`);
+  await provisioner.provision({
+    environmentId,
+    groupId,
+    botId,
+    region: 'eastus',
+    image: { builtIn: true, version: 'latest' },
+    account: group.account,
+    agent: { controlPlaneUrl: 'http://127.0.0.1:1/api', credential: 'not-used' },
+  });
+  return botId;
+}
+
+/** The provisioner limited to VMs of the given environments (the sweep sees only the test's own). */
+export function scopedProvisioner(provisioner: BotProvisioner, environmentIds: string[]): BotProvisioner {
+  return {
+    provision: (spec) => provisioner.provision(spec),
+    deprovision: (ref) => provisioner.deprovision(ref),
+    list: async () => (await provisioner.list()).filter((vm) => environmentIds.includes(vm.environmentId)),
+  };
+}
+
+/** A bot record as the controller writes it, from the group's (built-in) image, in the given state; no lifecycle runs for it. */
+export async function aBotRecord(deps: Services, environmentId: string, groupId: string, state: BotState, overrides: Partial<BotDocument> = {}): Promise<BotDocument> {
+  const at = deps.now().toISOString();
+  const group = await deps.store.get<GroupDocument>(environmentId, groupId);
+  const bot: BotDocument = {
+    id: randomUUID(),
+    environmentId,
+    type: 'bot',
+    groupId,
+    state,
+    imageId: group?.imageId ?? 'built-in',
+    imageVersion: 'latest',
+    since: at,
+    credentialVersion: 1,
+    createdAt: at,
+    updatedAt: at,
+    ...overrides,
+  };
+  return deps.botStore.create(bot);
+}
