@@ -6,10 +6,12 @@ import type { BotState } from '../shared/domain/planner/planner-input.js';
 import { DurableTestHost } from '../tests/integration/local-cloud/durable-host.js';
 import { aBot, aGroup, anEnvironment } from '../tests/unit/shared/domain/planner/builders.js';
 import { stats } from './stats.js';
+import { writeSummary } from './summary.js';
 
 /**
  * Planner scale (10 groups × 50 bots × 10,000 queued runs, and how it grows with each) and the local Durable
- * extension's latency (trivial orchestration, one activity round trip). Writes bench/results/planner-durable.json.
+ * extension's latency (trivial orchestration, one activity round trip). Writes bench/results/planner-durable.json,
+ * then bench/results/summary.md from every result file (bench/summary.ts).
  */
 const STATES: readonly BotState[] = ['Ready', 'Busy', 'Busy', 'Provisioning', 'Ready', 'Busy', 'Draining', 'Deprovisioning', 'Busy', 'Failed'];
 
@@ -46,6 +48,15 @@ async function main(): Promise<void> {
     queued_1000000: planTimeMs(10, 50, 1_000_000),
   };
   say(`planner: ${JSON.stringify(planner)}`);
+  // how the time grows with each dimension, the others at 10 groups × 50 bots × 10,000 queued runs (30 groups is
+  // beyond the product's 10 per environment: there only to show the trend)
+  const growth = {
+    unit: 'µs per plan, median of 100',
+    groups: Object.fromEntries([1, 3, 10, 30].map((g) => [g, planTimeMs(g, 50, 10_000).p50])),
+    botsPerGroup: Object.fromEntries([10, 25, 50, 100, 200].map((b) => [b, planTimeMs(10, b, 10_000).p50])),
+    queuedPerGroup: Object.fromEntries([100, 1_000, 10_000, 100_000, 1_000_000].map((q) => [q, planTimeMs(10, 50, q).p50])),
+  };
+  say(`planner growth: ${JSON.stringify(growth)}`);
 
   const host = await DurableTestHost.start('bench');
   let durable;
@@ -64,8 +75,10 @@ async function main(): Promise<void> {
   const out = path.join(import.meta.dirname, 'results', 'planner-durable.json');
   mkdirSync(path.dirname(out), { recursive: true });
   const machine = { cpus: os.cpus().length, cpu: os.cpus()[0]?.model, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version };
-  writeFileSync(out, `${JSON.stringify({ machine, at: new Date().toISOString(), planner, durable }, null, 2)}\n`);
+  writeFileSync(out, `${JSON.stringify({ machine, at: new Date().toISOString(), planner, plannerGrowth: growth, durable }, null, 2)}\n`);
   say(`wrote ${path.relative(process.cwd(), out)}`);
+  // the last step of `npm run bench`: the markdown table of every result file
+  say(`wrote ${path.relative(process.cwd(), writeSummary())}`);
 }
 
 main().catch((err: unknown) => {

@@ -11,6 +11,8 @@ type containerDefinition = {
   uniqueKeyPaths: string[]
   @description('Cosmos indexing policy; when absent the container indexes every path (consistent).')
   indexingPolicy: object?
+  @description('-1: TTL on, items expire only by their own ttl field; absent: TTL off.')
+  defaultTtl: int?
 }
 
 @description('Account name (3-44 lower-case letters, digits and hyphens).')
@@ -117,6 +119,7 @@ resource sqlContainers 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/conta
         })
       }
       indexingPolicy: container.?indexingPolicy ?? defaultIndexingPolicy
+      defaultTtl: container.?defaultTtl
     }
   }
 }]

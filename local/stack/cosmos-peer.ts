@@ -86,6 +86,7 @@ async function createDatabaseAndContainers(endpoint: string): Promise<void> {
         id: c.name,
         partitionKey: { paths: [c.partitionKeyPath] },
         uniqueKeyPolicy: c.uniqueKeyPaths.length > 0 ? { uniqueKeys: [{ paths: c.uniqueKeyPaths }] } : undefined,
+        ...(c.defaultTtl === undefined ? {} : { defaultTtl: c.defaultTtl }),
       });
     }
   } finally {

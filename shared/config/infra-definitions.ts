@@ -9,6 +9,8 @@ export interface ContainerDefinition {
   name: string;
   partitionKeyPath: string;
   uniqueKeyPaths: string[];
+  /** -1: TTL on, items expire only by their own `ttl`; absent: TTL off */
+  defaultTtl?: number;
 }
 
 export interface QueueDefinition {

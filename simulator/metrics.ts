@@ -1,0 +1,94 @@
+import { MINUTE, type SimRun } from './model.js';
+import type { World } from './world.js';
+
+/**
+ * What one simulation (a trace, a policy, a seed) scores. Waits are in minutes: a run's wait is from queued to
+ * started; a run that never started (timed out after QUEUED_RUN_TIMEOUT_MINUTES, or still queued at the
+ * horizon) counts with the time it waited.
+ */
+export interface GroupScore {
+  runs: number;
+  p95WaitMinutes: number;
+  /** mean slowdown, (wait + duration) / duration: 1 when runs never wait */
+  meanStretch: number;
+}
+
+export interface Score {
+  /** Provisioning + Ready + Busy (+ Draining) time of every bot, up to the horizon */
+  botMinutes: number;
+  /** bot-minutes above max(committed, queued + running) per group: see docs/benchmarks.md */
+  beyondDemandMinutes: number;
+  /** the run-minutes of work done: the least bot-minutes any policy could spend, cold starts aside */
+  workMinutes: number;
+  waitMinutes: { p50: number; p95: number; max: number; mean: number };
+  runs: number;
+  pastSla: number;
+  timedOut: number;
+  /** runs not ended at the horizon */
+  unfinished: number;
+  botsCreated: number;
+  /** bots created that never ran a run: a cold start paid for nothing */
+  botsNeverUsed: number;
+  provisioningFailures: number;
+  /** the largest mean slowdown of any group: 1 = no group waits; lower is fairer (the max-min objective) */
+  worstGroupSlowdown: number;
+  /** Jain's index of the groups' mean stretch: 1 = every group served alike, 1/n = one group gets it all */
+  fairness: number;
+  groups: Record<string, GroupScore>;
+}
+
+/** Nearest-rank percentile of sorted values. */
+export function percentile(sorted: readonly number[], q: number): number {
+  if (sorted.length === 0) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? 0;
+}
+
+/** Jain's fairness index: (Σx)² / (n·Σx²), 1 when all are equal. */
+export function jain(values: readonly number[]): number {
+  if (values.length === 0) return 1;
+  const sum = values.reduce((a, b) => a + b, 0);
+  const squares = values.reduce((a, b) => a + b * b, 0);
+  return squares === 0 ? 1 : (sum * sum) / (values.length * squares);
+}
+
+const round = (v: number, digits = 1) => Math.round(v * 10 ** digits) / 10 ** digits;
+
+export function waitOf(run: SimRun, horizon: number): number {
+  return ((run.startedAt ?? run.endedAt ?? horizon) - run.queuedAt) / MINUTE;
+}
+
+function groupScore(runs: readonly SimRun[], horizon: number): GroupScore {
+  const waits = runs.map((r) => waitOf(r, horizon)).sort((a, b) => a - b);
+  const stretch = runs.map((r) => (waitOf(r, horizon) + r.durationMs / MINUTE) / (r.durationMs / MINUTE));
+  return { runs: runs.length, p95WaitMinutes: round(percentile(waits, 0.95)), meanStretch: round(stretch.reduce((a, b) => a + b, 0) / Math.max(1, stretch.length), 3) };
+}
+
+export function score(world: World): Score {
+  const horizon = world.trace.horizon;
+  const runs = world.runs;
+  const waits = runs.map((r) => waitOf(r, horizon)).sort((a, b) => a - b);
+  const groups: Record<string, GroupScore> = {};
+  for (const g of world.groups) groups[g.id] = groupScore(runs.filter((r) => r.groupId === g.id), horizon);
+  const served = Object.values(groups).filter((g) => g.runs > 0);
+  return {
+    botMinutes: round(world.recorder.botMs / MINUTE),
+    beyondDemandMinutes: round(world.recorder.beyondDemandMs / MINUTE),
+    workMinutes: round(runs.reduce((sum, r) => sum + (r.startedAt === undefined ? 0 : Math.min(r.endedAt ?? horizon, horizon) - r.startedAt), 0) / MINUTE),
+    waitMinutes: {
+      p50: round(percentile(waits, 0.5)),
+      p95: round(percentile(waits, 0.95)),
+      max: round(waits[waits.length - 1] ?? 0),
+      mean: round(waits.reduce((a, b) => a + b, 0) / Math.max(1, waits.length)),
+    },
+    runs: runs.length,
+    pastSla: runs.filter((r) => r.endedAt === undefined || r.state === 'TimedOut' || r.endedAt > r.slaAt).length,
+    timedOut: runs.filter((r) => r.state === 'TimedOut').length,
+    unfinished: runs.filter((r) => r.endedAt === undefined).length,
+    botsCreated: world.counters.botsCreated,
+    botsNeverUsed: world.allBots.filter((b) => b.runsServed === 0).length,
+    provisioningFailures: world.counters.provisioningFailures,
+    worstGroupSlowdown: round(Math.max(1, ...served.map((g) => g.meanStretch)), 2),
+    fairness: round(jain(served.map((g) => g.meanStretch)), 3),
+    groups,
+  };
+}

@@ -1,0 +1,107 @@
+import { OCCUPYING_STATES, type BotState } from '../shared/domain/planner/index.js';
+import type { RunPriority } from '../shared/domain/run.js';
+
+/**
+ * What a simulation is made of: a workload trace (groups, runs, an SLA per run) and the platform settings it
+ * runs with. Times are virtual milliseconds since the epoch; nothing here reads a clock.
+ */
+
+export const MINUTE = 60_000;
+export const HOUR = 60 * MINUTE;
+
+export interface TraceGroup {
+  id: string;
+  maxBots: number;
+  committedBots: number;
+}
+
+export interface TraceRun {
+  id: string;
+  groupId: string;
+  queuedAt: number;
+  priority: RunPriority;
+  /** how long the desktop flow runs once a bot starts it */
+  durationMs: number;
+  /** the run meets its SLA when it has ended by then */
+  slaAt: number;
+}
+
+export interface Trace {
+  name: string;
+  description: string;
+  /** in words, for the report: what "past its SLA" means on this trace */
+  sla: string;
+  capacity: number;
+  groups: TraceGroup[];
+  /** sorted by queuedAt */
+  runs: TraceRun[];
+  start: number;
+  /** the simulation stops here; bot-minutes are counted up to it */
+  horizon: number;
+}
+
+/** The platform the policies run on: the same for every policy. */
+export interface PlatformSettings {
+  /** mean time a bot takes to provision (ms) */
+  provisionMs: number;
+  /** ± this fraction of provisionMs, uniformly */
+  provisionJitter: number;
+  /** probability that one provisioning attempt fails */
+  failureRate: number;
+  /** attempts before a bot ends Failed (the bot lifecycle's provisionMaxAttempts) */
+  provisionMaxAttempts: number;
+  /** back-off before attempt n+1: base × 2^(n-1), capped (the bot lifecycle's) */
+  provisionBackoffBaseMs: number;
+  provisionBackoffMaxMs: number;
+  /** how long a released bot is Deprovisioning (it holds no slot meanwhile) */
+  teardownMs: number;
+  /** QUEUED_RUN_TIMEOUT_MINUTES */
+  queuedRunTimeoutMinutes: number;
+}
+
+export const DEFAULT_PLATFORM: PlatformSettings = {
+  provisionMs: 10 * MINUTE,
+  provisionJitter: 0.2,
+  failureRate: 0.05,
+  provisionMaxAttempts: 5,
+  provisionBackoffBaseMs: 2_000,
+  provisionBackoffMaxMs: 120_000,
+  teardownMs: MINUTE,
+  queuedRunTimeoutMinutes: 360,
+};
+
+/** The bot states of the product (Deprovisioning holds no slot; Deleted and Failed are gone). */
+export type SimBotState = BotState;
+
+export interface SimBot {
+  id: string;
+  groupId: string;
+  state: SimBotState;
+  /** when it entered its state (for a Ready bot: when it went idle) */
+  since: number;
+  createdAt: number;
+  /** the ordinal of the bot in its group: the key of its provisioning luck */
+  ordinal: number;
+  attempt: number;
+  runId?: string;
+  runsServed: number;
+  /** a release asked while it was provisioning or busy: acted on at its next claim */
+  releaseRequested?: string;
+  /** a drain for an image change: after its run it reprovisions */
+  drainRequested?: boolean;
+}
+
+export type RunOutcome = 'Succeeded' | 'TimedOut';
+
+export interface SimRun extends TraceRun {
+  state: 'Queued' | 'Running' | RunOutcome;
+  dispatchKey: string;
+  startedAt?: number;
+  endedAt?: number;
+  botId?: string;
+}
+
+/** Holds a slot of the environment's parallel limit: the planner's own rule, for every policy. */
+export function holdsSlot(state: SimBotState): boolean {
+  return OCCUPYING_STATES.includes(state);
+}

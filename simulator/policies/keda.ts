@@ -1,0 +1,62 @@
+import { MINUTE } from '../model.js';
+import type { ScalingPolicy, WorldEvent } from '../policy.js';
+import type { SimGroup } from '../sim-group.js';
+import type { World } from '../world.js';
+import { grant, idleLongestFirst } from './capacity.js';
+
+/**
+ * KEDA-like (a ScaledObject on each group's queue, queueLength 1): every 30 s, desired replicas = the messages
+ * of the queue (runs queued + runs in progress: a worker holds its message until the run ends), between
+ * minReplicaCount (the committed bots) and maxReplicaCount (maxBots). Scale-out at once to the desired count;
+ * scale-in to the highest desired count of the last 5 minutes (the HPA's scale-down stabilisation window),
+ * not-yet-ready replicas first, then the longest idle; a busy replica is never stopped.
+ */
+export class KedaPolicy implements ScalingPolicy {
+  readonly name = 'keda';
+  readonly label = 'KEDA-like';
+  readonly intervalMs: number;
+  readonly timerRestarts = false;
+  readonly dispatchOnArrival = true;
+  readonly decideBeforeReclaim = false;
+  private readonly history = new Map<string, Array<{ t: number; desired: number }>>();
+
+  constructor(
+    pollingSeconds = 30,
+    private readonly stabilisationMs = 5 * MINUTE,
+  ) {
+    this.intervalMs = pollingSeconds * 1000;
+  }
+
+  wakesOn(_event: WorldEvent): boolean {
+    return false;
+  }
+
+  /** The replica count the scaler asks for now: one per message. */
+  static desired(g: SimGroup): number {
+    return Math.min(g.config.maxBots, Math.max(g.config.committedBots, g.queue.length + g.running()));
+  }
+
+  decide(world: World): void {
+    const wants = new Map<SimGroup, number>();
+    for (const g of world.groups) {
+      const desired = KedaPolicy.desired(g);
+      const past = (this.history.get(g.id) ?? []).filter((h) => h.t > world.now - this.stabilisationMs);
+      past.push({ t: world.now, desired });
+      this.history.set(g.id, past);
+      const alive = g.alive().length;
+      if (desired > alive) {
+        wants.set(g, desired - alive);
+        continue;
+      }
+      const floor = Math.max(...past.map((h) => h.desired));
+      let excess = alive - floor;
+      const provisioning = g.inState('Provisioning').sort((a, b) => b.createdAt - a.createdAt);
+      for (const bot of [...provisioning, ...idleLongestFirst(g)]) {
+        if (excess <= 0) break;
+        world.release(bot.id, 'scale-in', 'cancel');
+        excess -= 1;
+      }
+    }
+    grant(world, wants);
+  }
+}

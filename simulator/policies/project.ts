@@ -1,0 +1,100 @@
+import { plan, type Plan, type PlannerGroup, type PlannerInput, type PlannerSettings } from '../../shared/domain/planner/index.js';
+import type { ScalingPolicy, WorldEvent } from '../policy.js';
+import { iso } from '../run-queue.js';
+import type { SimGroup } from '../sim-group.js';
+import type { World } from '../world.js';
+
+/**
+ * This project's policy: the real capacity planner (`plan` from shared/domain/planner), called the way the
+ * environment controller calls it (orchestrations/environment-controller.ts, shared/bots/planning-round.ts):
+ * - when woken: a run submitted, a bot provisioned, failed or torn down; and on its safety timer,
+ *   CONTROLLER_INTERVAL_SECONDS after its last plan;
+ * - its input built as planningInput builds it: every bot not Deleted, queue counts as Normal (priorities are
+ *   resolved at claim time), oldestQueuedAt of the first run in dispatch order, lastActivityAt the group's
+ *   lastRunStartedAt or its last edit;
+ * - its decisions applied as runPlanningRound applies them: releases and drains recorded at once (an idle bot
+ *   goes now, a provisioning or busy one at its next claim), new bots only in slots free now;
+ * - then idle bots of groups with waiting runs are told to claim (the Work signal).
+ * After a run ends, its bot claims its group's next run at once, as the bot lifecycle does; the what-if variant
+ * (`planBeforeReclaim`) lets the controller plan first, as docs/scaling.md recommends.
+ */
+export interface ProjectSettings extends PlannerSettings {
+  controllerIntervalSeconds: number;
+}
+
+export const PROJECT_DEFAULTS: ProjectSettings = { botIdleTimeoutSeconds: 900, groupIdleTeardownHours: 3, controllerIntervalSeconds: 60 };
+
+function plannerGroup(g: SimGroup): PlannerGroup {
+  const queued = g.queue.length;
+  const first = g.queue.first();
+  return {
+    id: g.id,
+    status: 'active',
+    maxBots: g.config.maxBots,
+    committedBots: g.config.committedBots,
+    maintenance: false,
+    imageId: 'image',
+    imageVersion: '1',
+    lastActivityAt: iso(g.lastRunStartedAt ?? g.createdAt),
+    bots: g.bots.map((b) => ({ id: b.id, state: b.state, imageId: 'image', imageVersion: '1', since: iso(b.since) })),
+    queued: { high: 0, normal: queued, ...(first !== undefined ? { oldestQueuedAt: iso(first.queuedAt) } : {}) },
+  };
+}
+
+export function plannerInput(world: World, settings: PlannerSettings): PlannerInput {
+  return {
+    now: iso(world.now),
+    environment: { id: world.trace.name, plan: 'paid', capacity: world.capacity, hostedRpaEnabled: true },
+    groups: world.groups.map(plannerGroup),
+    settings: { botIdleTimeoutSeconds: settings.botIdleTimeoutSeconds, groupIdleTeardownHours: settings.groupIdleTeardownHours },
+  };
+}
+
+/** Applies a plan the way runPlanningRound does: releases and drains at once, creates only in slots free now. */
+export function applyPlan(world: World, result: Plan): void {
+  let freeNow = Math.max(0, result.limit - world.occupied());
+  for (const d of result.decisions) {
+    if (d.kind === 'release') world.release(d.botId, d.reason, 'deferred');
+    else if (d.kind === 'drain') world.drain(d.botId);
+    else {
+      const count = Math.min(d.count, freeNow);
+      freeNow -= count;
+      for (let i = 0; i < count; i += 1) world.createBot(d.groupId);
+    }
+  }
+}
+
+export class ProjectPolicy implements ScalingPolicy {
+  readonly name: string;
+  readonly label: string;
+  readonly intervalMs: number;
+  readonly timerRestarts = true;
+  readonly dispatchOnArrival = false;
+  readonly decideBeforeReclaim: boolean;
+  /** every plan made, for tests (off by default: it grows) */
+  readonly plans: Plan[] = [];
+  private readonly keepPlans: boolean;
+
+  constructor(
+    private readonly settings: ProjectSettings = PROJECT_DEFAULTS,
+    options: { planBeforeReclaim?: boolean; keepPlans?: boolean } = {},
+  ) {
+    this.decideBeforeReclaim = options.planBeforeReclaim ?? false;
+    this.keepPlans = options.keepPlans ?? false;
+    this.name = this.decideBeforeReclaim ? 'project-plan-on-idle' : 'project';
+    this.label = this.decideBeforeReclaim ? 'project, plan before re-claim (what-if)' : 'this project';
+    this.intervalMs = settings.controllerIntervalSeconds * 1000;
+  }
+
+  wakesOn(event: WorldEvent): boolean {
+    // the controller is woken by a submit and by bot lifecycles (provisioned, failed, torn down); a run's end
+    // only wakes it in the what-if variant
+    return event !== 'run-ended' || this.decideBeforeReclaim;
+  }
+
+  decide(world: World): void {
+    const result = plan(plannerInput(world, this.settings));
+    if (this.keepPlans) this.plans.push(result);
+    applyPlan(world, result);
+  }
+}

@@ -1,0 +1,298 @@
+import { deadlineVerdict, DEFAULT_TIMEOUT_MINUTES, firstWatchdogWake } from '../shared/domain/run.js';
+import { EventQueue } from './event-queue.js';
+import { holdsSlot, type PlatformSettings, type SimBot, type SimRun, type Trace } from './model.js';
+import type { ScalingPolicy, WorldEvent } from './policy.js';
+import { Recorder, type GroupLoad } from './recorder.js';
+import { rngOf, uniform } from './rng.js';
+import { iso, keyOf } from './run-queue.js';
+import { SimGroup } from './sim-group.js';
+
+/**
+ * The simulated platform every policy runs on: groups with their queues (in the product's dispatch order),
+ * bots that provision (with jitter, failures and the bot lifecycle's retries), claim the first run of their
+ * group when Ready, run it, go idle, and tear down when released; the queued-run watchdog (the product's
+ * deadline rule). Policies act only through createBot, release and drain.
+ */
+export type SimEvent =
+  | { kind: 'arrival'; run: SimRun }
+  | { kind: 'attempt-done'; bot: SimBot; attempt: number; ok: boolean }
+  | { kind: 'retry'; bot: SimBot; attempt: number }
+  | { kind: 'run-end'; bot: SimBot; run: SimRun }
+  | { kind: 'teardown-done'; bot: SimBot }
+  | { kind: 'watchdog'; run: SimRun }
+  | { kind: 'timer'; generation: number };
+
+/**
+ * `lastRunStartedAt` of a group is refreshed at most this often by a claim (shared/services/runs/claim.ts,
+ * GROUP_TOUCH_INTERVAL_MS); the planner's `lastActivityAt` is that field, or the group's last edit.
+ */
+const GROUP_TOUCH_INTERVAL_MS = 60 * 60_000;
+
+export interface WorldCounters {
+  botsCreated: number;
+  provisioningFailures: number;
+  botsFailed: number;
+  decisions: number;
+}
+
+export class World {
+  readonly clock: EventQueue<SimEvent>;
+  readonly groups: SimGroup[];
+  readonly runs: SimRun[];
+  readonly recorder: Recorder;
+  readonly counters: WorldCounters = { botsCreated: 0, provisioningFailures: 0, botsFailed: 0, decisions: 0 };
+  /** every bot ever created, Deleted ones included */
+  readonly allBots: SimBot[] = [];
+  private readonly byId = new Map<string, SimGroup>();
+  private timerGeneration = 0;
+
+  constructor(
+    readonly trace: Trace,
+    readonly policy: ScalingPolicy,
+    readonly platform: PlatformSettings,
+    readonly seed: number,
+    keepSeries: boolean,
+  ) {
+    this.clock = new EventQueue<SimEvent>(trace.start);
+    this.groups = trace.groups.map((g) => new SimGroup(g, trace.start));
+    for (const g of this.groups) this.byId.set(g.id, g);
+    this.recorder = new Recorder(trace.start, keepSeries);
+    this.runs = trace.runs.map((r) => ({ ...r, state: 'Queued', dispatchKey: '' }));
+    for (const run of this.runs) this.clock.schedule(run.queuedAt, { kind: 'arrival', run });
+    this.clock.schedule(trace.start, { kind: 'timer', generation: 0 });
+  }
+
+  get now(): number {
+    return this.clock.now;
+  }
+
+  get capacity(): number {
+    return this.trace.capacity;
+  }
+
+  group(id: string): SimGroup {
+    const g = this.byId.get(id);
+    if (g === undefined) throw new Error(`no group ${id}`);
+    return g;
+  }
+
+  /** Bots holding a slot, across groups. */
+  occupied(): number {
+    return this.groups.reduce((sum, g) => sum + g.alive().length, 0);
+  }
+
+  loads(): GroupLoad[] {
+    return this.groups.map((g) => g.load());
+  }
+
+  // ---- what policies may do -------------------------------------------------------------------------
+
+  /** Starts a bot in the group: Provisioning now, Ready once an attempt succeeds. */
+  createBot(groupId: string): SimBot {
+    const g = this.group(groupId);
+    const ordinal = g.nextOrdinal++;
+    const bot: SimBot = { id: `${g.id}-b${String(ordinal).padStart(4, '0')}`, groupId, state: 'Provisioning', since: this.now, createdAt: this.now, ordinal, attempt: 0, runsServed: 0 };
+    g.bots.push(bot);
+    this.allBots.push(bot);
+    this.counters.botsCreated += 1;
+    this.startAttempt(bot, 1);
+    return bot;
+  }
+
+  /**
+   * Releases a bot. An idle one tears down at once; a provisioning or busy one is asked (`deferred`, as the
+   * product does: it acts on the request at its next claim) or, with `cancel`, a provisioning one is cancelled
+   * now (what a VM scale set or a Kubernetes scale-down does).
+   */
+  release(botId: string, reason: string, mode: 'deferred' | 'cancel' = 'deferred'): void {
+    const bot = this.findBot(botId);
+    if (bot === undefined || !holdsSlot(bot.state)) return;
+    if (bot.state === 'Ready' || (mode === 'cancel' && bot.state === 'Provisioning')) this.teardown(bot);
+    else bot.releaseRequested ??= reason;
+  }
+
+  /** Drains a bot for an image change: an idle one reprovisions now, a busy one after its run. */
+  drain(botId: string): void {
+    const bot = this.findBot(botId);
+    if (bot === undefined) return;
+    if (bot.state === 'Ready') this.reprovision(bot);
+    else if (bot.state === 'Busy' || bot.state === 'Provisioning') bot.drainRequested = true;
+  }
+
+  findBot(botId: string): SimBot | undefined {
+    for (const g of this.groups) {
+      const bot = g.bots.find((b) => b.id === botId);
+      if (bot !== undefined) return bot;
+    }
+    return undefined;
+  }
+
+  // ---- the platform ---------------------------------------------------------------------------------
+
+  handle(event: SimEvent): void {
+    this.recorder.advance(this.now, this.loads());
+    switch (event.kind) {
+      case 'arrival':
+        this.arrive(event.run);
+        break;
+      case 'attempt-done':
+        this.attemptDone(event.bot, event.attempt, event.ok);
+        break;
+      case 'retry':
+        if (event.bot.state === 'Provisioning' && event.bot.attempt === event.attempt - 1) this.startAttempt(event.bot, event.attempt);
+        break;
+      case 'run-end':
+        this.runEnded(event.bot, event.run);
+        break;
+      case 'teardown-done':
+        event.bot.state = 'Deleted';
+        event.bot.since = this.now;
+        this.group(event.bot.groupId).bots = this.group(event.bot.groupId).bots.filter((b) => b !== event.bot);
+        this.notify('bot-gone');
+        break;
+      case 'watchdog':
+        this.watchdog(event.run);
+        break;
+      case 'timer':
+        if (this.policy.timerRestarts ? event.generation === this.timerGeneration : true) this.decide(true);
+        break;
+    }
+    this.recorder.sample(this.now, this.loads());
+  }
+
+  private arrive(run: SimRun): void {
+    const g = this.group(run.groupId);
+    run.dispatchKey = keyOf(run);
+    g.queue.add(run);
+    g.lastQueuedAt = this.now;
+    this.clock.schedule(Date.parse(firstWatchdogWake(iso(run.queuedAt), DEFAULT_TIMEOUT_MINUTES, this.platform.queuedRunTimeoutMinutes)), { kind: 'watchdog', run });
+    if (this.policy.dispatchOnArrival) this.dispatchIdle(g);
+    this.notify('run-queued');
+  }
+
+  /** The run's watchdog, with the product's deadline rule: a run queued too long ends TimedOut. */
+  private watchdog(run: SimRun): void {
+    const verdict = deadlineVerdict(
+      { state: run.state === 'Queued' || run.state === 'Running' ? run.state : 'Succeeded', queuedAt: iso(run.queuedAt), ...(run.startedAt === undefined ? {} : { startedAt: iso(run.startedAt) }), timeoutMinutes: DEFAULT_TIMEOUT_MINUTES },
+      new Date(this.now),
+      this.platform.queuedRunTimeoutMinutes,
+    );
+    if (verdict.kind === 'wakeAt') this.clock.schedule(Date.parse(verdict.at), { kind: 'watchdog', run });
+    if (verdict.kind !== 'timeOut' || run.state !== 'Queued') return;
+    this.group(run.groupId).queue.remove(run);
+    run.state = 'TimedOut';
+    run.endedAt = this.now;
+    run.dispatchKey = keyOf(run);
+  }
+
+  private startAttempt(bot: SimBot, attempt: number): void {
+    const p = this.platform;
+    const rng = rngOf(this.seed, `provision:${bot.groupId}#${bot.ordinal}#${attempt}`);
+    const delay = p.provisionMs * (1 + p.provisionJitter * uniform(rng, -1, 1));
+    const ok = rng.next() >= p.failureRate;
+    bot.attempt = attempt;
+    // a failed attempt fails somewhere along the way
+    this.clock.schedule(this.now + (ok ? delay : delay * uniform(rng, 0.3, 1)), { kind: 'attempt-done', bot, attempt, ok });
+  }
+
+  private attemptDone(bot: SimBot, attempt: number, ok: boolean): void {
+    if (bot.state !== 'Provisioning' || bot.attempt !== attempt) return; // cancelled meanwhile
+    if (!ok) {
+      this.counters.provisioningFailures += 1;
+      if (attempt >= this.platform.provisionMaxAttempts) {
+        bot.state = 'Failed';
+        bot.since = this.now;
+        this.counters.botsFailed += 1;
+        this.notify('bot-failed');
+        return;
+      }
+      const backoff = Math.min(this.platform.provisionBackoffBaseMs * 2 ** (attempt - 1), this.platform.provisionBackoffMaxMs);
+      this.clock.schedule(this.now + backoff, { kind: 'retry', bot, attempt: attempt + 1 });
+      return;
+    }
+    bot.state = 'Ready';
+    bot.since = this.now;
+    bot.drainRequested = undefined;
+    this.claim(bot);
+    this.notify('bot-ready');
+  }
+
+  private runEnded(bot: SimBot, run: SimRun): void {
+    const g = this.group(bot.groupId);
+    run.state = 'Succeeded';
+    run.endedAt = this.now;
+    run.dispatchKey = keyOf(run);
+    g.lastRunEndedAt = this.now;
+    bot.runId = undefined;
+    bot.state = 'Ready';
+    bot.since = this.now;
+    if (this.policy.decideBeforeReclaim) {
+      this.notify('run-ended');
+      if (bot.state === 'Ready') this.claim(bot);
+    } else {
+      this.claim(bot);
+      this.notify('run-ended');
+    }
+  }
+
+  /**
+   * A bot looks for work (the bot lifecycle's claim): a release or drain asked meanwhile comes first; then the
+   * first queued run of its group in dispatch order; otherwise it stays Ready (idle since it last went idle).
+   */
+  private claim(bot: SimBot): void {
+    if (bot.releaseRequested !== undefined) return this.teardown(bot);
+    if (bot.drainRequested === true) return this.reprovision(bot);
+    const g = this.group(bot.groupId);
+    const run = g.queue.take();
+    if (run === undefined) return;
+    run.state = 'Running';
+    run.startedAt = this.now;
+    run.botId = bot.id;
+    run.dispatchKey = keyOf(run);
+    bot.state = 'Busy';
+    bot.since = this.now;
+    bot.runId = run.id;
+    bot.runsServed += 1;
+    if (g.lastRunStartedAt === undefined || this.now - g.lastRunStartedAt >= GROUP_TOUCH_INTERVAL_MS) g.lastRunStartedAt = this.now;
+    this.clock.schedule(this.now + run.durationMs, { kind: 'run-end', bot, run });
+  }
+
+  /** Idle bots of groups with waiting runs claim (the Work signal, or an agent's receive returning). */
+  dispatchIdle(only?: SimGroup): void {
+    for (const g of only === undefined ? this.groups : [only]) {
+      for (const bot of g.inState('Ready')) {
+        if (g.queue.length === 0) break;
+        this.claim(bot);
+      }
+    }
+  }
+
+  private teardown(bot: SimBot): void {
+    bot.state = 'Deprovisioning';
+    bot.since = this.now;
+    this.clock.schedule(this.now + this.platform.teardownMs, { kind: 'teardown-done', bot });
+  }
+
+  private reprovision(bot: SimBot): void {
+    bot.state = 'Provisioning';
+    bot.since = this.now;
+    bot.drainRequested = undefined;
+    this.startAttempt(bot, 1);
+  }
+
+  private notify(event: WorldEvent): void {
+    if (this.policy.wakesOn(event)) this.decide(false);
+  }
+
+  private decide(fromTimer: boolean): void {
+    this.counters.decisions += 1;
+    this.policy.decide(this);
+    this.dispatchIdle();
+    if (this.policy.timerRestarts) {
+      this.timerGeneration += 1;
+      this.clock.schedule(this.now + this.policy.intervalMs, { kind: 'timer', generation: this.timerGeneration });
+    } else if (fromTimer) {
+      this.clock.schedule(this.now + this.policy.intervalMs, { kind: 'timer', generation: 0 });
+    }
+  }
+}

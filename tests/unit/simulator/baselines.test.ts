@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { simulate } from '../../../simulator/engine.js';
+import { HOUR, MINUTE } from '../../../simulator/model.js';
+import { KedaPolicy } from '../../../simulator/policies/keda.js';
+import { PowerAutomatePolicy } from '../../../simulator/policies/power-automate.js';
+import { VmssPolicy } from '../../../simulator/policies/vmss.js';
+import { aRun, aTrace, burst, EXACT, T0 } from './fixtures.js';
+
+const createdAt = (world: ReturnType<typeof simulate>) => world.allBots.map((b) => b.createdAt - T0);
+
+describe('KEDA-like', () => {
+  it('polls every 30 s and asks for one replica per message', () => {
+    const world = simulate(aTrace([{ id: 'g', maxBots: 10, committedBots: 0 }], burst('g', 5, 10_000, 30)), new KedaPolicy(), EXACT, 1);
+    // the runs arrive at 10 s; the next poll is at 30 s: five replicas, one per message, at once
+    expect(createdAt(world)).toEqual([30_000, 30_000, 30_000, 30_000, 30_000]);
+  });
+
+  it('never goes above maxReplicaCount (maxBots), and scales in once the stabilisation window has passed', () => {
+    const world = simulate(aTrace([{ id: 'g', maxBots: 3, committedBots: 0 }], burst('g', 6, 0, 5)), new KedaPolicy(), EXACT, 1, { keepSeries: true });
+    expect(Math.max(...world.recorder.series.map((p) => p.bots))).toBe(3);
+    // two rounds of 5-minute runs after a 10-minute start: done at 20 min; gone within 5 min + a poll + teardown
+    const gone = world.recorder.series.find((p) => p.t > T0 && p.bots === 0);
+    expect(gone?.t).toBeDefined();
+    expect((gone?.t ?? 0) - T0).toBeLessThanOrEqual(20 * MINUTE + 5 * MINUTE + 30_000 + MINUTE);
+  });
+});
+
+describe('VMSS-agent-pool-like', () => {
+  it('checks every 5 minutes and grows in steps of 25 % of its maximum', () => {
+    const world = simulate(aTrace([{ id: 'g', maxBots: 20, committedBots: 0 }], burst('g', 12, 1_000, 60)), new VmssPolicy(), EXACT, 1);
+    const byCheck = new Map<number, number>();
+    for (const t of createdAt(world)) byCheck.set(t, (byCheck.get(t) ?? 0) + 1);
+    // 12 runs wait: at 5 min +5 (step), at 10 min +5 (5 provisioning < 12 waiting), at 15 min: the first five are busy, 7 wait, 5 provisioning → +5
+    expect([...byCheck.entries()].slice(0, 2)).toEqual([
+      [5 * MINUTE, 5],
+      [10 * MINUTE, 5],
+    ]);
+  });
+
+  it('deletes an agent once idle for 30 minutes (checked every 5)', () => {
+    const world = simulate(aTrace([{ id: 'g', maxBots: 4, committedBots: 0 }], [aRun('r', 'g', 0, 5)]), new VmssPolicy(), EXACT, 1, { keepSeries: true });
+    // the run is there at the first check (0 min): created then, ready at 10, idle at 15, deleted at the first check 30 min later (45 min)
+    const bot = world.allBots[0];
+    expect(bot?.state).toBe('Deleted');
+    const gone = world.recorder.series.find((p) => p.t > T0 + 15 * MINUTE && p.bots === 0);
+    expect((gone?.t ?? 0) - T0).toBe(45 * MINUTE);
+  });
+
+  it('steps are a percentage of the maximum, rounded up, at least one', () => {
+    const vmss = new VmssPolicy();
+    expect([vmss.step(1), vmss.step(4), vmss.step(10), vmss.step(20), vmss.step(50)]).toEqual([1, 1, 3, 5, 13]);
+  });
+});
+
+describe('Power-Automate-like', () => {
+  it('creates a bot per waiting run at once, up to maxBots', () => {
+    const world = simulate(aTrace([{ id: 'g', maxBots: 4, committedBots: 0 }], burst('g', 6, 1_000, 20)), new PowerAutomatePolicy(), EXACT, 1);
+    expect(createdAt(world)).toEqual([1_000, 1_000, 1_000, 1_000]);
+  });
+
+  it('keeps its bots while the group works, and drops them all after 3 hours idle', () => {
+    const runs = [aRun('a', 'g', 0, 5), aRun('b', 'g', 0, 5), aRun('c', 'g', 2 * HOUR, 5)];
+    const world = simulate(aTrace([{ id: 'g', maxBots: 4, committedBots: 0 }], runs, { hours: 8 }), new PowerAutomatePolicy(), EXACT, 1, { keepSeries: true });
+    // two bots for a and b; both are still there when c comes 2 h later (c takes one at once: no wait)
+    expect(world.allBots).toHaveLength(2);
+    expect(world.runs.find((r) => r.id === 'c')?.startedAt).toBe(T0 + 2 * HOUR);
+    // c ended at 2 h 05: the group is idle from then on, cold 3 h later (within a minute's check), torn down a minute after
+    const gone = world.recorder.series.find((p) => p.t > T0 + 2 * HOUR && p.bots === 0);
+    expect((gone?.t ?? 0) - (T0 + 2 * HOUR + 5 * MINUTE + 3 * HOUR)).toBeLessThanOrEqual(MINUTE);
+  });
+});
