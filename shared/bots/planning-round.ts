@@ -58,7 +58,8 @@ export async function planningInput(deps: Services, env: Versioned<EnvironmentDo
       lastActivityAt: g.lastRunStartedAt ?? g.updatedAt,
       bots: bots.items
         .filter((b) => b.groupId === g.id && b.state !== 'Deleted')
-        .map((b) => ({ id: b.id, state: b.state, imageId: b.imageId, imageVersion: b.imageVersion, since: b.since })),
+        // a bot with a release pending still holds its slot; the planner must know not to count on it or ask again
+        .map((b) => ({ id: b.id, state: b.state, imageId: b.imageId, imageVersion: b.imageVersion, since: b.since, ...(b.releaseRequested ? { releaseRequested: true } : {}) })),
       // priorities are resolved at claim time; the planner only needs how many wait and for how long
       queued: { high: 0, normal: queued, ...(queued > 0 ? { oldestQueuedAt: await oldestQueued(env.id, g.id) } : {}) },
     });

@@ -9,14 +9,17 @@ import type { World } from '../world.js';
  * environment controller calls it (orchestrations/environment-controller.ts, shared/bots/planning-round.ts):
  * - when woken: a run submitted, a bot provisioned, failed or torn down; and on its safety timer,
  *   CONTROLLER_INTERVAL_SECONDS after its last plan;
- * - its input built as planningInput builds it: every bot not Deleted, queue counts as Normal (priorities are
- *   resolved at claim time), oldestQueuedAt of the first run in dispatch order, lastActivityAt the group's
- *   lastRunStartedAt or its last edit;
+ * - its input built as planningInput builds it: every bot not Deleted (with `releaseRequested` when a release
+ *   is pending), queue counts as Normal (priorities are resolved at claim time), oldestQueuedAt of the first run
+ *   in dispatch order, lastActivityAt the group's lastRunStartedAt or its last edit;
  * - its decisions applied as runPlanningRound applies them: releases and drains recorded at once (an idle bot
- *   goes now, a provisioning or busy one at its next claim), new bots only in slots free now;
+ *   goes now, a provisioning or busy one at its next claim: a busy bot handed over to a starved group finishes
+ *   its run, then tears down instead of claiming, and its teardown wakes the controller), new bots only in
+ *   slots free now;
  * - then idle bots of groups with waiting runs are told to claim (the Work signal).
  * After a run ends, its bot claims its group's next run at once, as the bot lifecycle does; the what-if variant
- * (`planBeforeReclaim`) lets the controller plan first, as docs/scaling.md recommends.
+ * (`planBeforeReclaim`) lets the controller plan first: the alternative to the planner's deferred handover, which
+ * would need a change to the bot lifecycle (docs/benchmarks.md).
  */
 export interface ProjectSettings extends PlannerSettings {
   controllerIntervalSeconds: number;
@@ -36,7 +39,7 @@ function plannerGroup(g: SimGroup): PlannerGroup {
     imageId: 'image',
     imageVersion: '1',
     lastActivityAt: iso(g.lastRunStartedAt ?? g.createdAt),
-    bots: g.bots.map((b) => ({ id: b.id, state: b.state, imageId: 'image', imageVersion: '1', since: iso(b.since) })),
+    bots: g.bots.map((b) => ({ id: b.id, state: b.state, imageId: 'image', imageVersion: '1', since: iso(b.since), ...(b.releaseRequested !== undefined ? { releaseRequested: true } : {}) })),
     queued: { high: 0, normal: queued, ...(first !== undefined ? { oldestQueuedAt: iso(first.queuedAt) } : {}) },
   };
 }

@@ -1,6 +1,7 @@
-import { byId } from './group-view.js';
+import { byId, instant, isOutdated } from './group-view.js';
+import type { PlannerBot } from './planner-input.js';
 import { messages } from './reasons.js';
-import { allocation, idleAboveCommitted, occupied, releaseFront, surplus, want, type Slot } from './slot.js';
+import { allocation, idleAboveCommitted, kept, occupied, release, releaseFront, surplus, want, type Slot } from './slot.js';
 
 /**
  * Sharing the environment's parallel limit between groups (docs/scaling.md, "The fairness rule"):
@@ -12,6 +13,10 @@ import { allocation, idleAboveCommitted, occupied, releaseFront, surplus, want, 
  *    another group holds above its committed ones, from the best-served such group: one holding two bots or
  *    more, or holding one but whose oldest waiting run is younger than the starved group's. So no queue
  *    starves, even with more busy groups than slots (they take turns, oldest waiting run first).
+ * 3. deferred handover: a starved group that got nothing in step 2 (no slot free, no idle bot it may take) asks,
+ *    from the best-served group by the same donor rule, for one busy bot above that group's committed bots. The
+ *    bot finishes its run and then goes; its slot is given out by the next plan (no bot is created for it now).
+ *    One per starved group, and none while bots already leaving will free as many slots as groups are starved.
  * Slots committed to a cold group are held back from step 2: its next run gets its committed bots at once.
  */
 
@@ -39,18 +44,23 @@ type DonorRule =
   /** a starved group: as above, but a group's only bot only when the starved group has waited longer */
   | 'starved';
 
+/** A starved group may take a bot from a group holding two or more, or one whose runs waited less than its own. */
+function fairToStarve(donor: Slot, beneficiary: Slot): boolean {
+  return kept(donor) >= 2 || beneficiary.view.waitingSinceMs < donor.view.waitingSinceMs;
+}
+
 function mayGive(donor: Slot, beneficiary: Slot, rule: DonorRule): boolean {
   if (surplus(donor) > 0) return true;
   if (rule === 'surplus-only' || idleAboveCommitted(donor) === 0) return false;
   if (rule === 'above-committed') return true;
-  return allocation(donor) >= 2 || beneficiary.view.waitingSinceMs < donor.view.waitingSinceMs;
+  return fairToStarve(donor, beneficiary);
 }
 
 /** Surplus first; then the best-served group; then the one whose oldest run waited the least. */
 function donorOrder(a: Slot, b: Slot): number {
   return (
     Number(surplus(b) > 0) - Number(surplus(a) > 0) ||
-    allocation(b) - allocation(a) ||
+    kept(b) - kept(a) ||
     b.view.waitingSinceMs - a.view.waitingSinceMs ||
     byId(a.view.group, b.view.group)
   );
@@ -110,6 +120,55 @@ function shareTheRest(slots: readonly Slot[], shared: number): void {
 }
 
 /**
+ * Has waiting runs, may get a bot, and holds none for them: none starting, idle, busy, draining or created (a bot
+ * already leaving counts while it runs a run of the group, not once it has none: it takes no other).
+ */
+function isStarved(s: Slot): boolean {
+  return s.view.condition === 'active' && s.view.queued > 0 && allocation(s) === 0 && want(s) > 0;
+}
+
+/** A busy bot of an active group, above its committed bots (leaving ones do not count), fair to take. */
+function mayHandOver(donor: Slot, beneficiary: Slot): boolean {
+  return donor.view.condition === 'active' && donor.busy.length > 0 && kept(donor) > donor.view.committed && fairToStarve(donor, beneficiary);
+}
+
+/** The busy bot most likely to finish first: of an older image first (saves a drain), then busy the longest, then id. */
+function busyToHandOver(s: Slot): PlannerBot | undefined {
+  const since = (bot: PlannerBot) => {
+    const at = instant(bot.since);
+    return Number.isNaN(at) ? Number.POSITIVE_INFINITY : at;
+  };
+  return firstBy(s.busy, (a, b) => Number(isOutdated(b, s.view.group)) - Number(isOutdated(a, s.view.group)) || since(a) - since(b) || byId(a, b));
+}
+
+/**
+ * Step 3: deferred handover. A group still starved after step 2 (no free slot, no idle bot it may take) gets a
+ * busy bot of the best-served group released after its run. The release frees no slot in this plan: the bot moves
+ * to `leaving` and keeps holding its slot, so nothing is created for it now. Bots already leaving (from an earlier
+ * plan) will free slots the next plans give to starved groups first (they hold the fewest bots), so each of them
+ * stands for one starved group, oldest waiting run first, and only the groups beyond them cause a handover.
+ */
+function handOver(slots: readonly Slot[]): void {
+  let coming = slots.reduce((sum, s) => sum + s.leaving.length, 0);
+  for (const starved of slots.filter(isStarved).sort(compareFairness)) {
+    if (coming > 0) {
+      coming -= 1;
+      continue;
+    }
+    const donor = firstBy(
+      slots.filter((s) => s !== starved && mayHandOver(s, starved)),
+      donorOrder,
+    );
+    const bot = donor === undefined ? undefined : busyToHandOver(donor);
+    if (donor === undefined || bot === undefined) continue;
+    donor.busy = donor.busy.filter((b) => b !== bot);
+    donor.leaving.push(bot);
+    const id = starved.view.group.id;
+    release(donor, bot, 'handover', messages.release.handover(id), id);
+  }
+}
+
+/**
  * Decides how many bots each group gets in this plan (created* on the slots) and which idle bots go back to
  * the pool for them (releases on the donor slots). Only called when the environment's switch is on.
  */
@@ -118,4 +177,5 @@ export function shareCapacity(slots: readonly Slot[], limit: number): void {
   const free = topUpCommitted(slots, Math.max(0, limit - used));
   const heldForColdGroups = slots.filter((s) => s.view.condition === 'cold').reduce((sum, s) => sum + s.view.committed, 0);
   shareTheRest(slots, Math.max(0, free - heldForColdGroups));
+  handOver(slots);
 }

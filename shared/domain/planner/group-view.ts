@@ -1,4 +1,4 @@
-import type { PlannerBot, PlannerGroup, PlannerSettings } from './planner-input.js';
+import { OCCUPYING_STATES, type PlannerBot, type PlannerGroup, type PlannerSettings } from './planner-input.js';
 import type { GroupCondition } from './planner-output.js';
 
 /** A non-negative whole number from a count that may arrive malformed (NaN, negative, fractional). */
@@ -41,17 +41,23 @@ export interface GroupView {
   committed: number;
   queued: number;
   high: number;
-  /** runs in progress: Busy bots and Draining ones (a draining bot finishes its run) */
+  /** runs in progress: Busy bots and Draining ones (a draining bot finishes its run), leaving ones included */
   running: number;
   demand: number;
   target: number;
   /** when the oldest queued run was queued, ms; +Infinity when unknown so such groups sort last */
   waitingSinceMs: number;
+  /** the four lists below hold the bots that stay: a bot with a release pending is in `leaving` only */
   provisioning: PlannerBot[];
   /** idle bots in release-first order */
   ready: PlannerBot[];
   busy: PlannerBot[];
   draining: PlannerBot[];
+  /**
+   * Bots holding a slot with a release already pending (`releaseRequested`): they go after their run (or once
+   * provisioned), take no further run and are not released again, but hold their slot until they have gone.
+   */
+  leaving: PlannerBot[];
 }
 
 export interface ViewContext {
@@ -85,12 +91,15 @@ function targetOf(condition: GroupCondition, maxBots: number, committed: number,
 
 export function viewGroup(group: PlannerGroup, ctx: ViewContext): GroupView {
   const bots = [...group.bots].sort(byId);
-  const inState = (state: PlannerBot['state']) => bots.filter((b) => b.state === state);
+  const staying = bots.filter((b) => b.releaseRequested !== true);
+  const inState = (state: PlannerBot['state']) => staying.filter((b) => b.state === state);
   const busy = inState('Busy');
   const draining = inState('Draining');
+  const leaving = bots.filter((b) => b.releaseRequested === true && OCCUPYING_STATES.includes(b.state));
   const high = count(group.queued.high);
   const queued = high + count(group.queued.normal);
-  const running = busy.length + draining.length;
+  // a leaving bot that is Busy or Draining still runs its run
+  const running = bots.filter((b) => b.state === 'Busy' || b.state === 'Draining').length;
   const maxBots = count(group.maxBots);
   const committed = Math.min(count(group.committedBots), maxBots);
   const condition = conditionOf(group, queued, running, ctx);
@@ -110,5 +119,6 @@ export function viewGroup(group: PlannerGroup, ctx: ViewContext): GroupView {
     ready: inReleaseOrder(inState('Ready'), group, ctx.nowMs),
     busy,
     draining,
+    leaving,
   };
 }

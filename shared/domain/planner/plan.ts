@@ -32,17 +32,21 @@ function releaseGroupsThatKeepNothing(s: Slot, input: PlannerInput): void {
   const { condition } = s.view;
   if (condition === 'deleted') {
     const message = messages.release['group-deleted']();
-    for (const bot of [...s.provisioning, ...s.ready, ...s.busy, ...s.draining].sort(byId)) release(s, bot, 'group-deleted', message);
+    // bots already leaving are released again: the group keeps nothing, whatever was asked before
+    for (const bot of [...s.provisioning, ...s.ready, ...s.busy, ...s.draining, ...s.leaving].sort(byId)) release(s, bot, 'group-deleted', message);
     s.provisioning = [];
     s.ready = [];
     s.busy = [];
     s.draining = [];
+    s.leaving = [];
   } else if (condition === 'cold') {
     // cold means nothing runs: only provisioning (committed warm-up) and idle bots are left to release
     const message = messages.release['group-cold'](input.settings.groupIdleTeardownHours);
-    for (const bot of [...s.provisioning, ...s.ready].sort(byId)) release(s, bot, 'group-cold', message);
+    // (a leaving bot of a cold group is idle or provisioning too: asked again, as for a deleted group)
+    for (const bot of [...s.provisioning, ...s.ready, ...s.leaving].sort(byId)) release(s, bot, 'group-cold', message);
     s.provisioning = [];
     s.ready = [];
+    s.leaving = [];
   }
 }
 
@@ -141,7 +145,7 @@ function creates(s: Slot): CreateBots[] {
 
 function groupPlan(s: Slot): GroupPlan {
   const v = s.view;
-  const before = v.provisioning.length + v.ready.length + v.busy.length + v.draining.length;
+  const before = v.provisioning.length + v.ready.length + v.busy.length + v.draining.length + v.leaving.length;
   return {
     groupId: v.group.id,
     condition: v.condition,

@@ -23,6 +23,12 @@ export interface PlannerBot {
    * idle timeout is measured from.
    */
   since: string;
+  /**
+   * A release was asked for this bot and it has not gone yet (the bot record's `releaseRequested`): a busy bot
+   * leaves after its run, a provisioning one once it is up, an idle one at once. It still holds its slot until it
+   * has gone, but takes no further run. Absent (not false) when no release is pending.
+   */
+  releaseRequested?: boolean;
 }
 
 /** The group's queue as counts: the planner needs how many runs wait and for how long, never the runs. */

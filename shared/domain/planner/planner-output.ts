@@ -16,13 +16,16 @@ export interface CreateBots {
   message: string;
 }
 
-/** Tear one bot down (a Provisioning bot is cancelled, a Busy one only when its group is deleted). */
+/**
+ * Tear one bot down. An idle bot goes at once; a Provisioning one once it is up; a Busy or Draining one after its
+ * run: only when its group is deleted, or (`handover`) when another group has runs waiting and no bot at all.
+ */
 export interface ReleaseBot {
   kind: 'release';
   groupId: string;
   botId: string;
   reason: ReleaseReason;
-  /** the group the freed slot goes to (idle-surplus only) */
+  /** the group the freed slot goes to (idle-surplus and handover only) */
   forGroupId?: string;
   message: string;
 }

@@ -7,10 +7,12 @@ export const CREATE_REASONS = ['committed', 'demand'] as const;
 /** committed: topping the group up to its committed (warm) bots; demand: runs wait and no bot is free */
 export type CreateReason = (typeof CREATE_REASONS)[number];
 
-export const RELEASE_REASONS = ['idle-timeout', 'idle-surplus', 'over-limit', 'group-cold', 'group-deleted'] as const;
+export const RELEASE_REASONS = ['idle-timeout', 'idle-surplus', 'handover', 'over-limit', 'group-cold', 'group-deleted'] as const;
 /**
  * idle-timeout: an idle bot beyond what the group needs, idle for BOT_IDLE_TIMEOUT_SECONDS;
  * idle-surplus: an idle bot handed back to the pool because another group needs the slot;
+ * handover: a busy bot that goes after its current run, because another group's runs wait with no bot at all and
+ *   no slot or idle bot is there for them (a deferred release: its slot is freed, and given, only once it has gone);
  * over-limit: the group holds more than maxBots, or the environment more than its parallel limit (both lowered);
  * group-cold: the group has been idle for GROUP_IDLE_TEARDOWN_HOURS;
  * group-deleted: the group was deleted.
@@ -39,6 +41,8 @@ export const messages = {
     'idle-timeout': (idleSeconds: number, timeout: number) =>
       `Idle for ${idleSeconds} s (timeout ${timeout} s) and not needed by the group's committed bots or runs.`,
     'idle-surplus': (forGroupId: string) => `Idle and beyond what this group needs most; its slot goes to group ${forGroupId}.`,
+    handover: (forGroupId: string) =>
+      `Group ${forGroupId} has runs waiting and no bot, and no slot or idle bot is free for it: this bot finishes its current run, then goes, and its slot goes to group ${forGroupId}.`,
     'over-limit': (what: string) => `Idle and above ${what}.`,
     'group-cold': (hours: number) => `The group has had no activity for ${hours} h or more; an idle group keeps no bots, committed ones included.`,
     'group-deleted': () => 'The group is deleted; it keeps no bots.',

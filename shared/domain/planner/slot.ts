@@ -12,6 +12,8 @@ export interface Slot {
   provisioning: PlannerBot[];
   busy: PlannerBot[];
   draining: PlannerBot[];
+  /** bots with a release pending, those of the input and those handed over in this plan: they hold their slot */
+  leaving: PlannerBot[];
   /** idle bots still held, in release-first order: the front is what the group gives up first */
   ready: PlannerBot[];
   createdCommitted: number;
@@ -26,6 +28,7 @@ export function newSlot(view: GroupView): Slot {
     provisioning: [...view.provisioning],
     busy: [...view.busy],
     draining: [...view.draining],
+    leaving: [...view.leaving],
     ready: [...view.ready],
     createdCommitted: 0,
     createdDemand: 0,
@@ -34,9 +37,14 @@ export function newSlot(view: GroupView): Slot {
   };
 }
 
-/** Bots the plan cannot take back this round: provisioning in flight, running a run, draining. */
+/** Bots the plan cannot take back this round: provisioning in flight, running a run, draining, leaving. */
 export function hard(s: Slot): number {
-  return s.provisioning.length + s.busy.length + s.draining.length;
+  return s.provisioning.length + s.busy.length + s.draining.length + s.leaving.length;
+}
+
+/** Leaving bots that hold no run: the group's target does not count them (it counts the runs of the others). */
+function leavingIdle(s: Slot): number {
+  return s.leaving.filter((b) => b.state !== 'Busy' && b.state !== 'Draining').length;
 }
 
 export function created(s: Slot): number {
@@ -50,23 +58,32 @@ export function occupied(s: Slot): number {
 
 /** Idle bots beyond the group's target (max of committed and demand): surplus for the pool. */
 export function surplus(s: Slot): number {
-  return Math.max(0, s.ready.length - Math.max(0, s.view.target - hard(s)));
+  return Math.max(0, s.ready.length - Math.max(0, s.view.target - (hard(s) - leavingIdle(s))));
 }
 
-/** The bots the group holds and needs: its allocation, the quantity the fair rule evens out. */
+/**
+ * The bots the group holds and needs: its allocation, the quantity the fair rule evens out. A leaving bot still
+ * running one of the group's runs counts (the run is in the group's demand); a leaving idle or provisioning one
+ * does not: it will take no run.
+ */
 export function allocation(s: Slot): number {
-  return occupied(s) - surplus(s);
+  return occupied(s) - surplus(s) - leavingIdle(s);
 }
 
-/** Idle bots the group needs for its runs but holds above its committed bots. */
+/** The bots the group holds, needs and keeps: its allocation without those already leaving. What a donor holds. */
+export function kept(s: Slot): number {
+  return occupied(s) - surplus(s) - s.leaving.length;
+}
+
+/** Idle bots the group needs for its runs but holds above its committed bots (leaving ones do not count). */
 export function idleAboveCommitted(s: Slot): number {
-  const kept = s.ready.length - surplus(s);
-  return Math.max(0, Math.min(kept, allocation(s) - s.view.committed));
+  const needed = s.ready.length - surplus(s);
+  return Math.max(0, Math.min(needed, kept(s) - s.view.committed));
 }
 
-/** How many more bots the group's target asks for. */
+/** How many more bots the group's target asks for, within its maxBots (leaving bots hold their slot until gone). */
 export function want(s: Slot): number {
-  return Math.max(0, s.view.target - allocation(s));
+  return Math.max(0, Math.min(s.view.target - allocation(s), s.view.maxBots - occupied(s)));
 }
 
 export function release(s: Slot, bot: PlannerBot, reason: ReleaseReason, message: string, forGroupId?: string): void {

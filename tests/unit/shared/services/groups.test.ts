@@ -151,7 +151,7 @@ describe('createGroup undoes its earlier steps when a later one fails', () => {
     const stored = await store.get(ENV, view.group.id);
     expect(JSON.stringify(stored)).not.toContain(input.account.password);
     expect(secrets.values.get(view.group.account.password.name)).toBe(input.account.password);
-    expect(await ledger()).toEqual({ [view.group.id]: { name: 'Invoices', committedBots: 1, maxBots: 2 } });
+    expect(await ledger()).toEqual({ [view.group.id]: { name: 'Invoices', committedBots: 1, maxBots: 2, reservedAt: NOW } });
   });
 });
 

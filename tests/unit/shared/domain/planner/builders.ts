@@ -17,6 +17,7 @@ export class BotBuilder {
   private state: BotState = 'Ready';
   private sinceSeconds = 0;
   private image: { id?: string; version?: string } = {};
+  private releaseRequested = false;
 
   constructor(readonly id: string) {}
 
@@ -31,6 +32,17 @@ export class BotBuilder {
   }
   busy(): this {
     return this.inState('Busy');
+  }
+  /** Busy, running its run for this long */
+  busyFor(seconds: number): this {
+    this.state = 'Busy';
+    this.sinceSeconds = seconds;
+    return this;
+  }
+  /** a release asked by an earlier plan is pending: the bot goes after its run */
+  leaving(): this {
+    this.releaseRequested = true;
+    return this;
   }
   provisioning(): this {
     return this.inState('Provisioning');
@@ -50,6 +62,7 @@ export class BotBuilder {
       imageId: this.image.id ?? group.imageId,
       imageVersion: this.image.version ?? group.imageVersion,
       since: secondsAgo(this.sinceSeconds),
+      ...(this.releaseRequested ? { releaseRequested: true } : {}),
     };
   }
 }
@@ -122,6 +135,10 @@ export class GroupBuilder {
   }
   withBotsIn(state: BotState, n: number): this {
     return this.add(n, (b) => b.inState(state));
+  }
+  /** `n` bots in `state` with a release pending (asked by an earlier plan) */
+  withLeaving(n: number, state: BotState = 'Busy'): this {
+    return this.add(n, (b) => b.inState(state).leaving());
   }
   withBot(bot: BotBuilder): this {
     this.bots.push(bot);

@@ -58,6 +58,21 @@ describe('planner invariants over random environments', () => {
     );
   });
 
+  it('hands a busy bot over only to a group starved after the plan, one per group and none for the groups bots already leaving will serve, never below the donor’s committed bots, and never while a free slot or an idle bot it may take is there', () => {
+    fc.assert(
+      fc.property(fc.oneof(arbPlannerInput, arbContendedInput), (input) => {
+        expect(checkPlan(input, plan(input)).handover).toEqual([]);
+      }),
+      RUNS,
+    );
+  });
+
+  it('the contended environments do hand busy bots over (the property above is not vacuous)', () => {
+    const samples = fc.sample(arbContendedInput, { numRuns: 500, seed: 42 });
+    const handovers = samples.filter((input) => plan(input).decisions.some((d) => d.kind === 'release' && d.reason === 'handover'));
+    expect(handovers.length).toBeGreaterThan(10);
+  });
+
   it('is deterministic and independent of the order of groups and bots', () => {
     fc.assert(
       fc.property(arbPlannerInput, fc.nat(20), (input, seed) => {
@@ -77,23 +92,30 @@ describe('planner invariants over random environments', () => {
         const applied = applyInstantly(input, first);
         const second = plan(applied);
         expect(second.decisions.filter((d) => d.kind === 'create')).toEqual([]);
+        // and no second handover for the same starved group
+        expect(second.decisions.filter((d) => d.kind === 'release' && d.reason === 'handover')).toEqual([]);
       }),
       RUNS,
     );
   });
 });
 
-/** The plan applied at once: released bots gone, drained idle bots reprovisioning, created bots provisioning. */
+/**
+ * The plan applied at once: released bots gone (a bot handed over keeps running its run, with its release
+ * pending), drained idle bots reprovisioning, created bots provisioning.
+ */
 function applyInstantly(input: PlannerInput, p: ReturnType<typeof plan>): PlannerInput {
   return {
     ...input,
     groups: input.groups.map((g) => {
       const mine = p.decisions.filter((d) => d.groupId === g.id);
-      const released = new Set(mine.flatMap((d) => (d.kind === 'release' ? [d.botId] : [])));
+      const released = new Set(mine.flatMap((d) => (d.kind === 'release' && d.reason !== 'handover' ? [d.botId] : [])));
+      const handedOver = new Set(mine.flatMap((d) => (d.kind === 'release' && d.reason === 'handover' ? [d.botId] : [])));
       const drained = new Set(mine.flatMap((d) => (d.kind === 'drain' ? [d.botId] : [])));
       const created = mine.reduce((n, d) => (d.kind === 'create' ? n + d.count : n), 0);
       const bots = g.bots
         .filter((b) => !released.has(b.id))
+        .map((b) => (handedOver.has(b.id) ? { ...b, releaseRequested: true } : b))
         .map((b) => (drained.has(b.id) ? { ...b, state: b.state === 'Ready' ? ('Provisioning' as const) : ('Draining' as const), imageId: g.imageId, imageVersion: g.imageVersion } : b));
       for (let i = 0; i < created; i += 1) bots.push({ id: `${g.id}-new${i}`, state: 'Provisioning', imageId: g.imageId, imageVersion: g.imageVersion, since: input.now });
       return { ...g, bots };

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { plan } from '../../../../../shared/domain/planner/plan.js';
+import { summarise } from '../../../../../shared/domain/planner/summarise.js';
 import type { PlannerInput } from '../../../../../shared/domain/planner/planner-input.js';
 import type { ReleaseReason, UnservedReason } from '../../../../../shared/domain/planner/reasons.js';
 import { aBot, aGroup, anEnvironment, createdByGroup, createdIn, drainedIn, releasedIn, unservedOf } from './builders.js';
@@ -136,6 +137,106 @@ describe('idle release', () => {
   it('says which group a surplus bot goes to', () => {
     const p = plan(anEnvironment().withCapacity(1).withGroups(aGroup('g1').withReady(1, MINUTE), aGroup('g2').withQueued(1)).build());
     expect(p.decisions[0]).toMatchObject({ kind: 'release', groupId: 'g1', botId: 'g1-b01', reason: 'idle-surplus', forGroupId: 'g2' });
+  });
+});
+
+describe('deferred handover: a busy bot goes after its run to a group with waiting runs and no bot', () => {
+  /** handover releases as `group/bot→beneficiary`, and how many bots each group gets now */
+  const handovers = (p: ReturnType<typeof plan>) =>
+    p.decisions.flatMap((d) => (d.kind === 'release' && d.reason === 'handover' ? [`${d.groupId}/${d.botId}→${d.forGroupId ?? '?'}`] : []));
+  const backlog = () => aGroup('claims').withBusy(4).withQueued(36, 30 * MINUTE);
+
+  it.each<[string, PlannerInput, string[], Record<string, number>]>([
+    ['a starved group gets one busy bot of the backlogged group, after its run; nothing is created now', anEnvironment().withCapacity(4).withGroups(backlog(), aGroup('audit').withQueued(1, 5 * MINUTE)).build(), ['claims/claims-b01→audit'], {}],
+    [
+      'the bot busy the longest goes (its run likely ends first)',
+      anEnvironment().withCapacity(3).withGroups(aGroup('audit').withQueued(1), aGroup('claims').withQueued(9).withBot(aBot('x').busyFor(60)).withBot(aBot('y').busyFor(900)).withBot(aBot('z').busyFor(300))).build(),
+      ['claims/y→audit'],
+      {},
+    ],
+    [
+      'a bot of an older image before that (it would be drained anyway)',
+      anEnvironment().withCapacity(2).withGroups(aGroup('audit').withQueued(1), aGroup('claims').onImage('img-1', '2').withQueued(9).withBot(aBot('x').busyFor(900)).withBot(aBot('y').busyFor(60).onImageVersion('1'))).build(),
+      ['claims/y→audit'],
+      {},
+    ],
+    ['none while a slot is free: the starved group gets a bot now', anEnvironment().withCapacity(5).withGroups(backlog(), aGroup('audit').withQueued(1)).build(), [], { audit: 1 }],
+    ['none while a slot is free, even one a release frees now', anEnvironment().withCapacity(4).withGroups(aGroup('claims').withBusy(3).withReady(1, 20 * MINUTE), aGroup('audit').withQueued(1)).build(), [], { audit: 1 }],
+    ['none while an idle bot may be taken: that one goes now', anEnvironment().withCapacity(4).withGroups(aGroup('claims').withBusy(3).withReady(1).withQueued(9), aGroup('audit').withQueued(1)).build(), [], { audit: 1 }],
+    ['none while a bot is already leaving for it (asked by an earlier plan)', anEnvironment().withCapacity(4).withGroups(aGroup('claims').withBusy(3).withLeaving(1).withQueued(36), aGroup('audit').withQueued(1)).build(), [], {}],
+    [
+      'one per starved group, the best-served group giving first',
+      anEnvironment().withCapacity(5).withGroups(aGroup('a').withBusy(2).withQueued(9), aGroup('b').withBusy(3).withQueued(9), aGroup('s1').withQueued(1, 600), aGroup('s2').withQueued(1, 300)).build(),
+      ['a/a-b01→s2', 'b/b-b01→s1'],
+      {},
+    ],
+    [
+      'a bot already leaving stands for one starved group (the longest waiting); the next gets its own handover',
+      anEnvironment().withCapacity(5).withGroups(aGroup('a').withBusy(4).withLeaving(1).withQueued(9), aGroup('s1').withQueued(1, 600), aGroup('s2').withQueued(1, 300)).build(),
+      ['a/a-b01→s2'],
+      {},
+    ],
+    ['never below the donor’s committed bots', anEnvironment().withCapacity(4).withGroups(aGroup('claims').withCommitted(4).withBusy(4).withQueued(36), aGroup('audit').withQueued(1)).build(), [], {}],
+    ['only above them', anEnvironment().withCapacity(4).withGroups(aGroup('claims').withCommitted(3).withBusy(4).withQueued(36), aGroup('audit').withQueued(1)).build(), ['claims/claims-b01→audit'], {}],
+    ['bots already leaving do not count towards the donor’s committed bots', anEnvironment().withCapacity(4).withGroups(aGroup('claims').withCommitted(3).withBusy(3).withLeaving(1).withQueued(36), aGroup('s1').withQueued(1), aGroup('s2').withQueued(1)).build(), [], {}],
+    ['a group’s only bot not while its own runs waited as long', anEnvironment().withCapacity(1).withGroups(aGroup('claims').withBusy(1).withQueued(5, 600), aGroup('audit').withQueued(1, 600)).build(), [], {}],
+    ['a group’s only bot when the starved group waited longer (groups take turns)', anEnvironment().withCapacity(1).withGroups(aGroup('claims').withBusy(1).withQueued(5, 60), aGroup('audit').withQueued(1, 600)).build(), ['claims/claims-b01→audit'], {}],
+    ['a group’s only bot when it has nothing queued', anEnvironment().withCapacity(1).withGroups(aGroup('claims').withBusy(1), aGroup('audit').withQueued(1)).build(), ['claims/claims-b01→audit'], {}],
+    ['not for a group holding a bot, busy or leaving', anEnvironment().withCapacity(4).withGroups(aGroup('claims').withBusy(3).withQueued(9), aGroup('audit').withLeaving(1).withQueued(2)).build(), [], {}],
+    ['not from a group in maintenance (its bots go idle after their run, and then go)', anEnvironment().withCapacity(4).withGroups(aGroup('claims').inMaintenance().withBusy(4).withQueued(9), aGroup('audit').withQueued(1)).build(), [], {}],
+    ['not for a group in maintenance', anEnvironment().withCapacity(4).withGroups(backlog(), aGroup('audit').inMaintenance().withQueued(1)).build(), [], {}],
+    ['not for a group at maxBots 0', anEnvironment().withCapacity(4).withGroups(backlog(), aGroup('audit').withMaxBots(0).withQueued(1)).build(), [], {}],
+    ['not when the environment is switched off', anEnvironment().switchedOff().withCapacity(4).withGroups(backlog(), aGroup('audit').withQueued(1)).build(), [], {}],
+    ['not while the slots are held for a cold group’s committed bots and nobody else can give', anEnvironment().withCapacity(4).withGroups(aGroup('claims').withCommitted(3).withBusy(3).withQueued(9), aGroup('cold').withCommitted(1).idleFor(5 * HOUR), aGroup('audit').withQueued(1)).build(), [], {}],
+  ])('%s', (_name, input, expected, created) => {
+    const p = plan(input);
+    expect(handovers(p)).toEqual(expected);
+    expect(createdByGroup(p)).toEqual(created);
+  });
+
+  it('says which group the bot goes to and why, frees no slot in this plan, and reports the starved group unserved', () => {
+    const p = plan(anEnvironment().withCapacity(4).withGroups(backlog(), aGroup('audit').withQueued(1, 5 * MINUTE)).build());
+    expect(p.decisions).toEqual([
+      { kind: 'release', groupId: 'claims', botId: 'claims-b01', reason: 'handover', forGroupId: 'audit', message: expect.stringMatching(/^Group audit has runs waiting and no bot.*finishes its current run, then goes.*group audit\.$/) },
+    ]);
+    expect(summarise(p)).toBe('env-1 @2025-03-01T12:00:00.000Z limit 4: 4/4 → 3/4 bots; release claims/claims-b01(handover→audit); unserved audit 1(environment-capacity-exhausted) claims 36(environment-capacity-exhausted)');
+    expect(p.groups.find((g) => g.groupId === 'claims')).toMatchObject({ before: 4, released: 1, created: 0, after: 3 });
+    expect(unservedOf(p, 'audit')).toMatchObject({ waitingRuns: 1, reason: 'environment-capacity-exhausted' });
+  });
+
+  it('once the bot has gone, the next plan gives its slot to the starved group', () => {
+    const p = plan(anEnvironment().withCapacity(4).withGroups(aGroup('claims').withBusy(3).withQueued(35, 30 * MINUTE), aGroup('audit').withQueued(1, 25 * MINUTE)).build());
+    expect(createdByGroup(p)).toEqual({ audit: 1 });
+    expect(handovers(p)).toEqual([]);
+  });
+
+  it('a deleted group still releases every bot, those already leaving included', () => {
+    const p = plan(anEnvironment().withGroups(aGroup('g1').deleted().withBusy(1).withLeaving(1).withLeaving(1, 'Ready')).build());
+    expect(releasedIn(p, 'g1', 'group-deleted')).toEqual(['g1-b01', 'g1-b02', 'g1-b03']);
+  });
+});
+
+describe('bots already leaving (a release pending from an earlier plan)', () => {
+  it.each<[string, PlannerInput, Record<string, number>, string[]]>([
+    ['hold their slot: nothing is created in it', anEnvironment().withCapacity(2).withGroups(aGroup('g1').withLeaving(1).withQueued(3)).build(), { g1: 1 }, []],
+    ['take no run: an idle one covers no waiting run', anEnvironment().withCapacity(5).withGroups(aGroup('g1').withLeaving(1, 'Ready').withQueued(1)).build(), { g1: 1 }, []],
+    ['are not released again for an idle timeout', anEnvironment().withGroups(aGroup('g1').withBot(aBot('a').idle(HOUR).leaving())).build(), {}, []],
+    ['are not handed over to a starved group', anEnvironment().withCapacity(2).withGroups(aGroup('g1').withLeaving(2).withQueued(9), aGroup('g2').withQueued(1)).build(), {}, []],
+    ['leave the idle bots the group needs alone', anEnvironment().withCapacity(3).withGroups(aGroup('g1').withLeaving(1, 'Ready').withReady(1).withQueued(1), aGroup('g2').withBusy(1)).build(), {}, []],
+  ])('%s', (_name, input, created, released) => {
+    const p = plan(input);
+    expect(createdByGroup(p)).toEqual(created);
+    expect(p.decisions.flatMap((d) => (d.kind === 'release' ? [d.botId] : []))).toEqual(released);
+  });
+
+  it('are not drained for an image change', () => {
+    const p = plan(anEnvironment().withGroups(aGroup('g1').onImage('img-1', '2').withBot(aBot('a').busy().onImageVersion('1').leaving())).build());
+    expect(drainedIn(p, 'g1')).toEqual([]);
+  });
+
+  it('count in the bots before and after the plan', () => {
+    const p = plan(anEnvironment().withCapacity(4).withGroups(aGroup('g1').withLeaving(1).withBusy(1).withQueued(1)).build());
+    expect(p.groups[0]).toMatchObject({ before: 2, running: 2, created: 1, after: 3 });
   });
 });
 

@@ -7,7 +7,8 @@ import { violations } from './planner-invariants.js';
 
 /**
  * The planner in a loop: each step (one minute) runs end, runs arrive, the planner plans, its decisions are
- * applied (created bots become Ready after `provisionSteps`, a drained bot reprovisions), then idle bots
+ * applied (created bots become Ready after `provisionSteps`, a drained bot reprovisions, a busy bot released
+ * for a starved group keeps its slot and goes when its run ends, as the bot lifecycle does), then idle bots
  * claim runs. Every plan must keep every invariant, the bots alive must never exceed maxBots or the limit,
  * and every run must start eventually (no group starves, even with more groups than slots). Runs arrive at
  * random for 50 steps; then the loop goes on without arrivals until every queue is empty.
@@ -29,6 +30,8 @@ interface SimBot {
   since: number;
   readyAt: number;
   runEndsAt: number;
+  /** released while busy: it goes when its run ends (the bot record's releaseRequested) */
+  leaving?: boolean;
 }
 
 interface GroupConfig {
@@ -119,6 +122,8 @@ class Simulation {
   private progress(step: number): void {
     for (const g of this.groups) {
       if (g.config.imageChangeAt === step) g.version += 1;
+      // a bot released while busy goes when its run ends, instead of claiming again
+      g.bots = g.bots.filter((b) => !(b.leaving === true && b.runEndsAt <= step));
       for (const b of g.bots) {
         if (b.state === 'Provisioning' && b.readyAt <= step) Object.assign(b, { state: 'Ready', since: step });
         else if (b.state === 'Busy' && b.runEndsAt <= step) Object.assign(b, { state: 'Ready', since: step });
@@ -148,7 +153,7 @@ class Simulation {
         imageId: 'img',
         imageVersion: String(g.version),
         lastActivityAt: at(g.lastActivity),
-        bots: g.bots.map((b) => ({ id: b.id, state: b.state, imageId: 'img', imageVersion: b.version, since: at(b.since) })),
+        bots: g.bots.map((b) => ({ id: b.id, state: b.state, imageId: 'img', imageVersion: b.version, since: at(b.since), ...(b.leaving === true ? { releaseRequested: true } : {}) })),
         queued: { high: 0, normal: g.queue.length, ...(g.queue.length > 0 ? { oldestQueuedAt: at(g.queue[0] ?? step) } : {}) },
       })),
     };
@@ -159,7 +164,13 @@ class Simulation {
       const g = this.groups.find((x) => x.id === d.groupId);
       if (g === undefined) continue;
       if (d.kind === 'release') {
-        g.bots = g.bots.filter((b) => b.id !== d.botId);
+        const bot = g.bots.find((b) => b.id === d.botId);
+        if (bot !== undefined && (bot.state === 'Busy' || bot.state === 'Draining')) {
+          bot.leaving = true;
+          this.handovers += d.reason === 'handover' ? 1 : 0;
+        } else {
+          g.bots = g.bots.filter((b) => b.id !== d.botId);
+        }
       } else if (d.kind === 'drain') {
         const b = g.bots.find((x) => x.id === d.botId);
         if (b?.state === 'Ready') Object.assign(b, { state: 'Provisioning', version: String(g.version), since: step, readyAt: step + this.config.provisionSteps });
@@ -204,6 +215,8 @@ class Simulation {
 
   /** steps it took to start every run */
   steps = 0;
+  /** busy bots handed over to a starved group */
+  handovers = 0;
 
   run(): this {
     for (let step = 0; step < STEPS + MAX_EXTRA_STEPS && (step < STEPS || this.queued > 0) && this.problems.length === 0; step += 1) {
@@ -222,7 +235,7 @@ class Simulation {
 
 describe('the planner in a loop', () => {
   it('keeps every invariant at every step and eventually starts every run of every group', () => {
-    const seen = { longestStarvation: 0, longestLoop: 0, plans: 0 };
+    const seen = { longestStarvation: 0, longestLoop: 0, plans: 0, handovers: 0 };
     fc.assert(
       fc.property(arbSimConfig, (config) => {
         const sim = new Simulation(config).run();
@@ -234,11 +247,13 @@ describe('the planner in a loop', () => {
         }
         seen.longestLoop = Math.max(seen.longestLoop, sim.steps);
         seen.plans += sim.steps;
+        seen.handovers += sim.handovers;
       }),
       { numRuns: 500 },
     );
     console.log(
-      `simulation: ${seen.plans} plans; the longest loop took ${seen.longestLoop} steps; the longest a servable group waited with no bot was ${seen.longestStarvation} steps`,
+      `simulation: ${seen.plans} plans, ${seen.handovers} busy bots handed over; the longest loop took ${seen.longestLoop} steps; the longest a servable group waited with no bot was ${seen.longestStarvation} steps`,
     );
+    expect(seen.handovers).toBeGreaterThan(0);
   }, 60_000);
 });

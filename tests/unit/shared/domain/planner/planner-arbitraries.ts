@@ -4,7 +4,8 @@ import { NOW, secondsAgo } from './builders.js';
 
 /**
  * Random environments for the property tests: 1..10 groups, capacity 0..60, trial or paid, the switch on or
- * off, bots in every state and of two image versions (some of another image), queues from empty to long.
+ * off, bots in every state and of two image versions (some of another image, one in ten with a release
+ * pending), queues from empty to long.
  * Σ committed never exceeds the parallel limit (the API refuses it, so the planner may rely on it); bots
  * may exceed maxBots or the limit (either may have been lowered since they were created).
  */
@@ -18,6 +19,8 @@ const arbBot = fc.record({
   state: fc.constantFrom(...ALL_STATES),
   version: fc.constantFrom('1', '2'),
   otherImage: weightedBoolean(1, 9),
+  /** a release asked by an earlier plan, still pending (the bot record's releaseRequested) */
+  leaving: weightedBoolean(1, 9),
   sinceSeconds: fc.oneof(fc.integer({ min: 0, max: 1200 }), fc.integer({ min: 0, max: 4 * 3600 })),
 });
 
@@ -44,6 +47,7 @@ function buildGroup(spec: GroupSpec, index: number, committed: number): PlannerG
     imageId: b.otherImage ? 'img-0' : 'img-1',
     imageVersion: b.version,
     since: secondsAgo(b.sinceSeconds),
+    ...(b.leaving ? { releaseRequested: true } : {}),
   }));
   const queued = spec.high + spec.normal;
   return {
@@ -129,7 +133,7 @@ export const arbContendedInput: fc.Arbitrary<PlannerInput> = fc
       committed: Math.min(spec.committed, 2),
       normal: queued,
       high: 0,
-      bots: states.map((state, i) => ({ ...(spec.bots[i] ?? { version: spec.version, otherImage: false, sinceSeconds: 30 }), state })),
+      bots: states.map((state, i) => ({ ...(spec.bots[i] ?? { version: spec.version, otherImage: false, leaving: false, sinceSeconds: 30 }), state })),
     }));
     const alive = groups.reduce((n, g) => n + g.bots.length, 0);
     return buildInput({ ...r, capacity: Math.max(1, alive + r.slack), trial: false, switchOn: true, groups });
