@@ -24,7 +24,7 @@ export type SimEvent =
 
 /**
  * `lastRunStartedAt` of a group is refreshed at most this often by a claim (shared/services/runs/claim.ts,
- * GROUP_TOUCH_INTERVAL_MS); the planner's `lastActivityAt` is that field, or the group's last edit.
+ * GROUP_TOUCH_INTERVAL_MS); the planner's `lastActivityAt` is the latest of that field (or creation) and the moment an idle bot went idle.
  */
 const GROUP_TOUCH_INTERVAL_MS = 60 * 60_000;
 

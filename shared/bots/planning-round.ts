@@ -35,6 +35,16 @@ function imageVersionOf(image: ImageDocument | undefined): string {
   }
 }
 
+/**
+ * The last thing that happened on the group: the latest of its last run start (refreshed at most hourly by the
+ * claim), its last edit, and the moment one of its idle bots last went idle (the end of its last run), so that a
+ * group goes cold GROUP_IDLE_TEARDOWN_HOURS after its last run ended, not up to an hour earlier.
+ */
+function lastActivityOf(group: GroupDocument, bots: readonly BotDocument[]): string {
+  const instants = [group.lastRunStartedAt, group.updatedAt, ...bots.filter((b) => b.groupId === group.id && b.state === 'Ready').map((b) => b.since)];
+  return instants.filter((t): t is string => t !== undefined).reduce((latest, t) => (Date.parse(t) > Date.parse(latest) ? t : latest));
+}
+
 /** Reads what the planner needs: one environment, its groups, images, bots and queue counts (all in-partition). */
 export async function planningInput(deps: Services, env: Versioned<EnvironmentDocument>, oldestQueued: OldestQueued): Promise<PlannerInput> {
   const [groups, images, bots, counts] = await Promise.all([
@@ -55,7 +65,7 @@ export async function planningInput(deps: Services, env: Versioned<EnvironmentDo
       maintenance: g.maintenance,
       imageId: g.imageId,
       imageVersion: imageVersionOf(imageById.get(g.imageId)),
-      lastActivityAt: g.lastRunStartedAt ?? g.updatedAt,
+      lastActivityAt: lastActivityOf(g, bots.items),
       bots: bots.items
         .filter((b) => b.groupId === g.id && b.state !== 'Deleted')
         // a bot with a release pending still holds its slot; the planner must know not to count on it or ask again

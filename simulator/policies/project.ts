@@ -11,7 +11,7 @@ import type { World } from '../world.js';
  *   CONTROLLER_INTERVAL_SECONDS after its last plan;
  * - its input built as planningInput builds it: every bot not Deleted (with `releaseRequested` when a release
  *   is pending), queue counts as Normal (priorities are resolved at claim time), oldestQueuedAt of the first run
- *   in dispatch order, lastActivityAt the group's lastRunStartedAt or its last edit;
+ *   in dispatch order, lastActivityAt the latest of the group's lastRunStartedAt (or creation) and the moment an idle bot went idle;
  * - its decisions applied as runPlanningRound applies them: releases and drains recorded at once (an idle bot
  *   goes now, a provisioning or busy one at its next claim: a busy bot handed over to a starved group finishes
  *   its run, then tears down instead of claiming, and its teardown wakes the controller), new bots only in
@@ -38,7 +38,7 @@ function plannerGroup(g: SimGroup): PlannerGroup {
     maintenance: false,
     imageId: 'image',
     imageVersion: '1',
-    lastActivityAt: iso(g.lastRunStartedAt ?? g.createdAt),
+    lastActivityAt: iso(Math.max(g.lastRunStartedAt ?? g.createdAt, ...g.bots.filter((b) => b.state === 'Ready').map((b) => b.since))),
     bots: g.bots.map((b) => ({ id: b.id, state: b.state, imageId: 'image', imageVersion: '1', since: iso(b.since), ...(b.releaseRequested !== undefined ? { releaseRequested: true } : {}) })),
     queued: { high: 0, normal: queued, ...(first !== undefined ? { oldestQueuedAt: iso(first.queuedAt) } : {}) },
   };

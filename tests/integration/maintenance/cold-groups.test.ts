@@ -37,4 +37,22 @@ describe('cold groups', () => {
     const record = await deps.botStore.get<BotDocument>(env.id, committed.id);
     expect(record?.releaseRequested).toBeDefined();
   });
+
+  it('measures idleness from the end of the last run: a bot that went idle recently keeps the group warm', async () => {
+    const admin = await clientFor({ userId: 'cold-groups-admin', platformAdmin: true });
+    const env = await createEnvironment(admin, { capacity: 2 });
+    const group = await createGroup(admin, env.id, await builtInImageId(admin, env.id), { maxBots: 2, committedBots: 1 });
+    const clock = new TestClock();
+    const deps = sweepServices([env.id], clock);
+    // its last run started 2.5 h ago (lastRunStartedAt is refreshed at most hourly) and ended an hour ago
+    const wentIdle = new Date(clock.now().getTime() + 2 * HOUR).toISOString();
+    const bot = await aBotRecord(deps, env.id, group.id, 'Ready', { since: wentIdle });
+    clock.advance(3 * HOUR + 10 * MINUTE);
+    const round = await runPlanningRound(deps, env.id, noQueue);
+    expect(round.plan?.groups[0]).toMatchObject({ condition: 'active', after: 1 });
+    expect(round.plan?.decisions).toEqual([]);
+    clock.advance(2 * HOUR);
+    const later = await runPlanningRound(deps, env.id, noQueue);
+    expect(later.plan?.decisions.map((d) => (d.kind === 'release' ? [d.botId, d.reason] : []))).toEqual([[bot.id, 'group-cold']]);
+  });
 });
