@@ -52,8 +52,10 @@ describe("this project's policy", () => {
     const at = (ms: number) => [...seen].reverse().find(([t]) => t <= ms)?.[1];
     expect(at(20 * MINUTE)).toBe(2);
     expect(at(2 * HOUR)).toBe(2);
-    // the run started at 30 min (lastRunStartedAt): cold from 3 h 30, released at the next plan
-    expect(at(3 * HOUR + 32 * MINUTE)).toBe(0);
+    // the run started at 30 min and ended at 35 (its bot went idle then): still warm at 3 h 32, cold from 3 h 35,
+    // released at the next plan
+    expect(at(3 * HOUR + 32 * MINUTE)).toBe(2);
+    expect(at(3 * HOUR + 37 * MINUTE)).toBe(0);
   });
 
   it('never holds more bots than maxBots or the capacity, and never gives a run to two bots', () => {
