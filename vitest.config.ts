@@ -21,6 +21,16 @@ export default defineConfig({
           hookTimeout: 90_000,
         },
       },
+      {
+        test: {
+          // fault injection on local clouds of each file's own; FAULTS_SCALE=full (npm run test:faults) for the long form
+          name: 'faults',
+          include: ['tests/faults/**/*.test.ts'],
+          globalSetup: ['tests/faults/global-setup.ts'],
+          testTimeout: 600_000,
+          hookTimeout: 90_000,
+        },
+      },
     ],
   },
 });

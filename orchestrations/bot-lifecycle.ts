@@ -1,5 +1,6 @@
 import type { OrchestrationContext, Task } from 'durable-functions';
 import type { BotLifecycleInput, BotRef, ClaimResult, DrainSignal, HealthResult, ProvisionOutcome } from './bot-lifecycle-types.js';
+import { activityRetry as retry } from './activity-retry.js';
 import { BOT_ACTIVITIES, BOT_EVENTS } from './names.js';
 
 const PHASE_STATES = { provision: 'Provisioning', serve: 'Ready', busy: 'Busy', teardown: 'Deprovisioning' } as const;
@@ -19,14 +20,14 @@ function* provision(context: OrchestrationContext, input: BotLifecycleInput): Ge
   const { timings } = input;
   let reason = 'ProvisioningFailed';
   for (let attempt = 1; attempt <= timings.provisionMaxAttempts; attempt++) {
-    const outcome = (yield context.df.callActivity(BOT_ACTIVITIES.provision, refOf(input))) as ProvisionOutcome;
+    const outcome = (yield context.df.callActivityWithRetry(BOT_ACTIVITIES.provision, retry(), refOf(input))) as ProvisionOutcome;
     if (outcome.ok) return true;
     reason = outcome.reason;
     if (!outcome.retryable || attempt === timings.provisionMaxAttempts) break;
     const backoff = Math.min(timings.provisionBackoffBaseSeconds * 2 ** (attempt - 1), timings.provisionBackoffMaxSeconds);
     yield context.df.createTimer(at(context, backoff));
   }
-  yield context.df.callActivity(BOT_ACTIVITIES.markFailed, { ...refOf(input), reason });
+  yield context.df.callActivityWithRetry(BOT_ACTIVITIES.markFailed, retry(), { ...refOf(input), reason });
   return false;
 }
 
@@ -41,7 +42,7 @@ function* busy(context: OrchestrationContext, input: BotLifecycleInput): Generat
   const winner: unknown = yield context.df.Task.any([finished, drain, check]);
   if (winner !== check) check.cancel();
   if (winner === finished) {
-    yield context.df.callActivity(BOT_ACTIVITIES.markIdle, refOf(input));
+    yield context.df.callActivityWithRetry(BOT_ACTIVITIES.markIdle, retry(), refOf(input));
     return { ...input, phase: 'serve' };
   }
   if (winner === drain) {
@@ -49,14 +50,14 @@ function* busy(context: OrchestrationContext, input: BotLifecycleInput): Generat
     const mode = isDrainSignal(drain.result) ? drain.result.mode : 'teardown';
     return { ...input, pendingDrain: input.pendingDrain === 'teardown' ? 'teardown' : mode };
   }
-  const health = (yield context.df.callActivity(BOT_ACTIVITIES.checkHealth, refOf(input))) as HealthResult;
+  const health = (yield context.df.callActivityWithRetry(BOT_ACTIVITIES.checkHealth, retry(), refOf(input))) as HealthResult;
   if (health.healthy && health.runEnded) {
     // the run ended without its RunFinished event reaching us (lost, or the watchdog ended it): go idle
-    yield context.df.callActivity(BOT_ACTIVITIES.markIdle, refOf(input));
+    yield context.df.callActivityWithRetry(BOT_ACTIVITIES.markIdle, retry(), refOf(input));
     return { ...input, phase: 'serve' };
   }
   if (health.healthy) return input;
-  yield context.df.callActivity(BOT_ACTIVITIES.recoverLostRun, { ...refOf(input), reason: health.reason });
+  yield context.df.callActivityWithRetry(BOT_ACTIVITIES.recoverLostRun, retry(), { ...refOf(input), reason: health.reason });
   return { ...input, phase: 'teardown', reason: health.reason, pendingDrain: undefined };
 }
 
@@ -69,21 +70,42 @@ export function* botLifecycle(context: OrchestrationContext): Generator<Task, un
   const input = context.df.getInput() as BotLifecycleInput;
   // the custom status is the bot's state, as GET .../groups/{id}/bots shows it from the bot's record
   context.df.setCustomStatus({ state: PHASE_STATES[input.phase], phase: input.phase });
+  try {
+    return yield* phase(context, input);
+  } catch {
+    // An activity failed even after its retries (the store was unavailable for longer). A failed lifecycle would
+    // leave its bot holding a slot and its run Running for ever: the phase starts over a little later instead
+    // (every activity of a phase is idempotent; a claim retried after it succeeded resumes the same run).
+    yield context.df.createTimer(at(context, PHASE_RETRY_SECONDS));
+    context.df.continueAsNew({ ...input });
+    return undefined;
+  }
+}
 
+/** How long a lifecycle waits before it starts a phase over whose activity kept failing. */
+const PHASE_RETRY_SECONDS = 10;
+
+/** Best effort: the controller also plans on its own timer, so a lost wake-up only delays the next plan. */
+function* wakeController(context: OrchestrationContext, input: BotLifecycleInput): Generator<Task, void, unknown> {
+  try {
+    yield context.df.callActivityWithRetry(BOT_ACTIVITIES.wakeController, retry(), refOf(input));
+  } catch {
+    // the controller's safety timer plans again within CONTROLLER_INTERVAL_SECONDS
+  }
+}
+
+function* phase(context: OrchestrationContext, input: BotLifecycleInput): Generator<Task, unknown, unknown> {
   if (input.phase === 'provision') {
     const ok = yield* provision(context, input);
-    if (!ok) {
-      yield context.df.callActivity(BOT_ACTIVITIES.wakeController, refOf(input));
-      return { botId: input.botId, outcome: 'Failed' };
-    }
-    yield context.df.callActivity(BOT_ACTIVITIES.wakeController, refOf(input));
+    yield* wakeController(context, input);
+    if (!ok) return { botId: input.botId, outcome: 'Failed' };
     context.df.continueAsNew({ ...input, phase: 'serve', pendingDrain: undefined });
     return undefined;
   }
 
   if (input.phase === 'teardown') {
-    yield context.df.callActivity(BOT_ACTIVITIES.deprovision, { ...refOf(input), reason: input.reason ?? 'Released' });
-    yield context.df.callActivity(BOT_ACTIVITIES.wakeController, refOf(input));
+    yield context.df.callActivityWithRetry(BOT_ACTIVITIES.deprovision, retry(), { ...refOf(input), reason: input.reason ?? 'Released' });
+    yield* wakeController(context, input);
     return { botId: input.botId, outcome: 'Deleted', reason: input.reason };
   }
 
@@ -95,12 +117,12 @@ export function* botLifecycle(context: OrchestrationContext): Generator<Task, un
   // serve: between runs
   if (input.pendingDrain) {
     const next = input.pendingDrain === 'reprovision' ? { ...input, phase: 'provision' as const } : { ...input, phase: 'teardown' as const };
-    if (input.pendingDrain === 'reprovision') yield context.df.callActivity(BOT_ACTIVITIES.deprovision, { ...refOf(input), reason: 'ImageChanged', keepRecord: true });
+    if (input.pendingDrain === 'reprovision') yield context.df.callActivityWithRetry(BOT_ACTIVITIES.deprovision, retry(), { ...refOf(input), reason: 'ImageChanged', keepRecord: true });
     context.df.continueAsNew({ ...next, pendingDrain: undefined, reason: input.pendingDrain === 'teardown' ? (input.reason ?? 'Drained') : undefined });
     return undefined;
   }
 
-  const claim = (yield context.df.callActivity(BOT_ACTIVITIES.claimRun, refOf(input))) as ClaimResult;
+  const claim = (yield context.df.callActivityWithRetry(BOT_ACTIVITIES.claimRun, retry(), refOf(input))) as ClaimResult;
   if ('runId' in claim) {
     context.df.continueAsNew({ ...input, phase: 'busy' });
     return undefined;

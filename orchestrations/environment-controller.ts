@@ -1,5 +1,6 @@
 import type { OrchestrationContext, Task } from 'durable-functions';
 import type { BotLifecycleInput } from './bot-lifecycle-types.js';
+import { activityRetry as retry } from './activity-retry.js';
 import { CONTROLLER_ACTIVITIES, CONTROLLER_EVENTS } from './names.js';
 
 export interface ControllerInput {
@@ -18,6 +19,9 @@ export interface PlanningRound {
   active: boolean;
 }
 
+/** How long the controller waits before planning again after a round whose activity kept failing. */
+const ROUND_RETRY_SECONDS = 10;
+
 /**
  * The controller of one environment: plans, applies the plan (start bot lifecycles, signal releases and
  * drains), then sleeps until woken (run queued or ended, group edited, bot state changed) or until its safety
@@ -25,10 +29,19 @@ export interface PlanningRound {
  */
 export function* environmentController(context: OrchestrationContext): Generator<Task, unknown, unknown> {
   const input = context.df.getInput() as ControllerInput;
-  const round = (yield context.df.callActivity(CONTROLLER_ACTIVITIES.plan, input)) as PlanningRound;
-  if (!round.active) return { environmentId: input.environmentId, stopped: true };
-  if (round.start.length > 0) yield context.df.callActivity(CONTROLLER_ACTIVITIES.startBots, round.start);
-  if (round.signals.length > 0) yield context.df.callActivity(CONTROLLER_ACTIVITIES.signalBots, round.signals);
+  let round: PlanningRound;
+  try {
+    round = (yield context.df.callActivityWithRetry(CONTROLLER_ACTIVITIES.plan, retry(), input)) as PlanningRound;
+    if (!round.active) return { environmentId: input.environmentId, stopped: true };
+    if (round.start.length > 0) yield context.df.callActivityWithRetry(CONTROLLER_ACTIVITIES.startBots, retry(), round.start);
+    if (round.signals.length > 0) yield context.df.callActivityWithRetry(CONTROLLER_ACTIVITIES.signalBots, retry(), round.signals);
+  } catch {
+    // an activity failed even after its retries (the store was unavailable for longer): plan again a little later
+    // rather than end the controller (nothing would plan for the environment until the next wake-up restarts it)
+    yield context.df.createTimer(new Date(context.df.currentUtcDateTime.getTime() + ROUND_RETRY_SECONDS * 1000));
+    context.df.continueAsNew(input);
+    return undefined;
+  }
   context.df.setCustomStatus({ lastPlanAt: context.df.currentUtcDateTime.toISOString(), started: round.start.length, signals: round.signals.length });
 
   const wake = context.df.waitForExternalEvent(CONTROLLER_EVENTS.wake);

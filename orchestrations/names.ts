@@ -35,3 +35,12 @@ export const CONTROLLER_EVENTS = {
 
 export const controllerInstanceId = (environmentId: string) => `env-${environmentId}`;
 export const botInstanceId = (botId: string) => `bot-${botId}`;
+
+/**
+ * How activities of the controller and the bot lifecycles are retried when they throw: a transient store failure
+ * (a Cosmos 503, a throttle its SDK gave up on) must cost a second or two, not the whole orchestration (a failed
+ * lifecycle would leave its bot holding a slot, its run Running, forever). 5 attempts, 1, 2, 4 and 8 s apart. The
+ * activities are idempotent: each re-reads what it changes and changes it under its etag, and
+ * `startBotLifecycles` leaves alone a lifecycle that an earlier attempt started.
+ */
+export const ACTIVITY_RETRY = { firstRetryIntervalInMilliseconds: 1_000, maxNumberOfAttempts: 5, backoffCoefficient: 2 } as const;

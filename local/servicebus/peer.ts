@@ -23,6 +23,12 @@ export interface ServiceBusPeerOptions {
 export interface ServiceBusPeerFaults {
   /** 0..1: share of settled-by-complete messages that are delivered once more (simulates duplicate delivery) */
   duplicateDeliveryRate: number;
+  /**
+   * When set, every lock given out from then on expires after this many ms instead of the queue's lock duration:
+   * a receiver slower than that loses its lock (its complete fails with MessageLockLost) and the message is delivered
+   * again (the expired-lock fault). undefined: the queue's own lock duration.
+   */
+  lockDurationOverrideMs: number | undefined;
   /** drop every open link/connection once (clients must reconnect) */
   dropConnections(): void;
 }
@@ -32,6 +38,8 @@ export interface ServiceBusPeer {
   /** `Endpoint=sb://127.0.0.1:PORT;SharedAccessKeyName=local;SharedAccessKey=local;UseDevelopmentEmulator=true` */
   connectionString: string;
   faults: ServiceBusPeerFaults;
+  /** what the peer did that a client must cope with: duplicates it injected, locks that expired unsettled */
+  counters: { duplicatesInjected: number; locksExpired: number };
   /** runtime counts of a queue, for tests and diagnostics */
   counts(queue: string): { active: number; scheduled: number; deadLetter: number; locked: number } | undefined;
   close(): Promise<void>;
@@ -47,9 +55,18 @@ export async function startServiceBusPeer(options: ServiceBusPeerOptions): Promi
   const log = options.log ?? (() => undefined);
   const faults: ServiceBusPeerFaults = {
     duplicateDeliveryRate: 0,
+    lockDurationOverrideMs: undefined,
     dropConnections: () => amqp.dropConnections(),
   };
-  const store = new QueueStore({ duplicateDeliveryRate: () => faults.duplicateDeliveryRate });
+  const counters = { duplicatesInjected: 0, locksExpired: 0 };
+  const store = new QueueStore({
+    duplicateDeliveryRate: () => faults.duplicateDeliveryRate,
+    lockDurationOverrideMs: () => faults.lockDurationOverrideMs,
+    record: (event) => {
+      if (event === 'duplicateInjected') counters.duplicatesInjected++;
+      else counters.locksExpired++;
+    },
+  });
   for (const { name, ...properties } of options.queues ?? []) {
     if (!store.create(name, properties)) throw new Error(`Queue ${name} is listed twice`);
   }
@@ -79,6 +96,7 @@ export async function startServiceBusPeer(options: ServiceBusPeerOptions): Promi
     port,
     connectionString: `Endpoint=sb://${host}:${port};SharedAccessKeyName=local;SharedAccessKey=local;UseDevelopmentEmulator=true`,
     faults,
+    counters,
     counts(queue) {
       return store.get(queue)?.counts();
     },

@@ -16,6 +16,10 @@ export interface QueueCounts {
 
 export interface FaultSettings {
   duplicateDeliveryRate(): number;
+  /** when set, every lock given out lasts this many ms instead of the queue's lock duration (expired-lock fault) */
+  lockDurationOverrideMs?(): number | undefined;
+  /** told of every injected duplicate and every lock that expired before its message was settled */
+  record?(event: 'duplicateInjected' | 'lockExpired'): void;
 }
 
 /** A queue with its dead-letter sub-queue and its own sequence numbers. */
@@ -60,6 +64,14 @@ export class Queue implements SubQueueOwner {
 
   duplicateDeliveryRate(): number {
     return this.faults.duplicateDeliveryRate();
+  }
+
+  recordFault(event: 'duplicateInjected' | 'lockExpired'): void {
+    this.faults.record?.(event);
+  }
+
+  lockDurationMs(): number {
+    return this.faults.lockDurationOverrideMs?.() ?? this.settings.lockDurationMs;
   }
 
   counts(): QueueCounts {

@@ -34,6 +34,9 @@ export interface SubQueueOwner {
   /** Moves a message into the queue's dead-letter sub-queue. */
   deadLetter(message: BrokeredMessage, reason: string | undefined, description: string | undefined): void;
   duplicateDeliveryRate(): number;
+  /** how long a lock given out now lasts: the queue's lock duration, unless a fault shortens it */
+  lockDurationMs(): number;
+  recordFault(event: 'duplicateInjected' | 'lockExpired'): void;
 }
 
 interface Lock {
@@ -150,7 +153,7 @@ export class SubQueue {
     const lock = this.locks.get(lockToken);
     if (!lock) return undefined;
     clearTimeout(lock.timer);
-    lock.lockedUntil = Date.now() + this.owner.settings.lockDurationMs;
+    lock.lockedUntil = Date.now() + this.owner.lockDurationMs();
     lock.timer = this.lockTimer(lockToken);
     return lock.lockedUntil;
   }
@@ -202,7 +205,7 @@ export class SubQueue {
 
   private createLock(message: BrokeredMessage, returnTo: Lock['returnTo']): LockedMessage {
     const lockToken = randomUUID();
-    const lockedUntil = Date.now() + this.owner.settings.lockDurationMs;
+    const lockedUntil = Date.now() + this.owner.lockDurationMs();
     this.locks.set(lockToken, { message, lockedUntil, returnTo, timer: this.lockTimer(lockToken) });
     return { message, lockToken, lockedUntil };
   }
@@ -210,8 +213,10 @@ export class SubQueue {
   private lockTimer(lockToken: string): NodeJS.Timeout {
     return setTimeout(() => {
       const lock = this.releaseLock(lockToken);
-      if (lock) this.failedDelivery(lock.message, lock.returnTo);
-    }, this.owner.settings.lockDurationMs).unref();
+      if (!lock) return;
+      this.owner.recordFault('lockExpired');
+      this.failedDelivery(lock.message, lock.returnTo);
+    }, this.owner.lockDurationMs()).unref();
   }
 
   private releaseLock(lockToken: string): Lock | undefined {
@@ -242,6 +247,7 @@ export class SubQueue {
 
   private maybeInjectDuplicate(message: BrokeredMessage): void {
     if (message.injectedDuplicate || Math.random() >= this.owner.duplicateDeliveryRate()) return;
+    this.owner.recordFault('duplicateInjected');
     this.enqueue({ ...message, amqp: { ...message.amqp }, deliveryCount: message.deliveryCount + 1, injectedDuplicate: true });
   }
 

@@ -65,6 +65,8 @@ export interface SimulatedBotProvisionerSettings {
   subscriptionId?: string;
   resourceGroup?: string;
   defaultVmSize?: string;
+  /** how often a running agent checks that its VM still exists (a deleted VM takes its agent down); default 1000 */
+  vmWatchMs?: number;
 }
 
 export interface SimulatedBotProvisionerDependencies {
@@ -100,6 +102,7 @@ const MAX_BOOT_RACES = 3;
  */
 export class SimulatedBotProvisioner implements BotProvisioner {
   private readonly agents = new Map<string, Promise<RunningAgent | undefined>>();
+  private readonly watches = new Map<string, NodeJS.Timeout>();
   private tableReady: Promise<void> | undefined;
   private readonly random: () => number;
   private readonly sleep: (ms: number) => Promise<void>;
@@ -150,6 +153,7 @@ export class SimulatedBotProvisioner implements BotProvisioner {
   async deprovision(ref: BotRef): Promise<void> {
     const agent = this.agents.get(ref.botId);
     this.agents.delete(ref.botId);
+    this.unwatch(ref.botId);
     if (agent !== undefined) {
       try {
         await (await agent)?.stop();
@@ -274,6 +278,40 @@ export class SimulatedBotProvisioner implements BotProvisioner {
       });
     this.agents.set(spec.botId, started);
     await started;
+    this.watch(spec.botId, started);
+  }
+
+  /**
+   * As a real VM's agent dies with its VM: while the agent runs, its VM row is read every `vmWatchMs`; once the row
+   * is gone (deleted by anyone but `deprovision`, which stops the agent itself) the agent stops mid-run, without
+   * reporting, and the bot's lifecycle finds it lost by its missing heartbeats.
+   */
+  private watch(botId: string, agent: Promise<RunningAgent | undefined>): void {
+    this.unwatch(botId);
+    let checking = false;
+    const timer = setInterval(() => {
+      if (checking) return;
+      checking = true;
+      this.find(botId)
+        .then(async (row) => {
+          if (row !== undefined || this.agents.get(botId) !== agent) return;
+          this.agents.delete(botId);
+          this.unwatch(botId);
+          this.deps.log?.(`simulated VM of bot ${botId} is gone: its agent stops`);
+          await (await agent)?.stop();
+        })
+        .catch(() => undefined) // the table is unreachable for a moment: look again at the next tick
+        .finally(() => {
+          checking = false;
+        });
+    }, this.settings.vmWatchMs ?? 1_000);
+    timer.unref();
+    this.watches.set(botId, timer);
+  }
+
+  private unwatch(botId: string): void {
+    clearInterval(this.watches.get(botId));
+    this.watches.delete(botId);
   }
 
   /** As in Azure: one VM per bot id, and a VM keeps its image (deprovision first to change it). */

@@ -132,6 +132,14 @@ export async function alterGroupDocument(envId: string, groupId: string, change:
   await item.replace(change(resource));
 }
 
+/** Changes a document of the runs container behind the API (a run, an Idempotency-Key record), as time or a timer would. */
+export async function alterRunsDocument(envId: string, id: string, change: (doc: Record<string, unknown>) => Record<string, unknown>): Promise<void> {
+  const item = container('runs').item(id, envId);
+  const { resource } = await item.read<Record<string, unknown>>();
+  if (!resource) throw new Error(`document ${id} not found in the runs container`);
+  await item.replace(change(resource));
+}
+
 /** Writes run documents as the runs feature will, so that list counts can be checked against real queries. */
 export async function insertRuns(envId: string, groupId: string, states: string[]): Promise<void> {
   const runs = container('runs');

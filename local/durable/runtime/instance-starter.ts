@@ -24,6 +24,12 @@ export async function startInstance(stores: TaskHubStores, request: StartRequest
   const existing = await stores.instances.get(request.instanceId);
   if (existing) {
     if (existing.executionId === request.executionId) return 'duplicate';
+    if (existing.kind === 'orchestration' && existing.runtimeStatus === 'Pending') {
+      // A start cut short between its two writes below (the host died) left a Pending row without its start message,
+      // and the instance would never run: send that execution's start message again (same id: a no-op if it is there).
+      await stores.inbox.send(request.instanceId, { kind: 'ExecutionStarted', executionId: existing.executionId }, { visibleAt: START_VISIBLE_AT, id: startMessageId(existing.executionId) });
+      return 'exists';
+    }
     if (existing.kind !== 'orchestration' || !TERMINAL_STATUSES.has(existing.runtimeStatus)) return 'exists';
     await Promise.all([stores.inbox.deleteAll(request.instanceId), stores.history.delete(request.instanceId), stores.workItems.deleteAll(request.instanceId)]);
   }

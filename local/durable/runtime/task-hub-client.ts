@@ -28,7 +28,10 @@ export class TaskHubClient {
     const id = instanceId || randomUUID().replace(/-/g, '');
     if (!fn) return { outcome: 'unknown-function', instanceId: id };
     const outcome = await this.deps.locks.run(id, () => startInstance(this.deps.stores, { instanceId: id, name: fn.name, executionId: randomUUID(), input }));
-    if (outcome !== 'started') return { outcome: 'exists', instanceId: id };
+    if (outcome !== 'started') {
+      this.deps.wake(id); // a Pending instance whose start message was just sent again
+      return { outcome: 'exists', instanceId: id };
+    }
     this.deps.wake(id);
     return { outcome: 'started', instanceId: id };
   }

@@ -237,6 +237,26 @@ describe('messaging through ServiceBusClient (AMQP)', () => {
     await receiver.close();
   });
 
+  it('lockDurationOverrideMs makes every lock expire that soon (the expired-lock fault), and counts it', async () => {
+    const queue = await newQueue({ lockDuration: 'PT1M' });
+    await send(queue, 'fast expiry');
+    const receiver = client.createReceiver(queue, { maxAutoLockRenewalDurationInMs: 0 });
+    const expiredBefore = peer.counters.locksExpired;
+    peer.faults.lockDurationOverrideMs = 100;
+    try {
+      const first = await receiveOne(receiver);
+      await sleep(300);
+      await expect(receiver.completeMessage(first)).rejects.toMatchObject({ code: 'MessageLockLost' });
+      expect(peer.counters.locksExpired).toBeGreaterThan(expiredBefore);
+    } finally {
+      peer.faults.lockDurationOverrideMs = undefined;
+    }
+    const again = await receiveOne(receiver);
+    expect(again.deliveryCount).toBeGreaterThanOrEqual(1);
+    await receiver.completeMessage(again);
+    await receiver.close();
+  });
+
   it('dead-letters with MaxDeliveryCountExceeded after maxDeliveryCount failed deliveries', async () => {
     const queue = await newQueue({ maxDeliveryCount: 2 });
     await send(queue, 'always fails');

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 
 import { TableClient } from '@azure/data-tables';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 
 import { type AzuriteInstance, startAzurite } from '../../../local/stack/azurite.js';
 import type { BotSpec } from '../../../shared/provisioning/bot-provisioner.js';
@@ -172,6 +172,22 @@ describe('SimulatedBotProvisioner on Azurite', () => {
 
     expect(agents.stopped).toEqual([drop.botId]);
     expect((await provisioner.list()).map((vm) => vm.botId)).toEqual([keep.botId]);
+  });
+
+  it('stops the agent of a VM deleted behind its back, as a deleted VM takes its agent down', async () => {
+    const { provisioner, agents, deploymentId } = aSimulatedCloud({ vmWatchMs: 50 });
+    const keep = aBot(7);
+    const lost = aBot(8);
+    await provisioner.provision(keep);
+    await provisioner.provision(lost);
+
+    await table.deleteEntity(deploymentId, lost.botId);
+    await vi.waitFor(() => expect(agents.stopped).toEqual([lost.botId]), { timeout: 3_000, interval: 50 });
+    await new Promise((r) => setTimeout(r, 200));
+    expect(agents.stopped).toEqual([lost.botId]);
+    await provisioner.deprovision(lost); // the VM is already gone: nothing left to stop or delete
+    expect(agents.stopped).toEqual([lost.botId]);
+    await provisioner.deprovision(keep);
   });
 
   it('keeps its VMs across a restart: a new instance over the same table lists them, and a retried provision returns without a second boot and restarts the agent', async () => {
