@@ -15,6 +15,8 @@ export interface GroupLedgerEntry {
   maxBots: number;
   /** set by a group create: an entry whose document never came is removed by the cleanup timer after a while */
   reservedAt?: string;
+  /** the group's image: an image a ledger entry names cannot be deleted (checked in the same conditional write) */
+  imageId?: string;
 }
 
 /**

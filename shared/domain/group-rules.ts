@@ -148,11 +148,25 @@ export function reserveGroup<T extends EnvironmentDocument>(env: T, groupId: str
   }
   if (nameHolder(env, entry.name, groupId) !== undefined) throw nameTaken(entry.name);
   checkCapacity(env, groupId, entry.committedBots);
+  checkImageInLedger(env, entry.imageId);
   return { ...env, ledger: { ...env.ledger, groups: { ...env.ledger.groups, [groupId]: { ...entry } } } };
 }
 
+/** The image was deleted since the request read it: an image leaves the ledger before its document goes. */
+function checkImageInLedger(env: EnvironmentDocument, imageId: string | undefined): void {
+  if (imageId !== undefined && env.ledger.imageNames[imageId] === undefined) throw AppError.notFound('Image');
+}
+
+/** Groups whose ledger entry names the image (what an image delete checks, in the same conditional write). */
+export function groupsOfImage(env: Pick<EnvironmentDocument, 'ledger'>, imageId: string): string[] {
+  return Object.entries(env.ledger.groups)
+    .filter(([, entry]) => entry.imageId === imageId)
+    .map(([id]) => id);
+}
+
 export function sameLedgerEntry(a: GroupLedgerEntry | undefined, b: GroupLedgerEntry): boolean {
-  return a !== undefined && a.name === b.name && a.committedBots === b.committedBots && a.maxBots === b.maxBots;
+  // an entry written before entries named their image matches any image
+  return a !== undefined && a.name === b.name && a.committedBots === b.committedBots && a.maxBots === b.maxBots && (a.imageId === undefined || a.imageId === b.imageId);
 }
 
 /** Thrown when the ledger no longer holds what the group document said: another edit is in flight or landed. */
@@ -168,7 +182,8 @@ export function resizeGroup<T extends EnvironmentDocument>(env: T, groupId: stri
   if (!sameLedgerEntry(env.ledger.groups[groupId], from)) throw ledgerMoved();
   if (groupNameKey(to.name) !== groupNameKey(from.name) && nameHolder(env, to.name, groupId) !== undefined) throw nameTaken(to.name);
   if (to.committedBots > from.committedBots) checkCapacity(env, groupId, to.committedBots);
-  return { ...env, ledger: { ...env.ledger, groups: { ...env.ledger.groups, [groupId]: { ...to } } } };
+  if (to.imageId !== from.imageId) checkImageInLedger(env, to.imageId);
+  return { ...env, ledger: { ...env.ledger, groups: { ...env.ledger.groups, [groupId]: { ...env.ledger.groups[groupId], ...to } } } };
 }
 
 /** Removes a group's ledger entry; when `onlyIf` is given, only while the entry still equals it. */
@@ -183,5 +198,5 @@ export function releaseGroup<T extends EnvironmentDocument>(env: T, groupId: str
 /** Puts a group's ledger entry back to `to`, but only while it still holds `from` (undo after a lost write). */
 export function restoreGroup<T extends EnvironmentDocument>(env: T, groupId: string, from: GroupLedgerEntry, to: GroupLedgerEntry): T {
   if (!sameLedgerEntry(env.ledger.groups[groupId], from)) return env;
-  return { ...env, ledger: { ...env.ledger, groups: { ...env.ledger.groups, [groupId]: { ...to } } } };
+  return { ...env, ledger: { ...env.ledger, groups: { ...env.ledger.groups, [groupId]: { ...env.ledger.groups[groupId], ...to } } } };
 }

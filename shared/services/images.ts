@@ -5,6 +5,7 @@ import type { EnvironmentDocument } from '../domain/environment.js';
 import type { GroupDocument } from '../domain/group.js';
 import { imageNameHolder, imageNameKey, isReplicatedTo, normaliseRegions, type ImageDocument } from '../domain/image.js';
 import type { Share } from '../domain/roles.js';
+import { groupsOfImage } from '../domain/group-rules.js';
 import { requireGuid } from '../domain/validation.js';
 import { AppError } from '../errors/app-error.js';
 import { StalePreconditionError, type Versioned } from '../store/document-store.js';
@@ -73,7 +74,7 @@ async function groupsUsing(deps: Services, environmentId: string, imageId: strin
 }
 
 /** Points the ledger entry of `imageId` at `to` (or removes it), but only while it still holds `from`. */
-async function moveLedgerName(deps: Services, environmentId: string, imageId: string, from: string, to: string | undefined): Promise<void> {
+async function moveLedgerName(deps: Services, environmentId: string, imageId: string, from: string | undefined, to: string | undefined): Promise<void> {
   await changeEnvironment(deps, environmentId, (current) => {
     const names = { ...current.ledger.imageNames };
     if (names[imageId] !== from) return current;
@@ -84,7 +85,7 @@ async function moveLedgerName(deps: Services, environmentId: string, imageId: st
 }
 
 /** Undoes a reservation after a failed write. Best effort: the write's own failure is what the caller must see. */
-async function undoReservation(deps: Services, environmentId: string, imageId: string, from: string, to: string | undefined): Promise<void> {
+async function undoReservation(deps: Services, environmentId: string, imageId: string, from: string | undefined, to: string | undefined): Promise<void> {
   await moveLedgerName(deps, environmentId, imageId, from, to).catch(() => undefined);
 }
 
@@ -204,17 +205,27 @@ export async function deleteImage(deps: Services, principal: Principal, environm
   const { env, image } = await loadImage(deps, principal, environmentId, imageId, 'manage');
   checkIfMatch(ifMatch, image.etag);
   if (image.builtIn) throw AppError.rule('BuiltInImage', 'The built-in image cannot be deleted: the platform provides it to every environment.');
+  const inUse = (users: number) =>
+    new AppError('ResourceInUse', `The image is used by ${users} group${users === 1 ? '' : 's'}; give ${users === 1 ? 'it' : 'them'} another image before deleting this one.`);
   const users = await groupsUsing(deps, env.id, image.id);
-  if (users > 0) {
-    throw new AppError('ResourceInUse', `The image is used by ${users} group${users === 1 ? '' : 's'}; give ${users === 1 ? 'it' : 'them'} another image before deleting this one.`);
-  }
+  if (users > 0) throw inUse(users);
+  // The image leaves the ledger first, in a conditional write that also checks no group's entry names it: a group
+  // create or image change racing this delete either lands first (and this answers 409) or finds the image gone.
+  const key = imageNameKey(image.name);
+  await changeEnvironment(deps, env.id, (current) => {
+    const holders = groupsOfImage(current, image.id);
+    if (holders.length > 0) throw inUse(holders.length);
+    const names = { ...current.ledger.imageNames };
+    if (names[image.id] === key) delete names[image.id];
+    return { ...current, ledger: { ...current.ledger, imageNames: names } };
+  });
   try {
     await deps.store.delete(env.id, image.id, image.etag);
   } catch (err) {
+    await undoReservation(deps, env.id, image.id, undefined, key);
     if (err instanceof StalePreconditionError) throw stale();
     throw err;
   }
-  await moveLedgerName(deps, env.id, image.id, imageNameKey(image.name), undefined);
 }
 
 export async function getImageAccess(

@@ -42,7 +42,7 @@ export async function createGroup(deps: Services, principal: Principal, environm
   const image = await requireImageUse(deps, env, member, input.imageId);
 
   const id = deps.newId();
-  const entry: GroupLedgerEntry = { name: input.name, committedBots: input.committedBots, maxBots: input.maxBots, reservedAt: deps.now().toISOString() };
+  const entry: GroupLedgerEntry = { name: input.name, committedBots: input.committedBots, maxBots: input.maxBots, reservedAt: deps.now().toISOString(), imageId: image.id };
   const undoSteps: Array<() => Promise<unknown>> = [];
   await changeEnvironment(deps, env.id, (current) => {
     refuseWhenHostedRpaDisabled(current);

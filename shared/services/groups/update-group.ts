@@ -18,14 +18,15 @@ export interface UpdateGroupInput {
   maintenance?: boolean | undefined;
 }
 
-const ledgerEntryOf = (g: Pick<GroupDocument, 'name' | 'committedBots' | 'maxBots'>): GroupLedgerEntry => ({
+const ledgerEntryOf = (g: Pick<GroupDocument, 'name' | 'committedBots' | 'maxBots' | 'imageId'>): GroupLedgerEntry => ({
   name: g.name,
   committedBots: g.committedBots,
   maxBots: g.maxBots,
+  imageId: g.imageId,
 });
 
 /**
- * Edits a group (owner, CoOwner, SystemAdministrator) under If-Match. When its name or bot counts change,
+ * Edits a group (owner, CoOwner, SystemAdministrator) under If-Match. When its name, bot counts or image change,
  * the environment's ledger entry moves first (checked against the other groups: name, capacity), and only
  * while it still holds what this request read, so two edits of one group cannot both move it; if the
  * document write then loses a race, the entry moves back.

@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { anonymousClient, clientFor, type ApiClient } from '../../support/api-client.js';
+import { aGroup } from '../../support/connection-fixtures.js';
 import {
   aCustomImage,
   aGalleryImageVersionId,
@@ -322,6 +323,24 @@ describe('DELETE /environments/{env}/images/{id}', () => {
       await group.remove();
     }
     expect((await admin.delete(image(env.id, created.id))).status).toBe(204);
+  });
+
+  it('never leaves a group on a deleted image when a group create races the image delete', async () => {
+    const env = await createUsEnvironment(admin);
+    for (let i = 0; i < 6; i++) {
+      const created = await createImage(admin, env.id, { name: `Racing ${i}` });
+      const [group, deleted] = await Promise.all([
+        admin.post<{ id: string }>(`environments/${env.id}/groups`, aGroup(created.id, { name: `Racer ${i}` })),
+        admin.delete(image(env.id, created.id)),
+      ]);
+      const imageLeft = (await admin.get(image(env.id, created.id))).status;
+      if (group.status === 201) {
+        expect([deleted.status, imageLeft], `round ${i}: the group was created, so the image must stay`).toEqual([409, 200]);
+        expect((await admin.delete(`environments/${env.id}/groups/${group.body.id}`)).status).toBe(204);
+      } else {
+        expect([group.status, deleted.status, imageLeft], `round ${i}: the image was deleted, so no group may use it`).toEqual([404, 204, 404]);
+      }
+    }
   });
 
   it('honours If-Match: a stale etag is 412 and the image stays', async () => {

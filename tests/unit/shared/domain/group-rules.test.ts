@@ -6,6 +6,7 @@ import {
   characterClasses,
   FORBIDDEN_USERNAME_CHARACTERS,
   groupNameKey,
+  groupsOfImage,
   releaseGroup,
   reserveGroup,
   resizeGroup,
@@ -124,7 +125,7 @@ function environment(overrides: Partial<EnvironmentDocument> = {}, groups: Recor
     capacity: 10,
     hostedRpaEnabled: true,
     createdBy: 'admin',
-    ledger: { groups, imageNames: {} },
+    ledger: { groups, imageNames: { img1: 'finance image', img2: 'hr image' } },
     createdAt: '2026-01-01T00:00:00.000Z',
     updatedAt: '2026-01-01T00:00:00.000Z',
     ...overrides,
@@ -168,6 +169,27 @@ describe('reserveGroup', () => {
     const next = reserveGroup(env, 'new', entry('Invoices', 1, 3));
     expect(next.ledger.groups.new).toEqual(entry('Invoices', 1, 3));
     expect(env.ledger.groups).toEqual({});
+  });
+});
+
+describe('the image of a ledger entry', () => {
+  const withImage = (name: string, imageId: string): GroupLedgerEntry => ({ ...entry(name), imageId });
+
+  it('refuses a group on an image that left the ledger (deleted since the request read it), and accepts one still in it', () => {
+    expect(reasonOf(() => reserveGroup(environment(), 'new', withImage('Invoices', 'gone')))).toBe('NotFound');
+    expect(reasonOf(() => reserveGroup(environment(), 'new', withImage('Invoices', 'img1')))).toBeUndefined();
+  });
+
+  it('refuses an image change to an image that left the ledger, and keeps what the entry had', () => {
+    const env = environment({}, { g0: { ...withImage('Invoices', 'img1'), reservedAt: '2026-01-01T00:00:00.000Z' } });
+    expect(reasonOf(() => resizeGroup(env, 'g0', withImage('Invoices', 'img1'), withImage('Invoices', 'gone')))).toBe('NotFound');
+    expect(resizeGroup(env, 'g0', withImage('Invoices', 'img1'), withImage('Invoices', 'img2')).ledger.groups.g0).toEqual({ ...withImage('Invoices', 'img2'), reservedAt: '2026-01-01T00:00:00.000Z' });
+  });
+
+  it('names the groups of an image, for the image delete’s check', () => {
+    const env = environment({}, { g0: withImage('A', 'img1'), g1: withImage('B', 'img2'), g2: withImage('C', 'img1'), g3: entry('D') });
+    expect(groupsOfImage(env, 'img1')).toEqual(['g0', 'g2']);
+    expect(groupsOfImage(env, 'img3')).toEqual([]);
   });
 });
 

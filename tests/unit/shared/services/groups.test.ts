@@ -121,7 +121,7 @@ beforeEach(async () => {
     capacity: 10,
     hostedRpaEnabled: true,
     createdBy: 'admin',
-    ledger: { groups: {}, imageNames: {} },
+    ledger: { groups: {}, imageNames: { [IMAGE]: 'built-in' } },
     createdAt: NOW,
     updatedAt: NOW,
   };
@@ -151,7 +151,7 @@ describe('createGroup undoes its earlier steps when a later one fails', () => {
     const stored = await store.get(ENV, view.group.id);
     expect(JSON.stringify(stored)).not.toContain(input.account.password);
     expect(secrets.values.get(view.group.account.password.name)).toBe(input.account.password);
-    expect(await ledger()).toEqual({ [view.group.id]: { name: 'Invoices', committedBots: 1, maxBots: 2, reservedAt: NOW } });
+    expect(await ledger()).toEqual({ [view.group.id]: { name: 'Invoices', committedBots: 1, maxBots: 2, reservedAt: NOW, imageId: IMAGE } });
   });
 });
 
@@ -164,7 +164,7 @@ describe('updateGroup and deleteGroup keep the ledger equal to the groups', () =
       return replace(doc, etag);
     };
     await expect(updateGroup(deps, principal, ENV, group.id, { committedBots: 2 }, undefined)).rejects.toMatchObject({ code: 'PreconditionFailed' });
-    expect((await ledger())[group.id]).toEqual({ name: 'Invoices', committedBots: 1, maxBots: 2 });
+    expect((await ledger())[group.id]).toEqual({ name: 'Invoices', committedBots: 1, maxBots: 2, reservedAt: NOW, imageId: IMAGE });
   });
 
   it('removes the document, the ledger entry and the secret', async () => {
