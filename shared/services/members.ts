@@ -1,7 +1,7 @@
 import type { Principal } from '../auth/principal.js';
 import type { Services } from '../composition/services.js';
 import { canManageEnvironment } from '../domain/access-rules.js';
-import { memberDocumentId, type MemberDocument } from '../domain/environment.js';
+import { memberDocumentId, type EnvironmentDocument, type MemberDocument } from '../domain/environment.js';
 import type { Role } from '../domain/roles.js';
 import { AppError } from '../errors/app-error.js';
 import { StalePreconditionError, type Versioned } from '../store/document-store.js';
@@ -24,6 +24,48 @@ async function refuseLosingLastAdministrator(deps: Services, environmentId: stri
   if (admins.length === 1 && admins[0] === userId) {
     throw AppError.rule('LastSystemAdministrator', 'The environment must keep at least one active SystemAdministrator.');
   }
+}
+
+const GUARD_ATTEMPTS = 5;
+
+/**
+ * Takes the SystemAdministrator role from a member (a demotion or a deactivation) without ever leaving the
+ * environment without one, even when two requests demote the last two at once. Each attempt reads the environment,
+ * checks the other administrators, writes the member, then bumps the environment under the etag it read: of two
+ * racing demotions only one bump lands; the other undoes its member write and tries again, and then sees the
+ * first one's demotion (written before its bump) and is refused.
+ */
+async function withoutLosingLastAdministrator(
+  deps: Services,
+  environmentId: string,
+  userId: string,
+  change: (member: Versioned<MemberDocument>) => MemberDocument,
+  ifMatch: string | undefined,
+): Promise<Versioned<MemberDocument>> {
+  for (let attempt = 1; attempt <= GUARD_ATTEMPTS; attempt++) {
+    const env = await deps.store.get<EnvironmentDocument>(environmentId, environmentId);
+    const existing = await deps.store.get<MemberDocument>(environmentId, memberDocumentId(userId));
+    if (!env || !existing) throw AppError.notFound(env ? 'Member' : 'Environment');
+    if (attempt === 1) checkIfMatch(ifMatch, existing.etag);
+    await refuseLosingLastAdministrator(deps, environmentId, userId);
+    let written: Versioned<MemberDocument>;
+    try {
+      written = await deps.store.replace(change(existing), existing.etag);
+    } catch (err) {
+      if (err instanceof StalePreconditionError) throw new AppError('PreconditionFailed', 'The member changed since you read it.');
+      throw err;
+    }
+    try {
+      await deps.store.replace<EnvironmentDocument>({ ...env, updatedAt: deps.now().toISOString() }, env.etag);
+      return written;
+    } catch (err) {
+      const { etag: _etag, ...before } = existing;
+      void _etag;
+      await deps.store.replace<MemberDocument>(before, written.etag).catch(() => undefined);
+      if (!(err instanceof StalePreconditionError)) throw err;
+    }
+  }
+  throw new AppError('Conflict', 'The environment is being changed by other requests; retry.');
 }
 
 export async function listMembers(deps: Services, principal: Principal, environmentId: string | undefined): Promise<Versioned<MemberDocument>[]> {
@@ -53,11 +95,15 @@ export async function setMemberRoles(
     }
   }
   checkIfMatch(ifMatch, existing.etag);
-  if (existing.roles.includes('SystemAdministrator') && !roles.includes('SystemAdministrator')) {
-    await refuseLosingLastAdministrator(deps, env.id, userId);
+  const withRoles = (member: MemberDocument): MemberDocument => {
+    const next: MemberDocument = { ...member, roles: [...new Set(roles)], active: true, updatedAt: now };
+    delete next.deactivatedAt;
+    return next;
+  };
+  if (existing.active && existing.roles.includes('SystemAdministrator') && !roles.includes('SystemAdministrator')) {
+    return { member: await withoutLosingLastAdministrator(deps, env.id, userId, withRoles, ifMatch), created: false };
   }
-  const next: MemberDocument = { ...existing, roles: [...new Set(roles)], active: true, updatedAt: now };
-  delete next.deactivatedAt;
+  const next = withRoles(existing);
   try {
     return { member: await deps.store.replace(next, existing.etag), created: false };
   } catch (err) {
@@ -79,8 +125,11 @@ export async function deactivateMember(
   if (!existing) throw AppError.notFound('Member');
   checkIfMatch(ifMatch, existing.etag);
   if (!existing.active) return;
-  if (existing.roles.includes('SystemAdministrator')) await refuseLosingLastAdministrator(deps, env.id, userId);
   const now = deps.now().toISOString();
+  if (existing.roles.includes('SystemAdministrator')) {
+    await withoutLosingLastAdministrator(deps, env.id, userId, (member) => ({ ...member, active: false, deactivatedAt: now, updatedAt: now }), ifMatch);
+    return;
+  }
   try {
     await deps.store.replace({ ...existing, active: false, deactivatedAt: now, updatedAt: now }, existing.etag);
   } catch (err) {

@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { anonymousClient, clientFor, type ApiClient } from '../../support/api-client.js';
+import { rawDocuments } from '../../support/connection-fixtures.js';
 import { addMember, aPaidEnvironment, aTrialEnvironment, createEnvironment } from '../../support/fixtures.js';
 
 let platformAdmin: ApiClient;
@@ -115,6 +116,22 @@ describe('members', () => {
     expect(self.body.reason).toBe('LastSystemAdministrator');
     expect((await platformAdmin.delete(`environments/${env.id}/members/${platformAdmin.userId}`)).status).toBe(422);
     expect((await platformAdmin.put(`environments/${env.id}/members/someone`, { roles: ['Overlord'] })).status).toBe(400);
+  });
+
+  it('keeps one SystemAdministrator when the last two are demoted or deactivated at the same time', async () => {
+    for (const how of ['demote', 'deactivate', 'demote', 'deactivate'] as const) {
+      const env = await createEnvironment(platformAdmin);
+      const other = await clientFor();
+      await addMember(platformAdmin, env.id, other, ['SystemAdministrator']);
+      const remove = (userId: string) =>
+        how === 'demote' ? platformAdmin.put(`environments/${env.id}/members/${userId}`, { roles: ['BasicUser'] }) : platformAdmin.delete(`environments/${env.id}/members/${userId}`);
+      const answers = await Promise.all([remove(platformAdmin.userId), remove(other.userId)]);
+      const succeeded = answers.filter((a) => a.status === 200 || a.status === 204);
+      expect(succeeded, `${how}: ${answers.map((a) => a.status).join(', ')}`).toHaveLength(1);
+      expect(answers.filter((a) => a.status === 422 || a.status === 409)).toHaveLength(1);
+      const members = (await rawDocuments(env.id)).filter((d) => d.type === 'member') as Array<{ active: boolean; roles: string[] }>;
+      expect(members.filter((m) => m.active && m.roles.includes('SystemAdministrator')), how).toHaveLength(1);
+    }
   });
 
   it('lets only a SystemAdministrator manage members', async () => {
