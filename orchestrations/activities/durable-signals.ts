@@ -5,7 +5,8 @@ import { BOT_EVENTS, botInstanceId, controllerInstanceId, CONTROLLER_EVENTS, ORC
 
 function isGone(err: unknown): boolean {
   const message = err instanceof Error ? err.message : String(err);
-  return /404|410|not found|gone/i.test(message);
+  // the client's own words for a 404 are "No instance with ID '…' found."
+  return /404|410|not found|no instance with id|gone/i.test(message);
 }
 
 /**

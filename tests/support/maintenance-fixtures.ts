@@ -1,4 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import { InvocationContext } from '@azure/functions';
+import * as df from 'durable-functions';
+import type { DurableClient } from 'durable-functions';
+import { durableClientBindingData } from '../../local/durable/api/client-binding.js';
+import { durableLifecycleSignals } from '../../orchestrations/activities/durable-signals.js';
 import type { Services } from '../../shared/composition/services.js';
 import type { BotDocument, BotState } from '../../shared/domain/bot.js';
 import type { BotProvisioner } from '../../shared/provisioning/bot-provisioner.js';
@@ -37,15 +42,31 @@ export function sweepServices(environmentIds: string[], clock: TestClock): Servi
   return { ...inProcessServices(), now: clock.now, environmentIds: async () => environmentIds };
 }
 
-/** What the sweeps asked of the Durable side (the e2e suite checks the real signals). */
+/**
+ * The real Durable client of the shared local cloud's host, built as the host hands it to a function (the
+ * `durableClient` input binding's data), for the sweeps' signals: controllers really wake, bots really get Release.
+ */
+export function localDurableClient(): DurableClient {
+  const { baseUrl, settings } = localCloud();
+  const input = df.input.durableClient();
+  const context = new InvocationContext({ functionName: 'test', options: { extraInputs: [input] } });
+  const data = durableClientBindingData(baseUrl, settings.DURABLE_TASK_HUB ?? 'hostedrpa').string ?? '{}';
+  context.extraInputs.set(input, JSON.parse(data) as unknown);
+  return df.getClient(context);
+}
+
+/** The sweeps' signals through the real Durable client, recording what was asked so that tests can check it. */
 export class RecordedSignals implements LifecycleSignals {
   readonly woken: string[] = [];
   readonly released: Array<{ botId: string; reason: string }> = [];
+  private readonly real: LifecycleSignals = durableLifecycleSignals(localDurableClient());
   wakeController = async (environmentId: string): Promise<void> => {
     this.woken.push(environmentId);
+    await this.real.wakeController(environmentId);
   };
   releaseBot = async (botId: string, reason: string): Promise<void> => {
     this.released.push({ botId, reason });
+    await this.real.releaseBot(botId, reason);
   };
 }
 
