@@ -8,7 +8,8 @@ import {
   type Versioned,
 } from './document-store.js';
 
-function statusOf(err: unknown): number | undefined {
+/** The HTTP status of a Cosmos SDK error, when it carries one. */
+export function statusOf(err: unknown): number | undefined {
   const code = (err as { code?: unknown }).code;
   return typeof code === 'number' ? code : undefined;
 }
@@ -16,7 +17,7 @@ function statusOf(err: unknown): number | undefined {
 const FIELD = /^[A-Za-z][A-Za-z0-9]*$/;
 
 /** Strips Cosmos system properties and exposes the etag as a plain field. */
-function toVersioned<T extends StoredDocument>(resource: ItemDefinition | undefined, id: string): Versioned<T> {
+export function toVersioned<T extends StoredDocument>(resource: ItemDefinition | undefined, id: string): Versioned<T> {
   if (!resource) throw new Error(`Cosmos returned no body for ${id}.`);
   const { _etag, _rid, _self, _attachments, _ts, ...doc } = resource as ItemDefinition & Record<string, unknown>;
   void _rid;

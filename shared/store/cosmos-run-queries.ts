@@ -1,6 +1,7 @@
 import type { Container, ItemDefinition, SqlParameter, SqlQuerySpec } from '@azure/cosmos';
 import type { RunDocument } from '../domain/run.js';
 import { BadContinuationTokenError, type PageRequest, type RunQueries } from '../services/runs/run-store.js';
+import { statusOf, toVersioned } from './cosmos-document-store.js';
 import type { Page, Versioned } from './document-store.js';
 
 /**
@@ -24,18 +25,7 @@ export const UNFINISHED_SQL =
 export const ENDED_SQL =
   "SELECT * FROM c WHERE c.environmentId = @env AND c.type = 'run' AND c.groupId = @group AND c.state IN ('Succeeded', 'Failed', 'Cancelled', 'TimedOut') ORDER BY c.endedAt DESC";
 
-function toVersioned(resource: ItemDefinition): Versioned<RunDocument> {
-  const { _etag, _rid, _self, _attachments, _ts, ...doc } = resource as ItemDefinition & Record<string, unknown>;
-  void _rid;
-  void _self;
-  void _attachments;
-  void _ts;
-  return { ...(doc as unknown as RunDocument), etag: String(_etag) };
-}
-
-function statusOf(err: unknown): unknown {
-  return typeof err === 'object' && err !== null ? (err as { code?: unknown }).code : undefined;
-}
+const asRun = (resource: ItemDefinition): Versioned<RunDocument> => toVersioned<RunDocument>(resource, String(resource.id));
 
 export class CosmosRunQueries implements RunQueries {
   constructor(private readonly runs: Container) {}
@@ -73,7 +63,7 @@ export class CosmosRunQueries implements RunQueries {
 
   private async all(environmentId: string, query: string, parameters: SqlParameter[]): Promise<Versioned<RunDocument>[]> {
     const { resources } = await this.runs.items.query<ItemDefinition>(this.spec(environmentId, query, parameters), { partitionKey: environmentId }).fetchAll();
-    return resources.map(toVersioned);
+    return resources.map(asRun);
   }
 
   private async page(environmentId: string, query: string, parameters: SqlParameter[], request: PageRequest): Promise<Page<Versioned<RunDocument>>> {
@@ -85,7 +75,7 @@ export class CosmosRunQueries implements RunQueries {
     try {
       const page = await iterator.fetchNext();
       return {
-        items: page.resources.map(toVersioned),
+        items: page.resources.map(asRun),
         ...(page.continuationToken ? { continuationToken: page.continuationToken } : {}),
       };
     } catch (err) {

@@ -11,7 +11,8 @@ import type { GroupDocument } from '../../shared/domain/group.js';
 import { createProvisioner } from '../../shared/provisioning/create-provisioner.js';
 import type { LifecycleSignals } from '../../shared/services/maintenance/lifecycle-signals.js';
 import { localCloud } from './api-client.js';
-import { inProcessServices } from './run-fixtures.js';
+import type { ApiClient } from './api-client.js';
+import { createRunWorld, inProcessServices, type RunWorld } from './run-fixtures.js';
 
 /** A clock the test moves: the sweeps read time only through `Services.now`. */
 export class TestClock {
@@ -120,4 +121,18 @@ export async function aBotRecord(deps: Services, environmentId: string, groupId:
     ...overrides,
   };
   return deps.botStore.create(bot);
+}
+
+/** A run world (tests/support/run-fixtures.ts) with what a sweep over it needs: its own clock, services and signals. */
+export interface SweepWorld {
+  world: RunWorld;
+  clock: TestClock;
+  deps: Services;
+  signals: RecordedSignals;
+}
+
+export async function aSweepWorld(admin: ApiClient): Promise<SweepWorld> {
+  const world = await createRunWorld(admin);
+  const clock = new TestClock();
+  return { world, clock, deps: sweepServices([world.envId], clock), signals: new RecordedSignals() };
 }

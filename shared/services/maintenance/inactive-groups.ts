@@ -8,8 +8,8 @@ import { StalePreconditionError, type Versioned } from '../../store/document-sto
 import { cancelQueuedRunsOfGroup } from '../runs/drain.js';
 import { recordMaintenanceAction } from './action-log.js';
 import type { LifecycleSignals } from './lifecycle-signals.js';
-import { SWEEP_LEASE_SECONDS, type SweepReport } from './sweep-report.js';
-import { withSweepLease } from './sweep-lease.js';
+import { sweepEnvironments } from './sweep-lease.js';
+import type { SweepReport } from './sweep-report.js';
 
 /**
  * Marks the group deleted if it is (still) inactive: a conditional write, so a run that started meanwhile (its
@@ -77,12 +77,5 @@ async function cleanEnvironment(deps: Services, signals: LifecycleSignals, envir
  * document never came are removed too.
  */
 export async function cleanUpInactiveGroups(deps: Services, signals: LifecycleSignals): Promise<SweepReport> {
-  const report: SweepReport = { sweep: 'inactiveGroups', environments: 0, skipped: 0, actions: [] };
-  for (const environmentId of await deps.environmentIds()) {
-    const actions = await withSweepLease(deps, environmentId, 'inactiveGroups', SWEEP_LEASE_SECONDS, () => cleanEnvironment(deps, signals, environmentId));
-    if (actions === undefined) report.skipped++;
-    else report.actions.push(...actions);
-    report.environments++;
-  }
-  return report;
+  return sweepEnvironments(deps, 'inactiveGroups', await deps.environmentIds(), (environmentId) => cleanEnvironment(deps, signals, environmentId));
 }

@@ -7,8 +7,8 @@ import type { BotProvisioner, ProvisionedVm } from '../../provisioning/bot-provi
 import type { Versioned } from '../../store/document-store.js';
 import { recordMaintenanceAction } from './action-log.js';
 import type { LifecycleSignals } from './lifecycle-signals.js';
-import { SWEEP_LEASE_SECONDS, type SweepReport } from './sweep-report.js';
-import { withSweepLease } from './sweep-lease.js';
+import { sweepEnvironments } from './sweep-lease.js';
+import type { SweepReport } from './sweep-report.js';
 
 interface OrphanSweepDeps {
   deps: Services;
@@ -79,14 +79,7 @@ async function sweepEnvironment(ctx: OrphanSweepDeps, environmentId: string): Pr
  * action is recorded with its reason.
  */
 export async function sweepOrphans(deps: Services, provisioner: BotProvisioner, signals: LifecycleSignals): Promise<SweepReport> {
-  const report: SweepReport = { sweep: 'orphans', environments: 0, skipped: 0, actions: [] };
   const vmEnvironments = new Set((await provisioner.list()).map((vm) => vm.environmentId));
   const environmentIds = new Set([...(await deps.environmentIds()), ...vmEnvironments]);
-  for (const environmentId of environmentIds) {
-    const actions = await withSweepLease(deps, environmentId, 'orphans', SWEEP_LEASE_SECONDS, () => sweepEnvironment({ deps, provisioner, signals }, environmentId));
-    if (actions === undefined) report.skipped++;
-    else report.actions.push(...actions);
-    report.environments++;
-  }
-  return report;
+  return sweepEnvironments(deps, 'orphans', environmentIds, (environmentId) => sweepEnvironment({ deps, provisioner, signals }, environmentId));
 }

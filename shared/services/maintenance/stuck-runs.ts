@@ -2,15 +2,16 @@ import type { Services } from '../../composition/services.js';
 import type { BotDocument } from '../../domain/bot.js';
 import type { GroupDocument } from '../../domain/group.js';
 import type { MaintenanceActionDocument } from '../../domain/maintenance.js';
-import { deadlineVerdict, RUN_ERROR_CODES, timedOut, type RunDocument } from '../../domain/run.js';
+import type { RunDocument } from '../../domain/run.js';
 import { requeueLostRun } from '../../bots/lost-runs.js';
 import type { Versioned } from '../../store/document-store.js';
 import { QueueNotFoundError } from '../../queues/group-queues.js';
-import { changeRun, endQueuedRun } from '../runs/transitions.js';
+import { timeOutIfDue } from '../runs/deadlines.js';
+import { cancelForDeletedGroup } from '../runs/drain.js';
 import { recordMaintenanceAction, type MaintenanceAction } from './action-log.js';
 import type { LifecycleSignals } from './lifecycle-signals.js';
-import { SWEEP_LEASE_SECONDS, type SweepReport } from './sweep-report.js';
-import { withSweepLease } from './sweep-lease.js';
+import { sweepEnvironments } from './sweep-lease.js';
+import type { SweepReport } from './sweep-report.js';
 
 /** A queued run younger than this still has its submission's wake-up in flight: it is not counted as stuck. */
 export const WAKE_UP_GRACE_SECONDS = 60;
@@ -31,19 +32,14 @@ async function unfinishedRuns(deps: Services, environmentId: string): Promise<Ve
 
 /** A deadline the run's watchdog missed (the app was down, the orchestration was lost) is applied now. */
 async function applyMissedDeadline(deps: Services, run: Versioned<RunDocument>, act: Act): Promise<boolean> {
-  let code: string | undefined;
-  const { changed } = await changeRun(deps, run, (current, now) => {
-    const verdict = deadlineVerdict(current, now, deps.config.QUEUED_RUN_TIMEOUT_MINUTES);
-    code = verdict.kind === 'timeOut' ? verdict.error.code : undefined;
-    return verdict.kind === 'timeOut' ? timedOut(current, verdict.error, now) : undefined;
-  });
+  const { changed, code } = await timeOutIfDue(deps, run);
   if (changed) await act({ action: 'runTimedOut', reason: code ?? 'DeadlinePassed', detail: `Run ${run.id} passed its deadline while ${run.state} and nobody ended it; ended TimedOut (${code}).`, groupId: run.groupId, runId: run.id });
   return changed;
 }
 
 /** A queued run of a group that is gone or marked deleted never runs: it ends Cancelled. */
 async function cancelOrphanedRun(deps: Services, run: Versioned<RunDocument>, act: Act): Promise<void> {
-  const { changed } = await endQueuedRun(deps, run, { code: RUN_ERROR_CODES.groupDeleted, message: 'The group was deleted before the run started.' });
+  const { changed } = await cancelForDeletedGroup(deps, run);
   if (changed) await act({ action: 'runCancelled', reason: 'GroupDeleted', detail: `Run ${run.id} was still queued on a deleted group; ended Cancelled.`, groupId: run.groupId, runId: run.id });
 }
 
@@ -116,12 +112,5 @@ async function sweepEnvironment(deps: Services, signals: LifecycleSignals, envir
  * one; runs on a bot that is gone are requeued (or fail after the attempt limit); missed deadlines are applied.
  */
 export async function sweepStuckRuns(deps: Services, signals: LifecycleSignals): Promise<SweepReport> {
-  const report: SweepReport = { sweep: 'stuckRuns', environments: 0, skipped: 0, actions: [] };
-  for (const environmentId of await deps.environmentIds()) {
-    const actions = await withSweepLease(deps, environmentId, 'stuckRuns', SWEEP_LEASE_SECONDS, () => sweepEnvironment(deps, signals, environmentId));
-    if (actions === undefined) report.skipped++;
-    else report.actions.push(...actions);
-    report.environments++;
-  }
-  return report;
+  return sweepEnvironments(deps, 'stuckRuns', await deps.environmentIds(), (environmentId) => sweepEnvironment(deps, signals, environmentId));
 }

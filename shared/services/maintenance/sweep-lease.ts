@@ -1,6 +1,7 @@
 import type { Services } from '../../composition/services.js';
-import type { Sweep } from '../../domain/maintenance.js';
+import type { MaintenanceActionDocument, Sweep } from '../../domain/maintenance.js';
 import { DuplicateDocumentError, StalePreconditionError, type StoredDocument } from '../../store/document-store.js';
+import { SWEEP_LEASE_SECONDS, type SweepReport } from './sweep-report.js';
 
 export const SWEEP_LEASE = 'sweepLease' as const;
 
@@ -12,7 +13,7 @@ interface SweepLeaseDocument extends StoredDocument {
   expiresAt: string;
 }
 
-export interface SweepLease {
+interface SweepLease {
   /** gives the environment back before expiry, unless another holder took it meanwhile */
   release(): Promise<void>;
 }
@@ -24,7 +25,7 @@ const leaseId = (sweep: Sweep) => `lease:${sweep}`;
  * timers firing at once (two hosts, a manual fire during a scheduled one) never act on the same environment
  * together. Taking and giving back are conditional writes of one document in the environment's partition.
  */
-export async function acquireSweepLease(deps: Services, environmentId: string, sweep: Sweep, holdSeconds: number): Promise<SweepLease | undefined> {
+async function acquireSweepLease(deps: Services, environmentId: string, sweep: Sweep, holdSeconds: number): Promise<SweepLease | undefined> {
   const now = deps.now();
   const holder = deps.newId();
   const lease: SweepLeaseDocument = {
@@ -59,12 +60,32 @@ export async function acquireSweepLease(deps: Services, environmentId: string, s
 }
 
 /** Runs `work` while holding the environment's lease for `sweep`; answers undefined when the lease was taken. */
-export async function withSweepLease<T>(deps: Services, environmentId: string, sweep: Sweep, holdSeconds: number, work: () => Promise<T>): Promise<T | undefined> {
-  const lease = await acquireSweepLease(deps, environmentId, sweep, holdSeconds);
+async function withSweepLease<T>(deps: Services, environmentId: string, sweep: Sweep, work: () => Promise<T>): Promise<T | undefined> {
+  const lease = await acquireSweepLease(deps, environmentId, sweep, SWEEP_LEASE_SECONDS);
   if (!lease) return undefined;
   try {
     return await work();
   } finally {
     await lease.release();
   }
+}
+
+/**
+ * One firing of a sweep: each environment in turn, under the sweep's lease of that environment (skipped when
+ * another instance holds it), with what `sweepOne` did recorded in the report.
+ */
+export async function sweepEnvironments(
+  deps: Services,
+  sweep: Sweep,
+  environmentIds: Iterable<string>,
+  sweepOne: (environmentId: string) => Promise<MaintenanceActionDocument[]>,
+): Promise<SweepReport> {
+  const report: SweepReport = { sweep, environments: 0, skipped: 0, actions: [] };
+  for (const environmentId of environmentIds) {
+    const actions = await withSweepLease(deps, environmentId, sweep, () => sweepOne(environmentId));
+    if (actions === undefined) report.skipped++;
+    else report.actions.push(...actions);
+    report.environments++;
+  }
+  return report;
 }

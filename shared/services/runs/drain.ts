@@ -1,8 +1,14 @@
 import type { Services } from '../../composition/services.js';
-import { RUN_ERROR_CODES } from '../../domain/run.js';
-import { endQueuedRun } from './transitions.js';
+import { RUN_ERROR_CODES, type RunDocument } from '../../domain/run.js';
+import type { Versioned } from '../../store/document-store.js';
+import { endQueuedRun, type RunChange } from './transitions.js';
 
 const BATCH = 50;
+
+/** A run still queued on a group that was deleted (by a user, or marked by the inactivity cleanup) ends Cancelled. */
+export function cancelForDeletedGroup(deps: Services, run: Versioned<RunDocument>): Promise<RunChange> {
+  return endQueuedRun(deps, run, { code: RUN_ERROR_CODES.groupDeleted, message: 'The group was deleted before the run started.' });
+}
 
 /**
  * A user deletes a group: every run still queued on it ends Cancelled (`GroupDeleted`), batch after batch in
@@ -14,7 +20,7 @@ export async function cancelQueuedRunsOfGroup(deps: Services, environmentId: str
     const batch = await deps.runs.queries.nextQueued(environmentId, groupId, BATCH);
     if (batch.length === 0) return cancelled;
     const results = await Promise.all(
-      batch.map((run) => endQueuedRun(deps, run, { code: RUN_ERROR_CODES.groupDeleted, message: 'The group was deleted before the run started.' })),
+      batch.map((run) => cancelForDeletedGroup(deps, run)),
     );
     cancelled += results.filter((r) => r.changed).length;
   }

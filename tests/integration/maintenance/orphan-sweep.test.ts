@@ -1,13 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Services } from '../../../shared/composition/services.js';
 import type { BotDocument } from '../../../shared/domain/bot.js';
 import type { BotProvisioner } from '../../../shared/provisioning/bot-provisioner.js';
 import { claimNextRun } from '../../../shared/services/runs/claim.js';
 import { sweepOrphans } from '../../../shared/services/maintenance/orphan-sweep.js';
 import { clientFor, type ApiClient } from '../../support/api-client.js';
-import { aBotRecord, aVm, localVms, RecordedSignals, scopedProvisioner, sweepServices, TestClock } from '../../support/maintenance-fixtures.js';
-import { createRunWorld, readRun, submit, type RunWorld } from '../../support/run-fixtures.js';
+import { aBotRecord, aSweepWorld, aVm, localVms, scopedProvisioner, type SweepWorld } from '../../support/maintenance-fixtures.js';
+import { readRun, submit } from '../../support/run-fixtures.js';
 
 // The orphan sweep against the shared cloud's simulated VMs (rows of its Azurite table, the production adapter),
 // limited to each test's environment.
@@ -18,20 +17,15 @@ beforeAll(async () => {
   admin = await clientFor({ userId: 'orphan-sweep-admin', platformAdmin: true });
 });
 
-interface Sweeper {
-  world: RunWorld;
-  deps: Services;
+interface Sweeper extends SweepWorld {
   vms: BotProvisioner;
-  signals: RecordedSignals;
   sweep(): ReturnType<typeof sweepOrphans>;
 }
 
 async function aSweeper(): Promise<Sweeper> {
-  const world = await createRunWorld(admin);
-  const deps = sweepServices([world.envId], new TestClock());
-  const vms = scopedProvisioner(localVms(deps), [world.envId]);
-  const signals = new RecordedSignals();
-  return { world, deps, vms, signals, sweep: () => sweepOrphans(deps, vms, signals) };
+  const base = await aSweepWorld(admin);
+  const vms = scopedProvisioner(localVms(base.deps), [base.world.envId]);
+  return { ...base, vms, sweep: () => sweepOrphans(base.deps, vms, base.signals) };
 }
 
 const vmBotIds = async (s: Sweeper) => (await s.vms.list()).map((vm) => vm.botId).sort();

@@ -1,12 +1,11 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Services } from '../../../shared/composition/services.js';
 import { claimNextRun } from '../../../shared/services/runs/claim.js';
 import { finishRun } from '../../../shared/services/runs/finish.js';
 import { sweepStuckRuns } from '../../../shared/services/maintenance/stuck-runs.js';
 import { clientFor, type ApiClient } from '../../support/api-client.js';
 import { markGroupDeleted, removeGroupDocument } from '../../support/connection-fixtures.js';
-import { aBotRecord, MINUTE, RecordedSignals, sweepServices, TestClock } from '../../support/maintenance-fixtures.js';
-import { createRunWorld, readRun, submit, type RunWorld } from '../../support/run-fixtures.js';
+import { aBotRecord, aSweepWorld, MINUTE, type SweepWorld } from '../../support/maintenance-fixtures.js';
+import { readRun, submit } from '../../support/run-fixtures.js';
 
 // The stuck-run sweep with a clock the test moves, on the shared cloud (QUEUED_RUN_TIMEOUT_MINUTES 360).
 
@@ -16,20 +15,13 @@ beforeAll(async () => {
   admin = await clientFor({ userId: 'stuck-runs-admin', platformAdmin: true });
 });
 
-interface Sweeper {
-  world: RunWorld;
-  clock: TestClock;
-  deps: Services;
-  signals: RecordedSignals;
+interface Sweeper extends SweepWorld {
   sweep(): ReturnType<typeof sweepStuckRuns>;
 }
 
 async function aSweeper(): Promise<Sweeper> {
-  const world = await createRunWorld(admin);
-  const clock = new TestClock();
-  const deps = sweepServices([world.envId], clock);
-  const signals = new RecordedSignals();
-  return { world, clock, deps, signals, sweep: () => sweepStuckRuns(deps, signals) };
+  const base = await aSweepWorld(admin);
+  return { ...base, sweep: () => sweepStuckRuns(base.deps, base.signals) };
 }
 
 /** Takes every wake-up out of the group's queue, as a lost message would leave it. */
