@@ -22,6 +22,8 @@ export interface BotLifecycleInput {
   pendingDrain?: 'reprovision' | 'teardown';
   /** why the bot is being torn down, for its record */
   reason?: string;
+  /** consecutive restarts of the current phase after an activity failed for good (see restartDelaySeconds) */
+  restarts?: number;
 }
 
 export interface BotRef {

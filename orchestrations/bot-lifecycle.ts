@@ -1,7 +1,7 @@
 import type { OrchestrationContext, Task } from 'durable-functions';
 import type { BotLifecycleInput, BotRef, ClaimResult, DrainSignal, HealthResult, ProvisionOutcome } from './bot-lifecycle-types.js';
 import { activityRetry as retry } from './activity-retry.js';
-import { BOT_ACTIVITIES, BOT_EVENTS } from './names.js';
+import { BOT_ACTIVITIES, BOT_EVENTS, restartDelaySeconds } from './names.js';
 
 const PHASE_STATES = { provision: 'Provisioning', serve: 'Ready', busy: 'Busy', teardown: 'Deprovisioning' } as const;
 
@@ -67,23 +67,25 @@ function* busy(context: OrchestrationContext, input: BotLifecycleInput): Generat
  * Time comes only from `currentUtcDateTime`; everything with side effects is an activity.
  */
 export function* botLifecycle(context: OrchestrationContext): Generator<Task, unknown, unknown> {
-  const input = context.df.getInput() as BotLifecycleInput;
+  // `restarts` counts consecutive phase restarts; a phase that completes continues without it
+  const { restarts = 0, ...input } = context.df.getInput() as BotLifecycleInput;
   // the custom status is the bot's state, as GET .../groups/{id}/bots shows it from the bot's record
-  context.df.setCustomStatus({ state: PHASE_STATES[input.phase], phase: input.phase });
+  context.df.setCustomStatus({ state: PHASE_STATES[input.phase], phase: input.phase, ...(restarts > 0 ? { restarts } : {}) });
   try {
     return yield* phase(context, input);
-  } catch {
+  } catch (err) {
     // An activity failed even after its retries (the store was unavailable for longer). A failed lifecycle would
-    // leave its bot holding a slot and its run Running for ever: the phase starts over a little later instead
-    // (every activity of a phase is idempotent; a claim retried after it succeeded resumes the same run).
-    yield context.df.createTimer(at(context, PHASE_RETRY_SECONDS));
-    context.df.continueAsNew({ ...input });
+    // leave its bot holding a slot and its run Running for ever: the phase starts over later instead (every activity
+    // of a phase is idempotent; a claim retried after it succeeded resumes the same run), backing off, and says so.
+    const message = err instanceof Error ? err.message : String(err);
+    const delay = restartDelaySeconds(restarts);
+    if (!context.df.isReplaying) context.warn(`bot ${input.botId}: phase ${input.phase} failed (${message.slice(0, 300)}); restart ${restarts + 1} in ${delay} s`);
+    context.df.setCustomStatus({ state: PHASE_STATES[input.phase], phase: input.phase, restarts: restarts + 1, lastError: message.slice(0, 300) });
+    yield context.df.createTimer(at(context, delay));
+    context.df.continueAsNew({ ...input, restarts: restarts + 1 });
     return undefined;
   }
 }
-
-/** How long a lifecycle waits before it starts a phase over whose activity kept failing. */
-const PHASE_RETRY_SECONDS = 10;
 
 /** Best effort: the controller also plans on its own timer, so a lost wake-up only delays the next plan. */
 function* wakeController(context: OrchestrationContext, input: BotLifecycleInput): Generator<Task, void, unknown> {

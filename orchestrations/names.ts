@@ -44,3 +44,12 @@ export const botInstanceId = (botId: string) => `bot-${botId}`;
  * `startBotLifecycles` leaves alone a lifecycle that an earlier attempt started.
  */
 export const ACTIVITY_RETRY = { firstRetryIntervalInMilliseconds: 1_000, maxNumberOfAttempts: 5, backoffCoefficient: 2 } as const;
+
+/**
+ * How long an orchestration waits before it starts over a phase (or planning round) whose activity failed even after
+ * ACTIVITY_RETRY: 10 s, doubling with each consecutive restart, at most 5 minutes. It never gives up (a failed
+ * lifecycle would hold its bot's slot for ever); each restart is logged and shown in the custom status.
+ */
+export function restartDelaySeconds(previousRestarts: number): number {
+  return Math.min(10 * 2 ** Math.min(previousRestarts, 10), 300);
+}

@@ -154,7 +154,7 @@ export class SubQueue {
     if (!lock) return undefined;
     clearTimeout(lock.timer);
     lock.lockedUntil = Date.now() + this.owner.lockDurationMs();
-    lock.timer = this.lockTimer(lockToken);
+    lock.timer = this.lockTimer(lockToken, lock.lockedUntil);
     return lock.lockedUntil;
   }
 
@@ -206,17 +206,18 @@ export class SubQueue {
   private createLock(message: BrokeredMessage, returnTo: Lock['returnTo']): LockedMessage {
     const lockToken = randomUUID();
     const lockedUntil = Date.now() + this.owner.lockDurationMs();
-    this.locks.set(lockToken, { message, lockedUntil, returnTo, timer: this.lockTimer(lockToken) });
+    this.locks.set(lockToken, { message, lockedUntil, returnTo, timer: this.lockTimer(lockToken, lockedUntil) });
     return { message, lockToken, lockedUntil };
   }
 
-  private lockTimer(lockToken: string): NodeJS.Timeout {
+  /** Expires the lock at `lockedUntil` (the instant the receiver was told), whatever the duration setting says now. */
+  private lockTimer(lockToken: string, lockedUntil: number): NodeJS.Timeout {
     return setTimeout(() => {
       const lock = this.releaseLock(lockToken);
       if (!lock) return;
       this.owner.recordFault('lockExpired');
       this.failedDelivery(lock.message, lock.returnTo);
-    }, this.owner.lockDurationMs()).unref();
+    }, Math.max(0, lockedUntil - Date.now())).unref();
   }
 
   private releaseLock(lockToken: string): Lock | undefined {

@@ -121,7 +121,8 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       LOCAL_PROVISION_DELAY_MS: '3000',
       BOT_IDLE_TIMEOUT_SECONDS: '60',
       CONTROLLER_INTERVAL_SECONDS: '10',
-      // the sweeps run every minute locally (every five in Azure); fire one now: POST /admin/functions/{name}
+      // the orphan and stuck-run sweeps run every minute locally (every five in Azure); the inactivity cleanup keeps
+      // its daily default. Fire any of them now: POST /admin/functions/{name}
       INACTIVE_GROUP_CLEANUP_SCHEDULE: '0 30 2 * * *',
       ORPHAN_SWEEP_SCHEDULE: '0 * * * * *',
       STUCK_RUN_SWEEP_SCHEDULE: '30 * * * * *',

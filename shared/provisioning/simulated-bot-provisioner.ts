@@ -278,7 +278,8 @@ export class SimulatedBotProvisioner implements BotProvisioner {
       });
     this.agents.set(spec.botId, started);
     await started;
-    this.watch(spec.botId, started);
+    // a deprovision while the agent was starting has already stopped it: nothing left to watch
+    if (this.agents.get(spec.botId) === started) this.watch(spec.botId, started);
   }
 
   /**
@@ -294,7 +295,11 @@ export class SimulatedBotProvisioner implements BotProvisioner {
       checking = true;
       this.find(botId)
         .then(async (row) => {
-          if (row !== undefined || this.agents.get(botId) !== agent) return;
+          if (this.agents.get(botId) !== agent) {
+            this.unwatch(botId); // deprovisioned, or replaced by a newer agent that has its own watch
+            return;
+          }
+          if (row !== undefined) return;
           this.agents.delete(botId);
           this.unwatch(botId);
           this.deps.log?.(`simulated VM of bot ${botId} is gone: its agent stops`);
