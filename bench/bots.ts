@@ -1,12 +1,12 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { TableClient } from '@azure/data-tables';
 import { startLocalCloud } from '../local/stack/local-cloud.js';
 import { mintToken } from '../local/stack/token-issuer.js';
 import { SIMULATED_VM_TABLE } from '../shared/provisioning/simulated-bot-provisioner.js';
+import { until } from '../tests/e2e/e2e-world.js';
 import { ApiClient } from '../tests/support/api-client.js';
-import { stats } from './stats.js';
+import { machineInfo, stats } from './stats.js';
 
 /**
  * Bots bench, on a local cloud it starts itself (simulated VMs boot in 200 ms):
@@ -19,18 +19,10 @@ const DISPATCHES = Number(process.env.BENCH_DISPATCHES ?? 20);
 const IDLE_GAP_MS = 1_500;
 const COLD_STARTS = Number(process.env.BENCH_COLD_STARTS ?? 8);
 const PASSWORD = 'Bench-Passw0rd!x';
+/** how often a wait polls: often, since the waits are what is measured */
+const POLL_MS = 20;
 
 type Run = { id: string; state: string; queuedAt: string; startedAt?: string; endedAt?: string };
-
-async function until<T>(probe: () => Promise<T | undefined>, timeoutMs: number, what: string): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 async function main(): Promise<void> {
   const say = (line: string) => process.stdout.write(`${line}\n`);
@@ -50,10 +42,10 @@ async function main(): Promise<void> {
       return { groupId: g, connectionId: c };
     };
     const submit = async (connectionId: string) => (await api.post<Run>(`environments/${env}/runs`, { connectionId, desktopFlowId: flow, inputs: {}, priority: 'Normal' })).body;
-    const ended = (id: string) => until(async () => {
+    const ended = (id: string) => until(`run ${id}`, async () => {
       const run = (await api.get<Run>(`environments/${env}/runs/${id}`)).body;
       return ['Queued', 'Running'].includes(run.state) ? undefined : run;
-    }, 60_000, `run ${id}`);
+    }, 60_000, POLL_MS);
 
     // dispatch to an idle warm bot
     const warm = await group('Warm', 1);
@@ -75,19 +67,19 @@ async function main(): Promise<void> {
     for (let i = 0; i < COLD_STARTS; i++) {
       const cold = await group(`Cold ${i}`, 0);
       const run = await submit(cold.connectionId);
-      const createdAt = await until(async () => {
+      const createdAt = await until('a provision call', async () => {
         for await (const row of vms.listEntities<{ hostedRpaGroup: string; createdAt?: string }>({ queryOptions: { filter: `hostedRpaGroup eq '${cold.groupId}'` } })) {
           if (row.createdAt) return row.createdAt;
         }
         return undefined;
-      }, 60_000, 'a provision call');
+      }, 60_000, POLL_MS);
       toProvision.push(Date.parse(createdAt) - Date.parse(run.queuedAt));
       await ended(run.id);
     }
     say(`run waiting → provision call: ${JSON.stringify(stats(toProvision))}`);
 
     const results = {
-      machine: { cpus: os.cpus().length, cpu: os.cpus()[0]?.model, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version },
+      machine: machineInfo(),
       at: new Date().toISOString(),
       settings: { LOCAL_PROVISION_DELAY_MS: 200, CONTROLLER_INTERVAL_SECONDS: 30, idleGapMs: IDLE_GAP_MS },
       dispatchToIdleBotMs: stats(dispatch),

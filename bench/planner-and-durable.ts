@@ -1,11 +1,10 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { plan } from '../shared/domain/planner/plan.js';
 import type { BotState } from '../shared/domain/planner/planner-input.js';
 import { DurableTestHost } from '../tests/integration/local-cloud/durable-host.js';
 import { aBot, aGroup, anEnvironment } from '../tests/unit/shared/domain/planner/builders.js';
-import { stats } from './stats.js';
+import { machineInfo, stats } from './stats.js';
 import { writeSummary } from './summary.js';
 
 /**
@@ -74,8 +73,7 @@ async function main(): Promise<void> {
 
   const out = path.join(import.meta.dirname, 'results', 'planner-durable.json');
   mkdirSync(path.dirname(out), { recursive: true });
-  const machine = { cpus: os.cpus().length, cpu: os.cpus()[0]?.model, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version };
-  writeFileSync(out, `${JSON.stringify({ machine, at: new Date().toISOString(), planner, plannerGrowth: growth, durable }, null, 2)}\n`);
+  writeFileSync(out, `${JSON.stringify({ machine: machineInfo(), at: new Date().toISOString(), planner, plannerGrowth: growth, durable }, null, 2)}\n`);
   say(`wrote ${path.relative(process.cwd(), out)}`);
   // the last step of `npm run bench`: the markdown table of every result file
   say(`wrote ${path.relative(process.cwd(), writeSummary())}`);

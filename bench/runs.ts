@@ -1,5 +1,4 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { startLocalCloud } from '../local/stack/local-cloud.js';
 import { mintToken } from '../local/stack/token-issuer.js';
@@ -7,7 +6,7 @@ import { buildServices } from '../shared/composition/root.js';
 import { loadAppConfig } from '../shared/config/app-config.js';
 import { claimNextRun } from '../shared/services/runs/claim.js';
 import { finishRun } from '../shared/services/runs/finish.js';
-import { stats } from './stats.js';
+import { machineInfo, stats } from './stats.js';
 
 /**
  * `npm run bench`: submit latency at concurrency 1, 16 and 64 (over HTTP, the whole API path: auth, Cosmos, Service Bus,
@@ -154,7 +153,7 @@ async function main(): Promise<void> {
 
     const results = {
       measuredAt: new Date().toISOString(),
-      machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? 'unknown', node: process.version, platform: `${os.platform()} ${os.release()}` },
+      machine: machineInfo(),
       note: 'Local cloud on this machine: Functions host child process, Cosmos peer and Service Bus peer in this process, Azurite. Latencies in ms, measured by the caller.',
       submit: {
         concurrency1: { ...stats(c1), throughputPerSecond: Math.round((SUBMITS_C1 / c1Seconds) * 10) / 10 },

@@ -23,10 +23,6 @@ export class EventQueue<E> {
     return this.current;
   }
 
-  get size(): number {
-    return this.heap.length;
-  }
-
   /** Schedules `event` at `at` (never in the past: an earlier time is taken as now). */
   schedule(at: number, event: E): void {
     const item = { at: Math.max(at, this.current), seq: this.nextSeq++, event };

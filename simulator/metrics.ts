@@ -1,3 +1,4 @@
+import { percentile } from '../bench/stats.js';
 import { MINUTE, type SimRun } from './model.js';
 import type { World } from './world.js';
 
@@ -37,12 +38,6 @@ export interface Score {
   groups: Record<string, GroupScore>;
 }
 
-/** Nearest-rank percentile of sorted values. */
-export function percentile(sorted: readonly number[], q: number): number {
-  if (sorted.length === 0) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? 0;
-}
-
 /** Jain's fairness index: (Σx)² / (n·Σx²), 1 when all are equal. */
 export function jain(values: readonly number[]): number {
   if (values.length === 0) return 1;
@@ -53,7 +48,7 @@ export function jain(values: readonly number[]): number {
 
 const round = (v: number, digits = 1) => Math.round(v * 10 ** digits) / 10 ** digits;
 
-export function waitOf(run: SimRun, horizon: number): number {
+function waitOf(run: SimRun, horizon: number): number {
   return ((run.startedAt ?? run.endedAt ?? horizon) - run.queuedAt) / MINUTE;
 }
 
@@ -84,7 +79,7 @@ export function score(world: World): Score {
     pastSla: runs.filter((r) => r.endedAt === undefined || r.state === 'TimedOut' || r.endedAt > r.slaAt).length,
     timedOut: runs.filter((r) => r.state === 'TimedOut').length,
     unfinished: runs.filter((r) => r.endedAt === undefined).length,
-    botsCreated: world.counters.botsCreated,
+    botsCreated: world.allBots.length,
     botsNeverUsed: world.allBots.filter((b) => b.runsServed === 0).length,
     provisioningFailures: world.counters.provisioningFailures,
     worstGroupSlowdown: round(Math.max(1, ...served.map((g) => g.meanStretch)), 2),

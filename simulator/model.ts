@@ -1,5 +1,6 @@
 import { OCCUPYING_STATES, type BotState } from '../shared/domain/planner/index.js';
 import type { RunPriority } from '../shared/domain/run.js';
+import { PRODUCT_BOT_TIMINGS, PRODUCT_CONFIG } from './product-settings.js';
 
 /**
  * What a simulation is made of: a workload trace (groups, runs, an SLA per run) and the platform settings it
@@ -59,19 +60,31 @@ export interface PlatformSettings {
   queuedRunTimeoutMinutes: number;
 }
 
+/**
+ * Provisioning time, jitter, failures and teardown are assumptions about the cloud; the retries and the queued-run
+ * timeout are the product's defaults (the bot lifecycle's timings and QUEUED_RUN_TIMEOUT_MINUTES).
+ */
 export const DEFAULT_PLATFORM: PlatformSettings = {
   provisionMs: 10 * MINUTE,
   provisionJitter: 0.2,
   failureRate: 0.05,
-  provisionMaxAttempts: 5,
-  provisionBackoffBaseMs: 2_000,
-  provisionBackoffMaxMs: 120_000,
+  provisionMaxAttempts: PRODUCT_BOT_TIMINGS.provisionMaxAttempts,
+  provisionBackoffBaseMs: PRODUCT_BOT_TIMINGS.provisionBackoffBaseSeconds * 1000,
+  provisionBackoffMaxMs: PRODUCT_BOT_TIMINGS.provisionBackoffMaxSeconds * 1000,
   teardownMs: MINUTE,
-  queuedRunTimeoutMinutes: 360,
+  queuedRunTimeoutMinutes: PRODUCT_CONFIG.QUEUED_RUN_TIMEOUT_MINUTES,
 };
 
+/**
+ * The back-off before attempt `attempt + 1` after a failed attempt: base × 2^(attempt-1), capped, as the bot
+ * lifecycle waits (orchestrations/bot-lifecycle.ts, which keeps its own copy of the formula).
+ */
+export function provisionBackoffMs(platform: Pick<PlatformSettings, 'provisionBackoffBaseMs' | 'provisionBackoffMaxMs'>, attempt: number): number {
+  return Math.min(platform.provisionBackoffBaseMs * 2 ** (attempt - 1), platform.provisionBackoffMaxMs);
+}
+
 /** The bot states of the product (Deprovisioning holds no slot; Deleted and Failed are gone). */
-export type SimBotState = BotState;
+type SimBotState = BotState;
 
 export interface SimBot {
   id: string;
@@ -87,15 +100,12 @@ export interface SimBot {
   runsServed: number;
   /** a release asked while it was provisioning or busy: acted on at its next claim */
   releaseRequested?: string;
-  /** a drain for an image change: after its run it reprovisions */
-  drainRequested?: boolean;
 }
 
 export type RunOutcome = 'Succeeded' | 'TimedOut';
 
 export interface SimRun extends TraceRun {
   state: 'Queued' | 'Running' | RunOutcome;
-  dispatchKey: string;
   startedAt?: number;
   endedAt?: number;
   botId?: string;

@@ -22,6 +22,6 @@ export interface ScalingPolicy {
   readonly decideBeforeReclaim: boolean;
   /** the events that make it decide at once, besides its timer */
   wakesOn(event: WorldEvent): boolean;
-  /** looks at the world and acts on it (create, release, drain bots) */
+  /** looks at the world and acts on it (create and release bots) */
   decide(world: World): void;
 }

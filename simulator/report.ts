@@ -95,7 +95,7 @@ export function summarise(outcome: TraceOutcome): TraceSummary {
 const n = (v: number) => (Number.isInteger(v) ? String(v) : v.toFixed(1));
 const r = (v: number | null) => (v === null ? '∞ (baseline 0)' : `${v.toFixed(2)}×`);
 
-export function resultsTable(summary: TraceSummary): string {
+function resultsTable(summary: TraceSummary): string {
   const lines = [
     `| policy | bot-min | beyond demand | p50 wait | p95 wait | max wait | past SLA | timed out | worst group slowdown | Jain | bots created (never used) |`,
     `|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|`,

@@ -8,7 +8,7 @@ import type { SimRun } from './model.js';
  */
 export const iso = (ms: number): string => new Date(ms).toISOString();
 
-export function keyOf(run: Pick<SimRun, 'id' | 'state' | 'priority' | 'queuedAt' | 'startedAt' | 'endedAt'>): string {
+function keyOf(run: Pick<SimRun, 'id' | 'state' | 'priority' | 'queuedAt' | 'startedAt' | 'endedAt'>): string {
   return dispatchKeyOf({
     id: run.id,
     state: run.state,
@@ -20,44 +20,46 @@ export function keyOf(run: Pick<SimRun, 'id' | 'state' | 'priority' | 'queuedAt'
 }
 
 export class RunQueue {
-  private readonly runs: SimRun[] = [];
+  /** each waiting run with its dispatch key, in dispatch order */
+  private readonly entries: Array<{ run: SimRun; dispatchKey: string }> = [];
 
   get length(): number {
-    return this.runs.length;
+    return this.entries.length;
   }
 
   /** The run a claim takes next (the first in dispatch order). */
   first(): SimRun | undefined {
-    return this.runs[0];
+    return this.entries[0]?.run;
   }
 
   add(run: SimRun): void {
+    const entry = { run, dispatchKey: keyOf(run) };
     let lo = 0;
-    let hi = this.runs.length;
+    let hi = this.entries.length;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      const other = this.runs[mid];
-      if (other !== undefined && byDispatchKey(other, run) <= 0) lo = mid + 1;
+      const other = this.entries[mid];
+      if (other !== undefined && byDispatchKey(other, entry) <= 0) lo = mid + 1;
       else hi = mid;
     }
-    this.runs.splice(lo, 0, run);
+    this.entries.splice(lo, 0, entry);
   }
 
   take(): SimRun | undefined {
-    return this.runs.shift();
+    return this.entries.shift()?.run;
   }
 
   remove(run: SimRun): boolean {
-    const i = this.runs.indexOf(run);
+    const i = this.entries.findIndex((e) => e.run === run);
     if (i < 0) return false;
-    this.runs.splice(i, 1);
+    this.entries.splice(i, 1);
     return true;
   }
 
   /** The earliest queuedAt of the waiting runs (not always the first in dispatch order). */
   oldestQueuedAt(): number | undefined {
     let oldest: number | undefined;
-    for (const r of this.runs) if (oldest === undefined || r.queuedAt < oldest) oldest = r.queuedAt;
+    for (const { run } of this.entries) if (oldest === undefined || run.queuedAt < oldest) oldest = run.queuedAt;
     return oldest;
   }
 }

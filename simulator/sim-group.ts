@@ -27,7 +27,7 @@ export class SimGroup {
   }
 
   running(): number {
-    return this.bots.filter((b) => b.state === 'Busy' || b.state === 'Draining').length;
+    return this.bots.filter((b) => b.state === 'Busy').length;
   }
 
   load(): GroupLoad {

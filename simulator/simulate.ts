@@ -1,9 +1,10 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { machineInfo } from '../bench/stats.js';
 import { runExperiment } from './experiment.js';
 import { DEFAULT_PLATFORM, MINUTE } from './model.js';
+import { policies } from './policies/index.js';
 import { PROJECT_DEFAULTS } from './policies/project.js';
 import { markdownReport, summarise } from './report.js';
 import { chartSvg } from './svg-chart.js';
@@ -52,7 +53,7 @@ const project = {
 };
 
 const started = performance.now();
-say(`simulating ${traces.length} trace(s) × 5 policies × ${seeds.length} seed(s); provisioning ${platform.provisionMs / MINUTE} min ± ${platform.provisionJitter * 100} %, failure rate ${platform.failureRate}`);
+say(`simulating ${traces.length} trace(s) × ${policies().length} policies × ${seeds.length} seed(s); provisioning ${platform.provisionMs / MINUTE} min ± ${platform.provisionJitter * 100} %, failure rate ${platform.failureRate}`);
 const outcomes = runExperiment({ traces: traces as TraceName[], seeds, platform, project, progress: say });
 const summaries = outcomes.map(summarise);
 
@@ -63,10 +64,9 @@ for (const o of outcomes) {
   writeFileSync(file, chartSvg(o.chart));
   say(`wrote ${path.relative(process.cwd(), file)}`);
 }
-const machine = { cpus: os.cpus().length, cpu: os.cpus()[0]?.model, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version };
 const settings = { seeds, platform, project };
 const json = path.join(outDir, 'simulation.json');
-writeFileSync(json, `${JSON.stringify({ machine, at: new Date().toISOString(), wallSeconds: Math.round((performance.now() - started) / 100) / 10, settings, traces: summaries }, null, 2)}\n`);
+writeFileSync(json, `${JSON.stringify({ machine: machineInfo(), at: new Date().toISOString(), wallSeconds: Math.round((performance.now() - started) / 100) / 10, settings, traces: summaries }, null, 2)}\n`);
 const header = `## Simulation: this project's policy against three baselines\n\n${seeds.length} seed(s); provisioning ${platform.provisionMs / MINUTE} min ± ${platform.provisionJitter * 100} %, failure rate ${platform.failureRate}; BOT_IDLE_TIMEOUT_SECONDS ${project.botIdleTimeoutSeconds}, GROUP_IDLE_TEARDOWN_HOURS ${project.groupIdleTeardownHours}, CONTROLLER_INTERVAL_SECONDS ${project.controllerIntervalSeconds}.`;
 const markdown = markdownReport(summaries, header);
 writeFileSync(path.join(outDir, 'simulation.md'), markdown);

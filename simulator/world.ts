@@ -1,17 +1,18 @@
+import { shouldTouchGroup } from '../shared/services/runs/claim.js';
 import { deadlineVerdict, DEFAULT_TIMEOUT_MINUTES, firstWatchdogWake } from '../shared/domain/run.js';
 import { EventQueue } from './event-queue.js';
-import { holdsSlot, type PlatformSettings, type SimBot, type SimRun, type Trace } from './model.js';
+import { holdsSlot, provisionBackoffMs, type PlatformSettings, type SimBot, type SimRun, type Trace } from './model.js';
 import type { ScalingPolicy, WorldEvent } from './policy.js';
 import { Recorder, type GroupLoad } from './recorder.js';
 import { rngOf, uniform } from './rng.js';
-import { iso, keyOf } from './run-queue.js';
+import { iso } from './run-queue.js';
 import { SimGroup } from './sim-group.js';
 
 /**
  * The simulated platform every policy runs on: groups with their queues (in the product's dispatch order),
  * bots that provision (with jitter, failures and the bot lifecycle's retries), claim the first run of their
  * group when Ready, run it, go idle, and tear down when released; the queued-run watchdog (the product's
- * deadline rule). Policies act only through createBot, release and drain.
+ * deadline rule). Policies act only through createBot and release.
  */
 export type SimEvent =
   | { kind: 'arrival'; run: SimRun }
@@ -22,16 +23,8 @@ export type SimEvent =
   | { kind: 'watchdog'; run: SimRun }
   | { kind: 'timer'; generation: number };
 
-/**
- * `lastRunStartedAt` of a group is refreshed at most this often by a claim (shared/services/runs/claim.ts,
- * GROUP_TOUCH_INTERVAL_MS); the planner's `lastActivityAt` is the latest of that field (or creation) and the moment an idle bot went idle.
- */
-const GROUP_TOUCH_INTERVAL_MS = 60 * 60_000;
-
 export interface WorldCounters {
-  botsCreated: number;
   provisioningFailures: number;
-  botsFailed: number;
   decisions: number;
 }
 
@@ -40,7 +33,7 @@ export class World {
   readonly groups: SimGroup[];
   readonly runs: SimRun[];
   readonly recorder: Recorder;
-  readonly counters: WorldCounters = { botsCreated: 0, provisioningFailures: 0, botsFailed: 0, decisions: 0 };
+  readonly counters: WorldCounters = { provisioningFailures: 0, decisions: 0 };
   /** every bot ever created, Deleted ones included */
   readonly allBots: SimBot[] = [];
   private readonly byId = new Map<string, SimGroup>();
@@ -57,7 +50,7 @@ export class World {
     this.groups = trace.groups.map((g) => new SimGroup(g, trace.start));
     for (const g of this.groups) this.byId.set(g.id, g);
     this.recorder = new Recorder(trace.start, keepSeries);
-    this.runs = trace.runs.map((r) => ({ ...r, state: 'Queued', dispatchKey: '' }));
+    this.runs = trace.runs.map((r) => ({ ...r, state: 'Queued' }));
     for (const run of this.runs) this.clock.schedule(run.queuedAt, { kind: 'arrival', run });
     this.clock.schedule(trace.start, { kind: 'timer', generation: 0 });
   }
@@ -94,7 +87,6 @@ export class World {
     const bot: SimBot = { id: `${g.id}-b${String(ordinal).padStart(4, '0')}`, groupId, state: 'Provisioning', since: this.now, createdAt: this.now, ordinal, attempt: 0, runsServed: 0 };
     g.bots.push(bot);
     this.allBots.push(bot);
-    this.counters.botsCreated += 1;
     this.startAttempt(bot, 1);
     return bot;
   }
@@ -109,14 +101,6 @@ export class World {
     if (bot === undefined || !holdsSlot(bot.state)) return;
     if (bot.state === 'Ready' || (mode === 'cancel' && bot.state === 'Provisioning')) this.teardown(bot);
     else bot.releaseRequested ??= reason;
-  }
-
-  /** Drains a bot for an image change: an idle one reprovisions now, a busy one after its run. */
-  drain(botId: string): void {
-    const bot = this.findBot(botId);
-    if (bot === undefined) return;
-    if (bot.state === 'Ready') this.reprovision(bot);
-    else if (bot.state === 'Busy' || bot.state === 'Provisioning') bot.drainRequested = true;
   }
 
   findBot(botId: string): SimBot | undefined {
@@ -162,7 +146,6 @@ export class World {
 
   private arrive(run: SimRun): void {
     const g = this.group(run.groupId);
-    run.dispatchKey = keyOf(run);
     g.queue.add(run);
     g.lastQueuedAt = this.now;
     this.clock.schedule(Date.parse(firstWatchdogWake(iso(run.queuedAt), DEFAULT_TIMEOUT_MINUTES, this.platform.queuedRunTimeoutMinutes)), { kind: 'watchdog', run });
@@ -182,7 +165,6 @@ export class World {
     this.group(run.groupId).queue.remove(run);
     run.state = 'TimedOut';
     run.endedAt = this.now;
-    run.dispatchKey = keyOf(run);
   }
 
   private startAttempt(bot: SimBot, attempt: number): void {
@@ -202,17 +184,14 @@ export class World {
       if (attempt >= this.platform.provisionMaxAttempts) {
         bot.state = 'Failed';
         bot.since = this.now;
-        this.counters.botsFailed += 1;
         this.notify('bot-failed');
         return;
       }
-      const backoff = Math.min(this.platform.provisionBackoffBaseMs * 2 ** (attempt - 1), this.platform.provisionBackoffMaxMs);
-      this.clock.schedule(this.now + backoff, { kind: 'retry', bot, attempt: attempt + 1 });
+      this.clock.schedule(this.now + provisionBackoffMs(this.platform, attempt), { kind: 'retry', bot, attempt: attempt + 1 });
       return;
     }
     bot.state = 'Ready';
     bot.since = this.now;
-    bot.drainRequested = undefined;
     this.claim(bot);
     this.notify('bot-ready');
   }
@@ -221,7 +200,6 @@ export class World {
     const g = this.group(bot.groupId);
     run.state = 'Succeeded';
     run.endedAt = this.now;
-    run.dispatchKey = keyOf(run);
     g.lastRunEndedAt = this.now;
     bot.runId = undefined;
     bot.state = 'Ready';
@@ -236,24 +214,23 @@ export class World {
   }
 
   /**
-   * A bot looks for work (the bot lifecycle's claim): a release or drain asked meanwhile comes first; then the
+   * A bot looks for work (the bot lifecycle's claim): a release asked meanwhile comes first; then the
    * first queued run of its group in dispatch order; otherwise it stays Ready (idle since it last went idle).
    */
   private claim(bot: SimBot): void {
     if (bot.releaseRequested !== undefined) return this.teardown(bot);
-    if (bot.drainRequested === true) return this.reprovision(bot);
     const g = this.group(bot.groupId);
     const run = g.queue.take();
     if (run === undefined) return;
     run.state = 'Running';
     run.startedAt = this.now;
     run.botId = bot.id;
-    run.dispatchKey = keyOf(run);
     bot.state = 'Busy';
     bot.since = this.now;
     bot.runId = run.id;
     bot.runsServed += 1;
-    if (g.lastRunStartedAt === undefined || this.now - g.lastRunStartedAt >= GROUP_TOUCH_INTERVAL_MS) g.lastRunStartedAt = this.now;
+    // the claim refreshes the group's lastRunStartedAt at most hourly, as the product's does
+    if (shouldTouchGroup(g.lastRunStartedAt === undefined ? undefined : iso(g.lastRunStartedAt), iso(this.now))) g.lastRunStartedAt = this.now;
     this.clock.schedule(this.now + run.durationMs, { kind: 'run-end', bot, run });
   }
 
@@ -271,13 +248,6 @@ export class World {
     bot.state = 'Deprovisioning';
     bot.since = this.now;
     this.clock.schedule(this.now + this.platform.teardownMs, { kind: 'teardown-done', bot });
-  }
-
-  private reprovision(bot: SimBot): void {
-    bot.state = 'Provisioning';
-    bot.since = this.now;
-    bot.drainRequested = undefined;
-    this.startAttempt(bot, 1);
   }
 
   private notify(event: WorldEvent): void {

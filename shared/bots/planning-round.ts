@@ -35,14 +35,74 @@ function imageVersionOf(image: ImageDocument | undefined): string {
   }
 }
 
+/** What the planner reads of a group document (its image version resolved). */
+export interface PlannerGroupSource {
+  id: string;
+  status: GroupDocument['status'];
+  maxBots: number;
+  committedBots: number;
+  maintenance: boolean;
+  imageId: string;
+  imageVersion: string;
+  lastRunStartedAt?: string;
+  updatedAt: string;
+}
+
+/** What the planner reads of a bot record. */
+export type PlannerBotSource = Pick<BotDocument, 'id' | 'groupId' | 'state' | 'imageId' | 'imageVersion' | 'since' | 'releaseRequested'>;
+
 /**
  * The last thing that happened on the group: the latest of its last run start (refreshed at most hourly by the
  * claim), its last edit, and the moment one of its idle bots last went idle (the end of its last run), so that a
  * group goes cold GROUP_IDLE_TEARDOWN_HOURS after its last run ended, not up to an hour earlier.
  */
-function lastActivityOf(group: GroupDocument, bots: readonly BotDocument[]): string {
+function lastActivityOf(group: PlannerGroupSource, bots: readonly PlannerBotSource[]): string {
   const instants = [group.lastRunStartedAt, group.updatedAt, ...bots.filter((b) => b.groupId === group.id && b.state === 'Ready').map((b) => b.since)];
   return instants.filter((t): t is string => t !== undefined).reduce((latest, t) => (Date.parse(t) > Date.parse(latest) ? t : latest));
+}
+
+/**
+ * A group as the planner sees it: its bots not Deleted (with `releaseRequested` when a release is pending), its
+ * queue as Normal runs (priorities are resolved at claim time), `oldestQueuedAt` the first run in dispatch order.
+ * `bots` may hold other groups' bots: only the group's own are taken.
+ */
+export function plannerGroupOf(group: PlannerGroupSource, bots: readonly PlannerBotSource[], queuedCount: number, oldestQueuedAt?: string): PlannerGroup {
+  return {
+    id: group.id,
+    status: group.status,
+    maxBots: group.maxBots,
+    committedBots: group.committedBots,
+    maintenance: group.maintenance,
+    imageId: group.imageId,
+    imageVersion: group.imageVersion,
+    lastActivityAt: lastActivityOf(group, bots),
+    bots: bots
+      .filter((b) => b.groupId === group.id && b.state !== 'Deleted')
+      // a bot with a release pending still holds its slot; the planner must know not to count on it or ask again
+      .map((b) => ({ id: b.id, state: b.state, imageId: b.imageId, imageVersion: b.imageVersion, since: b.since, ...(b.releaseRequested ? { releaseRequested: true } : {}) })),
+    // priorities are resolved at claim time; the planner only needs how many wait and for how long
+    queued: { high: 0, normal: queuedCount, ...(queuedCount > 0 ? { oldestQueuedAt } : {}) },
+  };
+}
+
+/** Bots of the planner's input that hold a slot of the environment's limit now. */
+export function occupiedNowOf(groups: readonly PlannerGroup[]): number {
+  return groups.reduce((sum, g) => sum + g.bots.filter((b) => OCCUPYING_STATES.includes(b.state)).length, 0);
+}
+
+/**
+ * The plan describes where the environment should be once its releases are done. New bots start only in slots
+ * that are free now, so the limit holds at every moment: a bot handed over from another group (or replacing one
+ * still tearing down) starts in a later round, once the released one no longer holds its slot. Answers, for each
+ * create decision in turn, how many of its bots start now.
+ */
+export function creatableNow(limit: number, occupiedNow: number): (wanted: number) => number {
+  let freeNow = Math.max(0, limit - occupiedNow);
+  return (wanted) => {
+    const count = Math.min(wanted, freeNow);
+    freeNow -= count;
+    return count;
+  };
 }
 
 /** Reads what the planner needs: one environment, its groups, images, bots and queue counts (all in-partition). */
@@ -57,22 +117,8 @@ export async function planningInput(deps: Services, env: Versioned<EnvironmentDo
   const plannerGroups: PlannerGroup[] = [];
   for (const g of groups.items) {
     const queued = counts[g.id]?.queued ?? 0;
-    plannerGroups.push({
-      id: g.id,
-      status: g.status,
-      maxBots: g.maxBots,
-      committedBots: g.committedBots,
-      maintenance: g.maintenance,
-      imageId: g.imageId,
-      imageVersion: imageVersionOf(imageById.get(g.imageId)),
-      lastActivityAt: lastActivityOf(g, bots.items),
-      bots: bots.items
-        .filter((b) => b.groupId === g.id && b.state !== 'Deleted')
-        // a bot with a release pending still holds its slot; the planner must know not to count on it or ask again
-        .map((b) => ({ id: b.id, state: b.state, imageId: b.imageId, imageVersion: b.imageVersion, since: b.since, ...(b.releaseRequested ? { releaseRequested: true } : {}) })),
-      // priorities are resolved at claim time; the planner only needs how many wait and for how long
-      queued: { high: 0, normal: queued, ...(queued > 0 ? { oldestQueuedAt: await oldestQueued(env.id, g.id) } : {}) },
-    });
+    const imageVersion = imageVersionOf(imageById.get(g.imageId));
+    plannerGroups.push(plannerGroupOf({ ...g, imageVersion }, bots.items, queued, queued > 0 ? await oldestQueued(env.id, g.id) : undefined));
   }
   return {
     now: deps.now().toISOString(),
@@ -101,17 +147,13 @@ export async function runPlanningRound(deps: Services, environmentId: string, ol
   const at = result.at;
   const created: NewBot[] = [];
   const signals: PlanningOutcome['signals'] = [];
-  // The plan describes where the environment should be once its releases are done. New bots start only in slots
-  // that are free now, so the limit holds at every moment: a bot handed over from another group (or replacing
-  // one still tearing down) starts in a later round, once the released one no longer holds its slot.
-  const occupiedNow = input.groups.reduce((sum, g) => sum + g.bots.filter((b) => OCCUPYING_STATES.includes(b.state)).length, 0);
-  let freeNow = Math.max(0, result.limit - occupiedNow);
+  // new bots start only in slots free now (see creatableNow)
+  const startNow = creatableNow(result.limit, occupiedNowOf(input.groups));
 
   for (let decision of result.decisions) {
     const botIds: string[] = [];
     if (decision.kind === 'create') {
-      const count = Math.min(decision.count, freeNow);
-      freeNow -= count;
+      const count = startNow(decision.count);
       if (count === 0) continue;
       decision = { ...decision, count };
       for (let i = 0; i < count; i++) {

@@ -1,5 +1,7 @@
+import { creatableNow, occupiedNowOf, plannerGroupOf } from '../../shared/bots/planning-round.js';
 import { plan, type Plan, type PlannerGroup, type PlannerInput, type PlannerSettings } from '../../shared/domain/planner/index.js';
 import type { ScalingPolicy, WorldEvent } from '../policy.js';
+import { PRODUCT_CONFIG } from '../product-settings.js';
 import { iso } from '../run-queue.js';
 import type { SimGroup } from '../sim-group.js';
 import type { World } from '../world.js';
@@ -12,7 +14,7 @@ import type { World } from '../world.js';
  * - its input built as planningInput builds it: every bot not Deleted (with `releaseRequested` when a release
  *   is pending), queue counts as Normal (priorities are resolved at claim time), oldestQueuedAt of the first run
  *   in dispatch order, lastActivityAt the latest of the group's lastRunStartedAt (or creation) and the moment an idle bot went idle;
- * - its decisions applied as runPlanningRound applies them: releases and drains recorded at once (an idle bot
+ * - its decisions applied as runPlanningRound applies them: releases recorded at once (an idle bot
  *   goes now, a provisioning or busy one at its next claim: a busy bot handed over to a starved group finishes
  *   its run, then tears down instead of claiming, and its teardown wakes the controller), new bots only in
  *   slots free now;
@@ -25,23 +27,23 @@ export interface ProjectSettings extends PlannerSettings {
   controllerIntervalSeconds: number;
 }
 
-export const PROJECT_DEFAULTS: ProjectSettings = { botIdleTimeoutSeconds: 900, groupIdleTeardownHours: 3, controllerIntervalSeconds: 60 };
+/** The product's defaults (shared/config/app-config.ts). */
+export const PROJECT_DEFAULTS: ProjectSettings = {
+  botIdleTimeoutSeconds: PRODUCT_CONFIG.BOT_IDLE_TIMEOUT_SECONDS,
+  groupIdleTeardownHours: PRODUCT_CONFIG.GROUP_IDLE_TEARDOWN_HOURS,
+  controllerIntervalSeconds: PRODUCT_CONFIG.CONTROLLER_INTERVAL_SECONDS,
+};
+
+/** Every simulated group runs one image at one version. */
+const SIM_IMAGE_ID = 'image';
+const SIM_IMAGE_VERSION = '1';
 
 function plannerGroup(g: SimGroup): PlannerGroup {
-  const queued = g.queue.length;
   const first = g.queue.first();
-  return {
-    id: g.id,
-    status: 'active',
-    maxBots: g.config.maxBots,
-    committedBots: g.config.committedBots,
-    maintenance: false,
-    imageId: 'image',
-    imageVersion: '1',
-    lastActivityAt: iso(Math.max(g.lastRunStartedAt ?? g.createdAt, ...g.bots.filter((b) => b.state === 'Ready').map((b) => b.since))),
-    bots: g.bots.map((b) => ({ id: b.id, state: b.state, imageId: 'image', imageVersion: '1', since: iso(b.since), ...(b.releaseRequested !== undefined ? { releaseRequested: true } : {}) })),
-    queued: { high: 0, normal: queued, ...(first !== undefined ? { oldestQueuedAt: iso(first.queuedAt) } : {}) },
-  };
+  // the simulated group is never edited: its last edit is its creation
+  const group = { id: g.id, status: 'active' as const, maxBots: g.config.maxBots, committedBots: g.config.committedBots, maintenance: false, imageId: SIM_IMAGE_ID, imageVersion: SIM_IMAGE_VERSION, ...(g.lastRunStartedAt === undefined ? {} : { lastRunStartedAt: iso(g.lastRunStartedAt) }), updatedAt: iso(g.createdAt) };
+  const bots = g.bots.map((b) => ({ id: b.id, groupId: b.groupId, state: b.state, imageId: SIM_IMAGE_ID, imageVersion: SIM_IMAGE_VERSION, since: iso(b.since), ...(b.releaseRequested === undefined ? {} : { releaseRequested: b.releaseRequested }) }));
+  return plannerGroupOf(group, bots, g.queue.length, first === undefined ? undefined : iso(first.queuedAt));
 }
 
 export function plannerInput(world: World, settings: PlannerSettings): PlannerInput {
@@ -53,17 +55,14 @@ export function plannerInput(world: World, settings: PlannerSettings): PlannerIn
   };
 }
 
-/** Applies a plan the way runPlanningRound does: releases and drains at once, creates only in slots free now. */
-export function applyPlan(world: World, result: Plan): void {
-  let freeNow = Math.max(0, result.limit - world.occupied());
+/** Applies a plan the way runPlanningRound does: releases at once, creates only in slots free now. */
+function applyPlan(world: World, input: PlannerInput, result: Plan): void {
+  const startNow = creatableNow(result.limit, occupiedNowOf(input.groups));
   for (const d of result.decisions) {
     if (d.kind === 'release') world.release(d.botId, d.reason, 'deferred');
-    else if (d.kind === 'drain') world.drain(d.botId);
-    else {
-      const count = Math.min(d.count, freeNow);
-      freeNow -= count;
-      for (let i = 0; i < count; i += 1) world.createBot(d.groupId);
-    }
+    // every simulated bot runs the group's one image version: the planner never drains one
+    else if (d.kind === 'drain') throw new Error(`unexpected drain of ${d.botId}: the simulator has one image version`);
+    else for (let i = startNow(d.count); i > 0; i -= 1) world.createBot(d.groupId);
   }
 }
 
@@ -96,8 +95,9 @@ export class ProjectPolicy implements ScalingPolicy {
   }
 
   decide(world: World): void {
-    const result = plan(plannerInput(world, this.settings));
+    const input = plannerInput(world, this.settings);
+    const result = plan(input);
     if (this.keepPlans) this.plans.push(result);
-    applyPlan(world, result);
+    applyPlan(world, input, result);
   }
 }

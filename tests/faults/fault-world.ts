@@ -19,7 +19,7 @@ export const sized = <T>(short: T, full: T): T => (FULL ? full : short);
 export const FIGURES_DIR = path.resolve('.local-cloud', 'fault-figures');
 
 /** Durations short enough for whole stories to play out in seconds (bots boot in 300 ms, go after 3 s idle). */
-export const FAST_SETTINGS: Record<string, string> = {
+const FAST_SETTINGS: Record<string, string> = {
   LOCAL_PROVISION_DELAY_MS: '300',
   BOT_IDLE_TIMEOUT_SECONDS: '3',
   CONTROLLER_INTERVAL_SECONDS: '2',
@@ -34,7 +34,7 @@ export interface FaultWorld {
   stop(): Promise<void>;
 }
 
-export async function startFaultWorld(settings: Record<string, string>): Promise<FaultWorld> {
+async function startFaultWorld(settings: Record<string, string>): Promise<FaultWorld> {
   const { cloud, admin, logs } = await startE2eCloud({ ...FAST_SETTINGS, ...settings });
   const store = new StoreReader(cloud);
   return {
@@ -214,15 +214,7 @@ export async function anEnvironmentWithGroups(admin: ApiClient, capacity: number
   return { envId, groups };
 }
 
-export async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number, everyMs = 250): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(everyMs);
-  }
-}
+export { until } from '../e2e/e2e-world.js';
 
 export interface ScenarioFigures {
   scenario: string;

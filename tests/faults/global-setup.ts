@@ -1,5 +1,6 @@
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { machineInfo } from '../../bench/stats.js';
 import { FIGURES_DIR, FULL, type ScenarioFigures } from './fault-world.js';
 
 let started = 0;
@@ -36,7 +37,7 @@ export function teardown(): void {
   if (FULL && (scenarios.length < expected || totals.violations > 0)) process.stdout.write(`  not written to bench/results/faults.json: ${scenarios.length} of ${expected} scenarios recorded, ${totals.violations} violations\n`);
   else if (FULL) {
     const out = path.resolve('bench', 'results', 'faults.json');
-    writeFileSync(out, `${JSON.stringify({ measuredAt: new Date().toISOString(), scale: 'full', machine: 'local cloud, 2 cores, Node 20', totals, scenarios }, null, 2)}\n`);
+    writeFileSync(out, `${JSON.stringify({ measuredAt: new Date().toISOString(), scale: 'full', machine: machineInfo(), totals, scenarios }, null, 2)}\n`);
     process.stdout.write(`  written to ${path.relative(process.cwd(), out)}\n`);
   }
 }

@@ -1,4 +1,5 @@
-import { isAlive, type BotDocument } from '../../shared/domain/bot.js';
+import type { BotDocument } from '../../shared/domain/bot.js';
+import { OCCUPYING_STATES } from '../../shared/domain/planner/index.js';
 import { isEnded, type RunDocument } from '../../shared/domain/run.js';
 import type { StoreReader, VmRow } from './fault-world.js';
 
@@ -13,9 +14,8 @@ export interface Verdict {
   violations: string[];
 }
 
-/** A bot holds a slot of the environment's parallel limit while Provisioning, Ready, Busy or Draining (docs/scaling.md). */
-const SLOT_STATES = new Set(['Provisioning', 'Ready', 'Busy', 'Draining']);
-export const holdsSlot = (bot: Pick<BotDocument, 'state'>) => SLOT_STATES.has(bot.state);
+/** A bot holds a slot of the environment's parallel limit in the planner's occupying states (docs/scaling.md). */
+const holdsSlot = (bot: Pick<BotDocument, 'state'>) => OCCUPYING_STATES.includes(bot.state);
 
 /** 1. Every accepted run reached a terminal state (and any run document nobody was answered for, too). */
 export function everyAcceptedRunEnded(accepted: readonly string[], runs: readonly RunDocument[]): Verdict {
@@ -42,7 +42,7 @@ interface RunEvents {
 const FIELD = (line: string, key: string) => new RegExp(`(?:^|\\s)${key}=(\\S+)`).exec(line)?.[1];
 
 /** Bots the maintenance sweeps declared lost (`maintenance.botLost ... botId=`): whatever run they held was taken back. */
-export function botsDeclaredLost(logs: readonly string[]): Set<string> {
+function botsDeclaredLost(logs: readonly string[]): Set<string> {
   const lost = new Set<string>();
   for (const line of logs) {
     if (!/maintenance\.botLost\s/.test(line)) continue;
@@ -57,7 +57,7 @@ export function botsDeclaredLost(logs: readonly string[]): Set<string> {
  * lost-bot recoveries of the bot lifecycle (`run.requeued`, `run.failed`) and of the maintenance sweeps
  * (`maintenance.runRequeued`, `maintenance.runFailed`).
  */
-export function runHistories(logs: readonly string[]): Map<string, RunEvents> {
+function runHistories(logs: readonly string[]): Map<string, RunEvents> {
   const histories = new Map<string, RunEvents>();
   for (const raw of logs) {
     const line = raw.replace(/maintenance\.run(Requeued|Failed)\s/, (_, kind: string) => `run.${kind.toLowerCase()} `);
@@ -158,7 +158,7 @@ export function noOrphanVms(vms: readonly VmRow[], bots: readonly BotDocument[])
   for (const vm of vms) {
     const bot = byId.get(vm.botId);
     if (!bot) violations.push(`VM of bot ${vm.botId} has no bot record`);
-    else if (!isAlive(bot.state) || !holdsSlot(bot)) violations.push(`VM of bot ${vm.botId} outlives its bot (${bot.state}${bot.reason ? `, ${bot.reason}` : ''})`);
+    else if (!holdsSlot(bot)) violations.push(`VM of bot ${vm.botId} outlives its bot (${bot.state}${bot.reason ? `, ${bot.reason}` : ''})`);
   }
   // checked: every bot record of the environment, each compared with the VM table, and every VM row
   return { invariant: 'no VM without a live bot', checked: bots.length, violations };

@@ -13,7 +13,12 @@ export const DEFAULT_CLAIM_WAIT_MS = 1_000;
 /** Rounds of "read the first candidates, try them in order" before a claim gives its message back. */
 const MAX_ROUNDS = 20;
 /** `lastRunStartedAt` of the group is refreshed at most this often (it feeds the inactivity cleanup only). */
-const GROUP_TOUCH_INTERVAL_MS = 60 * 60_000;
+export const GROUP_TOUCH_INTERVAL_MS = 60 * 60_000;
+
+/** Whether a claim at `startedAt` refreshes the group's `lastRunStartedAt` (`last`): at most hourly. */
+export function shouldTouchGroup(last: string | undefined, startedAt: string): boolean {
+  return last === undefined || last === '' || Date.parse(startedAt) - Date.parse(last) >= GROUP_TOUCH_INTERVAL_MS;
+}
 
 export interface ClaimRequest {
   environmentId: string;
@@ -86,7 +91,7 @@ async function settle(how: Promise<void>): Promise<void> {
 
 /** Best effort, at most hourly: a lost race or a failure leaves the older value, which only delays the inactivity cleanup. */
 async function touchGroup(deps: Services, group: Versioned<GroupDocument>, startedAt: string): Promise<void> {
-  if (group.lastRunStartedAt && Date.parse(startedAt) - Date.parse(group.lastRunStartedAt) < GROUP_TOUCH_INTERVAL_MS) return;
+  if (!shouldTouchGroup(group.lastRunStartedAt, startedAt)) return;
   await deps.store.replace<GroupDocument>({ ...group, lastRunStartedAt: startedAt }, group.etag).catch(() => undefined);
 }
 

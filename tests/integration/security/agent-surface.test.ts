@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mintToken } from '../../../local/stack/token-issuer.js';
 import { BotCredentials, type BotIdentity } from '../../../shared/bots/bot-credentials.js';
 import type { Services } from '../../../shared/composition/services.js';
 import type { BotDocument } from '../../../shared/domain/bot.js';
@@ -109,10 +110,7 @@ describe('agent surface', () => {
   });
 
   it('refuses user tokens on agent routes and bot credentials on user routes (401)', async () => {
-    const userToken = await (async () => {
-      const { mintToken } = await import('../../../local/stack/token-issuer.js');
-      return mintToken(localCloud().issuer, { userId: admin.userId, platformAdmin: true });
-    })();
+    const userToken = await mintToken(localCloud().issuer, { userId: admin.userId, platformAdmin: true });
     expect((await heartbeat(userToken)).status).toBe(401);
     expect((await finish(userToken, runA.id)).status).toBe(401);
     expect((await heartbeat(undefined)).status).toBe(401);

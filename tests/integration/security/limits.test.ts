@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { CosmosClient } from '@azure/cosmos';
 import { describe, expect, it } from 'vitest';
+import { cosmosDefinitions } from '../../../shared/config/infra-definitions.js';
 import { claimedBy, ended, queuedRun } from '../../../shared/domain/run.js';
 import { MAX_BODY_BYTES } from '../../../shared/http/json-body.js';
 import { idempotencyRecordId, IDEMPOTENCY_TTL_SECONDS } from '../../../shared/services/runs/idempotency.js';
@@ -35,12 +36,17 @@ describe('limits', () => {
     const envId = (await createEnvironment(admin, { capacity: 0 })).id;
     const g = await aGroupWithFlow(admin, envId, 'Paged', 1, [{ wait: { ms: 1 } }]);
     // 205 ended runs, written as the runs feature writes them (a submission each would take minutes)
-    const runs = new CosmosClient({ endpoint: localCloud().settings.COSMOS_ENDPOINT ?? '', key: localCloud().settings.COSMOS_KEY, connectionPolicy: { enableEndpointDiscovery: false } }).database('hostedrpa').container('runs');
-    const flow = { id: g.flowId, name: 'Paged', definition: { steps: [{ wait: { ms: 1 } }] } };
-    const t0 = Date.now();
-    for (let i = 0; i < 205; i++) {
-      const queued = queuedRun({ id: randomUUID(), environmentId: envId, groupId: g.groupId, connectionId: g.connectionId, desktopFlow: flow, inputs: {}, priority: 'Normal', timeoutMinutes: 60, submittedBy: admin.userId }, new Date(t0 + i));
-      await runs.items.create(ended(claimedBy(queued, 'bot-1', new Date(t0 + i)), 'Succeeded', {}, new Date(t0 + 1_000 + i)));
+    const cosmos = new CosmosClient({ endpoint: localCloud().settings.COSMOS_ENDPOINT ?? '', key: localCloud().settings.COSMOS_KEY, connectionPolicy: { enableEndpointDiscovery: false } });
+    try {
+      const runs = cosmos.database(cosmosDefinitions.databaseName).container('runs');
+      const flow = { id: g.flowId, name: 'Paged', definition: { steps: [{ wait: { ms: 1 } }] } };
+      const t0 = Date.now();
+      for (let i = 0; i < 205; i++) {
+        const queued = queuedRun({ id: randomUUID(), environmentId: envId, groupId: g.groupId, connectionId: g.connectionId, desktopFlow: flow, inputs: {}, priority: 'Normal', timeoutMinutes: 60, submittedBy: admin.userId }, new Date(t0 + i));
+        await runs.items.create(ended(claimedBy(queued, 'bot-1', new Date(t0 + i)), 'Succeeded', {}, new Date(t0 + 1_000 + i)));
+      }
+    } finally {
+      cosmos.dispose();
     }
     const path = `environments/${envId}/groups/${g.groupId}/runs`;
     const first = await admin.get<{ items: unknown[]; continuationToken?: string }>(path);
