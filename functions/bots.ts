@@ -11,7 +11,6 @@ import { claimRunForBot, checkBotHealth, deprovisionBot, markBotFailed, markBotI
 import { requeueLostRun } from '../shared/bots/lost-runs.js';
 import { runPlanningRound } from '../shared/bots/planning-round.js';
 import { getBotRuntime } from '../shared/composition/bot-runtime.js';
-import type { BotDocument } from '../shared/domain/bot.js';
 import { runLogLine } from '../shared/observability/run-log.js';
 
 const botRef = z.object({ environmentId: z.string(), groupId: z.string(), botId: z.string() });
@@ -28,13 +27,7 @@ df.app.activity(CONTROLLER_ACTIVITIES.plan, {
     const outcome = await runPlanningRound(deps, environmentId, async (env, group) => (await deps.runs.queries.nextQueued(env, group, 1))[0]?.queuedAt);
     if (outcome.plan && outcome.plan.decisions.length > 0) context.info(`plan ${environmentId}: ${outcome.plan.decisions.map((d) => `${d.kind} ${d.groupId} (${d.reason})`).join('; ')}`);
     const timings = botTimingsOf(deps.config);
-    // A bot a plan created but whose lifecycle never started (the activity that wrote its record failed or died
-    // before returning it, and its retry planned with the bot as an existing one) would hold its slot as Provisioning
-    // for ever: every Provisioning bot is handed to startBots, which leaves alone the lifecycles that already run.
-    const created = new Set(outcome.created.map((b) => b.botId));
-    const provisioning = outcome.active ? (await deps.botStore.list<BotDocument>(environmentId, 'bot', { where: { state: 'Provisioning' } })).items : [];
-    const unstarted = provisioning.filter((b) => !created.has(b.id)).map((b) => ({ environmentId, groupId: b.groupId, botId: b.id }));
-    const start: BotLifecycleInput[] = [...outcome.created, ...unstarted].map((b) => ({ ...b, phase: 'provision', timings }));
+    const start: BotLifecycleInput[] = [...outcome.created, ...outcome.unstarted].map((b) => ({ ...b, phase: 'provision', timings }));
     return { active: outcome.active, start, signals: outcome.signals, nextWakeSeconds: deps.config.CONTROLLER_INTERVAL_SECONDS };
   },
 });

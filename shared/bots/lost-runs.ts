@@ -1,5 +1,5 @@
 import type { Services } from '../composition/services.js';
-import { dispatchKeyOf, ended, type RunDocument } from '../domain/run.js';
+import { dispatchKeyOf, ended, RUN_ERROR_CODES, type RunDocument } from '../domain/run.js';
 import { changeRun } from '../services/runs/transitions.js';
 import type { BotRef } from './bot-records.js';
 
@@ -21,7 +21,7 @@ export async function requeueLostRun(deps: Services, ref: BotRef, reason: string
     }
     if (current.attempt >= MAX_RUN_ATTEMPTS) {
       outcome.verdict = 'failed';
-      return ended(current, 'Failed', { error: { code: 'BotLost', message: `The bot running this run was lost (${reason}) on attempt ${current.attempt} of ${MAX_RUN_ATTEMPTS}.` } }, now);
+      return ended(current, 'Failed', { error: { code: RUN_ERROR_CODES.botLost, message: `The bot running this run was lost (${reason}) on attempt ${current.attempt} of ${MAX_RUN_ATTEMPTS}.` } }, now);
     }
     outcome.verdict = 'requeued';
     const back: RunDocument = { ...current, state: 'Queued', updatedAt: now.toISOString() };

@@ -22,6 +22,12 @@ export interface PlanningOutcome {
   active: boolean;
   plan?: Plan;
   created: NewBot[];
+  /**
+   * Bots an earlier round created whose lifecycle never ran (a round that wrote their records and then failed, and
+   * was retried, plans with them as existing bots): Provisioning, never provisioned. Starting them again is a no-op
+   * for a lifecycle that does run.
+   */
+  unstarted: NewBot[];
   /** events for bot lifecycles: Release (reason), Drain ({mode, reason}), Work */
   signals: Array<{ botId: string; event: 'Release' | 'Drain' | 'Work'; data?: unknown }>;
 }
@@ -49,7 +55,7 @@ export interface PlannerGroupSource {
 }
 
 /** What the planner reads of a bot record. */
-export type PlannerBotSource = Pick<BotDocument, 'id' | 'groupId' | 'state' | 'imageId' | 'imageVersion' | 'since' | 'releaseRequested'>;
+export type PlannerBotSource = Pick<BotDocument, 'id' | 'groupId' | 'state' | 'imageId' | 'imageVersion' | 'since' | 'releaseRequested' | 'drainRequested'>;
 
 /**
  * The last thing that happened on the group: the latest of its last run start (refreshed at most hourly by the
@@ -78,8 +84,16 @@ export function plannerGroupOf(group: PlannerGroupSource, bots: readonly Planner
     lastActivityAt: lastActivityOf(group, bots),
     bots: bots
       .filter((b) => b.groupId === group.id && b.state !== 'Deleted')
-      // a bot with a release pending still holds its slot; the planner must know not to count on it or ask again
-      .map((b) => ({ id: b.id, state: b.state, imageId: b.imageId, imageVersion: b.imageVersion, since: b.since, ...(b.releaseRequested ? { releaseRequested: true } : {}) })),
+      // a bot with a release pending still holds its slot; the planner must know not to count on it or ask again; a bot
+      // asked to drain is Draining (it takes no run and is drained once: one drain at a time per group)
+      .map((b) => ({
+        id: b.id,
+        state: b.drainRequested && (b.state === 'Ready' || b.state === 'Busy') ? 'Draining' : b.state,
+        imageId: b.imageId,
+        imageVersion: b.imageVersion,
+        since: b.since,
+        ...(b.releaseRequested ? { releaseRequested: true } : {}),
+      })),
     // priorities are resolved at claim time; the planner only needs how many wait and for how long
     queued: { high: 0, normal: queuedCount, ...(queuedCount > 0 ? { oldestQueuedAt } : {}) },
   };
@@ -105,8 +119,22 @@ export function creatableNow(limit: number, occupiedNow: number): (wanted: numbe
   };
 }
 
+/**
+ * A user's DELETE removes the group document once its queued runs are cancelled, while its bots may still be up:
+ * they are planned as a deleted group's (released, a busy one after its run), so no VM outlives its group.
+ */
+function groupsRemovedUnderTheirBots(groups: readonly GroupDocument[], bots: readonly BotDocument[], now: string): PlannerGroup[] {
+  const known = new Set(groups.map((g) => g.id));
+  const orphans = bots.filter((b) => !known.has(b.groupId) && b.state !== 'Deleted' && b.state !== 'Failed');
+  return [...new Set(orphans.map((b) => b.groupId))].map((groupId) => {
+    const first = orphans.find((b) => b.groupId === groupId);
+    const source: PlannerGroupSource = { id: groupId, status: 'deleted', maxBots: 0, committedBots: 0, maintenance: false, imageId: first?.imageId ?? 'unknown', imageVersion: first?.imageVersion ?? 'unknown', updatedAt: now };
+    return plannerGroupOf(source, orphans, 0);
+  });
+}
+
 /** Reads what the planner needs: one environment, its groups, images, bots and queue counts (all in-partition). */
-export async function planningInput(deps: Services, env: Versioned<EnvironmentDocument>, oldestQueued: OldestQueued): Promise<PlannerInput> {
+export async function planningInput(deps: Services, env: Versioned<EnvironmentDocument>, oldestQueued: OldestQueued): Promise<{ input: PlannerInput; bots: BotDocument[] }> {
   const [groups, images, bots, counts] = await Promise.all([
     deps.store.list<GroupDocument>(env.id, 'group'),
     deps.store.list<ImageDocument>(env.id, 'image'),
@@ -120,12 +148,14 @@ export async function planningInput(deps: Services, env: Versioned<EnvironmentDo
     const imageVersion = imageVersionOf(imageById.get(g.imageId));
     plannerGroups.push(plannerGroupOf({ ...g, imageVersion }, bots.items, queued, queued > 0 ? await oldestQueued(env.id, g.id) : undefined));
   }
-  return {
+  plannerGroups.push(...groupsRemovedUnderTheirBots(groups.items, bots.items, deps.now().toISOString()));
+  const input: PlannerInput = {
     now: deps.now().toISOString(),
     environment: { id: env.id, plan: env.plan, capacity: env.capacity, hostedRpaEnabled: env.hostedRpaEnabled },
     groups: plannerGroups,
     settings: { botIdleTimeoutSeconds: deps.config.BOT_IDLE_TIMEOUT_SECONDS, groupIdleTeardownHours: deps.config.GROUP_IDLE_TEARDOWN_HOURS },
   };
+  return { input, bots: bots.items };
 }
 
 function decisionRecord(deps: Services, environmentId: string, d: Decision, at: string, botIds: string[]): ScalingDecisionDocument {
@@ -141,8 +171,9 @@ function decisionRecord(deps: Services, environmentId: string, d: Decision, at: 
  */
 export async function runPlanningRound(deps: Services, environmentId: string, oldestQueued: OldestQueued): Promise<PlanningOutcome> {
   const env = await deps.store.get<EnvironmentDocument>(environmentId, environmentId);
-  if (!env) return { active: false, created: [], signals: [] };
-  const input = await planningInput(deps, env, oldestQueued);
+  if (!env) return { active: false, created: [], unstarted: [], signals: [] };
+  const { input, bots } = await planningInput(deps, env, oldestQueued);
+  const unstarted = bots.filter((b) => b.state === 'Provisioning' && b.credentialVersion === 0).map((b) => ({ environmentId, groupId: b.groupId, botId: b.id }));
   const result = plan(input);
   const at = result.at;
   const created: NewBot[] = [];
@@ -194,7 +225,7 @@ export async function runPlanningRound(deps: Services, environmentId: string, ol
     if (group.queued.normal + group.queued.high === 0) continue;
     for (const bot of group.bots) if (bot.state === 'Ready') signals.push({ botId: bot.id, event: 'Work' });
   }
-  return { active: true, plan: result, created, signals };
+  return { active: true, plan: result, created, unstarted, signals };
 }
 
 /** A group's "got nothing" reason is recorded when it changes, not at every round. */

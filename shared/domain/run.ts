@@ -31,6 +31,7 @@ export const RUN_ERROR_CODES = {
   runTimeout: 'RunTimeout',
   cancelled: 'Cancelled',
   groupDeleted: 'GroupDeleted',
+  botLost: 'BotLost',
   outputsTooLarge: 'OutputsTooLarge',
   flowFailed: 'DesktopFlowFailed',
 } as const;

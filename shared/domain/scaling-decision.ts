@@ -10,7 +10,7 @@ export interface ScalingDecisionDocument extends StoredDocument {
   /** bots concerned (ids), or how many to create */
   botIds: string[];
   count: number;
-  /** stable machine-readable reason, e.g. `RunsWaiting`, `GroupAtMaxBots`, `CapacityExhausted` */
+  /** stable machine-readable reason, the planner's reasons (shared/domain/planner/reasons.ts), e.g. `demand`, `committed`, `idle-timeout`, `handover` */
   reason: string;
   detail: string;
 }

@@ -3,7 +3,7 @@ import { defineRoute, type ApiRoute } from '../../http/api-route.js';
 import { AppError } from '../../errors/app-error.js';
 import { requireGuid } from '../../domain/validation.js';
 import { agentFinish, agentHeartbeat } from '../../services/agent.js';
-import { botInstanceId } from '../../../orchestrations/names.js';
+import { BOT_EVENTS, botInstanceId } from '../../../orchestrations/names.js';
 import { runLogLine } from '../../observability/run-log.js';
 import { problemSchema } from '../common-schemas.js';
 
@@ -62,7 +62,7 @@ export const agentRoutes: ApiRoute<unknown>[] = [
       const result = await agentFinish(deps, req.bot, runId, req.body);
       req.log(runLogLine('finished', result.run, { state: result.run.state, botId: req.bot.botId, changed: result.changed, durationMs: req.body.durationMs }));
       // the bot's lifecycle waits for this to take its next run; a lost event is covered by its health check
-      await req.durableClient().raiseEvent(botInstanceId(req.bot.botId), 'RunFinished', { runId }).catch(() => undefined);
+      await req.durableClient().raiseEvent(botInstanceId(req.bot.botId), BOT_EVENTS.runFinished, { runId }).catch(() => undefined);
       return { status: 200, body: { runId: result.run.id, state: result.run.state, changed: result.changed } };
     },
   }),

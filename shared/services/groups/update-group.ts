@@ -83,7 +83,8 @@ export async function updateGroup(
  * 3. delete its Service Bus queue;
  * 4. delete the document, then its ledger entry and its password.
  * A failure after step 1 leaves a group marked deleted, which a second DELETE completes.
- * Bots are torn down by the bots issue's hooks.
+ * Its bots are released by the environment controller's next plan: a marked group, or bots whose group document is
+ * gone, are planned as a deleted group's (shared/bots/planning-round.ts).
  */
 export async function deleteGroup(deps: Services, principal: Principal, environmentId: string | undefined, groupId: string | undefined, ifMatch: string | undefined): Promise<void> {
   const { env, group } = await loadGroup(deps, principal, environmentId, groupId, 'manage');

@@ -1,6 +1,6 @@
 import type { Principal } from '../../auth/principal.js';
 import type { Services } from '../../composition/services.js';
-import { canSubmitRun, queuedRun, type RunDocument, type RunPriority } from '../../domain/run.js';
+import { canSubmitRun, queuedRun, RUN_ERROR_CODES, type RunDocument, type RunPriority } from '../../domain/run.js';
 import { AppError } from '../../errors/app-error.js';
 import { QueueNotFoundError } from '../../queues/group-queues.js';
 import { DuplicateDocumentError, type Versioned } from '../../store/document-store.js';
@@ -110,7 +110,7 @@ async function wakeAndWatch(deps: Services, run: Versioned<RunDocument>, watchdo
   const [sent, watched] = await Promise.allSettled([deps.queues.sendWakeUp(run.groupId, { runId: run.id }), watchdogs.ensureStarted(run)]);
   if (sent.status === 'rejected') {
     if (sent.reason instanceof QueueNotFoundError) {
-      await endQueuedRun(deps, run, { code: 'GroupDeleted', message: 'The group was deleted while the run was being submitted.' });
+      await endQueuedRun(deps, run, { code: RUN_ERROR_CODES.groupDeleted, message: 'The group was deleted while the run was being submitted.' });
       throw AppError.rule('GroupDeleted', `The group ${run.groupId} was deleted; the run was not queued.`);
     }
     throw sent.reason;

@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { runPlanningRound } from '../../../shared/bots/planning-round.js';
+import { clientFor } from '../../support/api-client.js';
+import { builtInImageId, createGroup, removeGroupDocument } from '../../support/connection-fixtures.js';
+import { createEnvironment } from '../../support/fixtures.js';
+import { aBotRecord, sweepServices, TestClock } from '../../support/maintenance-fixtures.js';
+
+// A planning round in this process against the shared cloud's Cosmos: what it reads of the bot records.
+
+const noQueue = async () => undefined;
+
+async function anEnvironmentWithGroup() {
+  const admin = await clientFor({ userId: 'planning-round-admin', platformAdmin: true });
+  const env = await createEnvironment(admin, { capacity: 4 });
+  const group = await createGroup(admin, env.id, await builtInImageId(admin, env.id), { maxBots: 4 });
+  return { envId: env.id, groupId: group.id, deps: sweepServices([env.id], new TestClock()) };
+}
+
+describe('the planning round', () => {
+  it('releases the bots of a group whose document a user delete removed: no VM outlives its group', async () => {
+    const { envId, groupId, deps } = await anEnvironmentWithGroup();
+    const idle = await aBotRecord(deps, envId, groupId, 'Ready');
+    const busy = await aBotRecord(deps, envId, groupId, 'Busy');
+    await removeGroupDocument(envId, groupId);
+    const round = await runPlanningRound(deps, envId, noQueue);
+    const released = round.plan?.decisions.flatMap((d) => (d.kind === 'release' ? [[d.botId, d.reason]] : []));
+    expect(released?.sort()).toEqual([[idle.id, 'group-deleted'], [busy.id, 'group-deleted']].sort());
+    expect(round.signals.filter((s) => s.event === 'Release').map((s) => s.botId).sort()).toEqual([idle.id, busy.id].sort());
+  });
+
+  it('plans a bot already asked to drain as Draining: no second drain, one at a time', async () => {
+    const { envId, groupId, deps } = await anEnvironmentWithGroup();
+    const outdated = { imageId: 'previous-image', imageVersion: '1.0.0' };
+    await aBotRecord(deps, envId, groupId, 'Busy', outdated);
+    await aBotRecord(deps, envId, groupId, 'Busy', outdated);
+    const round = await runPlanningRound(deps, envId, noQueue);
+    expect(round.plan?.decisions.filter((d) => d.kind === 'drain')).toHaveLength(1); // one of the two, then
+    const again = await runPlanningRound(deps, envId, noQueue);
+    expect(again.plan?.decisions.filter((d) => d.kind === 'drain')).toEqual([]); // the first is Draining: none more
+  });
+
+  it('hands back, to be started, a bot an earlier round created whose lifecycle never ran', async () => {
+    const { envId, groupId, deps } = await anEnvironmentWithGroup();
+    const stranded = await aBotRecord(deps, envId, groupId, 'Provisioning', { credentialVersion: 0 });
+    const provisioning = await aBotRecord(deps, envId, groupId, 'Provisioning', { credentialVersion: 1 });
+    const round = await runPlanningRound(deps, envId, noQueue);
+    expect(round.unstarted.map((b) => b.botId)).toEqual([stranded.id]);
+    expect(round.unstarted.map((b) => b.botId)).not.toContain(provisioning.id);
+  });
+});
