@@ -37,7 +37,7 @@ export async function executeFlow(definition: { steps: readonly FlowStep[] }, co
     } else if ('output' in step) {
       outputs[step.output.name] = step.output.value;
     } else if ('fail' in step) {
-      return { outcome: 'Failed', outputs, error: { code: 'FlowFailed', message: step.fail.message }, durationMs: duration() };
+      return { outcome: 'Failed', outputs, error: { code: 'DesktopFlowFailed', message: step.fail.message }, durationMs: duration() };
     }
   }
   if (controls.cancelled()) return { outcome: 'Cancelled', outputs, durationMs: duration() };
