@@ -23,7 +23,7 @@ describe('the reference agent executes flow definitions', () => {
 
   it('stops at a fail step with its message, keeping earlier outputs', async () => {
     const result = await executeFlow({ steps: [{ output: { name: 'a', value: '1' } }, { fail: { message: 'Portal unreachable' } }, { output: { name: 'b', value: '2' } }] }, virtualClock());
-    expect(result).toMatchObject({ outcome: 'Failed', outputs: { a: '1' }, error: { code: 'FlowFailed', message: 'Portal unreachable' } });
+    expect(result).toMatchObject({ outcome: 'Failed', outputs: { a: '1' }, error: { code: 'DesktopFlowFailed', message: 'Portal unreachable' } });
   });
 
   it('stops a long wait soon after a cancel', async () => {
