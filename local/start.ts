@@ -1,4 +1,5 @@
 import { startLocalCloud } from './stack/local-cloud.js';
+import { settingOverrides } from './stack/setting-overrides.js';
 
 /**
  * `npm start`: the whole stack on local emulators, serving the API on http://127.0.0.1:$PORT/api until
@@ -10,12 +11,20 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
   process.exit(2);
 }
 
+const overrides = settingOverrides(process.env);
+if (!overrides.ok) {
+  process.stderr.write(`Invalid settings in the environment:\n  ${overrides.errors.join('\n  ')}\n`);
+  process.exit(2);
+}
+
 const started = performance.now();
 const say = (line: string) => process.stdout.write(`${line}\n`);
 say(`Starting the local cloud (Functions host on port ${port})…`);
+const changed = Object.entries(overrides.settings);
+if (changed.length > 0) say(`Settings from the environment: ${changed.map(([k, v]) => `${k}=${v}`).join(', ')}`);
 
 try {
-  const cloud = await startLocalCloud({ port, log: say });
+  const cloud = await startLocalCloud({ port, log: say, settings: overrides.settings });
   const total = ((performance.now() - started) / 1000).toFixed(1);
   say('');
   say(`Local cloud ready in ${total} s.`);

@@ -24,7 +24,7 @@ function alive(pid: number): boolean {
 
 it('npm start serves the API with a token from npm run token, and Ctrl-C leaves no process behind', async () => {
   const port = await freePort();
-  const env = { ...process.env, PORT: String(port) };
+  const env = { ...process.env, PORT: String(port), LOCAL_PROVISION_DELAY_MS: '1234' };
   const supervisor = spawn(process.execPath, ['--import', 'tsx', 'local/start.ts'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   supervisor.stdout.on('data', (c: Buffer) => (output += c.toString()));
@@ -34,6 +34,7 @@ it('npm start serves the API with a token from npm run token, and Ctrl-C leaves 
   const deadline = Date.now() + 60_000;
   while (!output.includes('Local cloud ready') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
   expect(output).toContain('Local cloud ready');
+  expect(output).toContain('Settings from the environment: LOCAL_PROVISION_DELAY_MS=1234');
   for (const part of ['Cosmos DB', 'Storage (Azurite)', 'Service Bus', 'Key Vault', 'Token issuer', 'Functions host']) {
     expect(output).toMatch(new RegExp(`${part.replace(/[()]/g, '\\$&')}.*ready \\d+\\.\\d s`));
   }
@@ -59,3 +60,15 @@ it('npm start serves the API with a token from npm run token, and Ctrl-C leaves 
   expect(processes.filter(alive)).toEqual([]);
   expect(output).toContain('Stopped.');
 }, 90_000);
+
+it('npm start refuses a malformed setting from the environment by name, before starting anything', () => {
+  const env = { ...process.env, BOT_IDLE_TIMEOUT_SECONDS: 'soon' };
+  let failure: { status: number | null; stderr: string } | undefined;
+  try {
+    execFileSync(process.execPath, ['--import', 'tsx', 'local/start.ts'], { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  } catch (err) {
+    failure = err as { status: number | null; stderr: string };
+  }
+  expect(failure?.status).toBe(2);
+  expect(failure?.stderr).toMatch(/BOT_IDLE_TIMEOUT_SECONDS="soon"/);
+}, 30_000);
