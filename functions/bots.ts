@@ -93,7 +93,7 @@ df.app.activity(BOT_ACTIVITIES.recoverLostRun, {
     const { reason, ...ref } = withReason.parse(input);
     const { deps } = await getBotRuntime();
     const held = await deps.runs.queries.runningOn(ref.environmentId, ref.groupId, ref.botId);
-    const verdict = await requeueLostRun(deps, ref, reason);
+    const { verdict } = await requeueLostRun(deps, ref, reason);
     if (held && verdict !== 'none') context.warn(runLogLine(verdict, held, { botId: ref.botId, reason }));
   },
 });

@@ -6,14 +6,19 @@ import type { BotRef } from './bot-records.js';
 /** A run whose bot was lost goes back to the queue this many times, then fails. */
 export const MAX_RUN_ATTEMPTS = 3;
 
+export type LostRunVerdict = 'requeued' | 'failed' | 'none';
+
+/** What became of a lost bot's run, and which run it was (none when the bot held no run, or another took it). */
+export type LostRunOutcome = { verdict: 'none' } | { verdict: 'requeued' | 'failed'; runId: string };
+
 /**
  * The run a lost bot held goes back to the queue (at its original place: the dispatch key keeps its priority
  * and queue time), or fails with `BotLost` after MAX_RUN_ATTEMPTS; a new wake-up is sent so a bot claims it.
  */
-export async function requeueLostRun(deps: Services, ref: BotRef, reason: string): Promise<'requeued' | 'failed' | 'none'> {
+export async function requeueLostRun(deps: Services, ref: BotRef, reason: string): Promise<LostRunOutcome> {
   const run = await deps.runs.queries.runningOn(ref.environmentId, ref.groupId, ref.botId);
-  if (!run) return 'none';
-  const outcome: { verdict: 'requeued' | 'failed' | 'none' } = { verdict: 'none' };
+  if (!run) return { verdict: 'none' };
+  const outcome: { verdict: LostRunVerdict } = { verdict: 'none' };
   await changeRun(deps, run, (current, now) => {
     if (current.state !== 'Running' || current.botId !== ref.botId) {
       outcome.verdict = 'none';
@@ -30,5 +35,5 @@ export async function requeueLostRun(deps: Services, ref: BotRef, reason: string
     return { ...back, dispatchKey: dispatchKeyOf(back) };
   });
   if (outcome.verdict === 'requeued') await deps.queues.sendWakeUp(ref.groupId, { runId: run.id }).catch(() => undefined);
-  return outcome.verdict;
+  return outcome.verdict === 'none' ? { verdict: 'none' } : { verdict: outcome.verdict, runId: run.id };
 }

@@ -28,6 +28,8 @@ export interface MaintenanceActionDocument extends StoredDocument {
   groupId?: string;
   botId?: string;
   runId?: string;
+  /** for `botLost`: what became of the run the bot held */
+  runOutcome?: 'requeued' | 'failed';
   vmResourceId?: string;
 }
 

@@ -2,6 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { provisioningFailures, sized, sleep, useFaultWorld } from './fault-world.js';
 import { playScenario } from './scenario.js';
 
+/** Long enough that a VM deleted within a second of its run's start (the agent notices within 1 s) dies mid-run. */
+const LONG_FLOW = [{ wait: { ms: 4_000 } }, { output: { name: 'invoice', value: '42' } }];
+
 /**
  * Bots die mid-run (their VM is deleted under them: the simulated VM's agent stops without reporting) while three
  * provisionings in ten fail. Lost bots are found by their missing heartbeats, their runs go back to the queue (or
@@ -19,13 +22,15 @@ describe('faults: bots killed mid-run, 30 % of provisionings failing', () => {
       maxBots: [3, 2],
       runs: sized(14, 60),
       concurrency: 4,
+      steps: LONG_FLOW,
       endTimeoutMs: sized(120_000, 300_000),
       inject: async ({ envId, active, world: w }) => {
         while (active() && killed < maxKills) {
-          await sleep(1_500);
-          const [bots, vms] = await Promise.all([w.store.botsOf(envId), w.store.vmsOf(envId)]);
-          const busy = new Set(bots.filter((b) => b.state === 'Busy').map((b) => b.id));
-          const victim = vms.find((vm) => busy.has(vm.botId));
+          await sleep(500);
+          const [runs, vms] = await Promise.all([w.store.runsOf(envId), w.store.vmsOf(envId)]);
+          // a bot whose run started less than a second ago: its agent is sure to be in the middle of the flow
+          const justStarted = new Set(runs.filter((r) => r.state === 'Running' && r.botId && Date.now() - Date.parse(r.startedAt ?? '') < 1_000).map((r) => r.botId));
+          const victim = vms.find((vm) => justStarted.has(vm.botId));
           if (!victim) continue;
           await w.store.deleteVm(victim).then(() => killed++, () => undefined);
         }
@@ -36,6 +41,6 @@ describe('faults: bots killed mid-run, 30 % of provisionings failing', () => {
       }),
     });
     expect(killed, 'bots killed mid-run').toBeGreaterThan(0);
-    expect(world().logs.some((l) => /run\.(requeued|failed) /.test(l)), 'a lost bot’s run taken back').toBe(true);
+    expect(world().logs.some((l) => /run\.(requeued|failed) |maintenance\.botLost .*runId=/.test(l)), 'a lost bot’s run taken back').toBe(true);
   }, 480_000);
 });

@@ -41,26 +41,17 @@ interface RunEvents {
 
 const FIELD = (line: string, key: string) => new RegExp(`(?:^|\\s)${key}=(\\S+)`).exec(line)?.[1];
 
-/** Bots the maintenance sweeps declared lost (`maintenance.botLost ... botId=`): whatever run they held was taken back. */
-function botsDeclaredLost(logs: readonly string[]): Set<string> {
-  const lost = new Set<string>();
-  for (const line of logs) {
-    if (!/maintenance\.botLost\s/.test(line)) continue;
-    const botId = FIELD(line, 'botId');
-    if (botId) lost.add(botId);
-  }
-  return lost;
-}
-
 /**
  * The assignment history of each run, from the stack's log lines (`shared/observability/run-log.ts`): claims, and the
  * lost-bot recoveries of the bot lifecycle (`run.requeued`, `run.failed`) and of the maintenance sweeps
- * (`maintenance.runRequeued`, `maintenance.runFailed`).
+ * (`maintenance.runRequeued`, `maintenance.runFailed`, and `maintenance.botLost` naming the run the lost bot held).
  */
 function runHistories(logs: readonly string[]): Map<string, RunEvents> {
   const histories = new Map<string, RunEvents>();
   for (const raw of logs) {
-    const line = raw.replace(/maintenance\.run(Requeued|Failed)\s/, (_, kind: string) => `run.${kind.toLowerCase()} `);
+    const line = raw
+      .replace(/maintenance\.run(Requeued|Failed)\s/, (_, kind: string) => `run.${kind.toLowerCase()} `)
+      .replace(/maintenance\.botLost\s/, 'run.requeued ');
     const event = /run\.(claimed|requeued|failed|finished)\s/.exec(line)?.[1];
     if (!event) continue;
     const runId = FIELD(line, 'runId');
@@ -79,15 +70,13 @@ function runHistories(logs: readonly string[]): Map<string, RunEvents> {
 
 /**
  * 2. No run ran on two bots at once. A run changes bots only through the lost-bot recovery, which takes it away from
- * the lost bot (`run.requeued` / `run.failed` with that bot, or the orphan sweep's `maintenance.botLost` of that bot)
- * before any other bot can claim it (the claim is a
- * conditional replace of a Queued run). So, for each run: every bot that claimed it, except its last holder, must have
- * lost it; at most one bot finished it, and that bot is the one the run document names; the document's `attempt`
- * counts at least every distinct assignment seen. Order-insensitive: log lines of two activities may interleave.
+ * the lost bot (`run.requeued` / `run.failed` with that bot, or the orphan sweep's `maintenance.botLost` of that bot
+ * and run) before any other bot can claim it (the claim is a conditional replace of a Queued run). So, for each run:
+ * every bot that claimed it, except its last holder, must have lost it; at most one bot finished it, and that bot is
+ * the one the run document names; the document's `attempt` counts at least every distinct assignment seen. Order-insensitive: log lines of two activities may interleave.
  */
 export function noRunOnTwoBots(logs: readonly string[], runs: readonly RunDocument[]): Verdict {
   const histories = runHistories(logs);
-  const lostBots = botsDeclaredLost(logs);
   const violations: string[] = [];
   for (const run of runs) {
     const h = histories.get(run.id);
@@ -96,7 +85,7 @@ export function noRunOnTwoBots(logs: readonly string[], runs: readonly RunDocume
     const distinct = new Set(claimers);
     const holder = run.botId;
     for (const bot of distinct) {
-      if (bot !== holder && !h.released.has(bot) && !lostBots.has(bot)) violations.push(`run ${run.id} was claimed by ${bot} and later held by ${holder ?? 'no bot'} without ${bot} losing it`);
+      if (bot !== holder && !h.released.has(bot)) violations.push(`run ${run.id} was claimed by ${bot} and later held by ${holder ?? 'no bot'} without ${bot} losing it`);
     }
     // the same bot claiming again after another bot in between would mean two overlapping assignments
     if (claimers.length !== distinct.size) violations.push(`run ${run.id} went back to a bot it had left: ${claimers.join(' → ')}`);

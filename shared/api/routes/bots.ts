@@ -36,6 +36,7 @@ const maintenanceActionSchema = z
     groupId: z.string().optional(),
     botId: z.string().optional(),
     runId: z.string().optional(),
+    runOutcome: z.enum(['requeued', 'failed']).optional().describe('for botLost: what became of the run the bot held'),
     vmResourceId: z.string().optional(),
   })
   .meta({ id: 'MaintenanceAction' });
@@ -97,7 +98,7 @@ export const botsRoutes: ApiRoute<unknown>[] = [
       return {
         status: 200,
         body: {
-          items: page.items.map((a) => ({ id: a.id, at: a.at, sweep: a.sweep, action: a.action, reason: a.reason, detail: a.detail, groupId: a.groupId, botId: a.botId, runId: a.runId, vmResourceId: a.vmResourceId })),
+          items: page.items.map((a) => ({ id: a.id, at: a.at, sweep: a.sweep, action: a.action, reason: a.reason, detail: a.detail, groupId: a.groupId, botId: a.botId, runId: a.runId, runOutcome: a.runOutcome, vmResourceId: a.vmResourceId })),
           ...(page.continuationToken ? { continuationToken: page.continuationToken } : {}),
         },
       };

@@ -52,10 +52,19 @@ async function markBotsWithoutVm(ctx: OrphanSweepDeps, environmentId: string, sn
       return next;
     });
     if (!marked) continue;
-    const verdict = await requeueLostRun(deps, ref, 'VmMissing');
-    const runNote = verdict === 'none' ? '' : verdict === 'requeued' ? ' Its run went back to the queue.' : ' Its run failed (attempt limit).';
+    const lostRun = await requeueLostRun(deps, ref, 'VmMissing');
+    const runNote = lostRun.verdict === 'none' ? '' : ` Its run ${lostRun.runId} ${lostRun.verdict === 'requeued' ? 'went back to the queue' : 'failed (attempt limit)'}.`;
     actions.push(
-      await recordMaintenanceAction(deps, { environmentId, sweep: 'orphans', action: 'botLost', reason: 'VmMissing', detail: `Bot ${before.id} was ${before.state} but its VM no longer exists.${runNote}`, groupId: before.groupId, botId: before.id }),
+      await recordMaintenanceAction(deps, {
+        environmentId,
+        sweep: 'orphans',
+        action: 'botLost',
+        reason: 'VmMissing',
+        detail: `Bot ${before.id} was ${before.state} but its VM no longer exists.${runNote}`,
+        groupId: before.groupId,
+        botId: before.id,
+        ...(lostRun.verdict === 'none' ? {} : { runId: lostRun.runId, runOutcome: lostRun.verdict }),
+      }),
     );
     await signals.releaseBot(before.id, 'VmMissing');
   }

@@ -46,7 +46,7 @@ async function cancelOrphanedRun(deps: Services, run: Versioned<RunDocument>, ac
 /** A run Running on a bot that no longer exists (or ended Deleted/Failed) goes back to the queue, or fails after the attempt limit. */
 async function recoverRunOfGoneBot(deps: Services, run: Versioned<RunDocument>, bot: BotDocument | undefined, act: Act): Promise<void> {
   const botId = run.botId ?? '';
-  const verdict = await requeueLostRun(deps, { environmentId: run.environmentId, groupId: run.groupId, botId }, bot ? `BotGone: the bot is ${bot.state}` : 'BotGone: no such bot');
+  const { verdict } = await requeueLostRun(deps, { environmentId: run.environmentId, groupId: run.groupId, botId }, bot ? `BotGone: the bot is ${bot.state}` : 'BotGone: no such bot');
   if (verdict === 'none') return;
   const detail = `Run ${run.id} was Running on bot ${botId}, which ${bot ? `is ${bot.state}` : 'does not exist'}; ${verdict === 'requeued' ? 'it went back to the queue' : 'it failed (attempt limit)'}.`;
   await act({ action: verdict === 'requeued' ? 'runRequeued' : 'runFailed', reason: 'BotGone', detail, groupId: run.groupId, runId: run.id, botId });

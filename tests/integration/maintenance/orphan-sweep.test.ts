@@ -74,6 +74,7 @@ describe('orphan sweep', () => {
 
     const report = await s.sweep();
     expect(report.actions.map((a) => [a.action, a.botId, a.reason])).toEqual([['botLost', bot.id, 'VmMissing']]);
+    expect(report.actions[0]).toMatchObject({ runId: run.id, runOutcome: 'requeued' });
     expect(report.actions[0]?.detail).toMatch(/went back to the queue/);
     const lost = await s.deps.botStore.get<BotDocument>(s.world.envId, bot.id);
     expect(lost).toMatchObject({ state: 'Failed', reason: 'VmMissing' });
