@@ -73,6 +73,15 @@ export function isLostWithoutVm(bot: { state: BotState }): boolean {
   return VM_REQUIRED_STATES.includes(bot.state);
 }
 
+/**
+ * The orphan sweep keeps an environment's controller running where bots live (it replaces lost bots and tears cold
+ * groups down) and where bots are promised: a group's committed bots start only once the controller plans, and an
+ * environment where no run was ever submitted has never woken it.
+ */
+export function wantsController(bots: ReadonlyArray<{ state: BotState }>, ledgerGroups: Readonly<Record<string, Pick<GroupLedgerEntry, 'committedBots'>>>): boolean {
+  return bots.some((b) => b.state !== 'Deleted' && b.state !== 'Failed') || Object.values(ledgerGroups).some((g) => g.committedBots > 0);
+}
+
 /** The same bot record in the same state since the same instant: nothing happened to it between two reads. */
 export function unchangedSince(before: { state: BotState; since: string }, after: { state: BotState; since: string } | undefined): boolean {
   return after !== undefined && after.state === before.state && after.since === before.since;

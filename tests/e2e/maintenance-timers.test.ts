@@ -66,6 +66,20 @@ describe('maintenance timers', () => {
     expect(await maintenanceLog(envId)).toEqual([expect.objectContaining({ action: 'orphanVmDeleted', reason: 'NoBotRecord', botId: stray })]);
   }, 60_000);
 
+  it('the orphan sweep wakes the controller of an environment that never had a run, so a new group’s committed bot comes up', async () => {
+    const envId = await anEnvironment(admin, 2);
+    const g = await aGroupWithFlow(admin, envId, 'Warm', 2, SLOW_FLOW);
+    const etag = String((await admin.get(`environments/${envId}/groups/${g.groupId}`)).body.etag);
+    expect((await admin.patch(`environments/${envId}/groups/${g.groupId}`, { committedBots: 1 }, { 'if-match': etag })).status).toBe(200);
+    expect(await botsOf(admin, g)).toEqual([]); // nothing plans for the group yet: no run was ever submitted here
+    await fire('orphanSweep');
+    const ready = await until('the committed bot to be Ready', async () => {
+      const bots = await botsOf(admin, g);
+      return bots.length === 1 && bots[0]?.state === 'Ready' ? bots : undefined;
+    }, 30_000);
+    expect(ready).toHaveLength(1);
+  }, 60_000);
+
   it('a bot whose VM vanished mid-run is marked lost; its run goes back to the queue and ends on a new bot', async () => {
     const envId = await anEnvironment(admin, 2);
     const g = await aGroupWithFlow(admin, envId, 'Vanishing', 1, SLOW_FLOW);

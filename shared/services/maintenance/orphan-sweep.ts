@@ -1,6 +1,7 @@
 import type { Services } from '../../composition/services.js';
 import type { BotDocument } from '../../domain/bot.js';
-import { isLostWithoutVm, isOrphanVm, unchangedSince, type MaintenanceActionDocument } from '../../domain/maintenance.js';
+import type { EnvironmentDocument } from '../../domain/environment.js';
+import { isLostWithoutVm, isOrphanVm, unchangedSince, wantsController, type MaintenanceActionDocument } from '../../domain/maintenance.js';
 import { requeueLostRun } from '../../bots/lost-runs.js';
 import { updateBot } from '../../bots/bot-records.js';
 import type { BotProvisioner, ProvisionedVm } from '../../provisioning/bot-provisioner.js';
@@ -77,8 +78,8 @@ async function sweepEnvironment(ctx: OrphanSweepDeps, environmentId: string): Pr
   const snapshot = (await deps.botStore.list<BotDocument>(environmentId, 'bot')).items;
   const vms = (await provisioner.list()).filter((vm) => vm.environmentId === environmentId);
   const actions = [...(await deleteOrphanVms(ctx, environmentId, vms)), ...(await markBotsWithoutVm(ctx, environmentId, snapshot, new Set(vms.map((v) => v.botId))))];
-  // keeps the controller alive wherever bots live (it replaces lost bots and tears cold groups down)
-  if (actions.some((a) => a.action === 'botLost') || snapshot.some((b) => b.state !== 'Deleted' && b.state !== 'Failed')) await signals.wakeController(environmentId);
+  const environment = await deps.store.get<EnvironmentDocument>(environmentId, environmentId);
+  if (actions.some((a) => a.action === 'botLost') || wantsController(snapshot, environment?.ledger.groups ?? {})) await signals.wakeController(environmentId);
   return actions;
 }
 

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { BOT_STATES, type BotState } from '../../../../shared/domain/bot.js';
-import { inactivityVerdict, isLostWithoutVm, isOrphanVm, lastRunActivity, staleReservations, unchangedSince } from '../../../../shared/domain/maintenance.js';
+import { inactivityVerdict, isLostWithoutVm, isOrphanVm, lastRunActivity, staleReservations, unchangedSince, wantsController } from '../../../../shared/domain/maintenance.js';
 
 const DAY = 86_400_000;
 const CREATED = '2026-01-01T00:00:00.000Z';
@@ -62,6 +62,20 @@ describe('orphans and lost bots', () => {
     expect(unchangedSince(before, undefined)).toBe(false);
     expect(unchangedSince(before, { state: 'Deprovisioning', since: CREATED })).toBe(false);
     expect(unchangedSince(before, { state: 'Ready', since: at(1).toISOString() })).toBe(false);
+  });
+});
+
+describe('which environments the orphan sweep keeps a controller for', () => {
+  const uncommitted = { a: { committedBots: 0 }, b: { committedBots: 0 } };
+
+  it('one with a bot in any state but Deleted or Failed', () => {
+    expect(BOT_STATES.filter((state) => wantsController([{ state }], uncommitted))).toEqual(BOT_STATES.filter((s) => s !== 'Deleted' && s !== 'Failed'));
+  });
+
+  it('one with a group promised committed bots, even with no bot yet (no run was ever submitted there)', () => {
+    expect(wantsController([], { ...uncommitted, c: { committedBots: 1 } })).toBe(true);
+    expect(wantsController([{ state: 'Deleted' }], uncommitted)).toBe(false);
+    expect(wantsController([], {})).toBe(false);
   });
 });
 
