@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { startLocalCloud, type LocalCloud } from '../local/stack/local-cloud.js';
 import type { IssuerState } from '../local/stack/token-issuer.js';
+import { MAINTENANCE_TIMERS_OFF } from './support/timer-schedules.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -11,8 +12,6 @@ declare module 'vitest' {
 }
 
 let cloud: LocalCloud | undefined;
-/** 31 February: a valid NCRONTAB that never fires */
-const NEVER = '0 0 0 31 2 *';
 let logFile: string | undefined;
 
 /**
@@ -28,7 +27,7 @@ export async function setup(project: TestProject): Promise<void> {
   cloud = await startLocalCloud({
     port: 0,
     // the maintenance timers act on every environment: tests fire them on demand instead (never on a schedule)
-    settings: { INACTIVE_GROUP_CLEANUP_SCHEDULE: NEVER, ORPHAN_SWEEP_SCHEDULE: NEVER, STUCK_RUN_SWEEP_SCHEDULE: NEVER },
+    settings: MAINTENANCE_TIMERS_OFF,
     log: (line) => {
       appendFileSync(file, `${line}\n`);
       if (process.env.LOCAL_CLOUD_VERBOSE) process.stdout.write(`${line}\n`);

@@ -5,13 +5,13 @@ import type { BotProvisioner } from '../../shared/provisioning/bot-provisioner.j
 import type { ApiClient } from '../support/api-client.js';
 import { aVm, localVms } from '../support/maintenance-fixtures.js';
 import { inProcessServices } from '../support/run-fixtures.js';
+import { MAINTENANCE_TIMERS_OFF } from '../support/timer-schedules.js';
 import { aGroupWithFlow, alive, allEnded, anEnvironment, botsOf, runsOf, startE2eCloud, submitRuns, until } from './e2e-world.js';
 
 // The maintenance timers on the real host and Durable engine, fired through the local host's admin route as an
 // operator would (`POST /admin/functions/{name}`); their schedules never fire here. INACTIVE_GROUP_DAYS is a few
 // seconds, so the inactivity story is the last of the file.
 
-const NEVER = '0 0 0 31 2 *';
 const INACTIVE_SECONDS = 4;
 
 let cloud: LocalCloud;
@@ -27,9 +27,7 @@ beforeAll(async () => {
     // long enough that the orphan sweep (fired at once), not the heartbeat check, finds the bot whose VM vanished
     BOT_HEARTBEAT_TIMEOUT_SECONDS: '30',
     INACTIVE_GROUP_DAYS: String(INACTIVE_SECONDS / 86_400),
-    INACTIVE_GROUP_CLEANUP_SCHEDULE: NEVER,
-    ORPHAN_SWEEP_SCHEDULE: NEVER,
-    STUCK_RUN_SWEEP_SCHEDULE: NEVER,
+    ...MAINTENANCE_TIMERS_OFF,
   }));
   deps = inProcessServices(cloud.settings);
   vms = localVms(deps, cloud.settings.AzureWebJobsStorage);

@@ -9,6 +9,7 @@ import { NEXT_QUEUED_SQL } from '../../../shared/store/cosmos-run-queries.js';
 import { ApiClient } from '../../support/api-client.js';
 import { expectExactlyOnceInOrder, raceClaimers } from '../../support/run-claimers.js';
 import { createRunWorld, inProcessServices, pollUntilEnded, readRun, sleep, submit, submitManyInProcess, type RunWorld } from '../../support/run-fixtures.js';
+import { MAINTENANCE_TIMERS_OFF } from '../../support/timer-schedules.js';
 
 // A second local cloud of its own, so that (1) the queued-run timeout is seconds long (QUEUED_RUN_TIMEOUT_MINUTES
 // 0.05 = 3 s) and the real watchdog orchestration plays it out on the real Durable host, (2) store requests can be
@@ -21,7 +22,8 @@ let deps: Services;
 let admin: ApiClient;
 
 beforeAll(async () => {
-  cloud = await startLocalCloud({ port: 0, settings: { QUEUED_RUN_TIMEOUT_MINUTES: String(QUEUED_TIMEOUT_SECONDS / 60) } });
+  // no maintenance timer on a schedule: a sweep's requests would land in the counts below
+  cloud = await startLocalCloud({ port: 0, settings: { QUEUED_RUN_TIMEOUT_MINUTES: String(QUEUED_TIMEOUT_SECONDS / 60), ...MAINTENANCE_TIMERS_OFF } });
   deps = inProcessServices(cloud.settings);
   const userId = 'timeouts-admin';
   admin = new ApiClient(cloud.baseUrl, await mintToken(cloud.issuer, { userId, platformAdmin: true }), userId);
