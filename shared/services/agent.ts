@@ -2,6 +2,7 @@ import type { AssignedRun, FinishRequest, HeartbeatResponse } from '../../agent/
 import type { BotIdentity } from '../bots/bot-credentials.js';
 import { updateBot } from '../bots/bot-records.js';
 import type { Services } from '../composition/services.js';
+import { heartbeatRefreshMs, nextHeartbeatMs } from '../domain/agent-heartbeat.js';
 import type { BotDocument } from '../domain/bot.js';
 import type { RunDocument } from '../domain/run.js';
 import { AppError } from '../errors/app-error.js';
@@ -21,16 +22,11 @@ async function currentBot(deps: Services, identity: BotIdentity): Promise<BotDoc
   return bot;
 }
 
-function heartbeatInterval(deps: Services, busy: boolean): number {
-  // idle agents ask often so that an assigned run starts quickly; busy ones just prove they are alive
-  return busy ? Math.min(10_000, Math.max(500, (deps.config.BOT_HEARTBEAT_TIMEOUT_SECONDS * 1000) / 6)) : 500;
-}
-
 export async function agentHeartbeat(deps: Services, identity: BotIdentity, reportedRunId: string | undefined): Promise<HeartbeatResponse> {
   const bot = await currentBot(deps, identity);
   const now = deps.now();
-  // a heartbeat is written only when the last one is getting old: idle agents ask twice a second
-  const refreshAfterMs = Math.min(10_000, (deps.config.BOT_HEARTBEAT_TIMEOUT_SECONDS * 1000) / 6);
+  // a heartbeat is written only when the last one is getting old: idle agents may ask twice a second
+  const refreshAfterMs = heartbeatRefreshMs(deps.config.BOT_HEARTBEAT_TIMEOUT_SECONDS);
   const stale = (b: BotDocument) => !b.lastHeartbeatAt || now.getTime() - Date.parse(b.lastHeartbeatAt) > refreshAfterMs;
   const updated = stale(bot) ? await updateBot(deps, identity, (b) => (stale(b) ? { ...b, lastHeartbeatAt: now.toISOString() } : undefined)) : bot;
   const runId = updated?.currentRunId ?? bot.currentRunId;
@@ -46,7 +42,7 @@ export async function agentHeartbeat(deps: Services, identity: BotIdentity, repo
       cancelRequested = true;
     }
   }
-  return { botId: identity.botId, ...(assignedRun ? { assignedRun } : {}), cancelRequested, nextHeartbeatMs: heartbeatInterval(deps, assignedRun !== undefined) };
+  return { botId: identity.botId, ...(assignedRun ? { assignedRun } : {}), cancelRequested, nextHeartbeatMs: nextHeartbeatMs(updated ?? bot, assignedRun !== undefined, now, deps.config.BOT_HEARTBEAT_TIMEOUT_SECONDS) };
 }
 
 /** The agent's outcome of its run: one idempotent finish; the caller then tells the bot's lifecycle. */

@@ -14,7 +14,7 @@ const heartbeatResponseSchema = z
     botId: z.string(),
     assignedRun: z.object({ runId: z.string(), definition: z.object({ steps: z.array(z.unknown()) }), inputs: z.record(z.string(), z.unknown()), timeoutMinutes: z.number() }).optional(),
     cancelRequested: z.boolean(),
-    nextHeartbeatMs: z.number().int(),
+    nextHeartbeatMs: z.number().int().describe('When to call again: 500 ms while booting or idle under a minute, 5 s when idle longer, BOT_HEARTBEAT_TIMEOUT_SECONDS / 6 (at most 10 s) while busy.'),
   })
   .meta({ id: 'AgentHeartbeatResponse' });
 
