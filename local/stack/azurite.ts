@@ -15,23 +15,43 @@ export interface AzuriteInstance {
 const ACCOUNT = 'devstoreaccount1';
 const ACCOUNT_KEY = 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==';
 
-export async function freePort(): Promise<number> {
+function listenOnAnyPort(): Promise<net.Server> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
+    server.listen(0, '127.0.0.1', () => resolve(server));
   });
 }
 
-/**
- * Starts Azurite (blob, queue, table) as a child process with in-memory persistence. Telemetry is
- * off because it would try to reach the internet.
- */
-export async function startAzurite(options: { log?: (line: string) => void } = {}): Promise<AzuriteInstance> {
-  const [blobPort, queuePort, tablePort] = [await freePort(), await freePort(), await freePort()];
+/** `count` distinct free ports: all are held open at once, so the system cannot hand the same one out twice. */
+export async function freePorts(count: number): Promise<number[]> {
+  const servers = await Promise.all(Array.from({ length: count }, () => listenOnAnyPort()));
+  const ports = servers.map((server) => {
+    const address = server.address();
+    if (typeof address !== 'object' || !address) throw new Error('no port');
+    return address.port;
+  });
+  await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
+  return ports;
+}
+
+export async function freePort(): Promise<number> {
+  const [port] = await freePorts(1);
+  if (port === undefined) throw new Error('no port');
+  return port;
+}
+
+class AzuriteStartError extends Error {
+  constructor(
+    message: string,
+    readonly portTaken: boolean,
+  ) {
+    super(message);
+  }
+}
+
+/** Spawns Azurite on the given ports and waits until it listens; the error says whether a port was taken meanwhile. */
+async function launch(blobPort: number, queuePort: number, tablePort: number): Promise<ChildProcess> {
   const require = createRequire(import.meta.url);
   const main = require.resolve('azurite/dist/src/azurite.js');
   const child: ChildProcess = spawn(
@@ -51,7 +71,7 @@ export async function startAzurite(options: { log?: (line: string) => void } = {
   );
   let output = '';
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`Azurite did not start within 20 s: ${output.slice(-500)}`)), 20_000);
+    const timer = setTimeout(() => reject(new AzuriteStartError(`Azurite did not start within 20 s: ${output.slice(-500)}`, false)), 20_000);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       if (/Table service is successfully listening/i.test(output) && /Blob service is successfully listening/i.test(output)) {
@@ -65,11 +85,33 @@ export async function startAzurite(options: { log?: (line: string) => void } = {
     });
     child.once('exit', (code) => {
       clearTimeout(timer);
-      reject(new Error(`Azurite exited with code ${code}: ${output.slice(-500)}`));
+      reject(new AzuriteStartError(`Azurite exited with code ${code}: ${output.slice(-500)}`, /EADDRINUSE/.test(output)));
     });
   });
+  return child;
+}
+
+/**
+ * Starts Azurite (blob, queue, table) as a child process with in-memory persistence. Telemetry is
+ * off because it would try to reach the internet. Ports are picked free, but another process (a second local cloud
+ * starting at the same time) may take one before Azurite binds it: then it starts again on new ports.
+ */
+export async function startAzurite(options: { log?: (line: string) => void } = {}): Promise<AzuriteInstance> {
+  for (let attempt = 1; ; attempt++) {
+    const [blobPort = 0, queuePort = 0, tablePort = 0] = await freePorts(3);
+    try {
+      const child = await launch(blobPort, queuePort, tablePort);
+      return running(child, blobPort, queuePort, tablePort, options.log);
+    } catch (err) {
+      if (!(err instanceof AzuriteStartError && err.portTaken && attempt < 3)) throw err;
+      options.log?.(`Azurite: a port was taken before it could bind it; starting again on other ports (${err.message.slice(0, 120)})`);
+    }
+  }
+}
+
+function running(child: ChildProcess, blobPort: number, queuePort: number, tablePort: number, log?: (line: string) => void): AzuriteInstance {
   // Keep draining its output so the pipe never fills and blocks the child.
-  child.stdout?.on('data', (chunk: Buffer) => options.log?.(chunk.toString().trimEnd()));
+  child.stdout?.on('data', (chunk: Buffer) => log?.(chunk.toString().trimEnd()));
   const connectionString =
     `DefaultEndpointsProtocol=http;AccountName=${ACCOUNT};AccountKey=${ACCOUNT_KEY};` +
     `BlobEndpoint=http://127.0.0.1:${blobPort}/${ACCOUNT};QueueEndpoint=http://127.0.0.1:${queuePort}/${ACCOUNT};` +
