@@ -27,6 +27,11 @@ export class RunQueue {
     return this.entries.length;
   }
 
+  /** how many of the waiting runs are High */
+  get highCount(): number {
+    return this.entries.reduce((n, e) => (e.run.priority === 'High' ? n + 1 : n), 0);
+  }
+
   /** The run a claim takes next (the first in dispatch order). */
   first(): SimRun | undefined {
     return this.entries[0]?.run;

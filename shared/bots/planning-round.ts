@@ -7,6 +7,7 @@ import { OCCUPYING_STATES, plan, summarise, type Decision, type Plan, type Plann
 import type { ScalingDecisionDocument } from '../domain/scaling-decision.js';
 import { botImageSpecOf } from '../provisioning/bot-provisioner.js';
 import type { Versioned } from '../store/document-store.js';
+import { NO_RUNS } from '../services/groups/run-counts.js';
 import { updateBot } from './bot-records.js';
 
 /** The queue of a group as the planner needs it; `oldestQueuedAt` is the first run in dispatch order. */
@@ -67,12 +68,22 @@ function lastActivityOf(group: PlannerGroupSource, bots: readonly PlannerBotSour
   return instants.filter((t): t is string => t !== undefined).reduce((latest, t) => (Date.parse(t) > Date.parse(latest) ? t : latest));
 }
 
+/** A group's queue as the planning round reads it: how many runs wait, how many of them are High, since when. */
+export interface QueueCounts {
+  queued: number;
+  queuedHigh: number;
+  /** the queuedAt of the first run in dispatch order; absent when nothing is queued */
+  oldestQueuedAt?: string;
+}
+
+export const EMPTY_QUEUE: QueueCounts = Object.freeze({ queued: 0, queuedHigh: 0 });
+
 /**
  * A group as the planner sees it: its bots not Deleted (with `releaseRequested` when a release is pending), its
- * queue as Normal runs (priorities are resolved at claim time), `oldestQueuedAt` the first run in dispatch order.
+ * queue as counts by priority (which run a bot takes is decided at claim time) and the first run's queue time.
  * `bots` may hold other groups' bots: only the group's own are taken.
  */
-export function plannerGroupOf(group: PlannerGroupSource, bots: readonly PlannerBotSource[], queuedCount: number, oldestQueuedAt?: string): PlannerGroup {
+export function plannerGroupOf(group: PlannerGroupSource, bots: readonly PlannerBotSource[], queue: QueueCounts): PlannerGroup {
   return {
     id: group.id,
     status: group.status,
@@ -94,8 +105,7 @@ export function plannerGroupOf(group: PlannerGroupSource, bots: readonly Planner
         since: b.since,
         ...(b.releaseRequested ? { releaseRequested: true } : {}),
       })),
-    // priorities are resolved at claim time; the planner only needs how many wait and for how long
-    queued: { high: 0, normal: queuedCount, ...(queuedCount > 0 ? { oldestQueuedAt } : {}) },
+    queued: { high: queue.queuedHigh, normal: queue.queued - queue.queuedHigh, ...(queue.queued > 0 ? { oldestQueuedAt: queue.oldestQueuedAt } : {}) },
   };
 }
 
@@ -129,7 +139,7 @@ function groupsRemovedUnderTheirBots(groups: readonly GroupDocument[], bots: rea
   return [...new Set(orphans.map((b) => b.groupId))].map((groupId) => {
     const first = orphans.find((b) => b.groupId === groupId);
     const source: PlannerGroupSource = { id: groupId, status: 'deleted', maxBots: 0, committedBots: 0, maintenance: false, imageId: first?.imageId ?? 'unknown', imageVersion: first?.imageVersion ?? 'unknown', updatedAt: now };
-    return plannerGroupOf(source, orphans, 0);
+    return plannerGroupOf(source, orphans, EMPTY_QUEUE);
   });
 }
 
@@ -144,9 +154,10 @@ export async function planningInput(deps: Services, env: Versioned<EnvironmentDo
   const imageById = new Map(images.items.map((i) => [i.id, i]));
   const plannerGroups: PlannerGroup[] = [];
   for (const g of groups.items) {
-    const queued = counts[g.id]?.queued ?? 0;
+    const { queued, queuedHigh } = counts[g.id] ?? NO_RUNS;
     const imageVersion = imageVersionOf(imageById.get(g.imageId));
-    plannerGroups.push(plannerGroupOf({ ...g, imageVersion }, bots.items, queued, queued > 0 ? await oldestQueued(env.id, g.id) : undefined));
+    const oldestQueuedAt = queued > 0 ? await oldestQueued(env.id, g.id) : undefined;
+    plannerGroups.push(plannerGroupOf({ ...g, imageVersion }, bots.items, { queued, queuedHigh, oldestQueuedAt }));
   }
   plannerGroups.push(...groupsRemovedUnderTheirBots(groups.items, bots.items, deps.now().toISOString()));
   const input: PlannerInput = {

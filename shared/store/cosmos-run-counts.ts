@@ -11,20 +11,23 @@ export class CosmosRunCounts implements RunCounts {
 
   async countsFor(environmentId: string): Promise<Record<string, GroupRunCounts>> {
     const { resources } = await this.runs.items
-      .query<{ groupId?: unknown; state?: unknown }>(
+      .query<{ groupId?: unknown; state?: unknown; priority?: unknown }>(
         {
-          query: "SELECT c.groupId, c.state FROM c WHERE c.environmentId = @env AND c.type = 'run' AND c.state IN ('Queued', 'Running')",
+          query: "SELECT c.groupId, c.state, c.priority FROM c WHERE c.environmentId = @env AND c.type = 'run' AND c.state IN ('Queued', 'Running')",
           parameters: [{ name: '@env', value: environmentId }],
         },
         { partitionKey: environmentId },
       )
       .fetchAll();
     const counts: Record<string, GroupRunCounts> = {};
-    for (const { groupId, state } of resources) {
+    for (const { groupId, state, priority } of resources) {
       if (typeof groupId !== 'string') continue;
-      const entry = (counts[groupId] ??= { running: 0, queued: 0 });
+      const entry = (counts[groupId] ??= { running: 0, queued: 0, queuedHigh: 0 });
       if (state === 'Running') entry.running++;
-      else if (state === 'Queued') entry.queued++;
+      else if (state === 'Queued') {
+        entry.queued++;
+        if (priority === 'High') entry.queuedHigh++;
+      }
     }
     return counts;
   }

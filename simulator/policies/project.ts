@@ -43,7 +43,7 @@ function plannerGroup(g: SimGroup): PlannerGroup {
   // the simulated group is never edited: its last edit is its creation
   const group = { id: g.id, status: 'active' as const, maxBots: g.config.maxBots, committedBots: g.config.committedBots, maintenance: false, imageId: SIM_IMAGE_ID, imageVersion: SIM_IMAGE_VERSION, ...(g.lastRunStartedAt === undefined ? {} : { lastRunStartedAt: iso(g.lastRunStartedAt) }), updatedAt: iso(g.createdAt) };
   const bots = g.bots.map((b) => ({ id: b.id, groupId: b.groupId, state: b.state, imageId: SIM_IMAGE_ID, imageVersion: SIM_IMAGE_VERSION, since: iso(b.since), ...(b.releaseRequested === undefined ? {} : { releaseRequested: b.releaseRequested }) }));
-  return plannerGroupOf(group, bots, g.queue.length, first === undefined ? undefined : iso(first.queuedAt));
+  return plannerGroupOf(group, bots, { queued: g.queue.length, queuedHigh: g.queue.highCount, oldestQueuedAt: first === undefined ? undefined : iso(first.queuedAt) });
 }
 
 export function plannerInput(world: World, settings: PlannerSettings): PlannerInput {

@@ -2,6 +2,8 @@
 export interface GroupRunCounts {
   running: number;
   queued: number;
+  /** of the queued runs, those of priority High */
+  queuedHigh: number;
 }
 
 /**
@@ -13,4 +15,4 @@ export interface RunCounts {
   countsFor(environmentId: string): Promise<Record<string, GroupRunCounts>>;
 }
 
-export const NO_RUNS: GroupRunCounts = Object.freeze({ running: 0, queued: 0 });
+export const NO_RUNS: GroupRunCounts = Object.freeze({ running: 0, queued: 0, queuedHigh: 0 });

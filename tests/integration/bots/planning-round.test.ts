@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { runPlanningRound } from '../../../shared/bots/planning-round.js';
+import { planningInput, runPlanningRound } from '../../../shared/bots/planning-round.js';
+import type { EnvironmentDocument } from '../../../shared/domain/environment.js';
 import { clientFor } from '../../support/api-client.js';
 import { builtInImageId, createGroup, removeGroupDocument } from '../../support/connection-fixtures.js';
 import { createEnvironment } from '../../support/fixtures.js';
 import { aBotRecord, sweepServices, TestClock } from '../../support/maintenance-fixtures.js';
+import { createRunWorld, inProcessServices, submit } from '../../support/run-fixtures.js';
 
 // A planning round in this process against the shared cloud's Cosmos: what it reads of the bot records.
 
@@ -37,6 +39,21 @@ describe('the planning round', () => {
     expect(round.plan?.decisions.filter((d) => d.kind === 'drain')).toHaveLength(1); // one of the two, then
     const again = await runPlanningRound(deps, envId, noQueue);
     expect(again.plan?.decisions.filter((d) => d.kind === 'drain')).toEqual([]); // the first is Draining: none more
+  });
+
+  it('tells the planner how many runs wait, how many of them are High, and since when the first in dispatch order', async () => {
+    const admin = await clientFor({ userId: 'planning-round-admin', platformAdmin: true });
+    const w = await createRunWorld(admin);
+    const first = await submit(w, { priority: 'Normal' });
+    await submit(w, { priority: 'High' });
+    await submit(w, { priority: 'High' });
+    const deps = inProcessServices();
+    const env = await deps.store.get<EnvironmentDocument>(w.envId, w.envId);
+    if (!env) throw new Error('no environment');
+    const { input } = await planningInput(deps, env, async (envId, groupId) => (await deps.runs.queries.nextQueued(envId, groupId, 1))[0]?.queuedAt);
+    const high = await deps.runs.queries.nextQueued(w.envId, w.groupId, 1);
+    expect(input.groups.find((g) => g.id === w.groupId)?.queued).toEqual({ high: 2, normal: 1, oldestQueuedAt: high[0]?.queuedAt });
+    expect(high[0]?.queuedAt).not.toBe(first.queuedAt); // the first in dispatch order is a High run, not the oldest run
   });
 
   it('hands back, to be started, a bot an earlier round created whose lifecycle never ran', async () => {
