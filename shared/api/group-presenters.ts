@@ -29,6 +29,7 @@ export function groupResource(view: GroupView) {
     updatedAt: group.updatedAt,
     ...(group.deletedAt === undefined ? {} : { deletedAt: group.deletedAt }),
     ...(group.deletedReason === undefined ? {} : { deletedReason: group.deletedReason }),
+    ...(group.reactivatedAt === undefined ? {} : { reactivatedAt: group.reactivatedAt }),
     ...(group.lastRunStartedAt === undefined ? {} : { lastRunStartedAt: group.lastRunStartedAt }),
   };
 }

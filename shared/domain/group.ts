@@ -6,6 +6,9 @@ export const MAX_BOTS_LIMIT = 50;
 
 export type GroupStatus = 'active' | 'deleted';
 
+/** `deletedReason` of a group the inactivity cleanup marked deleted (a user's DELETE says `DeletedByUser`). */
+export const DELETED_FOR_INACTIVITY = 'Inactive';
+
 export interface ProvisioningError {
   at: string;
   botId: string;
@@ -33,5 +36,7 @@ export interface GroupDocument extends StoredDocument {
   deletedReason?: string;
   /** the last time a run started on the group (inactivity cleanup) */
   lastRunStartedAt?: string;
+  /** when an owner last brought the group back after the inactivity cleanup: its inactivity clock starts over */
+  reactivatedAt?: string;
   provisioningErrors: ProvisioningError[];
 }

@@ -35,9 +35,13 @@ export interface MaintenanceActionDocument extends StoredDocument {
 
 const DAY_MS = 86_400_000;
 
-/** The instant the inactivity clock starts from: the last run start, or the group's creation when none ever ran. */
-export function lastRunActivity(group: Pick<GroupDocument, 'lastRunStartedAt' | 'createdAt'>): string {
-  return group.lastRunStartedAt ?? group.createdAt;
+/**
+ * The instant the inactivity clock starts from: the last run start, or the group's creation when none ever ran, or
+ * its reactivation when that came later.
+ */
+export function lastRunActivity(group: Pick<GroupDocument, 'lastRunStartedAt' | 'createdAt' | 'reactivatedAt'>): string {
+  const runOrCreation = group.lastRunStartedAt ?? group.createdAt;
+  return group.reactivatedAt !== undefined && Date.parse(group.reactivatedAt) > Date.parse(runOrCreation) ? group.reactivatedAt : runOrCreation;
 }
 
 export type InactivityVerdict = { inactive: false } | { inactive: true; since: string; reason: string };
@@ -47,7 +51,7 @@ export type InactivityVerdict = { inactive: false } | { inactive: true; since: s
  * A submission that never ran is not activity; a run in progress is (its start refreshed `lastRunStartedAt`).
  */
 export function inactivityVerdict(
-  group: Pick<GroupDocument, 'status' | 'committedBots' | 'lastRunStartedAt' | 'createdAt'>,
+  group: Pick<GroupDocument, 'status' | 'committedBots' | 'lastRunStartedAt' | 'createdAt' | 'reactivatedAt'>,
   runningRuns: number,
   now: Date,
   days: number,

@@ -10,6 +10,7 @@ import { GROUP, loadGroup, viewOf, viewsOf, type GroupView } from './groups/load
 export { createGroup, type CreateGroupInput } from './groups/create-group.js';
 export { getGroupAccess, setGroupAccess, type GroupAccessEntry, type GroupAccessList } from './groups/group-access.js';
 export type { GroupView } from './groups/load-group.js';
+export { reactivateGroup } from './groups/reactivate-group.js';
 export { deleteGroup, updateGroup, type UpdateGroupInput } from './groups/update-group.js';
 
 /**

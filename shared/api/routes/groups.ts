@@ -10,6 +10,7 @@ import {
   listGroupConnections,
   listGroupErrors,
   listGroups,
+  reactivateGroup,
   setGroupAccess,
   updateGroup,
 } from '../../services/groups.js';
@@ -84,7 +85,8 @@ const groupSchema = z
     owner: z.string(),
     ownerId: z.string(),
     deletedAt: z.string().optional(),
-    deletedReason: z.string().optional().describe('`Inactive` (the cleanup timer) or `DeletedByUser`'),
+    deletedReason: z.string().optional().describe('`Inactive` (the cleanup timer: POST .../reactivate brings the group back) or `DeletedByUser`'),
+    reactivatedAt: z.string().optional().describe('when the group was last brought back after the inactivity cleanup'),
     lastRunStartedAt: z.string().optional(),
   })
   .meta({ id: 'Group' });
@@ -193,6 +195,27 @@ export const groupsRoutes: ApiRoute<unknown>[] = [
     async handle(req, deps) {
       await deleteGroup(deps, req.principal, req.params.env, req.params.id, req.ifMatch);
       return { status: 204 };
+    },
+  }),
+  defineRoute({
+    name: 'reactivateGroup',
+    method: 'POST',
+    route: `${GROUP}/reactivate`,
+    summary:
+      'Bring back a group the inactivity cleanup marked deleted: active again with its image, account, shares and connections, its inactivity clock started over (owner, CoOwner, SystemAdministrator). An active group is answered as it is.',
+    tag: TAG,
+    auth: 'user',
+    conditional: true,
+    responses: {
+      200: { description: 'The group, active', schema: groupDetailsSchema },
+      403: problem('May use but not manage the group'),
+      404: problem('Not found or not visible to the caller'),
+      412: problem('Stale If-Match'),
+      422: problem('GroupDeleted: a delete requested by a user is under way (DELETE again to finish it)'),
+    },
+    async handle(req, deps) {
+      const view = await reactivateGroup(deps, req.principal, req.params.env, req.params.id, req.ifMatch);
+      return { status: 200, body: groupDetailsResource(view), etag: view.group.etag };
     },
   }),
   defineRoute({

@@ -1,5 +1,5 @@
 import type { Services } from '../../composition/services.js';
-import type { GroupDocument } from '../../domain/group.js';
+import { DELETED_FOR_INACTIVITY, type GroupDocument } from '../../domain/group.js';
 import type { EnvironmentDocument, GroupLedgerEntry } from '../../domain/environment.js';
 import { inactivityVerdict, staleReservations, type MaintenanceActionDocument } from '../../domain/maintenance.js';
 import { secretNameFor } from '../../secrets/secret-store.js';
@@ -22,7 +22,7 @@ async function markInactiveGroupDeleted(deps: Services, start: Versioned<GroupDo
     const verdict = inactivityVerdict(group, running, now, deps.config.INACTIVE_GROUP_DAYS);
     if (!verdict.inactive) return undefined;
     try {
-      await deps.store.replace<GroupDocument>({ ...group, status: 'deleted', deletedAt: now.toISOString(), deletedReason: 'Inactive', updatedAt: now.toISOString() }, group.etag);
+      await deps.store.replace<GroupDocument>({ ...group, status: 'deleted', deletedAt: now.toISOString(), deletedReason: DELETED_FOR_INACTIVITY, updatedAt: now.toISOString() }, group.etag);
       return verdict.reason;
     } catch (err) {
       if (!(err instanceof StalePreconditionError)) throw err;

@@ -26,19 +26,21 @@ interface Expected {
   putAccess: number;
   connections: number;
   errors: number;
+  /** on an active group: answered as it is to those who may manage it */
+  reactivate: number;
   delete: number;
 }
 
 /** PRODUCT.md's roles table for groups, route by route: the group is owned by the EnvironmentMaker owner. */
 const MATRIX: Array<[Caller, Expected]> = [
-  ['SystemAdministrator', { lists: 'Administrator', create: 201, get: 200, patch: 200, getAccess: 200, putAccess: 200, connections: 200, errors: 200, delete: 204 }],
-  ['EnvironmentMaker owner', { lists: 'Owner', create: 201, get: 200, patch: 200, getAccess: 200, putAccess: 200, connections: 200, errors: 200, delete: 204 }],
-  ['EnvironmentMaker not owner', { lists: 'hidden', create: 201, get: 404, patch: 404, getAccess: 404, putAccess: 404, connections: 404, errors: 404, delete: 404 }],
-  ['DesktopFlowsMachineOwner', { lists: 'hidden', create: 201, get: 404, patch: 404, getAccess: 404, putAccess: 404, connections: 404, errors: 404, delete: 404 }],
-  ['DesktopFlowsMachineImageAdmin', { lists: 'hidden', create: 403, get: 404, patch: 404, getAccess: 404, putAccess: 404, connections: 404, errors: 404, delete: 404 }],
-  ['BasicUser', { lists: 'hidden', create: 403, get: 404, patch: 404, getAccess: 404, putAccess: 404, connections: 404, errors: 404, delete: 404 }],
-  ['BasicUser with User share', { lists: 'User', create: 403, get: 200, patch: 403, getAccess: 403, putAccess: 403, connections: 200, errors: 200, delete: 403 }],
-  ['BasicUser with CoOwner share', { lists: 'CoOwner', create: 403, get: 200, patch: 200, getAccess: 200, putAccess: 200, connections: 200, errors: 200, delete: 204 }],
+  ['SystemAdministrator', { lists: 'Administrator', create: 201, get: 200, patch: 200, getAccess: 200, putAccess: 200, connections: 200, errors: 200, reactivate: 200, delete: 204 }],
+  ['EnvironmentMaker owner', { lists: 'Owner', create: 201, get: 200, patch: 200, getAccess: 200, putAccess: 200, connections: 200, errors: 200, reactivate: 200, delete: 204 }],
+  ['EnvironmentMaker not owner', { lists: 'hidden', create: 201, get: 404, patch: 404, getAccess: 404, putAccess: 404, connections: 404, errors: 404, reactivate: 404, delete: 404 }],
+  ['DesktopFlowsMachineOwner', { lists: 'hidden', create: 201, get: 404, patch: 404, getAccess: 404, putAccess: 404, connections: 404, errors: 404, reactivate: 404, delete: 404 }],
+  ['DesktopFlowsMachineImageAdmin', { lists: 'hidden', create: 403, get: 404, patch: 404, getAccess: 404, putAccess: 404, connections: 404, errors: 404, reactivate: 404, delete: 404 }],
+  ['BasicUser', { lists: 'hidden', create: 403, get: 404, patch: 404, getAccess: 404, putAccess: 404, connections: 404, errors: 404, reactivate: 404, delete: 404 }],
+  ['BasicUser with User share', { lists: 'User', create: 403, get: 200, patch: 403, getAccess: 403, putAccess: 403, connections: 200, errors: 200, reactivate: 403, delete: 403 }],
+  ['BasicUser with CoOwner share', { lists: 'CoOwner', create: 403, get: 200, patch: 200, getAccess: 200, putAccess: 200, connections: 200, errors: 200, reactivate: 200, delete: 204 }],
 ];
 
 let admin: ApiClient;
@@ -107,6 +109,7 @@ describe('who may do what with a group (PRODUCT.md roles table)', () => {
       putAccess: (await client.put(`${path}/access`, shares)).status,
       connections: (await client.get(`${path}/connections`)).status,
       errors: (await client.get(`${path}/errors`)).status,
+      reactivate: (await client.post(`${path}/reactivate`)).status,
       delete: (await client.delete(path)).status,
     };
     expect(actual).toEqual(expected);

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { EnvironmentDocument } from '../../../shared/domain/environment.js';
+import type { GroupDocument } from '../../../shared/domain/group.js';
 import { QueueNotFoundError } from '../../../shared/queues/group-queues.js';
 import { changeEnvironment } from '../../../shared/services/environment-context.js';
 import { claimNextRun } from '../../../shared/services/runs/claim.js';
@@ -20,7 +21,7 @@ beforeAll(async () => {
   admin = await clientFor({ userId: 'inactive-groups-admin', platformAdmin: true });
 });
 
-type GroupBody = { id: string; status: string; deletedAt?: string; deletedReason?: string; lastRunStartedAt?: string };
+type GroupBody = { id: string; status: string; etag: string; deletedAt?: string; deletedReason?: string; lastRunStartedAt?: string; reactivatedAt?: string };
 
 async function groupOf(world: RunWorld): Promise<GroupBody> {
   return (await admin.get<GroupBody>(`environments/${world.envId}/groups/${world.groupId}`)).body;
@@ -90,6 +91,45 @@ describe('inactive group cleanup', () => {
     expect(report.actions[0]?.detail).toMatch(/1 queued run\(s\) cancelled/);
     const after = await readRun(neverRan, queued.id);
     expect(after.body).toMatchObject({ state: 'Cancelled', error: { code: 'GroupDeleted' } });
+  });
+
+  it('an owner brings a group the cleanup deleted back, with its connection; its inactivity clock starts over', async () => {
+    const world = await createRunWorld(admin);
+    // its last run started 60 days ago
+    const longAgo = sweepServices([world.envId], new TestClock(new Date(Date.now() - 60 * DAY)));
+    const old = await submit(world);
+    await claimNextRun(longAgo, { environmentId: world.envId, groupId: world.groupId, botId: 'long-gone', waitMs: 500 });
+    await finishRun(longAgo, { environmentId: world.envId, runId: old.id, botId: 'long-gone', outcome: 'Succeeded', outputs: {} });
+    expect((await cleanupAt(world, new TestClock())).report.actions.map((a) => a.action)).toEqual(['groupDeleted']);
+    const deleted = await groupOf(world);
+    const path = `environments/${world.envId}/groups/${world.groupId}/reactivate`;
+
+    const stale = await admin.post<{ status: number }>(path, undefined, { 'if-match': '"stale"' });
+    expect(stale.status).toBe(412);
+    const back = await admin.post<GroupBody>(path, undefined, { 'if-match': deleted.etag });
+    expect(back.status).toBe(200);
+    expect(back.body).toMatchObject({ status: 'active', reactivatedAt: expect.any(String) });
+    expect(back.body).not.toHaveProperty('deletedAt');
+    expect(back.body).not.toHaveProperty('deletedReason');
+    const again = await admin.post<GroupBody>(path);
+    expect([again.status, again.body.etag]).toEqual([200, back.body.etag]); // an active group is answered as it is
+
+    // the connection it had works again, and new ones are accepted
+    expect((await admin.post(runsPath(world.envId), aRun(world))).status).toBe(202);
+    expect((await admin.post(`environments/${world.envId}/connections`, aConnection(world.groupId, { name: 'after' }))).status).toBe(201);
+    // the inactivity clock runs from the reactivation, not from the run 60 days ago
+    const reactivatedAt = Date.parse(back.body.reactivatedAt ?? '');
+    expect((await cleanupAt(world, new TestClock(new Date(reactivatedAt + 27 * DAY)))).report.actions).toEqual([]);
+  });
+
+  it('does not bring back a group whose delete a user asked for: a second DELETE finishes that', async () => {
+    const world = await createRunWorld(admin);
+    const deps = sweepServices([world.envId], new TestClock());
+    const group = await deps.store.get<GroupDocument>(world.envId, world.groupId);
+    if (!group) throw new Error('no group');
+    await deps.store.replace<GroupDocument>({ ...group, status: 'deleted', deletedAt: new Date().toISOString(), deletedReason: 'DeletedByUser' }, group.etag);
+    const refused = await admin.post<{ reason: string }>(`environments/${world.envId}/groups/${world.groupId}/reactivate`);
+    expect([refused.status, refused.body.reason]).toEqual([422, 'GroupDeleted']);
   });
 
   it('acts once when two cleanups run at the same time', async () => {

@@ -17,6 +17,8 @@ describe('inactivity', () => {
     ['committed bots', aGroup({ committedBots: 1 }), 0, 400, false],
     ['a run in progress', aGroup(), 1, 400, false],
     ['already deleted', aGroup({ status: 'deleted' }), 0, 400, false],
+    ['brought back 27 days ago after a last run 100 days ago', aGroup({ lastRunStartedAt: at(0).toISOString(), reactivatedAt: at(73).toISOString() }), 0, 100, false],
+    ['brought back 28 days ago, no run since', aGroup({ reactivatedAt: at(72).toISOString() }), 0, 100, true],
   ])('%s → inactive %s', (_what, group, running, days, inactive) => {
     expect(inactivityVerdict(group, running, at(days), 28).inactive).toBe(inactive);
   });
@@ -24,6 +26,11 @@ describe('inactivity', () => {
   it('measures from the last run start, or from creation when none ever ran', () => {
     expect(lastRunActivity(aGroup())).toBe(CREATED);
     expect(lastRunActivity(aGroup({ lastRunStartedAt: '2026-02-01T00:00:00.000Z' }))).toBe('2026-02-01T00:00:00.000Z');
+  });
+
+  it('starts over from a reactivation, unless a run started later', () => {
+    expect(lastRunActivity(aGroup({ reactivatedAt: '2026-03-01T00:00:00.000Z' }))).toBe('2026-03-01T00:00:00.000Z');
+    expect(lastRunActivity(aGroup({ lastRunStartedAt: '2026-04-01T00:00:00.000Z', reactivatedAt: '2026-03-01T00:00:00.000Z' }))).toBe('2026-04-01T00:00:00.000Z');
   });
 
   it('says why, with the limit', () => {
