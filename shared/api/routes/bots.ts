@@ -6,6 +6,7 @@ import { defineRoute, type ApiRoute } from '../../http/api-route.js';
 import { listGroupBots, listScalingDecisions } from '../../services/bots.js';
 import { listMaintenanceActions } from '../../services/maintenance/list-actions.js';
 import { listOf, problemSchema } from '../common-schemas.js';
+import { scalingDecisionResource, scalingDecisionSchema } from '../scaling-decision-schema.js';
 
 const botSchema = z
   .object({
@@ -20,10 +21,6 @@ const botSchema = z
     createdAt: z.string(),
   })
   .meta({ id: 'Bot' });
-
-const decisionSchema = z
-  .object({ id: z.string(), at: z.string(), action: z.enum(['create', 'release', 'drain', 'none']), botIds: z.array(z.string()), count: z.number().int(), reason: z.string(), detail: z.string() })
-  .meta({ id: 'ScalingDecision' });
 
 const maintenanceActionSchema = z
   .object({
@@ -72,13 +69,13 @@ export const botsRoutes: ApiRoute<unknown>[] = [
     tag: TAG,
     auth: 'user',
     query: pagingQueryDocs,
-    responses: { 200: { description: 'Decisions', schema: listOf(decisionSchema) }, 400: problem('Bad page size'), 404: problem('Not found or not visible') },
+    responses: { 200: { description: 'Decisions', schema: listOf(scalingDecisionSchema) }, 400: problem('Bad page size'), 404: problem('Not found or not visible') },
     async handle(req, deps) {
       const page = await listScalingDecisions(deps, req.principal, req.params.env, req.params.id, pageOf(req.query));
       return {
         status: 200,
         body: {
-          items: page.items.map((d) => ({ id: d.id, at: d.at, action: d.action, botIds: d.botIds, count: d.count, reason: d.reason, detail: d.detail })),
+          items: page.items.map(scalingDecisionResource),
           ...(page.continuationToken ? { continuationToken: page.continuationToken } : {}),
         },
       };

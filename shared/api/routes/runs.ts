@@ -28,6 +28,7 @@ import type { Versioned } from '../../store/document-store.js';
 import { GUID, listOf, problemSchema, resourceFields } from '../common-schemas.js';
 import { flowDefinitionSchema } from '../desktop-flow-schemas.js';
 import { queueEntryResource, runResource, runSummaryResource } from '../run-presenters.js';
+import { scalingDecisionResource, scalingDecisionSchema } from '../scaling-decision-schema.js';
 
 /** Seconds a poller is asked to wait before asking again (the `Retry-After` of 202 answers). */
 export const RETRY_AFTER_SECONDS = { Queued: 10, Running: 5 } as const;
@@ -82,6 +83,9 @@ const runSchema = runSummarySchema
   .meta({ id: 'Run' });
 
 const queueEntrySchema = runSummarySchema.extend({ position: z.number().int(), waitSeconds: z.number().int() }).meta({ id: 'QueueEntry' });
+const queueSchema = listOf(queueEntrySchema).extend({
+  lastScalingDecision: scalingDecisionSchema.optional().describe("The environment controller's latest decision about the group; absent before its first."),
+});
 
 
 
@@ -217,14 +221,22 @@ export const runsRoutes: ApiRoute<unknown>[] = [
     name: 'getGroupQueue',
     method: 'GET',
     route: 'environments/{env}/groups/{id}/queue',
-    summary: "The group's queue: running runs, then queued runs, in dispatch order, with position and waitSeconds.",
+    summary:
+      "The group's queue: running runs, then queued runs, in dispatch order, with position and waitSeconds; and the controller's latest scaling decision about the group, which says why its runs wait (e.g. `none` with `group-at-max-bots`) or what was done for them (`create`, reason `demand`).",
     tag: 'Hosted machine groups',
     auth: 'user',
     query: pagingQueryDocs,
-    responses: { 200: { description: 'Queue entries', schema: listOf(queueEntrySchema) }, 400: problem('Invalid pageSize or continuationToken'), 404: problem('Group not found or not visible') },
+    responses: { 200: { description: 'Queue entries', schema: queueSchema }, 400: problem('Invalid pageSize or continuationToken'), 404: problem('Group not found or not visible') },
     async handle(req, deps) {
       const view = await groupQueue(deps, req.principal, req.params.env, req.params.id, pageOf(req.query));
-      return { status: 200, body: { items: view.items.map(queueEntryResource), ...(view.continuationToken ? { continuationToken: view.continuationToken } : {}) } };
+      return {
+        status: 200,
+        body: {
+          items: view.items.map(queueEntryResource),
+          ...(view.continuationToken ? { continuationToken: view.continuationToken } : {}),
+          ...(view.lastScalingDecision ? { lastScalingDecision: scalingDecisionResource(view.lastScalingDecision) } : {}),
+        },
+      };
     },
   }),
   defineRoute({

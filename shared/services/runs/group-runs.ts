@@ -1,8 +1,10 @@
 import type { Principal } from '../../auth/principal.js';
 import type { Services } from '../../composition/services.js';
 import type { RunDocument } from '../../domain/run.js';
+import type { ScalingDecisionDocument } from '../../domain/scaling-decision.js';
 import { AppError } from '../../errors/app-error.js';
 import type { Versioned } from '../../store/document-store.js';
+import { latestScalingDecision } from '../bots.js';
 import { loadGroup } from '../groups/load-group.js';
 import { BadContinuationTokenError, type PageRequest } from './run-store.js';
 
@@ -17,6 +19,8 @@ export interface QueueEntry {
 export interface QueueView {
   items: QueueEntry[];
   continuationToken?: string;
+  /** the environment controller's latest decision about the group: why its runs wait, or what it did for them */
+  lastScalingDecision?: ScalingDecisionDocument;
 }
 
 /** Our token wraps the store's and the position the next page starts after. */
@@ -64,11 +68,15 @@ export async function groupQueue(deps: Services, principal: Principal, environme
   const { env, group } = await loadGroup(deps, principal, environmentId, groupId, 'use');
   const token = decodeToken(page.continuationToken);
   const offset = token?.o ?? 0;
-  const result = await translated(deps.runs.queries.active(env.id, group.id, { pageSize: page.pageSize, continuationToken: token?.c }));
+  const [result, lastScalingDecision] = await Promise.all([
+    translated(deps.runs.queries.active(env.id, group.id, { pageSize: page.pageSize, continuationToken: token?.c })),
+    latestScalingDecision(deps, env.id, group.id),
+  ]);
   const now = deps.now();
   const items = result.items.map((run, i) => ({ run, position: offset + i + 1, waitSeconds: waitSecondsOf(run, now) }));
   return {
     items,
+    ...(lastScalingDecision ? { lastScalingDecision } : {}),
     ...(result.continuationToken ? { continuationToken: encodeToken({ o: offset + items.length, c: result.continuationToken }) } : {}),
   };
 }

@@ -2,6 +2,7 @@ import { ServiceBusAdministrationClient } from '@azure/service-bus';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serviceBusDefinitions } from '../../../shared/config/infra-definitions.js';
 import type { Services } from '../../../shared/composition/services.js';
+import { runPlanningRound } from '../../../shared/bots/planning-round.js';
 import { claimNextRun } from '../../../shared/services/runs/claim.js';
 import { finishRun } from '../../../shared/services/runs/finish.js';
 import { clientFor, localCloud, type ApiClient } from '../../support/api-client.js';
@@ -163,6 +164,19 @@ describe('dispatch order', () => {
     expect(group.body).toMatchObject({ runningCount: 1, queuedCount: 2 });
     const list = await admin.get<{ items: Array<{ id: string; runningCount: number; queuedCount: number }> }>(`environments/${w.envId}/groups`);
     expect(list.body.items.find((g) => g.id === w.groupId)).toMatchObject({ runningCount: 1, queuedCount: 2 });
+  });
+});
+
+describe('why runs wait', () => {
+  it('the queue view carries the controller’s latest decision about the group, the same as .../scaling', async () => {
+    const w = await world(); // capacity 0: no bot can ever be created for it
+    expect((await admin.get<Record<string, unknown>>(`environments/${w.envId}/groups/${w.groupId}/queue`)).body).not.toHaveProperty('lastScalingDecision');
+    await submit(w);
+    await runPlanningRound(deps, w.envId, async (envId, groupId) => (await deps.runs.queries.nextQueued(envId, groupId, 1))[0]?.queuedAt);
+    const queue = await admin.get<{ lastScalingDecision?: { action: string; reason: string; detail: string } }>(`environments/${w.envId}/groups/${w.groupId}/queue`);
+    expect(queue.body.lastScalingDecision).toMatchObject({ action: 'none', reason: 'environment-capacity-exhausted', detail: expect.any(String) });
+    const scaling = await admin.get<{ items: unknown[] }>(`environments/${w.envId}/groups/${w.groupId}/scaling`);
+    expect(queue.body.lastScalingDecision).toEqual(scaling.body.items[0]);
   });
 });
 
