@@ -96,9 +96,10 @@ async function launch(blobPort: number, queuePort: number, tablePort: number): P
  * off because it would try to reach the internet. Ports are picked free, but another process (a second local cloud
  * starting at the same time) may take one before Azurite binds it: then it starts again on new ports.
  */
-export async function startAzurite(options: { log?: (line: string) => void } = {}): Promise<AzuriteInstance> {
+export async function startAzurite(options: { log?: (line: string) => void; pickPorts?: () => Promise<number[]> } = {}): Promise<AzuriteInstance> {
+  const pickPorts = options.pickPorts ?? (() => freePorts(3));
   for (let attempt = 1; ; attempt++) {
-    const [blobPort = 0, queuePort = 0, tablePort = 0] = await freePorts(3);
+    const [blobPort = 0, queuePort = 0, tablePort = 0] = await pickPorts();
     try {
       const child = await launch(blobPort, queuePort, tablePort);
       return running(child, blobPort, queuePort, tablePort, options.log);

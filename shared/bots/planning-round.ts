@@ -7,8 +7,9 @@ import { OCCUPYING_STATES, plan, summarise, type Decision, type Plan, type Plann
 import type { ScalingDecisionDocument } from '../domain/scaling-decision.js';
 import { botImageSpecOf } from '../provisioning/bot-provisioner.js';
 import type { Versioned } from '../store/document-store.js';
-import { NO_RUNS } from '../services/groups/run-counts.js';
+import { NO_RUNS, type GroupRunCounts } from '../services/groups/run-counts.js';
 import { updateBot } from './bot-records.js';
+import { latestScalingDecision } from './scaling-decisions.js';
 
 /** The queue of a group as the planner needs it; `oldestQueuedAt` is the first run in dispatch order. */
 export type OldestQueued = (environmentId: string, groupId: string) => Promise<string | undefined>;
@@ -68,15 +69,11 @@ function lastActivityOf(group: PlannerGroupSource, bots: readonly PlannerBotSour
   return instants.filter((t): t is string => t !== undefined).reduce((latest, t) => (Date.parse(t) > Date.parse(latest) ? t : latest));
 }
 
-/** A group's queue as the planning round reads it: how many runs wait, how many of them are High, since when. */
-export interface QueueCounts {
-  queued: number;
-  queuedHigh: number;
-  /** the queuedAt of the first run in dispatch order; absent when nothing is queued */
-  oldestQueuedAt?: string;
-}
-
-export const EMPTY_QUEUE: QueueCounts = Object.freeze({ queued: 0, queuedHigh: 0 });
+/**
+ * A group's queue as the planning round reads it: how many runs wait and how many of them are High (the run counts),
+ * and the queuedAt of the first run in dispatch order (absent when nothing is queued).
+ */
+export type QueueCounts = Pick<GroupRunCounts, 'queued' | 'queuedHigh'> & { oldestQueuedAt?: string };
 
 /**
  * A group as the planner sees it: its bots not Deleted (with `releaseRequested` when a release is pending), its
@@ -139,7 +136,7 @@ function groupsRemovedUnderTheirBots(groups: readonly GroupDocument[], bots: rea
   return [...new Set(orphans.map((b) => b.groupId))].map((groupId) => {
     const first = orphans.find((b) => b.groupId === groupId);
     const source: PlannerGroupSource = { id: groupId, status: 'deleted', maxBots: 0, committedBots: 0, maintenance: false, imageId: first?.imageId ?? 'unknown', imageVersion: first?.imageVersion ?? 'unknown', updatedAt: now };
-    return plannerGroupOf(source, orphans, EMPTY_QUEUE);
+    return plannerGroupOf(source, orphans, NO_RUNS);
   });
 }
 
@@ -242,8 +239,7 @@ export async function runPlanningRound(deps: Services, environmentId: string, ol
 /** A group's "got nothing" reason is recorded when it changes, not at every round. */
 async function recordUnserved(deps: Services, environmentId: string, result: Plan, at: string): Promise<void> {
   for (const u of result.unserved) {
-    const last = await deps.botStore.list<ScalingDecisionDocument>(environmentId, 'scalingDecision', { where: { groupId: u.groupId }, orderBy: 'at', descending: true, pageSize: 1 });
-    const previous = last.items[0];
+    const previous = await latestScalingDecision(deps, environmentId, u.groupId);
     if (previous?.action === 'none' && previous.reason === u.reason) continue;
     await deps.botStore.create<ScalingDecisionDocument>({
       id: deps.newId(),

@@ -13,12 +13,6 @@ export async function listGroupBots(deps: Services, principal: Principal, enviro
   return items;
 }
 
-/** The controller's latest decision about a group (why its runs wait, or what it did for them), if it made one. */
-export async function latestScalingDecision(deps: Services, environmentId: string, groupId: string): Promise<ScalingDecisionDocument | undefined> {
-  const { items } = await deps.botStore.list<ScalingDecisionDocument>(environmentId, 'scalingDecision', { where: { groupId }, orderBy: 'at', descending: true, pageSize: 1 });
-  return items[0];
-}
-
 /** Recent scaling decisions about a group, newest first, paged. */
 export async function listScalingDecisions(
   deps: Services,

@@ -4,7 +4,7 @@ import type { RunDocument } from '../../domain/run.js';
 import type { ScalingDecisionDocument } from '../../domain/scaling-decision.js';
 import { AppError } from '../../errors/app-error.js';
 import type { Versioned } from '../../store/document-store.js';
-import { latestScalingDecision } from '../bots.js';
+import { latestScalingDecision } from '../../bots/scaling-decisions.js';
 import { loadGroup } from '../groups/load-group.js';
 import { BadContinuationTokenError, type PageRequest } from './run-store.js';
 

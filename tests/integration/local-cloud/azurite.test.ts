@@ -17,6 +17,29 @@ describe('Azurite for the local cloud', () => {
     }
   });
 
+  it('starts again on other ports when one it picked was taken before it could bind it', async () => {
+    const taken = net.createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', () => resolve()));
+    const address = taken.address();
+    const takenPort = typeof address === 'object' && address ? address.port : 0;
+    const picks: number[][] = [];
+    const lines: string[] = [];
+    const pickPorts = async () => {
+      const ports = picks.length === 0 ? [...(await freePorts(2)), takenPort] : await freePorts(3);
+      picks.push(ports);
+      return ports;
+    };
+    try {
+      const azurite = await startAzurite({ pickPorts, log: (line) => lines.push(line) });
+      await azurite.stop();
+      expect(picks).toHaveLength(2);
+      expect(azurite.tablePort).not.toBe(takenPort);
+      expect(lines.some((l) => /a port was taken/.test(l))).toBe(true);
+    } finally {
+      await new Promise((resolve) => taken.close(resolve));
+    }
+  });
+
   it('starts in memory and serves tables with the connection string it hands out', async () => {
     const azurite = await startAzurite();
     try {
