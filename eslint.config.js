@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', '.local-cloud/**', 'coverage/**'] },
+  { ignores: ['dist/**', 'node_modules/**', '.local-cloud/**', '.deploy/**', 'coverage/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -15,7 +15,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['tests/**', 'bench/**', 'local/**'],
+    files: ['tests/**', 'bench/**', 'local/**', 'packaging/**'],
     rules: { 'no-console': 'off' },
   },
 );

@@ -1,4 +1,4 @@
-import { AGENT_PATHS, type FinishRequest, type HeartbeatResponse } from './agent-protocol.js';
+import { AGENT_PATHS, type FinishRequest, type HeartbeatResponse } from '../shared/agent-protocol.js';
 import { executeFlow, realControls } from './flow-executor.js';
 
 export interface BotAgentOptions {

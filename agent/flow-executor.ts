@@ -2,7 +2,9 @@
  * Executes a desktop flow definition of the reference agent's step language: `wait`, `output`, `fail`.
  * A Windows bot would run its desktop-automation runtime here instead, behind the same agent protocol.
  */
-export type FlowStep = { wait: { ms: number } } | { output: { name: string; value: string } } | { fail: { message: string } };
+import type { FlowStep } from '../shared/agent-protocol.js';
+
+export type { FlowStep };
 
 export type FlowOutcome =
   | { outcome: 'Succeeded'; outputs: Record<string, string>; durationMs: number }

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { TableClient } from '@azure/data-tables';
 import { startLocalCloud } from '../local/stack/local-cloud.js';
 import { mintToken } from '../local/stack/token-issuer.js';
-import { SIMULATED_VM_TABLE } from '../shared/provisioning/simulated-bot-provisioner.js';
+import { SIMULATED_VM_TABLE } from '../local/bots/simulated-bot-provisioner.js';
 import { until } from '../tests/e2e/e2e-world.js';
 import { ApiClient } from '../tests/support/api-client.js';
 import { machineInfo, stats } from './stats.js';

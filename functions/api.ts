@@ -3,7 +3,8 @@ import * as df from 'durable-functions';
 import { apiRoutes } from '../shared/api/routes/index.js';
 import { getServices } from '../shared/composition/root.js';
 import { toAzureHandler } from '../shared/http/api-handler.js';
-import { notFoundHandler } from '../shared/http/not-found.js';
+import { metaRouteDocs } from '../shared/api/routes/meta.js';
+import { NO_ROUTE_FUNCTION, noRouteHandler } from '../shared/http/not-found.js';
 
 for (const route of apiRoutes) {
   app.http(route.name, {
@@ -16,5 +17,11 @@ for (const route of apiRoutes) {
   });
 }
 
-// Anything else under /api answers problem+json 404 rather than the host's empty one.
-app.http('notFound', { route: '{*path}', methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'], authLevel: 'anonymous', handler: notFoundHandler });
+// Anything else under /api answers problem+json (404, or 405 with Allow) rather than the host's empty 404. Its name
+// sorts after every other function's, so it cannot shadow a route (see NO_ROUTE_FUNCTION).
+app.http(NO_ROUTE_FUNCTION, {
+  route: '{*path}',
+  methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
+  authLevel: 'anonymous',
+  handler: noRouteHandler([...metaRouteDocs, ...apiRoutes]),
+});

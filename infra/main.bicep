@@ -9,9 +9,9 @@
 
 targetScope = 'resourceGroup'
 
-@description('Name of this deployment (the azd environment name): letters, digits and hyphens. Used in resource names and in DEPLOYMENT_ID.')
+@description('Name of this deployment: the azd environment name, 1-64 letters, digits and - ( ) _ . (azd\'s own rule). Kept whole in the azd-env-name tag; resource names and DEPLOYMENT_ID use a short, safe form of it (envShortName below).')
 @minLength(1)
-@maxLength(20)
+@maxLength(64)
 param environmentName string
 
 @description('Region of the control plane; empty for the resource group\'s region. Flex Consumption must be available there.')
@@ -101,6 +101,18 @@ param orphanSweepSchedule string = '0 */5 * * * *'
 @description('STUCK_RUN_SWEEP_SCHEDULE: NCRONTAB of the stuck-run sweep (lost wake-ups, runs on gone bots, missed deadlines).')
 param stuckRunSweepSchedule string = '30 */5 * * * *'
 
+@description('Key Vault create mode: \'default\' creates the vault (or updates it); \'recover\' brings back a soft-deleted vault of the same name, secrets included (KEY_VAULT_CREATE_MODE; set it back to \'default\' once recovered).')
+@allowed([
+  'default'
+  'recover'
+])
+param keyVaultCreateMode string = 'default'
+
+@description('Days a deleted Key Vault (and a deleted secret) stays recoverable, 7-90 (KEY_VAULT_SOFT_DELETE_RETENTION_DAYS). Fixed when the vault is created: a vault created with another value keeps it, and a deployment with a different value fails (docs/deploy.md).')
+@minValue(7)
+@maxValue(90)
+param keyVaultSoftDeleteRetentionInDays int = 7
+
 @description('Extra tags for every resource.')
 param tags object = {}
 
@@ -108,8 +120,22 @@ var cosmosDefinitions = loadJsonContent('definitions/cosmos.json')
 var serviceBusDefinitions = loadJsonContent('definitions/service-bus.json')
 
 var effectiveLocation = empty(location) ? resourceGroup().location : location
+// The full environment name only goes into this hash and into the azd-env-name tag (azd finds the resources by it)
 var resourceToken = toLower(uniqueString(subscription().id, resourceGroup().id, environmentName))
-var name = toLower(environmentName)
+// Resource names use a short, safe form of the environment name: lower case, ( ) _ . as hyphens, at most 20
+// characters. A name the template accepted before (letters, digits and hyphens, up to 20) keeps its exact form,
+// so existing environments keep their resource names and DEPLOYMENT_ID. Other names are tidied as well: runs of
+// hyphens collapsed, no hyphen at either end ('env' if nothing is left). The short form is always followed by
+// '-<resourceToken>' (13 characters), which also keeps names of environments whose short forms collide apart.
+var envNameLower = toLower(environmentName)
+var envNameHyphenated = replace(replace(replace(replace(envNameLower, '(', '-'), ')', '-'), '_', '-'), '.', '-')
+var envNameUnchanged = length(envNameLower) <= 20 && envNameHyphenated == envNameLower
+// six halvings shorten any run of hyphens in 64 characters to one
+var envNameCollapsed = replace(replace(replace(replace(replace(replace(envNameHyphenated, '--', '-'), '--', '-'), '--', '-'), '--', '-'), '--', '-'), '--', '-')
+var envNameNoLeadingHyphen = startsWith(envNameCollapsed, '-') ? substring(envNameCollapsed, 1) : envNameCollapsed
+var envNameTaken = take(envNameNoLeadingHyphen, 20)
+var envNameTrimmed = endsWith(envNameTaken, '-') ? take(envNameTaken, length(envNameTaken) - 1) : envNameTaken
+var envShortName = envNameUnchanged ? envNameLower : (empty(envNameTrimmed) ? 'env' : envNameTrimmed)
 var allTags = union(tags, {
   'azd-env-name': environmentName
 })
@@ -118,10 +144,10 @@ var effectiveAuthIssuer = empty(authIssuer) ? '${loginEndpoint}${tenant().tenant
 var effectiveAuthJwksUri = empty(authJwksUri) ? '${loginEndpoint}${tenant().tenantId}/discovery/v2.0/keys' : authJwksUri
 var effectiveBotsResourceGroupName = empty(botsResourceGroupName) ? resourceGroup().name : botsResourceGroupName
 // Tag value the provisioner puts on every VM, NIC and disk it creates, so teardown touches only its own
-var deploymentId = '${name}-${resourceToken}'
+var deploymentId = '${envShortName}-${resourceToken}'
 
 resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' = {
-  name: 'id-${name}-${resourceToken}'
+  name: 'id-${envShortName}-${resourceToken}'
   location: effectiveLocation
   tags: allTags
 }
@@ -129,8 +155,8 @@ resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' 
 module monitoring 'modules/monitoring.bicep' = {
   name: 'monitoring'
   params: {
-    logAnalyticsName: 'log-${name}-${resourceToken}'
-    applicationInsightsName: 'appi-${name}-${resourceToken}'
+    logAnalyticsName: 'log-${envShortName}-${resourceToken}'
+    applicationInsightsName: 'appi-${envShortName}-${resourceToken}'
     location: effectiveLocation
     tags: allTags
   }
@@ -172,6 +198,8 @@ module keyVault 'modules/key-vault.bicep' = {
   name: 'key-vault'
   params: {
     name: 'kv-${resourceToken}'
+    createMode: keyVaultCreateMode
+    softDeleteRetentionInDays: keyVaultSoftDeleteRetentionInDays
     location: effectiveLocation
     tags: allTags
   }
@@ -182,7 +210,7 @@ module botsNetwork 'modules/bots-network.bicep' = if (empty(existingBotsSubnetId
   scope: resourceGroup(effectiveBotsResourceGroupName)
   params: {
     location: empty(botsLocation) ? effectiveLocation : botsLocation
-    namePrefix: 'bots-${name}-${resourceToken}'
+    namePrefix: 'bots-${envShortName}-${resourceToken}'
     addressPrefix: botsVnetAddressPrefix
     subnetPrefix: botsSubnetAddressPrefix
     natGateway: botsNatGateway
@@ -190,7 +218,9 @@ module botsNetwork 'modules/bots-network.bicep' = if (empty(existingBotsSubnetId
   }
 }
 
-var botsSubnetId = empty(existingBotsSubnetId) ? botsNetwork.outputs.subnetId : existingBotsSubnetId
+// botsNetwork is conditional: its outputs are read with a safe dereference (BCP318); it is deployed whenever
+// existingBotsSubnetId is empty, so the fallback never applies
+var botsSubnetId = empty(existingBotsSubnetId) ? (botsNetwork.?outputs.subnetId ?? '') : existingBotsSubnetId
 
 module roles 'modules/roles/roles.bicep' = {
   name: 'roles'
@@ -214,8 +244,8 @@ module functionApp 'modules/function-app.bicep' = {
     roles
   ]
   params: {
-    name: 'func-${name}-${resourceToken}'
-    planName: 'plan-${name}-${resourceToken}'
+    name: 'func-${envShortName}-${resourceToken}'
+    planName: 'plan-${envShortName}-${resourceToken}'
     location: effectiveLocation
     tags: allTags
     identityId: identity.id

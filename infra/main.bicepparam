@@ -14,3 +14,8 @@ param botsResourceGroupName = readEnvironmentVariable('BOTS_RESOURCE_GROUP', '')
 param botsLocation = readEnvironmentVariable('BOTS_LOCATION', '')
 param existingBotsSubnetId = readEnvironmentVariable('EXISTING_BOTS_SUBNET_ID', '')
 param computeGalleryId = readEnvironmentVariable('COMPUTE_GALLERY_ID', '')
+
+// Key Vault: 'recover' brings back a soft-deleted vault of this environment (secrets included) instead of creating
+// it; set it back to 'default' afterwards. The retention is fixed when a vault is created (docs/deploy.md).
+param keyVaultCreateMode = readEnvironmentVariable('KEY_VAULT_CREATE_MODE', 'default')
+param keyVaultSoftDeleteRetentionInDays = int(readEnvironmentVariable('KEY_VAULT_SOFT_DELETE_RETENTION_DAYS', '7'))

@@ -21,6 +21,11 @@ param subnetPrefix string = '10.60.0.0/20'
 @description('Give the subnet outbound internet access through a NAT gateway (bots must reach the API).')
 param natGateway bool = true
 
+// The NAT gateway and its address are conditional: they are referred to by resource id (with an explicit
+// dependsOn) rather than through nat.id / publicIp.id, which Bicep flags as possibly null (BCP318)
+var natGatewayName = '${namePrefix}-nat'
+var natPublicIpName = '${namePrefix}-nat-ip'
+
 resource nsg 'Microsoft.Network/networkSecurityGroups@2024-05-01' = {
   name: '${namePrefix}-nsg'
   location: location
@@ -31,7 +36,7 @@ resource nsg 'Microsoft.Network/networkSecurityGroups@2024-05-01' = {
 }
 
 resource publicIp 'Microsoft.Network/publicIPAddresses@2024-05-01' = if (natGateway) {
-  name: '${namePrefix}-nat-ip'
+  name: natPublicIpName
   location: location
   tags: tags
   sku: {
@@ -44,7 +49,7 @@ resource publicIp 'Microsoft.Network/publicIPAddresses@2024-05-01' = if (natGate
 }
 
 resource nat 'Microsoft.Network/natGateways@2024-05-01' = if (natGateway) {
-  name: '${namePrefix}-nat'
+  name: natGatewayName
   location: location
   tags: tags
   sku: {
@@ -54,16 +59,22 @@ resource nat 'Microsoft.Network/natGateways@2024-05-01' = if (natGateway) {
     idleTimeoutInMinutes: 10
     publicIpAddresses: [
       {
-        id: publicIp.id
+        id: resourceId('Microsoft.Network/publicIPAddresses', natPublicIpName)
       }
     ]
   }
+  dependsOn: [
+    publicIp
+  ]
 }
 
 resource vnet 'Microsoft.Network/virtualNetworks@2024-05-01' = {
   name: '${namePrefix}-vnet'
   location: location
   tags: tags
+  dependsOn: [
+    nat
+  ]
   properties: {
     addressSpace: {
       addressPrefixes: [
@@ -79,7 +90,7 @@ resource vnet 'Microsoft.Network/virtualNetworks@2024-05-01' = {
             id: nsg.id
           }
           natGateway: natGateway ? {
-            id: nat.id
+            id: resourceId('Microsoft.Network/natGateways', natGatewayName)
           } : null
           defaultOutboundAccess: false
         }

@@ -43,6 +43,7 @@ export class FunctionInvoker {
   constructor(
     private readonly registry: FunctionRegistry,
     private readonly logger: InvocationLogger,
+    private readonly options: { functionTimeoutMs?: number } = {},
   ) {}
 
   provideInput(bindingType: string, provider: InputBindingProvider): void {
@@ -93,7 +94,7 @@ export class FunctionInvoker {
     let result: unknown;
     let error: unknown;
     try {
-      result = await invocation.invokeFunction(context, inputs, callback);
+      result = await this.#withinTimeout(fn.name, invocation.invokeFunction(context, inputs, callback));
     } catch (err) {
       error = err;
     }
@@ -112,4 +113,26 @@ export class FunctionInvoker {
     }
     return invocation.getResponse(context, result);
   }
+
+  /**
+   * host.json `functionTimeout`: past it the host fails the invocation with this message (a Durable activity then
+   * fails, and is retried as its orchestration says). The function's own work is not stopped here; in Azure the
+   * host restarts the worker.
+   */
+  #withinTimeout<T>(name: string, work: Promise<T>): Promise<T> {
+    const ms = this.options.functionTimeoutMs;
+    if (ms === undefined) return work;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(() => reject(new Error(`Timeout value of ${formatTimeSpan(ms)} was exceeded by function: Functions.${name}`)), ms);
+      timer.unref();
+    });
+    return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+  }
+}
+
+function formatTimeSpan(ms: number): string {
+  const total = Math.floor(ms / 1000);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${pad(Math.floor(total / 3600))}:${pad(Math.floor((total % 3600) / 60))}:${pad(total % 60)}`;
 }

@@ -7,6 +7,9 @@ export interface RegisteredFunction {
   trigger: { bindingName: string; binding: RpcBindingInfo; type: string };
 }
 
+/** The host's rule for function names (azure-functions-host src/WebJobs.Script/Utility.cs, FunctionNameValidationRegex). */
+const FUNCTION_NAME = /^[a-z][a-z0-9_-]{0,127}$/i;
+
 /** Everything the app registered through `@azure/functions-core`, as the real worker would hold it. */
 export class FunctionRegistry {
   readonly #functions = new Map<string, RegisteredFunction>();
@@ -14,6 +17,9 @@ export class FunctionRegistry {
   programmingModel: ProgrammingModel | undefined;
 
   register(metadata: FunctionMetadata, callback: FunctionCallback): void {
+    if (!FUNCTION_NAME.test(metadata.name) || metadata.name.toLowerCase() === 'host') {
+      throw new Error(`"${metadata.name}" is not a valid function name: a letter, then up to 127 letters, digits, '_' or '-' (and not "host").`);
+    }
     const key = metadata.name.toLowerCase();
     if (this.#functions.has(key)) {
       throw new Error(`A function named "${metadata.name}" is already registered.`);

@@ -3,16 +3,12 @@ import type { AddressInfo } from 'node:net';
 import type { RpcHttpData, RpcTypedData } from './core-types.js';
 import type { FunctionInvoker } from './function-invoker.js';
 import type { FunctionRegistry, RegisteredFunction } from './function-registry.js';
-import { compileRouteTemplate, type CompiledRoute } from './route-template.js';
+import { firstMatch, inHostOrder, type OrderedRoute } from './route-order.js';
+import { compileRouteTemplate } from './route-template.js';
 
 /** A handler the host itself serves beside the app's functions (admin routes, Durable webhooks). */
 export type HostRouteHandler = (req: http.IncomingMessage, res: http.ServerResponse, body: Buffer) => Promise<void>;
 
-interface HttpFunctionRoute {
-  fn: RegisteredFunction;
-  methods: Set<string>;
-  route: CompiledRoute;
-}
 
 export interface HttpHostOptions {
   host: string;
@@ -26,7 +22,7 @@ export interface HttpHostOptions {
 const MAX_BODY_DEFAULT = 100 * 1024 * 1024;
 
 export class HttpHost {
-  readonly #routes: HttpFunctionRoute[] = [];
+  #routes: OrderedRoute<RegisteredFunction>[] = [];
   readonly #hostRoutes: Array<{ prefix: string; handler: HostRouteHandler }> = [];
   #server: http.Server | undefined;
 
@@ -40,20 +36,25 @@ export class HttpHost {
     this.#hostRoutes.push({ prefix, handler });
   }
 
-  /** Collects every httpTrigger registration into the routing table (call after the app is loaded). */
+  /**
+   * Collects every httpTrigger registration into the routing table (call after the app is loaded), in the real
+   * host's order: by function name, first match wins (see route-order.ts).
+   */
   mapHttpFunctions(): void {
+    const routes: OrderedRoute<RegisteredFunction>[] = [];
     for (const fn of this.registry.byTriggerType('httpTrigger')) {
       const binding = fn.trigger.binding;
       const template = typeof binding.route === 'string' && binding.route.length > 0 ? binding.route : fn.name;
       const prefix = this.options.routePrefix ? `${this.options.routePrefix}/` : '';
       const methods = Array.isArray(binding.methods) ? binding.methods.map((m) => String(m).toUpperCase()) : [];
-      this.#routes.push({ fn, methods: new Set(methods), route: compileRouteTemplate(prefix + template) });
+      const compiled = compileRouteTemplate(prefix + template);
+      routes.push({ name: fn.name, template: compiled.template, methods: new Set(methods), match: (path) => compiled.match(path), target: fn });
     }
-    this.#routes.sort((a, b) => b.route.precedence - a.route.precedence);
+    this.#routes = inHostOrder(routes);
   }
 
   routes(): Array<{ name: string; methods: string[]; template: string }> {
-    return this.#routes.map((r) => ({ name: r.fn.name, methods: [...r.methods], template: r.route.template }));
+    return this.#routes.map((r) => ({ name: r.name, methods: [...r.methods], template: r.template }));
   }
 
   async listen(): Promise<number> {
@@ -95,18 +96,13 @@ export class HttpHost {
       await hostRoute.handler(req, res, body);
       return;
     }
-    const method = (req.method ?? 'GET').toUpperCase();
-    let pathMatched = false;
-    for (const candidate of this.#routes) {
-      const params = candidate.route.match(url.pathname);
-      if (!params) continue;
-      pathMatched = true;
-      if (candidate.methods.size > 0 && !candidate.methods.has(method)) continue;
-      await this.#invokeHttpFunction(candidate.fn, req, res, url, params, body);
+    const found = firstMatch(this.#routes, (req.method ?? 'GET').toUpperCase(), url.pathname);
+    if (!found) {
+      res.writeHead(404);
+      res.end();
       return;
     }
-    res.writeHead(pathMatched ? 405 : 404);
-    res.end();
+    await this.#invokeHttpFunction(found.route.target, req, res, url, found.params, body);
   }
 
   async #invokeHttpFunction(

@@ -1,11 +1,10 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { loadApp } from './app-loader.js';
 import { adminRoutes } from './admin-routes.js';
 import { FunctionInvoker } from './function-invoker.js';
 import { FunctionRegistry } from './function-registry.js';
 import { installFunctionsCoreStandIn } from './functions-core-standin.js';
 import type { HostExtension } from './host-extension.js';
+import { readHostJson } from './host-json.js';
 import { HttpHost } from './http-server.js';
 import { TimerScheduler } from './timer-scheduler.js';
 
@@ -25,22 +24,24 @@ async function main(): Promise<void> {
   const appDir = process.env.FUNCTION_APP_DIR ?? process.cwd();
   const port = Number(process.env.PORT ?? 7071);
   const host = '127.0.0.1';
-  const hostJson = JSON.parse(readFileSync(path.join(appDir, 'host.json'), 'utf8')) as {
-    extensions?: { http?: { routePrefix?: string } };
-  };
+  const hostJson = readHostJson(appDir, process.env);
   const log = (line: string) => process.stdout.write(`[host] ${line}\n`);
 
   const registry = new FunctionRegistry();
   installFunctionsCoreStandIn(registry, (level, category, message) => {
     if (level !== 'debug' && level !== 'trace') log(`${category}/${level}: ${message}`);
   });
-  const invoker = new FunctionInvoker(registry, (e) => {
-    if (e.level !== 'debug' && e.level !== 'trace') log(`${e.functionName} ${e.level}: ${e.message}`);
-  });
+  const invoker = new FunctionInvoker(
+    registry,
+    (e) => {
+      if (e.level !== 'debug' && e.level !== 'trace') log(`${e.functionName} ${e.level}: ${e.message}`);
+    },
+    { functionTimeoutMs: hostJson.functionTimeoutMs },
+  );
   const httpHost = new HttpHost(registry, invoker, {
     host,
     port,
-    routePrefix: hostJson.extensions?.http?.routePrefix ?? 'api',
+    routePrefix: hostJson.routePrefix,
     maxRequestBodyBytes: 100 * 1024 * 1024,
     log,
   });
@@ -53,7 +54,7 @@ async function main(): Promise<void> {
   if (usesDurableFunctions(registry)) {
     // Loaded only when the app has Durable functions, as the host loads only the extensions an app binds to.
     const { createDurableExtension } = await import('../durable/extension.js');
-    extensions.push(createDurableExtension({ registry, invoker, addHostRoute: (p, h) => httpHost.addHostRoute(p, h), baseUrl, settings: process.env, log }));
+    extensions.push(createDurableExtension({ registry, invoker, addHostRoute: (p, h) => httpHost.addHostRoute(p, h), baseUrl, settings: hostJson.durableTaskHub ? { ...process.env, DURABLE_TASK_HUB: hostJson.durableTaskHub } : process.env, log }));
   }
   extensions.push(new TimerScheduler(registry, invoker, process.env, log));
   httpHost.mapHttpFunctions();

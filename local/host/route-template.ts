@@ -1,12 +1,10 @@
 /**
  * Azure Functions HTTP route templates (`environments/{env}/runs/{id:guid}`, `{*rest}`, `{name?}`),
- * compiled to matchers. Literal segments outrank parameters when two templates match the same path,
- * as in the host's ASP.NET routing.
+ * compiled to matchers. Which of several matching templates wins is not decided here: the host tries
+ * them in function-name order (route-order.ts), not by ASP.NET's template precedence.
  */
 export interface CompiledRoute {
   template: string;
-  /** higher matches first */
-  precedence: number;
   match(path: string): Record<string, string> | undefined;
 }
 
@@ -34,12 +32,10 @@ export function compileRouteTemplate(template: string): CompiledRoute {
   const segments = template.replace(/^\/+|\/+$/g, '').split('/').filter((s) => s.length > 0);
   const names: string[] = [];
   let pattern = '^';
-  let precedence = 0;
   for (const segment of segments) {
     const param = /^\{(\*)?([A-Za-z_][A-Za-z0-9_]*)(?::([a-z]+))?(\?)?\}$/.exec(segment);
     if (!param) {
       pattern += '/' + escapeRegExp(segment);
-      precedence += 3;
       continue;
     }
     const [, catchAll, name, constraint, optional] = param;
@@ -50,13 +46,11 @@ export function compileRouteTemplate(template: string): CompiledRoute {
     }
     const body = constraint ? (CONSTRAINTS[constraint] ?? '[^/]+') : '[^/]+';
     pattern += optional ? `(?:/(${body}))?` : `/(${body})`;
-    precedence += constraint ? 2 : 1;
   }
   pattern += '/?$';
   const regex = new RegExp(pattern, 'i');
   return {
     template,
-    precedence,
     match(path) {
       const m = regex.exec(path.length === 0 ? '/' : path);
       if (!m) return undefined;

@@ -21,6 +21,13 @@ export function requestPath(request: IncomingMessage): string {
   return (request.url ?? '/').split('?')[0] ?? '/';
 }
 
+/** The query string's parameters (`api-version`, `maxresults`, `$skiptoken`). */
+export function requestQuery(request: IncomingMessage): URLSearchParams {
+  const url = request.url ?? '/';
+  const start = url.indexOf('?');
+  return new URLSearchParams(start === -1 ? '' : url.slice(start + 1));
+}
+
 export async function readJsonBody(request: IncomingMessage): Promise<unknown> {
   const chunks: Buffer[] = [];
   let size = 0;

@@ -4,6 +4,7 @@ export class KeyVaultFault extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    readonly headers: Record<string, string> = {},
   ) {
     super(message);
     this.name = 'KeyVaultFault';
@@ -32,5 +33,16 @@ export class KeyVaultFault extends Error {
 
   static badParameter(message: string): KeyVaultFault {
     return new KeyVaultFault(400, 'BadParameter', message);
+  }
+
+  /** An operation of the real API the peer does not implement: a clear refusal, never a silent stand-in. */
+  static notImplemented(operation: string, method: string, path: string): KeyVaultFault {
+    return new KeyVaultFault(501, 'NotImplemented', `The local Key Vault peer does not implement ${operation} (${method} ${path}).`);
+  }
+
+  static methodNotAllowed(method: string, path: string, allowed: string[]): KeyVaultFault {
+    return new KeyVaultFault(405, 'MethodNotAllowed', `The method ${method} is not allowed on ${path}; allowed: ${allowed.join(', ')}.`, {
+      allow: allowed.join(', '),
+    });
   }
 }

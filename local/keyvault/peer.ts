@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:https';
 
 import { challengeHeader, DEFAULT_LOCAL_TENANT_ID, hasBearerToken } from './challenge.js';
 import { EncryptedDataFile } from './encrypted-data-file.js';
-import { pathSegments, readJsonBody, requestPath, sendJson } from './http-io.js';
+import { pathSegments, readJsonBody, requestPath, requestQuery, sendJson } from './http-io.js';
 import { KeyVaultFault } from './key-vault-fault.js';
 import { routeKeyVaultRequest } from './key-vault-routes.js';
 import { errorBody } from './key-vault-wire.js';
@@ -67,7 +67,12 @@ export async function startKeyVaultPeer(options: KeyVaultPeerOptions): Promise<K
     }
     try {
       const segments = pathSegments(request);
-      const result = await routeKeyVaultRequest(vault, vaultUrl, { method, segments, readJsonBody: () => readJsonBody(request) });
+      const result = await routeKeyVaultRequest(vault, vaultUrl, {
+        method,
+        segments,
+        query: requestQuery(request),
+        readJsonBody: () => readJsonBody(request),
+      });
       sendJson(response, result.status, result.body);
       log({ ...entry, status: result.status });
     } catch (error) {
@@ -75,7 +80,7 @@ export async function startKeyVaultPeer(options: KeyVaultPeerOptions): Promise<K
         error instanceof KeyVaultFault
           ? error
           : new KeyVaultFault(500, 'InternalError', 'The local Key Vault peer failed to handle the request');
-      sendJson(response, fault.status, errorBody(fault.code, fault.message));
+      sendJson(response, fault.status, errorBody(fault.code, fault.message), fault.headers);
       log({ ...entry, status: fault.status, error: error instanceof Error ? error.message : String(error) });
     }
   }

@@ -18,6 +18,9 @@ export type SecretVersionInput = Pick<SecretVersion, 'value' | 'contentType' | '
   enabled?: boolean;
 };
 
+/** What `PATCH` may change on a version; undefined leaves a field as it is. */
+export type SecretUpdate = Partial<Pick<SecretVersion, 'contentType' | 'tags' | 'enabled' | 'notBefore' | 'expires'>>;
+
 export interface FoundVersion {
   name: string;
   version: SecretVersion;
@@ -28,7 +31,8 @@ export interface DeletedSecret extends FoundVersion {
 }
 
 /**
- * The secrets of the local Key Vault peer with Key Vault's semantics (versions, soft delete, purge).
+ * The secrets of the local Key Vault peer with Key Vault's semantics (versions, attribute updates, soft delete,
+ * recover, purge).
  * Every change is written to the encrypted data file before it becomes visible, one change at a time.
  */
 export class SecretVault {
@@ -52,22 +56,19 @@ export class SecretVault {
   }
 
   get(name: string, version?: string): FoundVersion {
-    const entry = this.activeEntry(name);
-    const found =
-      version === undefined ? entry?.versions.at(-1) : entry?.versions.find((v) => v.version === version.toLowerCase());
-    if (entry === undefined || found === undefined) {
-      throw KeyVaultFault.secretNotFound(name, version);
-    }
-    return { name: entry.name, version: found };
+    return findVersion(this.state, name, version);
   }
 
   getDeleted(name: string): DeletedSecret {
-    const entry = this.state.secrets[name.toLowerCase()];
-    const latest = entry?.versions.at(-1);
-    if (entry?.deleted === undefined || latest === undefined) {
-      throw KeyVaultFault.deletedSecretNotFound(name);
-    }
-    return { name: entry.name, version: latest, deletion: entry.deleted };
+    return findDeleted(this.state, name);
+  }
+
+  /** The latest version of every deleted, not yet purged secret, with its deletion. */
+  listDeleted(): DeletedSecret[] {
+    return Object.values(this.state.secrets).flatMap((entry) => {
+      const latest = entry.versions.at(-1);
+      return entry.deleted !== undefined && latest !== undefined ? [{ name: entry.name, version: latest, deletion: entry.deleted }] : [];
+    });
   }
 
   /** The latest version of every secret that is not deleted. */
@@ -80,7 +81,7 @@ export class SecretVault {
 
   /** Every version of a secret that is not deleted, oldest first. */
   versions(name: string): FoundVersion[] {
-    const entry = this.activeEntry(name);
+    const entry = activeEntryIn(this.state, name);
     if (entry === undefined) {
       throw KeyVaultFault.secretNotFound(name);
     }
@@ -122,6 +123,30 @@ export class SecretVault {
     });
   }
 
+  /** Changes the attributes, content type or tags of one version (the latest when none is given); never its value. */
+  update(name: string, version: string | undefined, update: SecretUpdate): Promise<FoundVersion> {
+    return this.change((state) => {
+      const found = findVersion(state, name, version);
+      const changed = found.version;
+      changed.contentType = update.contentType ?? changed.contentType;
+      changed.tags = update.tags ?? changed.tags;
+      changed.enabled = update.enabled ?? changed.enabled;
+      changed.notBefore = update.notBefore ?? changed.notBefore;
+      changed.expires = update.expires ?? changed.expires;
+      changed.updated = unixSeconds();
+      return found;
+    });
+  }
+
+  /** Undoes a soft delete: every version is back under /secrets. */
+  recover(name: string): Promise<FoundVersion> {
+    return this.change((state) => {
+      const { name: storedName, version } = findDeleted(state, name);
+      delete state.secrets[name.toLowerCase()]!.deleted;
+      return { name: storedName, version };
+    });
+  }
+
   purge(name: string): Promise<void> {
     return this.change((state) => {
       const key = name.toLowerCase();
@@ -137,11 +162,6 @@ export class SecretVault {
     await this.tail;
   }
 
-  private activeEntry(name: string): SecretEntry | undefined {
-    const entry = this.state.secrets[name.toLowerCase()];
-    return entry?.deleted === undefined ? entry : undefined;
-  }
-
   /** Applies a change to a copy, persists the copy, then makes it current: a failed write changes nothing. */
   private change<T>(apply: (draft: VaultState) => T): Promise<T> {
     const run = this.tail.then(async () => {
@@ -154,6 +174,30 @@ export class SecretVault {
     this.tail = run.catch(() => undefined);
     return run;
   }
+}
+
+function activeEntryIn(state: VaultState, name: string): SecretEntry | undefined {
+  const entry = state.secrets[name.toLowerCase()];
+  return entry?.deleted === undefined ? entry : undefined;
+}
+
+/** A version of a secret that is not deleted: the latest when none is given. */
+function findVersion(state: VaultState, name: string, version: string | undefined): FoundVersion {
+  const entry = activeEntryIn(state, name);
+  const found = version === undefined ? entry?.versions.at(-1) : entry?.versions.find((v) => v.version === version.toLowerCase());
+  if (entry === undefined || found === undefined) {
+    throw KeyVaultFault.secretNotFound(name, version);
+  }
+  return { name: entry.name, version: found };
+}
+
+function findDeleted(state: VaultState, name: string): DeletedSecret {
+  const entry = state.secrets[name.toLowerCase()];
+  const latest = entry?.versions.at(-1);
+  if (entry?.deleted === undefined || latest === undefined) {
+    throw KeyVaultFault.deletedSecretNotFound(name);
+  }
+  return { name: entry.name, version: latest, deletion: entry.deleted };
 }
 
 function unixSeconds(): number {

@@ -1,5 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { errorBody, parseQueueDescription, queueEntry, queueFeed } from './atom.js';
+import { errorBody, queueEntry, queueFeed } from './atom.js';
+import { readEntityDescription } from './atom-entry.js';
+import { NotSupportedByPeerError, TOPICS_NOT_SUPPORTED } from './not-supported.js';
+import { queuePropertiesFromDescription } from './queue-description.js';
 import type { QueueStore } from './queue-store.js';
 
 const ATOM_CONTENT_TYPE = 'application/atom+xml;type=entry;charset=utf-8';
@@ -8,7 +11,8 @@ const QUEUE_LIST_PATH = '$Resources/Queues';
 /**
  * The queue subset of the Service Bus management REST API (Atom XML) for ServiceBusAdministrationClient:
  * create/update (PUT), get (GET), delete (DELETE), list (GET $Resources/Queues). Runtime counts are part
- * of every queue entry. The SAS token is required but its signature is not checked.
+ * of every queue entry. The SAS token is required but its signature is not checked. Topics, subscriptions,
+ * rules and anything else the peer does not implement are refused with 501 (the SDK's `NotImplemented`).
  */
 export function createAdminRequestHandler(store: QueueStore, log: (line: string) => void) {
   return (request: IncomingMessage, response: ServerResponse): void => {
@@ -33,12 +37,15 @@ function route(store: QueueStore, request: IncomingMessage, body: string): Admin
   const path = decodeURIComponent(url.pathname.replace(/^\/+/, ''));
   const baseUrl = `https://${request.headers.host ?? 'localhost'}`;
 
-  if (path === QUEUE_LIST_PATH && request.method === 'GET') {
+  if (path.toLowerCase() === QUEUE_LIST_PATH.toLowerCase()) {
+    if (request.method !== 'GET') return failure(405, `Method ${String(request.method)} is not supported on ${QUEUE_LIST_PATH}.`);
     const skip = Number(url.searchParams.get('$skip') ?? 0) || 0;
     const top = Number(url.searchParams.get('$top') ?? 100) || 100;
     return { status: 200, xml: queueFeed(baseUrl, store.list(), skip, top) };
   }
-  if (!path || path.includes('/') || path.startsWith('$')) return failure(404, `No entity at '${path}' (only queues are supported).`);
+  const refusal = unsupportedPath(path, String(request.method));
+  if (refusal) return failure(501, refusal);
+  if (!path) return failure(404, 'No messaging entity at /.');
 
   switch (request.method) {
     case 'GET': {
@@ -54,16 +61,21 @@ function route(store: QueueStore, request: IncomingMessage, body: string): Admin
   }
 }
 
+/** Why the peer refuses a path it does not serve, or undefined for a queue name. */
+function unsupportedPath(path: string, method: string): string | undefined {
+  if (/^\$Resources\/Topics$/i.test(path) || /\/Subscriptions(\/|$)/i.test(path)) return TOPICS_NOT_SUPPORTED;
+  if (path.startsWith('$')) return `The local Service Bus peer does not implement ${method} /${path}.`;
+  if (path.includes('/')) return `Entity names with '/' are not supported by the local Service Bus peer: ${path}.`;
+  return undefined;
+}
+
 function putQueue(store: QueueStore, name: string, body: string, isUpdate: boolean, baseUrl: string): AdminResponse {
-  let properties: ReturnType<typeof parseQueueDescription>;
+  const description = readEntityDescription(body);
+  if (!description) return failure(400, 'The request body is not an Atom entry with a QueueDescription.');
+  if (description.kind === 'TopicDescription') return failure(501, TOPICS_NOT_SUPPORTED);
+  if (description.kind !== 'QueueDescription') return failure(501, `${description.kind} entities are not supported by the local Service Bus peer.`);
   try {
-    properties = parseQueueDescription(body);
-  } catch (error) {
-    return failure(400, error instanceof Error ? error.message : String(error));
-  }
-  const { requiresSession, ...queueProperties } = properties;
-  if (requiresSession) return failure(400, 'Sessions are not supported by the local Service Bus peer.');
-  try {
+    const queueProperties = queuePropertiesFromDescription(description.elements);
     if (isUpdate) {
       const queue = store.get(name);
       if (!queue) return failure(404, `The messaging entity '${name}' could not be found.`);
@@ -75,6 +87,7 @@ function putQueue(store: QueueStore, name: string, body: string, isUpdate: boole
     return { status: 201, xml: queueEntry(baseUrl, queue) };
   } catch (error) {
     if (error instanceof RangeError) return failure(400, error.message);
+    if (error instanceof NotSupportedByPeerError) return failure(501, error.message);
     throw error;
   }
 }

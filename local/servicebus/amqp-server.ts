@@ -6,10 +6,11 @@ import { handleCbsRequest } from './cbs.js';
 import { DeliveryDispatcher } from './delivery-dispatcher.js';
 import { DISPOSITION_EVENTS } from './dispositions.js';
 import { messagesFromTransfer } from './incoming-messages.js';
-import { formatEntityPath, parseLinkAddress } from './link-address.js';
+import { formatEntityPath, parseLinkAddress, unsupportedAddressReason } from './link-address.js';
 import type { EntityPath, LinkAddress } from './link-address.js';
 import { handleManagementRequest } from './management.js';
 import { decodeMessage } from './message-codec.js';
+import { SESSIONS_NOT_SUPPORTED } from './not-supported.js';
 import type { Queue, QueueStore } from './queue-store.js';
 
 /** Largest message a sender may send (Service Bus Standard tier); the SDK sizes batches from it. */
@@ -98,11 +99,11 @@ export class AmqpServer {
   private onSenderOpen(sender: Sender): void {
     const address = this.addressOf(sender, sender.source?.address);
     if (address?.kind === 'cbs') return echoTerminus(sender);
-    const queue = this.resolveQueue(sender, address);
+    const queue = this.resolveQueue(sender, address, sender.source?.address);
     if (!queue || !address) return;
     if (address.kind === 'management') return echoTerminus(sender);
     if (isRecord(sender.source?.filter) && SESSION_FILTER in sender.source.filter) {
-      return refuse(sender, 'amqp:not-implemented', 'Sessions are not supported by the local Service Bus peer.');
+      return refuse(sender, 'amqp:not-implemented', SESSIONS_NOT_SUPPORTED);
     }
     echoTerminus(sender);
     this.dispatcher.add(sender, queue.subQueue(address.entity.deadLetter), sender.snd_settle_mode === 1 ? 'receiveAndDelete' : 'peekLock');
@@ -112,7 +113,7 @@ export class AmqpServer {
   private onReceiverOpen(receiver: Receiver): void {
     const address = this.addressOf(receiver, receiver.target?.address);
     if (address?.kind === 'cbs') return echoTerminus(receiver);
-    const queue = this.resolveQueue(receiver, address);
+    const queue = this.resolveQueue(receiver, address, receiver.target?.address);
     if (!queue || !address) return;
     if (address.kind === 'entity' && address.entity.deadLetter) {
       return refuse(receiver, 'amqp:not-allowed', 'Messages cannot be sent to a dead-letter queue.');
@@ -120,10 +121,12 @@ export class AmqpServer {
     echoTerminus(receiver);
   }
 
-  /** Refuses the link (not-found) unless the address names an existing queue. */
-  private resolveQueue(endpoint: link, address: LinkAddress | undefined): Queue | undefined {
+  /** Refuses the link unless the address names an existing queue: not-implemented for what the peer does not serve, else not-found. */
+  private resolveQueue(endpoint: link, address: LinkAddress | undefined, rawAddress: string | undefined): Queue | undefined {
     if (!address || address.kind === 'cbs') {
-      refuse(endpoint, 'amqp:not-found', 'The messaging entity could not be found.');
+      const unsupported = unsupportedAddressReason(rawAddress);
+      if (unsupported) refuse(endpoint, 'amqp:not-implemented', unsupported);
+      else refuse(endpoint, 'amqp:not-found', 'The messaging entity could not be found.');
       return undefined;
     }
     const queue = this.store.get(address.entity.queue);

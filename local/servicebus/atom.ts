@@ -1,5 +1,4 @@
 import { MAX_DURATION } from './durations.js';
-import type { QueueProperties } from './queue-properties.js';
 import type { Queue } from './queue-store.js';
 
 /** Atom XML as the Service Bus management endpoint writes it (what the SDK's atomXmlHelper parses). */
@@ -33,29 +32,6 @@ export function errorBody(code: number, detail: string): string {
   return `<?xml version="1.0" encoding="utf-8"?><Error><Code>${code}</Code><Detail>${escapeXml(detail)}</Detail></Error>`;
 }
 
-/**
- * Reads the `QueueDescription` of a create/update request. Only flat elements matter here, so a small
- * scanner does instead of an XML parser. Throws RangeError for values that are not numbers/booleans.
- */
-export function parseQueueDescription(xml: string): Partial<QueueProperties> & { requiresSession?: boolean } {
-  const description = /<(?:\w+:)?QueueDescription\b[^>]*?(?:\/>|>([\s\S]*?)<\/(?:\w+:)?QueueDescription>)/.exec(xml);
-  const fields = new Map<string, string>();
-  for (const match of (description?.[1] ?? '').matchAll(/<(?:\w+:)?(\w+)(?:\s[^>]*)?>([^<]*)<\/(?:\w+:)?\1>/g)) {
-    fields.set(match[1]!, unescapeXml(match[2]!.trim()));
-  }
-  const properties: Partial<QueueProperties> & { requiresSession?: boolean } = {};
-  const text = (name: string): string | undefined => fields.get(name) || undefined;
-  if (text('LockDuration')) properties.lockDuration = text('LockDuration');
-  if (text('MaxDeliveryCount')) properties.maxDeliveryCount = integer('MaxDeliveryCount', text('MaxDeliveryCount')!);
-  if (text('DefaultMessageTimeToLive')) properties.defaultMessageTimeToLive = text('DefaultMessageTimeToLive');
-  if (text('DeadLetteringOnMessageExpiration')) {
-    properties.deadLetteringOnMessageExpiration = boolean('DeadLetteringOnMessageExpiration', text('DeadLetteringOnMessageExpiration')!);
-  }
-  if (text('MaxSizeInMegabytes')) properties.maxSizeInMegabytes = integer('MaxSizeInMegabytes', text('MaxSizeInMegabytes')!);
-  if (text('RequiresSession')) properties.requiresSession = boolean('RequiresSession', text('RequiresSession')!);
-  return properties;
-}
-
 function entryElement(baseUrl: string, queue: Queue, namespace: string): string {
   const url = `${baseUrl}/${encodeURIComponent(queue.name)}?api-version=${API_VERSION}`;
   return (
@@ -79,14 +55,15 @@ function queueDescription(queue: Queue): string {
     element('RequiresSession', false) +
     element('DefaultMessageTimeToLive', s.defaultMessageTimeToLive) +
     element('DeadLetteringOnMessageExpiration', s.deadLetteringOnMessageExpiration) +
-    element('DuplicateDetectionHistoryTimeWindow', 'PT10M') +
+    element('DuplicateDetectionHistoryTimeWindow', s.duplicateDetectionHistoryTimeWindow) +
     element('MaxDeliveryCount', s.maxDeliveryCount) +
-    element('EnableBatchedOperations', true) +
+    element('EnableBatchedOperations', s.enableBatchedOperations) +
     element('SizeInBytes', 0) +
     element('MessageCount', total) +
     element('IsAnonymousAccessible', false) +
     '<AuthorizationRules/>' +
     element('Status', 'Active') +
+    (s.userMetadata === undefined ? '' : element('UserMetadata', s.userMetadata)) +
     element('CreatedAt', queue.createdAt.toISOString()) +
     element('UpdatedAt', queue.updatedAt.toISOString()) +
     element('AccessedAt', queue.accessedAt.toISOString()) +
@@ -101,33 +78,13 @@ function queueDescription(queue: Queue): string {
     element('AutoDeleteOnIdle', MAX_DURATION) +
     element('EnablePartitioning', false) +
     element('EntityAvailabilityStatus', 'Available') +
-    element('EnableExpress', false) +
+    element('EnableExpress', s.enableExpress) +
     element('MaxMessageSizeInKilobytes', 256) +
     '</QueueDescription>'
   );
-}
-
-function integer(name: string, value: string): number {
-  const parsed = Number(value);
-  if (!Number.isInteger(parsed)) throw new RangeError(`${name} must be an integer, got ${value}`);
-  return parsed;
-}
-
-function boolean(name: string, value: string): boolean {
-  if (value === 'true') return true;
-  if (value === 'false') return false;
-  throw new RangeError(`${name} must be true or false, got ${value}`);
 }
 
 function escapeXml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
 }
 
-function unescapeXml(text: string): string {
-  return text
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&quot;/g, '"')
-    .replace(/&apos;/g, "'")
-    .replace(/&amp;/g, '&');
-}

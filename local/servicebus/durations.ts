@@ -5,8 +5,8 @@ const DURATION = /^P(?:(\d+(?:\.\d+)?)W)?(?:(\d+(?:\.\d+)?)D)?(?:T(?:(\d+(?:\.\d
 /** .NET `TimeSpan.MaxValue`, the service's "never" for TTL and auto-delete. */
 export const MAX_DURATION = 'P10675199DT2H48M5.4775807S';
 
-/** Durations at or beyond this many milliseconds mean "never" (about 31,000 years). */
-export const NEVER_MS = 1e15;
+/** Durations at or beyond this many milliseconds mean "never": about 28,500 years, just under MAX_DURATION's 29,227. */
+export const NEVER_MS = 9e14;
 
 export function parseIsoDuration(text: string): number {
   const match = DURATION.exec(text.trim());

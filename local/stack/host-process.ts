@@ -1,9 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 export interface HostProcessOptions {
   appDir: string;
   env: Record<string, string>;
+  /** modules the host process imports before it loads the app (`node --import`), e.g. the simulated provisioner */
+  preload?: string[];
   log: (line: string) => void;
   startTimeoutMs?: number;
 }
@@ -26,7 +28,8 @@ export class HostProcess {
   }
 
   async start(): Promise<void> {
-    const child = spawn(process.execPath, ['--import', TSX_LOADER, HOST_ENTRY], {
+    const preloads = (this.options.preload ?? []).flatMap((file) => ['--import', pathToFileURL(file).href]);
+    const child = spawn(process.execPath, ['--import', TSX_LOADER, ...preloads, HOST_ENTRY], {
       cwd: this.options.appDir,
       env: { ...process.env, ...this.options.env, FUNCTION_APP_DIR: this.options.appDir },
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],

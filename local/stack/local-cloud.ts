@@ -39,6 +39,7 @@ export interface LocalCloud {
 }
 
 export const REPO_ROOT = path.resolve(import.meta.dirname, '../..');
+const SIMULATED_PROVISIONER_PLUGIN = path.join(REPO_ROOT, 'local/bots/simulated-provisioner-plugin.ts');
 
 /** The state folder of a stack serving on `port`; `npm run token` finds the issuer there. */
 export function stateDirFor(port: number): string {
@@ -132,7 +133,8 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     writeFileSync(stackFile, JSON.stringify({ baseUrl, issuer: issuer.state, pid: process.pid }, null, 2), { mode: 0o600 });
     chmodSync(stackFile, 0o600);
 
-    const host = new HostProcess({ appDir: options.appDir ?? REPO_ROOT, env: settings, log });
+    // the simulated provisioner is the local cloud's, not the app's: the host process preloads it (PROVISIONER=simulated)
+    const host = new HostProcess({ appDir: options.appDir ?? REPO_ROOT, env: settings, preload: [SIMULATED_PROVISIONER_PLUGIN], log });
     await timed('Functions host', () => host.start());
     stoppers.push(() => host.stop());
 

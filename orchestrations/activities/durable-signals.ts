@@ -30,12 +30,13 @@ export async function wakeController(client: DurableClient, environmentId: strin
 
 function isAlreadyRunning(err: unknown): boolean {
   const message = err instanceof Error ? err.message : String(err);
-  return /409|already exists/i.test(message);
+  // the extension answers a start for a running instance id with 500 "… already exists." (not 409)
+  return /already exists/i.test(message);
 }
 
 /**
  * Starts the lifecycles of the bots a plan created. Idempotent: a lifecycle that a previous attempt of this
- * activity already started (the host died mid-activity, which then runs again) answers 409 and is left alone;
+ * activity already started (the host died mid-activity, which then runs again) is refused ("already exists") and left alone;
  * otherwise one lost start would fail the controller and leave the rest of the plan's bots without a lifecycle,
  * holding their slots as Provisioning forever.
  */

@@ -1,4 +1,3 @@
-import { BotAgent } from '../../agent/bot-agent.js';
 import { createProvisioner } from '../provisioning/create-provisioner.js';
 import type { BotProvisioner } from '../provisioning/bot-provisioner.js';
 import { getServices } from './root.js';
@@ -20,23 +19,12 @@ export function agentApiBaseUrlOf(hostName: string | undefined): string {
 
 let runtime: Promise<BotRuntime> | undefined;
 
-/**
- * Built once per process, after the services. The simulated provisioner runs the reference agent of each
- * booted bot in this process, as a Windows VM would run it beside the desktop-automation runtime.
- */
+/** Built once per process, after the services; the provisioner is the one `PROVISIONER` names. */
 export function getBotRuntime(): Promise<BotRuntime> {
   runtime ??= getServices().then((deps) => ({
     deps,
     agentApiBaseUrl: agentApiBaseUrlOf(deps.config.WEBSITE_HOSTNAME),
-    provisioner: createProvisioner(deps.config, {
-      secrets: deps.secrets,
-      ...(deps.config.AzureWebJobsStorage ? { simulatedVms: { connectionString: deps.config.AzureWebJobsStorage } } : {}),
-      startAgent: (spec) => {
-        const agent = new BotAgent({ apiBaseUrl: spec.agent.controlPlaneUrl, credential: spec.agent.credential });
-        agent.start();
-        return { stop: () => agent.stop() };
-      },
-    }),
+    provisioner: createProvisioner(deps.config, { secrets: deps.secrets }),
   }));
   return runtime;
 }

@@ -152,9 +152,12 @@ export function reserveGroup<T extends EnvironmentDocument>(env: T, groupId: str
   return { ...env, ledger: { ...env.ledger, groups: { ...env.ledger.groups, [groupId]: { ...entry } } } };
 }
 
-/** The image was deleted since the request read it: an image leaves the ledger before its document goes. */
+/**
+ * The image was deleted since the request read it: an image leaves the ledger before its document goes. Answered as
+ * a missing image is when its document is read (requireImageUse), whichever of the two the race reaches first.
+ */
 function checkImageInLedger(env: EnvironmentDocument, imageId: string | undefined): void {
-  if (imageId !== undefined && env.ledger.imageNames[imageId] === undefined) throw AppError.notFound('Image');
+  if (imageId !== undefined && env.ledger.imageNames[imageId] === undefined) throw imageUnusable(imageId);
 }
 
 /** Groups whose ledger entry names the image (what an image delete checks, in the same conditional write). */
@@ -199,4 +202,9 @@ export function releaseGroup<T extends EnvironmentDocument>(env: T, groupId: str
 export function restoreGroup<T extends EnvironmentDocument>(env: T, groupId: string, from: GroupLedgerEntry, to: GroupLedgerEntry): T {
   if (!sameLedgerEntry(env.ledger.groups[groupId], from)) return env;
   return { ...env, ledger: { ...env.ledger, groups: { ...env.ledger.groups, [groupId]: { ...env.ledger.groups[groupId], ...to } } } };
+}
+
+/** A missing image and one the caller may not see answer alike, so that image ids reveal nothing. */
+export function imageUnusable(imageId: string): AppError {
+  return AppError.forbidden(`Image ${imageId} does not exist or is not shared with you; a group needs an image you may use (User or CoOwner share, or your own).`);
 }

@@ -26,6 +26,14 @@ import { BOT_TAGS, botResourceNames, botTags, nicResourceId, vmResourceId } from
 
 export const DEFAULT_VM_SIZE = 'Standard_D2s_v5';
 
+const DEFAULT_MAX_CALL_MS = 20 * 60_000;
+
+/** SDK options for one call's ARM requests: the poll interval and the call's deadline. */
+interface PollOptions {
+  updateIntervalInMs?: number;
+  abortSignal: AbortSignal;
+}
+
 /** The built-in "Default Windows Desktop Image": Windows 11 Enterprise from the marketplace. */
 export const BUILT_IN_IMAGE_REFERENCE: Readonly<Required<Pick<ImageReference, 'publisher' | 'offer' | 'sku' | 'version'>>> = {
   publisher: 'MicrosoftWindowsDesktop',
@@ -53,6 +61,12 @@ export interface ArmBotProvisionerSettings {
   defaultVmSize?: string;
   /** Delay between polls of long-running operations; absent: ARM's Retry-After or the SDK's default. */
   pollIntervalMs?: number;
+  /**
+   * How long one provision or deprovision call may wait on ARM before it gives up with a retryable
+   * `OperationStillRunning` (the retry finds and resumes what ARM goes on doing). It keeps the activity inside the
+   * host's functionTimeout (host.json: 30 min); default 20 minutes.
+   */
+  maxCallMs?: number;
   /** how the agent's settings reach the VM; `defaultAgentBootstrap` by default */
   agentBootstrap?: AgentBootstrapBuilder;
   /** progress lines (resource names and steps only: never a secret) */
@@ -93,10 +107,19 @@ export class ArmBotProvisioner implements BotProvisioner {
    */
   async provision(spec: BotSpec): Promise<ProvisionedBot> {
     assertValidBotSpec(spec);
-    const { resourceGroup: rg, subscriptionId, deploymentId } = this.settings;
+    const { deploymentId } = this.settings;
     const names = botResourceNames(spec.botId);
     const tags = botTags(deploymentId, spec);
-    const poll = this.pollOptions();
+    const { poll, done } = this.pollOptions();
+    try {
+      return await this.provisionWithin(spec, names, tags, poll);
+    } finally {
+      done();
+    }
+  }
+
+  private async provisionWithin(spec: BotSpec, names: ReturnType<typeof botResourceNames>, tags: Record<string, string>, poll: PollOptions): Promise<ProvisionedBot> {
+    const { resourceGroup: rg, subscriptionId } = this.settings;
 
     const existing = await this.findVm(names.vm);
     if (existing !== undefined) this.assertOwned(existing, spec.botId, 'create virtual machine', names.vm);
@@ -132,9 +155,17 @@ export class ArmBotProvisioner implements BotProvisioner {
   }
 
   async deprovision(ref: BotRef): Promise<void> {
+    const { poll, done } = this.pollOptions();
+    try {
+      await this.deprovisionWithin(ref, poll);
+    } finally {
+      done();
+    }
+  }
+
+  private async deprovisionWithin(ref: BotRef, poll: PollOptions): Promise<void> {
     const { resourceGroup: rg } = this.settings;
     const names = botResourceNames(ref.botId);
-    const poll = this.pollOptions();
 
     const vm = await this.findVm(names.vm);
     if (vm !== undefined) {
@@ -257,8 +288,12 @@ export class ArmBotProvisioner implements BotProvisioner {
     };
   }
 
-  private pollOptions(): { updateIntervalInMs?: number } {
-    return this.settings.pollIntervalMs === undefined ? {} : { updateIntervalInMs: this.settings.pollIntervalMs };
+  /** Options of every ARM call of one provision or deprovision: the poll interval and the call's deadline. */
+  private pollOptions(): { poll: PollOptions; done: () => void } {
+    const deadline = new AbortController();
+    const timer = setTimeout(() => deadline.abort(), this.settings.maxCallMs ?? DEFAULT_MAX_CALL_MS);
+    const poll: PollOptions = { abortSignal: deadline.signal, ...(this.settings.pollIntervalMs === undefined ? {} : { updateIntervalInMs: this.settings.pollIntervalMs }) };
+    return { poll, done: () => clearTimeout(timer) };
   }
 
   private async step<T>(operation: string, resource: string, action: () => PromiseLike<T>): Promise<T> {

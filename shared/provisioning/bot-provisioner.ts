@@ -79,6 +79,7 @@ export const PROVISIONING_REASONS = {
   authenticationFailed: 'AuthenticationFailed',
   armRequestFailed: 'ArmRequestFailed',
   unexpected: 'UnexpectedError',
+  stillRunning: 'OperationStillRunning',
 } as const;
 
 export interface ProvisioningErrorDetails {

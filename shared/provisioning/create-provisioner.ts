@@ -1,4 +1,3 @@
-import type { TableClient } from '@azure/data-tables';
 import { DefaultAzureCredential, type TokenCredential } from '@azure/identity';
 
 import type { AppConfig } from '../config/app-config.js';
@@ -6,14 +5,12 @@ import type { SecretStore } from '../secrets/secret-store.js';
 import type { AgentBootstrapBuilder } from './agent-bootstrap.js';
 import { type ArmClientOptions, ArmBotProvisioner } from './arm-bot-provisioner.js';
 import type { BotProvisioner } from './bot-provisioner.js';
-import { SimulatedBotProvisioner, type StartAgent } from './simulated-bot-provisioner.js';
+import { registeredProvisioner } from './provisioner-registry.js';
 
 /** The settings the provisioners read. */
 export type ProvisionerConfig = Pick<
   AppConfig,
   | 'PROVISIONER'
-  | 'LOCAL_PROVISION_DELAY_MS'
-  | 'LOCAL_PROVISION_FAILURE_RATE'
   | 'AZURE_SUBSCRIPTION_ID'
   | 'BOTS_RESOURCE_GROUP'
   | 'BOTS_SUBNET_ID'
@@ -25,13 +22,6 @@ export interface ProvisionerDependencies {
   secrets: SecretStore;
   /** arm: the identity that calls ARM; absent: DefaultAzureCredential with the managed identity `AZURE_CLIENT_ID` */
   credential?: TokenCredential;
-  /** simulated: starts the reference agent for each booted VM; absent: no agent runs */
-  startAgent?: StartAgent;
-  /**
-   * simulated: where the `simulatedvms` table lives: a TableClient, or the `AzureWebJobsStorage` connection
-   * string (that setting belongs to the Functions host and is not in the app config schema).
-   */
-  simulatedVms?: TableClient | { connectionString: string };
   /** arm: client options (tests inject an httpClient) */
   armClientOptions?: ArmClientOptions;
   /** arm: how the agent is bootstrapped on the VM */
@@ -47,16 +37,17 @@ export class ProvisionerConfigError extends Error {
   }
 }
 
-const SIMULATED_DEPLOYMENT = 'local';
-
-/** Chooses the provisioner named by `PROVISIONER` and checks the settings it needs. */
+/**
+ * Chooses the provisioner named by `PROVISIONER` and checks the settings it needs. `arm` is built in; `simulated`
+ * exists only where the local cloud registered it (provisioner-registry.ts): the deployed package does not hold it.
+ */
 export function createProvisioner(config: ProvisionerConfig, deps: ProvisionerDependencies): BotProvisioner {
-  switch (config.PROVISIONER) {
-    case 'arm':
-      return createArmProvisioner(config, deps);
-    case 'simulated':
-      return createSimulatedProvisioner(config, deps);
+  if (config.PROVISIONER === 'arm') return createArmProvisioner(config, deps);
+  const plugged = registeredProvisioner(config.PROVISIONER);
+  if (plugged === undefined) {
+    throw new ProvisionerConfigError(`PROVISIONER=${config.PROVISIONER} is not available here: it belongs to the local cloud (npm start), not to the deployed app; use PROVISIONER=arm`);
   }
+  return plugged({ secrets: deps.secrets, ...(deps.log ? { log: deps.log } : {}) });
 }
 
 function createArmProvisioner(config: ProvisionerConfig, deps: ProvisionerDependencies): ArmBotProvisioner {
@@ -78,24 +69,5 @@ function createArmProvisioner(config: ProvisionerConfig, deps: ProvisionerDepend
       log: deps.log,
     },
     { credential, secrets: deps.secrets, clientOptions: deps.armClientOptions },
-  );
-}
-
-function createSimulatedProvisioner(config: ProvisionerConfig, deps: ProvisionerDependencies): SimulatedBotProvisioner {
-  const source = deps.simulatedVms;
-  if (source === undefined) {
-    throw new ProvisionerConfigError('PROVISIONER=simulated needs the storage of the simulated VMs (AzureWebJobsStorage)');
-  }
-  const table = 'connectionString' in source ? SimulatedBotProvisioner.tableFromConnectionString(source.connectionString) : source;
-  return new SimulatedBotProvisioner(
-    table,
-    {
-      deploymentId: config.DEPLOYMENT_ID ?? SIMULATED_DEPLOYMENT,
-      provisionDelayMs: config.LOCAL_PROVISION_DELAY_MS,
-      failureRate: config.LOCAL_PROVISION_FAILURE_RATE,
-      subscriptionId: config.AZURE_SUBSCRIPTION_ID,
-      resourceGroup: config.BOTS_RESOURCE_GROUP,
-    },
-    { secrets: deps.secrets, startAgent: deps.startAgent, log: deps.log },
   );
 }

@@ -1,4 +1,4 @@
-import type { AssignedRun, FinishRequest, HeartbeatResponse } from '../../agent/agent-protocol.js';
+import type { AssignedRun, FinishRequest, HeartbeatResponse } from '../agent-protocol.js';
 import type { BotIdentity } from '../bots/bot-credentials.js';
 import { updateBot } from '../bots/bot-records.js';
 import type { Services } from '../composition/services.js';

@@ -7,7 +7,7 @@ import type { LocalCloud } from '../../local/stack/local-cloud.js';
 import { cosmosDefinitions } from '../../shared/config/infra-definitions.js';
 import type { BotDocument } from '../../shared/domain/bot.js';
 import type { RunDocument } from '../../shared/domain/run.js';
-import { SIMULATED_VM_TABLE } from '../../shared/provisioning/simulated-bot-provisioner.js';
+import { SIMULATED_VM_TABLE } from '../../local/bots/simulated-bot-provisioner.js';
 import type { ApiClient } from '../support/api-client.js';
 import { aGroupWithFlow, anEnvironment, startE2eCloud, type E2eGroup } from '../e2e/e2e-world.js';
 

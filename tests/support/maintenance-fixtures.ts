@@ -8,7 +8,7 @@ import type { Services } from '../../shared/composition/services.js';
 import type { BotDocument, BotState } from '../../shared/domain/bot.js';
 import type { BotProvisioner } from '../../shared/provisioning/bot-provisioner.js';
 import type { GroupDocument } from '../../shared/domain/group.js';
-import { createProvisioner } from '../../shared/provisioning/create-provisioner.js';
+import { SimulatedBotProvisioner } from '../../local/bots/simulated-bot-provisioner.js';
 import type { LifecycleSignals } from '../../shared/services/maintenance/lifecycle-signals.js';
 import { localCloud } from './api-client.js';
 import type { ApiClient } from './api-client.js';
@@ -73,8 +73,11 @@ export class RecordedSignals implements LifecycleSignals {
 
 /** The local cloud's simulated provisioner (the VMs table in its Azurite), seen from this process: VMs boot at once. */
 export function localVms(deps: Services, storage: string = localCloud().settings.AzureWebJobsStorage ?? ''): BotProvisioner {
-  const config = { ...deps.config, LOCAL_PROVISION_DELAY_MS: 0, LOCAL_PROVISION_FAILURE_RATE: 0 };
-  return createProvisioner(config, { secrets: deps.secrets, simulatedVms: { connectionString: storage } });
+  return new SimulatedBotProvisioner(
+    SimulatedBotProvisioner.tableFromConnectionString(storage),
+    { deploymentId: deps.config.DEPLOYMENT_ID ?? 'local', provisionDelayMs: 0, failureRate: 0 },
+    { secrets: deps.secrets },
+  );
 }
 
 /** Creates a VM for `botId` the way the provisioner does for a bot, with the group's account; no agent starts. */

@@ -142,7 +142,8 @@ export class WebhookRoutes {
       return reply(400, { Message: `The function '${name}' doesn't exist, is disabled, or is not an orchestrator function.` });
     }
     if (started.outcome === 'exists') {
-      return reply(409, { Message: `An Orchestration instance with the status Pending or Running already exists: '${started.instanceId}'.` });
+      // The extension answers 500, not 409: StartNewAsync throws and HttpApiHandler does not map it (OverridableStates.cs).
+      return reply(500, { Message: 'An Orchestration instance with the status Running already exists.' });
     }
     const timeoutS = Number(r.query.get('timeout'));
     const pollS = Number(r.query.get('pollingInterval'));

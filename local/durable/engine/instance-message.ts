@@ -17,8 +17,6 @@ export type InstanceMessage =
       kind: 'EventRaised';
       name: string;
       input: string | undefined;
-      /** events carried over by continueAsNew: the execution they are for (raised events have none) */
-      executionId?: string;
     }
   | { kind: 'TaskCompleted'; executionId: string; taskId: number; result: string }
   | { kind: 'TaskFailed'; executionId: string; taskId: number; failure: TaskFailure }
@@ -47,6 +45,5 @@ export interface StoredMessage {
   message: InstanceMessage;
 }
 
-/** Start messages sort before everything else in an inbox; events carried over by continueAsNew next. */
+/** Start messages sort before everything else in an inbox. */
 export const START_VISIBLE_AT = 0;
-export const CARRIED_OVER_VISIBLE_AT = 1;

@@ -7,12 +7,11 @@ import { AZURE_STORAGE_TIMER_POLICY, type TimerPolicy } from '../protocol/timer-
 import { deterministicId } from './deterministic-id.js';
 import type { Effect, LifecycleNotice } from './effects.js';
 import { newEngineState, TERMINAL_STATUSES, type InstanceRecord } from './engine-state.js';
-import { CARRIED_OVER_VISIBLE_AT, START_VISIBLE_AT, type InstanceMessage, type StoredMessage } from './instance-message.js';
+import { START_VISIBLE_AT, type InstanceMessage, type StoredMessage } from './instance-message.js';
 import { findNonDeterminism } from './nondeterminism.js';
 import { startMessageId } from './message-ids.js';
 import { hasAttemptLeft } from './retry-policy.js';
 import { TaskScheduler } from './task-scheduler.js';
-import { unconsumedExternalEvents } from './unconsumed-events.js';
 
 /** The execution that follows `executionId` by continueAsNew: the same after a crash, for idempotent writes. */
 function nextExecutionId(instanceId: string, executionId: string): string {
@@ -118,13 +117,12 @@ export class OrchestrationSession {
 
   /**
    * Whether a message belongs to the execution that would follow the current one by continueAsNew (its id
-   * is derived from the current one): its start message, or the events carried over to it.
+   * is derived from the current one): its start message.
    */
   #forNextExecution(m: InstanceMessage): boolean {
     const r = this.record;
     if (TERMINAL_STATUSES.has(r.runtimeStatus)) return false;
-    const carriedOrStart = m.kind === 'ExecutionStarted' || (m.kind === 'EventRaised' && m.executionId !== undefined);
-    return carriedOrStart && m.executionId !== r.executionId && m.executionId === nextExecutionId(r.instanceId, r.executionId);
+    return m.kind === 'ExecutionStarted' && m.executionId !== r.executionId && m.executionId === nextExecutionId(r.instanceId, r.executionId);
   }
 
   async #start(): Promise<void> {
@@ -305,13 +303,13 @@ export class OrchestrationSession {
   }
 
   /**
-   * Ends this execution and queues the next one with the new input. External events that were raised
-   * but not consumed go to the new execution, as the extension does; messages after this one in the batch
-   * stay in the inbox and follow them.
+   * Ends this execution and queues the next one with the new input. External events this execution received but
+   * did not consume are dropped with its history, as the extension does for out-of-process orchestrators: its
+   * shim calls `ContinueAsNew(input)` without `preserveUnprocessedEvents` (azure-functions-durable-extension,
+   * Listener/OutOfProcOrchestrationShim.cs). Messages that arrive after this one go to the new execution.
    */
   #continueAsNew(input: string | undefined): void {
     const r = this.record;
-    const carried = unconsumedExternalEvents(this.#history, r.engine.actions);
     this.#finish({ kind: 'continuedAsNew', instanceId: r.instanceId, name: r.name });
     this.replacedExecutions.push(r.executionId);
     const next = nextExecutionId(r.instanceId, r.executionId);
@@ -324,15 +322,6 @@ export class OrchestrationSession {
     this.#history = [];
     this.#stopped = true;
     this.effects.push({ type: 'message', target: r.instanceId, message: { kind: 'ExecutionStarted', executionId: next }, visibleAt: START_VISIBLE_AT, id: startMessageId(next) });
-    carried.forEach((event, i) => {
-      this.effects.push({
-        type: 'message',
-        target: r.instanceId,
-        message: { kind: 'EventRaised', name: event.name, input: event.input, executionId: next },
-        visibleAt: CARRIED_OVER_VISIBLE_AT,
-        id: `carried-${next}-${String(i).padStart(6, '0')}`,
-      });
-    });
   }
 
   /** Episode time: never earlier than the previous episode (or than `notBefore`). */

@@ -3,6 +3,7 @@ import type { Services } from '../../composition/services.js';
 import { groupAccess, groupAccessType, imageAccess, type GroupAccess, type Membership } from '../../domain/access-rules.js';
 import type { EnvironmentDocument } from '../../domain/environment.js';
 import type { GroupDocument } from '../../domain/group.js';
+import { imageUnusable } from '../../domain/group-rules.js';
 import type { ImageDocument } from '../../domain/image.js';
 import { requireGuid } from '../../domain/validation.js';
 import { AppError } from '../../errors/app-error.js';
@@ -69,9 +70,7 @@ export function refuseWhenHostedRpaDisabled(env: EnvironmentDocument): void {
  */
 export async function requireImageUse(deps: Services, env: EnvironmentDocument, member: Membership, imageId: string): Promise<Versioned<ImageDocument>> {
   const image = await deps.store.get<ImageDocument>(env.id, imageId.toLowerCase());
-  if (!image || image.type !== 'image' || imageAccess(member, image) === 'none') {
-    throw AppError.forbidden(`Image ${imageId} does not exist or is not shared with you; a group needs an image you may use (User or CoOwner share, or your own).`);
-  }
+  if (!image || image.type !== 'image' || imageAccess(member, image) === 'none') throw imageUnusable(imageId);
   return image;
 }
 

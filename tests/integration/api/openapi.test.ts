@@ -2,6 +2,7 @@ import { Validator } from '@seriousme/openapi-schema-validator';
 import { describe, expect, it } from 'vitest';
 import { apiRoutes } from '../../../shared/api/routes/index.js';
 import { metaRouteDocs } from '../../../shared/api/routes/meta.js';
+import { NO_ROUTE_FUNCTION } from '../../../shared/http/not-found.js';
 import { anonymousClient, localCloud } from '../../support/api-client.js';
 
 type OpenApi = { paths: Record<string, Record<string, { operationId: string; security?: unknown[] }>>; servers: Array<{ url: string }> };
@@ -26,7 +27,7 @@ describe('the API describes itself', () => {
     const functions = (await res.json()) as Array<{ name: string; trigger: string }>;
     const documented = new Set([...metaRouteDocs, ...apiRoutes].map((r) => r.name));
     const httpFunctions = functions.filter((f) => f.trigger.toLowerCase() === 'httptrigger').map((f) => f.name);
-    expect(httpFunctions.filter((name) => !documented.has(name) && name !== 'notFound')).toEqual([]);
+    expect(httpFunctions.filter((name) => !documented.has(name) && name !== NO_ROUTE_FUNCTION)).toEqual([]);
   });
 
   it('serves a valid Swagger 2.0 version for custom connectors', async () => {
@@ -44,5 +45,19 @@ describe('the API describes itself', () => {
     expect(res.status).toBe(404);
     expect(res.headers.get('content-type')).toBe('application/problem+json');
     expect(res.body).toMatchObject({ status: 404, code: 'NotFound' });
+  });
+
+  it('answers a known path with a method it lacks with a problem+json 405 and Allow', async () => {
+    const res = await fetch(`${localCloud().baseUrl}/api/environments/00000000-0000-0000-0000-000000000001`, { method: 'PUT' });
+    expect(res.status).toBe(405);
+    expect(res.headers.get('allow')).toBe('GET, PATCH');
+    expect(res.headers.get('content-type')).toBe('application/problem+json');
+    expect(await res.json()).toMatchObject({ status: 405, code: 'MethodNotAllowed' });
+  });
+
+  it("reaches every route under the host's name-order matching (POST .../runs is not taken by the catch-all)", async () => {
+    const res = await fetch(`${localCloud().baseUrl}/api/environments/00000000-0000-0000-0000-000000000001/runs`, { method: 'POST', body: '{}' });
+    expect(res.status).toBe(401);
+    expect(await res.json()).toMatchObject({ code: 'Unauthenticated' });
   });
 });

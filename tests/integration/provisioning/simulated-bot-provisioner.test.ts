@@ -11,7 +11,7 @@ import {
   SimulatedBotProvisioner,
   type SimulatedBotProvisionerSettings,
   type SimulatedVmRow,
-} from '../../../shared/provisioning/simulated-bot-provisioner.js';
+} from '../../../local/bots/simulated-bot-provisioner.js';
 import { aBotSpec, MemorySecretStore } from '../../unit/shared/provisioning/bot-fixtures.js';
 
 const DELAY_MS = 50;

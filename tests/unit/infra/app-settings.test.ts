@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { appConfigSchema } from '../../../shared/config/app-config.js';
 import { infraFiles, readBicep, repoRoot } from './bicep-source.js';
+import { directEnvironmentReads, timerSchedules } from './code-scan.js';
 import { appSettings, appSettingsResourceProperties, MAIN, paramDefault } from './infra-model.js';
 
 /**
@@ -36,6 +37,9 @@ const READ_ELSEWHERE: Record<string, string> = {
 
 /** Flex Consumption refuses these: the runtime and package come from functionAppConfig. */
 const REFUSED_ON_FLEX = ['FUNCTIONS_WORKER_RUNTIME', 'FUNCTIONS_EXTENSION_VERSION', 'WEBSITE_RUN_FROM_PACKAGE', 'WEBSITE_NODE_DEFAULT_VERSION', 'WEBSITE_CONTENTSHARE', 'WEBSITE_CONTENTAZUREFILECONNECTIONSTRING'];
+
+/** Folders of the code deployed to the function app. */
+const PRODUCTION_DIRS = ['shared', 'functions', 'orchestrations'];
 
 const schemaKeys = Object.keys(appConfigSchema.shape);
 const settings = appSettings();
@@ -70,18 +74,33 @@ describe('app settings in infra/ against shared/config/app-config.ts', () => {
   });
 
   it('sets every %NAME% a timer schedule of functions/ reads, with the schema default', () => {
-    const sources = readdirSync(join(repoRoot, 'functions')).map((f) => readFileSync(join(repoRoot, 'functions', f), 'utf8'));
-    // `schedule: '%NAME%'`, or the setting name handed to a helper that builds it (functions/timers.ts)
-    const names = sources.flatMap((src) => [...src.matchAll(/'%?([A-Z][A-Z0-9_]*_SCHEDULE)%?'/g)].map((m) => m[1] as string));
+    // `schedule: '%NAME%'`, or `schedule: \`%${setting}%\`` in a helper its callers pass the name to (functions/timers.ts)
+    const schedules = timerSchedules(['functions']);
+    expect(schedules.unresolved, 'timer schedules the scan cannot follow: write them as %NAME% or extend code-scan.ts').toEqual([]);
+    const names = [...new Set(schedules.settings.map((s) => s.name))];
     expect(names.length).toBeGreaterThanOrEqual(3);
     const main = readBicep(MAIN);
     for (const name of names) {
+      const where = schedules.settings.filter((s) => s.name === name).map((s) => s.where).join(', ');
       const value = settings.get(name)?.value ?? '';
-      expect(value, `${name} is read by a timer but not set by the Bicep`).not.toBe('');
+      expect(value, `${name} (${where}) is read by a timer but not set in the appSettings of ${MAIN}`).not.toBe('');
+      expect(settings.get(name)?.file, `${name} belongs in the appSettings of ${MAIN}`).toBe(MAIN);
       const field = appConfigSchema.shape[name as keyof typeof appConfigSchema.shape];
       expect(field, `${name} belongs in the config schema`).toBeInstanceOf(z.ZodDefault);
       expect(paramDefault(main, value), `default of param ${value} (${name})`).toBe(`'${String((field as z.ZodDefault).def.defaultValue)}'`);
     }
+  });
+
+  it('finds the timer schedules written in both forms (the scan itself)', () => {
+    const sources = readdirSync(join(repoRoot, 'functions')).map((f) => readFileSync(join(repoRoot, 'functions', f), 'utf8'));
+    // every *_SCHEDULE name written in functions/ is found by the scan
+    const written = new Set(sources.flatMap((src) => [...src.matchAll(/'%?([A-Z][A-Z0-9_]*_SCHEDULE)%?'/g)].map((m) => m[1] as string)));
+    const found = new Set(timerSchedules(['functions']).settings.map((s) => s.name));
+    expect([...written].filter((n) => !found.has(n))).toEqual([]);
+  });
+
+  it('reads the settings only through the config schema (loadAppConfig(process.env)), so the schema is the whole list', () => {
+    expect(directEnvironmentReads(PRODUCTION_DIRS), 'read the setting through shared/config/app-config.ts instead').toEqual([]);
   });
 
   it('leaves the runtime to functionAppConfig, as Flex Consumption requires', () => {

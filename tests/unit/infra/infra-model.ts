@@ -101,3 +101,28 @@ export function appSettingsResourceProperties(): string | undefined {
   }
   return undefined;
 }
+
+/**
+ * The decorators written above a declaration (`@minLength(1)`, `@allowed([...])`, ...), comments blanked: what
+ * lies between the previous declaration and this one, since a declaration's text ends where the decorators of
+ * the next one begin.
+ */
+export function decoratorsOf(file: BicepFile, decl: Declaration): string {
+  const all = declarations(file);
+  const index = all.findIndex((d) => d.start === decl.start);
+  const previous = index > 0 ? all[index - 1] : undefined;
+  const from = previous ? previous.start + previous.code.length : 0;
+  return file.code.slice(from, decl.start);
+}
+
+/** Values of `@allowed([...])` (string literals) above a param, or undefined without the decorator. */
+export function allowedValues(file: BicepFile, decl: Declaration): string[] | undefined {
+  const match = /@allowed\(\s*\[([\s\S]*?)\]\s*\)/.exec(decoratorsOf(file, decl));
+  return match ? [...(match[1] as string).matchAll(/'([^']*)'/g)].map((m) => m[1] as string) : undefined;
+}
+
+/** A numeric decorator (`@minLength(1)`, `@maxValue(90)`, ...) of a param, or undefined without it. */
+export function numericDecorator(file: BicepFile, decl: Declaration, decorator: 'minLength' | 'maxLength' | 'minValue' | 'maxValue'): number | undefined {
+  const match = new RegExp(`@${decorator}\\(\\s*(-?\\d+)\\s*\\)`).exec(decoratorsOf(file, decl));
+  return match ? Number(match[1]) : undefined;
+}

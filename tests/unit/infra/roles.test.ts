@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readBicep, repoRoot, resolveModulePath, type BicepFile } from './bicep-source.js';
-import { bodyEntries, declaration, declarationsOf, MAIN, moduleFile, moduleParams, ROLES } from './infra-model.js';
+import { appSettings, bodyEntries, declaration, declarationsOf, FUNCTION_APP, MAIN, moduleFile, moduleParams, ROLES } from './infra-model.js';
 
 /** Built-in role definition ids (identical in every tenant). */
 const ROLE = {
@@ -162,5 +162,50 @@ describe('role assignments of the managed identity (infra/modules/roles)', () =>
       if (file && file.rel !== ROLES) expect(assignsRoles(file), `${file.rel} assigns roles`).toBe(false);
     }
     expect(assignsRoles(main)).toBe(false);
+  });
+});
+
+describe('the roles are granted on the resources the app really uses, to the identity it runs as', () => {
+  const main = readBicep(MAIN);
+  const rolesCall = declarationsOf(main, 'module').find((m) => m.target && resolveModulePath(main, m.target) === ROLES)!;
+  const functionAppCall = declarationsOf(main, 'module').find((m) => m.target && resolveModulePath(main, m.target) === FUNCTION_APP)!;
+  const toRoles = new Map(moduleParams(main, rolesCall).map((e) => [e.key, e.value]));
+  const toApp = new Map(moduleParams(main, functionAppCall).map((e) => [e.key, e.value]));
+  const settings = appSettings();
+
+  it.each([
+    ['cosmosAccountName', 'COSMOS_ENDPOINT'],
+    ['serviceBusNamespaceName', 'SERVICEBUS_NAMESPACE'],
+    ['keyVaultName', 'KEYVAULT_URL'],
+  ])('%s is the resource %s points the app at', (param, setting) => {
+    const module = /^([A-Za-z_]\w*)\.outputs\.name$/.exec(toRoles.get(param) ?? '')?.[1];
+    expect(module, `${param} should be <module>.outputs.name`).toBeDefined();
+    expect(settings.get(setting)?.value, `${setting} and the ${param} role come from different modules`).toMatch(new RegExp(`^${module}\\.outputs\\.`));
+  });
+
+  it('the storage and Application Insights roles are on the host storage and telemetry component of the app', () => {
+    expect(toRoles.get('storageAccountName')).toBe(toApp.get('storageAccountName'));
+    const insights = /^([A-Za-z_]\w*)\.outputs\.applicationInsightsName$/.exec(toRoles.get('applicationInsightsName') ?? '')?.[1];
+    expect(insights).toBeDefined();
+    expect(toApp.get('applicationInsightsConnectionString')).toMatch(new RegExp(`^${insights}\\.outputs\\.`));
+  });
+
+  it("the bots' roles are on the resource group and subnet the provisioner uses", () => {
+    expect(toRoles.get('botsResourceGroupName')).toBe(settings.get('BOTS_RESOURCE_GROUP')?.value);
+    expect(toRoles.get('botsSubnetId')).toBe(settings.get('BOTS_SUBNET_ID')?.value);
+    expect(toRoles.get('computeGalleryId')).toBe('computeGalleryId');
+  });
+
+  it('the identity holding the roles is the one the app runs and authenticates as', () => {
+    const identity = /^([A-Za-z_]\w*)\.properties\.principalId$/.exec(toRoles.get('principalId') ?? '')?.[1];
+    expect(identity).toBeDefined();
+    expect(toApp.get('identityId')).toBe(`${identity}.id`);
+    expect(toApp.get('identityClientId')).toBe(`${identity}.properties.clientId`);
+    expect(settings.get('AZURE_CLIENT_ID')?.value).toBe(`${identity}.properties.clientId`);
+  });
+
+  it('the function app is deployed after its roles (the host starts with its storage roles in place)', () => {
+    const dependsOn = bodyEntries(main, functionAppCall).find((e) => e.key === 'dependsOn')?.value ?? '';
+    expect(dependsOn).toMatch(new RegExp(`\\b${rolesCall.name}\\b`));
   });
 });

@@ -51,12 +51,28 @@ describe('infra/ Bicep structure', () => {
   it.each(bicepFiles)('%s: module outputs used exist', (rel) => {
     const file = readBicep(rel);
     const modules = new Map(declarationsOf(file, 'module').map((m) => [m.name, m]));
-    for (const match of file.code.matchAll(/\b([A-Za-z_]\w*)\s*\.\s*outputs\s*\.\s*([A-Za-z_]\w*)/g)) {
+    // `m.outputs.x`, and the safe (`m.?outputs.x`) and null-forgiving (`m!.outputs.x`) forms
+    for (const match of file.code.matchAll(/\b([A-Za-z_]\w*)\s*!?\s*\.\??\s*outputs\s*\.\??\s*([A-Za-z_]\w*)/g)) {
       const module = modules.get(match[1] as string);
       expect(module, `${match[0]}: no module ${match[1]}`).toBeDefined();
       const target = moduleFile(file, module!);
       if (!target) continue;
       expect(declarationsOf(target, 'output').map((o) => o.name), `${match[0]}: ${target.rel} has no output ${match[2]}`).toContain(match[2]);
+    }
+  });
+
+  it.each(bicepFiles)('%s: conditional resources and modules are read with .? or ! only (BCP318)', (rel) => {
+    // reading a property of a resource or module declared `= if (...)` is a possible null dereference: Bicep warns
+    // (BCP318), and ARM fails the deployment when the condition is false and the expression is evaluated
+    const file = readBicep(rel);
+    const conditional = declarations(file).filter((d) => (d.kind === 'resource' || d.kind === 'module') && /^[^=]*=\s*if\s*\(/.test(d.masked));
+    for (const decl of conditional) {
+      // code, not masked: an interpolation inside a string counts too
+      const unsafe = [...file.code.matchAll(new RegExp(`\\b${decl.name}\\s*(\\.(?!\\?)|\\[(?!\\?))`, 'g'))].filter((m) => m.index < decl.start || m.index >= decl.start + decl.masked.length);
+      expect(
+        unsafe.map((m) => `line ${file.source.slice(0, m.index).split('\n').length}: ${decl.name}${m[1]}`),
+        `${rel}: ${decl.kind} ${decl.name} is conditional; use ${decl.name}.?x (with a ?? fallback), ${decl.name}!.x, or resourceId() and dependsOn`,
+      ).toEqual([]);
     }
   });
 
@@ -94,13 +110,16 @@ describe('infra/ Bicep structure', () => {
     for (const output of outputs) expect(guide, `docs/deploy.md does not mention output ${output}`).toContain(output);
   });
 
-  it('azure.yaml deploys the api service from the project root as a JS function app, built before packaging', () => {
+  it('azure.yaml deploys the api service as a JS function app from the folder npm run package stages, with its node_modules', () => {
     const yaml = readFileSync(join(repoRoot, 'azure.yaml'), 'utf8');
     expect(yaml).toMatch(/^services:\s*\n\s+api:\s*\n/m);
     expect(yaml).toMatch(/^\s+project:\s*\.\s*$/m);
     expect(yaml).toMatch(/^\s+language:\s*js\s*$/m);
     expect(yaml).toMatch(/^\s+host:\s*function\s*$/m);
-    expect(yaml).toMatch(/prepackage:[\s\S]*run:\s*npm ci && npm run build/);
+    expect(yaml).toMatch(/prepackage:[\s\S]*run:\s*npm ci && npm run package/);
+    // the staged folder (packaging/build-package.ts), uploaded as it is: nothing is built on the server
+    expect(yaml).toMatch(/^\s+dist:\s*\.deploy\/package\s*$/m);
+    expect(yaml).toMatch(/^\s+remoteBuild:\s*false\s*$/m);
     expect(yaml).toMatch(/^\s+path:\s*infra\s*$/m);
     // azd finds the app by this tag
     const site = declarationsOf(readBicep('infra/modules/function-app.bicep'), 'resource').find((r) => r.target?.startsWith('Microsoft.Web/sites@'));
@@ -114,7 +133,8 @@ describe('infra/ hardening', () => {
     ['Microsoft.Storage/storageAccounts', { allowSharedKeyAccess: 'false', allowBlobPublicAccess: 'false', minimumTlsVersion: "'TLS1_2'", supportsHttpsTrafficOnly: 'true' }],
     ['Microsoft.DocumentDB/databaseAccounts', { disableLocalAuth: 'true', minimalTlsVersion: "'Tls12'" }],
     ['Microsoft.ServiceBus/namespaces', { disableLocalAuth: 'true', minimumTlsVersion: "'1.2'" }],
-    ['Microsoft.KeyVault/vaults', { enableRbacAuthorization: 'true', enableSoftDelete: 'true', enablePurgeProtection: 'true' }],
+    // no purge protection: azd down --purge must be able to free the vault's name (key-vault.test.ts)
+    ['Microsoft.KeyVault/vaults', { enableRbacAuthorization: 'true', enableSoftDelete: 'true' }],
     ['Microsoft.Insights/components', { DisableLocalAuth: 'true' }],
     ['Microsoft.Web/sites', { httpsOnly: 'true', minTlsVersion: "'1.2'" }],
   ];

@@ -176,13 +176,13 @@ describe('the image of a ledger entry', () => {
   const withImage = (name: string, imageId: string): GroupLedgerEntry => ({ ...entry(name), imageId });
 
   it('refuses a group on an image that left the ledger (deleted since the request read it), and accepts one still in it', () => {
-    expect(reasonOf(() => reserveGroup(environment(), 'new', withImage('Invoices', 'gone')))).toBe('NotFound');
+    expect(reasonOf(() => reserveGroup(environment(), 'new', withImage('Invoices', 'gone')))).toBe('Forbidden');
     expect(reasonOf(() => reserveGroup(environment(), 'new', withImage('Invoices', 'img1')))).toBeUndefined();
   });
 
   it('refuses an image change to an image that left the ledger, and keeps what the entry had', () => {
     const env = environment({}, { g0: { ...withImage('Invoices', 'img1'), reservedAt: '2026-01-01T00:00:00.000Z' } });
-    expect(reasonOf(() => resizeGroup(env, 'g0', withImage('Invoices', 'img1'), withImage('Invoices', 'gone')))).toBe('NotFound');
+    expect(reasonOf(() => resizeGroup(env, 'g0', withImage('Invoices', 'img1'), withImage('Invoices', 'gone')))).toBe('Forbidden');
     expect(resizeGroup(env, 'g0', withImage('Invoices', 'img1'), withImage('Invoices', 'img2')).ledger.groups.g0).toEqual({ ...withImage('Invoices', 'img2'), reservedAt: '2026-01-01T00:00:00.000Z' });
   });
 

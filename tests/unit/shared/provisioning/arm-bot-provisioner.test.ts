@@ -320,6 +320,14 @@ describe('ArmBotProvisioner errors', () => {
     expect(error.message).toBe(`create virtual machine '${names.vm}' failed: operation failed AllocationFailed`);
   });
 
+  it('gives up waiting at the call deadline with a retryable OperationStillRunning (the activity stays within functionTimeout)', async () => {
+    fake.stallAsync('PUT', VM_PUT);
+
+    const error = await failureOf(aProvisioner({ maxCallMs: 50, pollIntervalMs: 5 }).provision(spec));
+
+    expect(error).toMatchObject({ reason: 'OperationStillRunning', retryable: true, details: { operation: 'create virtual machine', resource: names.vm } });
+  });
+
   it('keeps ARM messages (which may echo the request) out of the error: no password, no cause holding the request', async () => {
     fake.failNext({
       method: 'PUT',

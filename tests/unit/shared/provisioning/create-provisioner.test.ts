@@ -3,23 +3,20 @@ import { describe, expect, it } from 'vitest';
 
 import { ArmBotProvisioner } from '../../../../shared/provisioning/arm-bot-provisioner.js';
 import { createProvisioner, type ProvisionerConfig, ProvisionerConfigError } from '../../../../shared/provisioning/create-provisioner.js';
-import { SimulatedBotProvisioner } from '../../../../shared/provisioning/simulated-bot-provisioner.js';
+import type { BotProvisioner } from '../../../../shared/provisioning/bot-provisioner.js';
+import { registerProvisioner } from '../../../../shared/provisioning/provisioner-registry.js';
 import { MemorySecretStore } from './bot-fixtures.js';
 
 const credential: TokenCredential = { getToken: async () => ({ token: 't', expiresOnTimestamp: Date.now() + 60_000 }) };
 
 const armConfig: ProvisionerConfig = {
   PROVISIONER: 'arm',
-  LOCAL_PROVISION_DELAY_MS: 30_000,
-  LOCAL_PROVISION_FAILURE_RATE: 0,
   AZURE_SUBSCRIPTION_ID: '11111111-2222-3333-4444-555555555555',
   BOTS_RESOURCE_GROUP: 'rg-bots',
   BOTS_SUBNET_ID: '/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/rg-net/providers/Microsoft.Network/virtualNetworks/v/subnets/bots',
   DEPLOYMENT_ID: 'hostedrpa-x',
   AZURE_CLIENT_ID: undefined,
 };
-
-const STORAGE = 'DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=a2V5;TableEndpoint=http://127.0.0.1:1/devstoreaccount1;';
 
 describe('createProvisioner', () => {
   it('builds the ARM provisioner for PROVISIONER=arm (with or without a credential given)', () => {
@@ -35,13 +32,20 @@ describe('createProvisioner', () => {
     );
   });
 
-  it('builds the simulated provisioner for PROVISIONER=simulated, from a connection string or a table client', () => {
-    const config: ProvisionerConfig = { ...armConfig, PROVISIONER: 'simulated', AZURE_SUBSCRIPTION_ID: undefined, BOTS_RESOURCE_GROUP: undefined, BOTS_SUBNET_ID: undefined, DEPLOYMENT_ID: undefined };
+  it('refuses PROVISIONER=simulated where the local cloud has not registered it (the deployed app)', () => {
+    const config: ProvisionerConfig = { ...armConfig, PROVISIONER: 'simulated' };
+    expect(() => createProvisioner(config, { secrets: new MemorySecretStore() })).toThrow(/belongs to the local cloud/);
+  });
 
-    expect(createProvisioner(config, { secrets: new MemorySecretStore(), simulatedVms: { connectionString: STORAGE } })).toBeInstanceOf(SimulatedBotProvisioner);
-    const table = SimulatedBotProvisioner.tableFromConnectionString(STORAGE);
-    expect(createProvisioner(config, { secrets: new MemorySecretStore(), simulatedVms: table })).toBeInstanceOf(SimulatedBotProvisioner);
-    expect(table.tableName).toBe('simulatedvms');
-    expect(() => createProvisioner(config, { secrets: new MemorySecretStore() })).toThrow(ProvisionerConfigError);
+  it("builds a registered provisioner for its name, with the app's secret store", () => {
+    const secrets = new MemorySecretStore();
+    const built: BotProvisioner = { provision: async () => ({ botId: 'b', vmResourceId: 'v', imageVersion: '1' }), deprovision: async () => undefined, list: async () => [] };
+    let received: unknown;
+    registerProvisioner('simulated', (deps) => {
+      received = deps.secrets;
+      return built;
+    });
+    expect(createProvisioner({ ...armConfig, PROVISIONER: 'simulated' }, { secrets })).toBe(built);
+    expect(received).toBe(secrets);
   });
 });

@@ -66,6 +66,7 @@ export class FakeArm {
   private readonly operations = new Map<string, Json>();
   private readonly faults: Fault[] = [];
   private readonly asyncFaults: AsyncFault[] = [];
+  private readonly stalls: Array<{ method: string; path: RegExp }> = [];
   private nextOperation = 1;
   private clock = Date.parse('2025-01-01T00:00:00Z');
   readonly httpClient: HttpClient;
@@ -84,6 +85,11 @@ export class FakeArm {
 
   failAsync(fault: AsyncFault): void {
     this.asyncFaults.push(fault);
+  }
+
+  /** The next matching request is accepted and its long-running operation stays InProgress for ever. */
+  stallAsync(method: string, path: RegExp): void {
+    this.stalls.push({ method, path });
   }
 
   /** A resource created behind the provisioner's back (another deployment's VM, an orphan). */
@@ -231,6 +237,12 @@ export class FakeArm {
     const namespace = provider.toLowerCase().startsWith('microsoft.network') ? 'Network' : 'Compute';
     const location = typeof resource.location === 'string' ? resource.location : 'eastus';
     const operationPath = `/subscriptions/${this.subscriptionId}/providers/Microsoft.${namespace}/locations/${location}/operations/op-${this.nextOperation++}`;
+    const stall = this.stalls.findIndex((f) => f.method === method && f.path.test(path));
+    if (stall >= 0) {
+      this.stalls.splice(stall, 1);
+      this.operations.set(operationPath.toLowerCase(), { status: 'InProgress' });
+      return `${ARM_HOST}${operationPath}?api-version=2025-04-01`;
+    }
     const fault = this.asyncFaults.findIndex((f) => f.method === method && f.path.test(path));
     if (fault >= 0) {
       const [f] = this.asyncFaults.splice(fault, 1);

@@ -1,7 +1,8 @@
-import type { FlowStep } from './flow-executor.js';
+/** A step of the reference agent's flow language (the run's definition as the agent executes it). */
+export type FlowStep = { wait: { ms: number } } | { output: { name: string; value: string } } | { fail: { message: string } };
 
 /**
- * The agent surface of the control plane (`/api/agent/...`), shared by the reference agent and the routes.
+ * The agent surface of the control plane (`/api/agent/...`): the one module both the routes and the agent import.
  * Every call carries the bot's own credential as a bearer token.
  */
 export interface HeartbeatRequest {
