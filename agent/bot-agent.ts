@@ -70,7 +70,7 @@ export class BotAgent {
         if (status === 200 && body) {
           interval = body.nextHeartbeatMs;
           if (body.cancelRequested && this.#current) this.#current.cancelled = true;
-          if (body.assignedRun && !this.#current) void this.#execute(body.assignedRun.runId, body.assignedRun.definition);
+          if (body.assignedRun?.definition && !this.#current) void this.#execute(body.assignedRun.runId, body.assignedRun.definition);
         }
       } catch (err) {
         this.options.log?.(`agent: heartbeat failed: ${err instanceof Error ? err.message : String(err)}`);

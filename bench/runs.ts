@@ -29,7 +29,8 @@ async function timed<T>(work: () => Promise<T>): Promise<[T, number]> {
 async function main(): Promise<void> {
   const log = (line: string) => process.stdout.write(`${line}\n`);
   log('Starting a local cloud for the benchmark…');
-  const cloud = await startLocalCloud({ port: 0 });
+  // one caller submits about a thousand runs a minute: the benchmark measures the API path, not RATE_LIMIT_PER_MINUTE
+  const cloud = await startLocalCloud({ port: 0, settings: { RATE_LIMIT_PER_MINUTE: '1000000' } });
   const deps = buildServices(loadAppConfig(cloud.settings));
   try {
     const token = await mintToken(cloud.issuer, { userId: 'bench-admin', platformAdmin: true });
@@ -48,8 +49,9 @@ async function main(): Promise<void> {
       return res.json;
     };
 
-    // capacity 0: the environment's controller starts no bot, so the benchmark's claimers are the only ones
-    const env = await must('POST', 'environments', { name: 'Bench', geography: 'Europe', plan: 'paid', capacity: 0 }, 201);
+    // capacity 0 once the group exists (a group's maxBots may not exceed the capacity when it is made): the
+    // environment's controller starts no bot, so the benchmark's claimers are the only ones
+    const env = await must('POST', 'environments', { name: 'Bench', geography: 'Europe', plan: 'paid', capacity: 8 }, 201);
     const envId = String(env.id);
     const images = await must('GET', `environments/${envId}/images`, undefined, 200);
     const image = (images.items as Array<{ id: string; builtIn: boolean }>).find((i) => i.builtIn);
@@ -60,7 +62,8 @@ async function main(): Promise<void> {
       201,
     );
     const groupId = String(group.id);
-    const connection = await must('POST', `environments/${envId}/connections`, { name: 'Bench', groupId, username: 'rpa-runner', password: 'C0nnection!secret' }, 201);
+    await must('PATCH', `environments/${envId}`, { capacity: 0 }, 200);
+    const connection = await must('POST', `environments/${envId}/connections`, { name: 'Bench', groupId, username: 'rpa-runner', password: 'Bench-Acc0unt!pass' }, 201);
     const flow = await must('POST', `environments/${envId}/desktop-flows`, { name: 'Bench flow', definition: { steps: [{ output: { name: 'x', value: '1' } }] } }, 201);
     const body = (i: number) => ({ connectionId: connection.id, desktopFlowId: flow.id, inputs: { i }, priority: i % 4 === 0 ? 'High' : 'Normal' });
     const submitOnce = async (i: number) => {

@@ -1,6 +1,7 @@
 import { app } from '@azure/functions';
 import * as df from 'durable-functions';
 import { apiRoutes } from '../shared/api/routes/index.js';
+import { wakeController } from '../orchestrations/activities/durable-signals.js';
 import { getServices } from '../shared/composition/root.js';
 import { toAzureHandler } from '../shared/http/api-handler.js';
 import { metaRouteDocs } from '../shared/api/routes/meta.js';
@@ -12,8 +13,8 @@ for (const route of apiRoutes) {
     methods: [route.method],
     authLevel: 'anonymous',
     // only routes that start or signal orchestrations carry the Durable client input
-    ...(route.durableClient ? { extraInputs: [df.input.durableClient()] } : {}),
-    handler: toAzureHandler(route, getServices),
+    ...(route.durableClient || route.wakesController ? { extraInputs: [df.input.durableClient()] } : {}),
+    handler: toAzureHandler(route, getServices, wakeController),
   });
 }
 

@@ -101,6 +101,14 @@ param orphanSweepSchedule string = '0 */5 * * * *'
 @description('STUCK_RUN_SWEEP_SCHEDULE: NCRONTAB of the stuck-run sweep (lost wake-ups, runs on gone bots, missed deadlines).')
 param stuckRunSweepSchedule string = '30 */5 * * * *'
 
+@description('MAX_QUEUED_RUNS_PER_GROUP: queued runs a group holds at most; a submission beyond answers 429 QueueFull with Retry-After.')
+@minValue(1)
+param maxQueuedRunsPerGroup int = 10000
+
+@description('RATE_LIMIT_PER_MINUTE: requests each caller may make per environment per minute (429 TooManyRequests); counted in memory per instance, so n instances allow up to n times this.')
+@minValue(1)
+param rateLimitPerMinute int = 1200
+
 @description('Key Vault create mode: \'default\' creates the vault (or updates it); \'recover\' brings back a soft-deleted vault of the same name, secrets included (KEY_VAULT_CREATE_MODE; set it back to \'default\' once recovered).')
 @allowed([
   'default'
@@ -272,6 +280,8 @@ module functionApp 'modules/function-app.bicep' = {
       INACTIVE_GROUP_DAYS: string(inactiveGroupDays)
       BOT_HEARTBEAT_TIMEOUT_SECONDS: string(botHeartbeatTimeoutSeconds)
       CONTROLLER_INTERVAL_SECONDS: string(controllerIntervalSeconds)
+      MAX_QUEUED_RUNS_PER_GROUP: string(maxQueuedRunsPerGroup)
+      RATE_LIMIT_PER_MINUTE: string(rateLimitPerMinute)
       // timer schedules, read by the host from functions/timers.ts (%NAME%) and checked by the config schema
       INACTIVE_GROUP_CLEANUP_SCHEDULE: inactiveGroupCleanupSchedule
       ORPHAN_SWEEP_SCHEDULE: orphanSweepSchedule

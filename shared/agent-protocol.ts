@@ -13,7 +13,8 @@ export interface HeartbeatRequest {
 
 export interface AssignedRun {
   runId: string;
-  definition: { steps: FlowStep[] };
+  /** what to execute; sent until the agent's heartbeat reports this run as the one it executes, then left out */
+  definition?: { steps: FlowStep[] };
   inputs: Record<string, unknown>;
   timeoutMinutes: number;
 }

@@ -20,6 +20,9 @@ export interface HttpHostOptions {
 }
 
 const MAX_BODY_DEFAULT = 100 * 1024 * 1024;
+/** Kestrel defaults (KestrelServerLimits.MaxRequestLineSize, MaxRequestHeadersTotalSize) */
+const MAX_REQUEST_LINE_BYTES = 8 * 1024;
+const MAX_HEADERS_BYTES = 32 * 1024;
 
 export class HttpHost {
   #routes: OrderedRoute<RegisteredFunction>[] = [];
@@ -58,7 +61,8 @@ export class HttpHost {
   }
 
   async listen(): Promise<number> {
-    const server = http.createServer((req, res) => {
+    // Kestrel's limits in front of the Functions host: headers 32 KB in all (431), request line 8 KB (414)
+    const server = http.createServer({ maxHeaderSize: MAX_HEADERS_BYTES }, (req, res) => {
       this.#handle(req, res).catch((err: unknown) => {
         this.options.log(`host error on ${req.method} ${req.url}: ${err instanceof Error ? err.message : String(err)}`);
         if (!res.headersSent) res.writeHead(500);
@@ -84,6 +88,12 @@ export class HttpHost {
   }
 
   async #handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    if (`${req.method ?? ''} ${req.url ?? ''} HTTP/1.1`.length > MAX_REQUEST_LINE_BYTES) {
+      req.resume();
+      res.writeHead(414, { connection: 'close' });
+      res.end();
+      return;
+    }
     const body = await readBody(req, this.options.maxRequestBodyBytes || MAX_BODY_DEFAULT);
     if (body === 'too-large') {
       res.writeHead(413, { connection: 'close' });

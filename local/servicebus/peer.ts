@@ -4,7 +4,7 @@ import { createAdminRequestHandler } from './admin-http.js';
 import { AmqpServer, ConnectionDroppedError } from './amqp-server.js';
 import { createMultiplexedServer } from './port-multiplexer.js';
 import type { QueueProperties } from './queue-properties.js';
-import { QueueStore } from './queue-store.js';
+import { QueueStore, type QueueOperation } from './queue-store.js';
 
 export type { QueueProperties } from './queue-properties.js';
 
@@ -38,8 +38,11 @@ export interface ServiceBusPeer {
   /** `Endpoint=sb://127.0.0.1:PORT;SharedAccessKeyName=local;SharedAccessKey=local;UseDevelopmentEmulator=true` */
   connectionString: string;
   faults: ServiceBusPeerFaults;
-  /** what the peer did that a client must cope with: duplicates it injected, locks that expired unsettled */
-  counters: { duplicatesInjected: number; locksExpired: number };
+  /**
+   * what the peer did that a client must cope with (duplicates it injected, locks that expired unsettled), and the
+   * operations clients made, as Service Bus counts them (sends, receives, settlements), across all queues
+   */
+  counters: { duplicatesInjected: number; locksExpired: number; operations: Record<QueueOperation, number> };
   /** runtime counts of a queue, for tests and diagnostics */
   counts(queue: string): { active: number; scheduled: number; deadLetter: number; locked: number } | undefined;
   close(): Promise<void>;
@@ -58,7 +61,7 @@ export async function startServiceBusPeer(options: ServiceBusPeerOptions): Promi
     lockDurationOverrideMs: undefined,
     dropConnections: () => amqp.dropConnections(),
   };
-  const counters = { duplicatesInjected: 0, locksExpired: 0 };
+  const counters = { duplicatesInjected: 0, locksExpired: 0, operations: { send: 0, receive: 0, complete: 0, abandon: 0, deadLetter: 0, defer: 0 } };
   const store = new QueueStore({
     duplicateDeliveryRate: () => faults.duplicateDeliveryRate,
     lockDurationOverrideMs: () => faults.lockDurationOverrideMs,
@@ -66,6 +69,7 @@ export async function startServiceBusPeer(options: ServiceBusPeerOptions): Promi
       if (event === 'duplicateInjected') counters.duplicatesInjected++;
       else counters.locksExpired++;
     },
+    operation: (op) => void counters.operations[op]++,
   });
   for (const { name, ...properties } of options.queues ?? []) {
     if (!store.create(name, properties)) throw new Error(`Queue ${name} is listed twice`);

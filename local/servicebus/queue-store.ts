@@ -4,7 +4,9 @@ import type { BrokeredMessage } from './brokered-message.js';
 import { resolveQueueSettings } from './queue-properties.js';
 import type { QueueProperties, QueueSettings } from './queue-properties.js';
 import { SubQueue } from './sub-queue.js';
-import type { SubQueueOwner } from './sub-queue.js';
+import type { QueueOperation, SubQueueOwner } from './sub-queue.js';
+
+export type { QueueOperation };
 
 export interface QueueCounts {
   /** available for delivery now, plus deferred */
@@ -20,6 +22,8 @@ export interface FaultSettings {
   lockDurationOverrideMs?(): number | undefined;
   /** told of every injected duplicate and every lock that expired before its message was settled */
   record?(event: 'duplicateInjected' | 'lockExpired'): void;
+  /** told of every operation a client made, as Service Bus bills them (a send, a receive, a settlement) */
+  operation?(op: QueueOperation): void;
 }
 
 /** A queue with its dead-letter sub-queue and its own sequence numbers. */
@@ -46,6 +50,7 @@ export class Queue implements SubQueueOwner {
 
   /** A message from a sender link: active now, or scheduled when it carries a future `x-opt-scheduled-enqueue-time`. */
   send(sent: Message): number {
+    this.recordOperation('send');
     const at = scheduledEnqueueTime(sent);
     return at !== undefined && at > Date.now() ? this.schedule(sent, at) : this.enqueue(sent);
   }
@@ -68,6 +73,10 @@ export class Queue implements SubQueueOwner {
 
   recordFault(event: 'duplicateInjected' | 'lockExpired'): void {
     this.faults.record?.(event);
+  }
+
+  recordOperation(op: QueueOperation): void {
+    this.faults.operation?.(op);
   }
 
   lockDurationMs(): number {

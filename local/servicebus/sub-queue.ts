@@ -37,7 +37,11 @@ export interface SubQueueOwner {
   /** how long a lock given out now lasts: the queue's lock duration, unless a fault shortens it */
   lockDurationMs(): number;
   recordFault(event: 'duplicateInjected' | 'lockExpired'): void;
+  recordOperation(op: QueueOperation): void;
 }
+
+/** What a client did to a queue: the operations the bench counts per run. */
+export type QueueOperation = 'send' | 'receive' | 'complete' | 'abandon' | 'deadLetter' | 'defer';
 
 interface Lock {
   message: BrokeredMessage;
@@ -113,13 +117,16 @@ export class SubQueue {
   /** Receive-and-delete. */
   take(): BrokeredMessage | undefined {
     this.dropExpiredHead(Date.now());
-    return this.available.shift();
+    const message = this.available.shift();
+    if (message) this.owner.recordOperation('receive');
+    return message;
   }
 
   /** Peek-lock. */
   lock(): LockedMessage | undefined {
     this.dropExpiredHead(Date.now());
     const message = this.available.shift();
+    if (message) this.owner.recordOperation('receive');
     return message ? this.createLock(message, 'available') : undefined;
   }
 
@@ -128,6 +135,7 @@ export class SubQueue {
     const lock = this.releaseLock(lockToken);
     if (!lock) return false;
     const { message } = lock;
+    this.owner.recordOperation(settlement.kind);
     switch (settlement.kind) {
       case 'complete':
         this.maybeInjectDuplicate(message);

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { createHttpServer } from '@vercel/cosmosdb-server';
 import { CosmosClient } from '@azure/cosmos';
 import { cosmosDefinitions } from '../../shared/config/infra-definitions.js';
+import { CosmosOperationCounters } from './cosmos-operations.js';
 
 /** Injected failures: a share of data requests answered as a throttled or unavailable Cosmos account would. */
 export interface CosmosFaults {
@@ -19,6 +20,8 @@ export interface CosmosPeer {
   key: string;
   faults: CosmosFaults;
   counters: { requests: number; throttled: number; unavailable: number };
+  /** reads, writes, queries and query plans per container (what the bench reports per run) */
+  operations: CosmosOperationCounters;
   close(): Promise<void>;
 }
 
@@ -34,10 +37,12 @@ export async function startCosmosPeer(options: { port?: number } = {}): Promise<
   const server = createHttpServer({ keepAlive: true } as Parameters<typeof createHttpServer>[0]);
   const faults: CosmosFaults = { throttleRate: 0, throttleRetryAfterMs: 50, unavailableRate: 0 };
   const counters = { requests: 0, throttled: 0, unavailable: 0 };
+  const operations = new CosmosOperationCounters();
   const inner = server.listeners('request') as RequestListener[];
   server.removeAllListeners('request');
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     counters.requests++;
+    operations.count(req);
     // Faults hit data operations only, so that clients can still bootstrap (GET / reads the account).
     const isData = req.url !== '/' && req.url !== undefined;
     if (isData && Math.random() < faults.throttleRate) {
@@ -69,6 +74,7 @@ export async function startCosmosPeer(options: { port?: number } = {}): Promise<
     key: LOCAL_COSMOS_KEY,
     faults,
     counters,
+    operations,
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -2,7 +2,7 @@ import { appConfigSchema } from '../../shared/config/app-config.js';
 
 /**
  * The settings `npm start` takes from its own environment (`LOCAL_PROVISION_DELAY_MS=30000 npm start`): the
- * durations, schedules and simulated-VM knobs of PRODUCT.md's settings table. Everything else is the local cloud's
+ * durations, schedules, quotas and simulated-VM knobs of PRODUCT.md's settings table. Everything else is the local cloud's
  * wiring (endpoints, keys, issuer), which a stray variable in the user's shell must not redirect.
  */
 export const OVERRIDABLE_SETTINGS = [
@@ -17,6 +17,8 @@ export const OVERRIDABLE_SETTINGS = [
   'INACTIVE_GROUP_CLEANUP_SCHEDULE',
   'ORPHAN_SWEEP_SCHEDULE',
   'STUCK_RUN_SWEEP_SCHEDULE',
+  'MAX_QUEUED_RUNS_PER_GROUP',
+  'RATE_LIMIT_PER_MINUTE',
 ] as const satisfies readonly (keyof typeof appConfigSchema.shape)[];
 
 export type SettingOverrides = { ok: true; settings: Record<string, string> } | { ok: false; errors: string[] };

@@ -1,13 +1,27 @@
 import { z } from 'zod';
+import { nameCharacterProblems, storedName } from '../domain/names.js';
 
-/** Names: 1..100 characters, no control characters. */
+export const NAME_MAX_LENGTH = 100;
+
+/**
+ * Names of every resource: 1..100 characters, not blank, no control, format (bidirectional or zero-width), separator
+ * or unassigned characters; stored in NFKC form, which must still fit in 100 characters. Uniqueness, where a name is
+ * unique, is by `nameKey` (shared/domain/names.ts).
+ */
 export const nameSchema = z
   .string()
   .min(1)
-  .max(100)
+  .max(NAME_MAX_LENGTH)
+  .describe('1..100 characters; stored NFKC-normalised; control, bidirectional, zero-width and other format characters are refused')
   .refine((s) => s.trim().length > 0, 'Must not be blank.')
-  // eslint-disable-next-line no-control-regex -- matching control characters is the point
-  .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), 'Must not contain control characters.');
+  .superRefine((s, ctx) => {
+    for (const message of nameCharacterProblems(s)) ctx.addIssue({ code: 'custom', message });
+  })
+  .transform((s, ctx) => {
+    const stored = storedName(s);
+    if (stored.length > NAME_MAX_LENGTH) ctx.addIssue({ code: 'custom', message: `Must be at most ${NAME_MAX_LENGTH} characters in NFKC form.` });
+    return stored;
+  });
 
 // eslint-disable-next-line no-control-regex -- tabs and newlines are fine in descriptions, other control characters are not
 export const descriptionSchema = z.string().max(2000).refine((s) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(s), 'Must not contain control characters.');

@@ -1,12 +1,11 @@
-import type { ConnectionDocument } from '../domain/connection.js';
-import type { GroupStatus } from '../domain/group.js';
-import type { Versioned } from '../store/document-store.js';
+import type { ConnectionView } from '../services/connections.js';
 
 /**
- * A connection as the API shows it: the credentials' username, never the password nor its secret reference.
- * `groupStatus` is `deleted` both for a group the inactivity timer marked deleted and for one a user deleted.
+ * A connection as the API shows it: the credentials' username (and the credential it references), never the
+ * password nor its secret reference. `groupStatus` is `deleted` both for a group the inactivity timer marked
+ * deleted and for one a user deleted; `credentialsOutdated` says the group's account password was rotated since.
  */
-export function connectionResource(c: Versioned<ConnectionDocument>, groupStatus: GroupStatus) {
+export function connectionResource({ connection: c, groupStatus, credentialsOutdated }: ConnectionView) {
   return {
     id: c.id,
     etag: c.etag,
@@ -15,9 +14,11 @@ export function connectionResource(c: Versioned<ConnectionDocument>, groupStatus
     kind: c.kind,
     runMode: c.runMode,
     username: c.username,
+    ...(c.credentialId === undefined ? {} : { credentialId: c.credentialId }),
     ownerId: c.ownerId,
     createdAt: c.createdAt,
     updatedAt: c.updatedAt,
     groupStatus,
+    credentialsOutdated,
   };
 }

@@ -10,6 +10,7 @@ export function desktopFlowSummary(f: Versioned<DesktopFlowRecord>) {
     description: f.description ?? '',
     ownerId: f.ownerId,
     stepCount: f.definition.steps.length,
+    version: f.version ?? 1,
     createdAt: f.createdAt,
     updatedAt: f.updatedAt,
   };

@@ -74,6 +74,7 @@ const desktopFlowFields = {
   description: z.string(),
   ownerId: z.string(),
   stepCount: z.number().int(),
+  version: z.number().int().describe('1 at creation, one more each time a replace changes the definition; runs reference the version they were submitted with.'),
 };
 
 export const desktopFlowSummarySchema = z.object(desktopFlowFields).meta({ id: 'DesktopFlowSummary' });

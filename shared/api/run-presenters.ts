@@ -1,3 +1,4 @@
+import type { FlowDefinition } from '../domain/desktop-flow.js';
 import type { RunDocument } from '../domain/run.js';
 import type { QueueEntry } from '../services/runs/group-runs.js';
 import type { Versioned } from '../store/document-store.js';
@@ -14,6 +15,7 @@ export function runSummaryResource(run: Versioned<RunDocument>) {
     connectionId: run.connectionId,
     desktopFlowId: run.desktopFlowId,
     desktopFlowName: run.desktopFlowName,
+    desktopFlowVersion: run.desktopFlowVersion ?? 1,
     priority: run.priority,
     timeoutMinutes: run.timeoutMinutes,
     state: run.state,
@@ -31,11 +33,14 @@ export function runSummaryResource(run: Versioned<RunDocument>) {
   };
 }
 
-/** A run on its own: the summary plus the definition it was submitted with, its inputs and its outputs. */
-export function runResource(run: Versioned<RunDocument>) {
+/**
+ * A run on its own: the summary plus the definition of the flow version it was submitted with (read from the version
+ * document: `runDefinition`), its inputs and its outputs.
+ */
+export function runResource(run: Versioned<RunDocument>, definition: FlowDefinition) {
   return {
     ...runSummaryResource(run),
-    definition: run.definition,
+    definition,
     inputs: run.inputs,
     outputs: run.outputs ?? null,
   };

@@ -8,10 +8,12 @@ import { BotCredentials } from '../bots/bot-credentials.js';
 import { secretStoreSigningKey } from '../bots/signing-key.js';
 import { loadAppConfig, type AppConfig } from '../config/app-config.js';
 import { cosmosDefinitions, serviceBusDefinitions } from '../config/infra-definitions.js';
+import { FixedWindowRateLimiter } from '../http/rate-limiter.js';
 import { ServiceBusGroupQueues, type ServiceBusTarget } from '../queues/service-bus-group-queues.js';
 import { KeyVaultSecretStore } from '../secrets/key-vault-secret-store.js';
 import { CosmosDocumentStore } from '../store/cosmos-document-store.js';
 import { countActiveBots } from '../store/bot-counts.js';
+import { CosmosDispatchGates } from '../store/cosmos-dispatch-gates.js';
 import { CosmosRunCounts } from '../store/cosmos-run-counts.js';
 import { CosmosRunQueries } from '../store/cosmos-run-queries.js';
 import { listEnvironmentIds } from '../store/environment-directory.js';
@@ -64,6 +66,8 @@ export function buildServices(config: AppConfig): Services {
     activeBotsByGroup: (environmentId) => countActiveBots(database.container('bots'), environmentId),
     runCounts: new CosmosRunCounts(database.container('runs')),
     runs: { docs: new CosmosDocumentStore(database.container('runs')), queries: new CosmosRunQueries(database.container('runs')) },
+    dispatchGates: new CosmosDispatchGates(database.container('control')),
+    rateLimiter: new FixedWindowRateLimiter({ limit: config.RATE_LIMIT_PER_MINUTE, windowMs: 60_000 }),
     queues: new ServiceBusGroupQueues(serviceBusTargetFor(config), serviceBusDefinitions.groupQueue),
     now: () => new Date(),
     newId: () => randomUUID(),

@@ -1,9 +1,11 @@
 import type { Authenticator } from '../auth/jwt-authenticator.js';
 import type { BotCredentials } from '../bots/bot-credentials.js';
 import type { AppConfig } from '../config/app-config.js';
+import type { RateLimiter } from '../http/rate-limiter.js';
 import type { GroupQueues } from '../queues/group-queues.js';
 import type { SecretStore } from '../secrets/secret-store.js';
 import type { RunCounts } from '../services/groups/run-counts.js';
+import type { DispatchGates } from '../services/runs/dispatch-gates.js';
 import type { RunStore } from '../services/runs/run-store.js';
 import type { DocumentStore } from '../store/document-store.js';
 
@@ -24,6 +26,10 @@ export interface Services {
   runCounts: RunCounts;
   /** runs and idempotency records (the `runs` container) and the run queries */
   runs: RunStore;
+  /** each group's dispatch gate: no run is assigned while a group may not dispatch (maintenance, switch off, deleted) */
+  dispatchGates: DispatchGates;
+  /** requests per caller and environment, in this process's memory (RATE_LIMIT_PER_MINUTE; per instance in Azure) */
+  rateLimiter: RateLimiter;
   /** each group's Service Bus queue of wake-ups (`group-{groupId}`) */
   queues: GroupQueues;
   /** the wall clock; tests substitute a controllable one */

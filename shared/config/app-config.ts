@@ -36,6 +36,12 @@ export const appConfigSchema = z
     INACTIVE_GROUP_CLEANUP_SCHEDULE: ncrontab('0 30 2 * * *').describe('NCRONTAB of the inactive-group cleanup timer (daily by default).'),
     ORPHAN_SWEEP_SCHEDULE: ncrontab('0 */5 * * * *').describe('NCRONTAB of the orphan sweep: VMs without a live bot, bots without a VM.'),
     STUCK_RUN_SWEEP_SCHEDULE: ncrontab('30 */5 * * * *').describe('NCRONTAB of the stuck-run sweep: lost wake-ups, runs on gone bots, missed deadlines.'),
+    MAX_QUEUED_RUNS_PER_GROUP: positiveInt(10_000).describe(
+      'Queued runs a group holds at most; a submission beyond answers 429 QueueFull with Retry-After (concurrent submissions may overshoot by the few in flight).',
+    ),
+    RATE_LIMIT_PER_MINUTE: positiveInt(1200).describe(
+      'Requests each caller may make per environment per minute (429 TooManyRequests with Retry-After); counted in memory per instance of the function app, so n instances allow up to n times this.',
+    ),
     WEBSITE_HOSTNAME: z.string().min(1).optional().describe('Set by the platform (and by the local host): where bot agents reach the API.'),
     AzureWebJobsStorage: z.string().min(1).optional().describe('Local only: the storage connection string; the simulated provisioner keeps its VMs there.'),
   })

@@ -85,6 +85,45 @@ export function canCreateConnection(m: Membership, group: SharedResource): boole
   return groupAccess(m, group) !== 'none';
 }
 
+/** Roles that may hold connections and credentials at all (DesktopFlowsMachineImageAdmin alone may not). */
+export function canHoldConnections(m: Membership): boolean {
+  return isAdmin(m) || has(m, 'EnvironmentMaker') || has(m, 'DesktopFlowsMachineOwner') || has(m, 'BasicUser');
+}
+
+/**
+ * Submitting through a connection needs the caller's *current* use of its group (owner, User/CoOwner share,
+ * SystemAdministrator), not only having had it when the connection was made.
+ */
+export function canRunOnGroup(m: Membership, group: SharedResource): boolean {
+  return groupAccess(m, group) !== 'none';
+}
+
+/** A group's connections list: its managers (owner, CoOwners, SystemAdministrators) see all, a User-share holder its own. */
+export function canSeeAllGroupConnections(m: Membership, group: SharedResource): boolean {
+  return groupAccess(m, group) === 'manage';
+}
+
+// ---- credentials ----------------------------------------------------------------------------------
+
+/** Whoever may hold connections may keep credentials for them (they reference them from their connections). */
+export function canCreateCredential(m: Membership): boolean {
+  return canHoldConnections(m);
+}
+
+/** `use`: see it and reference it from connections; `manage`: also rotate, rename, delete and share it. */
+export type CredentialAccess = 'none' | 'use' | 'manage';
+
+/** Like images: the owner and CoOwners manage, User shares reference; SystemAdministrators manage all. */
+export function credentialAccess(m: Membership, credential: SharedResource): CredentialAccess {
+  if (!m.active) return 'none';
+  if (isAdmin(m)) return 'manage';
+  if (!canHoldConnections(m)) return 'none';
+  if (credential.ownerId === m.userId) return 'manage';
+  const share = shareOf(m, credential);
+  if (share === 'CoOwner') return 'manage';
+  return share === 'User' ? 'use' : 'none';
+}
+
 export function canCreateDesktopFlow(m: Membership): boolean {
   return isAdmin(m) || has(m, 'EnvironmentMaker') || has(m, 'DesktopFlowsMachineOwner');
 }
@@ -93,4 +132,12 @@ export function canCreateDesktopFlow(m: Membership): boolean {
 export function canControlRun(m: Membership, run: { submittedBy: string }, group: SharedResource): boolean {
   if (!m.active) return false;
   return run.submittedBy === m.userId || groupAccess(m, group) === 'manage';
+}
+
+/**
+ * Moving a run to the top jumps it ahead of other users' runs: only the group's owner, CoOwners and
+ * SystemAdministrators (PRODUCT.md, turn 2), not the submitter alone.
+ */
+export function canMoveRunToTop(m: Membership, group: SharedResource): boolean {
+  return groupAccess(m, group) === 'manage';
 }

@@ -1,7 +1,10 @@
 import type { SecretReference } from '../secrets/secret-store.js';
 import type { StoredDocument } from '../store/document-store.js';
 
-/** A direct-to-machine, unattended connection to a group, with the group's local account credentials. */
+/**
+ * A direct-to-machine, unattended connection to a group, with the group's local account credentials: its own
+ * password (in the secret store) or a reference to a credential (`credentialId`), never both.
+ */
 export interface ConnectionDocument extends StoredDocument {
   type: 'connection';
   name: string;
@@ -9,6 +12,18 @@ export interface ConnectionDocument extends StoredDocument {
   kind: 'direct-to-machine';
   runMode: 'unattended';
   username: string;
-  password: SecretReference;
+  /** the connection's own password; absent when it references a credential */
+  password?: SecretReference;
+  credentialId?: string;
+  /**
+   * The group's account version the own password was found equal to (absent: 1, the first). A connection is
+   * outdated once the group's account is rotated past it, which a submit sees without reading a secret.
+   */
+  accountVersion?: number;
   ownerId: string;
+}
+
+/** The group's account version a connection's own password was checked against. */
+export function connectionAccountVersion(connection: Pick<ConnectionDocument, 'accountVersion'>): number {
+  return connection.accountVersion ?? 1;
 }

@@ -7,6 +7,7 @@ import {
   type EnvironmentDocument,
   type GroupLedgerEntry,
 } from './environment.js';
+import { nameKey } from './names.js';
 
 // ---- the local admin account of a group's VMs -------------------------------------------------------
 // Azure's rules for the admin account of a Windows VM (osProfile.adminUsername / adminPassword):
@@ -109,9 +110,13 @@ export function accountPasswordProblems(password: string): string[] {
 
 // ---- the environment ledger: limits and name uniqueness ----------------------------------------------
 
-/** Group names are unique in an environment without regard to case, Unicode form or surrounding spaces. */
+/**
+ * Group names are unique in an environment by `nameKey`: without regard to case, Unicode form, surrounding spaces or
+ * look-alike characters. Keys are computed from the ledger's names on every check, so names stored before this rule
+ * take part as they are.
+ */
 export function groupNameKey(name: string): string {
-  return name.normalize('NFC').trim().toLowerCase();
+  return nameKey(name);
 }
 
 function nameHolder(env: Pick<EnvironmentDocument, 'ledger'>, name: string, exceptGroupId?: string): string | undefined {
@@ -136,9 +141,22 @@ function checkCapacity(env: EnvironmentDocument, groupId: string, committedBots:
 }
 
 /**
+ * A group may not be allowed more bots than the environment has (brief: "A group's maxBots may not exceed the
+ * environment's capacity"; seed: "You can't go beyond the total number of bots assigned to your environment").
+ * Checked against `capacity`, not the trial's parallel limit of 2: a trial group of maxBots 5 still runs 2 at most.
+ * Lowering the capacity below a group's maxBots is allowed (the planner never runs more than the capacity anyway);
+ * such a group keeps its maxBots until an edit raises it, which is refused while it would stay above.
+ */
+function checkMaxBots(env: Pick<EnvironmentDocument, 'capacity'>, maxBots: number): void {
+  if (maxBots > env.capacity) {
+    throw new AppError('MaxBotsExceedsCapacity', `maxBots (${maxBots}) may not exceed the environment's capacity of ${env.capacity} bots.`, { reason: 'MaxBotsExceedsCapacity' });
+  }
+}
+
+/**
  * Reserves a new group in the ledger: refused when the environment already has its maximum of groups, the
- * name is taken, or the committed bots would exceed what the environment may run in parallel. Pure: it
- * may run again on a re-read environment when a concurrent change won the race.
+ * name is taken, maxBots exceeds the environment's capacity, or the committed bots would exceed what the environment
+ * may run in parallel. Pure: it may run again on a re-read environment when a concurrent change won the race.
  */
 export function reserveGroup<T extends EnvironmentDocument>(env: T, groupId: string, entry: GroupLedgerEntry): T {
   const count = Object.keys(env.ledger.groups).filter((id) => id !== groupId).length;
@@ -147,6 +165,7 @@ export function reserveGroup<T extends EnvironmentDocument>(env: T, groupId: str
     throw AppError.rule('GroupLimitReached', `An environment${env.plan === 'trial' ? ' on a trial plan' : ''} may have at most ${max} hosted machine groups; this one has ${count}.`);
   }
   if (nameHolder(env, entry.name, groupId) !== undefined) throw nameTaken(entry.name);
+  checkMaxBots(env, entry.maxBots);
   checkCapacity(env, groupId, entry.committedBots);
   checkImageInLedger(env, entry.imageId);
   return { ...env, ledger: { ...env.ledger, groups: { ...env.ledger.groups, [groupId]: { ...entry } } } };
@@ -178,12 +197,13 @@ export function ledgerMoved(): AppError {
 }
 
 /**
- * Moves a group's ledger entry from `from` (what the group document holds) to `to`, checking the new name
- * and the environment's capacity. Refused as stale when the entry no longer equals `from`.
+ * Moves a group's ledger entry from `from` (what the group document holds) to `to`, checking the new name, a raised
+ * maxBots and the environment's capacity. Refused as stale when the entry no longer equals `from`.
  */
 export function resizeGroup<T extends EnvironmentDocument>(env: T, groupId: string, from: GroupLedgerEntry, to: GroupLedgerEntry): T {
   if (!sameLedgerEntry(env.ledger.groups[groupId], from)) throw ledgerMoved();
   if (groupNameKey(to.name) !== groupNameKey(from.name) && nameHolder(env, to.name, groupId) !== undefined) throw nameTaken(to.name);
+  if (to.maxBots > from.maxBots) checkMaxBots(env, to.maxBots);
   if (to.committedBots > from.committedBots) checkCapacity(env, groupId, to.committedBots);
   if (to.imageId !== from.imageId) checkImageInLedger(env, to.imageId);
   return { ...env, ledger: { ...env.ledger, groups: { ...env.ledger.groups, [groupId]: { ...env.ledger.groups[groupId], ...to } } } };

@@ -27,7 +27,8 @@ export interface GroupDocument extends StoredDocument {
   maxBots: number;
   committedBots: number;
   imageId: string;
-  account: { username: string; password: SecretReference };
+  /** `version` counts password rotations (absent: 1, the password the group was created with) */
+  account: { username: string; password: SecretReference; version?: number };
   ownerId: string;
   shares: Share[];
   maintenance: boolean;
@@ -39,4 +40,9 @@ export interface GroupDocument extends StoredDocument {
   /** when an owner last brought the group back after the inactivity cleanup: its inactivity clock starts over */
   reactivatedAt?: string;
   provisioningErrors: ProvisioningError[];
+}
+
+/** How many times the group's account password was set: 1 at create, one more per rotation. */
+export function accountVersionOf(group: Pick<GroupDocument, 'account'>): number {
+  return group.account.version ?? 1;
 }

@@ -1,3 +1,4 @@
+import { nameKey } from './names.js';
 import type { StoredDocument } from '../store/document-store.js';
 import type { Share } from './roles.js';
 
@@ -42,16 +43,24 @@ export const GALLERY_IMAGE_VERSION_ID =
   /^\/subscriptions\/[0-9a-fA-F-]{36}\/resourceGroups\/[\w\-.()]{1,90}\/providers\/Microsoft\.Compute\/galleries\/[\w.]{1,80}\/images\/[\w\-.]{1,80}\/versions\/\d+\.\d+\.\d+$/;
 
 /**
- * The key an image name is unique under in its environment (the ledger's `imageNames` values): names differ
- * only if they differ after Unicode normalisation, trimming and lower-casing.
+ * The key an image name is unique under in its environment (the ledger's `imageNames` values): `nameKey`, so names
+ * differ only if they differ after NFKC, case folding, trimming and reduction to their confusable skeleton.
  */
 export function imageNameKey(name: string): string {
-  return name.normalize('NFC').trim().toLowerCase();
+  return nameKey(name);
+}
+
+/**
+ * Whether a key the ledger holds is `key`. Keys written before names were compared by skeleton (NFC, lower case)
+ * are re-keyed on the way: `nameKey` of a key is that key, and of an old key the new key of its name.
+ */
+export function sameImageNameKey(held: string | undefined, key: string): boolean {
+  return held !== undefined && (held === key || nameKey(held) === key);
 }
 
 /** The image that already holds `key` in the ledger, other than `exceptImageId`; undefined when the name is free. */
 export function imageNameHolder(imageNames: Readonly<Record<string, string>>, key: string, exceptImageId?: string): string | undefined {
-  return Object.entries(imageNames).find(([id, held]) => held === key && id !== exceptImageId)?.[0];
+  return Object.entries(imageNames).find(([id, held]) => id !== exceptImageId && sameImageNameKey(held, key))?.[0];
 }
 
 /** Azure region names as stored: lower-case, each once, in the order given. */

@@ -1,6 +1,6 @@
 import type { StoredDocument } from '../store/document-store.js';
 import { canControlRun, groupAccess, type Membership, type SharedResource } from './access-rules.js';
-import type { FlowStep } from './desktop-flow.js';
+import type { FlowDefinition } from './desktop-flow.js';
 
 /**
  * Desktop-flow runs: the run document (Cosmos holds each run's truth), its dispatch key, and the state
@@ -47,8 +47,14 @@ export interface RunDocument extends StoredDocument {
   connectionId: string;
   desktopFlowId: string;
   desktopFlowName: string;
-  /** the flow's definition as it was when the run was submitted: later edits of the flow do not change it */
-  definition: { steps: FlowStep[] };
+  /**
+   * The flow version the run was submitted with: its number, and the hash of its definition, which names the version
+   * document (`desktopFlowVersionId`) the definition is read from. Later edits of the flow do not change it.
+   */
+  desktopFlowVersion: number;
+  definitionHash: string;
+  /** runs written before flow versions carried a copy of the definition; read in place of the version document */
+  definition?: FlowDefinition;
   inputs: Record<string, unknown>;
   priority: RunPriority;
   timeoutMinutes: number;
@@ -116,7 +122,7 @@ export interface NewRun {
   environmentId: string;
   groupId: string;
   connectionId: string;
-  desktopFlow: { id: string; name: string; definition: { steps: FlowStep[] } };
+  desktopFlow: { id: string; name: string; version: number; definitionHash: string };
   inputs: Record<string, unknown>;
   priority: RunPriority;
   timeoutMinutes: number;
@@ -133,7 +139,8 @@ export function queuedRun(input: NewRun, now: Date): RunDocument {
     connectionId: input.connectionId,
     desktopFlowId: input.desktopFlow.id,
     desktopFlowName: input.desktopFlow.name,
-    definition: structuredClone(input.desktopFlow.definition),
+    desktopFlowVersion: input.desktopFlow.version,
+    definitionHash: input.desktopFlow.definitionHash,
     inputs: input.inputs,
     priority: input.priority,
     timeoutMinutes: input.timeoutMinutes,

@@ -57,7 +57,11 @@ export interface ApiRoute<TBody = undefined> {
   /** `bot`: the agent surface, which accepts only bot credentials (and user routes refuse them) */
   auth: 'anonymous' | 'user' | 'bot';
   body?: z.ZodType<TBody>;
-  /** documented query parameters */
+  /**
+   * The query parameters the route takes, as the OpenAPI document lists them: any other, or one given twice, is
+   * refused at the edge (400). A declared `continuationToken` is sealed to its list by the handler wrapper: the route
+   * reads and returns the store's token, callers see one that only this list accepts (shared/http/query-parameters.ts).
+   */
   query?: Record<string, { description: string; schema: z.ZodType }>;
   /** documented headers other than Authorization and If-Match */
   requestHeaders?: Record<string, { description: string; required?: boolean }>;
@@ -65,6 +69,12 @@ export interface ApiRoute<TBody = undefined> {
   conditional?: boolean;
   /** registers the function with the Durable client input, so that the handler may call `request.durableClient()` */
   durableClient?: boolean;
+  /**
+   * The change can alter the environment's plan (group create/edit/delete, capacity, a run ending, priorities):
+   * after a successful answer the environment's controller is woken, so the plan follows within seconds rather
+   * than at its next periodic round. Registers the Durable client input too.
+   */
+  wakesController?: boolean;
   responses: Record<number, ApiResponseDoc>;
   handle(request: ApiRequest<TBody>, services: Services): Promise<ApiResponse>;
 }

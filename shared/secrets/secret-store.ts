@@ -45,7 +45,9 @@ export function describeSecretReference(ref: SecretReference): string {
   return ref.version === undefined ? `'${ref.name}'` : `'${ref.name}' (version ${ref.version})`;
 }
 
-export type SecretKind = 'group-account' | 'connection';
+export type SecretKind = 'group-account' | 'connection' | 'credential';
+
+export const SECRET_KINDS: readonly SecretKind[] = ['group-account', 'connection', 'credential'];
 
 const MAX_SECRET_NAME_LENGTH = 127;
 const DIGEST_LENGTH = 16;

@@ -6,6 +6,7 @@ import { heartbeatRefreshMs, nextHeartbeatMs } from '../domain/agent-heartbeat.j
 import type { BotDocument } from '../domain/bot.js';
 import type { RunDocument } from '../domain/run.js';
 import { AppError } from '../errors/app-error.js';
+import { runDefinition } from './desktop-flow-versions.js';
 import { finishRun, type FinishResult } from './runs/index.js';
 
 const LIVE_STATES = new Set(['Provisioning', 'Ready', 'Busy', 'Draining']);
@@ -35,7 +36,9 @@ export async function agentHeartbeat(deps: Services, identity: BotIdentity, repo
   if (runId) {
     const run = await deps.runs.docs.get<RunDocument>(identity.environmentId, runId);
     if (run && run.state === 'Running' && run.botId === identity.botId) {
-      assignedRun = { runId: run.id, definition: run.definition, inputs: run.inputs, timeoutMinutes: run.timeoutMinutes };
+      // the definition (one read of the run's flow version) only until the agent reports the run as the one it executes
+      const executing = reportedRunId === run.id;
+      assignedRun = { runId: run.id, ...(executing ? {} : { definition: await runDefinition(deps, run) }), inputs: run.inputs, timeoutMinutes: run.timeoutMinutes };
       cancelRequested = run.cancelRequested && reportedRunId === run.id;
     } else if (run && reportedRunId === run.id) {
       // the run ended without the agent (timed out, or cancelled while the bot was being recovered): stop it

@@ -1,10 +1,11 @@
 import type { Principal } from '../auth/principal.js';
 import type { Services } from '../composition/services.js';
 import { canCreateDesktopFlow, canManageEnvironment, type Membership } from '../domain/access-rules.js';
-import type { DesktopFlowDocument, FlowStep } from '../domain/desktop-flow.js';
+import { definitionHashOf, type DesktopFlowDocument, type FlowStep } from '../domain/desktop-flow.js';
 import { requireGuid } from '../domain/validation.js';
 import { AppError } from '../errors/app-error.js';
 import { StalePreconditionError, type Page, type Versioned } from '../store/document-store.js';
+import { recordFlowVersion } from './desktop-flow-versions.js';
 import { checkIfMatch, loadEnvironmentContext } from './environment-context.js';
 import { readPage } from './paged-list.js';
 
@@ -41,14 +42,19 @@ export async function createDesktopFlow(deps: Services, principal: Principal, en
   if (!canCreateDesktopFlow(member)) {
     throw AppError.forbidden('Creating desktop flows needs the SystemAdministrator, EnvironmentMaker or DesktopFlowsMachineOwner role.');
   }
+  const id = deps.newId();
+  // the version first: the flow never names a version that is not written
+  const definitionHash = await recordFlowVersion(deps, env.id, id, 1, input.definition);
   const now = deps.now().toISOString();
   return deps.store.create<DesktopFlowRecord>({
-    id: deps.newId(),
+    id,
     environmentId: env.id,
     type: TYPE,
     name: input.name,
     description: input.description ?? '',
     definition: input.definition,
+    version: 1,
+    definitionHash,
     ownerId: principal.userId,
     createdAt: now,
     updatedAt: now,
@@ -76,7 +82,10 @@ export async function getDesktopFlow(deps: Services, principal: Principal, envir
   return requireDesktopFlow(deps, env.id, flowId);
 }
 
-/** Replaces name, description and definition. Runs already submitted keep the definition they were submitted with. */
+/**
+ * Replaces name, description and definition. A new definition is a new version (its document written before the flow
+ * names it); runs already submitted keep referencing the version they were submitted with.
+ */
 export async function replaceDesktopFlow(
   deps: Services,
   principal: Principal,
@@ -89,11 +98,17 @@ export async function replaceDesktopFlow(
   const flow = await requireDesktopFlow(deps, env.id, flowId);
   if (!canManageFlow(member, flow)) throw AppError.forbidden('Only the owner of the desktop flow or a SystemAdministrator may change it.');
   checkIfMatch(ifMatch, flow.etag);
+  const current = flow.version ?? 1;
+  const changed = definitionHashOf(input.definition) !== flow.definitionHash;
+  const version = changed ? current + 1 : current;
+  const definitionHash = changed ? await recordFlowVersion(deps, env.id, flow.id, version, input.definition) : flow.definitionHash;
   const next: DesktopFlowRecord = {
     ...flow,
     name: input.name,
     description: input.description ?? '',
     definition: input.definition,
+    version,
+    ...(definitionHash ? { definitionHash } : {}),
     updatedAt: deps.now().toISOString(),
   };
   try {
@@ -104,8 +119,8 @@ export async function replaceDesktopFlow(
 }
 
 /**
- * Deletes a flow. Runs copy the definition when they are submitted, so deleting a flow never breaks a run that
- * is already queued or running; only new submissions with its id are refused.
+ * Deletes a flow. Its version documents stay (runs reference them, and queued ones still need them), so deleting a
+ * flow never breaks a run that is already queued or running; only new submissions with its id are refused.
  */
 export async function deleteDesktopFlow(
   deps: Services,

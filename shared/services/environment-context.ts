@@ -4,6 +4,7 @@ import type { Membership } from '../domain/access-rules.js';
 import { memberDocumentId, type EnvironmentDocument, type MemberDocument } from '../domain/environment.js';
 import { requireGuid } from '../domain/validation.js';
 import { AppError } from '../errors/app-error.js';
+import { ifMatchAllows } from '../http/entity-tags.js';
 import { StalePreconditionError, type Versioned } from '../store/document-store.js';
 
 export interface EnvironmentContext {
@@ -30,6 +31,7 @@ const LEDGER_ATTEMPTS = 8;
 /**
  * Applies `change` to the environment document with optimistic concurrency, re-reading and re-checking on
  * every lost race. `change` throws an AppError to refuse; it must be pure (it may run more than once).
+ * `expectedEtag` is the caller's If-Match (quoted or bare): given, the change applies only to that version.
  */
 export async function changeEnvironment(
   deps: Services,
@@ -40,7 +42,7 @@ export async function changeEnvironment(
   for (let attempt = 1; ; attempt++) {
     const current = await deps.store.get<EnvironmentDocument>(environmentId, environmentId);
     if (!current) throw AppError.notFound('Environment');
-    if (expectedEtag !== undefined && current.etag !== expectedEtag) {
+    if (expectedEtag !== undefined && !ifMatchAllows(expectedEtag, current.etag)) {
       throw new AppError('PreconditionFailed', 'The environment changed since you read it; read it again.');
     }
     const next = { ...change(current), updatedAt: deps.now().toISOString() };
@@ -54,9 +56,11 @@ export async function changeEnvironment(
   }
 }
 
-/** If-Match on a resource: a stale etag is 412 before anything is written. */
+/**
+ * If-Match on a resource: a stale etag is 412 before anything is written. The header may carry the entity tag quoted
+ * (as the ETag header sends it) or bare (as the `etag` field has it), or `*`; weak tags never match (shared/http/entity-tags.ts).
+ */
 export function checkIfMatch(ifMatch: string | undefined, etag: string): void {
-  if (ifMatch === undefined || ifMatch === '*') return;
-  const candidates = ifMatch.split(',').map((s) => s.trim().replace(/^W\//, ''));
-  if (!candidates.includes(etag)) throw new AppError('PreconditionFailed', 'The resource changed since you read it (If-Match).');
+  if (ifMatch === undefined) return;
+  if (!ifMatchAllows(ifMatch, etag)) throw new AppError('PreconditionFailed', 'The resource changed since you read it (If-Match).');
 }

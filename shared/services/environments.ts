@@ -1,6 +1,7 @@
+import { resumingDispatch, stoppingDispatch } from './runs/dispatch-changes.js';
 import type { Principal } from '../auth/principal.js';
 import type { Services } from '../composition/services.js';
-import { canManageEnvironment } from '../domain/access-rules.js';
+import { canManageEnvironment, groupAccess, type Membership } from '../domain/access-rules.js';
 import {
   committedTotal,
   memberDocumentId,
@@ -10,8 +11,9 @@ import {
   type MemberDocument,
   type Plan,
 } from '../domain/environment.js';
+import type { GroupDocument } from '../domain/group.js';
 import { isSupportedGeography, regionOf } from '../domain/geography.js';
-import { defaultImageDocument } from '../domain/image.js';
+import { defaultImageDocument, imageNameKey } from '../domain/image.js';
 import { AppError } from '../errors/app-error.js';
 import type { Versioned } from '../store/document-store.js';
 import { changeEnvironment, loadEnvironmentContext, type EnvironmentContext } from './environment-context.js';
@@ -72,7 +74,7 @@ export async function createEnvironment(deps: Services, principal: Principal, in
     capacity: input.capacity,
     hostedRpaEnabled: true,
     createdBy: principal.userId,
-    ledger: { groups: {}, imageNames: { [image.id]: image.name.toLowerCase() } },
+    ledger: { groups: {}, imageNames: { [image.id]: imageNameKey(image.name) } },
     createdAt: now,
     updatedAt: now,
   };
@@ -98,21 +100,27 @@ export async function updateEnvironment(
 ): Promise<Versioned<EnvironmentDocument>> {
   const { env, member } = await loadEnvironmentContext(deps, environmentId, principal);
   if (!canManageEnvironment(member)) throw AppError.forbidden('Only a SystemAdministrator may change the environment.');
-  return changeEnvironment(
-    deps,
-    env.id,
-    (current) => {
-      const next: EnvironmentDocument = {
-        ...current,
-        capacity: input.capacity ?? current.capacity,
-        plan: input.plan ?? current.plan,
-        hostedRpaEnabled: input.hostedRpaEnabled ?? current.hostedRpaEnabled,
-      };
-      checkEnvironmentRules(next);
-      return next;
-    },
-    ifMatch === '*' ? undefined : ifMatch,
-  );
+  const write = () =>
+    changeEnvironment(
+      deps,
+      env.id,
+      (current) => {
+        const next: EnvironmentDocument = {
+          ...current,
+          capacity: input.capacity ?? current.capacity,
+          plan: input.plan ?? current.plan,
+          hostedRpaEnabled: input.hostedRpaEnabled ?? current.hostedRpaEnabled,
+        };
+        checkEnvironmentRules(next);
+        return next;
+      },
+      ifMatch === '*' ? undefined : ifMatch,
+    );
+  // the switch off: every group's dispatch stops before it is written; on: dispatch resumes once it is
+  const groupIds = Object.keys(env.ledger.groups);
+  if (input.hostedRpaEnabled === false && env.hostedRpaEnabled) return stoppingDispatch(deps, env.id, groupIds, 'HostedRpaDisabled', write);
+  if (input.hostedRpaEnabled === true && !env.hostedRpaEnabled) return resumingDispatch(deps, env.id, groupIds, write);
+  return write();
 }
 
 export interface CapacityView {
@@ -131,8 +139,8 @@ export async function getCapacity(
   environmentId: string | undefined,
   activeBotsByGroup: (environmentId: string) => Promise<Record<string, number>>,
 ): Promise<CapacityView> {
-  const { env } = await loadEnvironmentContext(deps, environmentId, principal);
-  const active = await activeBotsByGroup(env.id);
+  const { env, member } = await loadEnvironmentContext(deps, environmentId, principal);
+  const [active, visible] = await Promise.all([activeBotsByGroup(env.id), visibleGroupIds(deps, env.id, member)]);
   const groups = Object.entries(env.ledger.groups).map(([groupId, g]) => ({
     groupId,
     name: g.name,
@@ -144,5 +152,16 @@ export async function getCapacity(
   const inUse = groups.reduce((s, g) => s + g.activeBots, 0);
   const reserved = groups.reduce((s, g) => s + Math.max(g.committed, g.activeBots), 0);
   const parallelLimit = parallelBotLimit(env);
-  return { capacity: env.capacity, parallelLimit, committed, inUse, available: Math.max(0, parallelLimit - reserved), groups };
+  // while hostedRpaEnabled is off groups are hidden (as the list and every group route hide them); the figures still
+  // count them: their committed bots stay reserved for when the switch is back on
+  // and a member sees only the groups it may see (PRODUCT.md turn 2); the totals are the environment's
+  const shown = visible === 'all' ? groups : groups.filter((g) => visible.has(g.groupId));
+  return { capacity: env.capacity, parallelLimit, committed, inUse, available: Math.max(0, parallelLimit - reserved), groups: env.hostedRpaEnabled ? shown : [] };
+}
+
+/** The groups a member may see; SystemAdministrators see every ledger entry (groups being created included). */
+async function visibleGroupIds(deps: Services, environmentId: string, member: Membership): Promise<Set<string> | 'all'> {
+  if (canManageEnvironment(member)) return 'all';
+  const { items } = await deps.store.list<GroupDocument>(environmentId, 'group');
+  return new Set(items.filter((g) => groupAccess(member, g) !== 'none').map((g) => g.id));
 }

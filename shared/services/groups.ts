@@ -1,6 +1,6 @@
 import type { Principal } from '../auth/principal.js';
 import type { Services } from '../composition/services.js';
-import { groupAccess } from '../domain/access-rules.js';
+import { canSeeAllGroupConnections, groupAccess } from '../domain/access-rules.js';
 import type { ConnectionDocument } from '../domain/connection.js';
 import type { GroupDocument, ProvisioningError } from '../domain/group.js';
 import type { Versioned } from '../store/document-store.js';
@@ -34,16 +34,19 @@ export async function getGroup(deps: Services, principal: Principal, environment
   return viewOf(deps, env.id, member, group);
 }
 
-/** Connections that lead to the group (any owner): what deleting the group would break. */
+/**
+ * Connections that lead to the group: what deleting it would break. Its managers (owner, CoOwners,
+ * SystemAdministrators) see everyone's; a User-share holder sees only its own.
+ */
 export async function listGroupConnections(
   deps: Services,
   principal: Principal,
   environmentId: string | undefined,
   groupId: string | undefined,
 ): Promise<Versioned<ConnectionDocument>[]> {
-  const { env, group } = await loadGroup(deps, principal, environmentId, groupId, 'use');
+  const { env, member, group } = await loadGroup(deps, principal, environmentId, groupId, 'use');
   const { items } = await deps.store.list<ConnectionDocument>(env.id, 'connection', { where: { groupId: group.id }, orderBy: 'createdAt' });
-  return items;
+  return canSeeAllGroupConnections(member, group) ? items : items.filter((c) => c.ownerId === member.userId);
 }
 
 /** The group's recorded provisioning failures, newest first. */

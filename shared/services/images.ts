@@ -3,7 +3,7 @@ import type { Services } from '../composition/services.js';
 import { canCreateImage, imageAccess, type Membership } from '../domain/access-rules.js';
 import type { EnvironmentDocument } from '../domain/environment.js';
 import type { GroupDocument } from '../domain/group.js';
-import { imageNameHolder, imageNameKey, isReplicatedTo, normaliseRegions, type ImageDocument } from '../domain/image.js';
+import { imageNameHolder, imageNameKey, isReplicatedTo, normaliseRegions, sameImageNameKey, type ImageDocument } from '../domain/image.js';
 import type { Share } from '../domain/roles.js';
 import { groupsOfImage } from '../domain/group-rules.js';
 import { requireGuid } from '../domain/validation.js';
@@ -185,7 +185,7 @@ export async function updateImage(
   if (renamed) {
     await changeEnvironment(deps, env.id, (current) => {
       const held = current.ledger.imageNames[image.id];
-      if (held !== undefined && held !== oldKey) throw stale();
+      if (held !== undefined && !sameImageNameKey(held, oldKey)) throw stale();
       if (imageNameHolder(current.ledger.imageNames, newKey, image.id) !== undefined) throw nameTaken(next.name);
       return { ...current, ledger: { ...current.ledger, imageNames: { ...current.ledger.imageNames, [image.id]: newKey } } };
     });
@@ -216,7 +216,7 @@ export async function deleteImage(deps: Services, principal: Principal, environm
     const holders = groupsOfImage(current, image.id);
     if (holders.length > 0) throw inUse(holders.length);
     const names = { ...current.ledger.imageNames };
-    if (names[image.id] === key) delete names[image.id];
+    if (sameImageNameKey(names[image.id], key)) delete names[image.id];
     return { ...current, ledger: { ...current.ledger, imageNames: names } };
   });
   try {

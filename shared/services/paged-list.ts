@@ -1,4 +1,4 @@
-import { AppError } from '../errors/app-error.js';
+import { invalidContinuationToken } from '../http/continuation-tokens.js';
 import type { Page } from '../store/document-store.js';
 
 /** Reads one page of a list; a continuation token the store cannot read is the caller's mistake (400), not ours. */
@@ -7,7 +7,7 @@ export async function readPage<T>(continuationToken: string | undefined, read: (
     return await read();
   } catch (err) {
     const status = (err as { code?: unknown }).code;
-    if (continuationToken && status === 400) throw AppError.validation([{ field: 'continuationToken', message: 'Not a continuation token of this list.' }]);
+    if (continuationToken && status === 400) throw invalidContinuationToken();
     throw err;
   }
 }

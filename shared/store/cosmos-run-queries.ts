@@ -12,6 +12,10 @@ import type { Page, Versioned } from './document-store.js';
 export const NEXT_QUEUED_SQL =
   "SELECT TOP @top * FROM c WHERE c.environmentId = @env AND c.type = 'run' AND c.groupId = @group AND c.state = 'Queued' ORDER BY c.dispatchKey ASC";
 
+/** the submission's queue-length check: equality filters only, so Cosmos answers it from the index */
+export const QUEUED_COUNT_SQL =
+  "SELECT VALUE COUNT(1) FROM c WHERE c.environmentId = @env AND c.type = 'run' AND c.groupId = @group AND c.state = 'Queued'";
+
 export const RUNNING_ON_SQL =
   "SELECT TOP 1 * FROM c WHERE c.environmentId = @env AND c.type = 'run' AND c.groupId = @group AND c.state = 'Running' AND c.botId = @bot";
 
@@ -35,6 +39,13 @@ export class CosmosRunQueries implements RunQueries {
       { name: '@top', value: top },
       { name: '@group', value: groupId },
     ]);
+  }
+
+  async queuedCount(environmentId: string, groupId: string): Promise<number> {
+    const { resources } = await this.runs.items
+      .query<number>(this.spec(environmentId, QUEUED_COUNT_SQL, [{ name: '@group', value: groupId }]), { partitionKey: environmentId })
+      .fetchAll();
+    return resources[0] ?? 0;
   }
 
   async runningOn(environmentId: string, groupId: string, botId: string): Promise<Versioned<RunDocument> | undefined> {

@@ -2,12 +2,18 @@ import { startLocalCloud, type LocalCloud } from '../../local/stack/local-cloud.
 import { mintToken } from '../../local/stack/token-issuer.js';
 import { ApiClient } from '../support/api-client.js';
 
+/**
+ * Poll as fast as the stories need: one admin watches every run and bot of an environment several times a second,
+ * far above RATE_LIMIT_PER_MINUTE, which tests/integration/security/quotas.test.ts covers on a cloud of its own.
+ */
+const UNTHROTTLED = { RATE_LIMIT_PER_MINUTE: '1000000' };
+
 /** A local cloud of the e2e suite's own, with durations short enough for whole stories to play out in seconds. */
 export async function startE2eCloud(settings: Record<string, string>): Promise<{ cloud: LocalCloud; admin: ApiClient; logs: string[] }> {
   const logs: string[] = [];
   const cloud = await startLocalCloud({
     port: 0,
-    settings,
+    settings: { ...UNTHROTTLED, ...settings },
     log: (line) => {
       logs.push(line);
       if (process.env.LOCAL_CLOUD_VERBOSE) console.log(line);

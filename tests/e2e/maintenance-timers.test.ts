@@ -97,8 +97,10 @@ describe('maintenance timers', () => {
   }, 120_000);
 
   it('the stuck-run sweep runs on demand and leaves healthy runs alone', async () => {
-    const envId = await anEnvironment(admin, 0);
+    // capacity 0 once the group exists (its maxBots may not exceed the capacity when it is made): no bot starts
+    const envId = await anEnvironment(admin, 1);
     const g = await aGroupWithFlow(admin, envId, 'Healthy', 1, SLOW_FLOW);
+    expect((await admin.patch(`environments/${envId}`, { capacity: 0 })).status).toBe(200);
     const ids = await submitRuns(admin, g, 2);
     await fire('stuckRunSweep');
     expect((await runsOf(admin, envId, ids)).map((r) => r.state)).toEqual(['Queued', 'Queued']);

@@ -17,11 +17,12 @@ export const aGroup = (imageId: string, overrides: Record<string, unknown> = {})
   ...overrides,
 });
 
+/** A connection with the group's account, as `aGroup` makes it (a connection's password must be the account's). */
 export const aConnection = (groupId: string, overrides: Record<string, unknown> = {}) => ({
   name: 'Invoice runner',
   groupId,
   username: GROUP_ACCOUNT.username,
-  password: 'C0nnection!secret',
+  password: GROUP_ACCOUNT.password,
   ...overrides,
 });
 
@@ -110,16 +111,31 @@ export async function removeGroupDocument(envId: string, groupId: string): Promi
 
 let secretClient: SecretClient | undefined;
 
-/** The connection's password as the secret store holds it, or undefined when there is none. */
-export async function storedConnectionSecret(connectionId: string): Promise<string | undefined> {
+/** The local cloud's Key Vault, as the app's identity reaches it. */
+export function vault(): SecretClient {
   const { settings, caCert } = localCloud();
   const url = settings.KEYVAULT_URL;
   if (!url) throw new Error('the local cloud has no KEYVAULT_URL');
   secretClient ??= new SecretClient(url, new LocalTokenCredential(), localSecretClientOptions(caCert));
+  return secretClient;
+}
+
+/** A secret's latest value in the local Key Vault, or undefined when there is none. */
+export async function storedSecret(name: string): Promise<string | undefined> {
   try {
-    return (await secretClient.getSecret(secretNameFor('connection', connectionId))).value;
+    return (await vault().getSecret(name)).value;
   } catch (err) {
     if ((err as { statusCode?: unknown }).statusCode === 404) return undefined;
     throw err;
   }
+}
+
+/** The connection's password as the secret store holds it, or undefined when there is none. */
+export async function storedConnectionSecret(connectionId: string): Promise<string | undefined> {
+  return storedSecret(secretNameFor('connection', connectionId));
+}
+
+/** The credential's password as the secret store holds it (credentials with a password of their own), or undefined. */
+export async function storedCredentialSecret(credentialId: string): Promise<string | undefined> {
+  return storedSecret(secretNameFor('credential', credentialId));
 }

@@ -72,8 +72,8 @@ export async function createGroup(client: ApiClient, envId: string, imageId: str
 }
 
 export async function shareGroupWith(manager: ApiClient, envId: string, groupId: string, shares: Share[]): Promise<GroupBody> {
-  const res = expectStatus(await manager.put(`${groupPath(envId, groupId)}/access`, shares), 200, 'group share');
-  return { ...(await readGroup(manager, envId, groupId)), etag: String(res.headers.get('etag')) };
+  expectStatus(await manager.put(`${groupPath(envId, groupId)}/access`, shares), 200, 'group share');
+  return readGroup(manager, envId, groupId);
 }
 
 export async function readGroup(client: ApiClient, envId: string, groupId: string): Promise<GroupBody> {

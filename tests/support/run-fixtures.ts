@@ -21,6 +21,7 @@ export interface RunBody {
   connectionId: string;
   desktopFlowId: string;
   desktopFlowName: string;
+  desktopFlowVersion: number;
   priority: 'High' | 'Normal';
   timeoutMinutes: number;
   state: RunState;
@@ -63,10 +64,12 @@ function expectStatus<T>(res: ApiResult<T>, status: number, what: string): ApiRe
 
 /** A fresh environment whose creator (SystemAdministrator) owns a group, a connection to it and a desktop flow. */
 export async function createRunWorld(admin: ApiClient, envId?: string): Promise<RunWorld> {
-  // capacity 0: the environment's controller starts no bot, so the tests' own claimers are the only ones
-  const id = envId ?? (await createEnvironment(admin, { capacity: 0 })).id;
+  const id = envId ?? (await createEnvironment(admin, { capacity: 2 })).id;
   const imageId = await builtInImageId(admin, id);
   const group = await createGroup(admin, id, imageId, { maxBots: 2 });
+  // then capacity 0 (a group's maxBots may not exceed the capacity when it is set, but the capacity may go below it):
+  // the environment's controller starts no bot, so the tests' own claimers are the only ones
+  if (envId === undefined) expectStatus(await admin.patch(`environments/${id}`, { capacity: 0 }), 200, 'capacity 0');
   return { client: admin, envId: id, groupId: group.id, ...(await connectAndRegisterFlow(admin, id, group.id)) };
 }
 

@@ -1,3 +1,4 @@
+import { instanceIdProblem } from '../protocol/instance-id.js';
 import type http from 'node:http';
 import type { HostRouteHandler } from '../../host/http-server.js';
 import { TERMINAL_STATUSES, type RuntimeStatus } from '../engine/engine-state.js';
@@ -137,6 +138,8 @@ export class WebhookRoutes {
     } catch {
       return reply(400, { Message: 'Invalid JSON content' });
     }
+    const invalid = instanceId === undefined ? undefined : instanceIdProblem(instanceId);
+    if (invalid) return reply(400, { Message: 'One or more of the arguments submitted is incorrect', ExceptionMessage: invalid });
     const started = await this.client.startNew(name, instanceId, input);
     if (started.outcome === 'unknown-function') {
       return reply(400, { Message: `The function '${name}' doesn't exist, is disabled, or is not an orchestrator function.` });

@@ -13,6 +13,10 @@ function pathParams(route: string): string[] {
   return [...route.matchAll(/\{\*?([A-Za-z_][A-Za-z0-9_]*)/g)].map((m) => m[1] ?? '');
 }
 
+/** Every user route's 429 (PRODUCT.md, "Quotas"): the limiter lives in each instance's memory, and says so. */
+export const RATE_LIMIT_DESCRIPTION =
+  'TooManyRequests: the caller made more than RATE_LIMIT_PER_MINUTE requests (default 1200) in this environment within a minute (routes without an environment share one window per caller). Counted per instance of the function app, so a scaled-out app may allow more. Retry after Retry-After seconds.';
+
 /** The OpenAPI 3.1 document of every route in the table, with `servers` pointing at this deployment. */
 export function buildOpenApiDocument(routes: readonly RouteDoc[], serverUrl: string): Record<string, unknown> {
   const schemas = new SchemaCollector();
@@ -29,7 +33,14 @@ export function buildOpenApiDocument(routes: readonly RouteDoc[], serverUrl: str
       parameters.push({ name, in: 'header', required: h.required ?? false, description: h.description, schema: { type: 'string' } });
     }
     if (route.conditional) {
-      parameters.push({ name: 'If-Match', in: 'header', required: false, description: 'Apply only if the resource still has this ETag (412 otherwise).', schema: { type: 'string' } });
+      parameters.push({
+        name: 'If-Match',
+        in: 'header',
+        required: false,
+        description:
+          'Apply only if the resource still has this entity tag (412 otherwise): the ETag header as sent ("<etag>"), the bare `etag` field, or `*` (any existing resource). Weak tags (W/"...") never match: writes compare strongly (RFC 9110).',
+        schema: { type: 'string' },
+      });
     }
     const responses: Record<string, unknown> = {};
     for (const [status, doc] of Object.entries(route.responses)) {
@@ -38,7 +49,17 @@ export function buildOpenApiDocument(routes: readonly RouteDoc[], serverUrl: str
         ? { description: doc.description, content: isProblem ? problemContent : { 'application/json': { schema: schemas.toSchema(doc.schema, 'output') } } }
         : { description: doc.description };
     }
+    const takes = Object.keys(route.query ?? {});
+    responses['400'] ??= { description: `Unknown query parameter (${takes.length > 0 ? `this route takes ${takes.join(', ')}` : 'this route takes none'})`, content: problemContent };
     if (route.auth !== 'anonymous') responses['401'] ??= { description: 'No valid bearer token', content: problemContent };
+    if (route.auth === 'user') {
+      const limited = responses['429'] as { description: string } | undefined;
+      responses['429'] = {
+        description: limited?.description ?? RATE_LIMIT_DESCRIPTION,
+        headers: { 'Retry-After': { description: 'Seconds to wait before trying again.', schema: { type: 'integer', minimum: 1 } } },
+        content: problemContent,
+      };
+    }
     responses.default ??= { description: 'Error', content: problemContent };
     const operation: Record<string, unknown> = {
       operationId: route.name,
@@ -60,7 +81,8 @@ export function buildOpenApiDocument(routes: readonly RouteDoc[], serverUrl: str
     info: {
       title: API_TITLE,
       version: API_VERSION,
-      description: 'Control plane for hosted RPA bots: environments, images, machine groups, connections, desktop flows and runs.',
+      description:
+        'Control plane for hosted RPA bots: environments, images, machine groups, connections, desktop flows and runs. Quotas (429 problem+json with Retry-After): each caller may make RATE_LIMIT_PER_MINUTE requests (default 1200) per environment per minute (TooManyRequests; counted in memory per instance of the function app, not across instances); a group holds at most MAX_QUEUED_RUNS_PER_GROUP queued runs (default 10000; QueueFull).',
     },
     servers: [{ url: serverUrl }],
     tags: [...new Set(routes.map((r) => r.tag))].map((name) => ({ name })),

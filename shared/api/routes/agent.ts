@@ -12,7 +12,7 @@ const heartbeatSchema = z.strictObject({ runId: z.string().max(64).optional(), a
 const heartbeatResponseSchema = z
   .object({
     botId: z.string(),
-    assignedRun: z.object({ runId: z.string(), definition: z.object({ steps: z.array(z.unknown()) }), inputs: z.record(z.string(), z.unknown()), timeoutMinutes: z.number() }).optional(),
+    assignedRun: z.object({ runId: z.string(), definition: z.object({ steps: z.array(z.unknown()) }).optional().describe('The flow version to execute; left out once the heartbeat reports this run as the one the agent executes.'), inputs: z.record(z.string(), z.unknown()), timeoutMinutes: z.number() }).optional(),
     cancelRequested: z.boolean(),
     nextHeartbeatMs: z.number().int().describe('When to call again: 500 ms while booting or idle under a minute, 5 s when idle longer, BOT_HEARTBEAT_TIMEOUT_SECONDS / 6 (at most 10 s) while busy.'),
   })
@@ -52,6 +52,7 @@ export const agentRoutes: ApiRoute<unknown>[] = [
     route: 'agent/runs/{runId}/finish',
     summary: "Reports the outcome of the bot's run (idempotent); outputs over 64 KiB fail the run with OutputsTooLarge.",
     tag: TAG,
+    wakesController: true,
     auth: 'bot',
     durableClient: true,
     body: finishSchema,

@@ -50,7 +50,7 @@ export const botsRoutes: ApiRoute<unknown>[] = [
     summary: "The group's bots with their state, image version, since when, and current run.",
     tag: TAG,
     auth: 'user',
-    responses: { 200: { description: 'Bots', schema: listOf(botSchema) }, 404: problem('Not found or not visible') },
+    responses: { 200: { description: 'Bots', schema: listOf(botSchema) }, 404: problem('Not found, not visible to the caller, or hostedRpaEnabled is off') },
     async handle(req, deps) {
       const bots = await listGroupBots(deps, req.principal, req.params.env, req.params.id);
       return {
@@ -69,7 +69,7 @@ export const botsRoutes: ApiRoute<unknown>[] = [
     tag: TAG,
     auth: 'user',
     query: pagingQueryDocs,
-    responses: { 200: { description: 'Decisions', schema: listOf(scalingDecisionSchema) }, 400: problem('Bad page size'), 404: problem('Not found or not visible') },
+    responses: { 200: { description: 'Decisions', schema: listOf(scalingDecisionSchema) }, 400: problem('Bad page size, unknown query parameter, or InvalidContinuationToken'), 404: problem('Not found, not visible to the caller, or hostedRpaEnabled is off') },
     async handle(req, deps) {
       const page = await listScalingDecisions(deps, req.principal, req.params.env, req.params.id, pageOf(req.query));
       return {
@@ -89,7 +89,7 @@ export const botsRoutes: ApiRoute<unknown>[] = [
     tag: TAG,
     auth: 'user',
     query: pagingQueryDocs,
-    responses: { 200: { description: 'Actions', schema: listOf(maintenanceActionSchema) }, 400: problem('Bad page size'), 403: problem('Not a SystemAdministrator'), 404: problem('Not found or not a member') },
+    responses: { 200: { description: 'Actions', schema: listOf(maintenanceActionSchema) }, 400: problem('Bad page size, unknown query parameter, or InvalidContinuationToken'), 403: problem('Not a SystemAdministrator'), 404: problem('Not found or not a member') },
     async handle(req, deps) {
       const page = await listMaintenanceActions(deps, req.principal, req.params.env, pageOf(req.query));
       return {

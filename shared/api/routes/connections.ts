@@ -1,21 +1,51 @@
 import { z } from 'zod';
 import { defineRoute, type ApiRoute } from '../../http/api-route.js';
-import { createConnection, deleteConnection, getConnection, listConnections } from '../../services/connections.js';
+import { createConnection, deleteConnection, getConnection, listConnections, updateConnection } from '../../services/connections.js';
 import { GUID, listOf, nameSchema, problemSchema, resourceFields } from '../common-schemas.js';
 import { connectionResource } from '../connection-presenters.js';
+
+/** the group's local account username (Azure allows 1..20 characters) */
+const usernameSchema = z.string().min(1).max(20);
+/** kept in the secret store only; never returned; must be the group's account password */
+const passwordSchema = z.string().min(1).max(123);
+const credentialIdSchema = z.string().regex(GUID, 'Must be the id (GUID) of a credential of the environment.');
+
+/** Either `username` and `password`, or `credentialId` (a credential that holds them), never both. */
+function oneKindOfCredentials(body: { username?: string | undefined; password?: string | undefined; credentialId?: string | undefined }, ctx: z.RefinementCtx): void {
+  if (body.credentialId !== undefined) {
+    for (const field of ['username', 'password'] as const) {
+      if (body[field] !== undefined) ctx.addIssue({ code: 'custom', path: [field], message: 'Give either username and password, or credentialId, not both.' });
+    }
+    return;
+  }
+  for (const field of ['username', 'password'] as const) {
+    if (body[field] === undefined) ctx.addIssue({ code: 'custom', path: [field], message: 'Required (or give credentialId instead).' });
+  }
+}
 
 const createConnectionSchema = z
   .strictObject({
     name: nameSchema,
     groupId: z.string().regex(GUID, 'Must be the id (GUID) of a hosted machine group.'),
-    /** the group's local account username (Azure allows 1..20 characters) */
-    username: z.string().min(1).max(20),
-    /** kept in the secret store only; never returned */
-    password: z.string().min(1).max(123),
+    username: usernameSchema.optional(),
+    password: passwordSchema.optional(),
+    credentialId: credentialIdSchema.optional(),
     kind: z.literal('direct-to-machine').optional(),
     runMode: z.literal('unattended').optional(),
   })
+  .superRefine(oneKindOfCredentials)
   .meta({ id: 'ConnectionCreate' });
+
+const updateConnectionSchema = z
+  .strictObject({
+    name: nameSchema.optional(),
+    password: passwordSchema.optional(),
+    credentialId: credentialIdSchema.optional(),
+  })
+  .superRefine((body, ctx) => {
+    if (body.password !== undefined && body.credentialId !== undefined) ctx.addIssue({ code: 'custom', path: ['credentialId'], message: 'Give either password or credentialId, not both.' });
+  })
+  .meta({ id: 'ConnectionUpdate' });
 
 const connectionSchema = z
   .object({
@@ -25,8 +55,10 @@ const connectionSchema = z
     kind: z.literal('direct-to-machine'),
     runMode: z.literal('unattended'),
     username: z.string(),
+    credentialId: z.string().optional().describe('the credential the connection uses instead of a password of its own'),
     ownerId: z.string(),
     groupStatus: z.enum(['active', 'deleted']),
+    credentialsOutdated: z.boolean().describe("the group's account password was rotated since the connection's credentials were checked: runs answer 422 CredentialsOutdated until its owner updates it"),
   })
   .meta({ id: 'Connection' });
 
@@ -38,7 +70,8 @@ export const connectionsRoutes: ApiRoute<unknown>[] = [
     name: 'createConnection',
     method: 'POST',
     route: 'environments/{env}/connections',
-    summary: "Create a direct-to-machine, unattended connection to a group with the group's local account (owner, User or CoOwner of the group).",
+    summary:
+      "Create a direct-to-machine, unattended connection to a group with the group's local account (owner, User or CoOwner of the group): `username` and `password` (the account's: checked, kept in the secret store only) or `credentialId` (a credential the caller may use).",
     tag: TAG,
     auth: 'user',
     body: createConnectionSchema,
@@ -46,14 +79,15 @@ export const connectionsRoutes: ApiRoute<unknown>[] = [
       201: { description: 'Created', schema: connectionSchema },
       400: problem('Invalid body'),
       403: problem('No right to connect to the group'),
-      404: problem('Environment or group not found'),
-      422: problem('HostedRpaDisabled, GroupDeleted or UsernameMismatch'),
+      404: problem('Environment, group or credential not found'),
+      422: problem("InvalidCredentials (not the group's account password), HostedRpaDisabled, GroupDeleted, UsernameMismatch, SecretNotReadable"),
     },
     async handle(req, deps) {
-      const { connection, groupStatus } = await createConnection(deps, req.principal, req.params.env, req.body);
+      const view = await createConnection(deps, req.principal, req.params.env, req.body);
+      const { connection } = view;
       return {
         status: 201,
-        body: connectionResource(connection, groupStatus),
+        body: connectionResource(view),
         etag: connection.etag,
         location: `environments/${connection.environmentId}/connections/${connection.id}`,
       };
@@ -69,7 +103,7 @@ export const connectionsRoutes: ApiRoute<unknown>[] = [
     responses: { 200: { description: 'Connections', schema: listOf(connectionSchema) }, 404: problem('Environment not found') },
     async handle(req, deps) {
       const views = await listConnections(deps, req.principal, req.params.env);
-      return { status: 200, body: { items: views.map((v) => connectionResource(v.connection, v.groupStatus)) } };
+      return { status: 200, body: { items: views.map(connectionResource) } };
     },
   }),
   defineRoute({
@@ -81,8 +115,31 @@ export const connectionsRoutes: ApiRoute<unknown>[] = [
     auth: 'user',
     responses: { 200: { description: 'The connection', schema: connectionSchema }, 404: problem('Not found or not visible') },
     async handle(req, deps) {
-      const { connection, groupStatus } = await getConnection(deps, req.principal, req.params.env, req.params.id);
-      return { status: 200, body: connectionResource(connection, groupStatus), etag: connection.etag };
+      const view = await getConnection(deps, req.principal, req.params.env, req.params.id);
+      return { status: 200, body: connectionResource(view), etag: view.connection.etag };
+    },
+  }),
+  defineRoute({
+    name: 'updateConnection',
+    method: 'PATCH',
+    route: 'environments/{env}/connections/{id}',
+    summary:
+      "Rename a connection, or update its credentials after the group's account password was rotated (its owner only): `password` (the account's new one, checked) or `credentialId`. Needs the owner's current use of the group.",
+    tag: TAG,
+    auth: 'user',
+    conditional: true,
+    body: updateConnectionSchema,
+    responses: {
+      200: { description: 'Updated', schema: connectionSchema },
+      400: problem('Invalid body, or both password and credentialId'),
+      403: problem("Not the connection's owner; GroupAccessRevoked: the owner no longer has use of the group"),
+      404: problem('Not found or not visible; or the credential is not visible'),
+      412: problem('Stale If-Match'),
+      422: problem("InvalidCredentials (not the group's account password), GroupDeleted, UsernameMismatch, SecretNotReadable"),
+    },
+    async handle(req, deps) {
+      const view = await updateConnection(deps, req.principal, req.params.env, req.params.id, req.body, req.ifMatch);
+      return { status: 200, body: connectionResource(view), etag: view.connection.etag };
     },
   }),
   defineRoute({

@@ -38,7 +38,11 @@ export const desktopFlowsRoutes: ApiRoute<unknown>[] = [
     tag: TAG,
     auth: 'user',
     query: pagingQueryDocs,
-    responses: { 200: { description: 'Desktop flows', schema: listOf(desktopFlowSummarySchema) }, 404: problem('Environment not found') },
+    responses: {
+      200: { description: 'Desktop flows', schema: listOf(desktopFlowSummarySchema) },
+      400: problem('Invalid pageSize, unknown query parameter, or InvalidContinuationToken'),
+      404: problem('Environment not found'),
+    },
     async handle(req, deps) {
       const page = await listDesktopFlows(deps, req.principal, req.params.env, pageOf(req.query));
       return {
@@ -64,7 +68,8 @@ export const desktopFlowsRoutes: ApiRoute<unknown>[] = [
     name: 'replaceDesktopFlow',
     method: 'PUT',
     route: 'environments/{env}/desktop-flows/{id}',
-    summary: "Replace a desktop flow's name, description and definition (owner or SystemAdministrator); submitted runs keep their copy.",
+    summary:
+      "Replace a desktop flow's name, description and definition (owner or SystemAdministrator); a new definition is a new version, and runs already submitted keep the version they were submitted with.",
     tag: TAG,
     auth: 'user',
     conditional: true,
@@ -85,7 +90,7 @@ export const desktopFlowsRoutes: ApiRoute<unknown>[] = [
     name: 'deleteDesktopFlow',
     method: 'DELETE',
     route: 'environments/{env}/desktop-flows/{id}',
-    summary: 'Delete a desktop flow (owner or SystemAdministrator); runs already submitted keep the definition they copied.',
+    summary: 'Delete a desktop flow (owner or SystemAdministrator); its versions are kept, so runs already submitted still run the version they reference.',
     tag: TAG,
     auth: 'user',
     conditional: true,

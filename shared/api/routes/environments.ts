@@ -99,8 +99,10 @@ export const environmentRoutes: ApiRoute<unknown>[] = [
     name: 'updateEnvironment',
     method: 'PATCH',
     route: 'environments/{env}',
-    summary: 'Change capacity, plan or the hostedRpaEnabled switch (SystemAdministrator).',
+    summary:
+      "Change capacity, plan or the hostedRpaEnabled switch (SystemAdministrator). The capacity may go below a group's maxBots (the group then runs at most the capacity, and raising its maxBots is refused while above it), not below the committed bots.",
     tag: TAG,
+    wakesController: true,
     auth: 'user',
     conditional: true,
     body: updateEnvironmentSchema,
@@ -114,7 +116,8 @@ export const environmentRoutes: ApiRoute<unknown>[] = [
     name: 'getCapacity',
     method: 'GET',
     route: 'environments/{env}/capacity',
-    summary: 'Capacity: committed, in use and available bots, per group.',
+    summary:
+      "Capacity: committed, in use and available bots, per group. `groups` lists only the groups the caller may see (SystemAdministrators: all); while hostedRpaEnabled is off groups are hidden (`groups` is empty). The figures are the whole environment's.",
     tag: TAG,
     auth: 'user',
     responses: { 200: { description: 'Capacity', schema: capacitySchema }, 404: problem('Not found') },

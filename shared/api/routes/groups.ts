@@ -38,12 +38,6 @@ const maxBotsSchema = z.number().int().min(1).max(MAX_BOTS_LIMIT);
 const committedBotsSchema = z.number().int().min(0).max(MAX_BOTS_LIMIT);
 const imageIdSchema = z.string().regex(GUID, 'Must be the id (GUID) of an image of the environment.');
 
-function committedWithinMax(body: { maxBots?: number | undefined; committedBots?: number | undefined }, ctx: z.RefinementCtx): void {
-  if (body.maxBots !== undefined && body.committedBots !== undefined && body.committedBots > body.maxBots) {
-    ctx.addIssue({ code: 'custom', path: ['committedBots'], message: `Must not exceed maxBots (${body.maxBots}).` });
-  }
-}
-
 const createGroupSchema = z
   .strictObject({
     name: nameSchema,
@@ -53,8 +47,18 @@ const createGroupSchema = z
     imageId: imageIdSchema,
     account: accountSchema,
   })
-  .superRefine(committedWithinMax)
+  // committedBots above maxBots is a rule between two fields, and at an edit one of them may be the stored value:
+  // the services answer it (422 CommittedExceedsMax) in every shape of request, not the schema (issue #17)
   .meta({ id: 'GroupCreate' });
+
+/** PATCH: a new password for the local account (its username stays), and optionally the credential to rotate with it */
+const accountRotationSchema = z
+  .strictObject({
+    /** kept in the secret store only; never returned */
+    password: z.string().superRefine(rulesOf(accountPasswordProblems)),
+    credentialId: z.string().regex(GUID, 'Must be the id (GUID) of a credential of the environment.').optional(),
+  })
+  .meta({ id: 'GroupAccountRotation' });
 
 const updateGroupSchema = z
   .strictObject({
@@ -64,8 +68,8 @@ const updateGroupSchema = z
     committedBots: committedBotsSchema.optional(),
     imageId: imageIdSchema.optional(),
     maintenance: z.boolean().optional(),
+    account: accountRotationSchema.optional(),
   })
-  .superRefine(committedWithinMax)
   .meta({ id: 'GroupUpdate' });
 
 const groupSchema = z
@@ -126,15 +130,16 @@ export const groupsRoutes: ApiRoute<unknown>[] = [
     route: 'environments/{env}/groups',
     summary: 'Create a hosted machine group from an image the caller may use; the caller owns it. The password goes to the secret store only.',
     tag: TAG,
+    wakesController: true,
     auth: 'user',
     body: createGroupSchema,
     responses: {
       201: { description: 'Created; the account comes back as {username} only', schema: groupDetailsSchema },
-      400: problem('Invalid body: names, bot counts, local account username or password rules'),
+      400: problem('Invalid body: names (control, bidirectional and zero-width characters refused), bot counts out of 1..50 / 0..50, local account username or password rules'),
       403: problem('Role may not create groups, or no access to the image'),
       404: problem('Environment not found or not a member'),
-      409: problem('NameTaken: a group of that name exists (names compare without regard to case)'),
-      422: problem('GroupLimitReached, CommittedExceedsCapacity, HostedRpaDisabled'),
+      409: problem('NameTaken: a group of that name exists (names compare NFKC-normalised, case-folded, and by their look-alike skeleton: "GА" with a Cyrillic А is "GA")'),
+      422: problem('CommittedExceedsMax (committedBots above maxBots), MaxBotsExceedsCapacity (maxBots above the environment capacity), GroupLimitReached, CommittedExceedsCapacity, HostedRpaDisabled'),
     },
     async handle(req, deps) {
       const view = await createGroup(deps, req.principal, req.params.env, req.body);
@@ -149,7 +154,7 @@ export const groupsRoutes: ApiRoute<unknown>[] = [
     summary: "A group's details: the list shape, its account's username and its provisioning error count.",
     tag: TAG,
     auth: 'user',
-    responses: { 200: { description: 'The group', schema: groupDetailsSchema }, 404: problem('Not found or not visible to the caller') },
+    responses: { 200: { description: 'The group', schema: groupDetailsSchema }, 404: problem('Not found, not visible to the caller, or hostedRpaEnabled is off') },
     async handle(req, deps) {
       const view = await getGroup(deps, req.principal, req.params.env, req.params.id);
       return { status: 200, body: groupDetailsResource(view), etag: view.group.etag };
@@ -159,19 +164,23 @@ export const groupsRoutes: ApiRoute<unknown>[] = [
     name: 'updateGroup',
     method: 'PATCH',
     route: GROUP,
-    summary: 'Edit maxBots, committedBots, imageId, name, description or maintenance (owner, CoOwner, SystemAdministrator).',
+    summary:
+      "Edit maxBots, committedBots, imageId, name, description or maintenance, or rotate the local account's password with `account: {password, credentialId?}` (owner, CoOwner, SystemAdministrator). After a rotation connections answer 422 CredentialsOutdated until their owners update them; a named credential is rotated with the group, so connections through it keep working.",
     tag: TAG,
+    wakesController: true,
     auth: 'user',
     conditional: true,
     body: updateGroupSchema,
     responses: {
       200: { description: 'Updated', schema: groupDetailsSchema },
-      400: problem('Invalid body, committedBots above maxBots'),
-      403: problem('May use but not manage the group, or no access to the new image'),
-      404: problem('Not found or not visible to the caller'),
-      409: problem('NameTaken'),
+      400: problem('Invalid body: names, bot counts out of 1..50 / 0..50'),
+      403: problem('May use but not manage the group, no access to the new image, or may not rotate the named credential'),
+      404: problem('Not found, not visible to the caller, or hostedRpaEnabled is off; or the named credential is not visible'),
+      409: problem('NameTaken (names compare NFKC-normalised, case-folded and by look-alike skeleton)'),
       412: problem('Stale If-Match, or a concurrent edit of the group'),
-      422: problem('CommittedExceedsMax, CommittedExceedsCapacity, GroupDeleted'),
+      422: problem(
+        'CommittedExceedsMax (committedBots above maxBots, in the body or stored), MaxBotsExceedsCapacity (maxBots raised above the environment capacity), CommittedExceedsCapacity, GroupDeleted; with account.credentialId: UsernameMismatch, CredentialNotWritable (a Key Vault secret the app only reads)',
+      ),
     },
     async handle(req, deps) {
       const view = await updateGroup(deps, req.principal, req.params.env, req.params.id, req.body, req.ifMatch);
@@ -184,12 +193,13 @@ export const groupsRoutes: ApiRoute<unknown>[] = [
     route: GROUP,
     summary: 'Delete a group with its ledger entry and its password (owner, CoOwner, SystemAdministrator).',
     tag: TAG,
+    wakesController: true,
     auth: 'user',
     conditional: true,
     responses: {
       204: { description: 'Deleted' },
       403: problem('May use but not manage the group'),
-      404: problem('Not found or not visible to the caller'),
+      404: problem('Not found, not visible to the caller, or hostedRpaEnabled is off'),
       412: problem('Stale If-Match'),
     },
     async handle(req, deps) {
@@ -204,12 +214,13 @@ export const groupsRoutes: ApiRoute<unknown>[] = [
     summary:
       'Bring back a group the inactivity cleanup marked deleted: active again with its image, account, shares and connections, its inactivity clock started over (owner, CoOwner, SystemAdministrator). An active group is answered as it is.',
     tag: TAG,
+    wakesController: true,
     auth: 'user',
     conditional: true,
     responses: {
       200: { description: 'The group, active', schema: groupDetailsSchema },
       403: problem('May use but not manage the group'),
-      404: problem('Not found or not visible to the caller'),
+      404: problem('Not found, not visible to the caller, or hostedRpaEnabled is off'),
       412: problem('Stale If-Match'),
       422: problem('GroupDeleted: a delete requested by a user is under way (DELETE again to finish it)'),
     },
@@ -225,7 +236,7 @@ export const groupsRoutes: ApiRoute<unknown>[] = [
     summary: "The group's shares, deactivated members flagged; the ETag is the group's.",
     tag: TAG,
     auth: 'user',
-    responses: { 200: { description: 'Shares', schema: listOf(accessEntrySchema) }, 403: problem('May use but not manage the group'), 404: problem('Not found or not visible') },
+    responses: { 200: { description: 'Shares', schema: listOf(accessEntrySchema) }, 403: problem('May use but not manage the group'), 404: problem('Not found, not visible to the caller, or hostedRpaEnabled is off') },
     async handle(req, deps) {
       const { group, items } = await getGroupAccess(deps, req.principal, req.params.env, req.params.id);
       return { status: 200, body: { items }, etag: group.etag };
@@ -244,7 +255,7 @@ export const groupsRoutes: ApiRoute<unknown>[] = [
       200: { description: "The new shares; the ETag is the group's new one", schema: listOf(accessEntrySchema) },
       400: problem('Not an array, more than 200 entries, a user listed twice'),
       403: problem('May use but not manage the group'),
-      404: problem('Not found or not visible'),
+      404: problem('Not found, not visible to the caller, or hostedRpaEnabled is off'),
       412: problem('Stale If-Match'),
       422: problem('NotAMember, GroupDeleted'),
     },
@@ -257,10 +268,10 @@ export const groupsRoutes: ApiRoute<unknown>[] = [
     name: 'listGroupConnections',
     method: 'GET',
     route: `${GROUP}/connections`,
-    summary: 'Connections that lead to the group (whoever holds them); never a password.',
+    summary: "Connections that lead to the group: all of them for its owner, CoOwners and SystemAdministrators, a User-share holder's own only; never a password.",
     tag: TAG,
     auth: 'user',
-    responses: { 200: { description: 'Connections', schema: listOf(groupConnectionSchema) }, 404: problem('Not found or not visible') },
+    responses: { 200: { description: 'Connections', schema: listOf(groupConnectionSchema) }, 404: problem('Not found, not visible to the caller, or hostedRpaEnabled is off') },
     async handle(req, deps) {
       const connections = await listGroupConnections(deps, req.principal, req.params.env, req.params.id);
       return { status: 200, body: { items: connections.map(groupConnectionResource) } };
@@ -273,7 +284,7 @@ export const groupsRoutes: ApiRoute<unknown>[] = [
     summary: "The group's provisioning failures (time, bot, reason), newest first.",
     tag: TAG,
     auth: 'user',
-    responses: { 200: { description: 'Provisioning errors', schema: listOf(provisioningErrorSchema) }, 404: problem('Not found or not visible') },
+    responses: { 200: { description: 'Provisioning errors', schema: listOf(provisioningErrorSchema) }, 404: problem('Not found, not visible to the caller, or hostedRpaEnabled is off') },
     async handle(req, deps) {
       const errors = await listGroupErrors(deps, req.principal, req.params.env, req.params.id);
       return { status: 200, body: { items: errors.map(provisioningErrorResource) } };

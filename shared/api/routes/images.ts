@@ -108,6 +108,7 @@ export const imagesRoutes: ApiRoute<unknown>[] = [
     route: IMAGE,
     summary: 'Edit name, description, replicated regions or (custom images) the gallery image version.',
     tag: TAG,
+    wakesController: true,
     auth: 'user',
     conditional: true,
     body: updateImageSchema,

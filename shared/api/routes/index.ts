@@ -2,6 +2,7 @@ import type { ApiRoute } from '../../http/api-route.js';
 import { agentRoutes } from './agent.js';
 import { botsRoutes } from './bots.js';
 import { connectionsRoutes } from './connections.js';
+import { credentialsRoutes } from './credentials.js';
 import { desktopFlowsRoutes } from './desktop-flows.js';
 import { environmentRoutes } from './environments.js';
 import { groupsRoutes } from './groups.js';
@@ -9,4 +10,4 @@ import { imagesRoutes } from './images.js';
 import { runsRoutes } from './runs.js';
 
 /** Every route of the API, in one table: functions/api.ts registers them and the OpenAPI document lists them. */
-export const apiRoutes: ApiRoute<unknown>[] = [...environmentRoutes, ...imagesRoutes, ...groupsRoutes, ...connectionsRoutes, ...desktopFlowsRoutes, ...botsRoutes, ...runsRoutes, ...agentRoutes];
+export const apiRoutes: ApiRoute<unknown>[] = [...environmentRoutes, ...imagesRoutes, ...groupsRoutes, ...connectionsRoutes, ...credentialsRoutes, ...desktopFlowsRoutes, ...botsRoutes, ...runsRoutes, ...agentRoutes];

@@ -1,6 +1,8 @@
 import type { HttpRequest, HttpResponseInit } from '@azure/functions';
 import { z } from 'zod';
 import type { RouteDoc } from '../../http/api-route.js';
+import { problemResponse } from '../../http/problem.js';
+import { checkQueryParameters } from '../../http/query-parameters.js';
 import { buildOpenApiDocument } from '../openapi/openapi-document.js';
 import { toSwagger2 } from '../openapi/swagger2.js';
 import { apiRoutes } from './index.js';
@@ -44,10 +46,20 @@ export function openApiFor(request: HttpRequest): Record<string, unknown> {
   return buildOpenApiDocument([...metaRouteDocs, ...apiRoutes], serverUrlOf(request));
 }
 
+/** The document, or 400 problem+json for a query parameter (these routes take none, as every route of the table). */
+function documentResponse(request: HttpRequest, build: () => Record<string, unknown>): HttpResponseInit {
+  try {
+    checkQueryParameters({}, new URL(request.url).searchParams);
+  } catch (err) {
+    return problemResponse(err, () => undefined);
+  }
+  return { status: 200, headers: { 'content-type': 'application/json', 'cache-control': 'public, max-age=300' }, body: JSON.stringify(build()) };
+}
+
 export async function openApiHandler(request: HttpRequest): Promise<HttpResponseInit> {
-  return { status: 200, headers: { 'content-type': 'application/json', 'cache-control': 'public, max-age=300' }, body: JSON.stringify(openApiFor(request)) };
+  return documentResponse(request, () => openApiFor(request));
 }
 
 export async function swaggerHandler(request: HttpRequest): Promise<HttpResponseInit> {
-  return { status: 200, headers: { 'content-type': 'application/json', 'cache-control': 'public, max-age=300' }, body: JSON.stringify(toSwagger2(openApiFor(request))) };
+  return documentResponse(request, () => toSwagger2(openApiFor(request)));
 }

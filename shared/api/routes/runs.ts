@@ -24,6 +24,9 @@ import {
   pastRuns,
   submitRun,
 } from '../../services/runs/index.js';
+import type { Services } from '../../composition/services.js';
+import type { FlowDefinition } from '../../domain/desktop-flow.js';
+import { runDefinition } from '../../services/desktop-flow-versions.js';
 import type { Versioned } from '../../store/document-store.js';
 import { GUID, listOf, problemSchema, resourceFields } from '../common-schemas.js';
 import { flowDefinitionSchema } from '../desktop-flow-schemas.js';
@@ -59,6 +62,7 @@ const runSummarySchema = z
     connectionId: z.string(),
     desktopFlowId: z.string(),
     desktopFlowName: z.string(),
+    desktopFlowVersion: z.number().int().describe('The version of the desktop flow the run was submitted with (and executes), whatever the flow became since.'),
     priority: prioritySchema,
     timeoutMinutes: z.number().int(),
     state: z.enum(RUN_STATES),
@@ -76,7 +80,7 @@ const runSummarySchema = z
 
 const runSchema = runSummarySchema
   .extend({
-    definition: flowDefinitionSchema,
+    definition: flowDefinitionSchema.describe('The definition of desktopFlowVersion.'),
     inputs: z.record(z.string(), z.unknown()),
     outputs: z.record(z.string(), z.unknown()).nullable(),
   })
@@ -98,11 +102,17 @@ const runPath = (run: RunDocument) => `environments/${run.environmentId}/runs/${
  * The asynchronous request-reply answer: 202 with `Location` (poll here) and `Retry-After` while the run is queued
  * or running, 200 with its outputs or error once it has ended.
  */
-function runStatusResponse(run: Versioned<RunDocument>): ApiResponse {
+async function runStatusResponse(deps: Services, run: Versioned<RunDocument>): Promise<ApiResponse> {
+  const body = await runBody(deps, run);
   if (run.state === 'Queued' || run.state === 'Running') {
-    return { status: 202, body: runResource(run), etag: run.etag, location: runPath(run), headers: { 'retry-after': String(RETRY_AFTER_SECONDS[run.state]) } };
+    return { status: 202, body, etag: run.etag, location: runPath(run), headers: { 'retry-after': String(RETRY_AFTER_SECONDS[run.state]) } };
   }
-  return { status: 200, body: runResource(run), etag: run.etag };
+  return { status: 200, body, etag: run.etag };
+}
+
+/** The run with the definition of its flow version: one point read, unless the caller has the definition at hand. */
+async function runBody(deps: Services, run: Versioned<RunDocument>, definition?: FlowDefinition) {
+  return runResource(run, definition ?? (await runDefinition(deps, run)));
 }
 
 export const runsRoutes: ApiRoute<unknown>[] = [
@@ -120,20 +130,23 @@ export const runsRoutes: ApiRoute<unknown>[] = [
     responses: {
       202: { description: 'Accepted (or replayed): the run, with Location and Retry-After', schema: runSchema },
       400: problem('Invalid body (inputs above 64 KiB, timeoutMinutes outside 1..1440, unknown fields) or Idempotency-Key'),
-      403: problem('The connection is not yours (SystemAdministrators may use any)'),
+      403: problem(
+        'The connection is not yours (SystemAdministrators may use any); GroupAccessRevoked: you no longer have use of its group (share removed, role lost); CredentialAccessRevoked: you may no longer use its credential',
+      ),
       404: problem('Environment, connection or desktop flow not found'),
-      422: problem('HostedRpaDisabled, GroupDeleted, IdempotencyKeyReused'),
+      422: problem("HostedRpaDisabled, GroupDeleted, IdempotencyKeyReused; CredentialsOutdated: the group's account password was rotated since the connection was checked (PATCH the connection, or rotate its credential)"),
+      429: problem('QueueFull: the group holds MAX_QUEUED_RUNS_PER_GROUP queued runs (default 10000); or TooManyRequests (RATE_LIMIT_PER_MINUTE). Retry after Retry-After seconds'),
     },
     async handle(req, deps) {
       const idempotencyKey = idempotencyKeyOf(req.headers.get('idempotency-key'));
       const watchdogs = durableRunWatchdogs(req.durableClient(), deps.config.QUEUED_RUN_TIMEOUT_MINUTES);
-      const { run } = await submitRun(deps, req.principal, req.params.env, req.body, { idempotencyKey, watchdogs });
+      const { run, definition } = await submitRun(deps, req.principal, req.params.env, req.body, { idempotencyKey, watchdogs });
       req.log(runLogLine('submitted', run, { priority: run.priority }));
       // the environment's controller plans for the new run (a failure here is covered by its safety timer)
       await wakeController(req.durableClient(), run.environmentId).catch(() => undefined);
       return {
         status: 202,
-        body: runResource(run),
+        body: await runBody(deps, run, definition),
         etag: run.etag,
         location: runPath(run),
         headers: { 'retry-after': String(run.state === 'Running' ? RETRY_AFTER_SECONDS.Running : RETRY_AFTER_SECONDS.Queued) },
@@ -153,7 +166,7 @@ export const runsRoutes: ApiRoute<unknown>[] = [
       404: problem('Not found, or not visible to the caller'),
     },
     async handle(req, deps) {
-      return runStatusResponse(await getRun(deps, req.principal, req.params.env, req.params.id));
+      return runStatusResponse(deps, await getRun(deps, req.principal, req.params.env, req.params.id));
     },
   }),
   defineRoute({
@@ -162,6 +175,7 @@ export const runsRoutes: ApiRoute<unknown>[] = [
     route: RUN,
     summary: "Change a queued run's priority (its submitter, the group's owner and CoOwners, SystemAdministrators).",
     tag: TAG,
+    wakesController: true,
     auth: 'user',
     conditional: true,
     body: changePrioritySchema,
@@ -175,46 +189,50 @@ export const runsRoutes: ApiRoute<unknown>[] = [
     },
     async handle(req, deps) {
       const run = await changeRunPriority(deps, req.principal, req.params.env, req.params.id, req.body.priority, req.ifMatch);
-      return { status: 200, body: runResource(run), etag: run.etag };
+      return { status: 200, body: await runBody(deps, run), etag: run.etag };
     },
   }),
   defineRoute({
     name: 'moveRunToTop',
     method: 'POST',
     route: `${RUN}/move-to-top`,
-    summary: "Put a queued run first in its group's dispatch order (its submitter, the group's owner and CoOwners, SystemAdministrators).",
+    summary: "Put a queued run first in its group's dispatch order (the group's owner and CoOwners, SystemAdministrators: it jumps other users' runs, so its submitter alone may not).",
     tag: TAG,
+    wakesController: true,
     auth: 'user',
     responses: {
       200: { description: 'The run, now first in line', schema: runSchema },
-      403: problem('May see but not control the run'),
+      403: problem("May see the run but not manage its group (its submitter included: they may reprioritise or cancel it)"),
       404: problem('Not found, or not visible to the caller'),
       422: problem('RunNotQueued'),
     },
     async handle(req, deps) {
       const run = await moveRunToTop(deps, req.principal, req.params.env, req.params.id);
-      return { status: 200, body: runResource(run), etag: run.etag };
+      return { status: 200, body: await runBody(deps, run), etag: run.etag };
     },
   }),
   defineRoute({
     name: 'cancelRun',
     method: 'POST',
     route: `${RUN}/cancel`,
-    summary: 'Cancel a run: a queued run ends Cancelled and is never dispatched (200); a running run is stopped by its bot (202, cancelRequested).',
+    summary:
+      'Cancel a run: a queued run ends Cancelled and is never dispatched (200); a running run is stopped by its bot and ends Cancelled, whatever the bot reports afterwards (202, cancelRequested); a run that had already ended answers 409.',
     tag: TAG,
+    wakesController: true,
     auth: 'user',
     responses: {
       200: { description: 'Cancelled (it was queued, or was cancelled already)', schema: runSchema },
       202: { description: 'Running: its bot is told to stop and will finish it as Cancelled', schema: runSchema },
       403: problem('May see but not control the run'),
       404: problem('Not found, or not visible to the caller'),
-      422: problem('RunAlreadyEnded'),
+      409: problem('RunAlreadyEnded: the run ended (Succeeded, Failed, TimedOut) before the cancel'),
     },
     async handle(req, deps) {
       const { run, outcome } = await cancelRun(deps, req.principal, req.params.env, req.params.id);
       req.log(runLogLine('cancelled', run, { outcome, by: req.principal.userId }));
-      if (outcome === 'requested') return { status: 202, body: runResource(run), etag: run.etag, location: runPath(run), headers: { 'retry-after': String(RETRY_AFTER_SECONDS.Running) } };
-      return { status: 200, body: runResource(run), etag: run.etag };
+      const body = await runBody(deps, run);
+      if (outcome === 'requested') return { status: 202, body, etag: run.etag, location: runPath(run), headers: { 'retry-after': String(RETRY_AFTER_SECONDS.Running) } };
+      return { status: 200, body, etag: run.etag };
     },
   }),
   defineRoute({
@@ -226,7 +244,7 @@ export const runsRoutes: ApiRoute<unknown>[] = [
     tag: 'Hosted machine groups',
     auth: 'user',
     query: pagingQueryDocs,
-    responses: { 200: { description: 'Queue entries', schema: queueSchema }, 400: problem('Invalid pageSize or continuationToken'), 404: problem('Group not found or not visible') },
+    responses: { 200: { description: 'Queue entries', schema: queueSchema }, 400: problem('Invalid pageSize, unknown query parameter, or InvalidContinuationToken'), 404: problem('Group not found, not visible, or hostedRpaEnabled is off') },
     async handle(req, deps) {
       const view = await groupQueue(deps, req.principal, req.params.env, req.params.id, pageOf(req.query));
       return {
@@ -247,7 +265,7 @@ export const runsRoutes: ApiRoute<unknown>[] = [
     tag: 'Hosted machine groups',
     auth: 'user',
     query: pagingQueryDocs,
-    responses: { 200: { description: 'Past runs', schema: listOf(runSummarySchema) }, 400: problem('Invalid pageSize or continuationToken'), 404: problem('Group not found or not visible') },
+    responses: { 200: { description: 'Past runs', schema: listOf(runSummarySchema) }, 400: problem('Invalid pageSize, unknown query parameter, or InvalidContinuationToken'), 404: problem('Group not found, not visible, or hostedRpaEnabled is off') },
     async handle(req, deps) {
       const page = await pastRuns(deps, req.principal, req.params.env, req.params.id, pageOf(req.query));
       return { status: 200, body: { items: page.items.map(runSummaryResource), ...(page.continuationToken ? { continuationToken: page.continuationToken } : {}) } };

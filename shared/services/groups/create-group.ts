@@ -8,7 +8,7 @@ import { AppError } from '../../errors/app-error.js';
 import { secretNameFor, type SecretReference } from '../../secrets/secret-store.js';
 import type { Versioned } from '../../store/document-store.js';
 import { changeEnvironment, loadEnvironmentContext } from '../environment-context.js';
-import { GROUP, refuseWhenHostedRpaDisabled, requireImageUse, viewOf, type GroupView } from './load-group.js';
+import { committedExceedsMax, GROUP, refuseWhenHostedRpaDisabled, requireImageUse, viewOf, type GroupView } from './load-group.js';
 
 export interface CreateGroupInput {
   name: string;
@@ -36,9 +36,8 @@ export async function createGroup(deps: Services, principal: Principal, environm
   const { env, member } = await loadEnvironmentContext(deps, environmentId, principal);
   if (!canCreateGroup(member)) throw AppError.forbidden('Creating groups needs the EnvironmentMaker, DesktopFlowsMachineOwner or SystemAdministrator role.');
   refuseWhenHostedRpaDisabled(env);
-  if (input.committedBots > input.maxBots) {
-    throw AppError.validation([{ field: 'committedBots', message: `Must not exceed maxBots (${input.maxBots}).` }]);
-  }
+  // a rule between two fields, as at an edit where one of them is the stored value: 422 in both shapes (issue #17)
+  if (input.committedBots > input.maxBots) throw committedExceedsMax(input.committedBots, input.maxBots);
   const image = await requireImageUse(deps, env, member, input.imageId);
 
   const id = deps.newId();

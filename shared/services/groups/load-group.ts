@@ -30,9 +30,15 @@ export interface GroupView {
 
 export const staleGroup = () => new AppError('PreconditionFailed', 'The group changed since you read it (If-Match); read it again.');
 
+/** committedBots above maxBots, whether both came in the body or one is the stored value: one rule, one answer (422). */
+export const committedExceedsMax = (committedBots: number, maxBots: number) =>
+  AppError.rule('CommittedExceedsMax', `committedBots (${committedBots}) would exceed maxBots (${maxBots}); a group cannot keep more bots warm than it may run.`);
+
 /**
  * The group if the caller may see it (404 otherwise, exactly as for a missing one, so invisible groups
  * reveal nothing), and, when `needed` is `manage`, may also edit, delete and share it (403 otherwise).
+ * While the environment's `hostedRpaEnabled` switch is off every group is hidden, as the list hides them: every
+ * route under .../groups/{id} answers 404 until the switch is back on (brief, contract additions).
  */
 export async function loadGroup(
   deps: Services,
@@ -42,6 +48,7 @@ export async function loadGroup(
   needed: 'use' | 'manage',
 ): Promise<GroupContext> {
   const { env, member } = await loadEnvironmentContext(deps, environmentId, principal);
+  if (!env.hostedRpaEnabled) throw AppError.notFound('Group');
   const id = requireGuid(groupId, 'Group');
   const group = await deps.store.get<GroupDocument>(env.id, id);
   if (!group || group.type !== GROUP) throw AppError.notFound('Group');

@@ -1,3 +1,4 @@
+import { resumingDispatch } from '../runs/dispatch-changes.js';
 import type { Principal } from '../../auth/principal.js';
 import type { Services } from '../../composition/services.js';
 import { DELETED_FOR_INACTIVITY, type GroupDocument } from '../../domain/group.js';
@@ -27,7 +28,8 @@ export async function reactivateGroup(deps: Services, principal: Principal, envi
   delete next.deletedAt;
   delete next.deletedReason;
   try {
-    return await viewOf(deps, env.id, member, await deps.store.replace(next, group.etag));
+    // dispatch resumes once the group is active again (its gate closed when it was marked deleted)
+    return await viewOf(deps, env.id, member, await resumingDispatch(deps, env.id, [group.id], () => deps.store.replace(next, group.etag)));
   } catch (err) {
     if (err instanceof StalePreconditionError) throw staleGroup();
     throw err;

@@ -3,11 +3,12 @@ import type { Services } from '../../composition/services.js';
 import type { GroupLedgerEntry } from '../../domain/environment.js';
 import type { GroupDocument } from '../../domain/group.js';
 import { releaseGroup, resizeGroup, restoreGroup, sameLedgerEntry } from '../../domain/group-rules.js';
-import { AppError } from '../../errors/app-error.js';
 import { StalePreconditionError, type Versioned } from '../../store/document-store.js';
+import { resumingDispatch, stoppingDispatch } from '../runs/dispatch-changes.js';
 import { cancelQueuedRunsOfGroup } from '../runs/drain.js';
 import { changeEnvironment, checkIfMatch } from '../environment-context.js';
-import { loadGroup, refuseDeleted, requireImageUse, staleGroup, viewOf, type GroupView } from './load-group.js';
+import { loadGroup, refuseDeleted, requireImageUse, staleGroup, viewOf, type GroupView, committedExceedsMax } from './load-group.js';
+import { prepareAccountRotation, type AccountRotationInput } from './rotate-account.js';
 
 export interface UpdateGroupInput {
   name?: string | undefined;
@@ -16,6 +17,8 @@ export interface UpdateGroupInput {
   committedBots?: number | undefined;
   imageId?: string | undefined;
   maintenance?: boolean | undefined;
+  /** rotates the local account's password (and, if named, a credential with it) */
+  account?: AccountRotationInput | undefined;
 }
 
 const ledgerEntryOf = (g: Pick<GroupDocument, 'name' | 'committedBots' | 'maxBots' | 'imageId'>): GroupLedgerEntry => ({
@@ -31,6 +34,8 @@ const ledgerEntryOf = (g: Pick<GroupDocument, 'name' | 'committedBots' | 'maxBot
  * while it still holds what this request read, so two edits of one group cannot both move it; if the
  * document write then loses a race, the entry moves back.
  * Changing the image will drain and reprovision the group's bots: the bots issue hooks in after the write.
+ * `account` rotates the local account's password (rotate-account.ts): connections then answer 422
+ * `CredentialsOutdated` until their owners update them (or the credential they reference is rotated).
  */
 export async function updateGroup(
   deps: Services,
@@ -45,10 +50,9 @@ export async function updateGroup(
   refuseDeleted(group);
   const maxBots = input.maxBots ?? group.maxBots;
   const committedBots = input.committedBots ?? group.committedBots;
-  if (committedBots > maxBots) {
-    throw AppError.rule('CommittedExceedsMax', `committedBots (${committedBots}) would exceed maxBots (${maxBots}); a group cannot keep more bots warm than it may run.`);
-  }
+  if (committedBots > maxBots) throw committedExceedsMax(committedBots, maxBots);
   const imageId = input.imageId === undefined || input.imageId.toLowerCase() === group.imageId ? group.imageId : (await requireImageUse(deps, env, member, input.imageId)).id;
+  const rotation = input.account === undefined ? undefined : await prepareAccountRotation(deps, env, member, group, input.account);
 
   const next: Versioned<GroupDocument> = {
     ...group,
@@ -58,20 +62,30 @@ export async function updateGroup(
     committedBots,
     imageId,
     maintenance: input.maintenance ?? group.maintenance,
+    account: rotation?.account ?? group.account,
     updatedAt: deps.now().toISOString(),
   };
   const from = ledgerEntryOf(group);
   const to = ledgerEntryOf(next);
   const moved = !sameLedgerEntry(from, to);
   if (moved) await changeEnvironment(deps, env.id, (current) => resizeGroup(current, group.id, from, to));
-  let saved: Versioned<GroupDocument>;
-  try {
-    saved = await deps.store.replace(next, group.etag);
-  } catch (err) {
-    if (moved) await changeEnvironment(deps, env.id, (current) => restoreGroup(current, group.id, to, from)).catch(() => undefined);
-    if (err instanceof StalePreconditionError) throw staleGroup();
-    throw err;
-  }
+  const persist = async (at: string): Promise<Versioned<GroupDocument>> => {
+    try {
+      return await deps.store.replace({ ...next, updatedAt: at }, group.etag);
+    } catch (err) {
+      if (moved) await changeEnvironment(deps, env.id, (current) => restoreGroup(current, group.id, to, from)).catch(() => undefined);
+      if (err instanceof StalePreconditionError) throw staleGroup();
+      throw err;
+    }
+  };
+  // maintenance on: no run is assigned once the change is written; off: dispatch resumes once it is
+  const saved =
+    next.maintenance && !group.maintenance
+      ? await stoppingDispatch(deps, env.id, [group.id], 'Maintenance', persist)
+      : !next.maintenance && group.maintenance
+        ? await resumingDispatch(deps, env.id, [group.id], () => persist(next.updatedAt))
+        : await persist(next.updatedAt);
+  await rotation?.afterSave(saved);
   return viewOf(deps, env.id, member, saved);
 }
 
@@ -90,11 +104,13 @@ export async function deleteGroup(deps: Services, principal: Principal, environm
   const { env, group } = await loadGroup(deps, principal, environmentId, groupId, 'manage');
   checkIfMatch(ifMatch, group.etag);
   try {
-    const now = deps.now().toISOString();
-    const marked = await deps.store.replace<GroupDocument>({ ...group, status: 'deleted', deletedAt: group.deletedAt ?? now, deletedReason: 'DeletedByUser', updatedAt: now }, group.etag);
+    const marked = await stoppingDispatch(deps, env.id, [group.id], 'GroupDeleted', (now) =>
+      deps.store.replace<GroupDocument>({ ...group, status: 'deleted', deletedAt: group.deletedAt ?? now, deletedReason: 'DeletedByUser', updatedAt: now }, group.etag),
+    );
     await cancelQueuedRunsOfGroup(deps, env.id, group.id);
     await deps.queues.delete(group.id);
     await deps.store.delete(env.id, group.id, marked.etag);
+    await deps.dispatchGates.remove(env.id, group.id);
   } catch (err) {
     if (err instanceof StalePreconditionError) throw staleGroup();
     throw err;

@@ -5,6 +5,7 @@ import { inactivityVerdict, staleReservations, type MaintenanceActionDocument } 
 import { secretNameFor } from '../../secrets/secret-store.js';
 import { changeEnvironment } from '../environment-context.js';
 import { StalePreconditionError, type Versioned } from '../../store/document-store.js';
+import { stoppingDispatch } from '../runs/dispatch-changes.js';
 import { cancelQueuedRunsOfGroup } from '../runs/drain.js';
 import { recordMaintenanceAction } from './action-log.js';
 import type { LifecycleSignals } from './lifecycle-signals.js';
@@ -22,7 +23,11 @@ async function markInactiveGroupDeleted(deps: Services, start: Versioned<GroupDo
     const verdict = inactivityVerdict(group, running, now, deps.config.INACTIVE_GROUP_DAYS);
     if (!verdict.inactive) return undefined;
     try {
-      await deps.store.replace<GroupDocument>({ ...group, status: 'deleted', deletedAt: now.toISOString(), deletedReason: DELETED_FOR_INACTIVITY, updatedAt: now.toISOString() }, group.etag);
+      const current: Versioned<GroupDocument> = group;
+      // no run is assigned once the group is marked deleted (see stoppingDispatch)
+      await stoppingDispatch(deps, current.environmentId, [current.id], 'GroupDeleted', (at) =>
+        deps.store.replace<GroupDocument>({ ...current, status: 'deleted', deletedAt: at, deletedReason: DELETED_FOR_INACTIVITY, updatedAt: at }, current.etag),
+      );
       return verdict.reason;
     } catch (err) {
       if (!(err instanceof StalePreconditionError)) throw err;

@@ -1,4 +1,5 @@
 import type { Services } from '../../composition/services.js';
+import { mayDispatch, type GateState } from '../../domain/dispatch-gate.js';
 import type { EnvironmentDocument } from '../../domain/environment.js';
 import type { GroupDocument } from '../../domain/group.js';
 import { claimedBy, type RunDocument } from '../../domain/run.js';
@@ -35,6 +36,8 @@ export type ClaimNoneReason =
   | 'GroupDeleted'
   | 'HostedRpaDisabled'
   | 'GroupInMaintenance'
+  /** the group's dispatch gate closed (maintenance, switch off, delete) between this claim's read and its assignment */
+  | 'DispatchPaused'
   /** no wake-up message came within the wait: nothing is waiting */
   | 'QueueEmpty'
   /** a message came but no run is queued: it was a duplicate, or its run was cancelled or already taken */
@@ -69,19 +72,48 @@ function refusal(env: EnvironmentDocument | undefined, group: GroupDocument | un
  * dispatch order and try a conditional replace Queued → Running on each, in order. The etag makes two winners
  * impossible; a lost race (412) moves on to the next candidate. Undefined: nothing queued; null: contention.
  */
-async function takeNext(deps: Services, request: ClaimRequest): Promise<Versioned<RunDocument> | undefined | null> {
+async function takeNext(deps: Services, request: ClaimRequest): Promise<{ before: Versioned<RunDocument>; won: Versioned<RunDocument> } | undefined | null> {
   for (let round = 1; round <= MAX_ROUNDS; round++) {
     const candidates = await deps.runs.queries.nextQueued(request.environmentId, request.groupId, CLAIM_CANDIDATES);
     if (candidates.length === 0) return undefined;
     for (const candidate of candidates) {
       try {
-        return await deps.runs.docs.replace(claimedBy(candidate, request.botId, deps.now()), candidate.etag);
+        return { before: candidate, won: await deps.runs.docs.replace(claimedBy(candidate, request.botId, deps.now()), candidate.etag) };
       } catch (err) {
         if (!(err instanceof StalePreconditionError)) throw err;
       }
     }
   }
   return null;
+}
+
+/** A gate closed this long while its group may dispatch was left closed by a change that never finished: reopened. */
+export const STUCK_GATE_MS = 2 * 60_000;
+
+/**
+ * The group's gate as the claim sees it. A closed gate of a group that may dispatch (by this claim's read) is only
+ * the moment between a change's writes, unless it stays closed past STUCK_GATE_MS: then the change died half-way
+ * and the gate is reopened, and this claim waits for the next one.
+ */
+async function gateFor(deps: Services, request: ClaimRequest): Promise<GateState | undefined> {
+  const gate: GateState = (await deps.dispatchGates.read(request.environmentId, request.groupId)) ?? { open: true, epoch: 0 };
+  if (gate.open) return gate;
+  const since = gate.changedAt === undefined ? 0 : Date.parse(gate.changedAt);
+  if (deps.now().getTime() - since >= STUCK_GATE_MS) await deps.dispatchGates.open(request.environmentId, request.groupId);
+  return undefined;
+}
+
+/**
+ * The assignment stands only if the gate stayed open at the epoch read before it: otherwise a change that stops
+ * dispatch (maintenance on, switch off, delete) may have landed before it, and the run goes back to the queue as it
+ * was (same place, same attempt count) for a later claim.
+ */
+async function confirmOrPutBack(deps: Services, request: ClaimRequest, gate: GateState, before: Versioned<RunDocument>, won: Versioned<RunDocument>): Promise<boolean> {
+  if (await deps.dispatchGates.confirm(request.environmentId, request.groupId, gate.epoch)) return true;
+  const { etag: _claimed, ...original } = before;
+  void _claimed;
+  await deps.runs.docs.replace<RunDocument>(original, won.etag);
+  return false;
 }
 
 /** Settling is best effort once the run is decided: a message that is not completed is only redelivered (one more wake-up). */
@@ -109,32 +141,44 @@ async function touchGroup(deps: Services, group: Versioned<GroupDocument>, start
  *    sent for: cancelled, reprioritised and moved runs are resolved here, against Cosmos.
  * 5. Completes the message, whether it won a run or found none queued (then it was a duplicate or stale).
  *
+ * 6. Keeps the assignment only if the group's dispatch gate stayed open at the epoch read before the wait
+ *    (`DispatchPaused` otherwise, the run back in its place): maintenance, the switch and deletes close the gate
+ *    before they are written, so no run is assigned after any of them.
+ *
  * Never assigns one run to two bots (conditional replace on the etag); duplicate and redelivered messages only
- * cost a `NothingQueued` answer. Store cost: 2 point reads, 2 queries with TOP, 1 replace (plus one replace per
- * lost race), whatever the length of the queue.
+ * cost a `NothingQueued` answer. Store cost: 3 point reads, 2 queries with TOP, 1 replace and 1 conditional patch
+ * of the gate (plus one replace per lost race), whatever the length of the queue.
  */
 export async function claimNextRun(deps: Services, request: ClaimRequest): Promise<ClaimResult> {
   const { env, group } = await loadTargets(deps, request);
   const refused = refusal(env, group);
-  if (refused || !group) return { none: refused ?? 'GroupNotFound' };
+  if (refused || !group || !env) return { none: refused ?? 'GroupNotFound' };
 
   const held = await deps.runs.queries.runningOn(request.environmentId, request.groupId, request.botId);
   if (held) return { run: held, resumed: true };
 
+  // read before the wait, so that a change landing during the wait is caught by the confirm
+  const gate = mayDispatch(env, group) ? await gateFor(deps, request) : undefined;
+  if (!gate) return { none: 'DispatchPaused' };
+
   const message: ReceivedWakeUp | undefined = await deps.queues.receiveOne(request.groupId, request.waitMs ?? DEFAULT_CLAIM_WAIT_MS);
-  let won: Versioned<RunDocument> | undefined | null;
+  let taken: Awaited<ReturnType<typeof takeNext>>;
   try {
-    won = await takeNext(deps, request);
+    taken = await takeNext(deps, request);
+    if (taken && !(await confirmOrPutBack(deps, request, gate, taken.before, taken.won))) {
+      if (message) await settle(message.abandon());
+      return { none: 'DispatchPaused' };
+    }
   } catch (err) {
     if (message) await settle(message.abandon());
     throw err;
   }
-  if (won === null) {
+  if (taken === null) {
     if (message) await settle(message.abandon());
     return { none: 'Contention' };
   }
   if (message) await settle(message.complete());
-  if (!won) return { none: message ? 'NothingQueued' : 'QueueEmpty' };
-  await touchGroup(deps, group, won.startedAt ?? won.updatedAt);
-  return { run: won };
+  if (!taken) return { none: message ? 'NothingQueued' : 'QueueEmpty' };
+  await touchGroup(deps, group, taken.won.startedAt ?? taken.won.updatedAt);
+  return { run: taken.won };
 }

@@ -1,9 +1,11 @@
 import type { Principal } from '../../auth/principal.js';
 import type { Services } from '../../composition/services.js';
+import { canMoveRunToTop } from '../../domain/access-rules.js';
 import {
   cancelledWhileQueued,
   cancelRequested,
   movedToTop,
+  NO_GROUP,
   notQueuedReason,
   RUN_ERROR_CODES,
   withPriority,
@@ -44,9 +46,15 @@ export async function changeRunPriority(
   return saved;
 }
 
-/** Puts a queued run first in its group's dispatch order (the latest move first among moved runs). */
+/**
+ * Puts a queued run first in its group's dispatch order (the latest move first among moved runs). It jumps other
+ * users' runs, so it needs the group's owner, a CoOwner or a SystemAdministrator, not only the submitter.
+ */
 export async function moveRunToTop(deps: Services, principal: Principal, environmentId: string | undefined, runId: string | undefined): Promise<Versioned<RunDocument>> {
-  const { run } = await loadRun(deps, principal, environmentId, runId, 'control');
+  const { run, member, group } = await loadRun(deps, principal, environmentId, runId, 'control');
+  if (!canMoveRunToTop(member, group ?? NO_GROUP)) {
+    throw AppError.forbidden("Moving a run to the top needs the group's owner, a CoOwner or a SystemAdministrator; its submitter may change its priority or cancel it.");
+  }
   requireQueued(run);
   const { run: saved } = await changeRun(deps, run, (current, now) => {
     requireQueued(current);
@@ -64,7 +72,8 @@ export interface CancelResult {
 /**
  * Cancels a run. Queued: it ends Cancelled at once and is never dispatched (its wake-up message is discarded by
  * the claim that receives it). Running: `cancelRequested` is set; the bot's agent sees it on its next heartbeat and
- * finishes the run as Cancelled. Cancelling again is harmless; an otherwise ended run answers 422 `RunAlreadyEnded`.
+ * finishes the run as Cancelled (whatever its bot reports after the cancel was accepted: see finishRun). Cancelling
+ * again is harmless; an otherwise ended run answers 409 `RunAlreadyEnded`.
  */
 export async function cancelRun(deps: Services, principal: Principal, environmentId: string | undefined, runId: string | undefined): Promise<CancelResult> {
   const { run } = await loadRun(deps, principal, environmentId, runId, 'control');
@@ -77,7 +86,7 @@ export async function cancelRun(deps: Services, principal: Principal, environmen
       case 'Cancelled':
         return undefined;
       default:
-        throw AppError.rule('RunAlreadyEnded', `The run already ended (${current.state}); there is nothing to cancel.`);
+        throw new AppError('Conflict', `The run already ended (${current.state}); there is nothing to cancel.`, { reason: 'RunAlreadyEnded' });
     }
   });
   return { run: saved, outcome: saved.state === 'Running' ? 'requested' : 'cancelled' };

@@ -40,7 +40,7 @@ function errorOf(request: FinishRequest): RunError | undefined {
  * Ends a running run with its outcome, outputs or error: one conditional replace, idempotent. Finishing a run that
  * has already ended answers it unchanged (`changed: false`), whoever ended it (the same finish repeated, or the
  * watchdog's TimedOut first). Refused: a run that does not exist (404), a run assigned to another bot (403), a
- * run still queued (422 `RunNotRunning`).
+ * run still queued (422 `RunNotRunning`). A run whose cancel was accepted ends Cancelled, whatever outcome is reported.
  */
 export async function finishRun(deps: Services, request: FinishRequest): Promise<FinishResult> {
   const run = await findRun(deps, request.environmentId, request.runId);
@@ -52,6 +52,11 @@ export async function finishRun(deps: Services, request: FinishRequest): Promise
     }
     if (isEnded(current.state)) return undefined;
     if (current.state !== 'Running') throw AppError.rule('RunNotRunning', `The run is ${current.state}; only a running run can be finished.`);
+    // a cancel accepted while the run was running (202) holds: the run ends Cancelled whatever the bot reports
+    if (current.cancelRequested && request.outcome !== 'Cancelled') {
+      const message = `Cancelled by ${current.cancelRequestedBy ?? 'a user'} while running; the bot then reported ${request.outcome}.`;
+      return ended(current, 'Cancelled', { outputs: request.outputs, error: { code: RUN_ERROR_CODES.cancelled, message } }, now);
+    }
     return ended(current, request.outcome, { outputs: request.outputs, error: errorOf(request) }, now);
   });
 }

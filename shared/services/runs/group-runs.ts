@@ -2,7 +2,7 @@ import type { Principal } from '../../auth/principal.js';
 import type { Services } from '../../composition/services.js';
 import type { RunDocument } from '../../domain/run.js';
 import type { ScalingDecisionDocument } from '../../domain/scaling-decision.js';
-import { AppError } from '../../errors/app-error.js';
+import { invalidContinuationToken } from '../../http/continuation-tokens.js';
 import type { Versioned } from '../../store/document-store.js';
 import { latestScalingDecision } from '../../bots/scaling-decisions.js';
 import { loadGroup } from '../groups/load-group.js';
@@ -47,7 +47,7 @@ function decodeToken(raw: string | undefined): QueueToken | undefined {
   throw badToken();
 }
 
-const badToken = () => AppError.validation([{ field: 'continuationToken', message: 'Not a continuation token of this list.' }]);
+const badToken = invalidContinuationToken;
 
 async function translated<T>(work: Promise<T>): Promise<T> {
   try {

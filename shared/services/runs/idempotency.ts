@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Services } from '../../composition/services.js';
+import { canonicalHash, canonicalJson } from '../../domain/canonical-json.js';
 import { AppError } from '../../errors/app-error.js';
 import { DuplicateDocumentError, StalePreconditionError, type Versioned } from '../../store/document-store.js';
 import { IDEMPOTENCY, type IdempotencyRecord } from './run-store.js';
@@ -21,20 +22,11 @@ export function idempotencyKeyOf(header: string | null | undefined): string | un
 
 const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
 
-/** JSON with object keys sorted at every level, so that equal bodies hash equally whatever their key order. */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value) ?? 'null';
-}
+export { canonicalJson };
 
+/** sha256 of the body's canonical JSON: equal bodies hash equally whatever their key order. */
 export function bodyHashOf(body: unknown): string {
-  return sha256(canonicalJson(body));
+  return canonicalHash(body);
 }
 
 /** Scoped to (environment, caller): the same key of two callers names two records. */

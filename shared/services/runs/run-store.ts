@@ -9,6 +9,11 @@ import type { DocumentStore, Page, StoredDocument, Versioned } from '../../store
 export interface RunQueries {
   /** the first `top` queued runs of a group in dispatch order (`TOP @top … ORDER BY c.dispatchKey`): the claim's only query */
   nextQueued(environmentId: string, groupId: string, top: number): Promise<Versioned<RunDocument>[]>;
+  /**
+   * how many runs of a group are queued: one index-only `SELECT VALUE COUNT(1)` in one partition (the submission's
+   * queue-length check). It reads index entries, not documents, and there are at most MAX_QUEUED_RUNS_PER_GROUP of them.
+   */
+  queuedCount(environmentId: string, groupId: string): Promise<number>;
   /** the run a bot holds (Running on it), if any */
   runningOn(environmentId: string, groupId: string, botId: string): Promise<Versioned<RunDocument> | undefined>;
   /** queued and running runs of a group in dispatch order (running first), one page */

@@ -1,10 +1,12 @@
 import type { Principal } from '../../auth/principal.js';
 import type { Services } from '../../composition/services.js';
-import { canSubmitRun, queuedRun, RUN_ERROR_CODES, type RunDocument, type RunPriority } from '../../domain/run.js';
+import type { FlowDefinition } from '../../domain/desktop-flow.js';
+import { queuedRun, RUN_ERROR_CODES, type RunDocument, type RunPriority } from '../../domain/run.js';
 import { AppError } from '../../errors/app-error.js';
 import { QueueNotFoundError } from '../../queues/group-queues.js';
 import { DuplicateDocumentError, type Versioned } from '../../store/document-store.js';
-import { findConnection, requireUsableGroup } from '../connections.js';
+import { findConnection, requireUsableConnection } from '../connections.js';
+import { currentFlowVersion } from '../desktop-flow-versions.js';
 import { requireDesktopFlow } from '../desktop-flows.js';
 import { loadEnvironmentContext } from '../environment-context.js';
 import { bodyHashOf, lookUpKey, reserveKey, type KeyLookup, type KeyUse } from './idempotency.js';
@@ -30,11 +32,14 @@ export interface SubmittedRun {
   run: Versioned<RunDocument>;
   /** true when the Idempotency-Key named an earlier submission: its run is answered, nothing new is created */
   replayed: boolean;
+  /** the definition of the run's flow version, when this submission read it (a new run); else `runDefinition` reads it */
+  definition?: FlowDefinition;
 }
 
 /**
- * Submits a run: check the caller, the connection, its group and the flow; write the run (the truth, with a copy of
- * the flow's definition); then send the group's queue a wake-up and start the run's watchdog.
+ * Submits a run: check the caller, the connection, its group, the flow and the room left in the group's queue; write
+ * the run (the truth, referencing the flow's current version); then send the group's queue a wake-up and start the
+ * run's watchdog.
  * With an Idempotency-Key the key is reserved before the run is written, so that whatever the race, one key makes
  * one run; a replay also re-sends the wake-up and re-ensures the watchdog of a still-queued run (both are harmless
  * when they exist already), which repairs a first attempt that died between its writes.
@@ -57,11 +62,11 @@ export async function submitRun(deps: Services, principal: Principal, environmen
 
   if (!env.hostedRpaEnabled) throw AppError.rule('HostedRpaDisabled', 'Hosted RPA is turned off in this environment (hostedRpaEnabled is false); no run is accepted.');
   const { connection, group: found } = await findConnection(deps, env.id, normalized.connectionId);
-  if (!canSubmitRun(member, connection)) {
-    throw AppError.forbidden('Submitting a run needs a connection you own (SystemAdministrators may use any connection of the environment).');
-  }
-  const group = requireUsableGroup(connection, found);
+  // holding the connection, current use of its group, credentials not outdated (documents only, no secret read)
+  const group = await requireUsableConnection(deps, member, connection, found);
   const flow = await requireDesktopFlow(deps, env.id, normalized.desktopFlowId);
+  const flowVersion = await currentFlowVersion(deps, flow);
+  await checkQueueRoom(deps, env.id, group.id);
 
   if (use && runId === undefined) {
     const proposed = deps.newId();
@@ -76,7 +81,7 @@ export async function submitRun(deps: Services, principal: Principal, environmen
       environmentId: env.id,
       groupId: group.id,
       connectionId: connection.id,
-      desktopFlow: { id: flow.id, name: flow.name, definition: flow.definition },
+      desktopFlow: { id: flow.id, name: flow.name, ...flowVersion },
       inputs: normalized.inputs,
       priority: normalized.priority,
       timeoutMinutes: normalized.timeoutMinutes,
@@ -94,7 +99,23 @@ export async function submitRun(deps: Services, principal: Principal, environmen
     if (!existing) throw err;
     return replay(deps, existing, options.watchdogs);
   }
-  return { run: await wakeAndWatch(deps, created, options.watchdogs), replayed: false };
+  return { run: await wakeAndWatch(deps, created, options.watchdogs), replayed: false, definition: flow.definition };
+}
+
+/** Seconds a caller refused with QueueFull is asked to wait: dispatch frees room as bots take runs. */
+export const QUEUE_FULL_RETRY_AFTER_SECONDS = 60;
+
+/**
+ * MAX_QUEUED_RUNS_PER_GROUP: one index-only COUNT of the group's queued runs (one query, whatever the queue holds; it
+ * reads at most the limit's worth of index entries). Not a lock: submissions racing past the same count may overshoot
+ * the limit by the number in flight at that moment, which stays small next to the limit.
+ */
+async function checkQueueRoom(deps: Services, environmentId: string, groupId: string): Promise<void> {
+  const limit = deps.config.MAX_QUEUED_RUNS_PER_GROUP;
+  if ((await deps.runs.queries.queuedCount(environmentId, groupId)) < limit) return;
+  throw new AppError('QueueFull', `The group ${groupId} already holds ${limit} queued runs (MAX_QUEUED_RUNS_PER_GROUP); retry once some have been dispatched.`, {
+    retryAfterSeconds: QUEUE_FULL_RETRY_AFTER_SECONDS,
+  });
 }
 
 async function replay(deps: Services, run: Versioned<RunDocument>, watchdogs: RunWatchdogs): Promise<SubmittedRun> {

@@ -58,8 +58,9 @@ function password(): string {
   return value;
 }
 
+/** A connection with the group's account (its password must be the account's). */
 async function connect(client: ApiClient, overrides: Record<string, unknown> = {}, group = groupId) {
-  return client.post<Connection & Problem>(connections(), aConnection(group, { password: password(), ...overrides }));
+  return client.post<Connection & Problem>(connections(), aConnection(group, overrides));
 }
 
 async function created(client: ApiClient, overrides: Record<string, unknown> = {}, group = groupId): Promise<Connection> {
@@ -108,7 +109,7 @@ describe('POST /environments/{env}/connections', () => {
     expect(res.status).toBe(201);
     expect(res.body).toEqual({
       id: expect.any(String),
-      etag: res.headers.get('etag'),
+      etag: expect.any(String),
       name: 'Nightly invoices',
       groupId,
       kind: 'direct-to-machine',
@@ -118,6 +119,7 @@ describe('POST /environments/{env}/connections', () => {
       createdAt: expect.any(String),
       updatedAt: expect.any(String),
       groupStatus: 'active',
+      credentialsOutdated: false,
     });
     expect(res.headers.get('location')).toBe(`${userShare.baseUrl}/api/${connections()}/${res.body.id}`);
   });
@@ -202,7 +204,7 @@ describe('GET /environments/{env}/connections', () => {
       const res = await reader.get<Connection>(`${connections()}/${connection.id}`);
       expect(res.status).toBe(200);
       expect(res.body).toEqual(connection);
-      expect(res.headers.get('etag')).toBe(connection.etag);
+      expect(res.headers.get('etag')).toBe(`"${connection.etag}"`);
     }
     const other = await created(coOwner);
     for (const outsider of [noShare, imageAdmin, deactivated]) expect((await outsider.get(`${connections()}/${connection.id}`)).status).toBe(404);
@@ -258,14 +260,96 @@ describe('connections of deleted groups', () => {
   });
 });
 
+describe("connection passwords are the group's account password", () => {
+  it("refuses any other password (422 InvalidCredentials), case included, for every caller", async () => {
+    for (const client of [groupOwner, userShare, admin]) {
+      for (const wrong of [password(), GROUP_ACCOUNT.password.toUpperCase(), `${GROUP_ACCOUNT.password} `]) {
+        const res = await connect(client, { password: wrong });
+        expect(res.status).toBe(422);
+        expect(res.headers.get('content-type')).toBe('application/problem+json');
+        expect(res.body).toMatchObject({ status: 422, code: 'InvalidCredentials', reason: 'InvalidCredentials' });
+      }
+    }
+  });
+
+  it("after the group's account is rotated, its connections are outdated until their owner PATCHes the new password", async () => {
+    const group = await createGroup(groupOwner, envId, imageId);
+    await shareGroup(groupOwner, envId, group.id, [
+      { userId: userShare.userId, permission: 'User' },
+      { userId: coOwner.userId, permission: 'CoOwner' },
+    ]);
+    const connection = await created(userShare, {}, group.id);
+    const groupPath = `environments/${envId}/groups/${group.id}`;
+    const rotated = password();
+
+    // only the group's managers rotate, and only the password (the username stays; the password rules apply)
+    expect((await userShare.patch(groupPath, { account: { password: rotated } })).status).toBe(403);
+    expect((await groupOwner.patch(groupPath, { account: { username: GROUP_ACCOUNT.username, password: rotated } })).status).toBe(400);
+    expect((await groupOwner.patch(groupPath, { account: { password: 'short' } })).status).toBe(400);
+    const rotation = await groupOwner.patch<{ account: { username: string } }>(groupPath, { account: { password: rotated } });
+    expect(rotation.status).toBe(200);
+    expect(rotation.body.account).toEqual({ username: GROUP_ACCOUNT.username });
+
+    const path = `${connections()}/${connection.id}`;
+    const outdated = await userShare.get<Connection & { credentialsOutdated: boolean }>(path);
+    expect(outdated.body.credentialsOutdated).toBe(true);
+    // new connections need the new password too
+    expect((await connect(userShare, {}, group.id)).body.reason).toBe('InvalidCredentials');
+    expect((await connect(userShare, { password: rotated }, group.id)).status).toBe(201);
+
+    // only the owner updates it, with the account's current password, under If-Match
+    expect((await groupOwner.patch(path, { password: rotated })).status).toBe(403);
+    expect((await admin.patch(path, { password: rotated })).status).toBe(403);
+    expect((await userShare.patch<Problem>(path, { password: GROUP_ACCOUNT.password })).body.reason).toBe('InvalidCredentials');
+    expect((await userShare.patch(path, { password: rotated }, { 'if-match': '"stale"' })).status).toBe(412);
+    const updated = await userShare.patch<Connection & { credentialsOutdated: boolean }>(path, { name: 'Renamed', password: rotated }, { 'if-match': outdated.body.etag });
+    expect(updated.status).toBe(200);
+    expect(updated.body).toMatchObject({ name: 'Renamed', credentialsOutdated: false });
+    expect(updated.headers.get('etag')).toContain(updated.body.etag);
+    expect(await storedConnectionSecret(connection.id)).toBe(rotated);
+
+    // a CoOwner rotates too: outdated again
+    expect((await coOwner.patch(groupPath, { account: { password: password() } })).status).toBe(200);
+    expect((await userShare.get<{ credentialsOutdated: boolean }>(path)).body.credentialsOutdated).toBe(true);
+  });
+
+  it('PATCH refuses bodies out of shape (400) and unknown connections (404)', async () => {
+    const connection = await created(userShare);
+    const path = `${connections()}/${connection.id}`;
+    for (const body of [{ password: '' }, { username: 'x' }, { password: GROUP_ACCOUNT.password, credentialId: RANDOM_ID }, { credentialId: 'not-a-guid' }, { name: '' }]) {
+      expect((await userShare.patch(path, body)).status, JSON.stringify(body)).toBe(400);
+    }
+    expect((await userShare.patch(`${connections()}/${RANDOM_ID}`, { name: 'x' })).status).toBe(404);
+    expect((await noShare.patch(path, { name: 'x' })).status).toBe(404);
+  });
+});
+
+describe('GET /environments/{env}/groups/{id}/connections', () => {
+  it("shows the group's managers every connection, a User-share holder only its own", async () => {
+    const [mine, theirs, managers] = await Promise.all([created(userShare), created(coOwner), created(groupOwner)]);
+    const list = async (client: ApiClient) => {
+      const res = await client.get<{ items: Connection[] }>(`environments/${envId}/groups/${groupId}/connections`);
+      expect(res.status).toBe(200);
+      return idsOf(res.body.items);
+    };
+    const asUser = await list(userShare);
+    expect(asUser).toContain(mine.id);
+    expect(asUser).not.toContain(theirs.id);
+    expect(asUser).not.toContain(managers.id);
+    for (const manager of [coOwner, groupOwner, admin]) expect(await list(manager)).toEqual(expect.arrayContaining([mine.id, theirs.id, managers.id]));
+  });
+});
+
 describe('secret hygiene', () => {
   it('keeps the password in the secret store only: never in a Cosmos document nor in any response', async () => {
-    const known = password();
-    const connection = await created(userShare, { password: known });
-    expect(await storedConnectionSecret(connection.id)).toBe(known);
+    const connection = await created(userShare);
+    expect(await storedConnectionSecret(connection.id)).toBe(GROUP_ACCOUNT.password);
     // a refused body must not echo it either
+    const known = password();
     expect((await connect(userShare, { password: `${known}${'x'.repeat(123)}` })).status).toBe(400);
     expect((await connect(userShare, { username: 'someone-else', password: known })).status).toBe(422);
+    expect((await connect(userShare, { password: known })).status).toBe(422);
+    expect((await userShare.patch(`${connections()}/${connection.id}`, { password: known })).status).toBe(422);
 
     const stored = JSON.stringify(await rawDocuments(envId));
     expect(stored).toContain(connection.id);

@@ -14,7 +14,7 @@ describe('POST /environments', () => {
     const res = await platformAdmin.post('environments', aPaidEnvironment({ geography: 'Germany' }));
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({ geography: 'Germany', region: 'germanywestcentral', plan: 'paid', capacity: 20, hostedRpaEnabled: true });
-    expect(res.headers.get('etag')).toBe(res.body.etag);
+    expect(res.headers.get('etag')).toBe(`"${res.body.etag}"`);
     expect(res.headers.get('location')).toBe(`${platformAdmin.baseUrl}/api/environments/${res.body.id}`);
     const members = await platformAdmin.get<{ items: Array<{ userId: string; roles: string[] }> }>(`environments/${res.body.id}/members`);
     expect(members.body.items).toEqual([expect.objectContaining({ userId: platformAdmin.userId, roles: ['SystemAdministrator'] })]);

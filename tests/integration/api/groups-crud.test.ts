@@ -5,6 +5,7 @@ import {
   alterGroupDocument,
   createGroup,
   expectStatus,
+  GROUP_PASSWORD,
   GROUP_USERNAME,
   groupEnvironment,
   groupPath,
@@ -54,7 +55,7 @@ describe('POST /environments/{env}/groups', () => {
       provisioningErrorCount: 0,
     });
     expect(res.body.account).toEqual({ username: GROUP_USERNAME });
-    expect(res.headers.get('etag')).toBe(res.body.etag);
+    expect(res.headers.get('etag')).toBe(`"${res.body.etag}"`);
     expect(res.headers.get('location')).toBe(`${admin.baseUrl}/api/${groupPath(envId, res.body.id)}`);
     expect(await readGroup(admin, envId, res.body.id)).toEqual(res.body);
   });
@@ -67,7 +68,6 @@ describe('POST /environments/{env}/groups', () => {
     ['maxBots 51', { maxBots: 51 }, 'maxBots'],
     ['maxBots 1.5', { maxBots: 1.5 }, 'maxBots'],
     ['committedBots -1', { committedBots: -1 }, 'committedBots'],
-    ['committedBots above maxBots', { maxBots: 2, committedBots: 3 }, 'committedBots'],
     ['an imageId that is no GUID', { imageId: 'default' }, 'imageId'],
     ['a reserved username', { account: { username: 'Administrator', password: 'Val1d-Passw0rd' } }, 'account.username'],
     ['a username with "@"', { account: { username: 'rpa@corp', password: 'Val1d-Passw0rd' } }, 'account.username'],
@@ -83,6 +83,20 @@ describe('POST /environments/{env}/groups', () => {
     expect(res.status).toBe(400);
     expect(res.headers.get('content-type')).toBe('application/problem+json');
     expect(res.body.errors).toEqual(expect.arrayContaining([expect.objectContaining({ field })]));
+  });
+
+  it('refuses committedBots above maxBots with 422 CommittedExceedsMax, as an edit does (one rule, one answer)', async () => {
+    const res = await admin.post(groupsPath(envId), aGroupBody(imageId, { maxBots: 2, committedBots: 3 }));
+    expect(res.status).toBe(422);
+    expect(res.body).toMatchObject({ code: 'BusinessRuleViolated', reason: 'CommittedExceedsMax' });
+  });
+
+  it('refuses maxBots above the environment capacity with 422 MaxBotsExceedsCapacity, and takes it equal', async () => {
+    const over = await admin.post(groupsPath(envId), aGroupBody(imageId, { maxBots: 21 }));
+    expect(over.status).toBe(422);
+    expect(over.body).toMatchObject({ code: 'MaxBotsExceedsCapacity', reason: 'MaxBotsExceedsCapacity' });
+    expect(String(over.body.detail)).toContain('20');
+    expect((await admin.post(groupsPath(envId), aGroupBody(imageId, { maxBots: 20 }))).status).toBe(201);
   });
 
   it('never echoes a refused password in the field errors', async () => {
@@ -121,6 +135,8 @@ describe('GET /environments/{env}/groups and /groups/{id}', () => {
 
   it('lists visible groups with run counts from the runs container and bot counts', async () => {
     const group = await createGroup(admin, envId, imageId);
+    // in maintenance, so that the environment's controller (woken by group edits) starts no bot for the queued runs
+    expect((await admin.patch(groupPath(envId, group.id), { maintenance: true })).status).toBe(200);
     await insertRuns(envId, group.id, ['Queued', 'Queued', 'Running', 'Succeeded', 'Failed']);
     const listed = (await listGroups(admin, envId)).find((g) => g.id === group.id);
     expect(listed).toMatchObject({ id: group.id, runningCount: 1, queuedCount: 2, activeBots: 0, accessType: 'Owner', owner: admin.userId });
@@ -166,7 +182,7 @@ describe('PATCH /environments/{env}/groups/{id}', () => {
     );
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ maxBots: 5, committedBots: 2, description: 'Night shift', maintenance: true, name: `${group.name} (EU)` });
-    expect(res.headers.get('etag')).toBe(res.body.etag);
+    expect(res.headers.get('etag')).toBe(`"${res.body.etag}"`);
     expect(res.body.etag).not.toBe(group.etag);
     const capacity = await admin.get<{ groups: Array<{ groupId: string; committed: number; maxBots: number; name: string }> }>(`environments/${envId}/capacity`);
     expect(capacity.body.groups.find((g) => g.groupId === group.id)).toMatchObject({ committed: 2, maxBots: 5, name: `${group.name} (EU)` });
@@ -184,13 +200,17 @@ describe('PATCH /environments/{env}/groups/{id}', () => {
     let group: GroupBody;
     beforeAll(async () => {
       group = await createGroup(admin, envId, imageId, { maxBots: 2, committedBots: 2 });
+      // another group's commitment, so that this one's committed bots can exceed what is left of the capacity of 20
+      await createGroup(admin, envId, imageId, { maxBots: 2, committedBots: 2 });
     });
 
     it.each([
-      ['committedBots above maxBots in one body', { maxBots: 2, committedBots: 3 }, 400, undefined],
+      // the same rule answers alike whether both values are in the body or one is stored (issue #17)
+      ['committedBots above maxBots in one body', { maxBots: 2, committedBots: 3 }, 422, 'CommittedExceedsMax'],
       ['committedBots above the stored maxBots', { committedBots: 3 }, 422, 'CommittedExceedsMax'],
       ['maxBots below the stored committedBots', { maxBots: 1 }, 422, 'CommittedExceedsMax'],
-      ['committedBots beyond the environment capacity', { maxBots: 30, committedBots: 21 }, 422, 'CommittedExceedsCapacity'],
+      ['maxBots above the environment capacity', { maxBots: 21 }, 422, 'MaxBotsExceedsCapacity'],
+      ['committedBots beyond the environment capacity', { maxBots: 20, committedBots: 20 }, 422, 'CommittedExceedsCapacity'],
       ['maxBots 51', { maxBots: 51 }, 400, undefined],
       ['an unknown field', { status: 'deleted' }, 400, undefined],
     ])('refuses %s', async (_what, patch, status, reason) => {
@@ -262,7 +282,7 @@ describe('GET/PUT /environments/{env}/groups/{id}/access', () => {
     const put = await admin.put<{ items: unknown[] }>(`${groupPath(envId, group.id)}/access`, shares, { 'if-match': group.etag });
     expect(put.status).toBe(200);
     expect(put.body.items).toEqual(shares.map((s) => ({ ...s, deactivated: false })));
-    expect(put.headers.get('etag')).toBe((await readGroup(admin, envId, group.id)).etag);
+    expect(put.headers.get('etag')).toBe(`"${(await readGroup(admin, envId, group.id)).etag}"`);
     expectStatus(await admin.delete(`environments/${envId}/members/${user.userId}`), 204, 'deactivate');
     const get = await admin.get<{ items: Array<{ userId: string; deactivated: boolean }> }>(`${groupPath(envId, group.id)}/access`);
     expect(get.status).toBe(200);
@@ -294,7 +314,8 @@ describe('GET /environments/{env}/groups/{id}/connections', () => {
     const group = await createGroup(admin, envId, imageId);
     const user = await memberOf(admin, envId, ['BasicUser']);
     await shareGroupWith(admin, envId, group.id, [{ userId: user.userId, permission: 'User' }]);
-    const connectionPassword = 'C0nnection!Secret';
+    // a connection's password is the group's account password
+    const connectionPassword = GROUP_PASSWORD;
     const created = expectStatus(
       await user.post<{ id: string }>(`environments/${envId}/connections`, { name: 'Invoices', groupId: group.id, username: GROUP_USERNAME, password: connectionPassword }),
       201,

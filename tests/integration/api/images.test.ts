@@ -36,7 +36,7 @@ describe('POST /environments/{env}/images', () => {
     const res = await maker.post<ImageBody>(images(env.id), body);
     expect(res.status).toBe(201);
     expect(res.headers.get('location')).toBe(`${maker.baseUrl}/api/environments/${env.id}/images/${res.body.id}`);
-    expect(res.headers.get('etag')).toBe(res.body.etag);
+    expect(res.headers.get('etag')).toBe(`"${res.body.etag}"`);
     expect(Object.keys(res.body).sort()).toEqual(
       ['builtIn', 'createdAt', 'description', 'etag', 'galleryImageVersionId', 'id', 'name', 'ownerId', 'replicatedRegions', 'updatedAt', 'usedByGroups'].sort(),
     );
@@ -52,7 +52,7 @@ describe('POST /environments/{env}/images', () => {
     const read = await maker.get<ImageBody>(image(env.id, res.body.id));
     expect(read.status).toBe(200);
     expect(read.body).toEqual(res.body);
-    expect(read.headers.get('etag')).toBe(res.body.etag);
+    expect(read.headers.get('etag')).toBe(`"${res.body.etag}"`);
   });
 
   it('refuses bodies that are not valid with 400 and the field', async () => {
@@ -240,7 +240,7 @@ describe('PATCH /environments/{env}/images/{id}', () => {
     const renamed = await admin.patch<ImageBody>(image(env.id, original.id), { name: 'Payroll v2', description: 'new tools' });
     expect(renamed.status).toBe(200);
     expect(renamed.body).toMatchObject({ name: 'Payroll v2', description: 'new tools', galleryImageVersionId: original.galleryImageVersionId });
-    expect(renamed.headers.get('etag')).toBe(renamed.body.etag);
+    expect(renamed.headers.get('etag')).toBe(`"${renamed.body.etag}"`);
     expect(renamed.body.etag).not.toBe(original.etag);
 
     expect((await admin.post(images(env.id), aCustomImage({ name: 'PAYROLL' }))).status).toBe(201);
@@ -365,7 +365,7 @@ describe('GET and PUT /environments/{env}/images/{id}/access', () => {
     const empty = await admin.get<{ items: AccessEntry[] }>(access(env.id, created.id));
     expect(empty.status).toBe(200);
     expect(empty.body).toEqual({ items: [] });
-    expect(empty.headers.get('etag')).toBe(created.etag);
+    expect(empty.headers.get('etag')).toBe(`"${created.etag}"`);
 
     const put = await admin.put<{ items: AccessEntry[] }>(
       access(env.id, created.id),
@@ -381,7 +381,7 @@ describe('GET and PUT /environments/{env}/images/{id}/access', () => {
       { userId: basic.userId, permission: 'User', deactivated: false },
     ]);
     const after = await admin.get<ImageBody>(image(env.id, created.id));
-    expect(put.headers.get('etag')).toBe(after.body.etag);
+    expect(put.headers.get('etag')).toBe(`"${after.body.etag}"`);
     expect(after.body.etag).not.toBe(created.etag);
 
     const replaced = await admin.put<{ items: AccessEntry[] }>(access(env.id, created.id), [{ userId: basic.userId, permission: 'CoOwner' }]);

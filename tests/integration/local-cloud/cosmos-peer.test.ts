@@ -34,6 +34,25 @@ describe('Cosmos peer through the real @azure/cosmos SDK', () => {
     }
   });
 
+  it('counts reads, writes, queries and query plans per container, as Cosmos bills them', async () => {
+    const runs = client.database(cosmosDefinitions.databaseName).container('runs');
+    await runs.items.create({ id: 'warm', environmentId: 'e9' }); // container metadata is fetched once
+    const before = structuredClone(peer.operations.byContainer);
+    await runs.items.create({ id: 'op1', environmentId: 'e9', n: 1 });
+    await runs.item('op1', 'e9').read();
+    await runs.item('op1', 'e9').replace({ id: 'op1', environmentId: 'e9', n: 2 });
+    await runs.items.query({ query: 'SELECT TOP 1 * FROM c WHERE c.environmentId = @e ORDER BY c.n', parameters: [{ name: '@e', value: 'e9' }] }, { partitionKey: 'e9' }).fetchAll();
+    await runs.item('op1', 'e9').delete();
+    const after = peer.operations.byContainer.runs;
+    const was = before.runs ?? { reads: 0, writes: 0, queries: 0, queryPlans: 0 };
+    expect({ reads: (after?.reads ?? 0) - was.reads, writes: (after?.writes ?? 0) - was.writes, queries: (after?.queries ?? 0) - was.queries, queryPlans: (after?.queryPlans ?? 0) - was.queryPlans }).toEqual({
+      reads: 1,
+      writes: 3,
+      queries: 1,
+      queryPlans: 1,
+    });
+  });
+
   it('creates, reads, replaces and deletes; a duplicate id is 409', async () => {
     const { resource: created } = await container.items.create<Item>({ id: 'a', environmentId: 'e1', n: 1 });
     expect(created?._etag).toBeTruthy();

@@ -16,6 +16,14 @@ afterAll(async () => {
 const json = { 'content-type': 'application/json' };
 
 describe('the Durable HTTP API of the local host', () => {
+  it('refuses instance ids the extension refuses (leading @, control characters, over 256 characters) with 400', async () => {
+    for (const id of ['@entity-like', 'a%01b', 'x'.repeat(257)]) {
+      const res = await host.fetch(`${WEBHOOKS}/orchestrators/WaitForEvent/${id}`, { method: 'POST' });
+      expect(res.status, id).toBe(400);
+    }
+    expect((await host.fetch(`${WEBHOOKS}/orchestrators/WaitForEvent/${'y'.repeat(256)}`, { method: 'POST' })).status).toBe(202);
+  });
+
   it('starts under an explicit instance id, refuses a duplicate, and serves working check-status links', async () => {
     const started = await host.start('WaitForEvent', undefined, 'explicit-1');
     expect(started.status).toBe(202);

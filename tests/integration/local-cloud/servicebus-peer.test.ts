@@ -55,6 +55,29 @@ async function receiveOne(receiver: ServiceBusReceiver, maxWaitTimeInMs = 3_000)
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+describe('operation counters (what the bench reports per run)', () => {
+  it('counts sends, receives, completes and abandons as the SDK makes them', async () => {
+    const queue = await newQueue();
+    const before = { ...peer.counters.operations };
+    await send(queue, 'a', 'b');
+    const receiver = client.createReceiver(queue);
+    const first = await receiveOne(receiver);
+    await receiver.abandonMessage(first);
+    const again = await receiveOne(receiver);
+    await receiver.completeMessage(again);
+    const second = await receiveOne(receiver);
+    await receiver.completeMessage(second);
+    await receiver.close();
+    const ops = peer.counters.operations;
+    expect({ send: ops.send - before.send, receive: ops.receive - before.receive, complete: ops.complete - before.complete, abandon: ops.abandon - before.abandon }).toEqual({
+      send: 2,
+      receive: 3,
+      complete: 2,
+      abandon: 1,
+    });
+  });
+});
+
 describe('admin client (HTTPS + Atom XML on the AMQP port)', () => {
   it('creates, reads, lists, updates and deletes queues', async () => {
     const name = `admin-${randomUUID().slice(0, 8)}`;

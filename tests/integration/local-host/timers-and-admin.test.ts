@@ -105,6 +105,12 @@ describe('local host', () => {
     await expect(invoker.invoke('sleeper', request)).resolves.toBeDefined();
   });
 
+  it("applies Kestrel's limits: a request line over 8 KB answers 414, headers over 32 KB 431", async () => {
+    expect((await fetch(`${base}/api/echo/7?q=${'a'.repeat(9_000)}`, { method: 'POST', body: '{}' })).status).toBe(414);
+    expect((await fetch(`${base}/api/echo/7`, { method: 'POST', body: '{}', headers: { 'x-big': 'b'.repeat(40_000) } })).status).toBe(431);
+    expect((await fetch(`${base}/api/echo/7?q=${'a'.repeat(7_000)}`, { method: 'POST', body: '{}' })).status).toBe(201);
+  });
+
   it('matches routes in function-name order, first match wins: a catch-all that sorts first shadows a literal route', async () => {
     expect(await (await fetch(`${base}/api/shadow/exact`)).text()).toBe('catch-all');
     expect(await (await fetch(`${base}/api/shadow/other`)).text()).toBe('catch-all');

@@ -162,7 +162,8 @@ describe('inactive group cleanup', () => {
     const env = await deps.store.get<EnvironmentDocument>(world.envId, world.envId);
     expect(Object.keys(env?.ledger.groups ?? {})).toEqual([world.groupId]);
     await expect(deps.queues.depth(orphanId)).rejects.toThrow(QueueNotFoundError);
-    // the name is free again
+    // the name is free again (in room for its maxBots: the run world's capacity is 0, so that no bot starts)
+    expect((await admin.patch(`environments/${world.envId}`, { capacity: 2 })).status).toBe(200);
     const reused = await admin.post(`environments/${world.envId}/groups`, aGroup(await builtInImageId(admin, world.envId), { name: 'Half-created' }));
     expect(reused.status).toBe(201);
   });

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { ServiceBusAdministrationClient } from '@azure/service-bus';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serviceBusDefinitions } from '../../../shared/config/infra-definitions.js';
@@ -5,6 +6,10 @@ import type { Services } from '../../../shared/composition/services.js';
 import { runPlanningRound } from '../../../shared/bots/planning-round.js';
 import { claimNextRun } from '../../../shared/services/runs/claim.js';
 import { finishRun } from '../../../shared/services/runs/finish.js';
+import { definitionHashOf } from '../../../shared/domain/desktop-flow.js';
+import { agentHeartbeat } from '../../../shared/services/agent.js';
+import { aBotRecord } from '../../support/maintenance-fixtures.js';
+import { rawDocumentsOf } from '../../support/group-fixtures.js';
 import { clientFor, localCloud, type ApiClient } from '../../support/api-client.js';
 import { aDesktopFlow, markGroupDeleted, shareGroup } from '../../support/connection-fixtures.js';
 import { addMember } from '../../support/fixtures.js';
@@ -51,7 +56,7 @@ describe('submitting and polling (asynchronous request-reply)', () => {
     const run = res.body;
     expect(res.headers.get('location')).toBe(`${localCloud().baseUrl}/api/${runPath(w.envId, run.id)}`);
     expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
-    expect(res.headers.get('etag')).toBe(run.etag);
+    expect(res.headers.get('etag')).toBe(`"${run.etag}"`);
     expect(run).toMatchObject({ state: 'Queued', priority: 'Normal', groupId: w.groupId, timeoutMinutes: 1440, botId: null, startedAt: null, endedAt: null, outputs: null, error: null });
     expect(run.definition).toEqual(aDesktopFlow().definition);
 
@@ -105,6 +110,61 @@ describe('submitting and polling (asynchronous request-reply)', () => {
     const changed = { name: 'Post invoices', definition: { steps: [{ fail: { message: 'changed after submission' } }] } };
     expect((await admin.put(`environments/${w.envId}/desktop-flows/${w.flowId}`, changed)).status).toBe(200);
     expect((await readRun(w, run.id)).body.definition).toEqual(aDesktopFlow().definition);
+  });
+});
+
+describe('desktop flow versions (a run references the version it was submitted with, no copy per run)', () => {
+  const flowPath = (w: RunWorld) => `environments/${w.envId}/desktop-flows/${w.flowId}`;
+
+  it('stores the version and its hash on the run, not the definition: a large flow costs its runs nothing', async () => {
+    const w = await world();
+    // close to the 1 MiB body limit: 500 steps of 1.9 KiB
+    const large = { name: 'Large flow', definition: { steps: Array.from({ length: 500 }, (_, i) => ({ output: { name: `o${i}`, value: 'x'.repeat(1900) } })) } };
+    expect((await admin.put(flowPath(w), large)).status).toBe(200);
+    const runs = [await submit(w), await submit(w), await submit(w)];
+    expect(runs.map((r) => r.desktopFlowVersion)).toEqual([2, 2, 2]);
+    const stored = (await rawDocumentsOf(w.envId, 'runs')).filter((d) => d.type === 'run');
+    expect(stored).toHaveLength(3);
+    for (const doc of stored) {
+      expect(doc).toMatchObject({ desktopFlowId: w.flowId, desktopFlowVersion: 2, definitionHash: definitionHashOf(large.definition) });
+      expect(doc).not.toHaveProperty('definition');
+      expect(JSON.stringify(doc).length).toBeLessThan(4_096);
+    }
+    // the definition is served from the version document
+    expect((await readRun(w, runs[0]?.id ?? '')).body.definition).toEqual(large.definition);
+  });
+
+  it('makes a version per definition: a replace with new steps is the next version, a rename is not; each run reads its own', async () => {
+    const w = await world();
+    const first = await submit(w);
+    const v2 = { name: 'Post invoices', definition: { steps: [{ output: { name: 'v', value: '2' } }] } };
+    expect((await admin.put<{ version: number }>(flowPath(w), v2)).body.version).toBe(2);
+    const second = await submit(w);
+    expect((await admin.put<{ version: number }>(flowPath(w), { ...v2, name: 'Renamed' })).body.version).toBe(2);
+    expect(first).toMatchObject({ desktopFlowVersion: 1, definition: aDesktopFlow().definition });
+    expect(second).toMatchObject({ desktopFlowVersion: 2, definition: v2.definition });
+    expect((await readRun(w, first.id)).body).toMatchObject({ desktopFlowVersion: 1, definition: aDesktopFlow().definition });
+    const versions = (await rawDocumentsOf(w.envId, 'control')).filter((d) => d.type === 'desktopFlowVersion');
+    expect(versions.map((v) => v.version).sort()).toEqual([1, 2]);
+  });
+
+  it('keeps the versions when the flow is deleted: a queued run is still read, claimed and handed to its bot with its definition', async () => {
+    const w = await world();
+    const run = await submit(w);
+    expect((await admin.delete(flowPath(w))).status).toBe(204);
+    expect((await admin.get(flowPath(w))).status).toBe(404);
+    expect((await readRun(w, run.id)).body.definition).toEqual(aDesktopFlow().definition);
+
+    const botId = randomUUID();
+    const claim = await claimNextRun(deps, { environmentId: w.envId, groupId: w.groupId, botId });
+    expect('run' in claim && claim.run.id).toBe(run.id);
+    await aBotRecord(deps, w.envId, w.groupId, 'Busy', { id: botId, currentRunId: run.id });
+    const identity = { environmentId: w.envId, groupId: w.groupId, botId, credentialVersion: 1 };
+    // the agent gets the definition until it reports the run as the one it executes
+    expect((await agentHeartbeat(deps, identity, undefined)).assignedRun).toMatchObject({ runId: run.id, definition: aDesktopFlow().definition });
+    const executing = await agentHeartbeat(deps, identity, run.id);
+    expect(executing.assignedRun).toMatchObject({ runId: run.id });
+    expect(executing.assignedRun).not.toHaveProperty('definition');
   });
 });
 
@@ -210,8 +270,18 @@ describe('cancelling', () => {
     await claimNextRun(deps, { environmentId: w.envId, groupId: w.groupId, botId: 'bot-d' });
     await finishRun(deps, { environmentId: w.envId, runId: other.id, botId: 'bot-d', outcome: 'Succeeded' });
     const late = await admin.post<Problem>(`${runPath(w.envId, other.id)}/cancel`);
-    expect(late.status).toBe(422);
+    expect(late.status).toBe(409);
     expect(late.body.reason).toBe('RunAlreadyEnded');
+  });
+
+  it('ends a run Cancelled once its cancel was accepted (202), even when its bot then reports Succeeded', async () => {
+    const w = await world();
+    const run = await submit(w);
+    await claimNextRun(deps, { environmentId: w.envId, groupId: w.groupId, botId: 'bot-e' });
+    expect((await admin.post<RunBody>(`${runPath(w.envId, run.id)}/cancel`)).status).toBe(202);
+    // the bot had not seen the cancel yet: its flow ran to the end
+    await finishRun(deps, { environmentId: w.envId, runId: run.id, botId: 'bot-e', outcome: 'Succeeded', outputs: { invoice: '42' } });
+    expect((await readRun(w, run.id)).body).toMatchObject({ state: 'Cancelled', error: { code: 'Cancelled' } });
   });
 });
 

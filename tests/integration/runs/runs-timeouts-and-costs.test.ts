@@ -131,6 +131,7 @@ describe('what one run costs, from submission to its end', () => {
       store: counted(deps.store, calls, 'cosmos'),
       runs: { docs: counted(deps.runs.docs, calls, 'cosmos'), queries: counted(deps.runs.queries, calls, 'cosmos') },
       queues: counted(deps.queues, calls, 'servicebus'),
+      dispatchGates: counted(deps.dispatchGates, calls, 'gate'),
     };
     // warm every client up (connections, container metadata) so that only per-run requests are counted
     await submit(w);
@@ -171,11 +172,31 @@ describe('what one run costs, from submission to its end', () => {
     const longQueue = await cosmosRequests(claimOne);
     const longCalls = await claimOne();
     expect(longQueue).toBe(shortQueue);
-    expect(shortQueue).toBe(7);
+    // 5 document operations + the dispatch gate's read and conditional patch
+    expect(shortQueue).toBe(9);
     expect(longCalls).toEqual(shortCalls);
     expect(shortCalls.filter((c) => c.startsWith('cosmos.'))).toHaveLength(5);
+    expect(shortCalls.filter((c) => c.startsWith('gate.'))).toEqual(['gate.read', 'gate.confirm']);
     expect(shortCalls.filter((c) => c.startsWith('servicebus.'))).toEqual(['servicebus.receiveOne']);
     console.log(`claim: ${shortQueue} Cosmos requests at the peer with ${COUNT_TRIES + 1} queued, ${longQueue} with 150 queued; calls ${shortCalls.join(', ')}`);
+  });
+
+  it('checks MAX_QUEUED_RUNS_PER_GROUP with one COUNT query, at a cost that does not grow with the queue', async () => {
+    const v = await createRunWorld(admin);
+    const submitOne = async () => {
+      calls.length = 0;
+      await submitManyInProcess(countedDeps, v, 1, 1);
+      return calls.filter((c) => c.startsWith('cosmos.'));
+    };
+    const shortQueue = await cosmosRequests(submitOne);
+    const shortCalls = await submitOne();
+    await submitManyInProcess(deps, v, 150, 16);
+    const longQueue = await cosmosRequests(submitOne);
+    const longCalls = await submitOne();
+    expect(shortCalls.filter((c) => c === 'cosmos.queuedCount')).toHaveLength(1);
+    expect(longCalls).toEqual(shortCalls);
+    expect(longQueue).toBe(shortQueue);
+    console.log(`submit: ${shortQueue} Cosmos requests at the peer with a few queued, ${longQueue} with 150 more queued; calls ${shortCalls.join(', ')}`);
   });
 
   it('counts the store and queue operations of one run (figures quoted in docs/queueing.md)', async () => {
@@ -186,6 +207,8 @@ describe('what one run costs, from submission to its end', () => {
     const submitCosmos = await cosmosRequests(() => submit(v));
     let key = 0;
     const keyedCosmos = await cosmosRequests(() => submit(v, {}, { 'idempotency-key': `k-${++key}` }));
+    // runs for the claims to take whatever this cloud's 3 s queued timeout did to those above (no watchdog: they wait)
+    await submitManyInProcess(deps, v, COUNT_TRIES, 1);
 
     const claimed: string[] = [];
     let claimCalls: string[] = [];
@@ -206,14 +229,16 @@ describe('what one run costs, from submission to its end', () => {
     });
     const pollCosmos = await cosmosRequests(() => readRun(v, claimed[0] ?? ''));
 
-    // point reads and writes are one request each; every query is two (the SDK asks the gateway for a query plan first)
-    expect(submitCosmos).toBe(6);
-    expect(keyedCosmos).toBe(8);
-    expect(claimCalls).toEqual(['cosmos.get', 'cosmos.get', 'cosmos.runningOn', 'servicebus.receiveOne', 'cosmos.nextQueued', 'cosmos.replace']);
-    expect(claimCosmos).toBe(7);
+    // point reads and writes are one request each; every query is two (the SDK asks the gateway for a query plan first):
+    // the submission's 5 reads and 1 create, plus the queue-length COUNT (MAX_QUEUED_RUNS_PER_GROUP)
+    expect(submitCosmos).toBe(8);
+    expect(keyedCosmos).toBe(10);
+    expect(claimCalls).toEqual(['cosmos.get', 'cosmos.get', 'cosmos.runningOn', 'gate.read', 'servicebus.receiveOne', 'cosmos.nextQueued', 'cosmos.replace', 'gate.confirm']);
+    expect(claimCosmos).toBe(9);
     expect(finishCalls).toEqual(['cosmos.get', 'cosmos.replace']);
     expect(finishCosmos).toBe(2);
-    expect(pollCosmos).toBe(4);
+    // environment, member, run and group, plus the run's flow version (its definition)
+    expect(pollCosmos).toBe(5);
     console.log(JSON.stringify({ submitCosmos, keyedCosmos, claimCosmos, claimCalls, finishCosmos, finishCalls, pollCosmos }));
   });
 });

@@ -86,6 +86,8 @@ describe('hostile requests on every route', () => {
         const context = `${target.method} /api/${path}?${qs} → ${res.status} ${res.text.slice(0, 300)}`;
         expect(res.status, context).toBeLessThan(500);
         if (res.status >= 400) expect(res.headers.get('content-type'), context).toBe('application/problem+json');
+        // a quota (QueueFull, TooManyRequests) or a throttled dependency: always with the seconds to wait
+        if (res.status === 429) expect(res.headers.get('retry-after'), context).toMatch(/^[1-9]\d*$/);
         expect(res.text, context).not.toMatch(/\bat [\w$.<>]+ \(.*:\d+:\d+\)|node:internal|\/work\//);
       }),
       { numRuns: REQUESTS, endOnFailure: true },

@@ -2,20 +2,30 @@ import { randomUUID } from 'node:crypto';
 import { CosmosClient } from '@azure/cosmos';
 import { describe, expect, it } from 'vitest';
 import { cosmosDefinitions } from '../../../shared/config/infra-definitions.js';
+import { definitionHashOf } from '../../../shared/domain/desktop-flow.js';
 import { claimedBy, ended, queuedRun } from '../../../shared/domain/run.js';
 import { MAX_BODY_BYTES } from '../../../shared/http/json-body.js';
 import { idempotencyRecordId, IDEMPOTENCY_TTL_SECONDS } from '../../../shared/services/runs/idempotency.js';
 import { aGroupWithFlow } from '../../e2e/e2e-world.js';
-import { clientFor, localCloud } from '../../support/api-client.js';
+import { clientFor, localCloud, type ApiClient } from '../../support/api-client.js';
 import { createEnvironment } from '../../support/fixtures.js';
 import { alterRunsDocument, rawDocumentsOf } from '../../support/group-fixtures.js';
+
+/**
+ * Capacity 0 once the group exists (a group's maxBots may not exceed the capacity when it is made, and the capacity
+ * may go below it after): the environment's controller starts no bot, so nothing but the test touches its runs.
+ */
+async function runNoBots(admin: ApiClient, envId: string): Promise<void> {
+  expect((await admin.patch(`environments/${envId}`, { capacity: 0 })).status).toBe(200);
+}
 
 /** The bounds of docs/reliability.md ("Limits"), on the API of the shared local cloud. */
 describe('limits', () => {
   it(`refuses a body over ${MAX_BODY_BYTES} bytes with 413 problem+json, on any route with a body`, async () => {
     const admin = await clientFor({ platformAdmin: true });
-    const envId = (await createEnvironment(admin, { capacity: 0 })).id;
+    const envId = (await createEnvironment(admin, { capacity: 1 })).id;
     const g = await aGroupWithFlow(admin, envId, 'Limits', 1, [{ wait: { ms: 1 } }]);
+    await runNoBots(admin, envId);
     const padding = (bytes: number) => 'x'.repeat(bytes);
     const over = JSON.stringify({ connectionId: g.connectionId, desktopFlowId: g.flowId, inputs: { blob: padding(MAX_BODY_BYTES) } });
     for (const path of [`environments/${envId}/runs`, 'environments', `environments/${envId}/desktop-flows`]) {
@@ -33,13 +43,14 @@ describe('limits', () => {
 
   it('pages lists 1..200 items, 50 by default', { timeout: 60_000 }, async () => {
     const admin = await clientFor({ platformAdmin: true });
-    const envId = (await createEnvironment(admin, { capacity: 0 })).id;
+    const envId = (await createEnvironment(admin, { capacity: 1 })).id;
     const g = await aGroupWithFlow(admin, envId, 'Paged', 1, [{ wait: { ms: 1 } }]);
+    await runNoBots(admin, envId);
     // 205 ended runs, written as the runs feature writes them (a submission each would take minutes)
     const cosmos = new CosmosClient({ endpoint: localCloud().settings.COSMOS_ENDPOINT ?? '', key: localCloud().settings.COSMOS_KEY, connectionPolicy: { enableEndpointDiscovery: false } });
     try {
       const runs = cosmos.database(cosmosDefinitions.databaseName).container('runs');
-      const flow = { id: g.flowId, name: 'Paged', definition: { steps: [{ wait: { ms: 1 } }] } };
+      const flow = { id: g.flowId, name: 'Paged', version: 1, definitionHash: definitionHashOf({ steps: [{ wait: { ms: 1 } }] }) };
       const t0 = Date.now();
       for (let i = 0; i < 205; i++) {
         const queued = queuedRun({ id: randomUUID(), environmentId: envId, groupId: g.groupId, connectionId: g.connectionId, desktopFlow: flow, inputs: {}, priority: 'Normal', timeoutMinutes: 60, submittedBy: admin.userId }, new Date(t0 + i));
@@ -67,8 +78,9 @@ describe('limits', () => {
 
   it('keeps an Idempotency-Key 24 hours: the same key makes no second run until then, and a new one after', async () => {
     const admin = await clientFor({ platformAdmin: true });
-    const envId = (await createEnvironment(admin, { capacity: 0 })).id;
+    const envId = (await createEnvironment(admin, { capacity: 1 })).id;
     const g = await aGroupWithFlow(admin, envId, 'Keys', 1, [{ wait: { ms: 1 } }]);
+    await runNoBots(admin, envId);
     const body = (n: number) => ({ connectionId: g.connectionId, desktopFlowId: g.flowId, inputs: { n }, priority: 'Normal' });
     const key = { 'idempotency-key': 'retention-1' };
     const first = await admin.post<{ id: string }>(`environments/${envId}/runs`, body(1), key);

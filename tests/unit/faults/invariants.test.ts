@@ -11,7 +11,7 @@ function aRun(id: string, overrides: Partial<RunDocument> = {}): RunDocument {
       environmentId: 'env',
       groupId: 'g',
       connectionId: 'c',
-      desktopFlow: { id: 'f', name: 'Flow', definition: { steps: [{ wait: { ms: 1 } }] } },
+      desktopFlow: { id: 'f', name: 'Flow', version: 1, definitionHash: 'h' },
       inputs: {},
       priority: 'Normal',
       timeoutMinutes: 60,

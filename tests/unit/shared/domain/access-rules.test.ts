@@ -1,11 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import {
   canCreateConnection,
+  canCreateCredential,
   canCreateDesktopFlow,
   canCreateGroup,
   canCreateImage,
+  canHoldConnections,
   canManageEnvironment,
+  canMoveRunToTop,
   canReadEnvironment,
+  canRunOnGroup,
+  canSeeAllGroupConnections,
+  credentialAccess,
   groupAccess,
   imageAccess,
   type Membership,
@@ -99,5 +105,52 @@ describe('group rights', () => {
   ])('%s', (_case, role, group, expected) => {
     expect(groupAccess(member(role), group)).toBe(expected);
     expect(canCreateConnection(member(role), group)).toBe(expected !== 'none');
+  });
+});
+
+// PRODUCT.md turn 2, "Access": current use of the group to run on it; managers see every connection and reorder runs.
+describe('runs and connections on a group', () => {
+  it.each<[string, Role[], ReturnType<typeof resource>, { run: boolean; allConnections: boolean; moveToTop: boolean }]>([
+    ['admin, any group', ['SystemAdministrator'], resource('other'), { run: true, allConnections: true, moveToTop: true }],
+    ['maker, own group', ['EnvironmentMaker'], resource(me), { run: true, allConnections: true, moveToTop: true }],
+    ['owner demoted to BasicUser', ['BasicUser'], resource(me), { run: false, allConnections: false, moveToTop: false }],
+    ['owner left with DesktopFlowsMachineImageAdmin', ['DesktopFlowsMachineImageAdmin'], resource(me), { run: false, allConnections: false, moveToTop: false }],
+    ['basic user, User share', ['BasicUser'], resource('other', 'User'), { run: true, allConnections: false, moveToTop: false }],
+    ['basic user, CoOwner share', ['BasicUser'], resource('other', 'CoOwner'), { run: true, allConnections: true, moveToTop: true }],
+    ['basic user, share removed', ['BasicUser'], resource('other'), { run: false, allConnections: false, moveToTop: false }],
+  ])('%s', (_case, roles, group, expected) => {
+    const m: Membership = { userId: me, roles, active: true };
+    expect({ run: canRunOnGroup(m, group), allConnections: canSeeAllGroupConnections(m, group), moveToTop: canMoveRunToTop(m, group) }).toEqual(expected);
+  });
+
+  it('gives a deactivated member none of it', () => {
+    const gone: Membership = { userId: me, roles: ['SystemAdministrator'], active: false };
+    expect([canRunOnGroup(gone, resource(me)), canSeeAllGroupConnections(gone, resource(me)), canMoveRunToTop(gone, resource(me)), canHoldConnections(gone)]).toEqual([false, false, false, false]);
+    expect(credentialAccess(gone, resource(me))).toBe('none');
+  });
+});
+
+describe('credential rights (owner and shares, like images; whoever may hold connections)', () => {
+  it.each<[Role, boolean]>([
+    ['SystemAdministrator', true],
+    ['EnvironmentMaker', true],
+    ['DesktopFlowsMachineOwner', true],
+    ['DesktopFlowsMachineImageAdmin', false],
+    ['BasicUser', true],
+  ])('%s may create credentials and hold connections: %s', (role, expected) => {
+    expect(canCreateCredential(member(role))).toBe(expected);
+    expect(canHoldConnections(member(role))).toBe(expected);
+  });
+
+  it.each<[string, Role, ReturnType<typeof resource>, string]>([
+    ['admin, someone else’s', 'SystemAdministrator', resource('other'), 'manage'],
+    ['basic user, own', 'BasicUser', resource(me), 'manage'],
+    ['basic user, shared as CoOwner (may rotate)', 'BasicUser', resource('other', 'CoOwner'), 'manage'],
+    ['basic user, shared as User (may reference)', 'BasicUser', resource('other', 'User'), 'use'],
+    ['maker, unshared', 'EnvironmentMaker', resource('other'), 'none'],
+    ['machine owner, shared as User', 'DesktopFlowsMachineOwner', resource('other', 'User'), 'use'],
+    ['image admin, own or shared: holds no connections', 'DesktopFlowsMachineImageAdmin', resource(me, 'CoOwner'), 'none'],
+  ])('%s', (_case, role, credential, expected) => {
+    expect(credentialAccess(member(role), credential)).toBe(expected);
   });
 });

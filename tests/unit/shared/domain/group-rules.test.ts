@@ -108,6 +108,8 @@ describe('groupNameKey', () => {
     ['  INVOICES ', 'invoices'],
     ['Caf\u00e9', 'caf\u00e9'],
     ['Cafe\u0301', 'caf\u00e9'],
+    ['G\u0410', 'ga'],
+    ['\uff27\uff21', 'ga'],
   ])('%j → %j', (name, key) => {
     expect(groupNameKey(name)).toBe(key);
   });
@@ -154,8 +156,13 @@ describe('reserveGroup', () => {
     ['the 10th group', environment({}, groupsNamed(9)), entry('Invoices'), undefined],
     ['an 11th group', environment({}, groupsNamed(10)), entry('Invoices'), 'GroupLimitReached'],
     ['an 11th group on a trial', environment({ plan: 'trial', capacity: 2 }, groupsNamed(10)), entry('Invoices'), 'GroupLimitReached'],
-    ['the 10th group on a trial', environment({ plan: 'trial', capacity: 2 }, groupsNamed(9)), entry('Invoices'), undefined],
+    ['the 10th group on a trial', environment({ plan: 'trial', capacity: 2 }, groupsNamed(9)), entry('Invoices', 0, 2), undefined],
     ['a name taken in another case', environment({}, { g0: entry('Invoices') }), entry(' INVOICES '), 'NameTaken'],
+    ['a look-alike of a name taken (Cyrillic А in "GА" beside "GA")', environment({}, { g0: entry('GA') }), entry('G\u0410'), 'NameTaken'],
+    ['a full-width form of a name taken', environment({}, { g0: entry('GA') }), entry('\uff27\uff21'), 'NameTaken'],
+    ['maxBots equal to the capacity', environment({ capacity: 10 }), entry('Invoices', 0, 10), undefined],
+    ['maxBots above the capacity', environment({ capacity: 10 }), entry('Invoices', 0, 11), 'MaxBotsExceedsCapacity'],
+    ['maxBots above the capacity of a trial (its capacity, not its parallel limit of 2)', environment({ plan: 'trial', capacity: 3 }), entry('Invoices', 0, 4), 'MaxBotsExceedsCapacity'],
     ['committed bots up to capacity', environment({ capacity: 10 }, groupsNamed(2, 4)), entry('Invoices', 2), undefined],
     ['committed bots beyond capacity', environment({ capacity: 10 }, groupsNamed(2, 4)), entry('Invoices', 3), 'CommittedExceedsCapacity'],
     ['3 committed bots on a trial of capacity 5', environment({ plan: 'trial', capacity: 5 }), entry('Invoices', 3), 'CommittedExceedsCapacity'],
@@ -202,8 +209,18 @@ describe('resizeGroup, restoreGroup and releaseGroup', () => {
     ['renaming to another group’s name', entry('payroll', 4), 'NameTaken'],
     ['changing only the case of its own name', entry('INVOICES', 4), undefined],
     ['lowering committed bots', entry('Invoices', 0), undefined],
+    ['renaming to a look-alike of another group’s name', entry('P\u0430yroll', 4), 'NameTaken'],
+    ['raising maxBots to the capacity', entry('Invoices', 4, 10), undefined],
+    ['raising maxBots above the capacity', entry('Invoices', 4, 11), 'MaxBotsExceedsCapacity'],
   ])('%s → %s', (_what, to, reason) => {
     expect(reasonOf(() => resizeGroup(env, 'g0', entry('Invoices', 4), to))).toBe(reason);
+  });
+
+  it('lets a group whose maxBots is above a lowered capacity be edited, and lower its maxBots, but not raise it', () => {
+    const lowered = environment({ capacity: 3 }, { g0: entry('Invoices', 0, 8) });
+    expect(reasonOf(() => resizeGroup(lowered, 'g0', entry('Invoices', 0, 8), entry('Invoices (EU)', 0, 8)))).toBeUndefined();
+    expect(reasonOf(() => resizeGroup(lowered, 'g0', entry('Invoices', 0, 8), entry('Invoices', 0, 6)))).toBeUndefined();
+    expect(reasonOf(() => resizeGroup(lowered, 'g0', entry('Invoices', 0, 8), entry('Invoices', 0, 9)))).toBe('MaxBotsExceedsCapacity');
   });
 
   it('refuses as stale when the entry no longer holds what the request read', () => {

@@ -6,6 +6,7 @@ import {
   imageNameKey,
   isReplicatedTo,
   normaliseRegions,
+  sameImageNameKey,
 } from '../../../../shared/domain/image.js';
 
 describe('imageNameKey', () => {
@@ -13,7 +14,9 @@ describe('imageNameKey', () => {
     ['Invoices', 'invoices'],
     ['  Invoices ', 'invoices'],
     ['INVOICES', 'invoices'],
-    [DEFAULT_IMAGE_NAME, 'default windows desktop image'],
+    // a key is the name's confusable skeleton: "m" and "rn" look alike
+    [DEFAULT_IMAGE_NAME, 'default windows desktop irnage'],
+    ['G\u0410', 'ga'],
     // composed and decomposed forms of é are one name
     ['Caf\u00e9', 'caf\u00e9'],
     ['Cafe\u0301', 'caf\u00e9'],
@@ -28,6 +31,13 @@ describe('imageNameHolder', () => {
   it('finds the image holding a key', () => {
     expect(imageNameHolder(names, 'payroll')).toBe('b');
     expect(imageNameHolder(names, 'claims')).toBeUndefined();
+  });
+
+  it('finds a holder whose key was written before keys were skeletons (lower-cased names)', () => {
+    expect(imageNameHolder({ a: 'default windows desktop image' }, imageNameKey(DEFAULT_IMAGE_NAME))).toBe('a');
+    expect(imageNameHolder({ a: 'ga' }, imageNameKey('G\u0410'))).toBe('a');
+    expect(sameImageNameKey('team', imageNameKey('TEAM'))).toBe(true);
+    expect(sameImageNameKey(undefined, 'team')).toBe(false);
   });
 
   it('ignores the image being renamed', () => {

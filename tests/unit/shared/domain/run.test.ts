@@ -31,7 +31,7 @@ function aRun(overrides: Partial<RunDocument> = {}, now = at(0)): RunDocument {
       environmentId: 'env',
       groupId: 'group',
       connectionId: 'conn',
-      desktopFlow: { id: 'flow', name: 'Flow', definition: { steps: [{ wait: { ms: 1 } }] } },
+      desktopFlow: { id: 'flow', name: 'Flow', version: 3, definitionHash: 'hash-of-v3' },
       inputs: {},
       priority: 'Normal',
       timeoutMinutes: 60,
@@ -42,6 +42,14 @@ function aRun(overrides: Partial<RunDocument> = {}, now = at(0)): RunDocument {
   const merged = { ...run, ...overrides };
   return { ...merged, dispatchKey: dispatchKeyOf(merged) };
 }
+
+describe('a queued run', () => {
+  it('references the flow version it was submitted with and carries no copy of its definition', () => {
+    const run = aRun();
+    expect(run).toMatchObject({ desktopFlowId: 'flow', desktopFlowName: 'Flow', desktopFlowVersion: 3, definitionHash: 'hash-of-v3' });
+    expect(run).not.toHaveProperty('definition');
+  });
+});
 
 describe('dispatch order: one sortable key', () => {
   interface Spec {

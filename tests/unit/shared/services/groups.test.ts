@@ -1,3 +1,4 @@
+import { MemoryDispatchGates } from '../../../support/memory-dispatch-gates.js';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { BotCredentials } from '../../../../shared/bots/bot-credentials.js';
 import type { Services } from '../../../../shared/composition/services.js';
@@ -105,7 +106,9 @@ beforeEach(async () => {
     environmentIds: async () => [],
     activeBotsByGroup: async () => ({}),
     runCounts: { countsFor: async () => ({}) },
-    runs: { docs: new MemoryStore(), queries: { nextQueued: async () => [], runningOn: async () => undefined, active: async () => ({ items: [] }), unfinished: async () => ({ items: [] }), ended: async () => ({ items: [] }) } },
+    runs: { docs: new MemoryStore(), queries: { nextQueued: async () => [], queuedCount: async () => 0, runningOn: async () => undefined, active: async () => ({ items: [] }), unfinished: async () => ({ items: [] }), ended: async () => ({ items: [] }) } },
+    dispatchGates: new MemoryDispatchGates(),
+    rateLimiter: { take: () => ({ allowed: true }) },
     queues: { queueNameOf: (id) => `group-${id}`, create: async () => undefined, delete: async () => undefined, sendWakeUp: async () => undefined, receiveOne: async () => undefined, depth: async () => 0, close: async () => undefined },
     now: () => new Date(NOW),
     newId: () => `33333333-3333-4333-8333-${String(++ids).padStart(12, '0')}`,
