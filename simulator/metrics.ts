@@ -10,6 +10,9 @@ import type { World } from './world.js';
 export interface GroupScore {
   runs: number;
   p95WaitMinutes: number;
+  botMinutes: number;
+  /** busy time ÷ bot time */
+  utilization: number;
   /** mean slowdown, (wait + duration) / duration: 1 when runs never wait */
   meanStretch: number;
 }
@@ -36,6 +39,26 @@ export interface Score {
   /** Jain's index of the groups' mean stretch: 1 = every group served alike, 1/n = one group gets it all */
   fairness: number;
   groups: Record<string, GroupScore>;
+  /** the expected start's error, for runs that waited more than a minute (only when the policy estimated starts) */
+  estimate?: EstimateError;
+}
+
+export interface EstimateError {
+  /** runs that waited > 1 min and had an estimate */
+  runs: number;
+  medianAbsMinutes: number;
+  p90AbsMinutes: number;
+  /** median of |estimate − actual start| ÷ actual wait */
+  medianRelative: number;
+}
+
+/** How far the expected starts recorded at queueing were from the actual starts, for runs that waited over a minute. */
+export function estimateError(runs: readonly SimRun[]): EstimateError | undefined {
+  const rows = runs.filter((r) => r.expectedStartAt !== undefined && r.startedAt !== undefined && r.startedAt - r.queuedAt > MINUTE);
+  if (rows.length === 0) return undefined;
+  const abs = rows.map((r) => Math.abs((r.expectedStartAt ?? 0) - (r.startedAt ?? 0)) / MINUTE).sort((a, b) => a - b);
+  const rel = rows.map((r) => Math.abs((r.expectedStartAt ?? 0) - (r.startedAt ?? 0)) / ((r.startedAt ?? 0) - r.queuedAt)).sort((a, b) => a - b);
+  return { runs: rows.length, medianAbsMinutes: round(percentile(abs, 0.5)), p90AbsMinutes: round(percentile(abs, 0.9)), medianRelative: round(percentile(rel, 0.5), 3) };
 }
 
 /** Jain's fairness index: (Σx)² / (n·Σx²), 1 when all are equal. */
@@ -52,10 +75,17 @@ function waitOf(run: SimRun, horizon: number): number {
   return ((run.startedAt ?? run.endedAt ?? horizon) - run.queuedAt) / MINUTE;
 }
 
-function groupScore(runs: readonly SimRun[], horizon: number): GroupScore {
+function groupScore(runs: readonly SimRun[], horizon: number, botMs: number): GroupScore {
   const waits = runs.map((r) => waitOf(r, horizon)).sort((a, b) => a - b);
   const stretch = runs.map((r) => (waitOf(r, horizon) + r.durationMs / MINUTE) / (r.durationMs / MINUTE));
-  return { runs: runs.length, p95WaitMinutes: round(percentile(waits, 0.95)), meanStretch: round(stretch.reduce((a, b) => a + b, 0) / Math.max(1, stretch.length), 3) };
+  const busyMs = runs.reduce((sum, r) => sum + (r.startedAt === undefined ? 0 : Math.min(r.endedAt ?? horizon, horizon) - r.startedAt), 0);
+  return {
+    runs: runs.length,
+    p95WaitMinutes: round(percentile(waits, 0.95)),
+    botMinutes: round(botMs / MINUTE),
+    utilization: botMs > 0 ? round(busyMs / botMs, 3) : 0,
+    meanStretch: round(stretch.reduce((a, b) => a + b, 0) / Math.max(1, stretch.length), 3),
+  };
 }
 
 export function score(world: World): Score {
@@ -63,7 +93,8 @@ export function score(world: World): Score {
   const runs = world.runs;
   const waits = runs.map((r) => waitOf(r, horizon)).sort((a, b) => a - b);
   const groups: Record<string, GroupScore> = {};
-  for (const g of world.groups) groups[g.id] = groupScore(runs.filter((r) => r.groupId === g.id), horizon);
+  for (const [i, g] of world.groups.entries()) groups[g.id] = groupScore(runs.filter((r) => r.groupId === g.id), horizon, world.recorder.groupBotMs[i] ?? 0);
+  const estimate = estimateError(runs);
   const served = Object.values(groups).filter((g) => g.runs > 0);
   return {
     botMinutes: round(world.recorder.botMs / MINUTE),
@@ -85,5 +116,6 @@ export function score(world: World): Score {
     worstGroupSlowdown: round(Math.max(1, ...served.map((g) => g.meanStretch)), 2),
     fairness: round(jain(served.map((g) => g.meanStretch)), 3),
     groups,
+    ...(estimate === undefined ? {} : { estimate }),
   };
 }

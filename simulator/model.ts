@@ -14,6 +14,10 @@ export interface TraceGroup {
   id: string;
   maxBots: number;
   committedBots: number;
+  /** the group's service level (PRODUCT.md, "Service level per group") */
+  serviceLevel?: { targetWaitMinutes?: number; minUtilization?: number };
+  /** committed bots for a period (virtual ms) */
+  capacitySchedule?: Array<{ from: number; to: number; committedBots: number }>;
 }
 
 export interface TraceRun {
@@ -25,6 +29,8 @@ export interface TraceRun {
   durationMs: number;
   /** the run meets its SLA when it has ended by then */
   slaAt: number;
+  /** the desktop flow it runs (its typical duration is learned per flow); the group's id when absent */
+  flowId?: string;
 }
 
 export interface Trace {
@@ -39,6 +45,14 @@ export interface Trace {
   start: number;
   /** the simulation stops here; bot-minutes are counted up to it */
   horizon: number;
+  /** the trace's own platform (provisioning time distribution, failures), over the experiment's */
+  platform?: Partial<PlatformSettings>;
+  /** capacity errors: while one lasts every provisioning attempt fails with AllocationFailed after `allocationFailureMs` */
+  outages?: Array<{ from: number; to: number }>;
+  /** true: no policy setting was tuned on this trace (held out) */
+  heldOut?: boolean;
+  /** the generator's parameters, for the report */
+  parameters?: Record<string, unknown>;
 }
 
 /** The platform the policies run on: the same for every policy. */
@@ -49,6 +63,10 @@ export interface PlatformSettings {
   provisionJitter: number;
   /** probability that one provisioning attempt fails */
   failureRate: number;
+  /** when set, provisioning time is log-normal with median provisionMs and this sigma (provisionJitter is then ignored) */
+  provisionSigma?: number;
+  /** how soon an attempt fails with AllocationFailed during a capacity outage */
+  allocationFailureMs?: number;
   /** attempts before a bot ends Failed (the bot lifecycle's provisionMaxAttempts) */
   provisionMaxAttempts: number;
   /** back-off before attempt n+1: base × 2^(n-1), capped (the bot lifecycle's) */
@@ -96,6 +114,8 @@ export interface SimBot {
   /** the ordinal of the bot in its group: the key of its provisioning luck */
   ordinal: number;
   attempt: number;
+  /** when it first became Ready (its provisioning time is readyAt − createdAt, retries included) */
+  readyAt?: number;
   runId?: string;
   runsServed: number;
   /** a release asked while it was provisioning or busy: acted on at its next claim */
@@ -109,6 +129,8 @@ export interface SimRun extends TraceRun {
   startedAt?: number;
   endedAt?: number;
   botId?: string;
+  /** the expected start the project's policy computed when the run was queued (simulator/estimates.ts) */
+  expectedStartAt?: number;
 }
 
 /** Holds a slot of the environment's parallel limit: the planner's own rule, for every policy. */

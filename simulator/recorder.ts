@@ -21,6 +21,8 @@ export class Recorder {
   private last: number;
   botMs = 0;
   beyondDemandMs = 0;
+  /** bot time per group, in the order of the loads */
+  groupBotMs: number[] = [];
   readonly series: SeriesPoint[] = [];
 
   constructor(start: number, private readonly keepSeries: boolean) {
@@ -34,8 +36,9 @@ export class Recorder {
   advance(t: number, loads: readonly GroupLoad[]): void {
     const dt = t - this.last;
     if (dt > 0) {
-      for (const g of loads) {
+      for (const [i, g] of loads.entries()) {
         this.botMs += g.alive * dt;
+        this.groupBotMs[i] = (this.groupBotMs[i] ?? 0) + g.alive * dt;
         this.beyondDemandMs += Math.max(0, g.alive - Math.max(g.committed, g.queued + g.running)) * dt;
       }
       this.last = t;

@@ -6,7 +6,17 @@ import type { SimRun } from './model.js';
  * `dispatchKeyOf` and the store's `ORDER BY c.dispatchKey` (`byDispatchKey`) from shared/domain/run.ts, so
  * priority, then time queued, decide which run a free bot takes, exactly as a claim does.
  */
-export const iso = (ms: number): string => new Date(ms).toISOString();
+const isoCache = new Map<number, string>();
+/** An instant as ISO 8601 (memoised: the controller's input repeats the same instants plan after plan). */
+export const iso = (ms: number): string => {
+  let s = isoCache.get(ms);
+  if (s === undefined) {
+    if (isoCache.size > 100_000) isoCache.clear();
+    s = new Date(ms).toISOString();
+    isoCache.set(ms, s);
+  }
+  return s;
+};
 
 function keyOf(run: Pick<SimRun, 'id' | 'state' | 'priority' | 'queuedAt' | 'startedAt' | 'endedAt'>): string {
   return dispatchKeyOf({
@@ -22,6 +32,9 @@ function keyOf(run: Pick<SimRun, 'id' | 'state' | 'priority' | 'queuedAt' | 'sta
 export class RunQueue {
   /** each waiting run with its dispatch key, in dispatch order */
   private readonly entries: Array<{ run: SimRun; dispatchKey: string }> = [];
+  private high = 0;
+  /** runs ever added: a policy that looks at new runs compares it with what it saw last */
+  added = 0;
 
   get length(): number {
     return this.entries.length;
@@ -29,7 +42,7 @@ export class RunQueue {
 
   /** how many of the waiting runs are High */
   get highCount(): number {
-    return this.entries.reduce((n, e) => (e.run.priority === 'High' ? n + 1 : n), 0);
+    return this.high;
   }
 
   /** The run a claim takes next (the first in dispatch order). */
@@ -48,23 +61,35 @@ export class RunQueue {
       else hi = mid;
     }
     this.entries.splice(lo, 0, entry);
+    if (run.priority === 'High') this.high += 1;
+    this.added += 1;
+  }
+
+  /** The waiting runs in dispatch order. */
+  runs(): SimRun[] {
+    return this.entries.map((e) => e.run);
   }
 
   take(): SimRun | undefined {
-    return this.entries.shift()?.run;
+    const run = this.entries.shift()?.run;
+    if (run?.priority === 'High') this.high -= 1;
+    return run;
   }
 
   remove(run: SimRun): boolean {
     const i = this.entries.findIndex((e) => e.run === run);
     if (i < 0) return false;
     this.entries.splice(i, 1);
+    if (run.priority === 'High') this.high -= 1;
     return true;
   }
 
   /** The earliest queuedAt of the waiting runs (not always the first in dispatch order). */
   oldestQueuedAt(): number | undefined {
-    let oldest: number | undefined;
-    for (const { run } of this.entries) if (oldest === undefined || run.queuedAt < oldest) oldest = run.queuedAt;
-    return oldest;
+    // dispatch order is High first, each priority by time queued: the oldest is the first of one of them
+    const a = this.entries[0]?.run.queuedAt;
+    const b = this.entries[this.high]?.run.queuedAt;
+    if (a === undefined) return b;
+    return b === undefined ? a : Math.min(a, b);
   }
 }

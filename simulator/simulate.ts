@@ -4,10 +4,10 @@ import { parseArgs } from 'node:util';
 import { machineInfo } from '../bench/stats.js';
 import { runExperiment } from './experiment.js';
 import { DEFAULT_PLATFORM, MINUTE } from './model.js';
-import { policies } from './policies/index.js';
+import { policyVariants } from './policies/index.js';
 import { PROJECT_DEFAULTS } from './policies/project.js';
-import { markdownReport, summarise } from './report.js';
-import { chartSvg } from './svg-chart.js';
+import { markdownReport, summarise, type TraceSummary } from './report.js';
+import { chartSvg, frontierSvg } from './svg-chart.js';
 import { TRACES, type TraceName } from './traces.js';
 
 /**
@@ -18,7 +18,8 @@ import { TRACES, type TraceName } from './traces.js';
  */
 const { values } = parseArgs({
   options: {
-    seeds: { type: 'string', default: '11' },
+    seeds: { type: 'string', default: '5' },
+    'production-seeds': { type: 'string', default: '1' },
     'provision-minutes': { type: 'string', default: String(DEFAULT_PLATFORM.provisionMs / MINUTE) },
     jitter: { type: 'string', default: String(DEFAULT_PLATFORM.provisionJitter) },
     'failure-rate': { type: 'string', default: String(DEFAULT_PLATFORM.failureRate) },
@@ -39,6 +40,7 @@ const number = (name: string, raw: string | undefined) => {
 const traces = String(values.traces).split(',').map((t) => t.trim());
 for (const t of traces) if (!(t in TRACES)) throw new Error(`unknown trace ${t}; known: ${Object.keys(TRACES).join(', ')}`);
 const seeds = Array.from({ length: Math.max(1, Math.floor(number('seeds', values.seeds))) }, (_, i) => i + 1);
+const productionSeeds = Array.from({ length: Math.max(1, Math.floor(number('production-seeds', values['production-seeds']))) }, (_, i) => i + 1);
 const platform = {
   ...DEFAULT_PLATFORM,
   provisionMs: number('provision-minutes', values['provision-minutes']) * MINUTE,
@@ -53,8 +55,8 @@ const project = {
 };
 
 const started = performance.now();
-say(`simulating ${traces.length} trace(s) × ${policies().length} policies × ${seeds.length} seed(s); provisioning ${platform.provisionMs / MINUTE} min ± ${platform.provisionJitter * 100} %, failure rate ${platform.failureRate}`);
-const outcomes = runExperiment({ traces: traces as TraceName[], seeds, platform, project, progress: say });
+say(`simulating ${traces.length} trace(s) × ${policyVariants().length} policy settings × ${seeds.length} seed(s) (${productionSeeds.length} on the production-scale traces); provisioning ${platform.provisionMs / MINUTE} min ± ${platform.provisionJitter * 100} %, failure rate ${platform.failureRate} (the production-scale traces bring their own)`);
+const outcomes = runExperiment({ traces: traces as TraceName[], seeds, productionSeeds, platform, project, progress: say });
 const summaries = outcomes.map(summarise);
 
 const outDir = String(values.out);
@@ -62,12 +64,29 @@ mkdirSync(outDir, { recursive: true });
 for (const o of outcomes) {
   const file = path.join(outDir, `simulation-${o.name}.svg`);
   writeFileSync(file, chartSvg(o.chart));
-  say(`wrote ${path.relative(process.cwd(), file)}`);
+  const summary = summaries.find((s) => s.name === o.name);
+  if (summary !== undefined) writeFileSync(path.join(outDir, `simulation-frontier-${o.name}.svg`), frontierSvg(frontierSpec(summary)));
+  say(`wrote ${path.relative(process.cwd(), file)} and simulation-frontier-${o.name}.svg`);
 }
-const settings = { seeds, platform, project };
+
+function frontierSpec(s: TraceSummary) {
+  const families = new Map<string, { label: string; points: Array<{ x: number; y: number; knobs: string }>; frontier: Array<{ x: number; y: number }> }>();
+  for (const [name, m] of Object.entries(s.medians)) {
+    const f = families.get(m.family) ?? { label: m.familyLabel, points: [], frontier: (s.frontiers[m.family] ?? []).map((p) => ({ x: p.botMinutes, y: p.p95WaitMinutes })) };
+    f.points.push({ x: m.botMinutes, y: m.p95WaitMinutes, knobs: `${name}: ${m.knobs}` });
+    families.set(m.family, f);
+  }
+  const op = s.operatingPoint;
+  return {
+    title: `${s.name}${s.heldOut ? ' (held out)' : ''}: bot-minutes vs p95 wait, every setting; lines: each family's frontier`,
+    families: [...families.values()],
+    operatingPoint: op === null ? null : { x: op.botMinutes, y: op.p95WaitMinutes, label: "this project's operating point" },
+  };
+}
+const settings = { seeds, productionSeeds, platform, project };
 const json = path.join(outDir, 'simulation.json');
 writeFileSync(json, `${JSON.stringify({ machine: machineInfo(), at: new Date().toISOString(), wallSeconds: Math.round((performance.now() - started) / 100) / 10, settings, traces: summaries }, null, 2)}\n`);
-const header = `## Simulation: this project's policy against three baselines\n\n${seeds.length} seed(s); provisioning ${platform.provisionMs / MINUTE} min ± ${platform.provisionJitter * 100} %, failure rate ${platform.failureRate}; BOT_IDLE_TIMEOUT_SECONDS ${project.botIdleTimeoutSeconds}, GROUP_IDLE_TEARDOWN_HOURS ${project.groupIdleTeardownHours}, CONTROLLER_INTERVAL_SECONDS ${project.controllerIntervalSeconds}.`;
+const header = `## Simulation: this project's policy against the frontiers of five baseline families\n\n${seeds.length} seed(s) on the hand-written traces, ${productionSeeds.length} on the production-scale ones; provisioning ${platform.provisionMs / MINUTE} min ± ${platform.provisionJitter * 100} %, failure rate ${platform.failureRate}; BOT_IDLE_TIMEOUT_SECONDS ${project.botIdleTimeoutSeconds}, GROUP_IDLE_TEARDOWN_HOURS ${project.groupIdleTeardownHours}, CONTROLLER_INTERVAL_SECONDS ${project.controllerIntervalSeconds}.`;
 const markdown = markdownReport(summaries, header);
 writeFileSync(path.join(outDir, 'simulation.md'), markdown);
 say(`wrote ${path.relative(process.cwd(), json)} and simulation.md`);

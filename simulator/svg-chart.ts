@@ -82,3 +82,56 @@ export function chartSvg(spec: ChartSpec): string {
   out.push('</svg>');
   return `${out.join('\n')}\n`;
 }
+
+/** One trace's frontiers: every policy family's settings as points (bot-minutes, p95 wait), its Pareto frontier as a line. */
+export interface FrontierSpec {
+  title: string;
+  families: Array<{ label: string; points: Array<{ x: number; y: number; knobs: string }>; frontier: Array<{ x: number; y: number }> }>;
+  operatingPoint: { x: number; y: number; label: string } | null;
+}
+
+const FAMILY_COLORS = ['#2b8a3e', '#d9480f', '#1c7ed6', '#ae3ec9', '#f08c00', '#0c8599', '#868e96', '#5c940d'];
+
+export function frontierSvg(spec: FrontierSpec): string {
+  const W = 760;
+  const H = 460;
+  const L = 70;
+  const R = 250;
+  const T = 40;
+  const B = 50;
+  const all = spec.families.flatMap((f) => f.points);
+  const xs = all.map((p) => p.x);
+  const ys = all.map((p) => p.y);
+  const xMin = Math.min(...xs) * 0.95;
+  const xMax = Math.max(...xs) * 1.05;
+  const yMax = niceMax(Math.max(1, ...ys) * 1.05);
+  const x = (v: number) => L + ((v - xMin) / Math.max(1, xMax - xMin)) * (W - L - R);
+  const y = (v: number) => T + (H - T - B) - (v / yMax) * (H - T - B);
+  const out: string[] = [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="11">`,
+    `<rect width="100%" height="100%" fill="#fff"/>`,
+    `<text x="${L}" y="20" font-size="14" font-weight="bold">${escape(spec.title)}</text>`,
+    `<rect x="${L}" y="${T}" width="${W - L - R}" height="${H - T - B}" fill="none" stroke="#ced4da"/>`,
+    `<text x="${L + (W - L - R) / 2}" y="${H - 12}" text-anchor="middle" fill="#495057">bot-minutes (median over seeds)</text>`,
+    `<text x="16" y="${T + (H - T - B) / 2}" transform="rotate(-90 16 ${T + (H - T - B) / 2})" text-anchor="middle" fill="#495057">p95 queue wait, min</text>`,
+  ];
+  for (let i = 0; i <= 4; i += 1) {
+    const vx = xMin + ((xMax - xMin) * i) / 4;
+    const vy = (yMax * i) / 4;
+    out.push(`<text x="${fixed(x(vx))}" y="${H - B + 14}" text-anchor="middle" fill="#495057">${Math.round(vx).toLocaleString('en-US')}</text>`);
+    out.push(`<text x="${L - 6}" y="${fixed(y(vy) + 4)}" text-anchor="end" fill="#495057">${fixed(vy)}</text>`);
+  }
+  spec.families.forEach((f, i) => {
+    const color = FAMILY_COLORS[i % FAMILY_COLORS.length] ?? '#000';
+    if (f.frontier.length > 1) out.push(`<path d="${f.frontier.map((p, j) => `${j === 0 ? 'M' : 'L'}${fixed(x(p.x))},${fixed(y(p.y))}`).join('')}" fill="none" stroke="${color}" stroke-width="1.5"/>`);
+    for (const p of f.points) out.push(`<circle cx="${fixed(x(p.x))}" cy="${fixed(y(p.y))}" r="3.5" fill="${color}" fill-opacity="0.7"><title>${escape(`${f.label}: ${p.knobs}: ${Math.round(p.x)} bot-min, p95 ${p.y} min`)}</title></circle>`);
+    out.push(`<circle cx="${W - R + 16}" cy="${T + 8 + i * 18}" r="4" fill="${color}"/><text x="${W - R + 26}" y="${T + 12 + i * 18}">${escape(f.label)}</text>`);
+  });
+  const op = spec.operatingPoint;
+  if (op !== null) {
+    out.push(`<path d="M${fixed(x(op.x))},${fixed(y(op.y) - 9)}l8,15h-16z" fill="none" stroke="#000" stroke-width="2"><title>${escape(op.label)}</title></path>`);
+    out.push(`<path d="M${W - R + 16},${T + 2 + spec.families.length * 18}l6,11h-12z" fill="none" stroke="#000" stroke-width="2"/><text x="${W - R + 26}" y="${T + 12 + spec.families.length * 18}">${escape(op.label)}</text>`);
+  }
+  out.push('</svg>');
+  return `${out.join('\n')}\n`;
+}

@@ -1,4 +1,5 @@
 import { HOUR, MINUTE, type Trace, type TraceGroup, type TraceRun } from './model.js';
+import { PRODUCTION_HOLDOUT, PRODUCTION_WEEK, productionTrace } from './production-traces.js';
 import { exponential, logNormal, rngOf, uniform, type Rng } from './rng.js';
 
 /**
@@ -137,6 +138,8 @@ export const TRACES = {
   'daily-sla-batch': dailySlaBatch,
   'steady-trickle': steadyTrickle,
   'competing-groups': competingGroups,
+  'production-week': (seed: number) => productionTrace(PRODUCTION_WEEK, seed, false),
+  'production-holdout': (seed: number) => productionTrace(PRODUCTION_HOLDOUT, seed, true),
 } as const satisfies Record<string, (seed: number) => Trace>;
 
 export type TraceName = keyof typeof TRACES;

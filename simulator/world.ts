@@ -4,7 +4,8 @@ import { EventQueue } from './event-queue.js';
 import { holdsSlot, provisionBackoffMs, type PlatformSettings, type SimBot, type SimRun, type Trace } from './model.js';
 import type { ScalingPolicy, WorldEvent } from './policy.js';
 import { Recorder, type GroupLoad } from './recorder.js';
-import { rngOf, uniform } from './rng.js';
+import { MINUTE } from './model.js';
+import { logNormal, rngOf, uniform } from './rng.js';
 import { iso } from './run-queue.js';
 import { SimGroup } from './sim-group.js';
 
@@ -25,7 +26,19 @@ export type SimEvent =
 
 export interface WorldCounters {
   provisioningFailures: number;
+  allocationFailures: number;
   decisions: number;
+}
+
+/**
+ * What a controller can learn from its own records (bot documents, run documents): per group, the provisioning
+ * times of its bots, the arrival times of its runs, and per flow the durations of finished runs. Policies that learn
+ * (the project's, Managed DevOps Pools' automatic standby) read these, never the trace's future.
+ */
+export interface Observations {
+  provisionMs: Map<string, number[]>;
+  arrivals: Map<string, number[]>;
+  runMs: Map<string, number[]>;
 }
 
 export class World {
@@ -33,24 +46,29 @@ export class World {
   readonly groups: SimGroup[];
   readonly runs: SimRun[];
   readonly recorder: Recorder;
-  readonly counters: WorldCounters = { provisioningFailures: 0, decisions: 0 };
+  readonly counters: WorldCounters = { provisioningFailures: 0, allocationFailures: 0, decisions: 0 };
+  readonly observed: Observations = { provisionMs: new Map(), arrivals: new Map(), runMs: new Map() };
+  readonly platform: PlatformSettings;
   /** every bot ever created, Deleted ones included */
   readonly allBots: SimBot[] = [];
   private readonly byId = new Map<string, SimGroup>();
+  private readonly runsById = new Map<string, SimRun>();
   private timerGeneration = 0;
 
   constructor(
     readonly trace: Trace,
     readonly policy: ScalingPolicy,
-    readonly platform: PlatformSettings,
+    platform: PlatformSettings,
     readonly seed: number,
     keepSeries: boolean,
   ) {
+    this.platform = { ...platform, ...trace.platform };
     this.clock = new EventQueue<SimEvent>(trace.start);
     this.groups = trace.groups.map((g) => new SimGroup(g, trace.start));
     for (const g of this.groups) this.byId.set(g.id, g);
     this.recorder = new Recorder(trace.start, keepSeries);
     this.runs = trace.runs.map((r) => ({ ...r, state: 'Queued' }));
+    for (const run of this.runs) this.runsById.set(run.id, run);
     for (const run of this.runs) this.clock.schedule(run.queuedAt, { kind: 'arrival', run });
     this.clock.schedule(trace.start, { kind: 'timer', generation: 0 });
   }
@@ -103,6 +121,15 @@ export class World {
     else bot.releaseRequested ??= reason;
   }
 
+  /** The durations of the group's finished runs (every flow), in the order they ended. */
+  groupRunMs(groupId: string): number[] {
+    return this.observed.runMs.get(`group:${groupId}`) ?? [];
+  }
+
+  run(runId: string): SimRun | undefined {
+    return this.runsById.get(runId);
+  }
+
   findBot(botId: string): SimBot | undefined {
     for (const g of this.groups) {
       const bot = g.bots.find((b) => b.id === botId);
@@ -148,6 +175,7 @@ export class World {
     const g = this.group(run.groupId);
     g.queue.add(run);
     g.lastQueuedAt = this.now;
+    push(this.observed.arrivals, g.id, this.now);
     this.clock.schedule(Date.parse(firstWatchdogWake(iso(run.queuedAt), DEFAULT_TIMEOUT_MINUTES, this.platform.queuedRunTimeoutMinutes)), { kind: 'watchdog', run });
     if (this.policy.dispatchOnArrival) this.dispatchIdle(g);
     this.notify('run-queued');
@@ -170,11 +198,18 @@ export class World {
   private startAttempt(bot: SimBot, attempt: number): void {
     const p = this.platform;
     const rng = rngOf(this.seed, `provision:${bot.groupId}#${bot.ordinal}#${attempt}`);
-    const delay = p.provisionMs * (1 + p.provisionJitter * uniform(rng, -1, 1));
-    const ok = rng.next() >= p.failureRate;
+    const delay = p.provisionSigma === undefined ? p.provisionMs * (1 + p.provisionJitter * uniform(rng, -1, 1)) : Math.max(p.provisionMs / 3, logNormal(rng, p.provisionMs, p.provisionSigma));
+    const lucky = rng.next() >= p.failureRate;
+    const failsAt = delay * uniform(rng, 0.3, 1);
     bot.attempt = attempt;
+    if (this.inOutage(this.now)) {
+      // AllocationFailed: the region has no capacity for the VM size now; the attempt fails fast
+      this.counters.allocationFailures += 1;
+      this.clock.schedule(this.now + (p.allocationFailureMs ?? MINUTE), { kind: 'attempt-done', bot, attempt, ok: false });
+      return;
+    }
     // a failed attempt fails somewhere along the way
-    this.clock.schedule(this.now + (ok ? delay : delay * uniform(rng, 0.3, 1)), { kind: 'attempt-done', bot, attempt, ok });
+    this.clock.schedule(this.now + (lucky ? delay : failsAt), { kind: 'attempt-done', bot, attempt, ok: lucky });
   }
 
   private attemptDone(bot: SimBot, attempt: number, ok: boolean): void {
@@ -192,6 +227,8 @@ export class World {
     }
     bot.state = 'Ready';
     bot.since = this.now;
+    bot.readyAt = this.now;
+    push(this.observed.provisionMs, bot.groupId, this.now - bot.createdAt);
     this.claim(bot);
     this.notify('bot-ready');
   }
@@ -200,6 +237,8 @@ export class World {
     const g = this.group(bot.groupId);
     run.state = 'Succeeded';
     run.endedAt = this.now;
+    push(this.observed.runMs, run.flowId ?? run.groupId, run.durationMs);
+    push(this.observed.runMs, `group:${run.groupId}`, run.durationMs);
     g.lastRunEndedAt = this.now;
     bot.runId = undefined;
     bot.state = 'Ready';
@@ -250,6 +289,11 @@ export class World {
     this.clock.schedule(this.now + this.platform.teardownMs, { kind: 'teardown-done', bot });
   }
 
+  private inOutage(t: number): boolean {
+    for (const o of this.trace.outages ?? []) if (o.from <= t && t < o.to) return true;
+    return false;
+  }
+
   private notify(event: WorldEvent): void {
     if (this.policy.wakesOn(event)) this.decide(false);
   }
@@ -265,4 +309,10 @@ export class World {
       this.clock.schedule(this.now + this.policy.intervalMs, { kind: 'timer', generation: 0 });
     }
   }
+}
+
+function push(map: Map<string, number[]>, key: string, value: number): void {
+  const list = map.get(key);
+  if (list === undefined) map.set(key, [value]);
+  else list.push(value);
 }

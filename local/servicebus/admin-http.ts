@@ -1,3 +1,4 @@
+import { checkSasToken, grantAllows, type AuthorizationRule } from './sas.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { errorBody, queueEntry, queueFeed } from './atom.js';
 import { readEntityDescription } from './atom-entry.js';
@@ -14,10 +15,10 @@ const QUEUE_LIST_PATH = '$Resources/Queues';
  * of every queue entry. The SAS token is required but its signature is not checked. Topics, subscriptions,
  * rules and anything else the peer does not implement are refused with 501 (the SDK's `NotImplemented`).
  */
-export function createAdminRequestHandler(store: QueueStore, log: (line: string) => void) {
+export function createAdminRequestHandler(store: QueueStore, log: (line: string) => void, rules: readonly AuthorizationRule[]) {
   return (request: IncomingMessage, response: ServerResponse): void => {
     readBody(request)
-      .then((body) => route(store, request, body))
+      .then((body) => authorized(request, rules) ?? route(store, request, body))
       .then(({ status, xml }) => send(response, status, xml))
       .catch((error: unknown) => {
         log(`[servicebus] admin request failed: ${error instanceof Error ? error.message : String(error)}`);
@@ -29,6 +30,19 @@ export function createAdminRequestHandler(store: QueueStore, log: (line: string)
 interface AdminResponse {
   status: number;
   xml: string;
+}
+
+/** The management API needs a token of a rule with the Manage right that covers the path (Service Bus SAS rules). */
+function authorized(request: IncomingMessage, rules: readonly AuthorizationRule[]): AdminResponse | undefined {
+  const header = request.headers.authorization;
+  if (!header) return failure(401, 'Missing Authorization header (a SharedAccessSignature is expected).');
+  const checked = checkSasToken(header, rules, Date.now());
+  if (!checked.ok) return failure(401, checked.reason);
+  const path = new URL(request.url ?? '/', 'https://localhost').pathname;
+  if (!grantAllows(checked.grant, path, 'Manage', Date.now())) {
+    return failure(401, "Unauthorized access. 'Manage' claim(s) are required to perform this operation.");
+  }
+  return undefined;
 }
 
 function route(store: QueueStore, request: IncomingMessage, body: string): AdminResponse {

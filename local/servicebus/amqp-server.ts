@@ -3,6 +3,7 @@ import rhea from 'rhea';
 import type { AmqpError, Connection, ConnectionOptions, Container, EventContext, Message, Receiver, Sender, link } from 'rhea';
 import { isRecord } from './brokered-message.js';
 import { handleCbsRequest } from './cbs.js';
+import { grantAllows, resourcePathOf, type AccessRight, type AuthorizationRule, type Grant } from './sas.js';
 import { DeliveryDispatcher } from './delivery-dispatcher.js';
 import { DISPOSITION_EVENTS } from './dispositions.js';
 import { messagesFromTransfer } from './incoming-messages.js';
@@ -33,10 +34,13 @@ export class AmqpServer {
   private readonly sockets = new Map<Connection, Socket>();
   private readonly dispatcher = new DeliveryDispatcher();
   private readonly linkAddresses = new WeakMap<link, LinkAddress | undefined>();
+  /** what the tokens put on each connection's $cbs grant, newest last */
+  private readonly grants = new WeakMap<Connection, Grant[]>();
 
   constructor(
     private readonly store: QueueStore,
     private readonly log: (line: string) => void,
+    private readonly rules: readonly AuthorizationRule[],
   ) {
     this.container = rhea.create_container({
       id: 'local-servicebus-peer',
@@ -101,10 +105,11 @@ export class AmqpServer {
     if (address?.kind === 'cbs') return echoTerminus(sender);
     const queue = this.resolveQueue(sender, address, sender.source?.address);
     if (!queue || !address) return;
-    if (address.kind === 'management') return echoTerminus(sender);
-    if (isRecord(sender.source?.filter) && SESSION_FILTER in sender.source.filter) {
+    if (address.kind === 'entity' && isRecord(sender.source?.filter) && SESSION_FILTER in sender.source.filter) {
       return refuse(sender, 'amqp:not-implemented', SESSIONS_NOT_SUPPORTED);
     }
+    if (!this.authorize(sender, sender.source?.address, address.kind === 'management' ? ['Listen', 'Send'] : ['Listen'])) return;
+    if (address.kind === 'management') return echoTerminus(sender);
     echoTerminus(sender);
     this.dispatcher.add(sender, queue.subQueue(address.entity.deadLetter), sender.snd_settle_mode === 1 ? 'receiveAndDelete' : 'peekLock');
   }
@@ -118,7 +123,34 @@ export class AmqpServer {
     if (address.kind === 'entity' && address.entity.deadLetter) {
       return refuse(receiver, 'amqp:not-allowed', 'Messages cannot be sent to a dead-letter queue.');
     }
+    if (!this.authorize(receiver, receiver.target?.address, address.kind === 'management' ? ['Listen', 'Send'] : ['Send'])) return;
     echoTerminus(receiver);
+  }
+
+  /**
+   * A link to a queue needs a token put on this connection's $cbs that covers the queue with one of `rights` and has
+   * not expired; the link is closed when its grants expire unless a newer token is put meanwhile (the SDK renews
+   * tokens before they expire), as Service Bus does.
+   */
+  private authorize(endpoint: link, rawAddress: string | undefined, rights: AccessRight[]): boolean {
+    // the link's own path (`q`, `q/$management`, `q/$DeadLetterQueue`): a token for the queue covers all three
+    const entityPath = resourcePathOf(`sb://namespace/${rawAddress ?? ''}`);
+    const connection = endpoint.connection;
+    const valid = () => (this.grants.get(connection) ?? []).filter((g) => rights.some((r) => grantAllows(g, entityPath, r, Date.now())));
+    if (valid().length === 0) {
+      refuse(endpoint, 'amqp:unauthorized-access', `Unauthorized access. '${rights.join("' or '")}' claim(s) are required to perform this operation. Resource: '${entityPath}'.`);
+      return false;
+    }
+    const watch = (): void => {
+      const until = Math.max(...valid().map((g) => g.expiresAt));
+      if (!Number.isFinite(until)) {
+        if (endpoint.is_open()) refuse(endpoint, 'amqp:unauthorized-access', 'The token has expired.');
+        return;
+      }
+      setTimeout(watch, Math.min(until - Date.now() + 1, 2 ** 31 - 1)).unref();
+    };
+    watch();
+    return true;
   }
 
   /** Refuses the link unless the address names an existing queue: not-implemented for what the peer does not serve, else not-found. */
@@ -138,7 +170,11 @@ export class AmqpServer {
     const receiver = context.receiver!;
     const delivery = context.delivery!;
     const address = this.addressOf(receiver, receiver.target?.address);
-    if (address?.kind === 'cbs') return this.reply(context, { application_properties: handleCbsRequest(request(context)), body: null });
+    if (address?.kind === 'cbs') {
+      const connection = context.connection;
+      const answer = handleCbsRequest(request(context), this.rules, (grant) => this.grants.set(connection, [...(this.grants.get(connection) ?? []), grant]));
+      return this.reply(context, { application_properties: answer, body: null });
+    }
     const queue = address ? this.store.get(address.entity.queue) : undefined;
     if (!address || !queue) {
       return delivery.reject({ condition: 'amqp:not-found', description: address ? notFound(address.entity) : 'Unknown entity.' });

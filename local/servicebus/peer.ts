@@ -5,6 +5,7 @@ import { AmqpServer, ConnectionDroppedError } from './amqp-server.js';
 import { createMultiplexedServer } from './port-multiplexer.js';
 import type { QueueProperties } from './queue-properties.js';
 import { QueueStore, type QueueOperation } from './queue-store.js';
+import type { AuthorizationRule } from './sas.js';
 
 export type { QueueProperties } from './queue-properties.js';
 
@@ -17,8 +18,15 @@ export interface ServiceBusPeerOptions {
   tls: { key: string; cert: string };
   /** Created at start (fixed queues). */
   queues?: Array<{ name: string } & QueueProperties>;
+  /**
+   * Shared access rules of the namespace, whose keys sign the tokens clients present; default one `local` rule with
+   * Manage, Send and Listen, the one the connection string names.
+   */
+  authorizationRules?: AuthorizationRule[];
   log?: (line: string) => void;
 }
+
+export const LOCAL_RULE: AuthorizationRule = { keyName: 'local', key: 'local', rights: ['Manage', 'Send', 'Listen'] };
 
 export interface ServiceBusPeerFaults {
   /** 0..1: share of settled-by-complete messages that are delivered once more (simulates duplicate delivery) */
@@ -75,8 +83,11 @@ export async function startServiceBusPeer(options: ServiceBusPeerOptions): Promi
     if (!store.create(name, properties)) throw new Error(`Queue ${name} is listed twice`);
   }
 
-  const amqp = new AmqpServer(store, log);
-  const https = createHttpsServer({ key: options.tls.key, cert: options.tls.cert }, createAdminRequestHandler(store, log));
+  const rules = options.authorizationRules ?? [LOCAL_RULE];
+  const manageRule = rules.find((r) => r.rights.includes('Manage'));
+  if (!manageRule) throw new Error('The Service Bus peer needs a rule with the Manage right (the connection string names it).');
+  const amqp = new AmqpServer(store, log, rules);
+  const https = createHttpsServer({ key: options.tls.key, cert: options.tls.cert }, createAdminRequestHandler(store, log, rules));
   https.on('tlsClientError', (error) => log(`[servicebus] admin TLS error: ${error.message}`));
   const multiplexed = createMultiplexedServer(
     { amqp: (socket) => amqp.accept(socket), tls: (stream) => https.emit('connection', stream) },
@@ -98,7 +109,7 @@ export async function startServiceBusPeer(options: ServiceBusPeerOptions): Promi
   let closed: Promise<void> | undefined;
   return {
     port,
-    connectionString: `Endpoint=sb://${host}:${port};SharedAccessKeyName=local;SharedAccessKey=local;UseDevelopmentEmulator=true`,
+    connectionString: `Endpoint=sb://${host}:${port};SharedAccessKeyName=${manageRule.keyName};SharedAccessKey=${manageRule.key};UseDevelopmentEmulator=true`,
     faults,
     counters,
     counts(queue) {

@@ -26,3 +26,21 @@ export function grant(world: World, wants: ReadonlyMap<SimGroup, number>): void 
 export function idleLongestFirst(g: SimGroup): ReturnType<SimGroup['inState']> {
   return g.inState('Ready').sort((a, b) => a.since - b.since || (a.id < b.id ? -1 : 1));
 }
+
+/** GROUP_IDLE_TEARDOWN_HOURS, for every baseline: a group idle this long keeps no bots, committed ones included. */
+export const GROUP_COLD_MS = 3 * 60 * 60_000;
+
+/** The last time anything happened on the group: created, a run queued or ended. */
+export function lastActivity(g: SimGroup): number {
+  return Math.max(g.createdAt, g.lastQueuedAt ?? 0, g.lastRunEndedAt ?? 0);
+}
+
+/**
+ * The committed bots (min replicas, standby) a baseline keeps for a group now: the same meaning as the project's,
+ * so no baseline pays for committed bots the project would not: none once the group has been idle 3 hours with
+ * nothing queued or running.
+ */
+export function committedOf(world: World, g: SimGroup): number {
+  const idle = g.queue.length === 0 && g.running() === 0 && world.now - lastActivity(g) >= GROUP_COLD_MS;
+  return idle ? 0 : g.config.committedBots;
+}

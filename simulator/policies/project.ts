@@ -1,5 +1,9 @@
 import { creatableNow, occupiedNowOf, plannerGroupOf } from '../../shared/bots/planning-round.js';
-import { plan, type Plan, type PlannerGroup, type PlannerInput, type PlannerSettings } from '../../shared/domain/planner/index.js';
+import { expectedStarts } from '../../shared/domain/planner/expected-start.js';
+import type { Plan, PlannerGroup, PlannerInput, PlannerOutlook, PlannerServiceLevel, PlannerSettings } from '../../shared/domain/planner/index.js';
+import { DEFAULT_OUTLOOK, outlookOf, sortedCounter } from '../../shared/domain/planner/outlook.js';
+import { plan } from '../../shared/domain/planner/plan.js';
+import { MINUTE } from '../model.js';
 import type { ScalingPolicy, WorldEvent } from '../policy.js';
 import { PRODUCT_CONFIG } from '../product-settings.js';
 import { iso } from '../run-queue.js';
@@ -25,6 +29,14 @@ import type { World } from '../world.js';
  */
 export interface ProjectSettings extends PlannerSettings {
   controllerIntervalSeconds: number;
+  /**
+   * true: the controller learns each group's outlook (provisioning time, run duration, expected arrivals:
+   * shared/domain/planner/outlook.ts) from its own records and passes it to the planner, which then keeps warm bots
+   * and adapts the idle keep time; false: the planner as it was (BOT_IDLE_TIMEOUT_SECONDS for every group).
+   */
+  learn: boolean;
+  /** service levels per group id (targetWaitMinutes, minUtilization) */
+  serviceLevels?: Record<string, PlannerServiceLevel>;
 }
 
 /** The product's defaults (shared/config/app-config.ts). */
@@ -32,11 +44,41 @@ export const PROJECT_DEFAULTS: ProjectSettings = {
   botIdleTimeoutSeconds: PRODUCT_CONFIG.BOT_IDLE_TIMEOUT_SECONDS,
   groupIdleTeardownHours: PRODUCT_CONFIG.GROUP_IDLE_TEARDOWN_HOURS,
   controllerIntervalSeconds: PRODUCT_CONFIG.CONTROLLER_INTERVAL_SECONDS,
+  learn: true,
+  warmQuantile: 0,
 };
+
+/** The planner as committed before the outlook: no learning, BOT_IDLE_TIMEOUT_SECONDS for every group. */
+export const PROJECT_FIXED: ProjectSettings = { ...PROJECT_DEFAULTS, learn: false, warmQuantile: 0 };
 
 /** Every simulated group runs one image at one version. */
 const SIM_IMAGE_ID = 'image';
 const SIM_IMAGE_VERSION = '1';
+
+/** What the controller learned about a group from its records (bot and run documents): see outlook.ts. */
+const outlookCache = new WeakMap<SimGroup, { key: string; outlook: PlannerOutlook }>();
+
+/**
+ * What the controller learned about a group from its records (bot and run documents): see outlook.ts. Recomputed
+ * when a bot comes up or 30 s have passed (the controller's statistics are that fresh).
+ */
+export function outlookOfGroup(world: World, g: SimGroup): PlannerOutlook {
+  const arrivals = world.observed.arrivals.get(g.id) ?? [];
+  const key = `${Math.floor(world.now / 30_000)}:${world.observed.provisionMs.get(g.id)?.length ?? 0}`;
+  const cached = outlookCache.get(g);
+  if (cached !== undefined && cached.key === key) return cached.outlook;
+  const outlook = computeOutlook(world, g, arrivals);
+  outlookCache.set(g, { key, outlook });
+  return outlook;
+}
+
+function computeOutlook(world: World, g: SimGroup, arrivals: readonly number[]): PlannerOutlook {
+  const runMs = world.groupRunMs(g.id);
+  return outlookOf({ provisionMs: world.observed.provisionMs.get(g.id) ?? [], runMs, count: sortedCounter(arrivals) }, world.now, {
+    ...DEFAULT_OUTLOOK,
+    defaultProvisionMinutes: world.platform.provisionMs / MINUTE,
+  });
+}
 
 function plannerGroup(g: SimGroup): PlannerGroup {
   const first = g.queue.first();
@@ -46,13 +88,72 @@ function plannerGroup(g: SimGroup): PlannerGroup {
   return plannerGroupOf(group, bots, { queued: g.queue.length, queuedHigh: g.queue.highCount, oldestQueuedAt: first === undefined ? undefined : iso(first.queuedAt) });
 }
 
-export function plannerInput(world: World, settings: PlannerSettings): PlannerInput {
+export function plannerInput(world: World, settings: PlannerSettings & Partial<Pick<ProjectSettings, 'learn' | 'serviceLevels'>>): PlannerInput {
+  const groups = world.groups.map((g) => {
+    const group = plannerGroup(g);
+    if (settings.learn === true) group.outlook = outlookOfGroup(world, g);
+    const sl = settings.serviceLevels?.[g.id] ?? g.config.serviceLevel;
+    if (sl !== undefined) group.serviceLevel = sl;
+    if (g.config.capacitySchedule !== undefined) group.capacitySchedule = g.config.capacitySchedule.map((w) => ({ from: iso(w.from), to: iso(w.to), committedBots: w.committedBots }));
+    return group;
+  });
   return {
     now: iso(world.now),
     environment: { id: world.trace.name, plan: 'paid', capacity: world.capacity, hostedRpaEnabled: true },
-    groups: world.groups.map(plannerGroup),
-    settings: { botIdleTimeoutSeconds: settings.botIdleTimeoutSeconds, groupIdleTeardownHours: settings.groupIdleTeardownHours },
+    groups,
+    settings: {
+      botIdleTimeoutSeconds: settings.botIdleTimeoutSeconds,
+      groupIdleTeardownHours: settings.groupIdleTeardownHours,
+      ...(settings.warmQuantile === undefined ? {} : { warmQuantile: settings.warmQuantile }),
+    },
   };
+}
+
+/** The typical duration of a flow's runs, minutes: the mean of its last 50 finished runs (the group's outlook before any). */
+const typicalCache = new WeakMap<number[], { n: number; minutes: number }>();
+function typicalRunMinutes(world: World, flowId: string, fallback: number): number {
+  const seen = world.observed.runMs.get(flowId);
+  if (seen === undefined || seen.length === 0) return fallback;
+  const cached = typicalCache.get(seen);
+  if (cached !== undefined && cached.n === seen.length) return cached.minutes;
+  const last = seen.slice(-50);
+  const minutes = last.reduce((a, b) => a + b, 0) / last.length / MINUTE;
+  typicalCache.set(seen, { n: seen.length, minutes });
+  return minutes;
+}
+
+/**
+ * The expected start of every newly queued run, as the queue view would show it right after this plan
+ * (shared/domain/planner/expected-start.ts): recorded on the run once, when it is first estimated.
+ */
+function estimateStarts(world: World, input: PlannerInput, result: Plan, seen: Map<string, number>): void {
+  for (const [i, g] of world.groups.entries()) {
+    if (seen.get(g.id) === g.queue.added) continue;
+    seen.set(g.id, g.queue.added);
+    const queued = g.queue.runs();
+    const outlook = input.groups[i]?.outlook ?? outlookOfGroup(world, g);
+    const creating = result.decisions.reduce((n, d) => (d.kind === 'create' && d.groupId === g.id ? n + d.count : n), 0);
+    const flowOf = (runId: string | undefined) => {
+      const run = runId === undefined ? undefined : world.run(runId);
+      return run?.flowId ?? g.id;
+    };
+    const bots = g.bots
+      .filter((b) => b.releaseRequested === undefined && (b.state === 'Ready' || b.state === 'Busy' || b.state === 'Provisioning'))
+      .map((b) => ({ state: b.state as 'Ready' | 'Busy' | 'Provisioning', since: iso(b.state === 'Provisioning' ? b.createdAt : b.since), ...(b.state === 'Busy' ? { runMinutes: typicalRunMinutes(world, flowOf(b.runId), outlook.runMinutes) } : {}) }));
+    // the expected (median) provisioning time, not the outlook's high percentile: an estimate, not a safety margin
+    const provisionMinutes = outlookOf({ provisionMs: world.observed.provisionMs.get(g.id) ?? [], runMs: [], count: () => 0 }, world.now, { ...DEFAULT_OUTLOOK, provisionQuantile: 0.5, defaultProvisionMinutes: world.platform.provisionMs / MINUTE }).provisionMinutes;
+    const estimates = expectedStarts({
+      now: iso(world.now),
+      queued: queued.map((r) => ({ id: r.id, runMinutes: typicalRunMinutes(world, r.flowId ?? r.groupId, outlook.runMinutes) })),
+      bots,
+      creating,
+      provisionMinutes,
+    });
+    for (const [j, run] of queued.entries()) {
+      const at = estimates[j]?.expectedStartAt;
+      if (run.expectedStartAt === undefined && at !== undefined) run.expectedStartAt = Date.parse(at);
+    }
+  }
 }
 
 /** Applies a plan the way runPlanningRound does: releases at once, creates only in slots free now. */
@@ -76,15 +177,19 @@ export class ProjectPolicy implements ScalingPolicy {
   /** every plan made, for tests (off by default: it grows) */
   readonly plans: Plan[] = [];
   private readonly keepPlans: boolean;
+  private readonly estimate: boolean;
+  /** per group: the queue's `added` count at the last estimate */
+  private readonly estimated = new Map<string, number>();
 
   constructor(
     private readonly settings: ProjectSettings = PROJECT_DEFAULTS,
-    options: { planBeforeReclaim?: boolean; keepPlans?: boolean } = {},
+    options: { planBeforeReclaim?: boolean; keepPlans?: boolean; estimate?: boolean; name?: string; label?: string } = {},
   ) {
     this.decideBeforeReclaim = options.planBeforeReclaim ?? false;
     this.keepPlans = options.keepPlans ?? false;
-    this.name = this.decideBeforeReclaim ? 'project-plan-on-idle' : 'project';
-    this.label = this.decideBeforeReclaim ? 'project, plan before re-claim (what-if)' : 'this project';
+    this.estimate = options.estimate ?? false;
+    this.name = options.name ?? (this.decideBeforeReclaim ? 'project-plan-on-idle' : 'project');
+    this.label = options.label ?? (this.decideBeforeReclaim ? 'project, plan before re-claim (what-if)' : 'this project');
     this.intervalMs = settings.controllerIntervalSeconds * 1000;
   }
 
@@ -99,5 +204,6 @@ export class ProjectPolicy implements ScalingPolicy {
     const result = plan(input);
     if (this.keepPlans) this.plans.push(result);
     applyPlan(world, input, result);
+    if (this.estimate) estimateStarts(world, input, result, this.estimated);
   }
 }

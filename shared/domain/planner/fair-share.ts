@@ -1,7 +1,7 @@
 import { byId, instant, isOutdated } from './group-view.js';
 import type { PlannerBot } from './planner-input.js';
 import { messages } from './reasons.js';
-import { allocation, idleAboveCommitted, kept, occupied, release, releaseFront, surplus, want, type Slot } from './slot.js';
+import { allocation, idleAboveCommitted, kept, occupied, release, releaseFront, surplus, want, wantWarm, type Slot } from './slot.js';
 
 /**
  * Sharing the environment's parallel limit between groups (docs/scaling.md, "The fairness rule"):
@@ -96,8 +96,8 @@ function topUpCommitted(slots: readonly Slot[], free: number): number {
   return left;
 }
 
-/** Step 2: water-filling of the shared slots between groups whose runs want more bots. */
-function shareTheRest(slots: readonly Slot[], shared: number): void {
+/** Step 2: water-filling of the shared slots between groups whose runs want more bots. Returns the free slots left. */
+function shareTheRest(slots: readonly Slot[], shared: number): number {
   let left = shared;
   const stuck = new Set<Slot>();
   for (;;) {
@@ -105,7 +105,7 @@ function shareTheRest(slots: readonly Slot[], shared: number): void {
       slots.filter((s) => s.view.condition === 'active' && want(s) > 0 && !stuck.has(s)),
       compareFairness,
     );
-    if (next === undefined) return;
+    if (next === undefined) return left;
     if (left > 0) {
       left -= 1;
     } else {
@@ -176,6 +176,26 @@ export function shareCapacity(slots: readonly Slot[], limit: number): void {
   const used = slots.reduce((sum, s) => sum + occupied(s), 0);
   const free = topUpCommitted(slots, Math.max(0, limit - used));
   const heldForColdGroups = slots.filter((s) => s.view.condition === 'cold').reduce((sum, s) => sum + s.view.committed, 0);
-  shareTheRest(slots, Math.max(0, free - heldForColdGroups));
+  const left = shareTheRest(slots, Math.max(0, free - heldForColdGroups));
   handOver(slots);
+  keepWarm(slots, left);
+}
+
+/**
+ * Step 4: warm spare. Slots still free after every waiting run was served go to groups whose outlook expects runs
+ * within one provisioning time, one at a time to the group with the fewest bots beyond its demand (then id): never
+ * at the cost of another group's runs, never above maxBots.
+ */
+function keepWarm(slots: readonly Slot[], free: number): void {
+  let left = free;
+  const extra = (s: Slot) => occupied(s) - s.view.demand;
+  while (left > 0) {
+    const next = firstBy(
+      slots.filter((s) => s.view.condition === 'active' && wantWarm(s) > 0),
+      (a, b) => extra(a) - extra(b) || byId(a.view.group, b.view.group),
+    );
+    if (next === undefined) return;
+    next.createdWarm += 1;
+    left -= 1;
+  }
 }

@@ -1,5 +1,6 @@
 import { OCCUPYING_STATES, type PlannerBot, type PlannerGroup, type PlannerSettings } from './planner-input.js';
 import type { GroupCondition } from './planner-output.js';
+import { committedNow, coverableRuns, warmVerdict, type WarmVerdict } from './warm.js';
 
 /** A non-negative whole number from a count that may arrive malformed (NaN, negative, fractional). */
 export function count(n: number): number {
@@ -45,6 +46,10 @@ export interface GroupView {
   running: number;
   demand: number;
   target: number;
+  /** the target with the warm bots: max(target, min(maxBots, running + warm.spare)) for an active group, else target */
+  warmTarget: number;
+  /** the warm spare and the idle keep time learned from the group's outlook (warm.ts) */
+  warm: WarmVerdict;
   /** when the oldest queued run was queued, ms; +Infinity when unknown so such groups sort last */
   waitingSinceMs: number;
   /** the four lists below hold the bots that stay: a bot with a release pending is in `leaving` only */
@@ -66,11 +71,11 @@ export interface ViewContext {
   settings: PlannerSettings;
 }
 
-function conditionOf(group: PlannerGroup, queued: number, running: number, ctx: ViewContext): GroupCondition {
+function conditionOf(group: PlannerGroup, queued: number, running: number, expecting: boolean, ctx: ViewContext): GroupCondition {
   if (group.status === 'deleted') return 'deleted';
   const idleMs = ctx.nowMs - instant(group.lastActivityAt);
-  // A run, queued or running, wakes the group whatever its last activity says.
-  if (queued === 0 && running === 0 && idleMs >= ctx.settings.groupIdleTeardownHours * 3_600_000) return 'cold';
+  // A run, queued or running, wakes the group whatever its last activity says; so do runs its outlook expects.
+  if (queued === 0 && running === 0 && !expecting && idleMs >= ctx.settings.groupIdleTeardownHours * 3_600_000) return 'cold';
   if (!ctx.switchOn) return 'switched-off';
   return group.maintenance ? 'maintenance' : 'active';
 }
@@ -89,6 +94,22 @@ function targetOf(condition: GroupCondition, maxBots: number, committed: number,
   }
 }
 
+/**
+ * The bots the group's queued runs need. Without an outlook: one per queued run. With one: the idle and
+ * provisioning bots that will take them, and a new bot only for each run its bots (busy ones included) are not
+ * expected to start within max(the learned provisioning time, the group's targetWaitMinutes): a run that a busy bot
+ * will take before a new bot could be up gets no new bot.
+ */
+function botsForQueue(group: PlannerGroup, staying: readonly PlannerBot[], queued: number, ctx: ViewContext): number {
+  const outlook = group.outlook;
+  if (outlook === undefined || queued === 0) return queued;
+  const target = group.serviceLevel?.targetWaitMinutes;
+  const horizonMinutes = Math.max(Number.isFinite(outlook.provisionMinutes) ? outlook.provisionMinutes : 0, target !== undefined && Number.isFinite(target) ? target : 0);
+  const coverable = coverableRuns(staying, ctx.nowMs, horizonMinutes * 60_000, outlook);
+  const waiting = staying.filter((b) => b.state === 'Ready' || b.state === 'Provisioning').length;
+  return Math.min(queued, waiting + Math.max(0, queued - coverable));
+}
+
 export function viewGroup(group: PlannerGroup, ctx: ViewContext): GroupView {
   const bots = [...group.bots].sort(byId);
   const staying = bots.filter((b) => b.releaseRequested !== true);
@@ -101,8 +122,13 @@ export function viewGroup(group: PlannerGroup, ctx: ViewContext): GroupView {
   // a leaving bot that is Busy or Draining still runs its run
   const running = bots.filter((b) => b.state === 'Busy' || b.state === 'Draining').length;
   const maxBots = count(group.maxBots);
-  const committed = Math.min(count(group.committedBots), maxBots);
-  const condition = conditionOf(group, queued, running, ctx);
+  const committed = Math.min(committedNow(group, ctx.nowMs, count(group.committedBots)), maxBots);
+  const demand = queued + running;
+  const coverBusy = group.outlook === undefined ? 0 : coverableRuns(staying.filter((b) => b.state === 'Busy'), ctx.nowMs, group.outlook.provisionMinutes * 60_000, group.outlook);
+  const warm = warmVerdict(group.outlook, group, queued, running, coverBusy, ctx.settings);
+  const condition = conditionOf(group, queued, running, group.status === 'active' && warm.spare > 0, ctx);
+  const needed = condition === 'active' ? running + botsForQueue(group, staying, queued, ctx) : demand;
+  const target = targetOf(condition, maxBots, committed, running, needed);
   const waitingSince = instant(group.queued.oldestQueuedAt);
   return {
     group,
@@ -112,8 +138,10 @@ export function viewGroup(group: PlannerGroup, ctx: ViewContext): GroupView {
     queued,
     high,
     running,
-    demand: queued + running,
-    target: targetOf(condition, maxBots, committed, running, queued + running),
+    demand,
+    target,
+    warmTarget: condition === 'active' ? Math.max(target, Math.min(maxBots, running + warm.spare)) : target,
+    warm,
     waitingSinceMs: queued > 0 && !Number.isNaN(waitingSince) ? waitingSince : Number.POSITIVE_INFINITY,
     provisioning: inState('Provisioning'),
     ready: inReleaseOrder(inState('Ready'), group, ctx.nowMs),

@@ -4,7 +4,7 @@ import { byId, count, instant, isOutdated, viewGroup, type ViewContext } from '.
 import type { PlannerBot, PlannerInput } from './planner-input.js';
 import type { CreateBots, Decision, GroupPlan, Plan, UnservedGroup } from './planner-output.js';
 import { messages, unservedMessage, type UnservedReason } from './reasons.js';
-import { allocation, created, newSlot, occupied, release, releaseFront, surplus, type Slot } from './slot.js';
+import { allocation, beyondWarm, created, newSlot, occupied, release, releaseFront, surplus, type Slot } from './slot.js';
 
 /**
  * The capacity planner: a pure function from what the environment looks like to what should change, each
@@ -56,13 +56,17 @@ function releaseAboveMaxBots(s: Slot): void {
   while (occupied(s) > s.view.maxBots && releaseFront(s, 'over-limit', message) !== undefined);
 }
 
-/** Idle bots beyond what the group needs (never its committed ones) go once idle for the timeout. */
+/**
+ * Idle bots beyond what the group needs (never its committed ones, nor its warm spare) go once idle for the timeout:
+ * BOT_IDLE_TIMEOUT_SECONDS, or the shorter break-even keep time learned from the group's outlook (warm.ts).
+ */
 function releaseTimedOut(s: Slot, ctx: ViewContext): void {
-  const timeout = ctx.settings.botIdleTimeoutSeconds;
-  const beyondNeed = s.ready.slice(0, surplus(s));
+  const learned = s.view.group.outlook !== undefined;
+  const timeout = learned ? s.view.warm.keepIdleSeconds : ctx.settings.botIdleTimeoutSeconds;
+  const beyondNeed = s.ready.slice(0, beyondWarm(s));
   const idleSeconds = (bot: PlannerBot) => Math.floor((ctx.nowMs - instant(bot.since)) / 1000);
   const timedOut = beyondNeed.filter((bot) => idleSeconds(bot) >= timeout);
-  for (const bot of timedOut) release(s, bot, 'idle-timeout', messages.release['idle-timeout'](idleSeconds(bot), timeout));
+  for (const bot of timedOut) release(s, bot, 'idle-timeout', messages.release['idle-timeout'](idleSeconds(bot), timeout, learned));
   s.ready = s.ready.filter((bot) => !timedOut.includes(bot));
 }
 
@@ -125,7 +129,10 @@ function unserved(s: Slot, input: PlannerInput, limit: number): UnservedGroup | 
   if (queued === 0) return undefined;
   const drainedIdle = s.drains.filter((d) => !d.busy).length;
   const covering = s.ready.length - drainedIdle + s.provisioning.length + created(s);
-  const waitingRuns = condition === 'active' ? queued - covering : queued;
+  let waitingRuns = condition === 'active' ? queued - covering : queued;
+  // with an outlook, the runs its busy bots are expected to start before a new bot could be up are not unserved:
+  // only those the target asks a bot for and did not get one
+  if (condition === 'active' && s.view.group.outlook !== undefined) waitingRuns = Math.min(waitingRuns, Math.max(0, s.view.target - occupied(s)));
   if (waitingRuns <= 0) return undefined;
   const reason = unservedReason(s, limit, input.environment.plan === 'trial');
   const entry: UnservedGroup = { groupId: s.view.group.id, waitingRuns, reason, message: unservedMessage(reason, { maxBots, limit }) };
@@ -140,6 +147,7 @@ function creates(s: Slot): CreateBots[] {
   const out: CreateBots[] = [];
   if (s.createdCommitted > 0) out.push({ ...base, count: s.createdCommitted, reason: 'committed', message: messages.createCommitted(s.createdCommitted, committed) });
   if (s.createdDemand > 0) out.push({ ...base, count: s.createdDemand, reason: 'demand', message: messages.createDemand(s.createdDemand, queued) });
+  if (s.createdWarm > 0) out.push({ ...base, count: s.createdWarm, reason: 'warm', message: messages.createWarm(s.createdWarm, s.view.group.outlook?.expectedArrivals ?? 0, s.view.group.outlook?.provisionMinutes ?? 0, s.view.warm.quantile) });
   return out;
 }
 
@@ -160,7 +168,23 @@ function groupPlan(s: Slot): GroupPlan {
     released: s.releases.length,
     drained: s.drains.length,
     after: before - s.releases.length + created(s),
+    ...warmFields(s),
   };
+}
+
+/** The warm spare and the service level, for groups that have an outlook or a service level (absent otherwise). */
+function warmFields(s: Slot): Pick<GroupPlan, 'warm' | 'serviceLevel'> {
+  const { group, warm, condition } = s.view;
+  const out: Pick<GroupPlan, 'warm' | 'serviceLevel'> = {};
+  if (group.outlook !== undefined) out.warm = { spare: condition === 'active' ? Math.max(0, s.view.warmTarget - s.view.target) : 0, keepIdleSeconds: warm.keepIdleSeconds, expectedArrivals: group.outlook.expectedArrivals, provisionMinutes: group.outlook.provisionMinutes };
+  const sl = group.serviceLevel;
+  if (sl !== undefined) {
+    out.serviceLevel = { conflict: condition === 'active' && warm.conflict };
+    if (sl.targetWaitMinutes !== undefined) out.serviceLevel.targetWaitMinutes = sl.targetWaitMinutes;
+    if (sl.minUtilization !== undefined) out.serviceLevel.minUtilization = sl.minUtilization;
+    if (out.serviceLevel.conflict) out.serviceLevel.message = messages.serviceLevelConflict(warm.wanted, warm.spare, sl.minUtilization ?? 0);
+  }
+  return out;
 }
 
 function byGroupThenBot(a: { groupId: string; botId: string }, b: { groupId: string; botId: string }): number {

@@ -56,6 +56,39 @@ export interface PlannerGroup {
   /** every bot of the group, in any state (the planner ignores those that hold no slot) */
   bots: PlannerBot[];
   queued: PlannerQueue;
+  /**
+   * The group's service level (`targetWaitMinutes`: the p95 queue wait it asks for; `minUtilization`, 0..1: the
+   * least share of its bots that should be busy). Absent: the environment's default (`settings.warmQuantile`).
+   */
+  serviceLevel?: PlannerServiceLevel;
+  /**
+   * What the controller learned from the group's recent history (see `outlook.ts`): how long its bots take to
+   * provision, how long its runs take, how many runs it expects within one provisioning time. Absent: the planner
+   * keeps no bot warm beyond the committed ones and demand, and idle bots go after BOT_IDLE_TIMEOUT_SECONDS.
+   */
+  outlook?: PlannerOutlook;
+  /** committed bots for a period (from, to: ISO instants), on top of `committedBots`: the highest window that covers now counts */
+  capacitySchedule?: CapacityWindow[];
+}
+
+export interface PlannerServiceLevel {
+  targetWaitMinutes?: number;
+  minUtilization?: number;
+}
+
+export interface PlannerOutlook {
+  /** learned provisioning time of the group's bots, minutes (a high percentile: the lead time a warm-up needs) */
+  provisionMinutes: number;
+  /** mean run duration of the group's recent runs, minutes */
+  runMinutes: number;
+  /** runs expected to be queued within the next `provisionMinutes` (the higher of the recent rate and the seasonal forecast) */
+  expectedArrivals: number;
+}
+
+export interface CapacityWindow {
+  from: string;
+  to: string;
+  committedBots: number;
 }
 
 export interface PlannerEnvironment {
@@ -71,6 +104,11 @@ export interface PlannerSettings {
   botIdleTimeoutSeconds: number;
   /** GROUP_IDLE_TEARDOWN_HOURS: a group idle this long keeps no bots, committed ones included */
   groupIdleTeardownHours: number;
+  /**
+   * For groups with an outlook and no `targetWaitMinutes`: the share of provisioning-time windows in which the warm
+   * bots cover every arrival (a Poisson quantile). Absent or 0: no warm bots beyond demand for such groups.
+   */
+  warmQuantile?: number;
 }
 
 export interface PlannerInput {

@@ -80,6 +80,10 @@ export interface GroupPlan {
   drained: number;
   /** bots holding a slot once the plan is applied: before − released + created (a drained bot keeps its slot) */
   after: number;
+  /** with an outlook: the warm bots kept beyond the target (spare), and how long an idle bot beyond them is kept */
+  warm?: { spare: number; keepIdleSeconds: number; expectedArrivals: number; provisionMinutes: number };
+  /** with a service level: the targets, and whether minUtilization cut the warm bots the wait target asks for */
+  serviceLevel?: { targetWaitMinutes?: number; minUtilization?: number; conflict: boolean; message?: string };
 }
 
 export interface Plan {

@@ -3,8 +3,11 @@
  * `GET .../groups/{id}/scaling`) plus the sentences that explain them to an operator.
  */
 
-export const CREATE_REASONS = ['committed', 'demand'] as const;
-/** committed: topping the group up to its committed (warm) bots; demand: runs wait and no bot is free */
+export const CREATE_REASONS = ['committed', 'demand', 'warm'] as const;
+/**
+ * committed: topping the group up to its committed (warm) bots; demand: runs wait and no bot is free; warm: the
+ * group's outlook expects runs within one provisioning time (pre-warming before a recurring peak included)
+ */
 export type CreateReason = (typeof CREATE_REASONS)[number];
 
 export const RELEASE_REASONS = ['idle-timeout', 'idle-surplus', 'handover', 'over-limit', 'group-cold', 'group-deleted'] as const;
@@ -37,9 +40,13 @@ export const messages = {
   createCommitted: (count: number, committed: number) =>
     `Creating ${count} bot(s) to keep the group's ${committed} committed bot(s) warm.`,
   createDemand: (count: number, queued: number) => `Creating ${count} bot(s): ${queued} run(s) wait and no bot is free for them.`,
+  createWarm: (count: number, expected: number, provisionMinutes: number, quantile: number) =>
+    `Creating ${count} warm bot(s): ${expected.toFixed(1)} run(s) expected within the ${provisionMinutes.toFixed(1)} min a bot takes to provision (covering ${Math.round(quantile * 100)} % of such windows).`,
+  serviceLevelConflict: (wanted: number, spare: number, minUtilization: number) =>
+    `The wait target asks for ${wanted} warm bot(s); minUtilization ${minUtilization} allows ${spare}.`,
   release: {
-    'idle-timeout': (idleSeconds: number, timeout: number) =>
-      `Idle for ${idleSeconds} s (timeout ${timeout} s) and not needed by the group's committed bots or runs.`,
+    'idle-timeout': (idleSeconds: number, timeout: number, learned = false) =>
+      `Idle for ${idleSeconds} s (timeout ${timeout} s${learned ? ': the break-even keep time learned from the group\'s arrivals and provisioning time' : ''}) and not needed by the group's committed bots, runs or warm spare.`,
     'idle-surplus': (forGroupId: string) => `Idle and beyond what this group needs most; its slot goes to group ${forGroupId}.`,
     handover: (forGroupId: string) =>
       `Group ${forGroupId} has runs waiting and no bot, and no slot or idle bot is free for it: this bot finishes its current run, then goes, and its slot goes to group ${forGroupId}.`,

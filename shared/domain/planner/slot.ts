@@ -18,6 +18,8 @@ export interface Slot {
   ready: PlannerBot[];
   createdCommitted: number;
   createdDemand: number;
+  /** bots created to keep warm for the runs the group's outlook expects (reason `warm`) */
+  createdWarm: number;
   releases: ReleaseBot[];
   drains: DrainBot[];
 }
@@ -32,6 +34,7 @@ export function newSlot(view: GroupView): Slot {
     ready: [...view.ready],
     createdCommitted: 0,
     createdDemand: 0,
+    createdWarm: 0,
     releases: [],
     drains: [],
   };
@@ -48,7 +51,7 @@ function leavingIdle(s: Slot): number {
 }
 
 export function created(s: Slot): number {
-  return s.createdCommitted + s.createdDemand;
+  return s.createdCommitted + s.createdDemand + s.createdWarm;
 }
 
 /** Slots of the parallel limit the group holds now, counting what this plan created. */
@@ -59,6 +62,16 @@ export function occupied(s: Slot): number {
 /** Idle bots beyond the group's target (max of committed and demand): surplus for the pool. */
 export function surplus(s: Slot): number {
   return Math.max(0, s.ready.length - Math.max(0, s.view.target - (hard(s) - leavingIdle(s))));
+}
+
+/** Idle bots beyond the group's warm target (its target plus the warm spare): what the idle rule may release. */
+export function beyondWarm(s: Slot): number {
+  return Math.max(0, s.ready.length - Math.max(0, s.view.warmTarget - (hard(s) - leavingIdle(s))));
+}
+
+/** How many more bots the warm spare asks for, within maxBots (only from free slots: never at another group's cost). */
+export function wantWarm(s: Slot): number {
+  return Math.max(0, Math.min(s.view.warmTarget - (occupied(s) - leavingIdle(s)), s.view.maxBots - occupied(s)));
 }
 
 /**

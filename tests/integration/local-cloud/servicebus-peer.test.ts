@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { randomUUID } from 'node:crypto';
 import { request as httpsRequest } from 'node:https';
 import { ServiceBusAdministrationClient, ServiceBusClient } from '@azure/service-bus';
@@ -134,7 +135,13 @@ describe('admin client (HTTPS + Atom XML on the AMQP port)', () => {
         request.end();
       });
     expect(await status({})).toBe(401);
-    expect(await status({ authorization: 'SharedAccessSignature sr=x&sig=not-checked&se=1&skn=local' })).toBe(200);
+    // the signature is checked as Service Bus checks it: HMAC-SHA256 of `sr\nse` under the named rule's key
+    const sr = encodeURIComponent(`https://127.0.0.1:${peer.port}/fixed-queue`);
+    const se = Math.floor(Date.now() / 1000) + 300;
+    const sign = (key: string) => encodeURIComponent(createHmac('sha256', key).update(`${sr}\n${se}`).digest('base64'));
+    expect(await status({ authorization: `SharedAccessSignature sr=${sr}&sig=${sign('local')}&se=${se}&skn=local` })).toBe(200);
+    expect(await status({ authorization: `SharedAccessSignature sr=${sr}&sig=${sign('wrong-key')}&se=${se}&skn=local` })).toBe(401);
+    expect(await status({ authorization: `SharedAccessSignature sr=${sr}&sig=${sign('local')}&se=${se}&skn=nobody` })).toBe(401);
   });
 });
 

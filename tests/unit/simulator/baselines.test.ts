@@ -4,6 +4,7 @@ import { HOUR, MINUTE } from '../../../simulator/model.js';
 import { KedaPolicy } from '../../../simulator/policies/keda.js';
 import { PowerAutomatePolicy } from '../../../simulator/policies/power-automate.js';
 import { VmssPolicy } from '../../../simulator/policies/vmss.js';
+import { ManagedDevOpsPoolsPolicy } from '../../../simulator/policies/managed-devops-pools.js';
 import { aRun, aTrace, burst, EXACT, T0 } from './fixtures.js';
 
 const createdAt = (world: ReturnType<typeof simulate>) => world.allBots.map((b) => b.createdAt - T0);
@@ -60,17 +61,44 @@ describe('Power-Automate-like', () => {
     expect(createdAt(world)).toEqual([1_000, 1_000, 1_000, 1_000]);
   });
 
-  it('keeps its bots while the group works, and drops them all after 3 hours idle', () => {
+  it('scales in an available bot once idle for its idle time (swept; 15 min here), so a run 2 h later waits for a cold start', () => {
     const runs = [aRun('a', 'g', 0, 5), aRun('b', 'g', 0, 5), aRun('c', 'g', 2 * HOUR, 5)];
-    const world = simulate(aTrace([{ id: 'g', maxBots: 4, committedBots: 0 }], runs, { hours: 8 }), new PowerAutomatePolicy(), EXACT, 1, { keepSeries: true });
-    // two bots for a and b; both are still there when c comes 2 h later (c takes one at once: no wait)
-    expect(world.allBots).toHaveLength(2);
-    expect(world.runs.find((r) => r.id === 'c')?.startedAt).toBe(T0 + 2 * HOUR);
-    // c ended at 2 h 05: the group is idle from then on, cold 3 h later (within a minute's check), torn down a minute after
-    const gone = world.recorder.series.find((p) => p.t > T0 + 2 * HOUR && p.bots === 0);
-    expect(gone).toBeDefined();
-    const afterCold = (gone?.t ?? 0) - (T0 + 2 * HOUR + 5 * MINUTE + 3 * HOUR);
-    expect(afterCold).toBeGreaterThanOrEqual(0);
-    expect(afterCold).toBeLessThanOrEqual(MINUTE);
+    const world = simulate(aTrace([{ id: 'g', maxBots: 4, committedBots: 0 }], runs, { hours: 8 }), new PowerAutomatePolicy(15), EXACT, 1, { keepSeries: true });
+    // a and b: two bots, ready at 10 min, idle at 15, scaled in at 30 (the minute's check), torn down a minute later
+    const gone = world.recorder.series.find((p) => p.t > T0 && p.bots === 0);
+    expect((gone?.t ?? 0) - T0).toBe(30 * MINUTE);
+    expect(world.allBots).toHaveLength(3);
+    expect(world.runs.find((r) => r.id === 'c')?.startedAt).toBe(T0 + 2 * HOUR + 10 * MINUTE);
+  });
+
+  it('keeps committed bots while the group works, and none once it has been idle 3 hours (the project\'s rule)', () => {
+    const world = simulate(aTrace([{ id: 'g', maxBots: 4, committedBots: 1 }], [aRun('a', 'g', 0, 5)], { hours: 8 }), new PowerAutomatePolicy(0), EXACT, 1, { keepSeries: true });
+    const last = world.recorder.series[world.recorder.series.length - 1];
+    expect(last?.bots).toBe(0);
+    const gone = world.recorder.series.find((p) => p.t > T0 + 15 * MINUTE && p.bots === 0);
+    // a ended at 15 min: cold at 3 h 15 (checked every minute)
+    expect((gone?.t ?? 0) - (T0 + 15 * MINUTE + 3 * HOUR)).toBeLessThanOrEqual(MINUTE);
+  });
+});
+
+describe('Managed-DevOps-Pools-like', () => {
+  it('manual standby keeps idle agents during business hours, none outside them', () => {
+    const trace = aTrace([{ id: 'g', maxBots: 10, committedBots: 0 }], [aRun('a', 'g', 0, 5)], { hours: 12 });
+    const world = simulate(trace, new ManagedDevOpsPoolsPolicy({ kind: 'manual-business-hours', count: 2 }, 5), EXACT, 1, { keepSeries: true });
+    // T0 is 08:00 UTC on a Monday: two standby agents from the start; none after 18:00
+    const at = (h: number) => [...world.recorder.series].reverse().find((p) => p.t <= T0 + h * HOUR)?.bots;
+    expect(at(1)).toBe(2);
+    expect(at(11)).toBe(0);
+  });
+
+  it('automatic standby warms what the same slot needed on earlier days', () => {
+    const day = 24 * HOUR;
+    const runs = [0, 1, 2].flatMap((d) => burst('g', 6, d * day + 2 * HOUR, 10).map((r) => ({ ...r, id: `${r.id}-${d}` })));
+    const trace = aTrace([{ id: 'g', maxBots: 10, committedBots: 0 }], runs, { hours: 72 });
+    const world = simulate(trace, new ManagedDevOpsPoolsPolicy({ kind: 'automatic', preference: 'performance' }, 5), EXACT, 1);
+    const waits = (d: number) => world.runs.filter((r) => r.id.endsWith(`-${d}`)).map((r) => (r.startedAt ?? 0) - r.queuedAt);
+    // the first day waits for cold starts; later days find standby agents warmed before the burst
+    expect(Math.max(...waits(0))).toBeGreaterThanOrEqual(10 * MINUTE);
+    expect(Math.max(...waits(2))).toBeLessThan(MINUTE);
   });
 });
