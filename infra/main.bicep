@@ -92,6 +92,14 @@ param botHeartbeatTimeoutSeconds int = 120
 @minValue(5)
 param controllerIntervalSeconds int = 60
 
+@description('RUN_RETENTION_DAYS: an ended run is kept this long after it ended, then expires.')
+@minValue(1)
+param runRetentionDays int = 90
+
+@description('BOT_RECORD_RETENTION_DAYS: a deleted or failed bot\'s record is kept this long, then expires.')
+@minValue(1)
+param botRecordRetentionDays int = 30
+
 @description('INACTIVE_GROUP_CLEANUP_SCHEDULE: NCRONTAB (six fields, seconds first) of the inactive-group cleanup timer.')
 param inactiveGroupCleanupSchedule string = '0 30 2 * * *'
 
@@ -281,6 +289,8 @@ module functionApp 'modules/function-app.bicep' = {
       BOT_HEARTBEAT_TIMEOUT_SECONDS: string(botHeartbeatTimeoutSeconds)
       CONTROLLER_INTERVAL_SECONDS: string(controllerIntervalSeconds)
       MAX_QUEUED_RUNS_PER_GROUP: string(maxQueuedRunsPerGroup)
+      RUN_RETENTION_DAYS: string(runRetentionDays)
+      BOT_RECORD_RETENTION_DAYS: string(botRecordRetentionDays)
       RATE_LIMIT_PER_MINUTE: string(rateLimitPerMinute)
       // timer schedules, read by the host from functions/timers.ts (%NAME%) and checked by the config schema
       INACTIVE_GROUP_CLEANUP_SCHEDULE: inactiveGroupCleanupSchedule

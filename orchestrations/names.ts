@@ -33,6 +33,15 @@ export const CONTROLLER_EVENTS = {
   wake: 'Wake',
 } as const;
 
+/**
+ * Coalesced rounds: after a planning round the controller waits this long before it takes the next wake-up, so a
+ * burst of wake-ups (a thousand submits) costs at most one round per interval; the wake-ups that arrive meanwhile
+ * are buffered by the orchestration and the first of them starts the next round as soon as the interval is over
+ * (the round reads fresh state, so the others need no round of their own). A single change so waits at most this
+ * long plus one round.
+ */
+export const CONTROLLER_MIN_ROUND_INTERVAL_MS = 1_000;
+
 export const controllerInstanceId = (environmentId: string) => `env-${environmentId}`;
 export const botInstanceId = (botId: string) => `bot-${botId}`;
 

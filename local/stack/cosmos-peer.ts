@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createHttpServer } from '@vercel/cosmosdb-server';
-import { CosmosClient } from '@azure/cosmos';
+import { CosmosClient, type IndexingPolicy } from '@azure/cosmos';
 import { cosmosDefinitions } from '../../shared/config/infra-definitions.js';
 import { CosmosOperationCounters } from './cosmos-operations.js';
 
@@ -93,6 +93,9 @@ async function createDatabaseAndContainers(endpoint: string): Promise<void> {
         partitionKey: { paths: [c.partitionKeyPath] },
         uniqueKeyPolicy: c.uniqueKeyPaths.length > 0 ? { uniqueKeys: [{ paths: c.uniqueKeyPaths }] } : undefined,
         ...(c.defaultTtl === undefined ? {} : { defaultTtl: c.defaultTtl }),
+        // the peer keeps the policy and consults its composite indexes for multi-path ORDER BY only; passed so that
+        // the local containers are declared as the Azure ones are
+        ...(c.indexingPolicy === undefined ? {} : { indexingPolicy: c.indexingPolicy as IndexingPolicy }),
       });
     }
   } finally {

@@ -9,11 +9,39 @@ function isGone(err: unknown): boolean {
   return /404|410|not found|no instance with id|gone/i.test(message);
 }
 
+/** Per environment (and task hub): the wake-up on its way, and the one that follows it, if any caller asked since. */
+const wakeSlots = new Map<string, { running: Promise<void>; next?: Promise<void> }>();
+
 /**
  * Wakes the environment's controller, starting it when it is not running (first use, or after it ended).
- * Two racing starters are fine: the loser's start fails and its event reaches the winner's instance.
+ * Coalesced per process: while a wake-up of the environment is on its way, every further caller shares the one
+ * wake-up sent after it (sent only once the first is done, so after every sharer's change was written: the round it
+ * starts sees them all). A burst of a thousand submits so sends a few events, not a thousand, and the controller's
+ * history stays short (docs/scaling.md, "Coalesced rounds").
  */
-export async function wakeController(client: DurableClient, environmentId: string): Promise<void> {
+export function wakeController(client: DurableClient, environmentId: string): Promise<void> {
+  const key = `${client.taskHubName}/${environmentId}`;
+  const slot = wakeSlots.get(key);
+  if (!slot) return sendWake(client, environmentId, key);
+  slot.next ??= slot.running.then(
+    () => sendWake(client, environmentId, key),
+    () => sendWake(client, environmentId, key),
+  );
+  return slot.next;
+}
+
+function sendWake(client: DurableClient, environmentId: string, key: string): Promise<void> {
+  const running: Promise<void> = raiseWake(client, environmentId).finally(() => {
+    const slot = wakeSlots.get(key);
+    // a follower, if any, takes the slot over when it starts; otherwise the environment has no wake-up on its way
+    if (slot?.running === running && !slot.next) wakeSlots.delete(key);
+  });
+  wakeSlots.set(key, { running });
+  return running;
+}
+
+/** Two racing starters are fine: the loser's start fails and its event reaches the winner's instance. */
+async function raiseWake(client: DurableClient, environmentId: string): Promise<void> {
   const instanceId = controllerInstanceId(environmentId);
   const status = await client.getStatus(instanceId).catch(() => undefined);
   const running = status && ['Running', 'Pending', 'ContinuedAsNew'].includes(String(status.runtimeStatus));

@@ -25,6 +25,7 @@ export function groupResource(view: GroupView) {
     accessType: view.accessType,
     owner: group.ownerId,
     ownerId: group.ownerId,
+    ...(view.ownerName === undefined ? {} : { ownerName: view.ownerName }),
     createdAt: group.createdAt,
     updatedAt: group.updatedAt,
     ...(group.deletedAt === undefined ? {} : { deletedAt: group.deletedAt }),

@@ -28,6 +28,7 @@ export function runSummaryResource(run: Versioned<RunDocument>) {
     cancelRequested: run.cancelRequested,
     error: run.error ?? null,
     submittedBy: run.submittedBy,
+    ...(run.submittedByName === undefined ? {} : { submittedByName: run.submittedByName }),
     createdAt: run.createdAt,
     updatedAt: run.updatedAt,
   };

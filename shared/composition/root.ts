@@ -12,8 +12,11 @@ import { FixedWindowRateLimiter } from '../http/rate-limiter.js';
 import { ServiceBusGroupQueues, type ServiceBusTarget } from '../queues/service-bus-group-queues.js';
 import { KeyVaultSecretStore } from '../secrets/key-vault-secret-store.js';
 import { CosmosDocumentStore } from '../store/cosmos-document-store.js';
+import { botRecordRetention, runRetention } from '../store/retention.js';
 import { countActiveBots } from '../store/bot-counts.js';
+import { CosmosAuditLog } from '../store/cosmos-audit-log.js';
 import { CosmosDispatchGates } from '../store/cosmos-dispatch-gates.js';
+import { CosmosEnvironmentDirectory } from '../store/cosmos-environment-directory.js';
 import { CosmosRunCounts } from '../store/cosmos-run-counts.js';
 import { CosmosRunQueries } from '../store/cosmos-run-queries.js';
 import { listEnvironmentIds } from '../store/environment-directory.js';
@@ -59,13 +62,15 @@ export function buildServices(config: AppConfig): Services {
     config,
     authenticator: new JwtAuthenticator({ issuer: config.AUTH_ISSUER, audience: config.AUTH_AUDIENCE.split(',').map((a) => a.trim()).filter(Boolean), jwksUri: config.AUTH_JWKS_URI }),
     store: new CosmosDocumentStore(database.container('control')),
-    botStore: new CosmosDocumentStore(database.container('bots')),
+    botStore: new CosmosDocumentStore(database.container('bots'), botRecordRetention(config.BOT_RECORD_RETENTION_DAYS)),
     botCredentials: new BotCredentials(secretStoreSigningKey(secrets)),
     secrets,
     environmentIds: () => listEnvironmentIds(database.container('control')),
+    directory: new CosmosEnvironmentDirectory(database.container('control')),
+    audit: new CosmosAuditLog(database.container('control')),
     activeBotsByGroup: (environmentId) => countActiveBots(database.container('bots'), environmentId),
     runCounts: new CosmosRunCounts(database.container('runs')),
-    runs: { docs: new CosmosDocumentStore(database.container('runs')), queries: new CosmosRunQueries(database.container('runs')) },
+    runs: { docs: new CosmosDocumentStore(database.container('runs'), runRetention(config.RUN_RETENTION_DAYS)), queries: new CosmosRunQueries(database.container('runs')) },
     dispatchGates: new CosmosDispatchGates(database.container('control')),
     rateLimiter: new FixedWindowRateLimiter({ limit: config.RATE_LIMIT_PER_MINUTE, windowMs: 60_000 }),
     queues: new ServiceBusGroupQueues(serviceBusTargetFor(config), serviceBusDefinitions.groupQueue),

@@ -5,6 +5,8 @@ import type { RateLimiter } from '../http/rate-limiter.js';
 import type { GroupQueues } from '../queues/group-queues.js';
 import type { SecretStore } from '../secrets/secret-store.js';
 import type { RunCounts } from '../services/groups/run-counts.js';
+import type { AuditLog } from '../services/audit-log.js';
+import type { EnvironmentDirectory } from '../services/environment-directory.js';
 import type { DispatchGates } from '../services/runs/dispatch-gates.js';
 import type { RunStore } from '../services/runs/run-store.js';
 import type { DocumentStore } from '../store/document-store.js';
@@ -20,6 +22,10 @@ export interface Services {
   secrets: SecretStore;
   /** every environment's id (the maintenance timers' only cross-partition query) */
   environmentIds(): Promise<string[]>;
+  /** the caller's memberships and every environment, paged (`GET /me`, `GET /environments`) */
+  directory: EnvironmentDirectory;
+  /** every write by a user or app (`GET .../audit`), filed by the API wrapper */
+  audit: AuditLog;
   /** live bots per group of an environment (bots not yet deleted) */
   activeBotsByGroup(environmentId: string): Promise<Record<string, number>>;
   /** queued and running runs per group of an environment (group lists and details) */

@@ -11,6 +11,17 @@ export interface ContainerDefinition {
   uniqueKeyPaths: string[];
   /** -1: TTL on, items expire only by their own `ttl`; absent: TTL off */
   defaultTtl?: number;
+  /** the Cosmos indexing policy as the service takes it (absent: every path, consistent) */
+  indexingPolicy?: IndexingPolicyDefinition;
+}
+
+/** Every path indexed, plus the composite indexes that serve the code's filtered ORDER BY queries. */
+export interface IndexingPolicyDefinition {
+  indexingMode: string;
+  automatic: boolean;
+  includedPaths: Array<{ path: string }>;
+  excludedPaths: Array<{ path: string }>;
+  compositeIndexes: Array<Array<{ path: string; order: string }>>;
 }
 
 export interface QueueDefinition {

@@ -76,6 +76,8 @@ export interface RunDocument extends StoredDocument {
   outputs?: Record<string, unknown>;
   error?: RunError;
   submittedBy: string;
+  /** the submitter's display name at submission, from its member document (or its token) */
+  submittedByName?: string;
 }
 
 export function isEnded(state: RunState): state is RunOutcome {
@@ -127,6 +129,7 @@ export interface NewRun {
   priority: RunPriority;
   timeoutMinutes: number;
   submittedBy: string;
+  submittedByName?: string | undefined;
 }
 
 export function queuedRun(input: NewRun, now: Date): RunDocument {
@@ -150,6 +153,7 @@ export function queuedRun(input: NewRun, now: Date): RunDocument {
     attempt: 0,
     cancelRequested: false,
     submittedBy: input.submittedBy,
+    ...(input.submittedByName ? { submittedByName: input.submittedByName } : {}),
     createdAt: at,
     updatedAt: at,
   };

@@ -4,6 +4,7 @@ import type { DurableClient } from 'durable-functions';
 import type { Principal } from '../auth/principal.js';
 import type { Services } from '../composition/services.js';
 import { AppError, ensureError } from '../errors/app-error.js';
+import { auditEntryOf } from '../services/audit-log.js';
 import type { ApiRequest, ApiResponse, ApiRoute } from './api-route.js';
 import { entityTag } from './entity-tags.js';
 import { parseJsonBody } from './json-body.js';
@@ -21,6 +22,20 @@ function toHttpResponse(result: ApiResponse, request: ApiRequest<unknown>): Http
   if (result.body === undefined) return { status: result.status, headers };
   headers['content-type'] ??= 'application/json; charset=utf-8';
   return { status: result.status, headers, body: JSON.stringify(result.body) };
+}
+
+/**
+ * Files a successful write in the audit log (field names only, never values). Best effort: the write it records has
+ * happened, so a failed entry is logged as a warning rather than turned into an error answer.
+ */
+async function fileAuditEntry(deps: Services, route: ApiRoute<unknown>, request: ApiRequest<unknown>, result: ApiResponse, context: InvocationContext): Promise<void> {
+  const entry = auditEntryOf({ id: deps.newId(), now: deps.now(), principal: request.principal, route, params: request.params, body: request.body, status: result.status, responseBody: result.body });
+  if (!entry) return;
+  try {
+    await deps.audit.record(entry);
+  } catch (err) {
+    context.warn(`${route.name}: audit entry not written: ${ensureError(err).message}`);
+  }
 }
 
 /** Wakes an environment's controller through the Durable client (orchestrations/activities/durable-signals.ts). */
@@ -68,6 +83,7 @@ export function toAzureHandler(route: ApiRoute<unknown>, services: () => Promise
         },
       };
       const result = sealedResponse(route, httpRequest.params, await route.handle(apiRequest, deps));
+      if (route.auth === 'user') await fileAuditEntry(deps, route, apiRequest, result, context);
       const environmentId = httpRequest.params.env;
       if (route.wakesController && wake && result.status < 300 && environmentId) {
         // best effort: the controller's periodic round plans anyway, later

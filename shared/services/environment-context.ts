@@ -10,6 +10,8 @@ import { StalePreconditionError, type Versioned } from '../store/document-store.
 export interface EnvironmentContext {
   env: Versioned<EnvironmentDocument>;
   member: Membership;
+  /** the caller's display name as its member document has it */
+  memberName?: string | undefined;
 }
 
 /**
@@ -23,7 +25,7 @@ export async function loadEnvironmentContext(deps: Services, environmentId: stri
     deps.store.get<MemberDocument>(id, memberDocumentId(principal.userId)),
   ]);
   if (!env || !member?.active) throw AppError.notFound('Environment');
-  return { env, member: { userId: member.userId, roles: member.roles, active: member.active } };
+  return { env, member: { userId: member.userId, roles: member.roles, active: member.active }, memberName: member.name };
 }
 
 const LEDGER_ATTEMPTS = 8;

@@ -139,8 +139,14 @@ export async function deactivateMember(
   }
 }
 
-/** userId → deactivated?, for flagging shares in access lists. */
-export async function memberStatus(deps: Services, environmentId: string): Promise<Map<string, { active: boolean }>> {
+/** userId → deactivated? and name (as its member document has it), for access lists. */
+export async function memberStatus(deps: Services, environmentId: string): Promise<Map<string, { active: boolean; name?: string | undefined }>> {
   const { items } = await deps.store.list<MemberDocument>(environmentId, 'member');
-  return new Map(items.map((m) => [m.userId, { active: m.active }]));
+  return new Map(items.map((m) => [m.userId, { active: m.active, name: m.name }]));
+}
+
+/** userId → display name, from the environment's member documents (one query): shown next to owners' ids. */
+export async function memberNames(deps: Services, environmentId: string): Promise<Map<string, string>> {
+  const members = await memberStatus(deps, environmentId);
+  return new Map([...members].flatMap(([userId, m]) => (m.name ? [[userId, m.name] as const] : [])));
 }

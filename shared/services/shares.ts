@@ -8,6 +8,8 @@ import { memberStatus } from './members.js';
 /** One entry of an access list as the API answers it. */
 export interface AccessEntry {
   userId: string;
+  /** the member's display name, where its member document has one */
+  name?: string | undefined;
   permission: Share['permission'];
   deactivated: boolean;
 }
@@ -15,8 +17,11 @@ export interface AccessEntry {
 type Shareable = StoredDocument & { shares: Share[] };
 
 /** A share whose user is no longer an active member stays listed, flagged, so that it can be cleaned up. */
-export function accessList(shares: readonly Share[], members: Map<string, { active: boolean }>): AccessEntry[] {
-  return shares.map((s) => ({ userId: s.userId, permission: s.permission, deactivated: members.get(s.userId)?.active !== true }));
+export function accessList(shares: readonly Share[], members: Map<string, { active: boolean; name?: string | undefined }>): AccessEntry[] {
+  return shares.map((s) => {
+    const name = members.get(s.userId)?.name;
+    return { userId: s.userId, ...(name ? { name } : {}), permission: s.permission, deactivated: members.get(s.userId)?.active !== true };
+  });
 }
 
 export async function readAccessList(deps: Services, resource: Versioned<Shareable>): Promise<AccessEntry[]> {

@@ -3,10 +3,12 @@ import {
   DuplicateDocumentError,
   StalePreconditionError,
   type DocumentStore,
+  type ListOptions,
   type Page,
   type StoredDocument,
   type Versioned,
 } from './document-store.js';
+import { withExpiry, type ExpiryPolicy } from './retention.js';
 
 /** The HTTP status of a Cosmos SDK error, when it carries one. */
 export function statusOf(err: unknown): number | undefined {
@@ -39,7 +41,11 @@ function withoutEtag<T extends StoredDocument>(doc: T): T {
  * query fans out across partitions (and none depends on an emulator honouring the option alone).
  */
 export class CosmosDocumentStore implements DocumentStore {
-  constructor(private readonly container: Container) {}
+  /** `expiry`: the per-item ttl written with every create and replace (shared/store/retention.ts) */
+  constructor(
+    private readonly container: Container,
+    private readonly expiry?: ExpiryPolicy,
+  ) {}
 
   async get<T extends StoredDocument>(environmentId: string, id: string): Promise<Versioned<T> | undefined> {
     try {
@@ -54,7 +60,7 @@ export class CosmosDocumentStore implements DocumentStore {
 
   async create<T extends StoredDocument>(doc: T): Promise<Versioned<T>> {
     try {
-      const { resource } = await this.container.items.create<ItemDefinition>(withoutEtag(doc));
+      const { resource } = await this.container.items.create<ItemDefinition>(withExpiry(withoutEtag(doc), this.expiry));
       return toVersioned<T>(resource, doc.id);
     } catch (err) {
       if (statusOf(err) === 409) throw new DuplicateDocumentError(doc.id);
@@ -66,7 +72,7 @@ export class CosmosDocumentStore implements DocumentStore {
     try {
       const { resource } = await this.container
         .item(doc.id, doc.environmentId)
-        .replace<ItemDefinition>(withoutEtag(doc), { accessCondition: { type: 'IfMatch', condition: etag } });
+        .replace<ItemDefinition>(withExpiry(withoutEtag(doc), this.expiry), { accessCondition: { type: 'IfMatch', condition: etag } });
       return toVersioned<T>(resource, doc.id);
     } catch (err) {
       if (statusOf(err) === 412 || statusOf(err) === 404) throw new StalePreconditionError(doc.id);
@@ -87,7 +93,7 @@ export class CosmosDocumentStore implements DocumentStore {
   async list<T extends StoredDocument>(
     environmentId: string,
     type: string,
-    options: { where?: Record<string, string | number | boolean>; orderBy?: string; descending?: boolean; pageSize?: number; continuationToken?: string } = {},
+    options: ListOptions = {},
   ): Promise<Page<Versioned<T>>> {
     const parameters: SqlParameter[] = [
       { name: '@environmentId', value: environmentId },
@@ -98,6 +104,13 @@ export class CosmosDocumentStore implements DocumentStore {
       if (!FIELD.test(field)) throw new Error(`Not a queryable field: ${field}`);
       sql += ` AND c.${field} = @${field}`;
       parameters.push({ name: `@${field}`, value });
+    }
+    for (const [field, values] of Object.entries(options.whereIn ?? {})) {
+      if (!FIELD.test(field)) throw new Error(`Not a queryable field: ${field}`);
+      if (values.length === 0) return { items: [] };
+      const names = values.map((_, i) => `@${field}In${i}`);
+      sql += ` AND c.${field} IN (${names.join(', ')})`;
+      values.forEach((value, i) => parameters.push({ name: names[i] ?? '', value }));
     }
     const orderBy = options.orderBy ?? 'createdAt';
     if (!FIELD.test(orderBy)) throw new Error(`Not a sortable field: ${orderBy}`);

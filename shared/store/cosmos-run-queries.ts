@@ -1,12 +1,12 @@
 import type { Container, ItemDefinition, SqlParameter, SqlQuerySpec } from '@azure/cosmos';
 import type { RunDocument } from '../domain/run.js';
-import { BadContinuationTokenError, type PageRequest, type RunQueries } from '../services/runs/run-store.js';
+import { BadContinuationTokenError, type PageRequest, type RunFilter, type RunQueries } from '../services/runs/run-store.js';
 import { statusOf, toVersioned } from './cosmos-document-store.js';
 import type { Page, Versioned } from './document-store.js';
 
 /**
  * The claim's query: the first queued runs of one group in dispatch order. One partition (`environmentId`),
- * equality filters, `TOP` and an `ORDER BY` on one field (`dispatchKey`, covered by the default range index), so
+ * equality filters, `TOP` and an `ORDER BY` on one field (`dispatchKey`, served by a composite index of infra/definitions/cosmos.json), so
  * its cost does not depend on how many runs are queued.
  */
 export const NEXT_QUEUED_SQL =
@@ -28,6 +28,45 @@ export const UNFINISHED_SQL =
 
 export const ENDED_SQL =
   "SELECT * FROM c WHERE c.environmentId = @env AND c.type = 'run' AND c.groupId = @group AND c.state IN ('Succeeded', 'Failed', 'Cancelled', 'TimedOut') ORDER BY c.endedAt DESC";
+
+/** Most groups a visibility clause names (`c.groupId IN (...)`); a caller who sees more sees them by a wider rule. */
+export const MAX_VISIBLE_GROUPS = 250;
+
+/**
+ * The environment's runs list: equality filters, an inclusive range on `queuedAt`, and for members who are not
+ * SystemAdministrators `(c.groupId IN (<groups it may see>) OR c.submittedBy = @me)`; one partition, `ORDER BY` on the
+ * field the range is on, so a composite index of infra/definitions/cosmos.json serves filter and order and the cost follows the page.
+ */
+export function runSearchQuery(filter: RunFilter): { sql: string; parameters: SqlParameter[] } {
+  const where = ["c.environmentId = @env", "c.type = 'run'"];
+  const parameters: SqlParameter[] = [];
+  const equal = (field: string, value: string | undefined) => {
+    if (value === undefined) return;
+    where.push(`c.${field} = @${field}`);
+    parameters.push({ name: `@${field}`, value });
+  };
+  equal('state', filter.state);
+  equal('groupId', filter.groupId);
+  equal('desktopFlowId', filter.desktopFlowId);
+  equal('submittedBy', filter.submittedBy);
+  if (filter.from !== undefined) {
+    where.push('c.queuedAt >= @from');
+    parameters.push({ name: '@from', value: filter.from });
+  }
+  if (filter.to !== undefined) {
+    where.push('c.queuedAt <= @to');
+    parameters.push({ name: '@to', value: filter.to });
+  }
+  if (filter.visibleTo) {
+    const groups = filter.visibleTo.groupIds.slice(0, MAX_VISIBLE_GROUPS).map((id, i) => {
+      parameters.push({ name: `@g${i}`, value: id });
+      return `@g${i}`;
+    });
+    parameters.push({ name: '@me', value: filter.visibleTo.userId });
+    where.push(groups.length > 0 ? `(c.groupId IN (${groups.join(', ')}) OR c.submittedBy = @me)` : 'c.submittedBy = @me');
+  }
+  return { sql: `SELECT * FROM c WHERE ${where.join(' AND ')} ORDER BY c.queuedAt DESC`, parameters };
+}
 
 const asRun = (resource: ItemDefinition): Versioned<RunDocument> => toVersioned<RunDocument>(resource, String(resource.id));
 
@@ -62,6 +101,11 @@ export class CosmosRunQueries implements RunQueries {
 
   ended(environmentId: string, groupId: string, page: PageRequest): Promise<Page<Versioned<RunDocument>>> {
     return this.page(environmentId, ENDED_SQL, [{ name: '@group', value: groupId }], page);
+  }
+
+  search(environmentId: string, filter: RunFilter, page: PageRequest): Promise<Page<Versioned<RunDocument>>> {
+    const { sql, parameters } = runSearchQuery(filter);
+    return this.page(environmentId, sql, parameters, page);
   }
 
   unfinished(environmentId: string, page: PageRequest): Promise<Page<Versioned<RunDocument>>> {

@@ -30,6 +30,15 @@ export class DuplicateDocumentError extends Error {
   }
 }
 
+export interface ListOptions {
+  where?: Record<string, string | number | boolean>;
+  whereIn?: Record<string, readonly (string | number | boolean)[]>;
+  orderBy?: string;
+  descending?: boolean;
+  pageSize?: number;
+  continuationToken?: string;
+}
+
 /** The port for the control-plane documents, declared where the services consume it. */
 export interface DocumentStore {
   get<T extends StoredDocument>(environmentId: string, id: string): Promise<Versioned<T> | undefined>;
@@ -38,10 +47,9 @@ export interface DocumentStore {
   replace<T extends StoredDocument>(doc: T, etag: string): Promise<Versioned<T>>;
   /** deletes; with `etag`, only if unchanged; a missing document is not an error */
   delete(environmentId: string, id: string, etag?: string): Promise<void>;
-  /** documents of one type in one partition, filtered by equality on the given fields, ordered by `orderBy` */
-  list<T extends StoredDocument>(
-    environmentId: string,
-    type: string,
-    options?: { where?: Record<string, string | number | boolean>; orderBy?: string; descending?: boolean; pageSize?: number; continuationToken?: string },
-  ): Promise<Page<Versioned<T>>>;
+  /**
+   * documents of one type in one partition, filtered by equality on the given fields (`where`) and by membership of a
+   * field in a set of values (`whereIn`; an empty set matches nothing), ordered by `orderBy`
+   */
+  list<T extends StoredDocument>(environmentId: string, type: string, options?: ListOptions): Promise<Page<Versioned<T>>>;
 }

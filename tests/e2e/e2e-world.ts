@@ -76,8 +76,9 @@ export async function runsOf(admin: ApiClient, envId: string, ids: string[]): Pr
   return Promise.all(ids.map(async (id) => (await admin.get<Run>(`environments/${envId}/runs/${id}`)).body));
 }
 
+/** The group's bots, every state (the list shows only live bots unless asked; 200 is its largest page). */
 export async function botsOf(admin: ApiClient, g: Pick<E2eGroup, 'envId' | 'groupId'>): Promise<Bot[]> {
-  return (await admin.get<{ items: Bot[] }>(`environments/${g.envId}/groups/${g.groupId}/bots`)).body.items;
+  return (await admin.get<{ items: Bot[] }>(`environments/${g.envId}/groups/${g.groupId}/bots?pageSize=200&state=Provisioning,Ready,Busy,Draining,Deprovisioning,Deleted,Failed`)).body.items;
 }
 
 /** Bots holding a slot of the environment's parallel limit (a VM being deleted runs nothing and holds none). */

@@ -10,7 +10,10 @@ import type { BotProvisioner } from '../../shared/provisioning/bot-provisioner.j
 import type { GroupDocument } from '../../shared/domain/group.js';
 import { SimulatedBotProvisioner } from '../../local/bots/simulated-bot-provisioner.js';
 import type { LifecycleSignals } from '../../shared/services/maintenance/lifecycle-signals.js';
+import { controllerInstanceId } from '../../orchestrations/names.js';
 import { localCloud } from './api-client.js';
+import { builtInImageId, createGroup } from './connection-fixtures.js';
+import { alterGroupDocument } from './group-fixtures.js';
 import type { ApiClient } from './api-client.js';
 import { createRunWorld, inProcessServices, type RunWorld } from './run-fixtures.js';
 
@@ -138,4 +141,23 @@ export async function aSweepWorld(admin: ApiClient): Promise<SweepWorld> {
   const world = await createRunWorld(admin);
   const clock = new TestClock();
   return { world, clock, deps: sweepServices([world.envId], clock), signals: new RecordedSignals() };
+}
+
+/**
+ * A group the environment's real controller leaves alone, for tests that run planning rounds themselves: created with
+ * no committed bot (the round its creation wakes plans nothing), the controller then terminated once that round is
+ * done, and `committedBots` set behind the API (which would wake it again).
+ */
+export async function aGroupWithoutController(admin: ApiClient, envId: string, options: { maxBots: number; committedBots: number }): Promise<{ id: string }> {
+  const group = await createGroup(admin, envId, await builtInImageId(admin, envId), { maxBots: options.maxBots, committedBots: 0 });
+  const client = localDurableClient();
+  const instanceId = controllerInstanceId(envId);
+  for (let i = 0; i < 100; i++) {
+    const status = await client.getStatus(instanceId).catch(() => undefined);
+    if (status && (status.customStatus as { lastPlanAt?: string } | undefined)?.lastPlanAt) break;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  await client.terminate(instanceId, 'the test plans this environment itself').catch(() => undefined);
+  await alterGroupDocument(envId, group.id, (doc) => ({ ...doc, committedBots: options.committedBots }));
+  return group;
 }

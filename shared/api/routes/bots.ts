@@ -1,9 +1,10 @@
 import { z } from 'zod';
-import { BOT_STATES } from '../../domain/bot.js';
+import { BOT_STATES, type BotState } from '../../domain/bot.js';
+import { AppError } from '../../errors/app-error.js';
 import { MAINTENANCE_ACTION_KINDS, SWEEPS } from '../../domain/maintenance.js';
 import { pageOf, pagingQueryDocs } from '../paging.js';
 import { defineRoute, type ApiRoute } from '../../http/api-route.js';
-import { listGroupBots, listScalingDecisions } from '../../services/bots.js';
+import { LIVE_BOT_STATES, listGroupBots, listScalingDecisions } from '../../services/bots.js';
 import { listMaintenanceActions } from '../../services/maintenance/list-actions.js';
 import { listOf, problemSchema } from '../common-schemas.js';
 import { scalingDecisionResource, scalingDecisionSchema } from '../scaling-decision-schema.js';
@@ -39,6 +40,18 @@ const maintenanceActionSchema = z
   .meta({ id: 'MaintenanceAction' });
 
 const problem = (description: string) => ({ description, schema: problemSchema });
+
+/** `?state=Ready,Busy`: one or more bot states (400 naming the unknown ones); the live states when absent. */
+function statesOf(query: URLSearchParams): readonly BotState[] {
+  const raw = query.get('state');
+  if (raw === null) return LIVE_BOT_STATES;
+  const names = raw.split(',').map((s) => s.trim());
+  const unknown = names.filter((n) => !(BOT_STATES as readonly string[]).includes(n));
+  if (names.length === 0 || unknown.length > 0) {
+    throw AppError.validation([{ field: 'state', message: `Unknown bot state ${JSON.stringify(unknown.join(','))}; one or more of ${BOT_STATES.join(', ')}, comma-separated.` }]);
+  }
+  return names as BotState[];
+}
 const TAG = 'Bots';
 
 
@@ -47,16 +60,25 @@ export const botsRoutes: ApiRoute<unknown>[] = [
     name: 'listGroupBots',
     method: 'GET',
     route: 'environments/{env}/groups/{id}/bots',
-    summary: "The group's bots with their state, image version, since when, and current run.",
+    summary:
+      "The group's bots with their state, image version, since when, and current run, newest first, paged. By default only the bots that exist (not `Deleted` or `Failed`); `state` names the states to list instead. Records of deleted bots are kept BOT_RECORD_RETENTION_DAYS after they went.",
     tag: TAG,
     auth: 'user',
-    responses: { 200: { description: 'Bots', schema: listOf(botSchema) }, 404: problem('Not found, not visible to the caller, or hostedRpaEnabled is off') },
+    query: {
+      state: {
+        description: `Comma-separated bot states to list (${BOT_STATES.join(', ')}); default ${LIVE_BOT_STATES.join(',')}. A continuation token is good only with the same states.`,
+        schema: z.string().min(1).max(200),
+      },
+      ...pagingQueryDocs,
+    },
+    responses: { 200: { description: 'Bots', schema: listOf(botSchema) }, 400: problem('Unknown state, bad page size, unknown query parameter, or InvalidContinuationToken'), 404: problem('Not found, not visible to the caller, or hostedRpaEnabled is off') },
     async handle(req, deps) {
-      const bots = await listGroupBots(deps, req.principal, req.params.env, req.params.id);
+      const page = await listGroupBots(deps, req.principal, req.params.env, req.params.id, { states: statesOf(req.query), ...pageOf(req.query) });
       return {
         status: 200,
         body: {
-          items: bots.map((b) => ({ id: b.id, state: b.state, imageVersion: b.imageVersion, imageId: b.imageId, since: b.since, currentRunId: b.currentRunId, lastHeartbeatAt: b.lastHeartbeatAt, reason: b.reason, createdAt: b.createdAt })),
+          items: page.items.map((b) => ({ id: b.id, state: b.state, imageVersion: b.imageVersion, imageId: b.imageId, since: b.since, currentRunId: b.currentRunId, lastHeartbeatAt: b.lastHeartbeatAt, reason: b.reason, createdAt: b.createdAt })),
+          ...(page.continuationToken ? { continuationToken: page.continuationToken } : {}),
         },
       };
     },

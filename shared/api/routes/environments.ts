@@ -3,8 +3,12 @@ import { ROLES } from '../../domain/roles.js';
 import { SUPPORTED_GEOGRAPHIES, UNSUPPORTED_GEOGRAPHIES } from '../../domain/geography.js';
 import { AppError } from '../../errors/app-error.js';
 import { createEnvironment, getCapacity, getEnvironment, updateEnvironment } from '../../services/environments.js';
+import { listAudit } from '../../services/audit.js';
+import { getMe, listEnvironments } from '../../services/me.js';
 import { deactivateMember, listMembers, setMemberRoles } from '../../services/members.js';
 import { defineRoute, type ApiRoute } from '../../http/api-route.js';
+import { pageOf, pagingQueryDocs } from '../paging.js';
+import { queryFilters } from '../query-filters.js';
 import { listOf, nameSchema, problemSchema, resourceFields, userIdSchema } from '../common-schemas.js';
 import { environmentResource, memberResource } from '../presenters.js';
 
@@ -58,6 +62,52 @@ const memberSchema = z
 
 const setRolesSchema = z.strictObject({ roles: z.array(z.enum(ROLES)).min(1).max(ROLES.length) }).meta({ id: 'MemberRoles' });
 
+const meSchema = z
+  .object({
+    id: z.string().describe('The caller (`oid` of its token).'),
+    name: z.string(),
+    platformAdmin: z.boolean().describe('Holds the Platform.Admin app role: may create environments and lists them all.'),
+    isApp: z.boolean().describe('A service principal (a cloud flow connection), not a user.'),
+    environments: z.array(z.object({ id: z.string(), name: z.string(), roles: z.array(z.enum(ROLES)) })).describe('The environments the caller is an active member of, with its roles there (at most 200).'),
+    environmentsTruncated: z.boolean().describe('More than 200 memberships: page through GET /environments.'),
+  })
+  .meta({ id: 'Me' });
+
+const auditEntrySchema = z
+  .object({
+    id: z.string(),
+    at: z.string(),
+    actor: z.string().describe('The user or app (service principal) that wrote.'),
+    actorName: z.string().optional(),
+    actorIsApp: z.boolean(),
+    action: z.string().describe('The operation (operationId of this document), e.g. updateGroup.'),
+    method: z.string(),
+    route: z.string(),
+    targetId: z.string().describe('The resource written: its id from the path, or the id of what was created.'),
+    changedFields: z.array(z.string()).describe('Names of the top-level fields the request sent; never their values.'),
+    status: z.number().int(),
+  })
+  .meta({ id: 'AuditEntry' });
+
+const isoTimeSchema = z.iso.datetime({ offset: true });
+
+const auditQueryDocs = {
+  actor: { description: 'Only writes by this user or app (its id).', schema: userIdSchema },
+  targetId: { description: 'Only writes to this resource (its id).', schema: userIdSchema },
+  from: { description: 'Only writes at or after this time (ISO 8601).', schema: isoTimeSchema },
+  to: { description: 'Only writes at or before this time (ISO 8601); not before `from`.', schema: isoTimeSchema },
+  ...pagingQueryDocs,
+};
+
+function auditFilterOf(query: URLSearchParams) {
+  const filters = queryFilters(query);
+  const actor = filters.read('actor', userIdSchema, 'Must be a user or app id.');
+  const targetId = filters.read('targetId', userIdSchema, 'Must be a resource id.');
+  const { from, to } = filters.range(isoTimeSchema);
+  filters.done('The audit filters are not valid.');
+  return { actor, targetId, from, to };
+}
+
 const problem = (description: string) => ({ description, schema: problemSchema });
 const TAG = 'Environments';
 
@@ -68,6 +118,32 @@ function userIdParam(value: string | undefined): string {
 }
 
 export const environmentRoutes: ApiRoute<unknown>[] = [
+  defineRoute({
+    name: 'getMe',
+    method: 'GET',
+    route: 'me',
+    summary: 'The caller: id, name, whether it is a Platform.Admin, and the environments it is a member of with its roles there. Where a walk-through starts.',
+    tag: TAG,
+    auth: 'user',
+    responses: { 200: { description: 'The caller', schema: meSchema } },
+    async handle(req, deps) {
+      return { status: 200, body: await getMe(deps, req.principal) };
+    },
+  }),
+  defineRoute({
+    name: 'listEnvironments',
+    method: 'GET',
+    route: 'environments',
+    summary: 'Environments the caller is an active member of (a Platform.Admin: every environment), paged with continuationToken.',
+    tag: TAG,
+    auth: 'user',
+    query: pagingQueryDocs,
+    responses: { 200: { description: 'Environments', schema: listOf(environmentSchema) }, 400: problem('Invalid pageSize, unknown query parameter, or InvalidContinuationToken') },
+    async handle(req, deps) {
+      const page = await listEnvironments(deps, req.principal, pageOf(req.query));
+      return { status: 200, body: { items: page.items.map(environmentResource), ...(page.continuationToken ? { continuationToken: page.continuationToken } : {}) } };
+    },
+  }),
   defineRoute({
     name: 'createEnvironment',
     method: 'POST',
@@ -135,6 +211,39 @@ export const environmentRoutes: ApiRoute<unknown>[] = [
     responses: { 200: { description: 'Members', schema: listOf(memberSchema) } },
     async handle(req, deps) {
       return { status: 200, body: { items: (await listMembers(deps, req.principal, req.params.env)).map(memberResource) } };
+    },
+  }),
+  defineRoute({
+    name: 'listAuditEntries',
+    method: 'GET',
+    route: 'environments/{env}/audit',
+    summary:
+      "Every write by a user or app in the environment (SystemAdministrator): who, when, the operation, its target and the names of the fields it sent (never values, so no secret), newest first, paged. Filters actor, targetId, from and to (inclusive).",
+    tag: TAG,
+    auth: 'user',
+    query: auditQueryDocs,
+    responses: {
+      200: { description: 'Audit entries, newest first', schema: listOf(auditEntrySchema) },
+      400: problem('A filter of the wrong type, from after to, unknown query parameter, invalid pageSize, or InvalidContinuationToken'),
+      403: problem('Not a SystemAdministrator'),
+      404: problem('Not found or not a member'),
+    },
+    async handle(req, deps) {
+      const page = await listAudit(deps, req.principal, req.params.env, auditFilterOf(req.query), pageOf(req.query));
+      const items = page.items.map((e) => ({
+        id: e.id,
+        at: e.at,
+        actor: e.actor,
+        ...(e.actorName ? { actorName: e.actorName } : {}),
+        actorIsApp: e.actorIsApp,
+        action: e.action,
+        method: e.method,
+        route: e.route,
+        targetId: e.targetId,
+        changedFields: e.changedFields,
+        status: e.status,
+      }));
+      return { status: 200, body: { items, ...(page.continuationToken ? { continuationToken: page.continuationToken } : {}) } };
     },
   }),
   defineRoute({

@@ -88,6 +88,7 @@ const groupSchema = z
     accessType: z.enum(['Owner', 'CoOwner', 'User', 'Administrator']).optional(),
     owner: z.string(),
     ownerId: z.string(),
+    ownerName: z.string().optional().describe("The owner's display name, from its member document."),
     deletedAt: z.string().optional(),
     deletedReason: z.string().optional().describe('`Inactive` (the cleanup timer: POST .../reactivate brings the group back) or `DeletedByUser`'),
     reactivatedAt: z.string().optional().describe('when the group was last brought back after the inactivity cleanup'),

@@ -10,6 +10,7 @@ import {
   type RunDocument,
 } from '../../domain/run.js';
 import { pageOf, pagingQueryDocs } from '../paging.js';
+import { queryFilters } from '../query-filters.js';
 import { defineRoute, type ApiResponse, type ApiRoute } from '../../http/api-route.js';
 import { runLogLine } from '../../observability/run-log.js';
 import { wakeController } from '../../../orchestrations/activities/durable-signals.js';
@@ -20,15 +21,17 @@ import {
   getRun,
   groupQueue,
   idempotencyKeyOf,
+  listRuns,
   moveRunToTop,
   pastRuns,
+  resubmitRun,
   submitRun,
 } from '../../services/runs/index.js';
 import type { Services } from '../../composition/services.js';
 import type { FlowDefinition } from '../../domain/desktop-flow.js';
 import { runDefinition } from '../../services/desktop-flow-versions.js';
 import type { Versioned } from '../../store/document-store.js';
-import { GUID, listOf, problemSchema, resourceFields } from '../common-schemas.js';
+import { GUID, listOf, problemSchema, resourceFields, userIdSchema } from '../common-schemas.js';
 import { flowDefinitionSchema } from '../desktop-flow-schemas.js';
 import { queueEntryResource, runResource, runSummaryResource } from '../run-presenters.js';
 import { scalingDecisionResource, scalingDecisionSchema } from '../scaling-decision-schema.js';
@@ -75,6 +78,7 @@ const runSummarySchema = z
     cancelRequested: z.boolean(),
     error: runErrorSchema,
     submittedBy: z.string(),
+    submittedByName: z.string().optional().describe("The submitter's display name at submission (its member document's)."),
   })
   .meta({ id: 'RunSummary' });
 
@@ -92,6 +96,31 @@ const queueSchema = listOf(queueEntrySchema).extend({
 });
 
 
+
+const isoTimeSchema = z.iso.datetime({ offset: true });
+
+/** The filters of `GET /environments/{env}/runs`, as the OpenAPI document lists them (with the paging parameters). */
+const runListQueryDocs = {
+  state: { description: 'Only runs in this state.', schema: z.enum(RUN_STATES) },
+  groupId: { description: 'Only runs of this group (GUID).', schema: z.string().regex(GUID) },
+  desktopFlowId: { description: 'Only runs of this desktop flow (GUID).', schema: z.string().regex(GUID) },
+  submittedBy: { description: 'Only runs this user or app submitted (its id).', schema: userIdSchema },
+  from: { description: 'Only runs queued at or after this time (ISO 8601, e.g. 2026-01-31T00:00:00Z).', schema: isoTimeSchema },
+  to: { description: 'Only runs queued at or before this time (ISO 8601); not before `from`.', schema: isoTimeSchema },
+  ...pagingQueryDocs,
+};
+
+/** The filters from the query string: each validated against its documented schema, 400 naming every bad one. */
+function runListFilterOf(query: URLSearchParams) {
+  const filters = queryFilters(query);
+  const state = filters.read('state', z.enum(RUN_STATES), `Must be one of ${RUN_STATES.join(', ')}.`);
+  const groupId = filters.read('groupId', z.string().regex(GUID), 'Must be the id (GUID) of a group.');
+  const desktopFlowId = filters.read('desktopFlowId', z.string().regex(GUID), 'Must be the id (GUID) of a desktop flow.');
+  const submittedBy = filters.read('submittedBy', userIdSchema, 'Must be a user or app id.');
+  const { from, to } = filters.range(isoTimeSchema);
+  filters.done('The run filters are not valid.');
+  return { state, groupId: groupId?.toLowerCase(), desktopFlowId: desktopFlowId?.toLowerCase(), submittedBy, from, to };
+}
 
 const problem = (description: string) => ({ description, schema: problemSchema });
 const TAG = 'Runs';
@@ -116,6 +145,26 @@ async function runBody(deps: Services, run: Versioned<RunDocument>, definition?:
 }
 
 export const runsRoutes: ApiRoute<unknown>[] = [
+  defineRoute({
+    name: 'listRuns',
+    method: 'GET',
+    route: 'environments/{env}/runs',
+    summary:
+      "The environment's runs the caller may see (SystemAdministrators: all; others: runs of groups they may use and runs they submitted, of deleted groups too), the most recently queued first, paged with continuationToken. Filters combine: state, groupId, desktopFlowId, submittedBy, from and to (on queuedAt, inclusive).",
+    tag: TAG,
+    auth: 'user',
+    query: runListQueryDocs,
+    responses: {
+      200: { description: 'Runs, newest first', schema: listOf(runSummarySchema) },
+      400: problem('A filter of the wrong type (named in errors), from after to, an unknown query parameter, invalid pageSize, or InvalidContinuationToken (also a token of other filters)'),
+      404: problem('Environment not found or not a member'),
+    },
+    async handle(req, deps) {
+      const filter = runListFilterOf(req.query);
+      const page = await listRuns(deps, req.principal, req.params.env, filter, pageOf(req.query));
+      return { status: 200, body: { items: page.items.map(runSummaryResource), ...(page.continuationToken ? { continuationToken: page.continuationToken } : {}) } };
+    },
+  }),
   defineRoute({
     name: 'submitRun',
     method: 'POST',
@@ -143,6 +192,39 @@ export const runsRoutes: ApiRoute<unknown>[] = [
       const { run, definition } = await submitRun(deps, req.principal, req.params.env, req.body, { idempotencyKey, watchdogs });
       req.log(runLogLine('submitted', run, { priority: run.priority }));
       // the environment's controller plans for the new run (a failure here is covered by its safety timer)
+      await wakeController(req.durableClient(), run.environmentId).catch(() => undefined);
+      return {
+        status: 202,
+        body: await runBody(deps, run, definition),
+        etag: run.etag,
+        location: runPath(run),
+        headers: { 'retry-after': String(run.state === 'Running' ? RETRY_AFTER_SECONDS.Running : RETRY_AFTER_SECONDS.Queued) },
+      };
+    },
+  }),
+  defineRoute({
+    name: 'resubmitRun',
+    method: 'POST',
+    route: `${RUN}/resubmit`,
+    summary:
+      "Submit a new run with the same connection, desktop flow version (not the flow's current one), inputs, priority and timeout as this one, under the same checks as a submission. Answers 202 with the new run's Location and Retry-After.",
+    tag: TAG,
+    auth: 'user',
+    durableClient: true,
+    requestHeaders: { 'Idempotency-Key': { description: 'As on submit: the same key within 24 h answers the first run.' } },
+    responses: {
+      202: { description: 'The new run, with Location and Retry-After', schema: runSchema },
+      400: problem('Invalid Idempotency-Key'),
+      403: problem('The connection is not yours (SystemAdministrators may use any); GroupAccessRevoked; CredentialAccessRevoked'),
+      404: problem('Run not found or not visible to the caller; its connection or desktop flow is gone'),
+      422: problem('HostedRpaDisabled, GroupDeleted, IdempotencyKeyReused, CredentialsOutdated'),
+      429: problem('QueueFull or TooManyRequests: retry after Retry-After seconds'),
+    },
+    async handle(req, deps) {
+      const idempotencyKey = idempotencyKeyOf(req.headers.get('idempotency-key'));
+      const watchdogs = durableRunWatchdogs(req.durableClient(), deps.config.QUEUED_RUN_TIMEOUT_MINUTES);
+      const { run, definition } = await resubmitRun(deps, req.principal, req.params.env, req.params.id, { idempotencyKey, watchdogs });
+      req.log(runLogLine('submitted', run, { priority: run.priority, resubmitOf: req.params.id ?? '' }));
       await wakeController(req.durableClient(), run.environmentId).catch(() => undefined);
       return {
         status: 202,

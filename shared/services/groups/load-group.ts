@@ -7,6 +7,7 @@ import { imageUnusable } from '../../domain/group-rules.js';
 import type { ImageDocument } from '../../domain/image.js';
 import { requireGuid } from '../../domain/validation.js';
 import { AppError } from '../../errors/app-error.js';
+import { memberNames } from '../members.js';
 import type { Versioned } from '../../store/document-store.js';
 import { loadEnvironmentContext } from '../environment-context.js';
 import { NO_RUNS, type GroupRunCounts } from './run-counts.js';
@@ -26,6 +27,8 @@ export interface GroupView {
   accessType: ReturnType<typeof groupAccessType>;
   runs: GroupRunCounts;
   activeBots: number;
+  /** the owner's display name, from its member document, where it has one */
+  ownerName?: string | undefined;
 }
 
 export const staleGroup = () => new AppError('PreconditionFailed', 'The group changed since you read it (If-Match); read it again.');
@@ -84,12 +87,13 @@ export async function requireImageUse(deps: Services, env: EnvironmentDocument, 
 /** Builds the views of `groups` with one read of run counts and one of bot counts for the whole environment. */
 export async function viewsOf(deps: Services, environmentId: string, member: Membership, groups: Versioned<GroupDocument>[]): Promise<GroupView[]> {
   if (groups.length === 0) return [];
-  const [runs, bots] = await Promise.all([deps.runCounts.countsFor(environmentId), deps.activeBotsByGroup(environmentId)]);
+  const [runs, bots, names] = await Promise.all([deps.runCounts.countsFor(environmentId), deps.activeBotsByGroup(environmentId), memberNames(deps, environmentId)]);
   return groups.map((group) => ({
     group,
     accessType: groupAccessType(member, group),
     runs: runs[group.id] ?? NO_RUNS,
     activeBots: bots[group.id] ?? 0,
+    ownerName: names.get(group.ownerId),
   }));
 }
 

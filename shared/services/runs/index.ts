@@ -9,6 +9,7 @@ export { cancelQueuedRunsOfGroup } from './drain.js';
 export { finishRun, type FinishRequest, type FinishResult } from './finish.js';
 export { groupQueue, pastRuns, type QueueEntry, type QueueView } from './group-runs.js';
 export { idempotencyKeyOf } from './idempotency.js';
+export { listRuns, type RunListFilter } from './list-runs.js';
 export { getRun } from './read.js';
-export { submitRun, type SubmitRunInput, type SubmitRunOptions, type SubmittedRun } from './submit.js';
+export { resubmitRun, submitRun, type SubmitRunInput, type SubmitRunOptions, type SubmittedRun } from './submit.js';
 export type { RunWatchdogs } from './watchdogs.js';

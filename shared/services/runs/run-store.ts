@@ -22,6 +22,24 @@ export interface RunQueries {
   unfinished(environmentId: string, page: PageRequest): Promise<Page<Versioned<RunDocument>>>;
   /** ended runs of a group, the most recently ended first, one page */
   ended(environmentId: string, groupId: string, page: PageRequest): Promise<Page<Versioned<RunDocument>>>;
+  /**
+   * runs of the environment matching `filter`, the most recently queued first, one page: one query in the
+   * environment's partition, equality (and `IN`) filters and a range on `queuedAt`, `ORDER BY c.queuedAt DESC`
+   */
+  search(environmentId: string, filter: RunFilter, page: PageRequest): Promise<Page<Versioned<RunDocument>>>;
+}
+
+/** What `GET /environments/{env}/runs` filters on; `visibleTo` limits the runs to those a member may see. */
+export interface RunFilter {
+  state?: RunDocument['state'] | undefined;
+  groupId?: string | undefined;
+  desktopFlowId?: string | undefined;
+  submittedBy?: string | undefined;
+  /** inclusive bounds on `queuedAt` (ISO, UTC) */
+  from?: string | undefined;
+  to?: string | undefined;
+  /** runs of these groups, or submitted by this user; absent: every run (SystemAdministrators) */
+  visibleTo?: { groupIds: string[]; userId: string } | undefined;
 }
 
 export interface PageRequest {

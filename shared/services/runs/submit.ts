@@ -10,7 +10,7 @@ import { currentFlowVersion } from '../desktop-flow-versions.js';
 import { requireDesktopFlow } from '../desktop-flows.js';
 import { loadEnvironmentContext } from '../environment-context.js';
 import { bodyHashOf, lookUpKey, reserveKey, type KeyLookup, type KeyUse } from './idempotency.js';
-import { findRun } from './load-run.js';
+import { findRun, loadRun } from './load-run.js';
 import { endQueuedRun } from './transitions.js';
 import type { RunWatchdogs } from './watchdogs.js';
 
@@ -26,6 +26,8 @@ export interface SubmitRunOptions {
   /** the validated Idempotency-Key header */
   idempotencyKey?: string | undefined;
   watchdogs: RunWatchdogs;
+  /** a resubmission: the flow version of the run resubmitted, instead of the flow's current one */
+  flowVersion?: { version: number; definitionHash: string } | undefined;
 }
 
 export interface SubmittedRun {
@@ -45,7 +47,7 @@ export interface SubmittedRun {
  * when they exist already), which repairs a first attempt that died between its writes.
  */
 export async function submitRun(deps: Services, principal: Principal, environmentId: string | undefined, input: SubmitRunInput, options: SubmitRunOptions): Promise<SubmittedRun> {
-  const { env, member } = await loadEnvironmentContext(deps, environmentId, principal);
+  const { env, member, memberName } = await loadEnvironmentContext(deps, environmentId, principal);
   const normalized = { ...input, connectionId: input.connectionId.toLowerCase(), desktopFlowId: input.desktopFlowId.toLowerCase() };
   const use: KeyUse | undefined = options.idempotencyKey
     ? { environmentId: env.id, callerId: principal.userId, key: options.idempotencyKey, bodyHash: bodyHashOf(normalized) }
@@ -65,7 +67,7 @@ export async function submitRun(deps: Services, principal: Principal, environmen
   // holding the connection, current use of its group, credentials not outdated (documents only, no secret read)
   const group = await requireUsableConnection(deps, member, connection, found);
   const flow = await requireDesktopFlow(deps, env.id, normalized.desktopFlowId);
-  const flowVersion = await currentFlowVersion(deps, flow);
+  const flowVersion = options.flowVersion ?? (await currentFlowVersion(deps, flow));
   await checkQueueRoom(deps, env.id, group.id);
 
   if (use && runId === undefined) {
@@ -86,6 +88,7 @@ export async function submitRun(deps: Services, principal: Principal, environmen
       priority: normalized.priority,
       timeoutMinutes: normalized.timeoutMinutes,
       submittedBy: principal.userId,
+      submittedByName: memberName ?? (principal.name.trim().slice(0, 200) || undefined),
     },
     deps.now(),
   );
@@ -99,7 +102,7 @@ export async function submitRun(deps: Services, principal: Principal, environmen
     if (!existing) throw err;
     return replay(deps, existing, options.watchdogs);
   }
-  return { run: await wakeAndWatch(deps, created, options.watchdogs), replayed: false, definition: flow.definition };
+  return { run: await wakeAndWatch(deps, created, options.watchdogs), replayed: false, ...(options.flowVersion ? {} : { definition: flow.definition }) };
 }
 
 /** Seconds a caller refused with QueueFull is asked to wait: dispatch frees room as bots take runs. */
@@ -138,4 +141,14 @@ async function wakeAndWatch(deps: Services, run: Versioned<RunDocument>, watchdo
   }
   if (watched.status === 'rejected') throw watched.reason;
   return run;
+}
+
+/**
+ * A new run with the same connection, flow version, inputs, priority and timeout as one the caller may see, under the
+ * same checks as a submission (the caller's current use of the group, holding the connection, room in the queue).
+ */
+export async function resubmitRun(deps: Services, principal: Principal, environmentId: string | undefined, runId: string | undefined, options: SubmitRunOptions): Promise<SubmittedRun> {
+  const { run } = await loadRun(deps, principal, environmentId, runId, 'read');
+  const input: SubmitRunInput = { connectionId: run.connectionId, desktopFlowId: run.desktopFlowId, inputs: run.inputs, priority: run.priority, timeoutMinutes: run.timeoutMinutes };
+  return submitRun(deps, principal, run.environmentId, input, { ...options, flowVersion: { version: run.desktopFlowVersion, definitionHash: run.definitionHash } });
 }

@@ -45,4 +45,52 @@ describe('GET .../groups/{id}/bots and .../scaling', () => {
     const stranger = await clientFor();
     expect((await stranger.get(`environments/${envId}/groups/${group.id}/bots`)).status).toBe(404);
   });
+
+  it('lists only the bots that exist by default, filters by state, and pages', async () => {
+    const { admin, envId, imageId } = await groupEnvironment();
+    const group = await createGroup(admin, envId, imageId);
+    const now = Date.now();
+    const at = (s: number) => new Date(now + s * 1000).toISOString();
+    const states = ['Provisioning', 'Ready', 'Busy', 'Draining', 'Deprovisioning', 'Deleted', 'Failed', 'Deleted', 'Ready'];
+    await insert(envId, states.map((state, i) => ({ type: 'bot', groupId: group.id, state, imageId, imageVersion: 'latest', since: at(i), credentialVersion: 1, createdAt: at(i), updatedAt: at(i) })));
+    type Bots = { items: Array<{ state: string; createdAt: string }>; continuationToken?: string };
+    const base = `environments/${envId}/groups/${group.id}/bots`;
+
+    const live = await admin.get<Bots>(base);
+    expect(live.status).toBe(200);
+    expect(live.body.items.map((b) => b.state)).toEqual(['Ready', 'Deprovisioning', 'Draining', 'Busy', 'Ready', 'Provisioning']);
+    expect(live.body.continuationToken).toBeUndefined();
+
+    const gone = await admin.get<Bots>(`${base}?state=Deleted,Failed`);
+    expect(gone.body.items.map((b) => b.state)).toEqual(['Deleted', 'Failed', 'Deleted']);
+    const ready = await admin.get<Bots>(`${base}?state=Ready`);
+    expect(ready.body.items.map((b) => b.state)).toEqual(['Ready', 'Ready']);
+
+    // paged, newest first, the filter kept across pages
+    const seen: string[] = [];
+    let token: string | undefined;
+    let pages = 0;
+    do {
+      const page: { status: number; body: Bots } = await admin.get<Bots>(`${base}?state=Ready,Busy,Deleted&pageSize=2${token ? `&continuationToken=${encodeURIComponent(token)}` : ''}`);
+      expect(page.status).toBe(200);
+      expect(page.body.items.length).toBeLessThanOrEqual(2);
+      seen.push(...page.body.items.map((b) => b.state));
+      token = page.body.continuationToken;
+      pages++;
+    } while (token && pages < 10);
+    expect(seen).toEqual(['Ready', 'Deleted', 'Deleted', 'Busy', 'Ready']);
+
+    // a token is good only for the filter it was handed out with
+    const first = await admin.get<Bots>(`${base}?pageSize=2`);
+    expect(first.body.continuationToken).toBeTruthy();
+    const other = await admin.get<{ code: string }>(`${base}?state=Deleted&pageSize=2&continuationToken=${encodeURIComponent(first.body.continuationToken ?? '')}`);
+    expect(other.status).toBe(400);
+    expect(other.body.code).toBe('InvalidContinuationToken');
+
+    const bad = await admin.get<{ errors: Array<{ field: string }> }>(`${base}?state=Ready,Sleeping`);
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors.map((e) => e.field)).toEqual(['state']);
+    expect((await admin.get(`${base}?state=`)).status).toBe(400);
+    expect((await admin.get(`${base}?status=Ready`)).status).toBe(400);
+  });
 });

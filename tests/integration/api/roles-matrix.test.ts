@@ -103,12 +103,20 @@ const runRight = (c: Caller): Access => c.group;
 const PROBES: Record<string, Probe> = {
   // environments and members
   createEnvironment: { request: (c) => c.post('environments', { name: 'Matrix', geography: 'Europe', plan: 'paid', capacity: 0 }), expected: (_c, admin) => allowedIf(admin) },
+  // the caller itself, and the environments it is an active member of (a Platform.Admin: all)
+  getMe: { request: (c) => c.get('me'), expected: () => 'ok' },
+  listEnvironments: {
+    request: (c) => c.get('environments?pageSize=200'),
+    lists: hasId(() => w.envId),
+    expected: (c, admin) => listedIf(admin || c.then !== 'deactivated'),
+  },
   getEnvironment: { request: (c) => c.get(`environments/${w.envId}`), expected: () => 'ok' },
   updateEnvironment: { request: (c) => c.patch(`environments/${w.envId}`, { capacity: 0 }, STALE), expected: (_c, admin) => allowedIf(admin) },
   getCapacity: { request: (c) => c.get(`environments/${w.envId}/capacity`), lists: (b) => (b as { groups: Array<{ groupId: string }> }).groups.some((g) => g.groupId === w.groupId), expected: (c) => listedIf(c.group !== 'none') },
   listMembers: { request: (c) => c.get(`environments/${w.envId}/members`), expected: () => 'ok' },
   setMemberRoles: { request: (c) => c.put(`environments/${w.envId}/members/${w.targetUserId}`, { roles: ['BasicUser'] }, STALE), expected: (_c, admin) => allowedIf(admin) },
   deactivateMember: { request: (c) => c.delete(`environments/${w.envId}/members/${w.targetUserId}`, STALE), expected: (_c, admin) => allowedIf(admin) },
+  listAuditEntries: { request: (c) => c.get(`environments/${w.envId}/audit`), expected: (_c, admin) => allowedIf(admin) },
   listMaintenanceActions: { request: (c) => c.get(`environments/${w.envId}/maintenance`), expected: (_c, admin) => allowedIf(admin) },
   // images
   listImages: { request: (c) => c.get(`environments/${w.envId}/images`), lists: hasId(() => w.imageId), expected: (c) => listedIf(c.image !== 'none') },
@@ -177,6 +185,13 @@ const PROBES: Record<string, Probe> = {
     expected: (c, admin) => (c.then === 'revoked' ? 'revoked' : admin || c.owner || (c.holdConnections && c.group !== 'none') ? 'ok' : 'forbidden'),
   },
   getRun: { request: (c) => c.get(`environments/${w.envId}/runs/${w.queuedRunId}`), expected: (c) => byAccess(runRight(c), 'use') },
+  // the environment's runs: the owner's run is listed to whoever may use its group
+  listRuns: { request: (c) => c.get(`environments/${w.envId}/runs?pageSize=200`), lists: hasId(() => w.queuedRunId), expected: (c) => listedIf(runRight(c) !== 'none') },
+  // a resubmission is a submission through the run's connection (the owner's): seeing the run, then holding the connection
+  resubmitRun: {
+    request: (c) => c.post(`environments/${w.envId}/runs/${w.endedRunId}/resubmit`),
+    expected: (c, admin) => (runRight(c) === 'none' ? 'hidden' : admin || c.owner ? 'ok' : 'forbidden'),
+  },
   changeRunPriority: { request: (c) => c.patch(`environments/${w.envId}/runs/${w.queuedRunId}`, { priority: 'High' }, STALE), expected: (c) => byAccess(runRight(c), 'manage') },
   // on an ended run: 422 RunNotQueued once past the rights check
   moveRunToTop: { request: (c) => c.post(`environments/${w.envId}/runs/${w.endedRunId}/move-to-top`), expected: (c) => byAccess(runRight(c), 'manage') },
@@ -192,9 +207,12 @@ function verdictOf(res: ApiResult, probe: Probe): Verdict | string {
   return `unexpected ${res.status} ${res.text.slice(0, 200)}`;
 }
 
+/** routes not under an environment: a deactivated member still reaches them (and no longer sees the environment listed) */
+const OUTSIDE_ENVIRONMENTS = ['createEnvironment', 'getMe', 'listEnvironments'];
+
 function expectedVerdicts(caller: Caller, admin: boolean): Record<string, Verdict> {
   return Object.fromEntries(
-    Object.entries(PROBES).map(([name, probe]) => [name, caller.then === 'deactivated' && name !== 'createEnvironment' ? 'hidden' : probe.expected(caller, admin)]),
+    Object.entries(PROBES).map(([name, probe]) => [name, caller.then === 'deactivated' && !OUTSIDE_ENVIRONMENTS.includes(name) ? 'hidden' : probe.expected(caller, admin)]),
   );
 }
 

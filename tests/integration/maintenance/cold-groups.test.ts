@@ -2,13 +2,13 @@ import { describe, expect, it } from 'vitest';
 import type { BotDocument } from '../../../shared/domain/bot.js';
 import { runPlanningRound } from '../../../shared/bots/planning-round.js';
 import { clientFor } from '../../support/api-client.js';
-import { builtInImageId, createGroup } from '../../support/connection-fixtures.js';
 import { createEnvironment } from '../../support/fixtures.js';
-import { aBotRecord, HOUR, MINUTE, sweepServices, TestClock } from '../../support/maintenance-fixtures.js';
+import { aBotRecord, aGroupWithoutController, HOUR, MINUTE, sweepServices, TestClock } from '../../support/maintenance-fixtures.js';
 
 // Cold groups: the controller's planning round (run in this process, against the shared cloud's Cosmos) with a
 // clock the test moves. GROUP_IDLE_TEARDOWN_HOURS is 3 (the default). The orphan sweep keeps controllers of
-// environments with live bots running, so this round happens even when no run wakes the controller.
+// environments with live bots running, so this round happens even when no run wakes the controller. The
+// environment's real controller is stopped (aGroupWithoutController): the rounds here are the only ones.
 
 const noQueue = async () => undefined;
 
@@ -16,7 +16,7 @@ describe('cold groups', () => {
   it('a group with no run for GROUP_IDLE_TEARDOWN_HOURS keeps no bots, committed ones included', async () => {
     const admin = await clientFor({ userId: 'cold-groups-admin', platformAdmin: true });
     const env = await createEnvironment(admin, { capacity: 3 });
-    const group = await createGroup(admin, env.id, await builtInImageId(admin, env.id), { maxBots: 3, committedBots: 1 });
+    const group = await aGroupWithoutController(admin, env.id, { maxBots: 3, committedBots: 1 });
     const clock = new TestClock();
     const deps = sweepServices([env.id], clock);
     const committed = await aBotRecord(deps, env.id, group.id, 'Ready');
@@ -41,7 +41,7 @@ describe('cold groups', () => {
   it('measures idleness from the end of the last run: a bot that went idle recently keeps the group warm', async () => {
     const admin = await clientFor({ userId: 'cold-groups-admin', platformAdmin: true });
     const env = await createEnvironment(admin, { capacity: 2 });
-    const group = await createGroup(admin, env.id, await builtInImageId(admin, env.id), { maxBots: 2, committedBots: 1 });
+    const group = await aGroupWithoutController(admin, env.id, { maxBots: 2, committedBots: 1 });
     const clock = new TestClock();
     const deps = sweepServices([env.id], clock);
     // its last run started 2.5 h ago (lastRunStartedAt is refreshed at most hourly) and ended an hour ago

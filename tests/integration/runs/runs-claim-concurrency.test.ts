@@ -36,7 +36,7 @@ describe(`${CLAIMERS} concurrent claimers over ${RUNS} runs of one group`, () =>
     expect(race.nothingQueued).toBe(0);
     expect(await deps.queues.depth(world.groupId)).toBe(0);
     console.log(`claims returned at most ${maxReturnDisplacement} positions from dispatch order; ${race.contention} gave a message back`);
-  });
+  }, 120_000);
 
   it('survive duplicate wake-ups: extra messages are discarded, no run is claimed twice', async () => {
     const world = await createRunWorld(admin);
@@ -48,5 +48,5 @@ describe(`${CLAIMERS} concurrent claimers over ${RUNS} runs of one group`, () =>
     expectExactlyOnceInOrder(runs, race);
     expect(race.nothingQueued).toBe(duplicates.length);
     expect(await deps.queues.depth(world.groupId)).toBe(0);
-  });
+  }, 120_000);
 });

@@ -230,9 +230,9 @@ describe('what one run costs, from submission to its end', () => {
     const pollCosmos = await cosmosRequests(() => readRun(v, claimed[0] ?? ''));
 
     // point reads and writes are one request each; every query is two (the SDK asks the gateway for a query plan first):
-    // the submission's 5 reads and 1 create, plus the queue-length COUNT (MAX_QUEUED_RUNS_PER_GROUP)
-    expect(submitCosmos).toBe(8);
-    expect(keyedCosmos).toBe(10);
+    // the submission's 5 reads and 1 create, plus the queue-length COUNT (MAX_QUEUED_RUNS_PER_GROUP), plus the audit entry
+    expect(submitCosmos).toBe(9);
+    expect(keyedCosmos).toBe(11);
     expect(claimCalls).toEqual(['cosmos.get', 'cosmos.get', 'cosmos.runningOn', 'gate.read', 'servicebus.receiveOne', 'cosmos.nextQueued', 'cosmos.replace', 'gate.confirm']);
     expect(claimCosmos).toBe(9);
     expect(finishCalls).toEqual(['cosmos.get', 'cosmos.replace']);
