@@ -109,6 +109,9 @@ param orphanSweepSchedule string = '0 */5 * * * *'
 @description('STUCK_RUN_SWEEP_SCHEDULE: NCRONTAB of the stuck-run sweep (lost wake-ups, runs on gone bots, missed deadlines).')
 param stuckRunSweepSchedule string = '30 */5 * * * *'
 
+@description('CALLBACK_SWEEP_SCHEDULE: NCRONTAB of the callback sweep (starts the callback delivery of ended runs, docs/callbacks.md).')
+param callbackSweepSchedule string = '*/15 * * * * *'
+
 @description('MAX_QUEUED_RUNS_PER_GROUP: queued runs a group holds at most; a submission beyond answers 429 QueueFull with Retry-After.')
 @minValue(1)
 param maxQueuedRunsPerGroup int = 10000
@@ -128,6 +131,21 @@ param keyVaultCreateMode string = 'default'
 @minValue(7)
 @maxValue(90)
 param keyVaultSoftDeleteRetentionInDays int = 7
+
+@description('Alert when a group\'s first queued run has waited longer than this many minutes (docs/observability.md).')
+@minValue(1)
+param alertWaitingMinutes int = 30
+
+@description('Alert when more provisioning attempts than this fail within an hour.')
+@minValue(0)
+param alertProvisioningFailuresPerHour int = 5
+
+@description('Alert when more runs than this end TimedOut within 15 minutes.')
+@minValue(0)
+param alertTimedOutRuns int = 0
+
+@description('Resource id of an action group the alerts notify; empty for none (alerts show in the portal only).')
+param alertActionGroupId string = ''
 
 @description('Extra tags for every resource.')
 param tags object = {}
@@ -168,6 +186,13 @@ resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' 
   tags: allTags
 }
 
+// The bots' identity, attached to every bot VM: it only reads the agent package (docs/deploy.md, "Agent on VMs")
+resource botIdentity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' = {
+  name: 'id-bots-${envShortName}-${resourceToken}'
+  location: effectiveLocation
+  tags: allTags
+}
+
 module monitoring 'modules/monitoring.bicep' = {
   name: 'monitoring'
   params: {
@@ -175,6 +200,32 @@ module monitoring 'modules/monitoring.bicep' = {
     applicationInsightsName: 'appi-${envShortName}-${resourceToken}'
     location: effectiveLocation
     tags: allTags
+  }
+}
+
+// the workbook and the alert rules read the app's OpenTelemetry metrics (docs/observability.md)
+module monitoringWorkbook 'modules/monitoring-workbook.bicep' = {
+  name: 'monitoring-workbook'
+  params: {
+    applicationInsightsId: monitoring.outputs.applicationInsightsId
+    displayName: 'Hosted RPA control plane (${environmentName})'
+    namePrefix: '${envShortName}-${resourceToken}'
+    location: effectiveLocation
+    tags: allTags
+  }
+}
+
+module monitoringAlerts 'modules/monitoring-alerts.bicep' = {
+  name: 'monitoring-alerts'
+  params: {
+    applicationInsightsId: monitoring.outputs.applicationInsightsId
+    namePrefix: 'alert-${envShortName}-${resourceToken}'
+    location: effectiveLocation
+    tags: allTags
+    waitingMinutesThreshold: alertWaitingMinutes
+    provisioningFailuresPerHourThreshold: alertProvisioningFailuresPerHour
+    timedOutRunsThreshold: alertTimedOutRuns
+    actionGroupId: alertActionGroupId
   }
 }
 
@@ -221,6 +272,16 @@ module keyVault 'modules/key-vault.bicep' = {
   }
 }
 
+// the Listen-only key the app signs the bots' queue tokens with, in Key Vault as agent-queue-sas-key
+module agentQueueKey 'modules/agent-queue-key.bicep' = {
+  name: 'agent-queue-key'
+  params: {
+    serviceBusNamespaceName: serviceBus.outputs.name
+    agentQueueSasRuleName: serviceBus.outputs.agentQueueSasRuleName
+    keyVaultName: keyVault.outputs.name
+  }
+}
+
 module botsNetwork 'modules/bots-network.bicep' = if (empty(existingBotsSubnetId)) {
   name: 'bots-network'
   scope: resourceGroup(effectiveBotsResourceGroupName)
@@ -250,6 +311,9 @@ module roles 'modules/roles/roles.bicep' = {
     botsResourceGroupName: effectiveBotsResourceGroupName
     botsSubnetId: botsSubnetId
     computeGalleryId: computeGalleryId
+    botIdentityName: botIdentity.name
+    botIdentityPrincipalId: botIdentity.properties.principalId
+    agentContainerName: storage.outputs.agentContainerName
   }
 }
 
@@ -292,10 +356,17 @@ module functionApp 'modules/function-app.bicep' = {
       RUN_RETENTION_DAYS: string(runRetentionDays)
       BOT_RECORD_RETENTION_DAYS: string(botRecordRetentionDays)
       RATE_LIMIT_PER_MINUTE: string(rateLimitPerMinute)
+      // OpenTelemetry metrics and traces to Application Insights with the identity (docs/observability.md)
+      OTEL_EXPORTER: 'azure-monitor'
       // timer schedules, read by the host from functions/timers.ts (%NAME%) and checked by the config schema
       INACTIVE_GROUP_CLEANUP_SCHEDULE: inactiveGroupCleanupSchedule
       ORPHAN_SWEEP_SCHEDULE: orphanSweepSchedule
       STUCK_RUN_SWEEP_SCHEDULE: stuckRunSweepSchedule
+      // run callbacks (docs/callbacks.md): https to public hosts only; the sweep starts deliveries of ended runs
+      CALLBACK_SWEEP_SCHEDULE: callbackSweepSchedule
+      ALLOW_HTTP_CALLBACKS: 'false'
+      ALLOW_PRIVATE_CALLBACKS: 'false'
+      CALLBACK_RETRY_BASE_SECONDS: '30'
       // host.json: extensions.durableTask.hubName
       DURABLE_TASK_HUB: durableTaskHub
       // read by the ARM provisioner
@@ -303,6 +374,11 @@ module functionApp 'modules/function-app.bicep' = {
       BOTS_RESOURCE_GROUP: effectiveBotsResourceGroupName
       BOTS_SUBNET_ID: botsSubnetId
       DEPLOYMENT_ID: deploymentId
+      // the agent on bot VMs: package, identity that downloads it, Listen-only rule of its queue tokens
+      BOT_IDENTITY_RESOURCE_ID: botIdentity.id
+      BOT_IDENTITY_CLIENT_ID: botIdentity.properties.clientId
+      AGENT_PACKAGE_URL: storage.outputs.agentContainerUrl
+      AGENT_QUEUE_SAS_RULE: serviceBus.outputs.agentQueueSasRuleName
     }
   }
 }
@@ -321,4 +397,7 @@ output MANAGED_IDENTITY_PRINCIPAL_ID string = identity.properties.principalId
 output BOTS_RESOURCE_GROUP string = effectiveBotsResourceGroupName
 output BOTS_SUBNET_ID string = botsSubnetId
 output DEPLOYMENT_ID string = deploymentId
+@description('Where the postdeploy hook uploads the agent package (hooks/upload-agent-package.*).')
+output AGENT_STORAGE_ACCOUNT string = storage.outputs.name
+output AGENT_CONTAINER string = storage.outputs.agentContainerName
 output AZURE_TENANT_ID string = tenant().tenantId

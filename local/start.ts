@@ -1,4 +1,5 @@
-import { startLocalCloud } from './stack/local-cloud.js';
+import { buildConsole, consoleAssetsIn } from '../console/build.js';
+import { REPO_ROOT, startLocalCloud } from './stack/local-cloud.js';
 import { settingOverrides } from './stack/setting-overrides.js';
 
 /**
@@ -24,12 +25,14 @@ const changed = Object.entries(overrides.settings);
 if (changed.length > 0) say(`Settings from the environment: ${changed.map(([k, v]) => `${k}=${v}`).join(', ')}`);
 
 try {
+  await buildConsole(consoleAssetsIn(REPO_ROOT));
   const cloud = await startLocalCloud({ port, log: say, settings: overrides.settings });
   const total = ((performance.now() - started) / 1000).toFixed(1);
   say('');
   say(`Local cloud ready in ${total} s.`);
   say(`  API:      ${cloud.baseUrl}/api   (health: ${cloud.baseUrl}/api/health)`);
   say(`  OpenAPI:  ${cloud.baseUrl}/api/openapi.json`);
+  say(`  Console:  ${cloud.baseUrl}/api/console/   (sign in as alice, tick Platform.Admin)`);
   say(`  Token:    npm run token -- --user alice --platform-admin${port === 7071 ? '' : `   (with PORT=${port})`}`);
   say(`  Timers:   curl -X POST ${cloud.baseUrl}/admin/functions/<name>`);
   say('Press Ctrl-C to stop.');

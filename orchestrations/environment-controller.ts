@@ -38,6 +38,7 @@ export function* environmentController(context: OrchestrationContext): Generator
     if (!round.active) return { environmentId: input.environmentId, stopped: true };
     if (round.start.length > 0) yield context.df.callActivityWithRetry(CONTROLLER_ACTIVITIES.startBots, retry(), round.start);
     if (round.signals.length > 0) yield context.df.callActivityWithRetry(CONTROLLER_ACTIVITIES.signalBots, retry(), round.signals);
+    yield context.df.callActivity(CONTROLLER_ACTIVITIES.recordHistory, { environmentId: input.environmentId });
   } catch (err) {
     // an activity failed even after its retries (the store was unavailable for longer): plan again later rather
     // than end the controller (nothing would plan for the environment until the next wake-up restarts it)

@@ -19,6 +19,8 @@ export const CONTROLLER_ACTIVITIES = {
   plan: 'planEnvironment',
   startBots: 'startBotLifecycles',
   signalBots: 'signalBots',
+  /** per-group history rollups and the controller's heartbeat metric (shared/observability/group-history.ts) */
+  recordHistory: 'recordGroupHistory',
 } as const;
 
 /** Events a bot lifecycle waits for. */

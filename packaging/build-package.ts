@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, createWriteStream, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import yazl from 'yazl';
+import { buildConsole, consoleAssetsIn } from '../console/build.js';
 import { azdPackageFiles } from './package-rules.js';
 
 /** What `npm run package` writes under `.deploy/` (or the folder given). */
@@ -47,7 +48,8 @@ function zipFolder(dir: string, files: string[], zipPath: string): Promise<void>
 /**
  * Builds the deployment package: the production build (tsconfig.build.json: functions, orchestrations, shared, and
  * what they import), host.json, a package.json with the production dependencies only, those dependencies' folders,
- * and the zip azd uploads. Nothing of tests, the local cloud, benchmarks, the simulator or the agent.
+ * the web console's bundled assets (dist/console), and the zip azd uploads. Nothing of tests, the local cloud,
+ * benchmarks, the simulator or the agent.
  */
 export async function buildDeploymentPackage(repoRoot: string, outDir: string, log: (line: string) => void = () => undefined): Promise<DeploymentPackage> {
   const dir = path.join(outDir, 'package');
@@ -59,6 +61,9 @@ export async function buildDeploymentPackage(repoRoot: string, outDir: string, l
     cwd: repoRoot,
     stdio: 'inherit',
   });
+
+  log('bundling the web console (console/build.ts)');
+  await buildConsole(consoleAssetsIn(dir));
 
   const pkg = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as Record<string, unknown>;
   writeFileSync(path.join(dir, 'package.json'), `${JSON.stringify(Object.fromEntries(PACKAGE_FIELDS.filter((f) => f in pkg).map((f) => [f, pkg[f]])), null, 2)}\n`);

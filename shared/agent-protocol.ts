@@ -1,5 +1,39 @@
 /** A step of the reference agent's flow language (the run's definition as the agent executes it). */
-export type FlowStep = { wait: { ms: number } } | { output: { name: string; value: string } } | { fail: { message: string } };
+export type FlowStep =
+  | { wait: { ms: number } }
+  | { output: { name: string; value: string } }
+  | { fail: { message: string } }
+  | { run: RunStep }
+  | { powershell: PowerShellStep };
+
+/** A process, started without a shell (docs/agent-steps.md). */
+export interface RunStep {
+  command: string;
+  args?: string[];
+  workingDirectory?: string;
+  timeoutSeconds?: number;
+}
+
+/** A PowerShell script (Windows bots only), given to `powershell.exe -Command -` on stdin. */
+export interface PowerShellStep {
+  script: string;
+  timeoutSeconds?: number;
+}
+
+/** A step's log as the agent reports it with the run's outcome (bounded, never holding the account's password). */
+export interface StepLog {
+  step: number;
+  kind: string;
+  /** the command line as started, or the step's kind for steps that start nothing */
+  command?: string;
+  exitCode?: number | null;
+  durationMs: number;
+  /** the tail of stdout and stderr, bounded */
+  stdout?: string;
+  stderr?: string;
+  /** set when the step failed or ended early */
+  error?: string;
+}
 
 /**
  * The agent surface of the control plane (`/api/agent/...`): the one module both the routes and the agent import.
@@ -34,9 +68,32 @@ export interface FinishRequest {
   outputs?: Record<string, string>;
   error?: { code: string; message: string };
   durationMs?: number;
+  /** each executed step's log, bounded (32 KiB in all); kept on the run */
+  logs?: StepLog[];
 }
+
+/** A receive-only (Listen) SAS token for the bot's group queue: the agent is a competing consumer of its wake-ups. */
+export interface QueueCredentialResponse {
+  fullyQualifiedNamespace: string;
+  queueName: string;
+  /** `SharedAccessSignature sr=…` scoped to `queueName`; give it to `AzureSASCredential`, renew before `expiresOn` */
+  sasToken: string;
+  /** ISO 8601 */
+  expiresOn: string;
+}
+
+/** The account the run's process starts as (the run connection's); sent to the bot's own credential only. */
+export interface RunAccount {
+  username: string;
+  password: string;
+}
+
+/** Answer of `agent/claim`: the run to execute now, or why there is none (then complete the wake-up and wait). */
+export type ClaimResponse = { assignedRun: AssignedRun & { definition: { steps: FlowStep[] }; account: RunAccount }; resumed: boolean } | { none: string };
 
 export const AGENT_PATHS = {
   heartbeat: 'agent/heartbeat',
   finish: (runId: string) => `agent/runs/${runId}/finish`,
+  queueCredential: 'agent/queue-credential',
+  claim: 'agent/claim',
 } as const;

@@ -27,7 +27,7 @@ export async function setup(project: TestProject): Promise<void> {
   cloud = await startLocalCloud({
     port: 0,
     // the maintenance timers act on every environment: tests fire them on demand instead (never on a schedule)
-    settings: MAINTENANCE_TIMERS_OFF,
+    settings: { ...MAINTENANCE_TIMERS_OFF, CALLBACK_RETRY_BASE_SECONDS: '1' },
     log: (line) => {
       appendFileSync(file, `${line}\n`);
       if (process.env.LOCAL_CLOUD_VERBOSE) process.stdout.write(`${line}\n`);

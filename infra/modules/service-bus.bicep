@@ -2,7 +2,11 @@
 // deletes them at run time through ServiceBusAdministrationClient with its managed identity (Azure Service Bus
 // Data Owner, roles module), with the properties of groupQueue in infra/definitions/service-bus.json. This
 // module only creates the fixedQueues of that same file (loaded by main.bicep with loadJsonContent).
-// SAS keys are off (disableLocalAuth).
+// Local (SAS) auth is on for one reason: bot agents on VMs receive from their group's queue with SAS tokens the
+// app mints (scoped to that one queue, Listen only, short-lived) and signs with the key of the Listen-only rule
+// `bot-listen`, kept in Key Vault as `agent-queue-sas-key` (agent-queue-key.bicep). The app itself keeps using its managed identity, and
+// the namespace has no other rule: RootManageSharedAccessKey is left unused (docs/deploy.md, "Agent on VMs").
+// The alternative, without SAS: each VM's identity with Azure Service Bus Data Receiver on its group's queue.
 
 @description('One entry of fixedQueues in infra/definitions/service-bus.json (durations are ISO 8601).')
 type queueDefinition = {
@@ -22,6 +26,10 @@ param name string
 @description('fixedQueues of infra/definitions/service-bus.json.')
 param fixedQueues queueDefinition[]
 
+@description('Listen-only authorization rule whose key signs the bots\' queue tokens (AGENT_QUEUE_SAS_RULE).')
+param agentQueueSasRuleName string = 'bot-listen'
+
+
 param location string
 param tags object
 
@@ -34,7 +42,8 @@ resource namespace 'Microsoft.ServiceBus/namespaces@2024-01-01' = {
     tier: 'Standard'
   }
   properties: {
-    disableLocalAuth: true
+    // SAS on for the bots' Listen-only queue tokens (see the top of this file)
+    disableLocalAuth: false
     minimumTlsVersion: '1.2'
     publicNetworkAccess: 'Enabled'
   }
@@ -52,7 +61,19 @@ resource queues 'Microsoft.ServiceBus/namespaces/queues@2024-01-01' = [for queue
   }
 }]
 
+resource agentQueueSasRule 'Microsoft.ServiceBus/namespaces/authorizationRules@2024-01-01' = {
+  parent: namespace
+  name: agentQueueSasRuleName
+  properties: {
+    rights: [
+      'Listen'
+    ]
+  }
+}
+
 output name string = namespace.name
 output id string = namespace.id
 @description('Fully qualified namespace (<name>.servicebus.windows.net in the public cloud), as SERVICEBUS_NAMESPACE expects.')
 output fullyQualifiedNamespace string = replace(split(replace(namespace.properties.serviceBusEndpoint, 'https://', ''), ':')[0], '/', '')
+@description('Name of the Listen-only rule whose key signs the bots\' queue tokens (AGENT_QUEUE_SAS_RULE).')
+output agentQueueSasRuleName string = agentQueueSasRule.name

@@ -10,6 +10,9 @@ param name string
 @description('Blob container the Flex Consumption platform deploys the app package from.')
 param deploymentContainerName string
 
+@description('Blob container the bot VMs download the agent package from (npm run package:agent; docs/deploy.md).')
+param agentContainerName string = 'agent'
+
 param location string
 param tags object
 
@@ -50,7 +53,19 @@ resource deploymentContainer 'Microsoft.Storage/storageAccounts/blobServices/con
   }
 }
 
+// Read by the bots' identity only (Storage Blob Data Reader on this container, roles module)
+resource agentContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = {
+  parent: blobService
+  name: agentContainerName
+  properties: {
+    publicAccess: 'None'
+  }
+}
+
 output name string = storage.name
 output id string = storage.id
 output blobEndpoint string = storage.properties.primaryEndpoints.blob
 output deploymentContainerName string = deploymentContainer.name
+output agentContainerName string = agentContainer.name
+@description('URL of the agent container (AGENT_PACKAGE_URL): <blob endpoint><container>.')
+output agentContainerUrl string = '${storage.properties.primaryEndpoints.blob}${agentContainer.name}'

@@ -12,6 +12,8 @@ export interface CosmosFaults {
   throttleRetryAfterMs: number;
   /** 0..1 of requests answered 503 */
   unavailableRate: number;
+  /** data requests this picks are all answered 503 (e.g. upserts only: a confirmation that never comes) */
+  unavailableWhen?: ((req: IncomingMessage) => boolean) | undefined;
 }
 
 export interface CosmosPeer {
@@ -52,7 +54,7 @@ export async function startCosmosPeer(options: { port?: number } = {}): Promise<
       res.end(JSON.stringify({ code: 'TooManyRequests', message: 'Request rate is large (injected by the local cloud).' }));
       return;
     }
-    if (isData && Math.random() < faults.unavailableRate) {
+    if (isData && (Math.random() < faults.unavailableRate || faults.unavailableWhen?.(req) === true)) {
       counters.unavailable++;
       req.resume();
       res.writeHead(503, { 'content-type': 'application/json' });

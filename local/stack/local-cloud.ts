@@ -7,6 +7,7 @@ import { startServiceBusPeer } from '../servicebus/peer.js';
 import { startAzurite } from './azurite.js';
 import { startCosmosPeer, type CosmosPeer } from './cosmos-peer.js';
 import { HostProcess } from './host-process.js';
+import { localAuthorizationRules, storeAgentQueueKey } from './agent-queue-rule.js';
 import { startTokenIssuer, type IssuerState } from './token-issuer.js';
 import { createLocalCertificateAuthority } from './tls.js';
 import type { ServiceBusPeer } from '../servicebus/peer.js';
@@ -40,6 +41,8 @@ export interface LocalCloud {
 
 export const REPO_ROOT = path.resolve(import.meta.dirname, '../..');
 const SIMULATED_PROVISIONER_PLUGIN = path.join(REPO_ROOT, 'local/bots/simulated-provisioner-plugin.ts');
+/** the web console's local sign-in page (docs/console.md), served by the host beside the API */
+const LOCAL_SIGN_IN_PLUGIN = path.join(REPO_ROOT, 'local/console/local-sign-in-plugin.ts');
 
 /** The state folder of a stack serving on `port`; `npm run token` finds the issuer there. */
 export function stateDirFor(port: number): string {
@@ -87,8 +90,9 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     const azurite = await timed('Storage (Azurite)', () => startAzurite());
     stoppers.push(() => azurite.stop());
 
+    const { rules: authorizationRules, listenRule } = localAuthorizationRules();
     const serviceBus = await timed('Service Bus (AMQP peer)', () =>
-      startServiceBusPeer({ tls: serverCert, queues: serviceBusDefinitions.fixedQueues }),
+      startServiceBusPeer({ tls: serverCert, queues: serviceBusDefinitions.fixedQueues, authorizationRules }),
     );
     stoppers.push(() => serviceBus.close());
 
@@ -96,6 +100,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       startKeyVaultPeer({ tls: serverCert, dataFile: path.join(stateDir, 'secrets.dat'), encryptionKey: randomBytes(32) }),
     );
     stoppers.push(() => vault.close());
+    await storeAgentQueueKey(vault.vaultUrl, ca.caCert, listenRule);
 
     const issuer = await timed('Token issuer', () => startTokenIssuer());
     stoppers.push(() => issuer.close());
@@ -127,6 +132,12 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       INACTIVE_GROUP_CLEANUP_SCHEDULE: '0 30 2 * * *',
       ORPHAN_SWEEP_SCHEDULE: '0 * * * * *',
       STUCK_RUN_SWEEP_SCHEDULE: '30 * * * * *',
+      // run callbacks to receivers on this machine (http://127.0.0.1:...) are refused in Azure, accepted here;
+      // the callback sweep runs every 5 s and retries start 5 s apart (docs/callbacks.md)
+      ALLOW_HTTP_CALLBACKS: 'true',
+      ALLOW_PRIVATE_CALLBACKS: 'true',
+      CALLBACK_SWEEP_SCHEDULE: '*/5 * * * * *',
+      CALLBACK_RETRY_BASE_SECONDS: '5',
       ...options.settings,
     };
     const stackFile = path.join(stateDir, 'stack.json');
@@ -134,7 +145,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     chmodSync(stackFile, 0o600);
 
     // the simulated provisioner is the local cloud's, not the app's: the host process preloads it (PROVISIONER=simulated)
-    const host = new HostProcess({ appDir: options.appDir ?? REPO_ROOT, env: settings, preload: [SIMULATED_PROVISIONER_PLUGIN], log });
+    const host = new HostProcess({ appDir: options.appDir ?? REPO_ROOT, env: settings, preload: [SIMULATED_PROVISIONER_PLUGIN, LOCAL_SIGN_IN_PLUGIN], log });
     await timed('Functions host', () => host.start());
     stoppers.push(() => host.stop());
 

@@ -17,8 +17,12 @@ export const OVERRIDABLE_SETTINGS = [
   'INACTIVE_GROUP_CLEANUP_SCHEDULE',
   'ORPHAN_SWEEP_SCHEDULE',
   'STUCK_RUN_SWEEP_SCHEDULE',
+  'CALLBACK_SWEEP_SCHEDULE',
+  'CALLBACK_RETRY_BASE_SECONDS',
   'MAX_QUEUED_RUNS_PER_GROUP',
   'RATE_LIMIT_PER_MINUTE',
+  // OTEL_EXPORTER=console npm start prints the metrics and run spans (docs/observability.md)
+  'OTEL_EXPORTER',
 ] as const satisfies readonly (keyof typeof appConfigSchema.shape)[];
 
 export type SettingOverrides = { ok: true; settings: Record<string, string> } | { ok: false; errors: string[] };

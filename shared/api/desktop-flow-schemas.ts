@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { MAX_FLOW_STEPS, type FlowStep } from '../domain/desktop-flow.js';
 import { descriptionSchema, nameSchema, resourceFields } from './common-schemas.js';
+import { OWNER_NAME_DESCRIPTION } from './owner-names.js';
 
 /** The longest wait a step may ask for: one hour (a run's own timeout bounds the whole flow). */
 export const MAX_WAIT_MS = 3_600_000;
@@ -8,7 +9,14 @@ export const MAX_WAIT_MS = 3_600_000;
 export const MAX_OUTPUT_VALUE_BYTES = 64 * 1024;
 export const MAX_FAIL_MESSAGE_LENGTH = 2000;
 
-export const STEP_KINDS = ['wait', 'output', 'fail'] as const;
+/** `run` and `powershell` steps (docs/agent-steps.md): a run's own timeout (≤ 1440 min) bounds them anyway. */
+export const MAX_STEP_TIMEOUT_SECONDS = 86_400;
+export const MAX_COMMAND_LENGTH = 1024;
+export const MAX_ARGS = 100;
+export const MAX_ARG_LENGTH = 8192;
+export const MAX_SCRIPT_LENGTH = 32 * 1024;
+
+export const STEP_KINDS = ['wait', 'output', 'fail', 'run', 'powershell'] as const;
 
 const waitStepSchema = z.strictObject({ wait: z.strictObject({ ms: z.number().int().min(0).max(MAX_WAIT_MS) }) });
 
@@ -23,7 +31,27 @@ const outputStepSchema = z.strictObject({
 
 const failStepSchema = z.strictObject({ fail: z.strictObject({ message: z.string().max(MAX_FAIL_MESSAGE_LENGTH) }) });
 
-const BRANCHES = { wait: 0, output: 1, fail: 2 } as const satisfies Record<(typeof STEP_KINDS)[number], number>;
+/** a process cannot be given a NUL character (spawn refuses it): catch it at the edge */
+const processText = (max: number) => z.string().max(max).refine((v) => !v.includes('\0'), 'Must not contain NUL characters.');
+const timeoutSecondsSchema = z.number().int().min(1).max(MAX_STEP_TIMEOUT_SECONDS).optional();
+
+const runStepSchema = z.strictObject({
+  run: z.strictObject({
+    command: processText(MAX_COMMAND_LENGTH).refine((v) => v.trim() !== '', 'Must name a program.'),
+    args: z.array(processText(MAX_ARG_LENGTH)).max(MAX_ARGS).optional(),
+    workingDirectory: processText(MAX_COMMAND_LENGTH).refine((v) => v.trim() !== '', 'Must not be empty.').optional(),
+    timeoutSeconds: timeoutSecondsSchema,
+  }),
+});
+
+const powerShellStepSchema = z.strictObject({
+  powershell: z.strictObject({
+    script: processText(MAX_SCRIPT_LENGTH).refine((v) => v.trim() !== '', 'Must not be empty.'),
+    timeoutSeconds: timeoutSecondsSchema,
+  }),
+});
+
+const BRANCHES = { wait: 0, output: 1, fail: 2, run: 3, powershell: 4 } as const satisfies Record<(typeof STEP_KINDS)[number], number>;
 
 function isStepKind(key: string): key is (typeof STEP_KINDS)[number] {
   return (STEP_KINDS as readonly string[]).includes(key);
@@ -49,9 +77,12 @@ function describeInvalidStep(issue: z.core.$ZodRawIssue): string {
   return `Not a valid ${key} step: ${where ? `${where}: ` : ''}${detail}`;
 }
 
-/** One step the reference bot agent understands: `{"wait":{"ms"}}`, `{"output":{"name","value"}}` or `{"fail":{"message"}}`. */
+/**
+ * One step the bot agent understands: `{"wait":{"ms"}}`, `{"output":{"name","value"}}`, `{"fail":{"message"}}`,
+ * `{"run":{"command","args"?,"workingDirectory"?,"timeoutSeconds"?}}` or `{"powershell":{"script","timeoutSeconds"?}}`.
+ */
 export const flowStepSchema = z
-  .union([waitStepSchema, outputStepSchema, failStepSchema], { error: describeInvalidStep })
+  .union([waitStepSchema, outputStepSchema, failStepSchema, runStepSchema, powerShellStepSchema], { error: describeInvalidStep })
   .meta({ id: 'FlowStep' }) satisfies z.ZodType<FlowStep>;
 
 export const flowDefinitionSchema = z
@@ -73,6 +104,7 @@ const desktopFlowFields = {
   name: z.string(),
   description: z.string(),
   ownerId: z.string(),
+  ownerName: z.string().optional().describe(OWNER_NAME_DESCRIPTION),
   stepCount: z.number().int(),
   version: z.number().int().describe('1 at creation, one more each time a replace changes the definition; runs reference the version they were submitted with.'),
 };

@@ -1,5 +1,6 @@
 import type { FlowDefinition } from '../domain/desktop-flow.js';
 import type { RunDocument } from '../domain/run.js';
+import { callbackView } from '../domain/run-callback.js';
 import type { QueueEntry } from '../services/runs/group-runs.js';
 import type { Versioned } from '../store/document-store.js';
 
@@ -27,6 +28,7 @@ export function runSummaryResource(run: Versioned<RunDocument>) {
     attempt: run.attempt,
     cancelRequested: run.cancelRequested,
     error: run.error ?? null,
+    ...(run.callback ? { callback: callbackView(run.callback) } : {}),
     submittedBy: run.submittedBy,
     ...(run.submittedByName === undefined ? {} : { submittedByName: run.submittedByName }),
     createdAt: run.createdAt,
@@ -36,7 +38,7 @@ export function runSummaryResource(run: Versioned<RunDocument>) {
 
 /**
  * A run on its own: the summary plus the definition of the flow version it was submitted with (read from the version
- * document: `runDefinition`), its inputs and its outputs.
+ * document: `runDefinition`), its inputs, its outputs and its steps' logs (from the agent, bounded).
  */
 export function runResource(run: Versioned<RunDocument>, definition: FlowDefinition) {
   return {
@@ -44,9 +46,16 @@ export function runResource(run: Versioned<RunDocument>, definition: FlowDefinit
     definition,
     inputs: run.inputs,
     outputs: run.outputs ?? null,
+    logs: run.logs ?? [],
   };
 }
 
 export function queueEntryResource(entry: QueueEntry) {
-  return { ...runSummaryResource(entry.run), position: entry.position, waitSeconds: entry.waitSeconds };
+  return {
+    ...runSummaryResource(entry.run),
+    position: entry.position,
+    waitSeconds: entry.waitSeconds,
+    ...(entry.expectedStartAt === undefined ? {} : { expectedStartAt: entry.expectedStartAt }),
+    ...(entry.expectedStartReason === undefined ? {} : { expectedStartReason: entry.expectedStartReason }),
+  };
 }

@@ -4,6 +4,7 @@ import type { EnvironmentDocument } from '../domain/environment.js';
 import type { GroupDocument } from '../domain/group.js';
 import type { ImageDocument } from '../domain/image.js';
 import { botImageSpecOf, ProvisioningError, type BotProvisioner } from '../provisioning/bot-provisioner.js';
+import { observeProvisioned, observeProvisioningFailure } from '../observability/bot-telemetry.js';
 import { claimNextRun } from '../services/runs/index.js';
 import { recordProvisioningError, setState, updateBot, type BotRef } from './bot-records.js';
 
@@ -42,10 +43,12 @@ export async function provisionBot(deps: Services, provisioner: BotProvisioner, 
       delete next.drainRequested;
       return next;
     });
+    observeProvisioned(ref, bot.since, deps.now());
     return { ok: true };
   } catch (err) {
     const retryable = err instanceof ProvisioningError ? err.retryable : true;
     const reason = err instanceof ProvisioningError ? `${err.reason}: ${err.message}` : 'UnexpectedError';
+    observeProvisioningFailure(ref, bot.since, deps.now(), err instanceof ProvisioningError ? err.reason : 'UnexpectedError', retryable);
     await recordProvisioningError(deps, ref, reason);
     return { ok: false, retryable, reason };
   }

@@ -3,12 +3,27 @@ import type { BotDocument } from '../domain/bot.js';
 import type { EnvironmentDocument } from '../domain/environment.js';
 import type { GroupDocument } from '../domain/group.js';
 import type { ImageDocument } from '../domain/image.js';
-import { OCCUPYING_STATES, plan, summarise, type Decision, type Plan, type PlannerGroup, type PlannerInput } from '../domain/planner/index.js';
+import {
+  EMPTY_STATS,
+  endedRunIds,
+  observe,
+  OCCUPYING_STATES,
+  outlookFromStats,
+  plan,
+  SERVICE_LEVEL_CONFLICT,
+  summarise,
+  type Decision,
+  type GroupScalingStats,
+  type Plan,
+  type PlannerGroup,
+  type PlannerInput,
+} from '../domain/planner/index.js';
 import type { ScalingDecisionDocument } from '../domain/scaling-decision.js';
 import { botImageSpecOf } from '../provisioning/bot-provisioner.js';
 import type { Versioned } from '../store/document-store.js';
 import { NO_RUNS, type GroupRunCounts } from '../services/groups/run-counts.js';
 import { updateBot } from './bot-records.js';
+import { endedRuns, loadGroupStats, saveGroupStats, type GroupScalingStatsDocument } from './group-scaling-stats.js';
 import { latestScalingDecision } from './scaling-decisions.js';
 
 /** The queue of a group as the planner needs it; `oldestQueuedAt` is the first run in dispatch order. */
@@ -54,6 +69,9 @@ export interface PlannerGroupSource {
   imageVersion: string;
   lastRunStartedAt?: string;
   updatedAt: string;
+  targetWaitMinutes?: number;
+  minUtilization?: number;
+  capacitySchedule?: GroupDocument['capacitySchedule'];
 }
 
 /** What the planner reads of a bot record. */
@@ -103,27 +121,26 @@ export function plannerGroupOf(group: PlannerGroupSource, bots: readonly Planner
         ...(b.releaseRequested ? { releaseRequested: true } : {}),
       })),
     queued: { high: queue.queuedHigh, normal: queue.queued - queue.queuedHigh, ...(queue.queued > 0 ? { oldestQueuedAt: queue.oldestQueuedAt } : {}) },
+    ...serviceLevelOf(group),
   };
+}
+
+/** The group's service level and capacity schedule, when it has them (absent otherwise). */
+function serviceLevelOf(group: PlannerGroupSource): Pick<PlannerGroup, 'serviceLevel' | 'capacitySchedule'> {
+  const out: Pick<PlannerGroup, 'serviceLevel' | 'capacitySchedule'> = {};
+  if (group.targetWaitMinutes !== undefined || group.minUtilization !== undefined) {
+    out.serviceLevel = {
+      ...(group.targetWaitMinutes === undefined ? {} : { targetWaitMinutes: group.targetWaitMinutes }),
+      ...(group.minUtilization === undefined ? {} : { minUtilization: group.minUtilization }),
+    };
+  }
+  if (group.capacitySchedule !== undefined && group.capacitySchedule.length > 0) out.capacitySchedule = group.capacitySchedule.map((w) => ({ from: w.from, to: w.to, committedBots: w.committedBots }));
+  return out;
 }
 
 /** Bots of the planner's input that hold a slot of the environment's limit now. */
 export function occupiedNowOf(groups: readonly PlannerGroup[]): number {
   return groups.reduce((sum, g) => sum + g.bots.filter((b) => OCCUPYING_STATES.includes(b.state)).length, 0);
-}
-
-/**
- * The plan describes where the environment should be once its releases are done. New bots start only in slots
- * that are free now, so the limit holds at every moment: a bot handed over from another group (or replacing one
- * still tearing down) starts in a later round, once the released one no longer holds its slot. Answers, for each
- * create decision in turn, how many of its bots start now.
- */
-export function creatableNow(limit: number, occupiedNow: number): (wanted: number) => number {
-  let freeNow = Math.max(0, limit - occupiedNow);
-  return (wanted) => {
-    const count = Math.min(wanted, freeNow);
-    freeNow -= count;
-    return count;
-  };
 }
 
 /**
@@ -140,30 +157,60 @@ function groupsRemovedUnderTheirBots(groups: readonly GroupDocument[], bots: rea
   });
 }
 
-/** Reads what the planner needs: one environment, its groups, images, bots and queue counts (all in-partition). */
-export async function planningInput(deps: Services, env: Versioned<EnvironmentDocument>, oldestQueued: OldestQueued): Promise<{ input: PlannerInput; bots: BotDocument[] }> {
-  const [groups, images, bots, counts] = await Promise.all([
+/** A group's stats as the round found them, and as they are after this round's observation. */
+export interface LearnedStats {
+  previous?: Versioned<GroupScalingStatsDocument>;
+  next: GroupScalingStats;
+}
+
+/**
+ * What the round learns about each group (shared/domain/planner/group-stats.ts) from the bot records it read and one
+ * point read per run that ended since the last round. A group with a service level plans with the outlook learned
+ * from it (warm bots, the break-even idle keep); the others keep BOT_IDLE_TIMEOUT_SECONDS.
+ */
+async function learn(deps: Services, environmentId: string, groups: readonly GroupDocument[], bots: readonly BotDocument[], counts: Record<string, GroupRunCounts>, now: string): Promise<Map<string, LearnedStats>> {
+  const stored = await loadGroupStats(deps, environmentId);
+  const learned = new Map<string, LearnedStats>();
+  for (const g of groups) {
+    const previous = stored.get(g.id);
+    const { queued, running } = counts[g.id] ?? NO_RUNS;
+    const observation = { now, bots: bots.filter((b) => b.groupId === g.id), demand: queued + running };
+    const stats = previous?.stats ?? EMPTY_STATS;
+    const ended = await endedRuns(deps, environmentId, endedRunIds(stats, observation));
+    learned.set(g.id, { ...(previous === undefined ? {} : { previous }), next: observe(stats, observation, ended) });
+  }
+  return learned;
+}
+
+/** Reads what the planner needs: one environment, its groups, images, bots, queue counts and learned stats (all in-partition). */
+export async function planningInput(deps: Services, env: Versioned<EnvironmentDocument>, oldestQueued: OldestQueued): Promise<{ input: PlannerInput; bots: BotDocument[]; learned: Map<string, LearnedStats> }> {
+  const [groups, images, bots] = await Promise.all([
     deps.store.list<GroupDocument>(env.id, 'group'),
     deps.store.list<ImageDocument>(env.id, 'image'),
     deps.botStore.list<BotDocument>(env.id, 'bot'),
-    deps.runCounts.countsFor(env.id),
   ]);
+  const counts = await deps.runCounts.countsFor(env.id, groups.items.map((g) => g.id));
+  const now = deps.now().toISOString();
+  const learned = await learn(deps, env.id, groups.items, bots.items, counts, now);
   const imageById = new Map(images.items.map((i) => [i.id, i]));
   const plannerGroups: PlannerGroup[] = [];
   for (const g of groups.items) {
     const { queued, queuedHigh } = counts[g.id] ?? NO_RUNS;
     const imageVersion = imageVersionOf(imageById.get(g.imageId));
     const oldestQueuedAt = queued > 0 ? await oldestQueued(env.id, g.id) : undefined;
-    plannerGroups.push(plannerGroupOf({ ...g, imageVersion }, bots.items, { queued, queuedHigh, oldestQueuedAt }));
+    const group = plannerGroupOf({ ...g, imageVersion }, bots.items, { queued, queuedHigh, oldestQueuedAt });
+    const stats = learned.get(g.id)?.next;
+    if (group.serviceLevel !== undefined && stats !== undefined) group.outlook = outlookFromStats(stats, Date.parse(now));
+    plannerGroups.push(group);
   }
-  plannerGroups.push(...groupsRemovedUnderTheirBots(groups.items, bots.items, deps.now().toISOString()));
+  plannerGroups.push(...groupsRemovedUnderTheirBots(groups.items, bots.items, now));
   const input: PlannerInput = {
-    now: deps.now().toISOString(),
+    now,
     environment: { id: env.id, plan: env.plan, capacity: env.capacity, hostedRpaEnabled: env.hostedRpaEnabled },
     groups: plannerGroups,
     settings: { botIdleTimeoutSeconds: deps.config.BOT_IDLE_TIMEOUT_SECONDS, groupIdleTeardownHours: deps.config.GROUP_IDLE_TEARDOWN_HOURS },
   };
-  return { input, bots: bots.items };
+  return { input, bots: bots.items, learned };
 }
 
 function decisionRecord(deps: Services, environmentId: string, d: Decision, at: string, botIds: string[]): ScalingDecisionDocument {
@@ -180,22 +227,18 @@ function decisionRecord(deps: Services, environmentId: string, d: Decision, at: 
 export async function runPlanningRound(deps: Services, environmentId: string, oldestQueued: OldestQueued): Promise<PlanningOutcome> {
   const env = await deps.store.get<EnvironmentDocument>(environmentId, environmentId);
   if (!env) return { active: false, created: [], unstarted: [], signals: [] };
-  const { input, bots } = await planningInput(deps, env, oldestQueued);
+  const { input, bots, learned } = await planningInput(deps, env, oldestQueued);
   const unstarted = bots.filter((b) => b.state === 'Provisioning' && b.credentialVersion === 0).map((b) => ({ environmentId, groupId: b.groupId, botId: b.id }));
   const result = plan(input);
   const at = result.at;
   const created: NewBot[] = [];
   const signals: PlanningOutcome['signals'] = [];
-  // new bots start only in slots free now (see creatableNow)
-  const startNow = creatableNow(result.limit, occupiedNowOf(input.groups));
 
-  for (let decision of result.decisions) {
+  for (const decision of result.decisions) {
     const botIds: string[] = [];
     if (decision.kind === 'create') {
-      const count = startNow(decision.count);
-      if (count === 0) continue;
-      decision = { ...decision, count };
-      for (let i = 0; i < count; i++) {
+      // plan() already cut the creates to the slots free now: what is recorded is what it decided
+      for (let i = 0; i < decision.count; i++) {
         const botId = deps.newId();
         const bot: BotDocument = {
           id: botId,
@@ -227,6 +270,7 @@ export async function runPlanningRound(deps: Services, environmentId: string, ol
     await deps.botStore.create(decisionRecord(deps, environmentId, decision, at, botIds));
   }
   await recordUnserved(deps, environmentId, result, at);
+  await recordConflictsAndStats(deps, environmentId, result, learned, at);
 
   // idle bots of groups with waiting runs are told at once, rather than at their next poll
   for (const group of input.groups) {
@@ -255,6 +299,35 @@ async function recordUnserved(deps: Services, environmentId: string, result: Pla
       createdAt: at,
       updatedAt: at,
     });
+  }
+}
+
+/**
+ * A group whose targetWaitMinutes and minUtilization conflict gets a `service-level-conflict` record when the
+ * conflict starts (the stats remember the last round's verdict); then every group's stats are saved.
+ */
+async function recordConflictsAndStats(deps: Services, environmentId: string, result: Plan, learned: Map<string, LearnedStats>, at: string): Promise<void> {
+  const planOf = new Map(result.groups.map((g) => [g.groupId, g]));
+  for (const [groupId, { previous, next }] of learned) {
+    const sl = planOf.get(groupId)?.serviceLevel;
+    const conflict = sl?.conflict === true;
+    if (conflict && !next.conflict) {
+      await deps.botStore.create<ScalingDecisionDocument>({
+        id: deps.newId(),
+        environmentId,
+        type: 'scalingDecision',
+        groupId,
+        at,
+        action: 'none',
+        botIds: [],
+        count: 0,
+        reason: SERVICE_LEVEL_CONFLICT,
+        detail: sl?.message ?? 'targetWaitMinutes and minUtilization conflict.',
+        createdAt: at,
+        updatedAt: at,
+      });
+    }
+    await saveGroupStats(deps, environmentId, groupId, previous, { ...next, conflict });
   }
 }
 

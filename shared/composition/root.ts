@@ -10,6 +10,7 @@ import { loadAppConfig, type AppConfig } from '../config/app-config.js';
 import { cosmosDefinitions, serviceBusDefinitions } from '../config/infra-definitions.js';
 import { FixedWindowRateLimiter } from '../http/rate-limiter.js';
 import { ServiceBusGroupQueues, type ServiceBusTarget } from '../queues/service-bus-group-queues.js';
+import { setUpTelemetry } from '../observability/telemetry-setup.js';
 import { KeyVaultSecretStore } from '../secrets/key-vault-secret-store.js';
 import { CosmosDocumentStore } from '../store/cosmos-document-store.js';
 import { botRecordRetention, runRetention } from '../store/retention.js';
@@ -81,8 +82,13 @@ export function buildServices(config: AppConfig): Services {
 
 let services: Promise<Services> | undefined;
 
-/** The process's services, built on first use from the validated app settings (the only read of process.env). */
+/** The process's services, built on first use from the validated app settings (the only read of process.env), telemetry set up first. */
 export function getServices(): Promise<Services> {
-  services ??= Promise.resolve().then(() => buildServices(loadAppConfig(process.env)));
+  services ??= Promise.resolve().then(async () => {
+    const config = loadAppConfig(process.env);
+    // before any instrument is used: meters taken before a provider is registered stay no-ops
+    await setUpTelemetry(config);
+    return buildServices(config);
+  });
   return services;
 }

@@ -27,6 +27,10 @@ export const appConfigSchema = z
     BOTS_RESOURCE_GROUP: z.string().min(1).optional().describe('ARM provisioner: resource group where bot VMs, NICs and disks are created (required with PROVISIONER=arm).'),
     BOTS_SUBNET_ID: z.string().min(1).optional().describe('ARM provisioner: resource id of the subnet bot NICs join (required with PROVISIONER=arm).'),
     DEPLOYMENT_ID: z.string().min(1).optional().describe('Tag value (hosted-rpa-deployment) put on every bot resource, so listing and teardown only touch this deployment\'s (required with PROVISIONER=arm).'),
+    BOT_IDENTITY_RESOURCE_ID: z.string().min(1).optional().describe('ARM provisioner: resource id of the user-assigned identity attached to every bot VM (reads the agent package container).'),
+    BOT_IDENTITY_CLIENT_ID: z.string().min(1).optional().describe('ARM provisioner: client id of that identity; the Custom Script Extension downloads the agent package with it.'),
+    AGENT_PACKAGE_URL: z.url().optional().describe('ARM provisioner: URL of the blob container holding install-agent.ps1 and hosted-rpa-agent.zip (npm run package:agent); absent: the VM image must carry the agent (docs/deploy.md).'),
+    AGENT_QUEUE_SAS_RULE: z.string().min(1).default('bot-listen').describe('Listen-only Service Bus authorization rule whose key (Key Vault secret agent-queue-sas-key) signs the per-queue SAS tokens bot agents receive with.'),
     BOT_IDLE_TIMEOUT_SECONDS: positiveInt(900).describe('An uncommitted bot idle this long is torn down.'),
     GROUP_IDLE_TEARDOWN_HOURS: z.coerce.number().positive().default(3).describe('A group idle this long keeps no bots, committed ones included.'),
     QUEUED_RUN_TIMEOUT_MINUTES: z.coerce.number().positive().default(360).describe('A run queued this long ends TimedOut (NoCandidateMachine).'),
@@ -44,6 +48,15 @@ export const appConfigSchema = z
     RATE_LIMIT_PER_MINUTE: positiveInt(1200).describe(
       'Requests each caller may make per environment per minute (429 TooManyRequests with Retry-After); counted in memory per instance of the function app, so n instances allow up to n times this.',
     ),
+    OTEL_EXPORTER: z
+      .enum(['azure-monitor', 'console', 'memory', 'none'])
+      .default('none')
+      .describe('Where the OpenTelemetry metrics and traces go (docs/observability.md): azure-monitor in Azure (Application Insights with the managed identity), console or memory locally, none to emit nothing.'),
+    APPLICATIONINSIGHTS_CONNECTION_STRING: z.string().min(1).optional().describe('Application Insights ingestion endpoint (no usable key: local auth is off); read with OTEL_EXPORTER=azure-monitor.'),
+    ALLOW_HTTP_CALLBACKS: z.stringbool().default(false).describe('Accept http:// run callback URLs (local only; https only when false).'),
+    ALLOW_PRIVATE_CALLBACKS: z.stringbool().default(false).describe('Accept run callback URLs whose host resolves to a private, loopback, link-local or other non-public address (local only).'),
+    CALLBACK_RETRY_BASE_SECONDS: z.coerce.number().positive().default(30).describe('First wait between run callback attempts; doubled each time, at most 1 h, for 24 h (docs/callbacks.md).'),
+    CALLBACK_SWEEP_SCHEDULE: ncrontab('*/15 * * * * *').describe('NCRONTAB of the callback sweep: starts the delivery of ended runs whose callback is Pending.'),
     WEBSITE_HOSTNAME: z.string().min(1).optional().describe('Set by the platform (and by the local host): where bot agents reach the API.'),
     AzureWebJobsStorage: z.string().min(1).optional().describe('Local only: the storage connection string; the simulated provisioner keeps its VMs there.'),
   })

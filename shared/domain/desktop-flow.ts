@@ -6,7 +6,9 @@ export const MAX_FLOW_STEPS = 500;
 export type FlowStep =
   | { wait: { ms: number } }
   | { output: { name: string; value: string } }
-  | { fail: { message: string } };
+  | { fail: { message: string } }
+  | { run: { command: string; args?: string[]; workingDirectory?: string; timeoutSeconds?: number } }
+  | { powershell: { script: string; timeoutSeconds?: number } };
 
 export interface FlowDefinition {
   steps: FlowStep[];

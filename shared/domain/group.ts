@@ -40,7 +40,23 @@ export interface GroupDocument extends StoredDocument {
   /** when an owner last brought the group back after the inactivity cleanup: its inactivity clock starts over */
   reactivatedAt?: string;
   provisioningErrors: ProvisioningError[];
+  /** service level: the p95 queue wait the group asks for, minutes (docs/scaling.md, "Service level") */
+  targetWaitMinutes?: number;
+  /** service level: the least share (0..1) of the group's bots that should be busy */
+  minUtilization?: number;
+  /** committed bots for a period on top of `committedBots` (a quarter-end surge); the highest window covering now counts */
+  capacitySchedule?: CapacityWindow[];
 }
+
+/** A window of the capacity schedule: from and to are ISO 8601 instants (from inclusive, to exclusive). */
+export interface CapacityWindow {
+  from: string;
+  to: string;
+  committedBots: number;
+}
+
+export const TARGET_WAIT_MINUTES = { min: 1, max: 1440 } as const;
+export const MAX_CAPACITY_WINDOWS = 20;
 
 /** How many times the group's account password was set: 1 at create, one more per rotation. */
 export function accountVersionOf(group: Pick<GroupDocument, 'account'>): number {

@@ -1,6 +1,7 @@
 import type { StoredDocument } from '../store/document-store.js';
 import { canControlRun, groupAccess, type Membership, type SharedResource } from './access-rules.js';
 import type { FlowDefinition } from './desktop-flow.js';
+import type { RunCallback } from './run-callback.js';
 
 /**
  * Desktop-flow runs: the run document (Cosmos holds each run's truth), its dispatch key, and the state
@@ -34,6 +35,16 @@ export const RUN_ERROR_CODES = {
   botLost: 'BotLost',
   outputsTooLarge: 'OutputsTooLarge',
   flowFailed: 'DesktopFlowFailed',
+  /** a `run`/`powershell` step's process exited with a code other than 0 (or could not start) */
+  stepFailed: 'StepFailed',
+  /** a step's process outlived its `timeoutSeconds` and was killed */
+  stepTimedOut: 'StepTimedOut',
+  /** a step this bot's platform cannot execute (`powershell` off Windows) */
+  stepNotSupported: 'StepNotSupported',
+  /** a `${inputs.NAME}` reference to an input the run was not given */
+  inputMissing: 'InputMissing',
+  /** the connection's account did not log on at the bot (wrong or outdated password) */
+  invalidCredentials: 'InvalidCredentials',
 } as const;
 
 export interface RunError {
@@ -78,6 +89,42 @@ export interface RunDocument extends StoredDocument {
   submittedBy: string;
   /** the submitter's display name at submission, from its member document (or its token) */
   submittedByName?: string;
+  /** where the run's final representation is POSTed when it ends (run callbacks, docs/callbacks.md) */
+  callback?: RunCallback;
+  /** the agent's log of each executed step, as it finished the run (bounded: MAX_RUN_LOGS_BYTES) */
+  logs?: RunStepLog[];
+}
+
+/** One step's log as the bot agent reports it (agent/steps): never the account's password, bounded by the agent. */
+export interface RunStepLog {
+  step: number;
+  kind: string;
+  command?: string | undefined;
+  exitCode?: number | null | undefined;
+  durationMs: number;
+  stdout?: string | undefined;
+  stderr?: string | undefined;
+  error?: string | undefined;
+}
+
+/** A run keeps at most this much of its steps' logs, as JSON (the agent keeps to it; the server enforces it). */
+export const MAX_RUN_LOGS_BYTES = 32 * 1024;
+
+/** The first step logs that fit in MAX_RUN_LOGS_BYTES as JSON (a misbehaving agent cannot grow a run document). */
+export function boundedLogs(logs: readonly RunStepLog[]): RunStepLog[] {
+  const kept: RunStepLog[] = [];
+  let bytes = 2;
+  for (const log of logs) {
+    bytes += jsonBytes(log) + 1;
+    if (bytes > MAX_RUN_LOGS_BYTES) break;
+    kept.push(log);
+  }
+  return kept;
+}
+
+/** The ended run with the agent's step logs, when it sent some. */
+export function withLogs<T extends RunDocument>(run: T, logs: readonly RunStepLog[] | undefined): T {
+  return logs === undefined ? run : { ...run, logs: boundedLogs(logs) };
 }
 
 export function isEnded(state: RunState): state is RunOutcome {

@@ -1,12 +1,13 @@
+import { createHash } from 'node:crypto';
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
 import type { DurableClient } from 'durable-functions';
 import type { Principal } from '../auth/principal.js';
 import type { Services } from '../composition/services.js';
 import { AppError, ensureError } from '../errors/app-error.js';
-import { auditEntryOf } from '../services/audit-log.js';
+import { auditEntryOf, auditIntentOf, type AuditDocument } from '../services/audit-log.js';
 import type { ApiRequest, ApiResponse, ApiRoute } from './api-route.js';
-import { entityTag } from './entity-tags.js';
+import { entityTag, ifNoneMatchMatches } from './entity-tags.js';
 import { parseJsonBody } from './json-body.js';
 import { problemResponse } from './problem.js';
 import { checkQueryParameters, openedQuery, sealedResponse } from './query-parameters.js';
@@ -14,28 +15,46 @@ import { checkRateLimit } from './rate-limiter.js';
 
 const ANONYMOUS: Principal = { userId: 'anonymous', name: 'anonymous', platformAdmin: false, isApp: false };
 
-function toHttpResponse(result: ApiResponse, request: ApiRequest<unknown>): HttpResponseInit {
+function toHttpResponse(result: ApiResponse, request: ApiRequest<unknown>, method: string): HttpResponseInit {
   const headers: Record<string, string> = { 'cache-control': 'no-store', ...result.headers };
   // a quoted entity tag, as HTTP has it; the `etag` field of the body stays bare
   if (result.etag) headers.etag = entityTag(result.etag);
   if (result.location) headers.location = request.absoluteUrl(result.location);
   if (result.body === undefined) return { status: result.status, headers };
   headers['content-type'] ??= 'application/json; charset=utf-8';
-  return { status: result.status, headers, body: JSON.stringify(result.body) };
+  const body = JSON.stringify(result.body);
+  if (method === 'GET' && result.status === 200) {
+    // pollers (the console) send If-None-Match: an unchanged answer costs a 304 without a body
+    headers.etag ??= `W/"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
+    const ifNoneMatch = request.headers.get('if-none-match');
+    if (ifNoneMatch && ifNoneMatchMatches(ifNoneMatch, headers.etag)) return { status: 304, headers };
+  }
+  return { status: result.status, headers, body };
 }
 
 /**
- * Files a successful write in the audit log (field names only, never values). Best effort: the write it records has
- * happened, so a failed entry is logged as a warning rather than turned into an error answer.
+ * Confirms the write's entry (field names only, never values), or files it now for a write that had no environment
+ * before it ran. Best effort: the write has happened and its unconfirmed entry is already on record, so a failure here
+ * is logged as a warning rather than turned into an error answer. A refused write (an answer ≥ 300) changed nothing:
+ * its unconfirmed entry is removed.
  */
-async function fileAuditEntry(deps: Services, route: ApiRoute<unknown>, request: ApiRequest<unknown>, result: ApiResponse, context: InvocationContext): Promise<void> {
-  const entry = auditEntryOf({ id: deps.newId(), now: deps.now(), principal: request.principal, route, params: request.params, body: request.body, status: result.status, responseBody: result.body });
-  if (!entry) return;
+async function confirmAuditEntry(deps: Services, route: ApiRoute<unknown>, request: ApiRequest<unknown>, result: ApiResponse, intent: AuditDocument | null, context: InvocationContext): Promise<void> {
+  const entry = auditEntryOf({ id: intent?.id ?? deps.newId(), now: intent ? new Date(intent.at) : deps.now(), principal: request.principal, route, params: request.params, body: request.body, status: result.status, responseBody: result.body });
   try {
-    await deps.audit.record(entry);
+    if (entry) await (intent ? deps.audit.confirm(entry) : deps.audit.record(entry));
+    else if (intent) await deps.audit.discard(intent.environmentId, intent.id);
   } catch (err) {
-    context.warn(`${route.name}: audit entry not written: ${ensureError(err).message}`);
+    context.warn(`${route.name}: audit entry not confirmed (it stays unconfirmed): ${ensureError(err).message}`);
   }
+}
+
+/**
+ * A write that failed: one refused with a 4xx changed nothing, so its unconfirmed entry goes; after an unexpected
+ * error the change may have landed, and the entry stays, unconfirmed.
+ */
+async function settleAuditIntent(deps: Services, intent: AuditDocument, err: unknown, context: InvocationContext): Promise<void> {
+  if (!(err instanceof AppError) || err.status >= 500) return;
+  await deps.audit.discard(intent.environmentId, intent.id).catch((e: unknown) => context.warn(`audit entry ${intent.id} of a refused write not removed: ${ensureError(e).message}`));
 }
 
 /** Wakes an environment's controller through the Durable client (orchestrations/activities/durable-signals.ts). */
@@ -82,14 +101,24 @@ export function toAzureHandler(route: ApiRoute<unknown>, services: () => Promise
           return df.getClient(context);
         },
       };
-      const result = sealedResponse(route, httpRequest.params, await route.handle(apiRequest, deps));
-      if (route.auth === 'user') await fileAuditEntry(deps, route, apiRequest, result, context);
+      // write-ahead: the attempt is on record before anything changes (a write whose entry cannot be filed is not
+      // made), so a host that dies between the change and the confirmation below never loses it
+      const intent = route.auth === 'user' ? auditIntentOf({ id: deps.newId(), now: deps.now(), principal, route, params: httpRequest.params, body }) : null;
+      if (intent) await deps.audit.record(intent);
+      let result: ApiResponse;
+      try {
+        result = sealedResponse(route, httpRequest.params, await route.handle(apiRequest, deps));
+      } catch (err) {
+        if (intent) await settleAuditIntent(deps, intent, err, context);
+        throw err;
+      }
+      if (route.auth === 'user') await confirmAuditEntry(deps, route, apiRequest, result, intent, context);
       const environmentId = httpRequest.params.env;
       if (route.wakesController && wake && result.status < 300 && environmentId) {
         // best effort: the controller's periodic round plans anyway, later
         await wake(df.getClient(context), environmentId).catch((err: unknown) => context.warn(`${route.name}: controller not woken: ${ensureError(err).message}`));
       }
-      return toHttpResponse(result, apiRequest);
+      return toHttpResponse(result, apiRequest, route.method);
     } catch (err) {
       return problemResponse(err, (unexpected) =>
         context.error(`${route.name} failed: ${unexpected.name}: ${unexpected.message}`),

@@ -66,3 +66,13 @@ export function ifMatchAllows(header: string, etag: string): boolean {
   const current = opaque(etag);
   return (candidatesOf(header) ?? []).some((c) => !c.weak && c.value === current);
 }
+
+/**
+ * Whether `If-None-Match: <header>` names the representation tagged `tag` (RFC 9110, 13.1.2): weak comparison, so
+ * `W/"x"` and `"x"` both match; `*` matches any representation. A malformed header matches nothing (a full answer).
+ */
+export function ifNoneMatchMatches(header: string, tag: string): boolean {
+  if (header.trim() === '*') return true;
+  const current = opaque(tag.startsWith('W/') ? tag.slice(2) : tag);
+  return (candidatesOf(header) ?? []).some((c) => c.value === current);
+}

@@ -69,6 +69,11 @@ export interface ArmBotProvisionerSettings {
   maxCallMs?: number;
   /** how the agent's settings reach the VM; `defaultAgentBootstrap` by default */
   agentBootstrap?: AgentBootstrapBuilder;
+  /**
+   * `BOT_IDENTITY_RESOURCE_ID`: a user-assigned identity attached to every VM, with which the agent extension
+   * downloads the agent package (the app's identity needs Managed Identity Operator on it to attach it).
+   */
+  botIdentityResourceId?: string;
   /** progress lines (resource names and steps only: never a secret) */
   log?: (line: string) => void;
 }
@@ -258,6 +263,7 @@ export class ArmBotProvisioner implements BotProvisioner {
         windowsConfiguration: { provisionVMAgent: true, enableAutomaticUpdates: true },
       },
       networkProfile: { networkInterfaces: [{ id: nicId, primary: true, deleteOption: 'Delete' }] },
+      ...(this.settings.botIdentityResourceId ? { identity: { type: 'UserAssigned', userAssignedIdentities: { [this.settings.botIdentityResourceId]: {} } } } : {}),
       diagnosticsProfile: { bootDiagnostics: { enabled: true } },
       // Windows 11 needs Trusted Launch and runs under the Windows client licence (multitenant hosting
       // rights). A gallery image carries its own security type and OS, so neither is forced on it.

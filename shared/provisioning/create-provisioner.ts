@@ -2,7 +2,7 @@ import { DefaultAzureCredential, type TokenCredential } from '@azure/identity';
 
 import type { AppConfig } from '../config/app-config.js';
 import type { SecretStore } from '../secrets/secret-store.js';
-import type { AgentBootstrapBuilder } from './agent-bootstrap.js';
+import { type AgentBootstrapBuilder, packageAgentBootstrap } from './agent-bootstrap.js';
 import { type ArmClientOptions, ArmBotProvisioner } from './arm-bot-provisioner.js';
 import type { BotProvisioner } from './bot-provisioner.js';
 import { registeredProvisioner } from './provisioner-registry.js';
@@ -16,6 +16,9 @@ export type ProvisionerConfig = Pick<
   | 'BOTS_SUBNET_ID'
   | 'DEPLOYMENT_ID'
   | 'AZURE_CLIENT_ID'
+  | 'BOT_IDENTITY_RESOURCE_ID'
+  | 'BOT_IDENTITY_CLIENT_ID'
+  | 'AGENT_PACKAGE_URL'
 >;
 
 export interface ProvisionerDependencies {
@@ -65,9 +68,22 @@ function createArmProvisioner(config: ProvisionerConfig, deps: ProvisionerDepend
       resourceGroup,
       subnetId,
       deploymentId,
-      agentBootstrap: deps.agentBootstrap,
+      agentBootstrap: deps.agentBootstrap ?? agentBootstrapFor(config),
+      botIdentityResourceId: config.BOT_IDENTITY_RESOURCE_ID,
       log: deps.log,
     },
     { credential, secrets: deps.secrets, clientOptions: deps.armClientOptions },
   );
+}
+
+/**
+ * With `AGENT_PACKAGE_URL` and the bots' identity, the extension installs the agent package; without them the
+ * image must carry the agent (the default bootstrap only writes its settings).
+ */
+function agentBootstrapFor(config: ProvisionerConfig): AgentBootstrapBuilder | undefined {
+  if (config.AGENT_PACKAGE_URL === undefined) return undefined;
+  if (config.BOT_IDENTITY_CLIENT_ID === undefined || config.BOT_IDENTITY_RESOURCE_ID === undefined) {
+    throw new ProvisionerConfigError('AGENT_PACKAGE_URL needs BOT_IDENTITY_CLIENT_ID and BOT_IDENTITY_RESOURCE_ID: the VMs read the package with that identity');
+  }
+  return packageAgentBootstrap({ containerUrl: config.AGENT_PACKAGE_URL, identityClientId: config.BOT_IDENTITY_CLIENT_ID });
 }

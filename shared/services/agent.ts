@@ -15,7 +15,7 @@ const LIVE_STATES = new Set(['Provisioning', 'Ready', 'Busy', 'Draining']);
  * The bot behind a credential, if the credential is still the bot's current one: a credential of an older
  * provisioning, or of a bot being torn down or gone, is refused (that is how credentials are revoked).
  */
-async function currentBot(deps: Services, identity: BotIdentity): Promise<BotDocument> {
+export async function currentBot(deps: Services, identity: BotIdentity): Promise<BotDocument> {
   const bot = await deps.botStore.get<BotDocument>(identity.environmentId, identity.botId);
   if (!bot || bot.groupId !== identity.groupId || bot.credentialVersion !== identity.credentialVersion || !LIVE_STATES.has(bot.state)) {
     throw new AppError('Unauthenticated', 'The bot credential has been revoked.');
@@ -51,12 +51,21 @@ export async function agentHeartbeat(deps: Services, identity: BotIdentity, repo
 /** The agent's outcome of its run: one idempotent finish; the caller then tells the bot's lifecycle. */
 export async function agentFinish(deps: Services, identity: BotIdentity, runId: string, request: FinishRequest): Promise<FinishResult> {
   await currentBot(deps, identity);
-  return finishRun(deps, {
+  const result = await finishRun(deps, {
     environmentId: identity.environmentId,
     runId,
     botId: identity.botId,
     outcome: request.outcome,
     outputs: request.outputs,
     error: request.error,
+    logs: request.logs,
   });
+  // the bot is idle again as soon as its run ended (its agent waits on the group queue next); conditional write
+  await updateBot(deps, identity, (bot) => {
+    if (bot.state !== 'Busy' || bot.currentRunId !== runId) return undefined;
+    const next: BotDocument = { ...bot, state: 'Ready', since: deps.now().toISOString() };
+    delete next.currentRunId;
+    return next;
+  });
+  return result;
 }

@@ -21,7 +21,13 @@ export interface AuditDocument extends StoredDocument {
   targetId: string;
   /** top-level field names of the request body (no values) */
   changedFields: string[];
+  /** the answer's status; 0 while unconfirmed */
   status: number;
+  /**
+   * `unconfirmed`: filed before the change and never confirmed, because the request failed unexpectedly or its host
+   * died after it: the change may or may not have landed, but the attempt is never lost. Absent: confirmed.
+   */
+  outcome?: 'unconfirmed';
 }
 
 export interface AuditFilter {
@@ -33,7 +39,12 @@ export interface AuditFilter {
 
 /** The audit log's store: entries in their environment's partition, read newest first. */
 export interface AuditLog {
+  /** writes a new entry (idempotent under its id) */
   record(entry: AuditDocument): Promise<void>;
+  /** replaces the entry of that id, written unconfirmed before the change, by its confirmed form */
+  confirm(entry: AuditDocument): Promise<void>;
+  /** removes an unconfirmed entry whose request changed nothing (it was refused) */
+  discard(environmentId: string, id: string): Promise<void>;
   search(environmentId: string, filter: AuditFilter, page: { pageSize: number; continuationToken?: string | undefined }): Promise<Page<Versioned<AuditDocument>>>;
 }
 
@@ -74,4 +85,22 @@ export function auditEntryOf(input: {
     createdAt: at,
     updatedAt: at,
   };
+}
+
+/**
+ * The entry filed before a write runs (write-ahead), so that a host dying between the change and its confirmation
+ * leaves the attempt on record: `unconfirmed`, status 0, the path's target. Null for reads and for a write with no
+ * environment yet (creating an environment is filed after the change only: its partition is the new id).
+ */
+export function auditIntentOf(input: {
+  id: string;
+  now: Date;
+  principal: { userId: string; name: string; isApp: boolean };
+  route: { name: string; method: string; route: string };
+  params: Record<string, string>;
+  body: unknown;
+}): AuditDocument | null {
+  if (input.route.method === 'GET' || !input.params.env) return null;
+  const entry = auditEntryOf({ ...input, status: 0, responseBody: undefined });
+  return entry ? { ...entry, outcome: 'unconfirmed' } : null;
 }

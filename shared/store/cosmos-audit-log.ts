@@ -30,11 +30,47 @@ export function auditQuery(filter: AuditFilter): { sql: string; parameters: SqlP
   return { sql: `SELECT * FROM c WHERE ${where.join(' AND ')} ORDER BY c.at DESC`, parameters };
 }
 
-export class CosmosAuditLog implements AuditLog {
-  constructor(private readonly control: Container) {}
+/** Attempts of one audit write, and the first wait between them (doubling: 0.2, 0.4, 0.8, 1.6 s, about 3 s in all). */
+export const AUDIT_WRITE_ATTEMPTS = 5;
+const FIRST_RETRY_MS = 200;
 
+export class CosmosAuditLog implements AuditLog {
+  constructor(
+    private readonly control: Container,
+    private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
+  ) {}
+
+  /**
+   * Writes the entry, retrying what the SDK gave up on (a 503, a throttle past its own retries, a timeout): the change
+   * it records has happened, so a transient store failure must not lose it. Idempotent: the entry's id is fixed, so a
+   * 409 means an earlier attempt wrote it and only its answer was lost. A 4xx other than 408/409/429 is not retried.
+   */
   async record(entry: AuditDocument): Promise<void> {
-    await this.control.items.create(entry);
+    await this.retried(() => this.control.items.create(entry), [409]);
+  }
+
+  /** A blind replace of the request's own entry: nothing else writes it, so there is no etag to keep. */
+  async confirm(entry: AuditDocument): Promise<void> {
+    await this.retried(() => this.control.items.upsert(entry), []);
+  }
+
+  async discard(environmentId: string, id: string): Promise<void> {
+    await this.retried(() => this.control.item(id, environmentId).delete(), [404]);
+  }
+
+  private async retried(write: () => Promise<unknown>, done: number[]): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await write();
+        return;
+      } catch (err) {
+        const status = statusOf(err);
+        if (typeof status === 'number' && done.includes(status)) return;
+        const permanent = typeof status === 'number' && status >= 400 && status < 500 && status !== 408 && status !== 429;
+        if (permanent || attempt >= AUDIT_WRITE_ATTEMPTS) throw err;
+        await this.sleep(FIRST_RETRY_MS * 2 ** (attempt - 1));
+      }
+    }
   }
 
   async search(environmentId: string, filter: AuditFilter, request: { pageSize: number; continuationToken?: string | undefined }): Promise<Page<Versioned<AuditDocument>>> {

@@ -29,6 +29,10 @@ export const UNFINISHED_SQL =
 export const ENDED_SQL =
   "SELECT * FROM c WHERE c.environmentId = @env AND c.type = 'run' AND c.groupId = @group AND c.state IN ('Succeeded', 'Failed', 'Cancelled', 'TimedOut') ORDER BY c.endedAt DESC";
 
+/** the callback sweep's query: ended runs whose callback awaits delivery (one partition, equality filters) */
+export const PENDING_CALLBACKS_SQL =
+  "SELECT * FROM c WHERE c.environmentId = @env AND c.type = 'run' AND c.callback.state = 'Pending' AND c.state IN ('Succeeded', 'Failed', 'Cancelled', 'TimedOut')";
+
 /** Most groups a visibility clause names (`c.groupId IN (...)`); a caller who sees more sees them by a wider rule. */
 export const MAX_VISIBLE_GROUPS = 250;
 
@@ -106,6 +110,10 @@ export class CosmosRunQueries implements RunQueries {
   search(environmentId: string, filter: RunFilter, page: PageRequest): Promise<Page<Versioned<RunDocument>>> {
     const { sql, parameters } = runSearchQuery(filter);
     return this.page(environmentId, sql, parameters, page);
+  }
+
+  pendingCallbacks(environmentId: string, page: PageRequest): Promise<Page<Versioned<RunDocument>>> {
+    return this.page(environmentId, PENDING_CALLBACKS_SQL, [], page);
   }
 
   unfinished(environmentId: string, page: PageRequest): Promise<Page<Versioned<RunDocument>>> {

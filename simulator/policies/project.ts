@@ -1,4 +1,4 @@
-import { creatableNow, occupiedNowOf, plannerGroupOf } from '../../shared/bots/planning-round.js';
+import { plannerGroupOf } from '../../shared/bots/planning-round.js';
 import { expectedStarts } from '../../shared/domain/planner/expected-start.js';
 import type { Plan, PlannerGroup, PlannerInput, PlannerOutlook, PlannerServiceLevel, PlannerSettings } from '../../shared/domain/planner/index.js';
 import { DEFAULT_OUTLOOK, outlookOf, sortedCounter } from '../../shared/domain/planner/outlook.js';
@@ -156,14 +156,13 @@ function estimateStarts(world: World, input: PlannerInput, result: Plan, seen: M
   }
 }
 
-/** Applies a plan the way runPlanningRound does: releases at once, creates only in slots free now. */
-function applyPlan(world: World, input: PlannerInput, result: Plan): void {
-  const startNow = creatableNow(result.limit, occupiedNowOf(input.groups));
+/** Applies a plan the way runPlanningRound does: releases at once, every create (plan() cut them to the slots free now). */
+function applyPlan(world: World, result: Plan): void {
   for (const d of result.decisions) {
     if (d.kind === 'release') world.release(d.botId, d.reason, 'deferred');
     // every simulated bot runs the group's one image version: the planner never drains one
     else if (d.kind === 'drain') throw new Error(`unexpected drain of ${d.botId}: the simulator has one image version`);
-    else for (let i = startNow(d.count); i > 0; i -= 1) world.createBot(d.groupId);
+    else for (let i = d.count; i > 0; i -= 1) world.createBot(d.groupId);
   }
 }
 
@@ -203,7 +202,7 @@ export class ProjectPolicy implements ScalingPolicy {
     const input = plannerInput(world, this.settings);
     const result = plan(input);
     if (this.keepPlans) this.plans.push(result);
-    applyPlan(world, input, result);
+    applyPlan(world, result);
     if (this.estimate) estimateStarts(world, input, result, this.estimated);
   }
 }

@@ -9,6 +9,9 @@
 //   @azure/arm-compute, @azure/arm-network (bots)              -> Virtual Machine Contributor + Network
 //     Contributor on the bots' resource group, Reader on the Compute Gallery (if given), Network Contributor on
 //     an existing bots subnet (if given)
+//   the ARM provisioner attaching the bots' identity to each VM -> Managed Identity Operator on that identity
+// and one role of the bots' identity (principal botIdentityPrincipalId), not of the app's:
+//   the Custom Script Extension downloading the agent package -> Storage Blob Data Reader on the agent container
 // Built-in role definition ids are the same in every tenant.
 
 @description('Object (principal) id of the user-assigned managed identity.')
@@ -29,6 +32,15 @@ param botsSubnetId string
 @description('Resource id of the Azure Compute Gallery holding custom bot images; empty for none.')
 param computeGalleryId string = ''
 
+@description('Name of the user-assigned identity attached to every bot VM (this resource group).')
+param botIdentityName string
+
+@description('Object (principal) id of that identity.')
+param botIdentityPrincipalId string
+
+@description('Blob container (in storageAccountName) holding the agent package the bots download.')
+param agentContainerName string
+
 var roleDefinitionIds = {
   storageBlobDataOwner: 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b'
   storageQueueDataContributor: '974c5e8b-45b9-4653-ba55-5f855dd0fb88'
@@ -39,6 +51,8 @@ var roleDefinitionIds = {
   virtualMachineContributor: '9980e02c-c2be-4d73-94e8-173b1dc7cf3c'
   networkContributor: '4d97b98b-1d4f-4787-a291-c67834d212e7'
   reader: 'acdd72a7-3385-48ef-bd42-f606fba81ae7'
+  managedIdentityOperator: 'f1a07417-d97a-45cb-824c-7a7467783830'
+  storageBlobDataReader: '2a2b9908-6ea1-4ae2-8e65-a410df84e7d1'
   // Cosmos DB data-plane role (Microsoft.DocumentDB/databaseAccounts/sqlRoleDefinitions), not an Azure RBAC role
   cosmosDataContributor: '00000000-0000-0000-0000-000000000002'
 }
@@ -69,6 +83,10 @@ resource serviceBus 'Microsoft.ServiceBus/namespaces@2024-01-01' existing = {
 
 resource keyVault 'Microsoft.KeyVault/vaults@2023-07-01' existing = {
   name: keyVaultName
+}
+
+resource botIdentity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' existing = {
+  name: botIdentityName
 }
 
 // Functions host + Durable Functions task hub (blobs: leases, large messages, deployment package)
@@ -185,6 +203,30 @@ module galleryRoles 'gallery-roles.bicep' = if (!empty(computeGalleryId)) {
     galleryName: galleryIdParts[8]
     roleDefinitionIds: [
       roleDefinitionIds.reader
+    ]
+  }
+}
+
+// Putting a user-assigned identity on a VM needs .../userAssignedIdentities/*/assign/action on that identity
+resource managedIdentityOperator 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  scope: botIdentity
+  name: guid(botIdentity.id, principalId, roleDefinitionIds.managedIdentityOperator)
+  properties: {
+    principalId: principalId
+    principalType: 'ServicePrincipal'
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roleDefinitionIds.managedIdentityOperator)
+  }
+}
+
+// The bots' identity (not the app's) reads the agent package, and nothing else of the storage account
+module agentContainerRoles 'agent-container-roles.bicep' = {
+  name: 'roles-agent-${uniqueString(botIdentityPrincipalId)}'
+  params: {
+    principalId: botIdentityPrincipalId
+    storageAccountName: storageAccountName
+    containerName: agentContainerName
+    roleDefinitionIds: [
+      roleDefinitionIds.storageBlobDataReader
     ]
   }
 }

@@ -13,10 +13,36 @@ export const CONNECTOR_HOST = 'your-function-app.azurewebsites.net';
 export const CONNECTOR_CLIENT_ID = '00000000-0000-0000-0000-000000000000';
 export const CONNECTOR_RESOURCE = 'api://hosted-rpa-control-plane';
 
+/** the run-callback subscription, declared as the webhook trigger "When a desktop flow run ends" */
+export const RUN_ENDED_TRIGGER = { operationId: 'subscribeRunCallback', unsubscribeOperationId: 'deleteRunCallback', summary: 'When a desktop flow run ends' } as const;
+
+type Operation = Record<string, unknown> & { operationId?: string; responses?: Record<string, Record<string, unknown>> };
+
+/**
+ * Power Automate webhook trigger: `x-ms-trigger: single` on the subscription (POST .../runs/{id}/callback, whose body's
+ * callbackUrl carries `x-ms-notification-url`). Power Automate unsubscribes with DELETE on the 201's Location (the
+ * DELETE .../runs/{id}/callback operation). The 201's schema is what the trigger receives: the ended run.
+ */
+function declareRunEndedTrigger(paths: Record<string, Record<string, Operation>>): void {
+  for (const item of Object.values(paths)) {
+    const post = item.post;
+    if (post?.operationId !== RUN_ENDED_TRIGGER.operationId) continue;
+    item.post = {
+      ...post,
+      summary: RUN_ENDED_TRIGGER.summary,
+      description: String(post.summary ?? ''),
+      'x-ms-trigger': 'single',
+      'x-ms-trigger-hint': 'Submit a run, then subscribe here with its id; the flow continues when the run ends.',
+      responses: { ...post.responses, 201: { description: 'The ended run (delivered to the flow when it ends)', schema: { $ref: '#/definitions/Run' } } },
+    };
+  }
+}
+
 export function connectorApiDefinition(routes: readonly RouteDoc[]): Record<string, unknown> {
   const userRoutes = routes.filter((r) => r.auth === 'user');
   const swagger = toSwagger2(buildOpenApiDocument(userRoutes, `https://${CONNECTOR_HOST}/api`));
   const info = (swagger.info ?? {}) as Record<string, unknown>;
+  declareRunEndedTrigger(swagger.paths as Record<string, Record<string, Operation>>);
   return {
     ...swagger,
     info: { ...info, title: 'Hosted RPA control plane', 'x-ms-api-annotation': { status: 'Preview' } },

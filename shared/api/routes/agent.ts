@@ -3,9 +3,12 @@ import { defineRoute, type ApiRoute } from '../../http/api-route.js';
 import { AppError } from '../../errors/app-error.js';
 import { requireGuid } from '../../domain/validation.js';
 import { agentFinish, agentHeartbeat } from '../../services/agent.js';
+import { agentClaim, agentQueueCredential } from '../../services/agent-dispatch.js';
 import { BOT_EVENTS, botInstanceId } from '../../../orchestrations/names.js';
 import { runLogLine } from '../../observability/run-log.js';
 import { problemSchema } from '../common-schemas.js';
+import { stepLogsSchema } from '../step-log-schemas.js';
+import { afterRunEnded } from '../../../orchestrations/run-callback.js';
 
 const heartbeatSchema = z.strictObject({ runId: z.string().max(64).optional(), agentVersion: z.string().max(64).optional() }).meta({ id: 'AgentHeartbeat' });
 
@@ -24,14 +27,74 @@ const finishSchema = z
     outputs: z.record(z.string().max(100), z.string()).optional(),
     error: z.strictObject({ code: z.string().max(100), message: z.string().max(4_000) }).optional(),
     durationMs: z.number().int().min(0).optional(),
+    logs: stepLogsSchema.optional().describe("Each executed step's log (bounded); the run keeps the first 32 KiB."),
   })
   .meta({ id: 'AgentFinish' });
+
+const emptySchema = z.strictObject({}).meta({ id: 'AgentEmptyRequest' });
+
+const queueCredentialSchema = z
+  .object({
+    fullyQualifiedNamespace: z.string(),
+    queueName: z.string(),
+    sasToken: z.string().describe("Receive-only (Listen) SAS token scoped to the bot's group queue."),
+    expiresOn: z.string().describe('ISO 8601; renew before (AzureSASCredential.update).'),
+  })
+  .meta({ id: 'AgentQueueCredential' });
+
+const claimResponseSchema = z
+  .union([
+    z.object({
+      assignedRun: z.object({
+        runId: z.string(),
+        definition: z.object({ steps: z.array(z.unknown()) }),
+        inputs: z.record(z.string(), z.unknown()),
+        timeoutMinutes: z.number(),
+        account: z.object({ username: z.string(), password: z.string() }).describe("The run connection's account; the process starts as it. Never logged nor stored."),
+      }),
+      resumed: z.boolean().describe('The bot already held this run (a retried claim).'),
+    }),
+    z.object({ none: z.string().describe('Why no run was assigned (QueueEmpty, NothingQueued, DispatchPaused, Contention, ...): complete the wake-up and wait for the next.') }),
+  ])
+  .meta({ id: 'AgentClaim' });
 
 const problem = (description: string) => ({ description, schema: problemSchema });
 const TAG = 'Agent';
 
 /** The bot agent's own surface: only bot credentials, only the bot's own runs. */
 export const agentRoutes: ApiRoute<unknown>[] = [
+  defineRoute({
+    name: 'agentQueueCredential',
+    method: 'POST',
+    route: 'agent/queue-credential',
+    summary: "A short-lived receive-only SAS token for the bot's group queue, whose wake-ups the agent competes for.",
+    tag: TAG,
+    auth: 'bot',
+    body: emptySchema,
+    responses: { 200: { description: 'The token and the queue it is scoped to', schema: queueCredentialSchema }, 401: problem('Not a valid or current bot credential'), 503: problem('The signing key is unavailable') },
+    async handle(req, deps) {
+      if (!req.bot) throw new AppError('Unauthenticated', 'A bot credential is required.');
+      return { status: 200, body: await agentQueueCredential(deps, req.bot) };
+    },
+  }),
+  defineRoute({
+    name: 'agentClaim',
+    method: 'POST',
+    route: 'agent/claim',
+    summary: "Assigns the group's next run in dispatch order to the calling bot (after a wake-up); a retry answers the same run.",
+    tag: TAG,
+    auth: 'bot',
+    body: emptySchema,
+    responses: { 200: { description: 'The assigned run, or why there is none', schema: claimResponseSchema }, 401: problem('Not a valid or current bot credential') },
+    async handle(req, deps) {
+      if (!req.bot) throw new AppError('Unauthenticated', 'A bot credential is required.');
+      const result = await agentClaim(deps, req.bot);
+      // never the account: the line names the run and the bot only
+      const { environmentId, groupId, botId } = req.bot;
+      req.log('assignedRun' in result ? runLogLine('claimed', { id: result.assignedRun.runId, groupId, environmentId }, { botId, resumed: result.resumed }) : `agent.claimNone botId=${botId} reason=${result.none}`);
+      return { status: 200, body: result };
+    },
+  }),
   defineRoute({
     name: 'agentHeartbeat',
     method: 'POST',
@@ -64,6 +127,7 @@ export const agentRoutes: ApiRoute<unknown>[] = [
       req.log(runLogLine('finished', result.run, { state: result.run.state, botId: req.bot.botId, changed: result.changed, durationMs: req.body.durationMs }));
       // the bot's lifecycle waits for this to take its next run; a lost event is covered by its health check
       await req.durableClient().raiseEvent(botInstanceId(req.bot.botId), BOT_EVENTS.runFinished, { runId }).catch(() => undefined);
+      await afterRunEnded(req.durableClient(), deps.config.CALLBACK_RETRY_BASE_SECONDS, result.run);
       return { status: 200, body: { runId: result.run.id, state: result.run.state, changed: result.changed } };
     },
   }),

@@ -3,6 +3,7 @@ import { defineRoute, type ApiRoute } from '../../http/api-route.js';
 import { createConnection, deleteConnection, getConnection, listConnections, updateConnection } from '../../services/connections.js';
 import { GUID, listOf, nameSchema, problemSchema, resourceFields } from '../common-schemas.js';
 import { connectionResource } from '../connection-presenters.js';
+import { OWNER_NAME_DESCRIPTION, withOwnerName, withOwnerNames } from '../owner-names.js';
 
 /** the group's local account username (Azure allows 1..20 characters) */
 const usernameSchema = z.string().min(1).max(20);
@@ -57,6 +58,7 @@ const connectionSchema = z
     username: z.string(),
     credentialId: z.string().optional().describe('the credential the connection uses instead of a password of its own'),
     ownerId: z.string(),
+    ownerName: z.string().optional().describe(OWNER_NAME_DESCRIPTION),
     groupStatus: z.enum(['active', 'deleted']),
     credentialsOutdated: z.boolean().describe("the group's account password was rotated since the connection's credentials were checked: runs answer 422 CredentialsOutdated until its owner updates it"),
   })
@@ -87,7 +89,7 @@ export const connectionsRoutes: ApiRoute<unknown>[] = [
       const { connection } = view;
       return {
         status: 201,
-        body: connectionResource(view),
+        body: await withOwnerName(deps, view.connection.environmentId, connectionResource(view)),
         etag: connection.etag,
         location: `environments/${connection.environmentId}/connections/${connection.id}`,
       };
@@ -103,7 +105,7 @@ export const connectionsRoutes: ApiRoute<unknown>[] = [
     responses: { 200: { description: 'Connections', schema: listOf(connectionSchema) }, 404: problem('Environment not found') },
     async handle(req, deps) {
       const views = await listConnections(deps, req.principal, req.params.env);
-      return { status: 200, body: { items: views.map(connectionResource) } };
+      return { status: 200, body: { items: await withOwnerNames(deps, req.params.env, views.map(connectionResource)) } };
     },
   }),
   defineRoute({
@@ -116,7 +118,7 @@ export const connectionsRoutes: ApiRoute<unknown>[] = [
     responses: { 200: { description: 'The connection', schema: connectionSchema }, 404: problem('Not found or not visible') },
     async handle(req, deps) {
       const view = await getConnection(deps, req.principal, req.params.env, req.params.id);
-      return { status: 200, body: connectionResource(view), etag: view.connection.etag };
+      return { status: 200, body: await withOwnerName(deps, view.connection.environmentId, connectionResource(view)), etag: view.connection.etag };
     },
   }),
   defineRoute({
@@ -139,7 +141,7 @@ export const connectionsRoutes: ApiRoute<unknown>[] = [
     },
     async handle(req, deps) {
       const view = await updateConnection(deps, req.principal, req.params.env, req.params.id, req.body, req.ifMatch);
-      return { status: 200, body: connectionResource(view), etag: view.connection.etag };
+      return { status: 200, body: await withOwnerName(deps, view.connection.environmentId, connectionResource(view)), etag: view.connection.etag };
     },
   }),
   defineRoute({

@@ -12,6 +12,7 @@ import {
 } from '../../services/credentials.js';
 import { listOf, nameSchema, problemSchema, resourceFields } from '../common-schemas.js';
 import { credentialResource } from '../credential-presenters.js';
+import { OWNER_NAME_DESCRIPTION, withOwnerName, withOwnerNames } from '../owner-names.js';
 import { accessEntrySchema, accessListBodySchema } from '../share-schemas.js';
 
 /** a Windows local account name, as connections carry it (Azure allows 1..20 characters) */
@@ -54,6 +55,7 @@ const credentialSchema = z
     source: z.enum(['secretStore', 'keyVault']).describe('`secretStore`: the password given, kept by the app; `keyVault`: the secret keyVaultSecretUri names'),
     keyVaultSecretUri: z.string().optional(),
     ownerId: z.string(),
+    ownerName: z.string().optional().describe(OWNER_NAME_DESCRIPTION),
     passwordChangedAt: z.string(),
     usedByConnections: z.number().int(),
   })
@@ -75,7 +77,7 @@ export const credentialsRoutes: ApiRoute<unknown>[] = [
     responses: { 200: { description: 'Visible credentials', schema: listOf(credentialSchema) }, 404: problem('Environment not found or not a member') },
     async handle(req, deps) {
       const views = await listCredentials(deps, req.principal, req.params.env);
-      return { status: 200, body: { items: views.map(credentialResource) } };
+      return { status: 200, body: { items: await withOwnerNames(deps, req.params.env, views.map(credentialResource)) } };
     },
   }),
   defineRoute({
@@ -97,7 +99,7 @@ export const credentialsRoutes: ApiRoute<unknown>[] = [
     async handle(req, deps) {
       const view = await createCredential(deps, req.principal, req.params.env, req.body);
       const { credential } = view;
-      return { status: 201, body: credentialResource(view), etag: credential.etag, location: `environments/${credential.environmentId}/credentials/${credential.id}` };
+      return { status: 201, body: await withOwnerName(deps, credential.environmentId, credentialResource(view)), etag: credential.etag, location: `environments/${credential.environmentId}/credentials/${credential.id}` };
     },
   }),
   defineRoute({
@@ -110,7 +112,7 @@ export const credentialsRoutes: ApiRoute<unknown>[] = [
     responses: { 200: { description: 'The credential', schema: credentialSchema }, 404: problem('Not found or not visible to the caller') },
     async handle(req, deps) {
       const view = await getCredential(deps, req.principal, req.params.env, req.params.id);
-      return { status: 200, body: credentialResource(view), etag: view.credential.etag };
+      return { status: 200, body: await withOwnerName(deps, view.credential.environmentId, credentialResource(view)), etag: view.credential.etag };
     },
   }),
   defineRoute({
@@ -133,7 +135,7 @@ export const credentialsRoutes: ApiRoute<unknown>[] = [
     },
     async handle(req, deps) {
       const view = await updateCredential(deps, req.principal, req.params.env, req.params.id, req.body, req.ifMatch);
-      return { status: 200, body: credentialResource(view), etag: view.credential.etag };
+      return { status: 200, body: await withOwnerName(deps, view.credential.environmentId, credentialResource(view)), etag: view.credential.etag };
     },
   }),
   defineRoute({

@@ -3,6 +3,7 @@ import { defineRoute, type ApiRoute } from '../../http/api-route.js';
 import { createDesktopFlow, deleteDesktopFlow, getDesktopFlow, listDesktopFlows, replaceDesktopFlow } from '../../services/desktop-flows.js';
 import { listOf, problemSchema } from '../common-schemas.js';
 import { desktopFlowResource, desktopFlowSummary } from '../desktop-flow-presenters.js';
+import { withOwnerName, withOwnerNames } from '../owner-names.js';
 import { desktopFlowSchema, desktopFlowSummarySchema, desktopFlowWriteSchema } from '../desktop-flow-schemas.js';
 
 const problem = (description: string) => ({ description, schema: problemSchema });
@@ -27,7 +28,7 @@ export const desktopFlowsRoutes: ApiRoute<unknown>[] = [
     },
     async handle(req, deps) {
       const flow = await createDesktopFlow(deps, req.principal, req.params.env, req.body);
-      return { status: 201, body: desktopFlowResource(flow), etag: flow.etag, location: `environments/${flow.environmentId}/desktop-flows/${flow.id}` };
+      return { status: 201, body: await withOwnerName(deps, flow.environmentId, desktopFlowResource(flow)), etag: flow.etag, location: `environments/${flow.environmentId}/desktop-flows/${flow.id}` };
     },
   }),
   defineRoute({
@@ -47,7 +48,7 @@ export const desktopFlowsRoutes: ApiRoute<unknown>[] = [
       const page = await listDesktopFlows(deps, req.principal, req.params.env, pageOf(req.query));
       return {
         status: 200,
-        body: { items: page.items.map(desktopFlowSummary), ...(page.continuationToken ? { continuationToken: page.continuationToken } : {}) },
+        body: { items: await withOwnerNames(deps, req.params.env, page.items.map(desktopFlowSummary)), ...(page.continuationToken ? { continuationToken: page.continuationToken } : {}) },
       };
     },
   }),
@@ -61,7 +62,7 @@ export const desktopFlowsRoutes: ApiRoute<unknown>[] = [
     responses: { 200: { description: 'The desktop flow', schema: desktopFlowSchema }, 404: problem('Not found') },
     async handle(req, deps) {
       const flow = await getDesktopFlow(deps, req.principal, req.params.env, req.params.id);
-      return { status: 200, body: desktopFlowResource(flow), etag: flow.etag };
+      return { status: 200, body: await withOwnerName(deps, flow.environmentId, desktopFlowResource(flow)), etag: flow.etag };
     },
   }),
   defineRoute({
@@ -83,7 +84,7 @@ export const desktopFlowsRoutes: ApiRoute<unknown>[] = [
     },
     async handle(req, deps) {
       const flow = await replaceDesktopFlow(deps, req.principal, req.params.env, req.params.id, req.body, req.ifMatch);
-      return { status: 200, body: desktopFlowResource(flow), etag: flow.etag };
+      return { status: 200, body: await withOwnerName(deps, flow.environmentId, desktopFlowResource(flow)), etag: flow.etag };
     },
   }),
   defineRoute({

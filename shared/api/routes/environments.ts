@@ -85,7 +85,10 @@ const auditEntrySchema = z
     route: z.string(),
     targetId: z.string().describe('The resource written: its id from the path, or the id of what was created.'),
     changedFields: z.array(z.string()).describe('Names of the top-level fields the request sent; never their values.'),
-    status: z.number().int(),
+    status: z.number().int().describe('The answer given; 0 while unconfirmed.'),
+    outcome: z
+      .enum(['confirmed', 'unconfirmed'])
+      .describe('unconfirmed: filed before the write and never confirmed (the request failed unexpectedly or its host stopped): the change may or may not have landed.'),
   })
   .meta({ id: 'AuditEntry' });
 
@@ -242,6 +245,7 @@ export const environmentRoutes: ApiRoute<unknown>[] = [
         targetId: e.targetId,
         changedFields: e.changedFields,
         status: e.status,
+        outcome: e.outcome ?? 'confirmed',
       }));
       return { status: 200, body: { items, ...(page.continuationToken ? { continuationToken: page.continuationToken } : {}) } };
     },

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { MAX_BOTS_LIMIT } from '../../domain/group.js';
+import { MAX_BOTS_LIMIT, MAX_CAPACITY_WINDOWS, TARGET_WAIT_MINUTES } from '../../domain/group.js';
 import { accountPasswordProblems, accountUsernameProblems } from '../../domain/group-rules.js';
 import { defineRoute, type ApiRoute } from '../../http/api-route.js';
 import {
@@ -16,6 +16,7 @@ import {
 } from '../../services/groups.js';
 import { accessEntrySchema, accessListBodySchema } from '../share-schemas.js';
 import { descriptionSchema, GUID, listOf, nameSchema, problemSchema, resourceFields } from '../common-schemas.js';
+import { OWNER_NAME_DESCRIPTION, withOwnerNames } from '../owner-names.js';
 import { groupConnectionResource, groupDetailsResource, groupResource, provisioningErrorResource } from '../group-presenters.js';
 
 /** Adds one issue per broken rule; the messages never quote the value (it may be a password). */
@@ -37,6 +38,25 @@ const accountSchema = z
 const maxBotsSchema = z.number().int().min(1).max(MAX_BOTS_LIMIT);
 const committedBotsSchema = z.number().int().min(0).max(MAX_BOTS_LIMIT);
 const imageIdSchema = z.string().regex(GUID, 'Must be the id (GUID) of an image of the environment.');
+const targetWaitMinutesSchema = z
+  .number()
+  .int()
+  .min(TARGET_WAIT_MINUTES.min)
+  .max(TARGET_WAIT_MINUTES.max)
+  .describe('Service level: the p95 queue wait the group asks for, in minutes (1..1440). The planner keeps the fewest warm bots that meet it.');
+const minUtilizationSchema = z.number().min(0).max(1).describe('Service level: the least share (0..1) of the group\'s bots that should be busy; caps the warm bots (a conflict with targetWaitMinutes is recorded).');
+const capacityWindowSchema = z
+  .strictObject({
+    from: z.iso.datetime({ offset: true }).describe('start, ISO 8601 (inclusive)'),
+    to: z.iso.datetime({ offset: true }).describe('end, ISO 8601 (exclusive), after `from`'),
+    committedBots: committedBotsSchema.describe('committed bots during the window (capped at maxBots); the highest window covering now, or committedBots if higher, counts'),
+  })
+  .refine((w) => Date.parse(w.to) > Date.parse(w.from), { message: 'to must be after from.', path: ['to'] })
+  .meta({ id: 'CapacityWindow' });
+const capacityScheduleSchema = z
+  .array(capacityWindowSchema)
+  .max(MAX_CAPACITY_WINDOWS)
+  .describe(`Committed bots for periods (e.g. a quarter-end surge), at most ${MAX_CAPACITY_WINDOWS} windows; PATCH replaces the whole list.`);
 
 const createGroupSchema = z
   .strictObject({
@@ -46,6 +66,9 @@ const createGroupSchema = z
     committedBots: committedBotsSchema,
     imageId: imageIdSchema,
     account: accountSchema,
+    targetWaitMinutes: targetWaitMinutesSchema.optional(),
+    minUtilization: minUtilizationSchema.optional(),
+    capacitySchedule: capacityScheduleSchema.optional(),
   })
   // committedBots above maxBots is a rule between two fields, and at an edit one of them may be the stored value:
   // the services answer it (422 CommittedExceedsMax) in every shape of request, not the schema (issue #17)
@@ -69,6 +92,9 @@ const updateGroupSchema = z
     imageId: imageIdSchema.optional(),
     maintenance: z.boolean().optional(),
     account: accountRotationSchema.optional(),
+    targetWaitMinutes: targetWaitMinutesSchema.nullable().optional().describe('null clears the wait target'),
+    minUtilization: minUtilizationSchema.nullable().optional().describe('null clears the minimum utilization'),
+    capacitySchedule: capacityScheduleSchema.optional(),
   })
   .meta({ id: 'GroupUpdate' });
 
@@ -93,6 +119,9 @@ const groupSchema = z
     deletedReason: z.string().optional().describe('`Inactive` (the cleanup timer: POST .../reactivate brings the group back) or `DeletedByUser`'),
     reactivatedAt: z.string().optional().describe('when the group was last brought back after the inactivity cleanup'),
     lastRunStartedAt: z.string().optional(),
+    targetWaitMinutes: z.number().int().optional().describe('the p95 queue-wait target, minutes; absent: none'),
+    minUtilization: z.number().optional().describe('the minimum utilization, 0..1; absent: none'),
+    capacitySchedule: z.array(z.object({ from: z.string(), to: z.string(), committedBots: z.number().int() })).optional().describe('committed bots for periods; absent: none'),
   })
   .meta({ id: 'Group' });
 
@@ -100,9 +129,8 @@ const groupDetailsSchema = groupSchema
   .extend({ account: z.object({ username: z.string() }), provisioningErrorCount: z.number().int() })
   .meta({ id: 'GroupDetails' });
 
-
 const groupConnectionSchema = z
-  .object({ ...resourceFields, name: z.string(), groupId: z.string(), username: z.string(), ownerId: z.string() })
+  .object({ ...resourceFields, name: z.string(), groupId: z.string(), username: z.string(), ownerId: z.string(), ownerName: z.string().optional().describe(OWNER_NAME_DESCRIPTION) })
   .meta({ id: 'GroupConnection' });
 
 const provisioningErrorSchema = z.object({ at: z.string(), botId: z.string(), reason: z.string() }).meta({ id: 'ProvisioningError' });
@@ -136,7 +164,7 @@ export const groupsRoutes: ApiRoute<unknown>[] = [
     body: createGroupSchema,
     responses: {
       201: { description: 'Created; the account comes back as {username} only', schema: groupDetailsSchema },
-      400: problem('Invalid body: names (control, bidirectional and zero-width characters refused), bot counts out of 1..50 / 0..50, local account username or password rules'),
+      400: problem('Invalid body: names (control, bidirectional and zero-width characters refused), bot counts out of 1..50 / 0..50, local account username or password rules, targetWaitMinutes out of 1..1440, minUtilization out of 0..1, a capacity window ending before it starts'),
       403: problem('Role may not create groups, or no access to the image'),
       404: problem('Environment not found or not a member'),
       409: problem('NameTaken: a group of that name exists (names compare NFKC-normalised, case-folded, and by their look-alike skeleton: "GА" with a Cyrillic А is "GA")'),
@@ -166,7 +194,7 @@ export const groupsRoutes: ApiRoute<unknown>[] = [
     method: 'PATCH',
     route: GROUP,
     summary:
-      "Edit maxBots, committedBots, imageId, name, description or maintenance, or rotate the local account's password with `account: {password, credentialId?}` (owner, CoOwner, SystemAdministrator). After a rotation connections answer 422 CredentialsOutdated until their owners update them; a named credential is rotated with the group, so connections through it keep working.",
+      "Edit maxBots, committedBots, imageId, name, description, maintenance or the service level (targetWaitMinutes, minUtilization, capacitySchedule; docs/scaling.md), or rotate the local account's password with `account: {password, credentialId?}` (owner, CoOwner, SystemAdministrator). After a rotation connections answer 422 CredentialsOutdated until their owners update them; a named credential is rotated with the group, so connections through it keep working.",
     tag: TAG,
     wakesController: true,
     auth: 'user',
@@ -174,7 +202,7 @@ export const groupsRoutes: ApiRoute<unknown>[] = [
     body: updateGroupSchema,
     responses: {
       200: { description: 'Updated', schema: groupDetailsSchema },
-      400: problem('Invalid body: names, bot counts out of 1..50 / 0..50'),
+      400: problem('Invalid body: names, bot counts out of 1..50 / 0..50, targetWaitMinutes out of 1..1440, minUtilization out of 0..1, a capacity window ending before it starts'),
       403: problem('May use but not manage the group, no access to the new image, or may not rotate the named credential'),
       404: problem('Not found, not visible to the caller, or hostedRpaEnabled is off; or the named credential is not visible'),
       409: problem('NameTaken (names compare NFKC-normalised, case-folded and by look-alike skeleton)'),
@@ -275,7 +303,7 @@ export const groupsRoutes: ApiRoute<unknown>[] = [
     responses: { 200: { description: 'Connections', schema: listOf(groupConnectionSchema) }, 404: problem('Not found, not visible to the caller, or hostedRpaEnabled is off') },
     async handle(req, deps) {
       const connections = await listGroupConnections(deps, req.principal, req.params.env, req.params.id);
-      return { status: 200, body: { items: connections.map(groupConnectionResource) } };
+      return { status: 200, body: { items: await withOwnerNames(deps, req.params.env, connections.map(groupConnectionResource)) } };
     },
   }),
   defineRoute({

@@ -5,6 +5,7 @@ import { createImage, deleteImage, getImage, getImageAccess, listImages, setImag
 import { accessEntrySchema, accessListBodySchema } from '../share-schemas.js';
 import { descriptionSchema, listOf, nameSchema, problemSchema, resourceFields } from '../common-schemas.js';
 import { imageResource, imageViewResource } from '../image-presenters.js';
+import { OWNER_NAME_DESCRIPTION, withOwnerName, withOwnerNames } from '../owner-names.js';
 
 const regionSchema = z.string().regex(/^[A-Za-z][A-Za-z0-9]{1,49}$/, 'Must be an Azure region name such as "eastus".');
 
@@ -27,6 +28,7 @@ const imageSchema = z
     galleryImageVersionId: z.string().optional(),
     replicatedRegions: z.array(z.string()),
     ownerId: z.string(),
+    ownerName: z.string().optional().describe(OWNER_NAME_DESCRIPTION),
     usedByGroups: z.number().int().optional(),
   })
   .meta({ id: 'Image' });
@@ -65,7 +67,7 @@ export const imagesRoutes: ApiRoute<unknown>[] = [
     responses: { 200: { description: 'Visible images', schema: listOf(imageSchema) }, 404: problem('Environment not found or not a member') },
     async handle(req, deps) {
       const views = await listImages(deps, req.principal, req.params.env);
-      return { status: 200, body: { items: views.map(imageViewResource) } };
+      return { status: 200, body: { items: await withOwnerNames(deps, req.params.env, views.map(imageViewResource)) } };
     },
   }),
   defineRoute({
@@ -86,7 +88,7 @@ export const imagesRoutes: ApiRoute<unknown>[] = [
     },
     async handle(req, deps) {
       const image = await createImage(deps, req.principal, req.params.env, req.body);
-      return { status: 201, body: imageResource(image, 0), etag: image.etag, location: `environments/${image.environmentId}/images/${image.id}` };
+      return { status: 201, body: await withOwnerName(deps, image.environmentId, imageResource(image, 0)), etag: image.etag, location: `environments/${image.environmentId}/images/${image.id}` };
     },
   }),
   defineRoute({
@@ -99,7 +101,7 @@ export const imagesRoutes: ApiRoute<unknown>[] = [
     responses: { 200: { description: 'The image', schema: imageSchema }, 404: problem('Not found or not visible to the caller') },
     async handle(req, deps) {
       const view = await getImage(deps, req.principal, req.params.env, req.params.id);
-      return { status: 200, body: imageViewResource(view), etag: view.image.etag };
+      return { status: 200, body: await withOwnerName(deps, view.image.environmentId, imageViewResource(view)), etag: view.image.etag };
     },
   }),
   defineRoute({
@@ -123,7 +125,7 @@ export const imagesRoutes: ApiRoute<unknown>[] = [
     },
     async handle(req, deps) {
       const view = await updateImage(deps, req.principal, req.params.env, req.params.id, req.body, req.ifMatch);
-      return { status: 200, body: imageViewResource(view), etag: view.image.etag };
+      return { status: 200, body: await withOwnerName(deps, view.image.environmentId, imageViewResource(view)), etag: view.image.etag };
     },
   }),
   defineRoute({

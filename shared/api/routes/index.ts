@@ -5,9 +5,11 @@ import { connectionsRoutes } from './connections.js';
 import { credentialsRoutes } from './credentials.js';
 import { desktopFlowsRoutes } from './desktop-flows.js';
 import { environmentRoutes } from './environments.js';
+import { groupHistoryRoutes } from './group-history.js';
 import { groupsRoutes } from './groups.js';
 import { imagesRoutes } from './images.js';
 import { runsRoutes } from './runs.js';
+import { webhookSecretRoutes } from './webhook-secret.js';
 
 /** Every route of the API, in one table: functions/api.ts registers them and the OpenAPI document lists them. */
-export const apiRoutes: ApiRoute<unknown>[] = [...environmentRoutes, ...imagesRoutes, ...groupsRoutes, ...connectionsRoutes, ...credentialsRoutes, ...desktopFlowsRoutes, ...botsRoutes, ...runsRoutes, ...agentRoutes];
+export const apiRoutes: ApiRoute<unknown>[] = [...environmentRoutes, ...imagesRoutes, ...groupsRoutes, ...connectionsRoutes, ...credentialsRoutes, ...desktopFlowsRoutes, ...botsRoutes, ...groupHistoryRoutes, ...runsRoutes, ...webhookSecretRoutes, ...agentRoutes];

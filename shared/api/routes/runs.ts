@@ -9,11 +9,14 @@ import {
   RUN_STATES,
   type RunDocument,
 } from '../../domain/run.js';
+import { CALLBACK_STATES, callbackView } from '../../domain/run-callback.js';
+import { subscribeRunCallback, unsubscribeRunCallback } from '../../services/callbacks/subscription.js';
 import { pageOf, pagingQueryDocs } from '../paging.js';
 import { queryFilters } from '../query-filters.js';
 import { defineRoute, type ApiResponse, type ApiRoute } from '../../http/api-route.js';
 import { runLogLine } from '../../observability/run-log.js';
 import { wakeController } from '../../../orchestrations/activities/durable-signals.js';
+import { afterRunEnded } from '../../../orchestrations/run-callback.js';
 import { durableRunWatchdogs } from '../../../orchestrations/run-watchdog.js';
 import {
   cancelRun,
@@ -35,11 +38,22 @@ import { GUID, listOf, problemSchema, resourceFields, userIdSchema } from '../co
 import { flowDefinitionSchema } from '../desktop-flow-schemas.js';
 import { queueEntryResource, runResource, runSummaryResource } from '../run-presenters.js';
 import { scalingDecisionResource, scalingDecisionSchema } from '../scaling-decision-schema.js';
+import { stepLogsSchema } from '../step-log-schemas.js';
 
 /** Seconds a poller is asked to wait before asking again (the `Retry-After` of 202 answers). */
 export const RETRY_AFTER_SECONDS = { Queued: 10, Running: 5 } as const;
 
 const prioritySchema = z.enum(RUN_PRIORITIES);
+
+const callbackUrlSchema = z
+  .string()
+  .describe(
+    "Where the run's final representation is POSTed when it ends, signed with the environment's webhook secret (X-Signature: sha256=<hex HMAC>): absolute, https, a public host, at most 2,048 characters (docs/callbacks.md).",
+  );
+
+const callbackSubscriptionSchema = z
+  .strictObject({ callbackUrl: callbackUrlSchema.meta({ 'x-ms-notification-url': true, 'x-ms-visibility': 'internal' }) })
+  .meta({ id: 'RunCallbackSubscription' });
 
 const submitRunSchema = z
   .strictObject({
@@ -51,10 +65,21 @@ const submitRunSchema = z
       .refine((inputs) => jsonBytes(inputs) <= MAX_INPUTS_BYTES, `Must be at most ${MAX_INPUTS_BYTES} bytes as JSON (64 KiB).`),
     priority: prioritySchema.default('Normal'),
     timeoutMinutes: z.number().int().min(MIN_TIMEOUT_MINUTES).max(MAX_TIMEOUT_MINUTES).default(DEFAULT_TIMEOUT_MINUTES),
+    callbackUrl: callbackUrlSchema.optional(),
   })
   .meta({ id: 'RunSubmit' });
 
 const changePrioritySchema = z.strictObject({ priority: prioritySchema }).meta({ id: 'RunPriorityChange' });
+
+const runCallbackSchema = z
+  .object({
+    target: z.string().describe("The callback URL's origin and path (its query, which may carry a signature, is never shown)."),
+    state: z.enum(CALLBACK_STATES).describe('Pending until delivered (2xx), unsubscribed (410 Gone or DELETE .../callback), or Failed after 24 h of retries.'),
+    attempts: z.number().int(),
+    lastStatus: z.number().int().nullable().describe("The receiver's HTTP status at the latest attempt; 0: no answer (timeout, refused, blocked address)."),
+    lastAttemptAt: z.string().nullable(),
+  })
+  .meta({ id: 'RunCallback' });
 
 const runErrorSchema = z.object({ code: z.string(), message: z.string() }).nullable();
 
@@ -79,6 +104,7 @@ const runSummarySchema = z
     error: runErrorSchema,
     submittedBy: z.string(),
     submittedByName: z.string().optional().describe("The submitter's display name at submission (its member document's)."),
+    callback: runCallbackSchema.optional().describe('Present when the run was submitted with a callbackUrl.'),
   })
   .meta({ id: 'RunSummary' });
 
@@ -87,10 +113,22 @@ const runSchema = runSummarySchema
     definition: flowDefinitionSchema.describe('The definition of desktopFlowVersion.'),
     inputs: z.record(z.string(), z.unknown()),
     outputs: z.record(z.string(), z.unknown()).nullable(),
+    logs: stepLogsSchema.describe("The agent's log of each executed step, as the run ended (empty until then; at most 32 KiB)."),
   })
   .meta({ id: 'Run' });
 
-const queueEntrySchema = runSummarySchema.extend({ position: z.number().int(), waitSeconds: z.number().int() }).meta({ id: 'QueueEntry' });
+const queueEntrySchema = runSummarySchema
+  .extend({
+    position: z.number().int(),
+    waitSeconds: z.number().int(),
+    expectedStartAt: z
+      .string()
+      .nullable()
+      .optional()
+      .describe("A queued run's expected start (ISO 8601), from the group's bots, the runs ahead and the learned provisioning and run times; null when no bot is expected for it (expectedStartReason says why); absent for running runs."),
+    expectedStartReason: z.string().optional().describe('Why expectedStartAt is null: `group-in-maintenance`, the controller\'s latest reason (e.g. `group-at-max-bots`), or `no-bot-yet`.'),
+  })
+  .meta({ id: 'QueueEntry' });
 const queueSchema = listOf(queueEntrySchema).extend({
   lastScalingDecision: scalingDecisionSchema.optional().describe("The environment controller's latest decision about the group; absent before its first."),
 });
@@ -301,6 +339,7 @@ export const runsRoutes: ApiRoute<unknown>[] = [
       'Cancel a run: a queued run ends Cancelled and is never dispatched (200); a running run is stopped by its bot and ends Cancelled, whatever the bot reports afterwards (202, cancelRequested); a run that had already ended answers 409.',
     tag: TAG,
     wakesController: true,
+    durableClient: true,
     auth: 'user',
     responses: {
       200: { description: 'Cancelled (it was queued, or was cancelled already)', schema: runSchema },
@@ -312,9 +351,49 @@ export const runsRoutes: ApiRoute<unknown>[] = [
     async handle(req, deps) {
       const { run, outcome } = await cancelRun(deps, req.principal, req.params.env, req.params.id);
       req.log(runLogLine('cancelled', run, { outcome, by: req.principal.userId }));
+      await afterRunEnded(req.durableClient(), deps.config.CALLBACK_RETRY_BASE_SECONDS, run);
       const body = await runBody(deps, run);
       if (outcome === 'requested') return { status: 202, body, etag: run.etag, location: runPath(run), headers: { 'retry-after': String(RETRY_AFTER_SECONDS.Running) } };
       return { status: 200, body, etag: run.etag };
+    },
+  }),
+  defineRoute({
+    name: 'subscribeRunCallback',
+    method: 'POST',
+    route: `${RUN}/callback`,
+    summary:
+      "Set the run's callback (replacing any earlier one): the run's final representation is POSTed to callbackUrl when it ends, at once if it has ended. Answers 201 with Location, the URL that DELETE unsubscribes (Power Automate's webhook trigger 'When a desktop flow run ends').",
+    tag: TAG,
+    auth: 'user',
+    durableClient: true,
+    body: callbackSubscriptionSchema,
+    responses: {
+      201: { description: "The run's callback, Pending; Location: DELETE it to unsubscribe", schema: runCallbackSchema },
+      400: problem('callbackUrl not valid (named in errors): not absolute, not https, a private or unresolvable host, above 2,048 characters'),
+      403: problem('May see but not control the run'),
+      404: problem('Not found, or not visible to the caller'),
+    },
+    async handle(req, deps) {
+      const run = await subscribeRunCallback(deps, req.principal, req.params.env, req.params.id, req.body.callbackUrl);
+      await afterRunEnded(req.durableClient(), deps.config.CALLBACK_RETRY_BASE_SECONDS, run);
+      return { status: 201, body: run.callback ? callbackView(run.callback) : {}, location: `${runPath(run)}/callback` };
+    },
+  }),
+  defineRoute({
+    name: 'deleteRunCallback',
+    method: 'DELETE',
+    route: `${RUN}/callback`,
+    summary: "Unsubscribe the run's callback: it is not delivered (again). Its submitter, the group's owner and CoOwners, SystemAdministrators.",
+    tag: TAG,
+    auth: 'user',
+    responses: {
+      204: { description: 'Unsubscribed (or already delivered, failed or unsubscribed)' },
+      403: problem('May see but not control the run'),
+      404: problem('Not found, not visible to the caller, or the run has no callback'),
+    },
+    async handle(req, deps) {
+      await unsubscribeRunCallback(deps, req.principal, req.params.env, req.params.id);
+      return { status: 204 };
     },
   }),
   defineRoute({

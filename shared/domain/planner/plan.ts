@@ -1,7 +1,7 @@
 import { parallelBotLimit } from '../environment.js';
 import { shareCapacity } from './fair-share.js';
 import { byId, count, instant, isOutdated, viewGroup, type ViewContext } from './group-view.js';
-import type { PlannerBot, PlannerInput } from './planner-input.js';
+import { OCCUPYING_STATES, type PlannerBot, type PlannerInput } from './planner-input.js';
 import type { CreateBots, Decision, GroupPlan, Plan, UnservedGroup } from './planner-output.js';
 import { messages, unservedMessage, type UnservedReason } from './reasons.js';
 import { allocation, beyondWarm, created, newSlot, occupied, release, releaseFront, surplus, type Slot } from './slot.js';
@@ -12,6 +12,19 @@ import { allocation, beyondWarm, created, newSlot, occupied, release, releaseFro
  * id first, so the same input in any order gives the same plan. The rules are in docs/scaling.md.
  */
 export function plan(input: PlannerInput): Plan {
+  return planned(input, true);
+}
+
+/**
+ * The target plan: where the environment should be once its releases are done, creates not cut to the slots free
+ * now (a bot handed over from another group is counted in the group it goes to). What `plan` starts from; the
+ * planner's invariants (fairness, committed bots, handover) are stated on it.
+ */
+export function planTarget(input: PlannerInput): Plan {
+  return planned(input, false);
+}
+
+function planned(input: PlannerInput, onlyFreeNow: boolean): Plan {
   const env = input.environment;
   const limit = parallelBotLimit({ plan: env.plan, capacity: count(env.capacity) });
   const ctx: ViewContext = { nowMs: instant(input.now), switchOn: env.hostedRpaEnabled, settings: input.settings };
@@ -25,7 +38,26 @@ export function plan(input: PlannerInput): Plan {
     shareCapacity(slots, limit);
     for (const s of slots) drainOneForImageChange(s);
   }
+  if (onlyFreeNow) startOnlyInSlotsFreeNow(slots, input, limit);
   return assemble(input, limit, slots);
+}
+
+/**
+ * The plan describes where the environment should be once its releases are done, but new bots start only in slots
+ * free now, so the limit holds at every moment: a bot handed over from another group (or replacing one still tearing
+ * down) is created by a later plan, once the released one no longer holds its slot. The creates are cut here, in the
+ * order they are listed (by group id; committed, demand, warm), so what the plan says is what the round does.
+ */
+function startOnlyInSlotsFreeNow(slots: readonly Slot[], input: PlannerInput, limit: number): void {
+  const occupiedNow = input.groups.reduce((sum, g) => sum + g.bots.filter((b) => OCCUPYING_STATES.includes(b.state)).length, 0);
+  let free = Math.max(0, limit - occupiedNow);
+  for (const s of slots) {
+    for (const key of ['createdCommitted', 'createdDemand', 'createdWarm'] as const) {
+      const n = Math.min(s[key], free);
+      free -= n;
+      s[key] = n;
+    }
+  }
 }
 
 function releaseGroupsThatKeepNothing(s: Slot, input: PlannerInput): void {
@@ -145,7 +177,7 @@ function creates(s: Slot): CreateBots[] {
   const { group, committed, queued } = s.view;
   const base = { kind: 'create', groupId: group.id, imageId: group.imageId, imageVersion: group.imageVersion } as const;
   const out: CreateBots[] = [];
-  if (s.createdCommitted > 0) out.push({ ...base, count: s.createdCommitted, reason: 'committed', message: messages.createCommitted(s.createdCommitted, committed) });
+  if (s.createdCommitted > 0) out.push({ ...base, count: s.createdCommitted, reason: 'committed', message: messages.createCommitted(s.createdCommitted, committed, committed > Math.min(count(group.committedBots), s.view.maxBots)) });
   if (s.createdDemand > 0) out.push({ ...base, count: s.createdDemand, reason: 'demand', message: messages.createDemand(s.createdDemand, queued) });
   if (s.createdWarm > 0) out.push({ ...base, count: s.createdWarm, reason: 'warm', message: messages.createWarm(s.createdWarm, s.view.group.outlook?.expectedArrivals ?? 0, s.view.group.outlook?.provisionMinutes ?? 0, s.view.warm.quantile) });
   return out;

@@ -33,12 +33,18 @@ export const UNSERVED_REASONS = [
   'trial-limit',
   'environment-capacity-exhausted',
 ] as const;
+/**
+ * Recorded (action `none`) when a group's targetWaitMinutes asks for more warm bots than its minUtilization allows:
+ * the planner keeps the fewer (minUtilization wins), and says so once, when the conflict starts.
+ */
+export const SERVICE_LEVEL_CONFLICT = 'service-level-conflict';
+
 /** Why runs of a group still wait with no bot for them after this plan (in order of precedence). */
 export type UnservedReason = (typeof UNSERVED_REASONS)[number];
 
 export const messages = {
-  createCommitted: (count: number, committed: number) =>
-    `Creating ${count} bot(s) to keep the group's ${committed} committed bot(s) warm.`,
+  createCommitted: (count: number, committed: number, scheduled = false) =>
+    `Creating ${count} bot(s) to keep the group's ${committed} committed bot(s) warm${scheduled ? ' (raised by a window of its capacity schedule)' : ''}.`,
   createDemand: (count: number, queued: number) => `Creating ${count} bot(s): ${queued} run(s) wait and no bot is free for them.`,
   createWarm: (count: number, expected: number, provisionMinutes: number, quantile: number) =>
     `Creating ${count} warm bot(s): ${expected.toFixed(1)} run(s) expected within the ${provisionMinutes.toFixed(1)} min a bot takes to provision (covering ${Math.round(quantile * 100)} % of such windows).`,

@@ -2,7 +2,7 @@ import type { Principal } from '../../auth/principal.js';
 import type { Services } from '../../composition/services.js';
 import { canCreateGroup } from '../../domain/access-rules.js';
 import type { GroupLedgerEntry } from '../../domain/environment.js';
-import type { GroupDocument } from '../../domain/group.js';
+import type { CapacityWindow, GroupDocument } from '../../domain/group.js';
 import { releaseGroup, reserveGroup } from '../../domain/group-rules.js';
 import { AppError } from '../../errors/app-error.js';
 import { secretNameFor, type SecretReference } from '../../secrets/secret-store.js';
@@ -17,6 +17,18 @@ export interface CreateGroupInput {
   committedBots: number;
   imageId: string;
   account: { username: string; password: string };
+  targetWaitMinutes?: number | undefined;
+  minUtilization?: number | undefined;
+  capacitySchedule?: CapacityWindow[] | undefined;
+}
+
+/** The service level and capacity schedule fields given (absent ones stay absent on the document). */
+function serviceLevelOf(input: Pick<CreateGroupInput, 'targetWaitMinutes' | 'minUtilization' | 'capacitySchedule'>): Pick<GroupDocument, 'targetWaitMinutes' | 'minUtilization' | 'capacitySchedule'> {
+  return {
+    ...(input.targetWaitMinutes === undefined ? {} : { targetWaitMinutes: input.targetWaitMinutes }),
+    ...(input.minUtilization === undefined ? {} : { minUtilization: input.minUtilization }),
+    ...(input.capacitySchedule === undefined || input.capacitySchedule.length === 0 ? {} : { capacitySchedule: input.capacitySchedule }),
+  };
 }
 
 /** Undo steps run newest first after a failed create; best effort, the original failure is what the caller sees. */
@@ -72,6 +84,7 @@ export async function createGroup(deps: Services, principal: Principal, environm
       maintenance: false,
       status: 'active',
       provisioningErrors: [],
+      ...serviceLevelOf(input),
       createdAt: now,
       updatedAt: now,
     });

@@ -87,7 +87,7 @@ export async function requireImageUse(deps: Services, env: EnvironmentDocument, 
 /** Builds the views of `groups` with one read of run counts and one of bot counts for the whole environment. */
 export async function viewsOf(deps: Services, environmentId: string, member: Membership, groups: Versioned<GroupDocument>[]): Promise<GroupView[]> {
   if (groups.length === 0) return [];
-  const [runs, bots, names] = await Promise.all([deps.runCounts.countsFor(environmentId), deps.activeBotsByGroup(environmentId), memberNames(deps, environmentId)]);
+  const [runs, bots, names] = await Promise.all([deps.runCounts.countsFor(environmentId, groups.map((g) => g.id)), deps.activeBotsByGroup(environmentId), memberNames(deps, environmentId)]);
   return groups.map((group) => ({
     group,
     accessType: groupAccessType(member, group),

@@ -11,8 +11,8 @@ export interface GroupRunCounts {
  * (and the adapter's container) belong to the runs feature; group lists only need the counts.
  */
 export interface RunCounts {
-  /** counts per group id of one environment; groups without queued or running runs are absent */
-  countsFor(environmentId: string): Promise<Record<string, GroupRunCounts>>;
+  /** counts per group id (of `groupIds`) of one environment; groups without queued or running runs are absent */
+  countsFor(environmentId: string, groupIds: readonly string[]): Promise<Record<string, GroupRunCounts>>;
 }
 
 export const NO_RUNS: GroupRunCounts = Object.freeze({ running: 0, queued: 0, queuedHigh: 0 });

@@ -1,7 +1,8 @@
 import type { Principal } from '../../auth/principal.js';
+import { statsDocumentId } from '../../bots/group-scaling-stats.js';
 import type { Services } from '../../composition/services.js';
 import type { GroupLedgerEntry } from '../../domain/environment.js';
-import type { GroupDocument } from '../../domain/group.js';
+import type { CapacityWindow, GroupDocument } from '../../domain/group.js';
 import { releaseGroup, resizeGroup, restoreGroup, sameLedgerEntry } from '../../domain/group-rules.js';
 import { StalePreconditionError, type Versioned } from '../../store/document-store.js';
 import { resumingDispatch, stoppingDispatch } from '../runs/dispatch-changes.js';
@@ -19,6 +20,26 @@ export interface UpdateGroupInput {
   maintenance?: boolean | undefined;
   /** rotates the local account's password (and, if named, a credential with it) */
   account?: AccountRotationInput | undefined;
+  /** null clears it */
+  targetWaitMinutes?: number | null | undefined;
+  /** null clears it */
+  minUtilization?: number | null | undefined;
+  /** replaces the whole schedule ([] clears it) */
+  capacitySchedule?: CapacityWindow[] | undefined;
+}
+
+/** The service-level fields after an edit: a given value replaces, null (or an empty schedule) removes, absent keeps. */
+function withServiceLevel(group: GroupDocument, input: UpdateGroupInput): GroupDocument {
+  const { targetWaitMinutes, minUtilization, capacitySchedule, ...rest } = group;
+  const target = input.targetWaitMinutes === undefined ? targetWaitMinutes : (input.targetWaitMinutes ?? undefined);
+  const utilization = input.minUtilization === undefined ? minUtilization : (input.minUtilization ?? undefined);
+  const schedule = input.capacitySchedule ?? capacitySchedule;
+  return {
+    ...rest,
+    ...(target === undefined ? {} : { targetWaitMinutes: target }),
+    ...(utilization === undefined ? {} : { minUtilization: utilization }),
+    ...(schedule === undefined || schedule.length === 0 ? {} : { capacitySchedule: schedule }),
+  };
 }
 
 const ledgerEntryOf = (g: Pick<GroupDocument, 'name' | 'committedBots' | 'maxBots' | 'imageId'>): GroupLedgerEntry => ({
@@ -55,7 +76,8 @@ export async function updateGroup(
   const rotation = input.account === undefined ? undefined : await prepareAccountRotation(deps, env, member, group, input.account);
 
   const next: Versioned<GroupDocument> = {
-    ...group,
+    ...withServiceLevel(group, input),
+    etag: group.etag,
     name: input.name ?? group.name,
     description: input.description ?? group.description,
     maxBots,
@@ -115,11 +137,14 @@ export async function deleteGroup(deps: Services, principal: Principal, environm
     if (err instanceof StalePreconditionError) throw staleGroup();
     throw err;
   }
-  // both are attempted even if one fails; a failure still reaches the caller (the group itself is gone)
-  const [ledger, secret] = await Promise.allSettled([
+  // all are attempted even if one fails; a failure still reaches the caller (the group itself is gone)
+  const [ledger, secret, stats] = await Promise.allSettled([
     changeEnvironment(deps, env.id, (current) => releaseGroup(current, group.id)),
     deps.secrets.delete(group.account.password),
+    // the controller's learned statistics of the group (shared/bots/group-scaling-stats.ts)
+    deps.botStore.delete(env.id, statsDocumentId(group.id)),
   ]);
   if (ledger.status === 'rejected') throw ledger.reason;
   if (secret.status === 'rejected') throw secret.reason;
+  if (stats.status === 'rejected') throw stats.reason;
 }

@@ -59,7 +59,8 @@ async function removeStaleReservations(deps: Services, environmentId: string, gr
 }
 
 async function cleanEnvironment(deps: Services, signals: LifecycleSignals, environmentId: string): Promise<MaintenanceActionDocument[]> {
-  const [groups, counts] = await Promise.all([deps.store.list<GroupDocument>(environmentId, 'group'), deps.runCounts.countsFor(environmentId)]);
+  const groups = await deps.store.list<GroupDocument>(environmentId, 'group');
+  const counts = await deps.runCounts.countsFor(environmentId, groups.items.map((g) => g.id));
   const actions: MaintenanceActionDocument[] = [];
   for (const group of groups.items) {
     const reason = await markInactiveGroupDeleted(deps, group, counts[group.id]?.running ?? 0);

@@ -3,6 +3,7 @@ import { mayDispatch, type GateState } from '../../domain/dispatch-gate.js';
 import type { EnvironmentDocument } from '../../domain/environment.js';
 import type { GroupDocument } from '../../domain/group.js';
 import { claimedBy, type RunDocument } from '../../domain/run.js';
+import { observeRunClaimed } from '../../observability/run-telemetry.js';
 import type { ReceivedWakeUp } from '../../queues/group-queues.js';
 import { StalePreconditionError, type Versioned } from '../../store/document-store.js';
 import { findGroupOf } from './load-run.js';
@@ -27,6 +28,11 @@ export interface ClaimRequest {
   botId: string;
   /** how long to wait for a wake-up message; default DEFAULT_CLAIM_WAIT_MS */
   waitMs?: number;
+  /**
+   * false: receive no wake-up here, the caller holds one (the bot agent receives from the group queue itself and
+   * settles the message after this answer). Default true.
+   */
+  receive?: boolean;
 }
 
 /** Why no run was assigned. */
@@ -150,6 +156,7 @@ async function touchGroup(deps: Services, group: Versioned<GroupDocument>, start
  * of the gate (plus one replace per lost race), whatever the length of the queue.
  */
 export async function claimNextRun(deps: Services, request: ClaimRequest): Promise<ClaimResult> {
+  const claimStartedAt = deps.now();
   const { env, group } = await loadTargets(deps, request);
   const refused = refusal(env, group);
   if (refused || !group || !env) return { none: refused ?? 'GroupNotFound' };
@@ -161,7 +168,7 @@ export async function claimNextRun(deps: Services, request: ClaimRequest): Promi
   const gate = mayDispatch(env, group) ? await gateFor(deps, request) : undefined;
   if (!gate) return { none: 'DispatchPaused' };
 
-  const message: ReceivedWakeUp | undefined = await deps.queues.receiveOne(request.groupId, request.waitMs ?? DEFAULT_CLAIM_WAIT_MS);
+  const message: ReceivedWakeUp | undefined = request.receive === false ? undefined : await deps.queues.receiveOne(request.groupId, request.waitMs ?? DEFAULT_CLAIM_WAIT_MS);
   let taken: Awaited<ReturnType<typeof takeNext>>;
   try {
     taken = await takeNext(deps, request);
@@ -180,5 +187,6 @@ export async function claimNextRun(deps: Services, request: ClaimRequest): Promi
   if (message) await settle(message.complete());
   if (!taken) return { none: message ? 'NothingQueued' : 'QueueEmpty' };
   await touchGroup(deps, group, taken.won.startedAt ?? taken.won.updatedAt);
+  observeRunClaimed(taken.won, claimStartedAt, deps.now());
   return { run: taken.won };
 }

@@ -1,5 +1,5 @@
 import type { Services } from '../../composition/services.js';
-import { ended, isEnded, RUN_ERROR_CODES, type RunDocument, type RunError, type RunOutcome } from '../../domain/run.js';
+import { ended, isEnded, RUN_ERROR_CODES, withLogs, type RunDocument, type RunError, type RunOutcome, type RunStepLog } from '../../domain/run.js';
 import { AppError } from '../../errors/app-error.js';
 import type { Versioned } from '../../store/document-store.js';
 import { findRun } from './load-run.js';
@@ -15,6 +15,8 @@ export interface FinishRequest {
   outputs?: Record<string, unknown> | undefined;
   /** for Failed (and optionally TimedOut/Cancelled); `code` defaults by outcome (`DesktopFlowFailed`, ...) */
   error?: { code?: string | undefined; message: string } | undefined;
+  /** the agent's step logs, kept on the run (bounded) */
+  logs?: RunStepLog[] | undefined;
 }
 
 export interface FinishResult {
@@ -55,8 +57,8 @@ export async function finishRun(deps: Services, request: FinishRequest): Promise
     // a cancel accepted while the run was running (202) holds: the run ends Cancelled whatever the bot reports
     if (current.cancelRequested && request.outcome !== 'Cancelled') {
       const message = `Cancelled by ${current.cancelRequestedBy ?? 'a user'} while running; the bot then reported ${request.outcome}.`;
-      return ended(current, 'Cancelled', { outputs: request.outputs, error: { code: RUN_ERROR_CODES.cancelled, message } }, now);
+      return withLogs(ended(current, 'Cancelled', { outputs: request.outputs, error: { code: RUN_ERROR_CODES.cancelled, message } }, now), request.logs);
     }
-    return ended(current, request.outcome, { outputs: request.outputs, error: errorOf(request) }, now);
+    return withLogs(ended(current, request.outcome, { outputs: request.outputs, error: errorOf(request) }, now), request.logs);
   });
 }

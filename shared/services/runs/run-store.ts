@@ -20,6 +20,8 @@ export interface RunQueries {
   active(environmentId: string, groupId: string, page: PageRequest): Promise<Page<Versioned<RunDocument>>>;
   /** queued and running runs of every group of the environment, one page (the stuck-run sweep) */
   unfinished(environmentId: string, page: PageRequest): Promise<Page<Versioned<RunDocument>>>;
+  /** ended runs of the environment whose callback is still Pending (the callback sweep), one page */
+  pendingCallbacks(environmentId: string, page: PageRequest): Promise<Page<Versioned<RunDocument>>>;
   /** ended runs of a group, the most recently ended first, one page */
   ended(environmentId: string, groupId: string, page: PageRequest): Promise<Page<Versioned<RunDocument>>>;
   /**

@@ -4,7 +4,10 @@ import type { FlowDefinition } from '../../domain/desktop-flow.js';
 import { queuedRun, RUN_ERROR_CODES, type RunDocument, type RunPriority } from '../../domain/run.js';
 import { AppError } from '../../errors/app-error.js';
 import { QueueNotFoundError } from '../../queues/group-queues.js';
+import { observeRunSubmitted } from '../../observability/run-telemetry.js';
 import { DuplicateDocumentError, type Versioned } from '../../store/document-store.js';
+import { newCallback } from '../../domain/run-callback.js';
+import { validateCallbackUrl } from '../callbacks/callback-url.js';
 import { findConnection, requireUsableConnection } from '../connections.js';
 import { currentFlowVersion } from '../desktop-flow-versions.js';
 import { requireDesktopFlow } from '../desktop-flows.js';
@@ -20,6 +23,8 @@ export interface SubmitRunInput {
   inputs: Record<string, unknown>;
   priority: RunPriority;
   timeoutMinutes: number;
+  /** where the run's final representation is POSTed when it ends (docs/callbacks.md) */
+  callbackUrl?: string | undefined;
 }
 
 export interface SubmitRunOptions {
@@ -62,6 +67,7 @@ export async function submitRun(deps: Services, principal: Principal, environmen
     if (prior) return replay(deps, prior, options.watchdogs);
   }
 
+  const callbackUrl = normalized.callbackUrl === undefined ? undefined : await validateCallbackUrl(deps.config, normalized.callbackUrl);
   if (!env.hostedRpaEnabled) throw AppError.rule('HostedRpaDisabled', 'Hosted RPA is turned off in this environment (hostedRpaEnabled is false); no run is accepted.');
   const { connection, group: found } = await findConnection(deps, env.id, normalized.connectionId);
   // holding the connection, current use of its group, credentials not outdated (documents only, no secret read)
@@ -77,7 +83,7 @@ export async function submitRun(deps: Services, principal: Principal, environmen
     const raced = runId === proposed ? undefined : await findRun(deps, env.id, runId);
     if (raced) return replay(deps, raced, options.watchdogs);
   }
-  const run = queuedRun(
+  const queued = queuedRun(
     {
       id: runId ?? deps.newId(),
       environmentId: env.id,
@@ -92,6 +98,8 @@ export async function submitRun(deps: Services, principal: Principal, environmen
     },
     deps.now(),
   );
+  // the callback is Pending from the start, so whoever ends the run leaves it Pending for the delivery (and its sweep)
+  const run: RunDocument = callbackUrl === undefined ? queued : { ...queued, callback: newCallback(callbackUrl) };
   let created: Versioned<RunDocument>;
   try {
     created = await deps.runs.docs.create(run);
@@ -102,6 +110,7 @@ export async function submitRun(deps: Services, principal: Principal, environmen
     if (!existing) throw err;
     return replay(deps, existing, options.watchdogs);
   }
+  observeRunSubmitted(created, deps.now());
   return { run: await wakeAndWatch(deps, created, options.watchdogs), replayed: false, ...(options.flowVersion ? {} : { definition: flow.definition }) };
 }
 
@@ -149,6 +158,7 @@ async function wakeAndWatch(deps: Services, run: Versioned<RunDocument>, watchdo
  */
 export async function resubmitRun(deps: Services, principal: Principal, environmentId: string | undefined, runId: string | undefined, options: SubmitRunOptions): Promise<SubmittedRun> {
   const { run } = await loadRun(deps, principal, environmentId, runId, 'read');
+  // the callback is not inherited: a resubmission is a new run its caller may wait for differently (docs/callbacks.md)
   const input: SubmitRunInput = { connectionId: run.connectionId, desktopFlowId: run.desktopFlowId, inputs: run.inputs, priority: run.priority, timeoutMinutes: run.timeoutMinutes };
   return submitRun(deps, principal, run.environmentId, input, { ...options, flowVersion: { version: run.desktopFlowVersion, definitionHash: run.definitionHash } });
 }

@@ -1,6 +1,7 @@
 import type { Services } from '../../composition/services.js';
 import { cancelledWhileQueued, type RunDocument, type RunError } from '../../domain/run.js';
 import { AppError } from '../../errors/app-error.js';
+import { observeRunChange } from '../../observability/run-telemetry.js';
 import { StalePreconditionError, type Versioned } from '../../store/document-store.js';
 import { findRun } from './load-run.js';
 
@@ -28,7 +29,7 @@ export async function changeRun(
     const next = decide(current, deps.now());
     if (!next) return { run: current, changed: false };
     try {
-      return { run: await deps.runs.docs.replace(next, current.etag), changed: true };
+      return { run: observeRunChange(current, await deps.runs.docs.replace(next, current.etag)), changed: true };
     } catch (err) {
       if (!(err instanceof StalePreconditionError)) throw err;
       current = await findRun(deps, start.environmentId, start.id);

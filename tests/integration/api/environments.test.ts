@@ -75,6 +75,25 @@ describe('GET and PATCH /environments/{env}', () => {
     expect(current.body).toMatchObject({ capacity: 30, hostedRpaEnabled: false });
   });
 
+  it('answers a poller with 304 while nothing changed (If-None-Match), in full once it has', async () => {
+    const env = await createEnvironment(platformAdmin);
+    const first = await platformAdmin.get(`environments/${env.id}`);
+    const tag = first.headers.get('etag') ?? '';
+    expect(tag).not.toBe('');
+    const unchanged = await platformAdmin.get(`environments/${env.id}`, { 'if-none-match': tag });
+    expect(unchanged.status).toBe(304);
+    expect(unchanged.text).toBe('');
+    // a list has no stored etag: it gets a weak tag of its content
+    const list = await platformAdmin.get(`environments/${env.id}/members`);
+    const listTag = list.headers.get('etag') ?? '';
+    expect(listTag.startsWith('W/"')).toBe(true);
+    expect((await platformAdmin.get(`environments/${env.id}/members`, { 'if-none-match': listTag })).status).toBe(304);
+    await platformAdmin.patch(`environments/${env.id}`, { capacity: 31 }, { 'if-match': tag });
+    const changed = await platformAdmin.get(`environments/${env.id}`, { 'if-none-match': tag });
+    expect(changed.status).toBe(200);
+    expect(changed.body.capacity).toBe(31);
+  });
+
   it('lets only a SystemAdministrator change it; every member may read it and its capacity', async () => {
     const env = await createEnvironment(platformAdmin);
     const maker = await clientFor();

@@ -147,6 +147,7 @@ const PROBES: Record<string, Probe> = {
   listGroupErrors: { request: (c) => c.get(`environments/${w.envId}/groups/${w.groupId}/errors`), expected: (c) => byAccess(c.group, 'use') },
   listGroupBots: { request: (c) => c.get(`environments/${w.envId}/groups/${w.groupId}/bots`), expected: (c) => byAccess(c.group, 'use') },
   listScalingDecisions: { request: (c) => c.get(`environments/${w.envId}/groups/${w.groupId}/scaling`), expected: (c) => byAccess(c.group, 'use') },
+  getGroupHistory: { request: (c) => c.get(`environments/${w.envId}/groups/${w.groupId}/history`), expected: (c) => byAccess(c.group, 'use') },
   getGroupQueue: { request: (c) => c.get(`environments/${w.envId}/groups/${w.groupId}/queue`), expected: (c) => byAccess(c.group, 'use') },
   listGroupRuns: { request: (c) => c.get(`environments/${w.envId}/groups/${w.groupId}/runs`), expected: (c) => byAccess(c.group, 'use') },
   // connections (the owner's)
@@ -197,7 +198,15 @@ const PROBES: Record<string, Probe> = {
   moveRunToTop: { request: (c) => c.post(`environments/${w.envId}/runs/${w.endedRunId}/move-to-top`), expected: (c) => byAccess(runRight(c), 'manage') },
   // on a cancelled run: cancelling again is harmless
   cancelRun: { request: (c) => c.post(`environments/${w.envId}/runs/${w.endedRunId}/cancel`), expected: (c) => byAccess(runRight(c), 'manage') },
+  // run callbacks, on the queued run (submitted with a callback; it never ends, so nothing is delivered)
+  subscribeRunCallback: { request: (c) => c.post(`environments/${w.envId}/runs/${w.queuedRunId}/callback`, { callbackUrl: NEVER_CALLED }), expected: (c) => byAccess(runRight(c), 'manage') },
+  deleteRunCallback: { request: (c) => c.delete(`environments/${w.envId}/runs/${w.queuedRunId}/callback`), expected: (c) => byAccess(runRight(c), 'manage') },
+  getWebhookSecret: { request: (c) => c.get(`environments/${w.envId}/webhook-secret`), expected: (_c, admin) => allowedIf(admin) },
+  rotateWebhookSecret: { request: (c) => c.post(`environments/${w.envId}/webhook-secret`), expected: (_c, admin) => allowedIf(admin) },
 };
+
+/** a run callback receiver nobody listens on (the local cloud allows loopback http) */
+const NEVER_CALLED = 'http://127.0.0.1:9/never-called';
 
 function verdictOf(res: ApiResult, probe: Probe): Verdict | string {
   if (res.status === 404) return 'hidden';
@@ -261,7 +270,7 @@ beforeAll(async () => {
   const { resource } = await env.read<Record<string, unknown>>();
   await env.replace({ ...resource, capacity: 0 });
   const run = (id: string) => ({ connectionId: id, desktopFlowId: flow.id, inputs: {}, priority: 'Normal' });
-  const queued = await must(owner.post<{ id: string }>(`environments/${envId}/runs`, run(connection.id)), 202, 'run');
+  const queued = await must(owner.post<{ id: string }>(`environments/${envId}/runs`, { ...run(connection.id), callbackUrl: NEVER_CALLED }), 202, 'run');
   const ended = await must(owner.post<{ id: string }>(`environments/${envId}/runs`, run(connection.id)), 202, 'run');
   await must(owner.post(`environments/${envId}/runs/${ended.id}/cancel`), 200, 'cancel');
 

@@ -11,7 +11,7 @@ import type { LoadedFunction, PackageLoad } from '../../support/package-loader.j
 import { appSettings } from '../../unit/infra/infra-model.js';
 
 const repoRoot = path.resolve(import.meta.dirname, '../../..');
-/** The zip azd uploads; measured at 16.1 MiB (Node 20, the dependencies of package-lock.json). */
+/** The zip azd uploads; measured at 28.6 MiB (Node 20, the dependencies of package-lock.json, OpenTelemetry included). */
 const MAX_ZIP_BYTES = 40 * 1024 * 1024;
 
 let outDir = '';
@@ -61,7 +61,7 @@ describe('the deployment package (npm run package), as azd and Core Tools build 
 
   it('holds no test, local-cloud, benchmark, simulator, agent or source file', () => {
     const own = pkg.files.filter((f) => !f.startsWith('node_modules/'));
-    const outside = own.filter((f) => !/^(host\.json|package\.json|dist\/(functions|orchestrations|shared|infra)\/)/.test(f));
+    const outside = own.filter((f) => !/^(host\.json|package\.json|dist\/(functions|orchestrations|shared|infra)\/|dist\/console\/(index\.html|console\.js|console\.css)$)/.test(f));
     expect(outside).toEqual([]);
     expect(own.filter((f) => /\.ts$/.test(f) || /(^|\/)(tests|local|bench|simulator|agent)\//.test(f) || /\.test\.js$/.test(f))).toEqual([]);
   });
@@ -95,6 +95,32 @@ describe('the deployment package (npm run package), as azd and Core Tools build 
     const answeredBy = http.flatMap((fn) => (fn.methods ?? []).map((method) => ({ route: `${method} ${fn.route}`, expected: fn.name, actual: firstMatch(ordered, method, samplePath(prefix, fn.route ?? fn.name))?.route.name })));
     expect(answeredBy.length).toBeGreaterThan(40);
     expect(answeredBy.filter((a) => a.actual !== a.expected)).toEqual([]);
+  });
+
+  it('holds the web console, whose catch-all route shadows no API route, and no local sign-in', () => {
+    expect(pkg.files).toEqual(expect.arrayContaining(['dist/console/index.html', 'dist/console/console.js', 'dist/console/console.css']));
+    const prefix = (JSON.parse(readFileSync(path.join(pkg.dir, 'host.json'), 'utf8')) as { extensions: { http: { routePrefix: string } } }).extensions.http.routePrefix;
+    const http = load.functions.filter((f) => f.trigger.toLowerCase() === 'httptrigger');
+    const ordered = inHostOrder(
+      http.map((fn): OrderedRoute<LoadedFunction> => {
+        const compiled = compileRouteTemplate(`${prefix}/${fn.route ?? fn.name}`);
+        return { name: fn.name, template: compiled.template, methods: new Set(fn.methods ?? []), match: (p) => compiled.match(p), target: fn };
+      }),
+    );
+    const consoleFn = http.find((f) => f.name === 'console');
+    expect(consoleFn?.methods).toEqual(['GET']);
+    for (const asset of ['', 'index.html', 'console.js', 'config.json']) expect(firstMatch(ordered, 'GET', `/${prefix}/console/${asset}`)?.route.name).toBe('console');
+    // every other route, at a path it serves, is answered by its own function, never by the console's catch-all
+    const shadowed = http
+      .filter((fn) => fn.name !== 'console')
+      .flatMap((fn) => (fn.methods ?? []).map((method) => ({ fn: fn.name, by: firstMatch(ordered, method, samplePath(prefix, fn.route ?? fn.name))?.route.name })))
+      .filter((a) => a.by === 'console');
+    expect(shadowed).toEqual([]);
+    // the local sign-in is the local host's (local/console/), not the app's: here no function answers it but the catch-all
+    expect(http.filter((f) => /sign-?in/i.test(`${f.name} ${f.route ?? ''}`))).toEqual([]);
+    expect(firstMatch(ordered, 'GET', `/${prefix}/local/sign-in`)?.route.name).toBe('z_noRoute');
+    expect(firstMatch(ordered, 'POST', `/${prefix}/local/sign-in`)?.route.name).toBe('z_noRoute');
+    expect(pkg.files.filter((f) => /sign-in|mint-?token|token-issuer/i.test(f) && !f.startsWith('node_modules/'))).toEqual([]);
   });
 
   it('resolves every timer schedule from an app setting the Bicep sets', () => {

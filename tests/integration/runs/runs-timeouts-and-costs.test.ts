@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalCloud, type LocalCloud } from '../../../local/stack/local-cloud.js';
+import { planningInput } from '../../../shared/bots/planning-round.js';
+import type { EnvironmentDocument } from '../../../shared/domain/environment.js';
 import { mintToken } from '../../../local/stack/token-issuer.js';
 import type { Services } from '../../../shared/composition/services.js';
 import { claimNextRun } from '../../../shared/services/runs/claim.js';
@@ -199,6 +201,21 @@ describe('what one run costs, from submission to its end', () => {
     console.log(`submit: ${shortQueue} Cosmos requests at the peer with a few queued, ${longQueue} with 150 more queued; calls ${shortCalls.join(', ')}`);
   });
 
+  it("reads a planning round's run counts with COUNT aggregates, at a cost that does not grow with the queue", async () => {
+    const v = await createRunWorld(admin);
+    const env = await deps.store.get<EnvironmentDocument>(v.envId, v.envId);
+    if (!env) throw new Error('no environment');
+    const readPlan = () => planningInput(deps, env, async (envId, groupId) => (await deps.runs.queries.nextQueued(envId, groupId, 1))[0]?.queuedAt);
+    await submitManyInProcess(deps, v, 1, 1);
+    const shortQueue = await cosmosRequests(readPlan);
+    await submitManyInProcess(deps, v, 250, 16);
+    const longQueue = await cosmosRequests(readPlan);
+    const { input } = await readPlan();
+    expect(input.groups.find((g) => g.id === v.groupId)?.queued.normal).toBe(251);
+    expect(longQueue).toBe(shortQueue);
+    console.log(`planning input: ${shortQueue} Cosmos requests at the peer with 1 queued, ${longQueue} with 251 queued`);
+  });
+
   it('counts the store and queue operations of one run (figures quoted in docs/queueing.md)', async () => {
     const v = await createRunWorld(admin);
     await submit(v);
@@ -230,9 +247,10 @@ describe('what one run costs, from submission to its end', () => {
     const pollCosmos = await cosmosRequests(() => readRun(v, claimed[0] ?? ''));
 
     // point reads and writes are one request each; every query is two (the SDK asks the gateway for a query plan first):
-    // the submission's 5 reads and 1 create, plus the queue-length COUNT (MAX_QUEUED_RUNS_PER_GROUP), plus the audit entry
-    expect(submitCosmos).toBe(9);
-    expect(keyedCosmos).toBe(11);
+    // the submission's 5 reads and 1 create, plus the queue-length COUNT (MAX_QUEUED_RUNS_PER_GROUP), plus the audit
+    // entry: written ahead of the change and confirmed after it (2 writes)
+    expect(submitCosmos).toBe(10);
+    expect(keyedCosmos).toBe(12);
     expect(claimCalls).toEqual(['cosmos.get', 'cosmos.get', 'cosmos.runningOn', 'gate.read', 'servicebus.receiveOne', 'cosmos.nextQueued', 'cosmos.replace', 'gate.confirm']);
     expect(claimCosmos).toBe(9);
     expect(finishCalls).toEqual(['cosmos.get', 'cosmos.replace']);

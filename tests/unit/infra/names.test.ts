@@ -175,8 +175,9 @@ describe('environmentName: any azd environment name deploys', () => {
       const token = hashToken([`/subscriptions/00000000-1111-2222-3333-444444444444`, `/subscriptions/00000000-1111-2222-3333-444444444444/resourceGroups/rg-hostedrpa-prod`, environmentName]);
       const lower = environmentName.toLowerCase();
       // the names the template gave before: <prefix>-<toLower(environmentName)>-<token>
-      const before: Record<string, string> = {
-        'Microsoft.ManagedIdentity/userAssignedIdentities': `id-${lower}-${token}`,
+      const before: Record<string, string | string[]> = {
+        // the app's identity, and the bots' identity added with the agent package
+        'Microsoft.ManagedIdentity/userAssignedIdentities': [`id-${lower}-${token}`, `id-bots-${lower}-${token}`],
         'Microsoft.OperationalInsights/workspaces': `log-${lower}-${token}`,
         'Microsoft.Insights/components': `appi-${lower}-${token}`,
         'Microsoft.Web/sites': `func-${lower}-${token}`,
@@ -191,7 +192,7 @@ describe('environmentName: any azd environment name deploys', () => {
         expect(
           names.filter((n) => n.type === type).map((n) => n.name),
           `${environmentName}: ${type}`,
-        ).toEqual([name]);
+        ).toEqual([name].flat());
       }
       expect(scope.evaluate(deploymentIdSetting as string), `${environmentName}: DEPLOYMENT_ID`).toBe(`${lower}-${token}`);
     }

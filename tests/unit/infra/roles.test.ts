@@ -15,6 +15,8 @@ const ROLE = {
   virtualMachineContributor: '9980e02c-c2be-4d73-94e8-173b1dc7cf3c',
   networkContributor: '4d97b98b-1d4f-4787-a291-c67834d212e7',
   reader: 'acdd72a7-3385-48ef-bd42-f606fba81ae7',
+  managedIdentityOperator: 'f1a07417-d97a-45cb-824c-7a7467783830',
+  storageBlobDataReader: '2a2b9908-6ea1-4ae2-8e65-a410df84e7d1',
   /** Cosmos DB Built-in Data Contributor: a Cosmos data-plane role (sqlRoleDefinitions), not Azure RBAC */
   cosmosDataContributor: '00000000-0000-0000-0000-000000000002',
 } as const;

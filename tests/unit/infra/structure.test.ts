@@ -132,7 +132,8 @@ describe('infra/ hardening', () => {
   const REQUIRED: Array<[type: string, settings: Record<string, string>]> = [
     ['Microsoft.Storage/storageAccounts', { allowSharedKeyAccess: 'false', allowBlobPublicAccess: 'false', minimumTlsVersion: "'TLS1_2'", supportsHttpsTrafficOnly: 'true' }],
     ['Microsoft.DocumentDB/databaseAccounts', { disableLocalAuth: 'true', minimalTlsVersion: "'Tls12'" }],
-    ['Microsoft.ServiceBus/namespaces', { disableLocalAuth: 'true', minimumTlsVersion: "'1.2'" }],
+    // SAS on only for the bots' Listen-only queue tokens (service-bus.bicep; checked below)
+    ['Microsoft.ServiceBus/namespaces', { disableLocalAuth: 'false', minimumTlsVersion: "'1.2'" }],
     // no purge protection: azd down --purge must be able to free the vault's name (key-vault.test.ts)
     ['Microsoft.KeyVault/vaults', { enableRbacAuthorization: 'true', enableSoftDelete: 'true' }],
     ['Microsoft.Insights/components', { DisableLocalAuth: 'true' }],

@@ -27,6 +27,17 @@ describe('the Power Automate custom connector package (connector/)', () => {
     expect(listRuns?.parameters?.filter((p) => p.in === 'query').map((p) => p.name)).toEqual(['state', 'groupId', 'desktopFlowId', 'submittedBy', 'from', 'to', 'pageSize', 'continuationToken']);
   });
 
+  it('declares "When a desktop flow run ends" as a webhook trigger on callbackUrl, with its unsubscribe operation', () => {
+    const definition = connectorApiDefinition(apiRoutes);
+    const paths = definition.paths as Record<string, Record<string, Record<string, unknown>>>;
+    const item = paths['/environments/{env}/runs/{id}/callback'];
+    expect(item?.post).toMatchObject({ operationId: 'subscribeRunCallback', summary: 'When a desktop flow run ends', 'x-ms-trigger': 'single' });
+    expect(item?.post?.responses).toMatchObject({ 201: { schema: { $ref: '#/definitions/Run' } } });
+    expect(item?.delete).toMatchObject({ operationId: 'deleteRunCallback' });
+    const definitions = definition.definitions as Record<string, { properties: Record<string, Record<string, unknown>> }>;
+    expect(definitions.RunCallbackSubscription?.properties.callbackUrl).toMatchObject({ 'x-ms-notification-url': true, 'x-ms-visibility': 'internal' });
+  });
+
   it('is Swagger 2.0 over https with Entra ID OAuth (authorization code)', () => {
     const definition = connectorApiDefinition(apiRoutes);
     expect(definition).toMatchObject({ swagger: '2.0', schemes: ['https'], basePath: '/api', security: [{ oauth2: [] }] });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { entityTag, ifMatchAllows } from '../../../../shared/http/entity-tags.js';
+import { entityTag, ifMatchAllows, ifNoneMatchMatches } from '../../../../shared/http/entity-tags.js';
 
 describe('entityTag', () => {
   it('quotes a bare etag (the local store) and keeps one Cosmos DB already quoted', () => {
@@ -42,5 +42,22 @@ describe('ifMatchAllows', () => {
   it('keeps a comma inside a quoted tag part of the tag', () => {
     expect(ifMatchAllows('"a,b"', 'a,b')).toBe(true);
     expect(ifMatchAllows('"a,b"', 'a')).toBe(false);
+  });
+});
+
+describe('ifNoneMatchMatches', () => {
+  it('compares weakly: quoted, weak and bare tags name the same representation', () => {
+    expect(ifNoneMatchMatches('"abc"', '"abc"')).toBe(true);
+    expect(ifNoneMatchMatches('W/"abc"', '"abc"')).toBe(true);
+    expect(ifNoneMatchMatches('"abc"', 'W/"abc"')).toBe(true);
+    expect(ifNoneMatchMatches('abc', '"abc"')).toBe(true);
+    expect(ifNoneMatchMatches('"x", W/"abc"', '"abc"')).toBe(true);
+    expect(ifNoneMatchMatches('*', '"abc"')).toBe(true);
+  });
+
+  it('answers in full for another tag or a malformed header', () => {
+    expect(ifNoneMatchMatches('"abd"', '"abc"')).toBe(false);
+    expect(ifNoneMatchMatches('"abc', '"abc"')).toBe(false);
+    expect(ifNoneMatchMatches('', '"abc"')).toBe(false);
   });
 });

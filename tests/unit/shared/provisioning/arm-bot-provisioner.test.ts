@@ -4,7 +4,7 @@ import { AzureLogger, getLogLevel, setLogLevel } from '@azure/logger';
 import type { TokenCredential } from '@azure/identity';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
-import { AGENT_EXTENSION, decodeBootstrapScript } from '../../../../shared/provisioning/agent-bootstrap.js';
+import { AGENT_EXTENSION, decodeBootstrapScript, packageAgentBootstrap } from '../../../../shared/provisioning/agent-bootstrap.js';
 import { ArmBotProvisioner, type ArmBotProvisionerSettings } from '../../../../shared/provisioning/arm-bot-provisioner.js';
 import { ProvisioningError } from '../../../../shared/provisioning/bot-provisioner.js';
 import { botResourceNames } from '../../../../shared/provisioning/bot-resources.js';
@@ -193,13 +193,38 @@ describe('ArmBotProvisioner.provision', () => {
     });
     const properties = (extension.properties ?? {}) as { protectedSettings?: { commandToExecute?: string }; forceUpdateTag?: string };
     const script = decodeBootstrapScript(properties.protectedSettings?.commandToExecute ?? '');
-    expect(script).toContain(`credential = '${BOT_CREDENTIAL}'`);
-    expect(script).toContain(`controlPlaneUrl = '${spec.agent.controlPlaneUrl}'`);
-    expect(script).toContain(`botId = '${spec.botId}'`);
+    expect(script).toContain(`"credential":"${BOT_CREDENTIAL}"`);
+    expect(script).toContain(`"controlPlaneUrl":"${spec.agent.controlPlaneUrl}"`);
+    expect(script).toContain(`"botId":"${spec.botId}"`);
     // only inside protectedSettings: the rest of the request (public settings, tags, update tag) carries none of it
     const { protectedSettings: _hidden, ...publicProperties } = properties;
     expect(JSON.stringify({ ...extension, properties: publicProperties })).not.toContain(BOT_CREDENTIAL);
     expect(properties.forceUpdateTag).toMatch(/^[0-9a-f]{16}$/);
+  });
+
+  it('with the agent package, attaches the bots identity to the VM and lets the extension download the package with it, in protectedSettings only', async () => {
+    const identityId = `/subscriptions/${SUBSCRIPTION}/resourceGroups/rg-app/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-bots`;
+    const bootstrap = packageAgentBootstrap({ containerUrl: 'https://st1.blob.core.windows.net/agent/', identityClientId: 'bots-client-id' });
+
+    await aProvisioner({ agentBootstrap: bootstrap, botIdentityResourceId: identityId }).provision(spec);
+
+    expect(fake.lastBody('PUT', VM_PUT)).toMatchObject({ identity: { type: 'UserAssigned', userAssignedIdentities: { [identityId]: {} } } });
+    const extension = fake.lastBody('PUT', /\/extensions\//);
+    const properties = (extension.properties ?? {}) as { protectedSettings?: Record<string, unknown>; settings?: unknown };
+    expect(properties.settings).toEqual({});
+    expect(properties.protectedSettings).toMatchObject({
+      fileUris: ['https://st1.blob.core.windows.net/agent/install-agent.ps1', 'https://st1.blob.core.windows.net/agent/hosted-rpa-agent.zip'],
+      managedIdentity: { clientId: 'bots-client-id' },
+    });
+    const { protectedSettings: _hidden, ...publicProperties } = properties;
+    expect(JSON.stringify({ ...extension, properties: publicProperties })).not.toMatch(/install-agent|bots-client-id/);
+    expect(JSON.stringify(extension)).not.toContain(BOT_CREDENTIAL);
+  });
+
+  it('attaches no identity when none is configured (an image that carries the agent)', async () => {
+    await aProvisioner().provision(spec);
+
+    expect(fake.lastBody('PUT', VM_PUT)).not.toHaveProperty('identity');
   });
 
   it('never lets the password or the agent credential reach a log (SDK log at verbose, progress lines)', async () => {

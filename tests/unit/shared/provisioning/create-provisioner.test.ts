@@ -16,12 +16,23 @@ const armConfig: ProvisionerConfig = {
   BOTS_SUBNET_ID: '/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/rg-net/providers/Microsoft.Network/virtualNetworks/v/subnets/bots',
   DEPLOYMENT_ID: 'hostedrpa-x',
   AZURE_CLIENT_ID: undefined,
+  BOT_IDENTITY_RESOURCE_ID: undefined,
+  BOT_IDENTITY_CLIENT_ID: undefined,
+  AGENT_PACKAGE_URL: undefined,
 };
 
 describe('createProvisioner', () => {
   it('builds the ARM provisioner for PROVISIONER=arm (with or without a credential given)', () => {
     expect(createProvisioner(armConfig, { secrets: new MemorySecretStore(), credential })).toBeInstanceOf(ArmBotProvisioner);
     expect(createProvisioner({ ...armConfig, AZURE_CLIENT_ID: 'client-id' }, { secrets: new MemorySecretStore() })).toBeInstanceOf(ArmBotProvisioner);
+  });
+
+  it('installs the agent package when AGENT_PACKAGE_URL is set, and then needs the bots identity', () => {
+    const withPackage = { ...armConfig, AGENT_PACKAGE_URL: 'https://st1.blob.core.windows.net/agent' };
+
+    expect(() => createProvisioner(withPackage, { secrets: new MemorySecretStore(), credential })).toThrow(/BOT_IDENTITY_CLIENT_ID and BOT_IDENTITY_RESOURCE_ID/);
+    const complete = { ...withPackage, BOT_IDENTITY_CLIENT_ID: 'bots-client', BOT_IDENTITY_RESOURCE_ID: '/subscriptions/s/resourceGroups/r/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-bots' };
+    expect(createProvisioner(complete, { secrets: new MemorySecretStore(), credential })).toBeInstanceOf(ArmBotProvisioner);
   });
 
   it('names every ARM setting that is missing', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { plan } from '../../../../../shared/domain/planner/plan.js';
+import { planTarget as plan } from '../../../../../shared/domain/planner/plan.js';
 import type { PlannerInput } from '../../../../../shared/domain/planner/planner-input.js';
 import { summarise } from '../../../../../shared/domain/planner/summarise.js';
 import { aBot, aGroup, anEnvironment, NOW } from './builders.js';

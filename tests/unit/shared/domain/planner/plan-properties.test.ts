@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { plan } from '../../../../../shared/domain/planner/plan.js';
+import { planTarget as plan } from '../../../../../shared/domain/planner/plan.js';
 import type { PlannerInput } from '../../../../../shared/domain/planner/planner-input.js';
 import { arbContendedInput, arbPlannerInput } from './planner-arbitraries.js';
 import { checkPlan } from './planner-invariants.js';

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { plan } from '../../../../../shared/domain/planner/plan.js';
+import { planTarget as plan } from '../../../../../shared/domain/planner/plan.js';
 import { summarise } from '../../../../../shared/domain/planner/summarise.js';
 import { aBot, aGroup, anEnvironment, createdIn, drainedIn, releasedIn, unservedOf } from './builders.js';
 

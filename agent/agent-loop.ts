@@ -1,0 +1,130 @@
+import type { ClaimResponse, FinishRequest } from '../shared/agent-protocol.js';
+import { CredentialRevokedError, type AgentApiClient } from './api-client.js';
+import type { QueueListener } from './queue-listener.js';
+import type { FlowOutcome } from './steps/index.js';
+
+/**
+ * An idle agent tells the control plane it is alive every 2 minutes: 30 function executions and at most 60 Cosmos
+ * requests (a read and a write of the bot record) per idle bot-hour. The busy timeout (BOT_HEARTBEAT_TIMEOUT_SECONDS,
+ * 120 s) is checked on busy bots only, which heartbeat every 5 s.
+ */
+export const IDLE_HEARTBEAT_MS = 120_000;
+/** A busy agent heartbeats every 5 s: that is also how a cancel of its run reaches it. */
+export const BUSY_HEARTBEAT_MS = 5_000;
+const FINISH_ATTEMPTS = 8;
+
+export type AssignedRunWithAccount = Extract<ClaimResponse, { assignedRun: unknown }>['assignedRun'];
+export type RunExecutor = (run: AssignedRunWithAccount, cancelled: () => boolean) => Promise<FlowOutcome>;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const messageOf = (err: unknown) => (err instanceof Error ? err.message : String(err));
+
+/**
+ * The agent's loop (docs/agent.md): idle, it waits on its group queue for a wake-up, claims the group's next run,
+ * completes the wake-up whatever the answer, executes the run with busy heartbeats (which carry cancels) and reports
+ * its outcome. A refused credential ends the loop: the bot is being torn down.
+ */
+export class AgentLoop {
+  #stopped = false;
+  #current: { cancelled: boolean } | undefined;
+  #nextHeartbeatAt = 0;
+  /** a restarted agent whose bot still holds a run gets it back first (a claim of the same bot is idempotent) */
+  #claimWithoutWakeUp = true;
+
+  constructor(
+    private readonly api: AgentApiClient,
+    private readonly queue: QueueListener,
+    private readonly execute: RunExecutor,
+    private readonly log: (line: string) => void,
+    private readonly agentVersion = 'reference-2',
+  ) {}
+
+  stop(): void {
+    this.#stopped = true;
+    // the run is not finished: the bot goes away and its lifecycle's health check recovers the run
+    if (this.#current) this.#current.cancelled = true;
+  }
+
+  async run(): Promise<void> {
+    try {
+      this.log('agent: started');
+      while (!this.#stopped) await this.#idleRound();
+    } catch (err) {
+      if (!(err instanceof CredentialRevokedError)) throw err;
+      this.log('agent: credential refused; stopping');
+    } finally {
+      await this.queue.close();
+    }
+  }
+
+  async #idleRound(): Promise<void> {
+    try {
+      if (Date.now() >= this.#nextHeartbeatAt) {
+        await this.api.heartbeat({ agentVersion: this.agentVersion });
+        this.#nextHeartbeatAt = Date.now() + IDLE_HEARTBEAT_MS;
+      }
+      if (this.#claimWithoutWakeUp) {
+        await this.#serve(await this.api.claim());
+        this.#claimWithoutWakeUp = false;
+        return;
+      }
+      const message = await this.queue.next(Math.max(1_000, Math.min(30_000, this.#nextHeartbeatAt - Date.now())));
+      if (!message || this.#stopped) return;
+      const answer = await this.api.claim();
+      // completed whatever the answer: a claim resolves against Cosmos, so a redelivery would only repeat it
+      await this.queue.complete(message);
+      await this.#serve(answer);
+    } catch (err) {
+      if (err instanceof CredentialRevokedError) throw err;
+      this.log(`agent: ${messageOf(err)}`);
+      await sleep(2_000);
+    }
+  }
+
+  async #serve(answer: ClaimResponse): Promise<void> {
+    if (!('assignedRun' in answer)) {
+      this.log(`agent: no run (${answer.none})`);
+      return;
+    }
+    const run = answer.assignedRun;
+    const current = { cancelled: false };
+    this.#current = current;
+    this.log(`agent: run ${run.runId} started${answer.resumed ? ' (resumed)' : ''}`);
+    let done = false;
+    const beats = (async () => {
+      while (!done && !this.#stopped) {
+        await sleep(BUSY_HEARTBEAT_MS);
+        if (done) return;
+        const beat = await this.api.heartbeat({ runId: run.runId, agentVersion: this.agentVersion }).catch((err: unknown) => {
+          if (err instanceof CredentialRevokedError) current.cancelled = true;
+          return undefined;
+        });
+        if (beat?.cancelRequested) current.cancelled = true;
+      }
+    })();
+    try {
+      const outcome = await this.execute(run, () => current.cancelled);
+      if (this.#stopped) return;
+      await this.#finish(run.runId, { outcome: outcome.outcome, outputs: outcome.outputs, durationMs: Math.round(outcome.durationMs), logs: outcome.logs, ...('error' in outcome ? { error: outcome.error } : {}) });
+    } finally {
+      done = true;
+      this.#current = undefined;
+      this.#nextHeartbeatAt = 0;
+      await beats;
+    }
+  }
+
+  async #finish(runId: string, request: FinishRequest): Promise<void> {
+    for (let attempt = 1; attempt <= FINISH_ATTEMPTS; attempt++) {
+      try {
+        const result = await this.api.finish(runId, request);
+        this.log(`agent: run ${runId} ${request.outcome}${result === 'refused' ? ' (finish refused: the run ended without this agent)' : ''}`);
+        return;
+      } catch (err) {
+        if (err instanceof CredentialRevokedError) return;
+        this.log(`agent: finish of run ${runId} failed: ${messageOf(err)}`);
+      }
+      await sleep(Math.min(200 * 2 ** attempt, 5_000));
+    }
+  }
+}

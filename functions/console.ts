@@ -1,0 +1,12 @@
+import { app } from '@azure/functions';
+import { CONSOLE_FUNCTION, consoleAssetsDir, consoleHandler } from '../shared/console/console-assets.js';
+import { getServices } from '../shared/composition/root.js';
+
+// The web console (docs/console.md). The host tries routes in function-name order and no API route starts with
+// `console/`, so this catch-all shadows none (the packaging test checks every route stays reachable).
+app.http(CONSOLE_FUNCTION, {
+  route: 'console/{*path}',
+  methods: ['GET'],
+  authLevel: 'anonymous',
+  handler: consoleHandler(consoleAssetsDir(import.meta.dirname), async () => (await getServices()).config),
+});

@@ -1,0 +1,25 @@
+import type { Services } from '../../composition/services.js';
+import type { RunCallbacks } from './run-callbacks.js';
+
+const PAGE_SIZE = 100;
+
+/**
+ * Starts the delivery of every ended run whose callback is still Pending and whose delivery is not running: the
+ * callback is written Pending with the run (at submission), so a host that died right after a run ended loses
+ * nothing; the next sweep starts its delivery. One query per environment (index: `callback.state`, `state`).
+ */
+export async function sweepPendingCallbacks(deps: Services, callbacks: RunCallbacks): Promise<{ started: number }> {
+  let started = 0;
+  for (const environmentId of await deps.environmentIds()) {
+    let continuationToken: string | undefined;
+    do {
+      const page = await deps.runs.queries.pendingCallbacks(environmentId, { pageSize: PAGE_SIZE, continuationToken });
+      for (const run of page.items) {
+        await callbacks.ensureStarted(run);
+        started++;
+      }
+      continuationToken = page.continuationToken;
+    } while (continuationToken);
+  }
+  return { started };
+}

@@ -1,0 +1,36 @@
+import type { Principal } from '../../auth/principal.js';
+import type { Services } from '../../composition/services.js';
+import { AppError } from '../../errors/app-error.js';
+import type { RunDocument } from '../../domain/run.js';
+import { newCallback } from '../../domain/run-callback.js';
+import type { Versioned } from '../../store/document-store.js';
+import { validateCallbackUrl } from './callback-url.js';
+import { loadRun } from '../runs/load-run.js';
+import { changeRun } from '../runs/transitions.js';
+
+/**
+ * `DELETE .../runs/{id}/callback`: the run's callback is Unsubscribed and never (again) delivered; its submitter and
+ * whoever may cancel the run may. 404 when the run has no callback. Unsubscribing again is harmless (204).
+ */
+export async function unsubscribeRunCallback(deps: Services, principal: Principal, environmentId: string | undefined, runId: string | undefined): Promise<Versioned<RunDocument>> {
+  const { run } = await loadRun(deps, principal, environmentId, runId, 'control');
+  if (!run.callback) throw AppError.notFound('Callback');
+  const { run: saved } = await changeRun(deps, run, (current, now) => {
+    if (!current.callback) throw AppError.notFound('Callback');
+    if (current.callback.state !== 'Pending') return undefined;
+    return { ...current, callback: { ...current.callback, state: 'Unsubscribed' }, updatedAt: now.toISOString() };
+  });
+  return saved;
+}
+
+/**
+ * `POST .../runs/{id}/callback` (the connector's "When a desktop flow run ends" trigger, and a way to wait for a run
+ * submitted without callbackUrl, a resubmission say): sets the run's callback, Pending, replacing any earlier one.
+ * Who may: as for DELETE. A run that has ended already is delivered at once (the route starts the delivery).
+ */
+export async function subscribeRunCallback(deps: Services, principal: Principal, environmentId: string | undefined, runId: string | undefined, callbackUrl: string): Promise<Versioned<RunDocument>> {
+  const { run } = await loadRun(deps, principal, environmentId, runId, 'control');
+  const url = await validateCallbackUrl(deps.config, callbackUrl);
+  const { run: saved } = await changeRun(deps, run, (current, now) => ({ ...current, callback: newCallback(url), updatedAt: now.toISOString() }));
+  return saved;
+}

@@ -1,0 +1,128 @@
+import { ServiceBusClient } from '@azure/service-bus';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ClaimResponse, QueueCredentialResponse } from '../../../shared/agent-protocol.js';
+import type { BotIdentity } from '../../../shared/bots/bot-credentials.js';
+import type { Services } from '../../../shared/composition/services.js';
+import type { BotDocument } from '../../../shared/domain/bot.js';
+import { localCloud, clientFor } from '../../support/api-client.js';
+import { GROUP_ACCOUNT } from '../../support/connection-fixtures.js';
+import { aBotRecord } from '../../support/maintenance-fixtures.js';
+import { createRunWorld, inProcessServices, submit, type RunWorld } from '../../support/run-fixtures.js';
+
+/**
+ * The agent's dispatch surface on the shared local cloud: `agent/queue-credential` (a Listen token for the bot's own
+ * group queue, checked by the Service Bus peer) and `agent/claim` (the next run, to one bot only). The environment has
+ * no capacity, so no real bot competes with the bot records made here.
+ */
+let deps: Services;
+let world: RunWorld;
+let other: RunWorld;
+
+const identityOf = (bot: BotDocument, overrides: Partial<BotIdentity> = {}): BotIdentity => ({ environmentId: bot.environmentId, groupId: bot.groupId, botId: bot.id, credentialVersion: bot.credentialVersion, ...overrides });
+const credentialFor = (bot: BotDocument, overrides: Partial<BotIdentity> = {}, now = new Date()) => deps.botCredentials.issue(identityOf(bot, overrides), now);
+
+async function agentCall<T = Record<string, unknown>>(token: string | undefined, path: string, body: unknown = {}): Promise<{ status: number; type: string; body: T }> {
+  const res = await fetch(`${localCloud().baseUrl}/api/${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify(body),
+  });
+  const text = await res.text();
+  return { status: res.status, type: res.headers.get('content-type') ?? '', body: (text ? JSON.parse(text) : {}) as T };
+}
+
+function serviceBusWith(credential: QueueCredentialResponse): ServiceBusClient {
+  // the local peer speaks AMQP without TLS: the emulator form of a connection string that carries the SAS token
+  return new ServiceBusClient(`Endpoint=sb://${credential.fullyQualifiedNamespace};SharedAccessSignature=${credential.sasToken};UseDevelopmentEmulator=true`, {
+    retryOptions: { maxRetries: 0, timeoutInMs: 5_000 },
+  });
+}
+
+beforeAll(async () => {
+  deps = inProcessServices();
+  const admin = await clientFor({ platformAdmin: true });
+  world = await createRunWorld(admin);
+  other = await createRunWorld(admin);
+}, 60_000);
+
+afterAll(async () => {
+  await deps?.queues.close();
+});
+
+describe('agent/queue-credential', () => {
+  it("gives a Listen token that receives from the bot's own group queue only", async () => {
+    const bot = await aBotRecord(deps, world.envId, world.groupId, 'Ready');
+    await submit(world);
+    const res = await agentCall<QueueCredentialResponse>(await credentialFor(bot), 'agent/queue-credential');
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ queueName: `group-${world.groupId}` });
+    expect(Date.parse(res.body.expiresOn) - Date.now()).toBeGreaterThan(30 * 60_000);
+    expect(Date.parse(res.body.expiresOn) - Date.now()).toBeLessThanOrEqual(60 * 60_000);
+
+    const client = serviceBusWith(res.body);
+    try {
+      const receiver = client.createReceiver(res.body.queueName);
+      const [message] = await receiver.receiveMessages(1, { maxWaitTimeInMs: 5_000 });
+      expect(message).toBeDefined();
+      if (message) await receiver.abandonMessage(message);
+      await receiver.close();
+      const elsewhere = client.createReceiver(`group-${other.groupId}`);
+      await expect(elsewhere.receiveMessages(1, { maxWaitTimeInMs: 2_000 })).rejects.toMatchObject({ code: 'UnauthorizedAccess' });
+      await elsewhere.close().catch(() => undefined);
+      const sender = client.createSender(res.body.queueName);
+      await expect(sender.sendMessages({ body: 'forged wake-up' })).rejects.toMatchObject({ code: 'UnauthorizedAccess' });
+      await sender.close().catch(() => undefined);
+    } finally {
+      await client.close();
+    }
+  });
+});
+
+describe('agent/claim', () => {
+  it('gives one queued run to exactly one of the bots that race for it; a retry by the winner answers the same run', async () => {
+    const run = await submit(other);
+    const bots = await Promise.all(Array.from({ length: 4 }, () => aBotRecord(deps, other.envId, other.groupId, 'Ready')));
+    const answers = await Promise.all(bots.map(async (bot) => agentCall<ClaimResponse>(await credentialFor(bot), 'agent/claim')));
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200]);
+    const winners = answers.flatMap((a, i) => ('assignedRun' in a.body ? [{ bot: bots[i] as BotDocument, answer: a.body }] : []));
+    expect(winners).toHaveLength(1);
+    const [winner] = winners;
+    if (!winner) return;
+    expect(winner.answer.assignedRun).toMatchObject({ runId: run.id, account: GROUP_ACCOUNT });
+    expect(winner.answer.assignedRun.definition.steps.length).toBeGreaterThan(0);
+    expect(winner.answer.resumed).toBe(false);
+
+    const retried = await agentCall<ClaimResponse>(await credentialFor(winner.bot), 'agent/claim');
+    expect(retried.body).toMatchObject({ assignedRun: { runId: run.id }, resumed: true });
+    expect(await deps.botStore.get<BotDocument>(other.envId, winner.bot.id)).toMatchObject({ state: 'Busy', currentRunId: run.id });
+    const loser = bots.find((b) => b.id !== winner.bot.id) as BotDocument;
+    expect((await agentCall<ClaimResponse>(await credentialFor(loser), 'agent/claim')).body).toMatchObject({ none: 'QueueEmpty' });
+  });
+
+  it('answers bad input with 400 problem+json', async () => {
+    const bot = await aBotRecord(deps, world.envId, world.groupId, 'Ready');
+    for (const path of ['agent/claim', 'agent/queue-credential']) {
+      const res = await agentCall(await credentialFor(bot), path, { unexpected: true });
+      expect(res.status, path).toBe(400);
+      expect(res.type).toContain('application/problem+json');
+    }
+  });
+
+  it("refuses a deleted bot's credential, another group's and an expired one (401)", async () => {
+    const deleted = await aBotRecord(deps, world.envId, world.groupId, 'Deleted');
+    const live = await aBotRecord(deps, world.envId, world.groupId, 'Ready');
+    const refused = [
+      await credentialFor(deleted),
+      await credentialFor(live, { groupId: other.groupId }),
+      await credentialFor(live, {}, new Date(Date.now() - 40 * 24 * 3600_000)),
+      undefined,
+    ];
+    for (const [i, token] of refused.entries()) {
+      for (const path of ['agent/claim', 'agent/queue-credential']) {
+        const res = await agentCall(token, path);
+        expect(res.status, `${path} credential ${i}`).toBe(401);
+        expect(res.type).toContain('application/problem+json');
+      }
+    }
+  });
+});
