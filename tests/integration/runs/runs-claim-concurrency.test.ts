@@ -33,7 +33,9 @@ describe(`${CLAIMERS} concurrent claimers over ${RUNS} runs of one group`, () =>
     const race = await raceClaimers(deps, world, CLAIMERS);
     console.log(`submitted ${RUNS} in ${Math.round(t1 - t0)} ms, claimed in ${Math.round(performance.now() - t1)} ms`);
     const { maxReturnDisplacement } = expectExactlyOnceInOrder(runs, race);
-    expect(race.nothingQueued).toBe(0);
+    // a claimer with no message still looks in Cosmos, so under load it can take the run a message was sent for
+    // before that message's receiver does: the receiver then finds nothing (rare; never a lost or doubled run)
+    expect(race.nothingQueued).toBeLessThanOrEqual(Math.ceil(RUNS * 0.02));
     expect(await deps.queues.depth(world.groupId)).toBe(0);
     console.log(`claims returned at most ${maxReturnDisplacement} positions from dispatch order; ${race.contention} gave a message back`);
   }, 120_000);
