@@ -48,17 +48,18 @@ export interface AuditLog {
   search(environmentId: string, filter: AuditFilter, page: { pageSize: number; continuationToken?: string | undefined }): Promise<Page<Versioned<AuditDocument>>>;
 }
 
-/** The entry for a successful write (null for a read, a failed write, or one with no environment to file it under). */
-export function auditEntryOf(input: {
+/** A write request as the audit log sees it, before its answer. */
+interface AuditedRequest {
   id: string;
   now: Date;
   principal: { userId: string; name: string; isApp: boolean };
   route: { name: string; method: string; route: string };
   params: Record<string, string>;
   body: unknown;
-  status: number;
-  responseBody: unknown;
-}): AuditDocument | null {
+}
+
+/** The entry for a successful write (null for a read, a failed write, or one with no environment to file it under). */
+export function auditEntryOf(input: AuditedRequest & { status: number; responseBody: unknown }): AuditDocument | null {
   if (input.route.method === 'GET' || input.status >= 300) return null;
   const created = typeof input.responseBody === 'object' && input.responseBody !== null && !Array.isArray(input.responseBody) ? (input.responseBody as { id?: unknown }).id : undefined;
   const createdId = typeof created === 'string' ? created : undefined;
@@ -92,14 +93,7 @@ export function auditEntryOf(input: {
  * leaves the attempt on record: `unconfirmed`, status 0, the path's target. Null for reads and for a write with no
  * environment yet (creating an environment is filed after the change only: its partition is the new id).
  */
-export function auditIntentOf(input: {
-  id: string;
-  now: Date;
-  principal: { userId: string; name: string; isApp: boolean };
-  route: { name: string; method: string; route: string };
-  params: Record<string, string>;
-  body: unknown;
-}): AuditDocument | null {
+export function auditIntentOf(input: AuditedRequest): AuditDocument | null {
   if (input.route.method === 'GET' || !input.params.env) return null;
   const entry = auditEntryOf({ ...input, status: 0, responseBody: undefined });
   return entry ? { ...entry, outcome: 'unconfirmed' } : null;
