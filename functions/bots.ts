@@ -28,7 +28,7 @@ df.app.activity(CONTROLLER_ACTIVITIES.plan, {
     if (outcome.plan && outcome.plan.decisions.length > 0) context.info(`plan ${environmentId}: ${outcome.plan.decisions.map((d) => `${d.kind} ${d.groupId} (${d.reason})`).join('; ')}`);
     const timings = botTimingsOf(deps.config);
     const start: BotLifecycleInput[] = [...outcome.created, ...outcome.unstarted].map((b) => ({ ...b, phase: 'provision', timings }));
-    return { active: outcome.active, start, signals: outcome.signals, nextWakeSeconds: deps.config.CONTROLLER_INTERVAL_SECONDS };
+    return { active: outcome.active, start, signals: outcome.signals, nextWakeSeconds: outcome.quiet ? Math.max(deps.config.CONTROLLER_QUIET_INTERVAL_SECONDS, deps.config.CONTROLLER_INTERVAL_SECONDS) : deps.config.CONTROLLER_INTERVAL_SECONDS };
   },
 });
 

@@ -92,6 +92,10 @@ param botHeartbeatTimeoutSeconds int = 120
 @minValue(5)
 param controllerIntervalSeconds int = 60
 
+@description('CONTROLLER_QUIET_INTERVAL_SECONDS: the same for an environment with no live bot and nothing queued, running or committed (below the 5-minute no-rounds alert).')
+@minValue(5)
+param controllerQuietIntervalSeconds int = 240
+
 @description('RUN_RETENTION_DAYS: an ended run is kept this long after it ended, then expires.')
 @minValue(1)
 param runRetentionDays int = 90
@@ -352,6 +356,7 @@ module functionApp 'modules/function-app.bicep' = {
       INACTIVE_GROUP_DAYS: string(inactiveGroupDays)
       BOT_HEARTBEAT_TIMEOUT_SECONDS: string(botHeartbeatTimeoutSeconds)
       CONTROLLER_INTERVAL_SECONDS: string(controllerIntervalSeconds)
+      CONTROLLER_QUIET_INTERVAL_SECONDS: string(controllerQuietIntervalSeconds)
       MAX_QUEUED_RUNS_PER_GROUP: string(maxQueuedRunsPerGroup)
       RUN_RETENTION_DAYS: string(runRetentionDays)
       BOT_RECORD_RETENTION_DAYS: string(botRecordRetentionDays)

@@ -6,6 +6,7 @@ import type { ImageDocument } from '../domain/image.js';
 import {
   EMPTY_STATS,
   endedRunIds,
+  isQuietEnvironment,
   observe,
   OCCUPYING_STATES,
   outlookFromStats,
@@ -47,6 +48,8 @@ export interface PlanningOutcome {
   unstarted: NewBot[];
   /** events for bot lifecycles: Release (reason), Drain ({mode, reason}), Work */
   signals: Array<{ botId: string; event: 'Release' | 'Drain' | 'Work'; data?: unknown }>;
+  /** nothing for the controller to watch until something wakes it (`isQuietEnvironment`) */
+  quiet?: boolean;
 }
 
 function imageVersionOf(image: ImageDocument | undefined): string {
@@ -183,7 +186,7 @@ async function learn(deps: Services, environmentId: string, groups: readonly Gro
 }
 
 /** Reads what the planner needs: one environment, its groups, images, bots, queue counts and learned stats (all in-partition). */
-export async function planningInput(deps: Services, env: Versioned<EnvironmentDocument>, oldestQueued: OldestQueued): Promise<{ input: PlannerInput; bots: BotDocument[]; learned: Map<string, LearnedStats> }> {
+export async function planningInput(deps: Services, env: Versioned<EnvironmentDocument>, oldestQueued: OldestQueued): Promise<{ input: PlannerInput; bots: BotDocument[]; learned: Map<string, LearnedStats>; runningRuns: number }> {
   const [groups, images, bots] = await Promise.all([
     deps.store.list<GroupDocument>(env.id, 'group'),
     deps.store.list<ImageDocument>(env.id, 'image'),
@@ -210,7 +213,8 @@ export async function planningInput(deps: Services, env: Versioned<EnvironmentDo
     groups: plannerGroups,
     settings: { botIdleTimeoutSeconds: deps.config.BOT_IDLE_TIMEOUT_SECONDS, groupIdleTeardownHours: deps.config.GROUP_IDLE_TEARDOWN_HOURS },
   };
-  return { input, bots: bots.items, learned };
+  const runningRuns = Object.values(counts).reduce((sum, c) => sum + c.running, 0);
+  return { input, bots: bots.items, learned, runningRuns };
 }
 
 function decisionRecord(deps: Services, environmentId: string, d: Decision, at: string, botIds: string[]): ScalingDecisionDocument {
@@ -227,7 +231,7 @@ function decisionRecord(deps: Services, environmentId: string, d: Decision, at: 
 export async function runPlanningRound(deps: Services, environmentId: string, oldestQueued: OldestQueued): Promise<PlanningOutcome> {
   const env = await deps.store.get<EnvironmentDocument>(environmentId, environmentId);
   if (!env) return { active: false, created: [], unstarted: [], signals: [] };
-  const { input, bots, learned } = await planningInput(deps, env, oldestQueued);
+  const { input, bots, learned, runningRuns } = await planningInput(deps, env, oldestQueued);
   const unstarted = bots.filter((b) => b.state === 'Provisioning' && b.credentialVersion === 0).map((b) => ({ environmentId, groupId: b.groupId, botId: b.id }));
   const result = plan(input);
   const at = result.at;
@@ -277,7 +281,7 @@ export async function runPlanningRound(deps: Services, environmentId: string, ol
     if (group.queued.normal + group.queued.high === 0) continue;
     for (const bot of group.bots) if (bot.state === 'Ready') signals.push({ botId: bot.id, event: 'Work' });
   }
-  return { active: true, plan: result, created, unstarted, signals };
+  return { active: true, plan: result, created, unstarted, signals, quiet: unstarted.length === 0 && isQuietEnvironment(input, result, runningRuns) };
 }
 
 /** A group's "got nothing" reason is recorded when it changes, not at every round. */

@@ -37,6 +37,7 @@ export const appConfigSchema = z
     INACTIVE_GROUP_DAYS: z.coerce.number().positive().default(28).describe('Inactivity before the cleanup timer marks a group deleted.'),
     BOT_HEARTBEAT_TIMEOUT_SECONDS: positiveInt(120).describe("A busy bot whose agent sent no heartbeat for this long is declared lost: its run is requeued and the bot torn down."),
     CONTROLLER_INTERVAL_SECONDS: positiveInt(60).describe('The environment controller plans again at least this often, even when nothing wakes it.'),
+    CONTROLLER_QUIET_INTERVAL_SECONDS: positiveInt(240).describe('The same, for an environment with nothing to watch (no live bot, nothing queued or running, nothing committed): anything that changes that wakes its controller at once.'),
     RUN_RETENTION_DAYS: positiveInt(90).describe('An ended run is kept this long after it ended, then expires (Cosmos per-item ttl).'),
     BOT_RECORD_RETENTION_DAYS: positiveInt(30).describe("A deleted or failed bot's record is kept this long after it went, then expires (Cosmos per-item ttl)."),
     INACTIVE_GROUP_CLEANUP_SCHEDULE: ncrontab('0 30 2 * * *').describe('NCRONTAB of the inactive-group cleanup timer (daily by default).'),

@@ -1,5 +1,6 @@
 export { plan, planTarget } from './plan.js';
 export { summarise } from './summarise.js';
+export { isQuietEnvironment } from './quiet.js';
 export type { BotState, PlannerBot, PlannerEnvironment, PlannerGroup, PlannerInput, PlannerQueue, PlannerSettings } from './planner-input.js';
 export { OCCUPYING_STATES } from './planner-input.js';
 export type { CreateBots, Decision, DrainBot, GroupCondition, GroupPlan, Plan, ReleaseBot, UnservedGroup } from './planner-output.js';

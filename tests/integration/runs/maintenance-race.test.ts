@@ -7,15 +7,18 @@ import { updateEnvironment } from '../../../shared/services/environments.js';
 import { updateGroup } from '../../../shared/services/groups/update-group.js';
 import { clientFor, type ApiClient } from '../../support/api-client.js';
 import { createRunWorld, inProcessServices, sleep, submitManyInProcess } from '../../support/run-fixtures.js';
+import { scaled } from '../../support/test-scale.js';
 
 // Maintenance is toggled on and off, many times, while runs are submitted and claimed by concurrent claimers (what
 // bots' claims do), through the real services and SDKs on the local cloud. The judge is the group's own versions: each
 // toggle's version carries the time it was written (`updatedAt`), and no run may have started (`startedAt`, as it
 // stands in Cosmos at the end) inside a window between a maintenance-on version and the next maintenance-off one.
 
-const TOGGLES = 25;
+const TOGGLES = scaled(10, 25);
 const CLAIMERS = 6;
-const RUNS = 200;
+const RUNS = scaled(80, 200);
+const SWITCH_TOGGLES = scaled(6, 12);
+const SWITCH_RUNS = scaled(40, 100);
 
 let admin: ApiClient;
 let deps: Services;
@@ -106,9 +109,9 @@ describe('changes that stop dispatch, racing assignments', () => {
     const world = await createRunWorld(admin);
     const principal = { userId: world.client.userId, name: 'admin', platformAdmin: true, isApp: false };
     const switchOff: Toggle = (off) => retriedOnStale(async () => (await updateEnvironment(deps, principal, world.envId, { hostedRpaEnabled: !off }, undefined)).updatedAt);
-    const result = await race(world, switchOff, 12, 100);
-    expect(result.started.size).toBe(100);
+    const result = await race(world, switchOff, SWITCH_TOGGLES, SWITCH_RUNS);
+    expect(result.started.size).toBe(SWITCH_RUNS);
     expect(result.inWindow, `runs started while hostedRpaEnabled was false (${result.paused} claims were refused or put back by the gate)`).toEqual([]);
-    console.log(`switch race: 12 windows, ${result.started.size} runs started, ${result.paused} claims refused or put back by the gate`);
+    console.log(`switch race: ${SWITCH_TOGGLES} windows, ${result.started.size} runs started, ${result.paused} claims refused or put back by the gate`);
   }, 300_000);
 });

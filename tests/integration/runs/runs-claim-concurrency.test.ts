@@ -3,13 +3,14 @@ import type { Services } from '../../../shared/composition/services.js';
 import { clientFor, type ApiClient } from '../../support/api-client.js';
 import { expectExactlyOnceInOrder, raceClaimers } from '../../support/run-claimers.js';
 import { createRunWorld, inProcessServices, submitManyInProcess } from '../../support/run-fixtures.js';
+import { scaled } from '../../support/test-scale.js';
 
-// 8 claimers (what 8 bots' lifecycles do) race over 200 runs of one group, through the real SDKs on the shared local
+// 8 claimers (what 8 bots' claims do) race over RUNS runs of one group, through the real SDKs on the shared local
 // cloud. The runs are submitted through the real submission service in this process (see submitManyInProcess). Duplicate delivery is injected here by sending extra wake-up messages ourselves (the peer object of this
 // cloud lives in the global-setup process); runs-timeouts-and-costs.test.ts repeats the race on its own cloud with
 // the peer's duplicate-delivery fault switched on.
 
-const RUNS = 200;
+const RUNS = scaled(80, 200);
 const CLAIMERS = 8;
 
 let admin: ApiClient;
@@ -43,7 +44,7 @@ describe(`${CLAIMERS} concurrent claimers over ${RUNS} runs of one group`, () =>
   it('survive duplicate wake-ups: extra messages are discarded, no run is claimed twice', async () => {
     const world = await createRunWorld(admin);
     const runs = await submitManyInProcess(deps, world, RUNS, 16, (i) => ({ priority: i % 3 === 0 ? 'High' : 'Normal' }));
-    // one duplicate for every other run: 300 messages for 200 runs
+    // one duplicate for every other run: 1.5 messages per run
     const duplicates = runs.filter((_, i) => i % 2 === 0);
     await Promise.all(duplicates.map((run) => deps.queues.sendWakeUp(world.groupId, { runId: run.id })));
     const race = await raceClaimers(deps, world, CLAIMERS);

@@ -3,13 +3,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiRoutes } from '../../../shared/api/routes/index.js';
 import type { ApiClient } from '../../support/api-client.js';
 import { createGroup, groupEnvironment } from '../../support/group-fixtures.js';
+import { scaled } from '../../support/test-scale.js';
 
 /**
  * Hostile requests on every route: ids and query parameters with traversal, injection and unicode edge
  * cases, odd headers, and bodies of every shape. The API must answer 2xx (a request may happen to be
  * valid) or 4xx problem+json: never a 5xx, never a stack trace.
  */
-const REQUESTS = Number(process.env.HOSTILE_REQUESTS ?? 10_000);
+const REQUESTS = Number(process.env.HOSTILE_REQUESTS ?? scaled(2_000, 10_000));
 
 const hostileSegment = fc.oneof(
   fc.constantFrom(
