@@ -5,6 +5,7 @@ import { getBotRuntime, type BotRuntime } from '../shared/composition/bot-runtim
 import { cleanUpInactiveGroups } from '../shared/services/maintenance/inactive-groups.js';
 import type { LifecycleSignals } from '../shared/services/maintenance/lifecycle-signals.js';
 import { sweepOrphans } from '../shared/services/maintenance/orphan-sweep.js';
+import { sweepRunDeadlines } from '../shared/services/maintenance/run-deadlines.js';
 import { summariseSweep, type SweepReport } from '../shared/services/maintenance/sweep-report.js';
 import { sweepStuckRuns } from '../shared/services/maintenance/stuck-runs.js';
 
@@ -30,3 +31,4 @@ function registerSweep(name: string, scheduleSetting: string, run: SweepRun): vo
 registerSweep('inactiveGroupCleanup', 'INACTIVE_GROUP_CLEANUP_SCHEDULE', ({ deps }, signals) => cleanUpInactiveGroups(deps, signals));
 registerSweep('orphanSweep', 'ORPHAN_SWEEP_SCHEDULE', ({ deps, provisioner }, signals) => sweepOrphans(deps, provisioner, signals));
 registerSweep('stuckRunSweep', 'STUCK_RUN_SWEEP_SCHEDULE', ({ deps }, signals) => sweepStuckRuns(deps, signals));
+registerSweep('runDeadlineSweep', 'RUN_DEADLINE_SWEEP_SCHEDULE', ({ deps }) => sweepRunDeadlines(deps));

@@ -113,6 +113,9 @@ param orphanSweepSchedule string = '0 */5 * * * *'
 @description('STUCK_RUN_SWEEP_SCHEDULE: NCRONTAB of the stuck-run sweep (lost wake-ups, runs on gone bots, missed deadlines).')
 param stuckRunSweepSchedule string = '30 */5 * * * *'
 
+@description('RUN_DEADLINE_SWEEP_SCHEDULE: NCRONTAB of the run-deadline sweep (queued and running timeouts).')
+param runDeadlineSweepSchedule string = '15 * * * * *'
+
 @description('CALLBACK_SWEEP_SCHEDULE: NCRONTAB of the callback sweep (starts the callback delivery of ended runs, docs/callbacks.md).')
 param callbackSweepSchedule string = '*/15 * * * * *'
 
@@ -367,6 +370,7 @@ module functionApp 'modules/function-app.bicep' = {
       INACTIVE_GROUP_CLEANUP_SCHEDULE: inactiveGroupCleanupSchedule
       ORPHAN_SWEEP_SCHEDULE: orphanSweepSchedule
       STUCK_RUN_SWEEP_SCHEDULE: stuckRunSweepSchedule
+      RUN_DEADLINE_SWEEP_SCHEDULE: runDeadlineSweepSchedule
       // run callbacks (docs/callbacks.md): https to public hosts only; the sweep starts deliveries of ended runs
       CALLBACK_SWEEP_SCHEDULE: callbackSweepSchedule
       ALLOW_HTTP_CALLBACKS: 'false'

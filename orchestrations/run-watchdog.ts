@@ -1,9 +1,7 @@
 import * as df from 'durable-functions';
-import type { DurableClient, OrchestrationContext, Task } from 'durable-functions';
+import type { OrchestrationContext, Task } from 'durable-functions';
 import { z } from 'zod';
-import { firstWatchdogWake } from '../shared/domain/run.js';
 import type { DeadlineTarget } from '../shared/services/runs/deadlines.js';
-import type { RunWatchdogs } from '../shared/services/runs/watchdogs.js';
 
 /** The watchdog's Durable function names, in one place. */
 export const RUN_WATCHDOG = {
@@ -35,6 +33,9 @@ const checkSchema = z.union([z.object({ done: z.string() }), z.object({ wakeAt: 
 const RETRY_AFTER_FAILURE_MS = 60_000;
 
 /**
+ * Since the run-deadline sweep (shared/services/maintenance/run-deadlines.ts) no watchdog is started; the
+ * orchestration stays registered so that the instances an earlier version started finish after a deploy.
+ *
  * One run's deadlines, with Durable timers only: sleep until `wakeAt`, let the activity time the run out or say
  * when to look again, and continue as new (each execution is one timer and one activity, so history stays small).
  * Nobody needs to signal it: while the run is queued the activity never answers a wake-up later than the run's
@@ -59,29 +60,4 @@ export function* runWatchdog(context: OrchestrationContext): Generator<Task, unk
     return undefined;
   }
   return { runId: input.runId, state: check.done };
-}
-
-function statusOf(err: unknown): unknown {
-  return typeof err === 'object' && err !== null ? ((err as { statusCode?: unknown; status?: unknown }).statusCode ?? (err as { status?: unknown }).status) : undefined;
-}
-
-/**
- * The `RunWatchdogs` port on the real Durable client (`df.getClient(context)` of an HTTP function declaring the
- * durable client input): one `startNew` per submitted run, instance id `run-{runId}`. A second start for the same
- * run (a replayed submission) finds the instance and leaves it alone.
- */
-export function durableRunWatchdogs(client: DurableClient, queuedTimeoutMinutes: number): RunWatchdogs {
-  return {
-    async ensureStarted(run) {
-      const instanceId = runWatchdogInstanceId(run.id);
-      const input: RunWatchdogInput = { environmentId: run.environmentId, runId: run.id, wakeAt: firstWatchdogWake(run.queuedAt, run.timeoutMinutes, queuedTimeoutMinutes) };
-      try {
-        await client.startNew(RUN_WATCHDOG.orchestration, { instanceId, input });
-      } catch (err) {
-        // already started (a replay): the instance exists; anything else is a real failure
-        const existing = await client.getStatus(instanceId).catch(() => undefined);
-        if (!existing || statusOf(err) === 503) throw err;
-      }
-    },
-  };
 }

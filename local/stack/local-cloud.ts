@@ -127,11 +127,12 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       LOCAL_PROVISION_DELAY_MS: '3000',
       BOT_IDLE_TIMEOUT_SECONDS: '60',
       CONTROLLER_INTERVAL_SECONDS: '10',
-      // the orphan and stuck-run sweeps run every minute locally (every five in Azure); the inactivity cleanup keeps
+      // the orphan and stuck-run sweeps run every minute locally (every five in Azure), the run deadlines every 15 s; the inactivity cleanup keeps
       // its daily default. Fire any of them now: POST /admin/functions/{name}
       INACTIVE_GROUP_CLEANUP_SCHEDULE: '0 30 2 * * *',
       ORPHAN_SWEEP_SCHEDULE: '0 * * * * *',
       STUCK_RUN_SWEEP_SCHEDULE: '30 * * * * *',
+      RUN_DEADLINE_SWEEP_SCHEDULE: '*/15 * * * * *',
       // run callbacks to receivers on this machine (http://127.0.0.1:...) are refused in Azure, accepted here;
       // the callback sweep runs every 5 s and retries start 5 s apart (docs/callbacks.md)
       ALLOW_HTTP_CALLBACKS: 'true',

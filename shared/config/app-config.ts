@@ -42,6 +42,7 @@ export const appConfigSchema = z
     BOT_RECORD_RETENTION_DAYS: positiveInt(30).describe("A deleted or failed bot's record is kept this long after it went, then expires (Cosmos per-item ttl)."),
     INACTIVE_GROUP_CLEANUP_SCHEDULE: ncrontab('0 30 2 * * *').describe('NCRONTAB of the inactive-group cleanup timer (daily by default).'),
     ORPHAN_SWEEP_SCHEDULE: ncrontab('0 */5 * * * *').describe('NCRONTAB of the orphan sweep: VMs without a live bot, bots without a VM.'),
+    RUN_DEADLINE_SWEEP_SCHEDULE: ncrontab('15 * * * * *').describe('NCRONTAB of the run-deadline sweep: runs queued longer than QUEUED_RUN_TIMEOUT_MINUTES or running past their timeoutMinutes end TimedOut.'),
     STUCK_RUN_SWEEP_SCHEDULE: ncrontab('30 */5 * * * *').describe('NCRONTAB of the stuck-run sweep: lost wake-ups, runs on gone bots, missed deadlines.'),
     MAX_QUEUED_RUNS_PER_GROUP: positiveInt(10_000).describe(
       'Queued runs a group holds at most; a submission beyond answers 429 QueueFull with Retry-After (concurrent submissions may overshoot by the few in flight).',

@@ -10,7 +10,7 @@ import type { GroupDocument } from './group.js';
 
 export const MAINTENANCE_ACTION = 'maintenanceAction' as const;
 
-export const SWEEPS = ['inactiveGroups', 'orphans', 'stuckRuns'] as const;
+export const SWEEPS = ['inactiveGroups', 'orphans', 'stuckRuns', 'runDeadlines'] as const;
 export type Sweep = (typeof SWEEPS)[number];
 
 export const MAINTENANCE_ACTION_KINDS = ['groupDeleted', 'reservationRemoved', 'orphanVmDeleted', 'botLost', 'runRequeued', 'runFailed', 'runTimedOut', 'runCancelled', 'wakeUpResent'] as const;

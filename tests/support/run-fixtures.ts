@@ -4,7 +4,6 @@ import { buildServices } from '../../shared/composition/root.js';
 import { loadAppConfig } from '../../shared/config/app-config.js';
 import { claimNextRun, type ClaimResult } from '../../shared/services/runs/claim.js';
 import { submitRun } from '../../shared/services/runs/submit.js';
-import type { RunWatchdogs } from '../../shared/services/runs/watchdogs.js';
 import type { ApiClient, ApiResult } from './api-client.js';
 import { localCloud } from './api-client.js';
 import { aConnection, aDesktopFlow, builtInImageId, createGroup } from './connection-fixtures.js';
@@ -112,12 +111,8 @@ export async function submitMany(world: RunWorld, count: number, concurrency: nu
 
 /**
  * For tests about claiming many runs: submissions through the real service (`submitRun`: the same Cosmos writes and
- * Service Bus message as the API) without the Durable watchdog, which these runs, claimed within seconds, never
- * need; the watchdog itself is exercised over HTTP in runs-timeouts-and-costs.test.ts. Runs many times faster than
- * 200 HTTP submissions (each of which also starts an orchestration on the shared host).
+ * Service Bus message as the API), in this process, many times faster than HTTP submissions on the shared host.
  */
-export const NO_WATCHDOGS: RunWatchdogs = { ensureStarted: async () => undefined };
-
 export type SubmittedRun = Pick<RunBody, 'id' | 'priority' | 'queuedAt'>;
 
 export async function submitManyInProcess(
@@ -135,7 +130,7 @@ export async function submitManyInProcess(
       while (next < count) {
         const i = next++;
         const input = { connectionId: world.connectionId, desktopFlowId: world.flowId, inputs: { i }, priority: 'Normal' as const, timeoutMinutes: 1440, ...overrides(i) };
-        const { run } = await submitRun(deps, principal, world.envId, input, { watchdogs: NO_WATCHDOGS });
+        const { run } = await submitRun(deps, principal, world.envId, input, {});
         runs[i] = { id: run.id, priority: run.priority, queuedAt: run.queuedAt };
       }
     }),

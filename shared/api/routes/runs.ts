@@ -17,7 +17,6 @@ import { defineRoute, type ApiResponse, type ApiRoute } from '../../http/api-rou
 import { runLogLine } from '../../observability/run-log.js';
 import { wakeController } from '../../../orchestrations/activities/durable-signals.js';
 import { afterRunEnded } from '../../../orchestrations/run-callback.js';
-import { durableRunWatchdogs } from '../../../orchestrations/run-watchdog.js';
 import {
   cancelRun,
   changeRunPriority,
@@ -226,8 +225,7 @@ export const runsRoutes: ApiRoute<unknown>[] = [
     },
     async handle(req, deps) {
       const idempotencyKey = idempotencyKeyOf(req.headers.get('idempotency-key'));
-      const watchdogs = durableRunWatchdogs(req.durableClient(), deps.config.QUEUED_RUN_TIMEOUT_MINUTES);
-      const { run, definition } = await submitRun(deps, req.principal, req.params.env, req.body, { idempotencyKey, watchdogs });
+      const { run, definition } = await submitRun(deps, req.principal, req.params.env, req.body, { idempotencyKey });
       req.log(runLogLine('submitted', run, { priority: run.priority }));
       // the environment's controller plans for the new run (a failure here is covered by its safety timer)
       await wakeController(req.durableClient(), run.environmentId).catch(() => undefined);
@@ -260,8 +258,7 @@ export const runsRoutes: ApiRoute<unknown>[] = [
     },
     async handle(req, deps) {
       const idempotencyKey = idempotencyKeyOf(req.headers.get('idempotency-key'));
-      const watchdogs = durableRunWatchdogs(req.durableClient(), deps.config.QUEUED_RUN_TIMEOUT_MINUTES);
-      const { run, definition } = await resubmitRun(deps, req.principal, req.params.env, req.params.id, { idempotencyKey, watchdogs });
+      const { run, definition } = await resubmitRun(deps, req.principal, req.params.env, req.params.id, { idempotencyKey });
       req.log(runLogLine('submitted', run, { priority: run.priority, resubmitOf: req.params.id ?? '' }));
       await wakeController(req.durableClient(), run.environmentId).catch(() => undefined);
       return {

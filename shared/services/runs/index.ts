@@ -12,4 +12,3 @@ export { idempotencyKeyOf } from './idempotency.js';
 export { listRuns, type RunListFilter } from './list-runs.js';
 export { getRun } from './read.js';
 export { resubmitRun, submitRun, type SubmitRunInput, type SubmitRunOptions, type SubmittedRun } from './submit.js';
-export type { RunWatchdogs } from './watchdogs.js';

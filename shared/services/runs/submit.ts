@@ -15,7 +15,6 @@ import { loadEnvironmentContext } from '../environment-context.js';
 import { bodyHashOf, lookUpKey, reserveKey, type KeyLookup, type KeyUse } from './idempotency.js';
 import { findRun, loadRun } from './load-run.js';
 import { endQueuedRun } from './transitions.js';
-import type { RunWatchdogs } from './watchdogs.js';
 
 export interface SubmitRunInput {
   connectionId: string;
@@ -30,7 +29,6 @@ export interface SubmitRunInput {
 export interface SubmitRunOptions {
   /** the validated Idempotency-Key header */
   idempotencyKey?: string | undefined;
-  watchdogs: RunWatchdogs;
   /** a resubmission: the flow version of the run resubmitted, instead of the flow's current one */
   flowVersion?: { version: number; definitionHash: string } | undefined;
 }
@@ -45,11 +43,10 @@ export interface SubmittedRun {
 
 /**
  * Submits a run: check the caller, the connection, its group, the flow and the room left in the group's queue; write
- * the run (the truth, referencing the flow's current version); then send the group's queue a wake-up and start the
- * run's watchdog.
+ * the run (the truth, referencing the flow's current version); then send the group's queue a wake-up. Its deadlines
+ * need nothing per run: the run-deadline sweep finds it by its state and times (shared/services/maintenance/run-deadlines.ts).
  * With an Idempotency-Key the key is reserved before the run is written, so that whatever the race, one key makes
- * one run; a replay also re-sends the wake-up and re-ensures the watchdog of a still-queued run (both are harmless
- * when they exist already), which repairs a first attempt that died between its writes.
+ * one run; a replay also re-sends the wake-up of a still-queued run (harmless when it exists already), which repairs a first attempt that died between its writes.
  */
 export async function submitRun(deps: Services, principal: Principal, environmentId: string | undefined, input: SubmitRunInput, options: SubmitRunOptions): Promise<SubmittedRun> {
   const { env, member, memberName } = await loadEnvironmentContext(deps, environmentId, principal);
@@ -64,7 +61,7 @@ export async function submitRun(deps: Services, principal: Principal, environmen
     key = await lookUpKey(deps, use);
     runId = key.runId;
     const prior = runId === undefined ? undefined : await findRun(deps, env.id, runId);
-    if (prior) return replay(deps, prior, options.watchdogs);
+    if (prior) return replay(deps, prior);
   }
 
   const callbackUrl = normalized.callbackUrl === undefined ? undefined : await validateCallbackUrl(deps.config, normalized.callbackUrl);
@@ -81,7 +78,7 @@ export async function submitRun(deps: Services, principal: Principal, environmen
     runId = await reserveKey(deps, use, proposed, key);
     // another request with the same key reserved it first: its run, if it is written already
     const raced = runId === proposed ? undefined : await findRun(deps, env.id, runId);
-    if (raced) return replay(deps, raced, options.watchdogs);
+    if (raced) return replay(deps, raced);
   }
   const queued = queuedRun(
     {
@@ -108,10 +105,10 @@ export async function submitRun(deps: Services, principal: Principal, environmen
     // a concurrent request with the same key wrote it first
     const existing = await findRun(deps, env.id, run.id);
     if (!existing) throw err;
-    return replay(deps, existing, options.watchdogs);
+    return replay(deps, existing);
   }
   observeRunSubmitted(created, deps.now());
-  return { run: await wakeAndWatch(deps, created, options.watchdogs), replayed: false, ...(options.flowVersion ? {} : { definition: flow.definition }) };
+  return { run: await wake(deps, created), replayed: false, ...(options.flowVersion ? {} : { definition: flow.definition }) };
 }
 
 /** Seconds a caller refused with QueueFull is asked to wait: dispatch frees room as bots take runs. */
@@ -130,25 +127,23 @@ async function checkQueueRoom(deps: Services, environmentId: string, groupId: st
   });
 }
 
-async function replay(deps: Services, run: Versioned<RunDocument>, watchdogs: RunWatchdogs): Promise<SubmittedRun> {
+async function replay(deps: Services, run: Versioned<RunDocument>): Promise<SubmittedRun> {
   if (run.state !== 'Queued') return { run, replayed: true };
-  return { run: await wakeAndWatch(deps, run, watchdogs), replayed: true };
+  return { run: await wake(deps, run), replayed: true };
 }
 
 /**
- * The run is written; now its wake-up and its watchdog. A queue that is gone means the group was deleted while the
- * run was being submitted: the run ends Cancelled and the caller gets 422 GroupDeleted.
+ * The run is written; now its wake-up. A queue that is gone means the group was deleted while the run was being
+ * submitted: the run ends Cancelled and the caller gets 422 GroupDeleted.
  */
-async function wakeAndWatch(deps: Services, run: Versioned<RunDocument>, watchdogs: RunWatchdogs): Promise<Versioned<RunDocument>> {
-  const [sent, watched] = await Promise.allSettled([deps.queues.sendWakeUp(run.groupId, { runId: run.id }), watchdogs.ensureStarted(run)]);
-  if (sent.status === 'rejected') {
-    if (sent.reason instanceof QueueNotFoundError) {
-      await endQueuedRun(deps, run, { code: RUN_ERROR_CODES.groupDeleted, message: 'The group was deleted while the run was being submitted.' });
-      throw AppError.rule('GroupDeleted', `The group ${run.groupId} was deleted; the run was not queued.`);
-    }
-    throw sent.reason;
+async function wake(deps: Services, run: Versioned<RunDocument>): Promise<Versioned<RunDocument>> {
+  try {
+    await deps.queues.sendWakeUp(run.groupId, { runId: run.id });
+  } catch (err) {
+    if (!(err instanceof QueueNotFoundError)) throw err;
+    await endQueuedRun(deps, run, { code: RUN_ERROR_CODES.groupDeleted, message: 'The group was deleted while the run was being submitted.' });
+    throw AppError.rule('GroupDeleted', `The group ${run.groupId} was deleted; the run was not queued.`);
   }
-  if (watched.status === 'rejected') throw watched.reason;
   return run;
 }
 

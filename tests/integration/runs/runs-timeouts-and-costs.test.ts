@@ -5,16 +5,16 @@ import type { EnvironmentDocument } from '../../../shared/domain/environment.js'
 import { mintToken } from '../../../local/stack/token-issuer.js';
 import type { Services } from '../../../shared/composition/services.js';
 import { claimNextRun } from '../../../shared/services/runs/claim.js';
-import { checkRunDeadline } from '../../../shared/services/runs/deadlines.js';
+import { sweepRunDeadlines } from '../../../shared/services/maintenance/run-deadlines.js';
 import { finishRun } from '../../../shared/services/runs/finish.js';
 import { NEXT_QUEUED_SQL } from '../../../shared/store/cosmos-run-queries.js';
 import { ApiClient } from '../../support/api-client.js';
 import { expectExactlyOnceInOrder, raceClaimers } from '../../support/run-claimers.js';
-import { createRunWorld, inProcessServices, pollUntilEnded, readRun, sleep, submit, submitManyInProcess, type RunWorld } from '../../support/run-fixtures.js';
+import { createRunWorld, inProcessServices, readRun, sleep, submit, submitManyInProcess, type RunWorld } from '../../support/run-fixtures.js';
 import { MAINTENANCE_TIMERS_OFF } from '../../support/timer-schedules.js';
 
 // A second local cloud of its own, so that (1) the queued-run timeout is seconds long (QUEUED_RUN_TIMEOUT_MINUTES
-// 0.05 = 3 s) and the real watchdog orchestration plays it out on the real Durable host, (2) store requests can be
+// 0.05 = 3 s) and the real run-deadline sweep plays it out on the real host, fired on demand, (2) store requests can be
 // counted at this cloud's Cosmos peer, and (3) this cloud's Service Bus peer can deliver duplicates.
 
 const QUEUED_TIMEOUT_SECONDS = 3;
@@ -41,28 +41,13 @@ afterAll(async () => {
   await cloud?.stop();
 });
 
-interface WatchdogStatus {
-  runtimeStatus: string;
-  input: { wakeAt?: string } | null;
-  output: unknown;
+/** Fires the run-deadline sweep on this cloud's host now, as its timer would, and waits for it to finish. */
+async function fireDeadlineSweep(): Promise<void> {
+  const res = await fetch(`${cloud.baseUrl}/admin/functions/runDeadlineSweep?wait=true`, { method: 'POST', body: '{}' });
+  expect(res.status).toBeLessThan(300);
 }
 
-async function watchdogStatus(runId: string): Promise<WatchdogStatus> {
-  const res = await fetch(`${cloud.baseUrl}/runtime/webhooks/durabletask/instances/run-${runId}?taskHub=${cloud.settings.DURABLE_TASK_HUB}&connection=Storage`);
-  return (await res.json()) as WatchdogStatus;
-}
-
-/** The watchdog's status once `settled` holds (its writes to the run land before it records its own progress). */
-async function watchdogWhen(runId: string, settled: (status: WatchdogStatus) => boolean): Promise<WatchdogStatus> {
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const status = await watchdogStatus(runId);
-    if (settled(status) || Date.now() > deadline) return status;
-    await sleep(100);
-  }
-}
-
-describe('timeouts (Durable timers, no polling)', () => {
+describe('timeouts (the run-deadline sweep, no orchestration per run)', () => {
   it('ends a run still queued after QUEUED_RUN_TIMEOUT_MINUTES as TimedOut (NoCandidateMachine); a run claimed in time is left running', async () => {
     const w = await createRunWorld(admin);
     const waiting = await submit(w);
@@ -72,33 +57,36 @@ describe('timeouts (Durable timers, no polling)', () => {
     const claim = await claimNextRun(deps, { environmentId: w.envId, groupId: w.groupId, botId: 'in-time' });
     expect('run' in claim && claim.run.id).toBe(taken.id);
 
-    const ended = await pollUntilEnded(w, waiting.id, 15_000, 250);
-    expect(ended.status).toBe(200);
+    // before its deadline the sweep leaves it queued
+    await fireDeadlineSweep();
+    expect((await readRun(w, waiting.id)).body.state).toBe('Queued');
+    await sleep(QUEUED_TIMEOUT_SECONDS * 1000 + 200);
+    await fireDeadlineSweep();
+    const ended = await readRun(w, waiting.id);
     expect(ended.body).toMatchObject({ state: 'TimedOut', error: { code: 'NoCandidateMachine' } });
     const waited = Date.parse(ended.body.endedAt ?? '') - Date.parse(waiting.queuedAt);
     expect(waited).toBeGreaterThanOrEqual(QUEUED_TIMEOUT_SECONDS * 1000);
-    expect(await watchdogWhen(waiting.id, (s) => s.runtimeStatus === 'Completed')).toMatchObject({ runtimeStatus: 'Completed', output: { runId: waiting.id, state: 'TimedOut' } });
-
-    // the claimed run's watchdog woke at the queued deadline too, found it running, and now sleeps until its running
-    // deadline: 60 minutes after it started
-    const started = await readRun(w, taken.id);
-    expect(started.body.state).toBe('Running');
-    const runningDeadline = new Date(Date.parse(started.body.startedAt ?? '') + 60 * 60_000).toISOString();
-    expect(await watchdogWhen(taken.id, (s) => s.input?.wakeAt === runningDeadline && s.runtimeStatus === 'Running')).toMatchObject({
-      runtimeStatus: 'Running',
-      input: { wakeAt: runningDeadline },
-    });
+    // the claimed run is within its 60 minutes: left running; no Durable instance was started for either run
+    expect((await readRun(w, taken.id)).body.state).toBe('Running');
+    const watchdog = await fetch(`${cloud.baseUrl}/runtime/webhooks/durabletask/instances/run-${waiting.id}?taskHub=${cloud.settings.DURABLE_TASK_HUB}&connection=Storage`);
+    expect(watchdog.status).toBe(404);
+    // what the sweep did is on the maintenance log
+    const log = await admin.get(`environments/${w.envId}/maintenance`);
+    expect(log.body.items).toEqual(expect.arrayContaining([expect.objectContaining({ sweep: 'runDeadlines', action: 'runTimedOut', reason: 'NoCandidateMachine', runId: waiting.id })]));
   });
 
-  it('ends a run running past its timeoutMinutes as TimedOut and tells its bot to stop (the watchdog activity, an hour later)', async () => {
+  it('ends a run running past its timeoutMinutes as TimedOut and tells its bot to stop (the sweep, a minute later)', async () => {
     const w = await createRunWorld(admin);
     const run = await submit(w, { timeoutMinutes: 1 });
     await claimNextRun(deps, { environmentId: w.envId, groupId: w.groupId, botId: 'slow-bot' });
-    expect(await checkRunDeadline(deps, { environmentId: w.envId, runId: run.id })).toHaveProperty('wakeAt');
-    const anHourLater: Services = { ...deps, now: () => new Date(Date.now() + 61_000) };
-    expect(await checkRunDeadline(anHourLater, { environmentId: w.envId, runId: run.id })).toEqual({ done: 'TimedOut' });
+    const scoped: Services = { ...deps, environmentIds: async () => [w.envId] };
+    expect((await sweepRunDeadlines(scoped)).actions).toEqual([]);
+    const aMinuteLater: Services = { ...scoped, now: () => new Date(Date.now() + 61_000) };
+    const swept = await sweepRunDeadlines(aMinuteLater);
+    expect(swept.actions).toEqual([expect.objectContaining({ action: 'runTimedOut', reason: 'RunTimeout', runId: run.id })]);
     expect((await readRun(w, run.id)).body).toMatchObject({ state: 'TimedOut', cancelRequested: true, error: { code: 'RunTimeout' } });
-    // the bot's late report changes nothing
+    // a second sweep finds nothing more; the bot's late report changes nothing
+    expect((await sweepRunDeadlines(aMinuteLater)).actions).toEqual([]);
     const late = await finishRun(deps, { environmentId: w.envId, runId: run.id, botId: 'slow-bot', outcome: 'Succeeded', outputs: { x: '1' } });
     expect(late).toMatchObject({ changed: false, run: { state: 'TimedOut' } });
   });
@@ -224,7 +212,7 @@ describe('what one run costs, from submission to its end', () => {
     const submitCosmos = await cosmosRequests(() => submit(v));
     let key = 0;
     const keyedCosmos = await cosmosRequests(() => submit(v, {}, { 'idempotency-key': `k-${++key}` }));
-    // runs for the claims to take whatever this cloud's 3 s queued timeout did to those above (no watchdog: they wait)
+    // runs for the claims to take whatever this cloud's 3 s queued timeout did to those above (the deadline sweep is off on this cloud: they wait)
     await submitManyInProcess(deps, v, COUNT_TRIES, 1);
 
     const claimed: string[] = [];
