@@ -19,9 +19,13 @@ export class CosmosRunCounts implements RunCounts {
     return resources[0] ?? 0;
   }
 
+  unfinishedTotal(environmentId: string): Promise<number> {
+    return this.count(environmentId, { query: UNFINISHED, parameters: [{ name: '@env', value: environmentId }] });
+  }
+
   async countsFor(environmentId: string, groupIds: readonly string[]): Promise<Record<string, GroupRunCounts>> {
     const env = { name: '@env', value: environmentId };
-    if (groupIds.length === 0 || (await this.count(environmentId, { query: UNFINISHED, parameters: [env] })) === 0) return {};
+    if (groupIds.length === 0 || (await this.unfinishedTotal(environmentId)) === 0) return {};
     const counted = await Promise.all(
       groupIds.map(async (groupId) => {
         const group = { name: '@group', value: groupId };

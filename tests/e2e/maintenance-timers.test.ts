@@ -49,9 +49,9 @@ const maintenanceLog = async (envId: string) => (await admin.get<{ items: Action
 const SLOW_FLOW = [{ wait: { ms: 3_000 } }, { output: { name: 'done', value: 'yes' } }];
 
 describe('maintenance timers', () => {
-  it('lists the three maintenance timers (and the callback sweep) on the admin route', async () => {
+  it('lists the four maintenance timers (and the callback sweep) on the admin route', async () => {
     const list = (await (await fetch(`${cloud.baseUrl}/admin/functions`)).json()) as Array<{ name: string; trigger: string }>;
-    expect(list.filter((f) => f.trigger === 'timerTrigger').map((f) => f.name).sort()).toEqual(['callbackSweep', 'inactiveGroupCleanup', 'orphanSweep', 'stuckRunSweep']);
+    expect(list.filter((f) => f.trigger === 'timerTrigger').map((f) => f.name).sort()).toEqual(['callbackSweep', 'inactiveGroupCleanup', 'orphanSweep', 'runDeadlineSweep', 'stuckRunSweep']);
   });
 
   it('the orphan sweep deletes a VM created behind the control plane’s back', async () => {

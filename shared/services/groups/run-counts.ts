@@ -13,6 +13,8 @@ export interface GroupRunCounts {
 export interface RunCounts {
   /** counts per group id (of `groupIds`) of one environment; groups without queued or running runs are absent */
   countsFor(environmentId: string, groupIds: readonly string[]): Promise<Record<string, GroupRunCounts>>;
+  /** queued and running runs of the whole environment, whatever their group (one index-only COUNT) */
+  unfinishedTotal(environmentId: string): Promise<number>;
 }
 
 export const NO_RUNS: GroupRunCounts = Object.freeze({ running: 0, queued: 0, queuedHigh: 0 });

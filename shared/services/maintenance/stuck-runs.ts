@@ -4,9 +4,8 @@ import type { GroupDocument } from '../../domain/group.js';
 import type { MaintenanceActionDocument } from '../../domain/maintenance.js';
 import type { RunDocument } from '../../domain/run.js';
 import { requeueLostRun } from '../../bots/lost-runs.js';
-import type { Versioned } from '../../store/document-store.js';
+import type { Page, Versioned } from '../../store/document-store.js';
 import { QueueNotFoundError } from '../../queues/group-queues.js';
-import { timeOutIfDue } from '../runs/deadlines.js';
 import { cancelForDeletedGroup } from '../runs/drain.js';
 import { recordMaintenanceAction, type MaintenanceAction } from './action-log.js';
 import type { LifecycleSignals } from './lifecycle-signals.js';
@@ -19,22 +18,15 @@ const PAGE = 200;
 
 type Act = (action: Omit<MaintenanceAction, 'environmentId' | 'sweep'>) => Promise<void>;
 
-async function unfinishedRuns(deps: Services, environmentId: string): Promise<Versioned<RunDocument>[]> {
+async function allPages(read: (page: { pageSize: number; continuationToken?: string | undefined }) => Promise<Page<Versioned<RunDocument>>>): Promise<Versioned<RunDocument>[]> {
   const runs: Versioned<RunDocument>[] = [];
   let continuationToken: string | undefined;
   do {
-    const page = await deps.runs.queries.unfinished(environmentId, { pageSize: PAGE, continuationToken });
+    const page = await read({ pageSize: PAGE, continuationToken });
     runs.push(...page.items);
     continuationToken = page.continuationToken;
   } while (continuationToken);
   return runs;
-}
-
-/** A deadline the run's watchdog missed (the app was down, the orchestration was lost) is applied now. */
-async function applyMissedDeadline(deps: Services, run: Versioned<RunDocument>, act: Act): Promise<boolean> {
-  const { changed, code } = await timeOutIfDue(deps, run);
-  if (changed) await act({ action: 'runTimedOut', reason: code ?? 'DeadlinePassed', detail: `Run ${run.id} passed its deadline while ${run.state} and nobody ended it; ended TimedOut (${code}).`, groupId: run.groupId, runId: run.id });
-  return changed;
 }
 
 /** A queued run of a group that is gone or marked deleted never runs: it ends Cancelled. */
@@ -53,14 +45,11 @@ async function recoverRunOfGoneBot(deps: Services, run: Versioned<RunDocument>, 
 }
 
 /**
- * Each queued run should have a wake-up in its group's queue. When the queue holds fewer messages than runs have
- * been queued for longer than the grace period, the missing wake-ups are sent again (a spare one only costs a
- * discarded message at claim time).
+ * Each queued run should have a wake-up in its group's queue. When the queue holds fewer messages than runs wait, the
+ * missing wake-ups are sent again for the first runs in dispatch order that have waited longer than the grace period
+ * (a spare one only costs a discarded message at claim time). Reads the missing runs only, not the queue.
  */
-async function resendMissingWakeUps(deps: Services, groupId: string, queued: Versioned<RunDocument>[], act: Act): Promise<void> {
-  const cutoff = deps.now().getTime() - WAKE_UP_GRACE_SECONDS * 1000;
-  const stale = queued.filter((r) => Date.parse(r.queuedAt) <= cutoff);
-  if (stale.length === 0) return;
+async function resendMissingWakeUps(deps: Services, environmentId: string, groupId: string, queued: number, act: Act): Promise<void> {
   let depth: number;
   try {
     depth = await deps.queues.depth(groupId);
@@ -69,47 +58,65 @@ async function resendMissingWakeUps(deps: Services, groupId: string, queued: Ver
     await deps.queues.create(groupId);
     depth = 0;
   }
-  const missing = Math.min(stale.length, queued.length - depth);
-  for (const run of stale.slice(0, Math.max(0, missing))) {
+  const missing = Math.min(queued - depth, PAGE);
+  if (missing <= 0) return;
+  const cutoff = deps.now().getTime() - WAKE_UP_GRACE_SECONDS * 1000;
+  const stale = (await deps.runs.queries.nextQueued(environmentId, groupId, missing)).filter((r) => Date.parse(r.queuedAt) <= cutoff);
+  for (const run of stale) {
     await deps.queues.sendWakeUp(groupId, { runId: run.id });
-    await act({ action: 'wakeUpResent', reason: 'WakeUpMissing', detail: `The queue held ${depth} wake-up(s) for ${queued.length} queued run(s); sent one for run ${run.id}.`, groupId, runId: run.id });
+    await act({ action: 'wakeUpResent', reason: 'WakeUpMissing', detail: `The queue held ${depth} wake-up(s) for ${queued} queued run(s); sent one for run ${run.id}.`, groupId, runId: run.id });
   }
 }
 
+/**
+ * One environment, at a cost that does not grow with its queue: the running runs (at most one per bot), the queued
+ * counts per group (index-only COUNTs), the queued runs of groups marked deleted, and the first runs of a group whose
+ * queue lacks wake-ups. Only when the environment holds unfinished runs of a group whose document is gone (a delete
+ * that died half-way) are its unfinished runs read, to find them.
+ */
 async function sweepEnvironment(deps: Services, signals: LifecycleSignals, environmentId: string): Promise<MaintenanceActionDocument[]> {
   const actions: MaintenanceActionDocument[] = [];
   const act: Act = async (a) => {
     actions.push(await recordMaintenanceAction(deps, { ...a, environmentId, sweep: 'stuckRuns' }));
   };
-  const [runs, groups, bots] = await Promise.all([
-    unfinishedRuns(deps, environmentId),
-    deps.store.list<GroupDocument>(environmentId, 'group'),
-    deps.botStore.list<BotDocument>(environmentId, 'bot'),
-  ]);
-  const groupById = new Map(groups.items.map((g) => [g.id, g]));
+  const [groups, bots] = await Promise.all([deps.store.list<GroupDocument>(environmentId, 'group'), deps.botStore.list<BotDocument>(environmentId, 'bot')]);
   const botById = new Map(bots.items.map((b) => [b.id, b]));
-  const stillQueued = new Map<string, Versioned<RunDocument>[]>();
-  for (const run of runs) {
-    if (await applyMissedDeadline(deps, run, act)) continue;
-    if (run.state === 'Queued') {
-      const group = groupById.get(run.groupId);
-      if (!group || group.status !== 'active') await cancelOrphanedRun(deps, run, act);
-      else stillQueued.set(run.groupId, [...(stillQueued.get(run.groupId) ?? []), run]);
-      continue;
-    }
+  const counts = await deps.runCounts.countsFor(environmentId, groups.items.map((g) => g.id));
+
+  for (const run of await allPages((page) => deps.runs.queries.search(environmentId, { state: 'Running' }, page))) {
     const bot = run.botId ? botById.get(run.botId) : undefined;
     if (!bot || bot.state === 'Deleted' || bot.state === 'Failed') await recoverRunOfGoneBot(deps, run, bot, act);
   }
-  for (const [groupId, queued] of stillQueued) await resendMissingWakeUps(deps, groupId, queued, act);
+
+  let waiting = false;
+  for (const group of groups.items) {
+    const queued = counts[group.id]?.queued ?? 0;
+    if (queued === 0) continue;
+    if (group.status !== 'active') {
+      for (const run of await allPages((page) => deps.runs.queries.search(environmentId, { state: 'Queued', groupId: group.id }, page))) await cancelOrphanedRun(deps, run, act);
+      continue;
+    }
+    waiting = true;
+    await resendMissingWakeUps(deps, environmentId, group.id, queued, act);
+  }
+
+  const counted = Object.values(counts).reduce((sum, c) => sum + c.queued + c.running, 0);
+  if ((await deps.runCounts.unfinishedTotal(environmentId)) > counted) {
+    const known = new Set(groups.items.map((g) => g.id));
+    for (const run of await allPages((page) => deps.runs.queries.unfinished(environmentId, page))) {
+      if (run.state === 'Queued' && !known.has(run.groupId)) await cancelOrphanedRun(deps, run, act);
+    }
+  }
+
   // runs wait: make sure the controller is planning for them (it may have stopped, or missed its wake-up)
-  if (stillQueued.size > 0 || actions.some((a) => a.action === 'runRequeued')) await signals.wakeController(environmentId);
+  if (waiting || actions.some((a) => a.action === 'runRequeued')) await signals.wakeController(environmentId);
   return actions;
 }
 
 /**
- * The stuck-run sweep: every queued or running run of every environment is checked against the rules a lost
- * message, a lost bot or a missed timer would otherwise break. Queued runs whose wake-up is missing get a new
- * one; runs on a bot that is gone are requeued (or fail after the attempt limit); missed deadlines are applied.
+ * The stuck-run sweep: what a lost message or a lost bot would otherwise leave behind. Queued runs whose wake-up is
+ * missing get a new one; runs on a bot that is gone are requeued (or fail after the attempt limit); queued runs of a
+ * deleted group end Cancelled. Deadlines are the run-deadline sweep's (run-deadlines.ts), every minute.
  */
 export async function sweepStuckRuns(deps: Services, signals: LifecycleSignals): Promise<SweepReport> {
   return sweepEnvironments(deps, 'stuckRuns', await deps.environmentIds(), (environmentId) => sweepEnvironment(deps, signals, environmentId));

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { claimNextRun } from '../../../shared/services/runs/claim.js';
 import { finishRun } from '../../../shared/services/runs/finish.js';
+import { sweepRunDeadlines } from '../../../shared/services/maintenance/run-deadlines.js';
 import { sweepStuckRuns } from '../../../shared/services/maintenance/stuck-runs.js';
 import { clientFor, type ApiClient } from '../../support/api-client.js';
 import { markGroupDeleted, removeGroupDocument } from '../../support/connection-fixtures.js';
@@ -76,20 +77,22 @@ describe('stuck-run sweep', () => {
     expect((await readRun(s.world, other.id)).body).toMatchObject({ state: 'Running', botId: live.id });
   });
 
-  it('applies queued and running deadlines the watchdogs missed', async () => {
+  it('leaves deadlines to the run-deadline sweep, which applies those that fell due while nothing ran', async () => {
     const s = await aSweeper();
     const running = await submit(s.world, { timeoutMinutes: 5 });
     const bot = await aBotRecord(s.deps, s.world.envId, s.world.groupId, 'Busy');
     expect('run' in (await claim(s, bot.id))).toBe(true);
     const queued = await submit(s.world);
+    const deadlines = () => sweepRunDeadlines(s.deps);
 
     s.clock.advance(6 * MINUTE);
-    const first = await s.sweep();
+    expect((await s.sweep()).actions.filter((a) => a.action === 'runTimedOut')).toEqual([]);
+    const first = await deadlines();
     expect(first.actions.map((a) => [a.action, a.runId, a.reason])).toEqual([['runTimedOut', running.id, 'RunTimeout']]);
     expect((await readRun(s.world, running.id)).body).toMatchObject({ state: 'TimedOut', cancelRequested: true, error: { code: 'RunTimeout' } });
 
     s.clock.advance(360 * MINUTE);
-    const second = await s.sweep();
+    const second = await deadlines();
     expect(second.actions.map((a) => [a.action, a.runId, a.reason])).toEqual([['runTimedOut', queued.id, 'NoCandidateMachine']]);
     expect((await readRun(s.world, queued.id)).body).toMatchObject({ state: 'TimedOut', error: { code: 'NoCandidateMachine' } });
   });
@@ -105,6 +108,30 @@ describe('stuck-run sweep', () => {
     await removeGroupDocument(removed.world.envId, removed.world.groupId);
     expect((await removed.sweep()).actions.map((a) => [a.action, a.runId])).toEqual([['runCancelled', onRemoved.id]]);
     expect((await readRun(removed.world, onRemoved.id)).body).toMatchObject({ state: 'Cancelled', error: { code: 'GroupDeleted' } });
+  });
+
+  it('reads the queue as counts, not runs: a long queue with its wake-ups costs no run read', async () => {
+    const s = await aSweeper();
+    for (let i = 0; i < 12; i++) await submit(s.world);
+    s.clock.advance(2 * MINUTE);
+    const read: string[] = [];
+    const queries = s.deps.runs.queries;
+    const counting = new Proxy(queries, {
+      get: (target, key, receiver) => {
+        const value: unknown = Reflect.get(target, key, receiver);
+        if (typeof value !== 'function') return value;
+        return async (...args: unknown[]) => {
+          const result: unknown = await (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
+          const items = Array.isArray(result) ? result : (result as { items?: unknown[] } | undefined)?.items;
+          read.push(`${String(key)}:${items?.length ?? 0}`);
+          return result;
+        };
+      },
+    });
+    const report = await sweepStuckRuns({ ...s.deps, runs: { ...s.deps.runs, queries: counting } }, s.signals);
+    expect(report.actions).toEqual([]);
+    // the running runs (none here) and nothing else: the 12 queued runs are counted, their wake-ups are all there
+    expect(read).toEqual(['search:0']);
   });
 
   it('acts once when two sweeps run at the same time', async () => {

@@ -107,7 +107,7 @@ beforeEach(async () => {
     directory: { membershipsOf: async () => ({ items: [] }), environments: async () => ({ items: [] }) },
     audit: { record: async () => undefined, confirm: async () => undefined, discard: async () => undefined, search: async () => ({ items: [] }) },
     activeBotsByGroup: async () => ({}),
-    runCounts: { countsFor: async () => ({}) },
+    runCounts: { countsFor: async () => ({}), unfinishedTotal: async () => 0 },
     runs: { docs: new MemoryStore(), queries: { nextQueued: async () => [], queuedCount: async () => 0, runningOn: async () => undefined, active: async () => ({ items: [] }), unfinished: async () => ({ items: [] }), ended: async () => ({ items: [] }), search: async () => ({ items: [] }), pendingCallbacks: async () => ({ items: [] }) } },
     dispatchGates: new MemoryDispatchGates(),
     rateLimiter: { take: () => ({ allowed: true }) },
