@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { isEnded, type RunDocument } from '../shared/domain/run.js';
 import { CALLBACK_RETRY_WINDOW_MS, retryDelaySeconds } from '../shared/domain/run-callback.js';
 import type { RunCallbacks } from '../shared/services/callbacks/run-callbacks.js';
+import { bestEffort } from '../shared/errors/best-effort.js';
 
 /** The callback delivery's Durable function names. */
 export const RUN_CALLBACK = {
@@ -74,6 +75,7 @@ export function durableRunCallbacks(client: DurableClient, baseSeconds: number):
   return {
     async ensureStarted(run) {
       const instanceId = runCallbackInstanceId(run.id);
+      // no status (unknown instance, or the read failed): try the start, which is idempotent on the instance id
       const status = await client.getStatus(instanceId).catch(() => undefined);
       if (status && RUNNING.includes(String(status.runtimeStatus))) return;
       try {
@@ -92,7 +94,5 @@ export function durableRunCallbacks(client: DurableClient, baseSeconds: number):
  */
 export async function afterRunEnded(client: DurableClient, baseSeconds: number, run: Pick<RunDocument, 'id' | 'environmentId' | 'state' | 'callback'>): Promise<void> {
   if (run.callback?.state !== 'Pending' || !isEnded(run.state)) return;
-  await durableRunCallbacks(client, baseSeconds)
-    .ensureStarted(run)
-    .catch(() => undefined);
+  await bestEffort(durableRunCallbacks(client, baseSeconds).ensureStarted(run), `starting the callback delivery of run ${run.id} (the callback sweep retries)`);
 }

@@ -2,6 +2,7 @@ import type { DurableClient } from 'durable-functions';
 import type { BotLifecycleInput } from '../bot-lifecycle-types.js';
 import type { LifecycleSignals } from '../../shared/services/maintenance/lifecycle-signals.js';
 import { BOT_EVENTS, botInstanceId, controllerInstanceId, CONTROLLER_EVENTS, ORCHESTRATORS } from '../names.js';
+import { bestEffort } from '../../shared/errors/best-effort.js';
 
 function isGone(err: unknown): boolean {
   const message = err instanceof Error ? err.message : String(err);
@@ -43,6 +44,7 @@ function sendWake(client: DurableClient, environmentId: string, key: string): Pr
 /** Two racing starters are fine: the loser's start fails and its event reaches the winner's instance. */
 async function raiseWake(client: DurableClient, environmentId: string): Promise<void> {
   const instanceId = controllerInstanceId(environmentId);
+  // no status (unknown instance, or the read failed): start it, and fall back to an event if it runs after all
   const status = await client.getStatus(instanceId).catch(() => undefined);
   const running = status && ['Running', 'Pending', 'ContinuedAsNew'].includes(String(status.runtimeStatus));
   if (running) {
@@ -52,7 +54,7 @@ async function raiseWake(client: DurableClient, environmentId: string): Promise<
   try {
     await client.startNew(ORCHESTRATORS.environmentController, { instanceId, input: { environmentId } });
   } catch {
-    await client.raiseEvent(instanceId, CONTROLLER_EVENTS.wake, {}).catch(() => undefined);
+    await bestEffort(client.raiseEvent(instanceId, CONTROLLER_EVENTS.wake, {}), `waking controller ${environmentId} after a lost start race`);
   }
 }
 

@@ -2,6 +2,7 @@ import type { Services } from '../composition/services.js';
 import { dispatchKeyOf, ended, RUN_ERROR_CODES, type RunDocument } from '../domain/run.js';
 import { changeRun } from '../services/runs/transitions.js';
 import type { BotRef } from './bot-records.js';
+import { bestEffort } from '../errors/best-effort.js';
 
 /** A run whose bot was lost goes back to the queue this many times, then fails. */
 export const MAX_RUN_ATTEMPTS = 3;
@@ -34,6 +35,7 @@ export async function requeueLostRun(deps: Services, ref: BotRef, reason: string
     delete back.startedAt;
     return { ...back, dispatchKey: dispatchKeyOf(back) };
   });
-  if (outcome.verdict === 'requeued') await deps.queues.sendWakeUp(ref.groupId, { runId: run.id }).catch(() => undefined);
+  // the run is back in Cosmos, which claims read: a lost wake-up only delays it until the stuck-run sweep sends another
+  if (outcome.verdict === 'requeued') await bestEffort(deps.queues.sendWakeUp(ref.groupId, { runId: run.id }), `wake-up for requeued run ${run.id}`);
   return outcome.verdict === 'none' ? { verdict: 'none' } : { verdict: outcome.verdict, runId: run.id };
 }

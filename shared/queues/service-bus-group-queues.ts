@@ -8,22 +8,15 @@ import {
 } from '@azure/service-bus';
 import type { QueueDefinition } from '../config/infra-definitions.js';
 import { QueueNotFoundError, type GroupQueues, type ReceivedWakeUp, type WakeUp } from './group-queues.js';
+import { errorCode, httpStatusOf } from '../errors/error-probe.js';
 
 /** How to reach the namespace: a managed identity in Azure, the emulator connection string (+ the local CA) locally. */
 export type ServiceBusTarget =
   | { namespace: string; credential: TokenCredential }
   | { connectionString: string; caCert?: string | undefined };
 
-function codeOf(err: unknown): unknown {
-  return typeof err === 'object' && err !== null ? (err as { code?: unknown }).code : undefined;
-}
-
-function statusOf(err: unknown): unknown {
-  return typeof err === 'object' && err !== null ? (err as { statusCode?: unknown }).statusCode : undefined;
-}
-
-const isEntityNotFound = (err: unknown) => codeOf(err) === 'MessagingEntityNotFound' || codeOf(err) === 'MessageEntityNotFoundError' || statusOf(err) === 404;
-const isAlreadyExists = (err: unknown) => codeOf(err) === 'MessageEntityAlreadyExistsError' || codeOf(err) === 'MessagingEntityAlreadyExists' || statusOf(err) === 409;
+const isEntityNotFound = (err: unknown) => errorCode(err) === 'MessagingEntityNotFound' || errorCode(err) === 'MessageEntityNotFoundError' || httpStatusOf(err) === 404;
+const isAlreadyExists = (err: unknown) => errorCode(err) === 'MessageEntityAlreadyExistsError' || errorCode(err) === 'MessagingEntityAlreadyExists' || httpStatusOf(err) === 409;
 
 function runIdOf(body: unknown): string | undefined {
   if (typeof body !== 'object' || body === null) return undefined;
@@ -106,6 +99,7 @@ export class ServiceBusGroupQueues implements GroupQueues {
     try {
       [message] = await receiver.receiveMessages(1, { maxWaitTimeInMs: maxWaitMs });
     } catch (err) {
+      // the receive already failed: that error is the one to act on, a failed close of its link adds nothing
       await receiver.close().catch(() => undefined);
       if (isEntityNotFound(err)) {
         await this.forget(name);
@@ -182,6 +176,7 @@ export class ServiceBusGroupQueues implements GroupQueues {
     this.senders.delete(name);
     const receivers = this.idleReceivers.get(name) ?? [];
     this.idleReceivers.delete(name);
+    // the queue is forgotten (deleted, or the client is closing): links that fail to close are gone with it
     await Promise.all([sender?.close(), ...receivers.map((r) => r.close())].map((p) => Promise.resolve(p).catch(() => undefined)));
   }
 }

@@ -12,6 +12,7 @@ import { secretNameFor, type SecretReference } from '../secrets/secret-store.js'
 import { StalePreconditionError, type Versioned } from '../store/document-store.js';
 import { credentialPassword, findCredential, groupPasswordEquals, recordCredentialMatch, requireCredential, sameAccountName } from './credentials.js';
 import { checkIfMatch, loadEnvironmentContext } from './environment-context.js';
+import { bestEffort } from '../errors/best-effort.js';
 
 /** The group's local account as a username and password, or a credential that holds them. */
 export type ConnectionCredentials = { username: string; password: string } | { credentialId: string };
@@ -225,7 +226,7 @@ export async function createConnection(deps: Services, principal: Principal, env
     return viewOf(connection, group, 'credential' in checked ? await credentialOf(deps, connection) : undefined);
   } catch (err) {
     // no document refers to the secret: do not leave it behind
-    if (password) await deps.secrets.delete(password).catch(() => undefined);
+    if (password) await bestEffort(deps.secrets.delete(password), `removing the password secret of a connection that failed to be created`);
     throw err;
   }
 }

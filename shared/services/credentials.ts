@@ -14,6 +14,7 @@ import { SECRET_KINDS, SecretNotFoundError, secretNameFor, type SecretReference 
 import { StalePreconditionError, type Versioned } from '../store/document-store.js';
 import { checkIfMatch, loadEnvironmentContext } from './environment-context.js';
 import { readAccessList, replaceAccessList, type AccessEntry } from './shares.js';
+import { bestEffort } from '../errors/best-effort.js';
 
 /** A credential as the API shows it: the document (never its password) and how many connections reference it. */
 export interface CredentialView {
@@ -221,7 +222,7 @@ export async function createCredential(deps: Services, principal: Principal, env
     });
     return { credential, usedByConnections: 0 };
   } catch (err) {
-    if (secret.source === 'secretStore') await deps.secrets.delete(secret.ref).catch(() => undefined);
+    if (secret.source === 'secretStore') await bestEffort(deps.secrets.delete(secret.ref), `removing the secret of credential ${id} after a failed create`);
     throw err;
   }
 }

@@ -11,6 +11,7 @@ import { AppError } from '../errors/app-error.js';
 import { StalePreconditionError, type Versioned } from '../store/document-store.js';
 import { changeEnvironment, checkIfMatch, loadEnvironmentContext } from './environment-context.js';
 import { readAccessList, replaceAccessList, type AccessEntry } from './shares.js';
+import { bestEffort } from '../errors/best-effort.js';
 
 /** An image as the API shows it: the document and how many groups build their bots from it. */
 export interface ImageView {
@@ -86,7 +87,7 @@ async function moveLedgerName(deps: Services, environmentId: string, imageId: st
 
 /** Undoes a reservation after a failed write. Best effort: the write's own failure is what the caller must see. */
 async function undoReservation(deps: Services, environmentId: string, imageId: string, from: string | undefined, to: string | undefined): Promise<void> {
-  await moveLedgerName(deps, environmentId, imageId, from, to).catch(() => undefined);
+  await bestEffort(moveLedgerName(deps, environmentId, imageId, from, to), `undoing the name reservation of image ${imageId}`);
 }
 
 

@@ -5,6 +5,7 @@ import type { Role } from '../domain/roles.js';
 import { invalidContinuationToken } from '../http/continuation-tokens.js';
 import type { Page, Versioned } from '../store/document-store.js';
 import { BadContinuationTokenError, type PageRequest } from './runs/run-store.js';
+import { bestEffort } from '../errors/best-effort.js';
 
 /** At most this many environments are listed in `GET /me` (the rest through `GET /environments`). */
 export const ME_MAX_ENVIRONMENTS = 200;
@@ -43,7 +44,7 @@ async function recordName(deps: Services, principal: Principal, memberships: Ver
   const name = principal.name.trim().slice(0, 200);
   if (name === '') return;
   const outdated = memberships.filter((m) => m.name !== name);
-  await Promise.all(outdated.map((m) => deps.store.replace<MemberDocument>({ ...m, name, updatedAt: deps.now().toISOString() }, m.etag).catch(() => undefined)));
+  await Promise.all(outdated.map((m) => bestEffort(deps.store.replace<MemberDocument>({ ...m, name, updatedAt: deps.now().toISOString() }, m.etag), `recording the name of member ${m.id}`)));
 }
 
 /** The caller: who the token says it is, and the environments it is an active member of, with its roles there. */

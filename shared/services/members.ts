@@ -6,6 +6,7 @@ import type { Role } from '../domain/roles.js';
 import { AppError } from '../errors/app-error.js';
 import { StalePreconditionError, type Versioned } from '../store/document-store.js';
 import { checkIfMatch, loadEnvironmentContext } from './environment-context.js';
+import { bestEffort } from '../errors/best-effort.js';
 
 async function requireAdmin(deps: Services, principal: Principal, environmentId: string | undefined) {
   const ctx = await loadEnvironmentContext(deps, environmentId, principal);
@@ -61,7 +62,7 @@ async function withoutLosingLastAdministrator(
     } catch (err) {
       const { etag: _etag, ...before } = existing;
       void _etag;
-      await deps.store.replace<MemberDocument>(before, written.etag).catch(() => undefined);
+      await bestEffort(deps.store.replace<MemberDocument>(before, written.etag), `restoring member ${before.id} after a failed environment write`);
       if (!(err instanceof StalePreconditionError)) throw err;
     }
   }

@@ -9,11 +9,11 @@ import {
   type Versioned,
 } from './document-store.js';
 import { withExpiry, type ExpiryPolicy } from './retention.js';
+import { httpStatusOf } from '../errors/error-probe.js';
 
 /** The HTTP status of a Cosmos SDK error, when it carries one. */
 export function statusOf(err: unknown): number | undefined {
-  const code = (err as { code?: unknown }).code;
-  return typeof code === 'number' ? code : undefined;
+  return httpStatusOf(err);
 }
 
 const FIELD = /^[A-Za-z][A-Za-z0-9]*$/;

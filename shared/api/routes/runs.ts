@@ -38,6 +38,7 @@ import { flowDefinitionSchema } from '../desktop-flow-schemas.js';
 import { queueEntryResource, runResource, runSummaryResource } from '../run-presenters.js';
 import { scalingDecisionResource, scalingDecisionSchema } from '../scaling-decision-schema.js';
 import { stepLogsSchema } from '../step-log-schemas.js';
+import { bestEffort } from '../../errors/best-effort.js';
 
 /** Seconds a poller is asked to wait before asking again (the `Retry-After` of 202 answers). */
 export const RETRY_AFTER_SECONDS = { Queued: 10, Running: 5 } as const;
@@ -228,7 +229,8 @@ export const runsRoutes: ApiRoute<unknown>[] = [
       const { run, definition } = await submitRun(deps, req.principal, req.params.env, req.body, { idempotencyKey });
       req.log(runLogLine('submitted', run, { priority: run.priority }));
       // the environment's controller plans for the new run (a failure here is covered by its safety timer)
-      await wakeController(req.durableClient(), run.environmentId).catch(() => undefined);
+      // the controller's safety round plans for the run anyway
+      await bestEffort(wakeController(req.durableClient(), run.environmentId), `waking the controller of ${run.environmentId}`);
       return {
         status: 202,
         body: await runBody(deps, run, definition),
@@ -260,7 +262,8 @@ export const runsRoutes: ApiRoute<unknown>[] = [
       const idempotencyKey = idempotencyKeyOf(req.headers.get('idempotency-key'));
       const { run, definition } = await resubmitRun(deps, req.principal, req.params.env, req.params.id, { idempotencyKey });
       req.log(runLogLine('submitted', run, { priority: run.priority, resubmitOf: req.params.id ?? '' }));
-      await wakeController(req.durableClient(), run.environmentId).catch(() => undefined);
+      // the controller's safety round plans for the run anyway
+      await bestEffort(wakeController(req.durableClient(), run.environmentId), `waking the controller of ${run.environmentId}`);
       return {
         status: 202,
         body: await runBody(deps, run, definition),

@@ -9,6 +9,7 @@ import { secretNameFor, type SecretReference } from '../../secrets/secret-store.
 import type { Versioned } from '../../store/document-store.js';
 import { changeEnvironment, loadEnvironmentContext } from '../environment-context.js';
 import { committedExceedsMax, GROUP, refuseWhenHostedRpaDisabled, requireImageUse, viewOf, type GroupView } from './load-group.js';
+import { bestEffort } from '../../errors/best-effort.js';
 
 export interface CreateGroupInput {
   name: string;
@@ -33,7 +34,7 @@ function serviceLevelOf(input: Pick<CreateGroupInput, 'targetWaitMinutes' | 'min
 
 /** Undo steps run newest first after a failed create; best effort, the original failure is what the caller sees. */
 async function undo(steps: Array<() => Promise<unknown>>): Promise<void> {
-  for (const step of steps.reverse()) await step().catch(() => undefined);
+  for (const [i, step] of steps.reverse().entries()) await bestEffort(step, `undo step ${i + 1} of ${steps.length} of a failed group create`);
 }
 
 /**

@@ -10,6 +10,7 @@ import { cancelQueuedRunsOfGroup } from '../runs/drain.js';
 import { changeEnvironment, checkIfMatch } from '../environment-context.js';
 import { loadGroup, refuseDeleted, requireImageUse, staleGroup, viewOf, type GroupView, committedExceedsMax } from './load-group.js';
 import { prepareAccountRotation, type AccountRotationInput } from './rotate-account.js';
+import { bestEffort } from '../../errors/best-effort.js';
 
 export interface UpdateGroupInput {
   name?: string | undefined;
@@ -95,7 +96,7 @@ export async function updateGroup(
     try {
       return await deps.store.replace({ ...next, updatedAt: at }, group.etag);
     } catch (err) {
-      if (moved) await changeEnvironment(deps, env.id, (current) => restoreGroup(current, group.id, to, from)).catch(() => undefined);
+      if (moved) await bestEffort(changeEnvironment(deps, env.id, (current) => restoreGroup(current, group.id, to, from)), `restoring the ledger entry of group ${group.id} after a failed edit`);
       if (err instanceof StalePreconditionError) throw staleGroup();
       throw err;
     }

@@ -11,6 +11,7 @@ import { recordMaintenanceAction } from './action-log.js';
 import type { LifecycleSignals } from './lifecycle-signals.js';
 import { sweepEnvironments } from './sweep-lease.js';
 import type { SweepReport } from './sweep-report.js';
+import { bestEffort } from '../../errors/best-effort.js';
 
 /**
  * Marks the group deleted if it is (still) inactive: a conditional write, so a run that started meanwhile (its
@@ -50,8 +51,9 @@ async function removeStaleReservations(deps: Services, environmentId: string, gr
   });
   const actions: MaintenanceActionDocument[] = [];
   for (const [groupId, entry] of removed) {
-    await deps.secrets.delete({ name: secretNameFor('group-account', groupId) }).catch(() => undefined);
-    await deps.queues.delete(groupId).catch(() => undefined);
+    // the group is gone from the ledger: a secret or queue left behind is only unused, and the next cleanup retries nothing
+    await bestEffort(deps.secrets.delete({ name: secretNameFor('group-account', groupId) }), `removing the account secret of inactive group ${groupId}`);
+    await bestEffort(deps.queues.delete(groupId), `removing the queue of inactive group ${groupId}`);
     const detail = `The ledger held group "${entry.name}" (${entry.committedBots} committed bots) without a group document${entry.reservedAt ? ` since ${entry.reservedAt}` : ''}; removed.`;
     actions.push(await recordMaintenanceAction(deps, { environmentId, sweep: 'inactiveGroups', action: 'reservationRemoved', reason: 'NoGroupDocument', detail, groupId }));
   }

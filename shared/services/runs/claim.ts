@@ -7,6 +7,7 @@ import { observeRunClaimed } from '../../observability/run-telemetry.js';
 import type { ReceivedWakeUp } from '../../queues/group-queues.js';
 import { StalePreconditionError, type Versioned } from '../../store/document-store.js';
 import { findGroupOf } from './load-run.js';
+import { bestEffort } from '../../errors/best-effort.js';
 
 /** Candidates read per round: more than the claimers that usually race for one group. */
 export const CLAIM_CANDIDATES = 10;
@@ -124,7 +125,7 @@ async function confirmOrPutBack(deps: Services, request: ClaimRequest, gate: Gat
 
 /** Settling is best effort once the run is decided: a message that is not completed is only redelivered (one more wake-up). */
 async function settle(how: Promise<void>): Promise<void> {
-  await how.catch(() => undefined);
+  await bestEffort(how, 'settling a wake-up message (it will be delivered again)');
 }
 
 /** Best effort, at most hourly: a lost race or a failure leaves the older value, which only delays the inactivity cleanup. */
