@@ -1,8 +1,8 @@
 import { plannerGroupOf } from '../../shared/bots/planning-round.js';
-import { expectedStarts } from '../../shared/domain/planner/expected-start.js';
 import type { Plan, PlannerGroup, PlannerInput, PlannerOutlook, PlannerServiceLevel, PlannerSettings } from '../../shared/domain/planner/index.js';
 import { DEFAULT_OUTLOOK, outlookOf, sortedCounter } from '../../shared/domain/planner/outlook.js';
 import { plan } from '../../shared/domain/planner/plan.js';
+import { estimateStarts } from '../estimates.js';
 import { MINUTE } from '../model.js';
 import type { ScalingPolicy, WorldEvent } from '../policy.js';
 import { PRODUCT_CONFIG } from '../product-settings.js';
@@ -109,53 +109,6 @@ export function plannerInput(world: World, settings: PlannerSettings & Partial<P
   };
 }
 
-/** The typical duration of a flow's runs, minutes: the mean of its last 50 finished runs (the group's outlook before any). */
-const typicalCache = new WeakMap<number[], { n: number; minutes: number }>();
-function typicalRunMinutes(world: World, flowId: string, fallback: number): number {
-  const seen = world.observed.runMs.get(flowId);
-  if (seen === undefined || seen.length === 0) return fallback;
-  const cached = typicalCache.get(seen);
-  if (cached !== undefined && cached.n === seen.length) return cached.minutes;
-  const last = seen.slice(-50);
-  const minutes = last.reduce((a, b) => a + b, 0) / last.length / MINUTE;
-  typicalCache.set(seen, { n: seen.length, minutes });
-  return minutes;
-}
-
-/**
- * The expected start of every newly queued run, as the queue view would show it right after this plan
- * (shared/domain/planner/expected-start.ts): recorded on the run once, when it is first estimated.
- */
-function estimateStarts(world: World, input: PlannerInput, result: Plan, seen: Map<string, number>): void {
-  for (const [i, g] of world.groups.entries()) {
-    if (seen.get(g.id) === g.queue.added) continue;
-    seen.set(g.id, g.queue.added);
-    const queued = g.queue.runs();
-    const outlook = input.groups[i]?.outlook ?? outlookOfGroup(world, g);
-    const creating = result.decisions.reduce((n, d) => (d.kind === 'create' && d.groupId === g.id ? n + d.count : n), 0);
-    const flowOf = (runId: string | undefined) => {
-      const run = runId === undefined ? undefined : world.run(runId);
-      return run?.flowId ?? g.id;
-    };
-    const bots = g.bots
-      .filter((b) => b.releaseRequested === undefined && (b.state === 'Ready' || b.state === 'Busy' || b.state === 'Provisioning'))
-      .map((b) => ({ state: b.state as 'Ready' | 'Busy' | 'Provisioning', since: iso(b.state === 'Provisioning' ? b.createdAt : b.since), ...(b.state === 'Busy' ? { runMinutes: typicalRunMinutes(world, flowOf(b.runId), outlook.runMinutes) } : {}) }));
-    // the expected (median) provisioning time, not the outlook's high percentile: an estimate, not a safety margin
-    const provisionMinutes = outlookOf({ provisionMs: world.observed.provisionMs.get(g.id) ?? [], runMs: [], count: () => 0 }, world.now, { ...DEFAULT_OUTLOOK, provisionQuantile: 0.5, defaultProvisionMinutes: world.platform.provisionMs / MINUTE }).provisionMinutes;
-    const estimates = expectedStarts({
-      now: iso(world.now),
-      queued: queued.map((r) => ({ id: r.id, runMinutes: typicalRunMinutes(world, r.flowId ?? r.groupId, outlook.runMinutes) })),
-      bots,
-      creating,
-      provisionMinutes,
-    });
-    for (const [j, run] of queued.entries()) {
-      const at = estimates[j]?.expectedStartAt;
-      if (run.expectedStartAt === undefined && at !== undefined) run.expectedStartAt = Date.parse(at);
-    }
-  }
-}
-
 /** Applies a plan the way runPlanningRound does: releases at once, every create (plan() cut them to the slots free now). */
 function applyPlan(world: World, result: Plan): void {
   for (const d of result.decisions) {
@@ -203,6 +156,6 @@ export class ProjectPolicy implements ScalingPolicy {
     const result = plan(input);
     if (this.keepPlans) this.plans.push(result);
     applyPlan(world, result);
-    if (this.estimate) estimateStarts(world, input, result, this.estimated);
+    if (this.estimate) estimateStarts(world, this.estimated);
   }
 }

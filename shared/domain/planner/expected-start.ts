@@ -1,9 +1,12 @@
+import { durationModel, type DurationModel } from './duration-model.js';
+
 /**
  * An expected start time for every queued run of a group (`expectedStartAt` in the queue view): a pure function of
- * the group's bots (idle ones are free now, busy ones free at their run's typical end, provisioning ones at their
- * learned provisioning time, the bots the latest plan creates one provisioning time from now), the runs ahead in
- * dispatch order, and the typical duration of each run's desktop flow. Each run in turn takes the bot that frees
- * first, which is then busy for that run's typical duration. O(runs × log bots). docs/scaling.md, "Expected start".
+ * the group's bots (idle ones are free now, busy ones when their run ends, provisioning ones at their learned
+ * provisioning time, the bots the latest plan creates one provisioning time from now), the runs ahead in dispatch
+ * order, and the learned durations of each run's desktop flow. The queue is played SCENARIOS times with durations
+ * drawn from the learned ones (duration-model.ts); each run in turn takes the bot that frees first, and its estimate
+ * is the median of its starts over the plays. O(SCENARIOS × runs × log bots). docs/scaling.md, "Expected start".
  */
 export interface StartEstimateBot {
   state: 'Ready' | 'Busy' | 'Provisioning';
@@ -11,12 +14,14 @@ export interface StartEstimateBot {
   since: string;
   /** for a busy bot: the typical duration of the run it runs, minutes */
   runMinutes?: number;
+  /** for a busy bot: the learned durations of its run's flow, minutes (runMinutes stands for them when absent) */
+  runSamplesMinutes?: readonly number[];
 }
 
 export interface StartEstimateInput {
   now: string;
   /** the group's queued runs in dispatch order, each with its flow's typical duration (minutes) */
-  queued: ReadonlyArray<{ id: string; runMinutes: number }>;
+  queued: ReadonlyArray<{ id: string; runMinutes: number; runSamplesMinutes?: readonly number[] }>;
   /** bots that will take the group's runs (not those leaving or draining) */
   bots: readonly StartEstimateBot[];
   /** bots the latest plan creates for the group that have not started yet */
@@ -76,32 +81,59 @@ class MinHeap {
   }
 }
 
-/**
- * When a busy bot is expected to be free: at its run's typical end; a run already past it is in the long tail of
- * the durations (heavy-tailed: the longer a run has run, the longer it is expected to go on), so half of what it
- * has run so far is added.
- */
-function busyUntil(now: number, since: number, typicalMs: number): number {
-  const end = since + typicalMs;
-  return end > now ? end : now + (now - since) / 2;
-}
+/** Scenarios the estimate plays (odd: the median is one of them). */
+export const SCENARIOS = 15;
+/** spreads the strata of successive bots and runs (the golden ratio's fraction: no two items in step) */
+const SPREAD = 0.618_033_988_749_895;
 
+/**
+ * Each run's start in each of SCENARIOS plays of the queue: in play s, every bot and run draws its provisioning time,
+ * remaining time and duration at a stratified quantile of the learned ones (stratum s, shifted per item so the bots
+ * do not all draw alike); each run takes the bot that frees first. The estimate is the median over the plays: with
+ * heavy-tailed durations and several busy bots, the first to free comes much sooner than any one run's typical end,
+ * which a single play with typical values misses. O(SCENARIOS × runs × log bots).
+ */
 export function expectedStarts(input: StartEstimateInput): StartEstimate[] {
   const now = Date.parse(input.now);
   const provisionMs = Math.max(0, input.provisionMinutes) * MINUTE;
-  const free = new MinHeap();
-  for (const bot of input.bots) {
+  const models = new Map<readonly number[], DurationModel>();
+  const modelOf = (samples: readonly number[] | undefined, minutes: number | undefined) => {
+    const list = samples !== undefined && samples.length > 0 ? samples : [Math.max(0, minutes ?? 0)];
+    let model = models.get(list);
+    if (model === undefined) models.set(list, (model = durationModel(list)));
+    return model;
+  };
+  const bots = input.bots.map((bot) => {
     const since = Date.parse(bot.since);
     const at = Number.isNaN(since) ? now : since;
-    if (bot.state === 'Ready') free.push(now);
-    else if (bot.state === 'Busy') free.push(busyUntil(now, at, Math.max(0, bot.runMinutes ?? 0) * MINUTE));
-    else free.push(Math.max(now, at + provisionMs));
+    return { state: bot.state, at, elapsed: Math.max(0, now - at) / MINUTE, model: modelOf(bot.runSamplesMinutes, bot.runMinutes) };
+  });
+  const runs = input.queued.map((run) => modelOf(run.runSamplesMinutes, run.runMinutes));
+  const creating = Math.max(0, Math.floor(input.creating));
+  const starts: number[][] = runs.map(() => []);
+  for (let s = 0; s < SCENARIOS; s += 1) {
+    const stratum = (s + 0.5) / SCENARIOS;
+    let item = 0;
+    const draw = () => (stratum + SPREAD * (item += 1)) % 1;
+    const free = new MinHeap();
+    for (const bot of bots) {
+      const q = draw();
+      if (bot.state === 'Ready') free.push(now);
+      else if (bot.state === 'Busy') free.push(now + bot.model.remaining(bot.elapsed, q) * MINUTE);
+      // provisioning times are not drawn per bot: a capacity error delays every bot at once
+      else free.push(Math.max(now, bot.at + provisionMs));
+    }
+    for (let i = 0; i < creating; i += 1) free.push(now + provisionMs);
+    for (const [j, model] of runs.entries()) {
+      const at = free.pop();
+      if (at === undefined) break;
+      starts[j]?.push(at);
+      free.push(at + Math.max(0, model.quantile(draw())) * MINUTE);
+    }
   }
-  for (let i = 0; i < Math.max(0, Math.floor(input.creating)); i += 1) free.push(now + provisionMs);
-  return input.queued.map((run) => {
-    const at = free.pop();
-    if (at === undefined) return { id: run.id };
-    free.push(at + Math.max(0, run.runMinutes) * MINUTE);
-    return { id: run.id, expectedStartAt: new Date(at).toISOString() };
+  return input.queued.map((run, j) => {
+    const plays = (starts[j] ?? []).sort((x, y) => x - y);
+    const median = plays[Math.floor(plays.length / 2)];
+    return median === undefined ? { id: run.id } : { id: run.id, expectedStartAt: new Date(Math.max(now, Math.round(median))).toISOString() };
   });
 }

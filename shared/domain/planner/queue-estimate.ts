@@ -1,3 +1,4 @@
+import { samplesFor } from './duration-model.js';
 import { expectedStarts, type StartEstimateBot } from './expected-start.js';
 import { DEFAULT_OUTLOOK, outlookOf } from './outlook.js';
 import type { BotState } from './planner-input.js';
@@ -47,21 +48,31 @@ export interface QueueEstimate {
 /** No bot of the group is up, provisioning or planned for the run (the controller has not acted yet). */
 export const NO_BOT_YET = 'no-bot-yet';
 
+const toMinutes = (ms: number) => ms / 60_000;
+
 export function queueEstimates(input: QueueEstimateInput): QueueEstimate[] {
   if (input.blocked !== undefined) return input.queued.map((r) => ({ id: r.id, expectedStartAt: null, reason: input.blocked }));
   const nowMs = Date.parse(input.now);
   // the expected (median) provisioning time, not the planner's high percentile: an estimate, not a safety margin
   const provisionMinutes = outlookOf({ provisionMs: input.stats.provisionMs, runMs: [], count: () => 0 }, nowMs, { ...DEFAULT_OUTLOOK, provisionQuantile: 0.5, defaultProvisionMinutes: input.defaultProvisionMinutes }).provisionMinutes;
-  const groupRun = typicalRunMinutes(input.stats, '', provisionMinutes);
+  const groupSamples = input.stats.runMs.length > 0 ? input.stats.runMs.map(toMinutes) : [typicalRunMinutes(input.stats, '', provisionMinutes)];
+  // a busy bot's run and each queued run: its flow's learned durations, or the group's when the flow's are no different
+  const byFlow = new Map<string, readonly number[]>();
+  const samplesOf = (flowId: string | undefined) => {
+    if (flowId === undefined) return groupSamples;
+    let samples = byFlow.get(flowId);
+    if (samples === undefined) byFlow.set(flowId, (samples = samplesFor(input.stats.runMsByFlow[flowId]?.map(toMinutes), groupSamples)));
+    return samples;
+  };
   const bots: StartEstimateBot[] = [];
   for (const b of input.bots) {
     if (b.releaseRequested === true || b.drainRequested === true) continue;
     if (b.state === 'Ready') bots.push({ state: 'Ready', since: b.since });
-    else if (b.state === 'Busy') bots.push({ state: 'Busy', since: b.since, runMinutes: b.runFlowId === undefined ? groupRun : typicalRunMinutes(input.stats, b.runFlowId, groupRun) });
+    else if (b.state === 'Busy') bots.push({ state: 'Busy', since: b.since, runSamplesMinutes: samplesOf(b.runFlowId) });
     else if (b.state === 'Provisioning') bots.push({ state: 'Provisioning', since: b.createdAt });
   }
-  const ahead = Array.from({ length: Math.max(0, Math.floor(input.queuedAhead)) }, (_, i) => ({ id: `ahead-${i}`, runMinutes: groupRun }));
-  const page = input.queued.map((r) => ({ id: r.id, runMinutes: typicalRunMinutes(input.stats, r.desktopFlowId, groupRun) }));
+  const ahead = Array.from({ length: Math.max(0, Math.floor(input.queuedAhead)) }, (_, i) => ({ id: `ahead-${i}`, runMinutes: 0, runSamplesMinutes: groupSamples }));
+  const page = input.queued.map((r) => ({ id: r.id, runMinutes: 0, runSamplesMinutes: samplesOf(r.desktopFlowId) }));
   const estimates = expectedStarts({ now: input.now, queued: [...ahead, ...page], bots, creating: 0, provisionMinutes }).slice(ahead.length);
   return estimates.map((e) =>
     e.expectedStartAt === undefined ? { id: e.id, expectedStartAt: null, reason: input.unservedReason ?? NO_BOT_YET } : { id: e.id, expectedStartAt: e.expectedStartAt },
