@@ -6,7 +6,8 @@ import type { Stats } from './stats.js';
 
 /**
  * bench/results/summary.md: one markdown page of every result file there is (runs.json, bots.json,
- * planner-durable.json, simulation.json); a missing file is said, not fatal. The last step of `npm run bench`
+ * planner-durable.json, per-run-cost.json, scale.json, soak.json or soak-short.json, simulation.json); a missing file is
+ * said, not fatal. The last step of `npm run bench`
  * (called by bench/planner-and-durable.ts); `node --import tsx bench/summary.ts` writes it alone.
  */
 const RESULTS = path.join(import.meta.dirname, 'results');
@@ -31,6 +32,33 @@ interface PlannerResult {
   planner: Record<string, Stats | string>;
   plannerGrowth?: { groups: Record<string, number>; botsPerGroup: Record<string, number>; queuedPerGroup: Record<string, number> };
   durable?: { trivial: Stats; oneActivity: Stats };
+}
+
+interface Spread {
+  mean: number;
+  min: number;
+  max: number;
+}
+interface CostResult {
+  measuredAt: string;
+  loadAverage: { atEnd: Record<string, number> };
+  depths: Record<string, { runs: number; perRun: Record<string, Spread>; heartbeatsPerMinute?: number }>;
+  goals: { writesRatioDeepestToZero: { ratio?: number } };
+}
+interface ScaleResult {
+  measuredAt: string;
+  sizes: { groups: number; botsPerGroup: number; queuedAtRounds: number };
+  loadAverage: { atEnd: Record<string, number> };
+  planningRound: { atFullScale?: Stats; byGroupsNothingQueued: Record<string, Stats>; byQueuedRunsAllGroups: Record<string, Stats> };
+  submit: { emptyQueue: Record<string, WithThroughput>; fullQueue: Record<string, WithThroughput> };
+  claimsUnderLoad: { claim: Stats };
+  memory: Array<{ at: string; hostRssMiB?: number }>;
+}
+interface SoakResult {
+  measuredAt: string;
+  sizes: { minutes: number; runs: number; groups: number; windowMinutes: number };
+  invariants: Record<string, { checked: number; violations: number }>;
+  drift: { submitLatencyMs: { firstWindow: Stats; lastWindow: Stats }; hostRssMiB: { firstWindowMean?: number; lastWindowMean?: number; growthPercent?: number } };
 }
 
 function read<T>(file: string): T | undefined {
@@ -80,6 +108,44 @@ function planner(result: PlannerResult | undefined): string[] {
   return out;
 }
 
+function costAndScale(cost: CostResult | undefined, scale: ScaleResult | undefined, soak: { file: string; result: SoakResult } | undefined): string[] {
+  const out = ['## Cost and scale (`npm run bench:cost`, `npm run bench:scale`, `npm run soak`)', ''];
+  if (cost === undefined) out.push('No per-run-cost.json yet.');
+  else {
+    out.push('| queue depth (other group) | runs | Cosmos writes / run | reads | queries (+ as many plans) | Service Bus ops / run | controller rounds / run |', '|---:|---:|---:|---:|---:|---:|---:|');
+    const f = (s: Spread | undefined) => (s === undefined ? '–' : `${s.mean} (${s.min}–${s.max})`);
+    for (const [depth, d] of Object.entries(cost.depths)) {
+      out.push(`| ${Number(depth).toLocaleString('en')} | ${d.runs} | ${f(d.perRun.cosmosWrites)} | ${f(d.perRun.cosmosReads)} | ${f(d.perRun.cosmosQueries)} | ${f(d.perRun.serviceBusOperations)} | ${f(d.perRun.controllerRoundsEstimated)} |`);
+    }
+    out.push('', `Writes ratio deepest ÷ depth 0: ${cost.goals.writesRatioDeepestToZero.ratio ?? '–'} (${cost.measuredAt}, load average ${cost.loadAverage.atEnd['1m']}).`);
+  }
+  out.push('');
+  if (scale === undefined) out.push('No scale.json yet.');
+  else {
+    const z = scale.sizes;
+    out.push(`${z.groups} groups × ${z.botsPerGroup} bots, ${z.queuedAtRounds.toLocaleString('en')} queued (${scale.measuredAt}, load average ${scale.loadAverage.atEnd['1m']}):`, '');
+    out.push('| measure | n | p50 | p99 | max | throughput |', '|---|---:|---:|---:|---:|---:|');
+    out.push(row('planning round with its reads, full size', scale.planningRound.atFullScale));
+    for (const [g, s2] of Object.entries(scale.planningRound.byGroupsNothingQueued)) out.push(row(`planning round, ${g} group(s), nothing queued`, s2));
+    for (const [q, s2] of Object.entries(scale.planningRound.byQueuedRunsAllGroups)) out.push(row(`planning round, ${Number(q).toLocaleString('en')} queued`, s2));
+    for (const [k, s2] of Object.entries(scale.submit.emptyQueue)) out.push(row(`submit, empty queue, ${k}`, s2));
+    for (const [k, s2] of Object.entries(scale.submit.fullQueue)) out.push(row(`submit, full queue, ${k}`, s2));
+    out.push(row('agent claim under submit load', scale.claimsUnderLoad.claim));
+    out.push('', `Host RSS (MiB): ${scale.memory.map((m) => `${m.at} ${m.hostRssMiB ?? '–'}`).join(' · ')}.`);
+  }
+  out.push('');
+  if (soak === undefined) out.push('No soak result yet.');
+  else {
+    const r = soak.result;
+    const violations = Object.values(r.invariants).reduce((n, v) => n + v.violations, 0);
+    const d = r.drift;
+    out.push(
+      `Soak (${soak.file}, ${r.sizes.minutes} min, ${r.sizes.runs} runs, ${r.sizes.groups} groups): ${violations} invariant violations; submit p50 ${d.submitLatencyMs.firstWindow.p50} → ${d.submitLatencyMs.lastWindow.p50} ms, p99 ${d.submitLatencyMs.firstWindow.p99} → ${d.submitLatencyMs.lastWindow.p99} ms; host RSS ${d.hostRssMiB.firstWindowMean ?? '–'} → ${d.hostRssMiB.lastWindowMean ?? '–'} MiB (${d.hostRssMiB.growthPercent ?? '–'} %), first vs last ${r.sizes.windowMinutes} min.`,
+    );
+  }
+  return out;
+}
+
 function simulation(result: { traces: TraceSummary[]; settings: { seeds: number[] } } | undefined): string[] {
   const out = ['## Simulation (`npm run simulate`): this project ÷ each baseline, medians', ''];
   if (result === undefined) return [...out, 'No simulation.json yet.'];
@@ -93,6 +159,10 @@ export function writeSummary(): string {
   const bots = read<BotsResult>('bots.json');
   const plannerResult = read<PlannerResult>('planner-durable.json');
   const sim = read<{ traces: TraceSummary[]; settings: { seeds: number[] } }>('simulation.json');
+  const cost = read<CostResult>('per-run-cost.json');
+  const scale = read<ScaleResult>('scale.json');
+  const soakFile = existsSync(path.join(RESULTS, 'soak.json')) ? 'soak.json' : 'soak-short.json';
+  const soakResult = read<SoakResult>(soakFile);
   const m = plannerResult?.machine;
   const lines = [
     '# Benchmark summary',
@@ -102,6 +172,8 @@ export function writeSummary(): string {
     ...localCloud(runs, bots),
     '',
     ...planner(plannerResult),
+    '',
+    ...costAndScale(cost, scale, soakResult === undefined ? undefined : { file: soakFile, result: soakResult }),
     '',
     ...simulation(sim),
   ];

@@ -4,6 +4,7 @@ import { createHttpServer } from '@vercel/cosmosdb-server';
 import { CosmosClient, type IndexingPolicy } from '@azure/cosmos';
 import { cosmosDefinitions } from '../../shared/config/infra-definitions.js';
 import { CosmosOperationCounters } from './cosmos-operations.js';
+import { speedUpPeerQueries } from './cosmos-query-speedup.js';
 
 /** Injected failures: a share of data requests answered as a throttled or unavailable Cosmos account would. */
 export interface CosmosFaults {
@@ -36,6 +37,7 @@ type RequestListener = (req: IncomingMessage, res: ServerResponse) => void;
  * bundled TLS certificate expired), with the database and containers of `infra/definitions/cosmos.json`.
  */
 export async function startCosmosPeer(options: { port?: number } = {}): Promise<CosmosPeer> {
+  speedUpPeerQueries();
   const server = createHttpServer({ keepAlive: true } as Parameters<typeof createHttpServer>[0]);
   const faults: CosmosFaults = { throttleRate: 0, throttleRetryAfterMs: 50, unavailableRate: 0 };
   const counters = { requests: 0, throttled: 0, unavailable: 0 };

@@ -1,0 +1,281 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { startLocalCloud, type LocalCloud } from '../local/stack/local-cloud.js';
+import { planningInput, runPlanningRound } from '../shared/bots/planning-round.js';
+import type { BotIdentity } from '../shared/bots/bot-credentials.js';
+import { buildServices } from '../shared/composition/root.js';
+import type { Services } from '../shared/composition/services.js';
+import { loadAppConfig } from '../shared/config/app-config.js';
+import type { EnvironmentDocument } from '../shared/domain/environment.js';
+import { plan } from '../shared/domain/planner/index.js';
+import type { RunDocument } from '../shared/domain/run.js';
+import { BenchAgent } from './agent-http.js';
+import {
+  addGroup,
+  adminApi,
+  createEnvironment,
+  envNumber,
+  loadAverage,
+  rawRun,
+  rssMiB,
+  runsContainer,
+  seedQueuedRuns,
+  settle,
+  submitBody,
+  timed,
+  writeBotRecords,
+  type Api,
+  type BenchEnvironment,
+} from './bench-world.js';
+import { BENCH_CLOUD_SETTINGS } from './bench-settings.js';
+import { machineInfo, stats, type Stats } from './stats.js';
+
+/**
+ * `npm run bench:scale`: an environment of SCALE_GROUPS groups × SCALE_BOTS bots (records written as the planning
+ * round writes them; no live agents needed to plan) and SCALE_QUEUED queued runs spread over the groups. Measures the
+ * planning round with its reads (`runPlanningRound`, the code the controller's activity calls, in process against
+ * the Cosmos peer with the real SDK), submit latency and throughput over HTTP at concurrency 1, 16 and 64 with an
+ * empty queue and with the full one, claim latency over the agent HTTP API under submit load, the Functions host's
+ * resident memory, and how the round grows from 1 to SCALE_GROUPS groups and from 1,000 to SCALE_QUEUED queued runs.
+ * Writes bench/results/scale.json.
+ */
+
+const GROUPS = envNumber('SCALE_GROUPS', 10);
+const BOTS = envNumber('SCALE_BOTS', 50);
+const QUEUED = envNumber('SCALE_QUEUED', 100_000);
+const ROUNDS = envNumber('SCALE_ROUNDS', 200);
+const GROWTH_ROUNDS = envNumber('SCALE_GROWTH_ROUNDS', 30);
+const SUBMITS = envNumber('SCALE_SUBMITS', 200);
+const CLAIMS = envNumber('SCALE_CLAIMS', 200);
+const CLAIMERS = envNumber('SCALE_CLAIMERS', 8);
+const ROUND_BUDGET = envNumber('SCALE_ROUND_BUDGET_SECONDS', 180);
+/** a submit series or the claims stop early when this runs out (at least 20 done; n says how many) */
+const SERIES_BUDGET = envNumber('SCALE_SERIES_BUDGET_SECONDS', 90);
+const GROWTH_BUDGET = envNumber('SCALE_GROWTH_BUDGET_SECONDS', 60);
+
+const log = (line: string) => process.stdout.write(`${line}\n`);
+const round1 = (v: number) => Math.round(v * 10) / 10;
+
+/**
+ * Planning rounds of the environment, each timed whole (reads, plan, writes), one after the other: `n` of them, or
+ * fewer when `budgetSeconds` runs out first (at least 3; the result's n says how many).
+ */
+async function timeRounds(deps: Services, envId: string, n: number, budgetSeconds: number): Promise<Stats> {
+  const oldestQueued = async (e: string, g: string) => (await deps.runs.queries.nextQueued(e, g, 1))[0]?.queuedAt;
+  const samples: number[] = [];
+  const deadline = Date.now() + budgetSeconds * 1000;
+  for (let i = 0; i < n && (i < 3 || Date.now() < deadline); i++) samples.push((await timed(() => runPlanningRound(deps, envId, oldestQueued)))[1]);
+  return stats(samples);
+}
+
+/** The pure plan() on the round's input (µs), to show what of the round is reads. */
+async function timePlanOnly(deps: Services, envId: string): Promise<Stats> {
+  const env = await deps.store.get<EnvironmentDocument>(envId, envId);
+  if (!env) throw new Error('no environment');
+  const { input } = await planningInput(deps, env, async (e, g) => (await deps.runs.queries.nextQueued(e, g, 1))[0]?.queuedAt);
+  const samples: number[] = [];
+  for (let i = 0; i < 100; i++) {
+    const t0 = performance.now();
+    plan(input);
+    samples.push((performance.now() - t0) * 1000);
+  }
+  return stats(samples);
+}
+
+/** `total` submits over HTTP by `concurrency` callers, spread over the groups. */
+async function submitAt(api: Api, env: BenchEnvironment, total: number, concurrency: number): Promise<Stats & { throughputPerSecond: number }> {
+  const samples: number[] = [];
+  let next = 0;
+  const t0 = performance.now();
+  const deadline = Date.now() + SERIES_BUDGET * 1000;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      for (;;) {
+        const i = next++;
+        if (i >= total || (i >= 20 && Date.now() > deadline)) return;
+        const group = env.groups[i % env.groups.length];
+        if (!group) return;
+        const [res, ms] = await timed(() => api.call('POST', `environments/${env.envId}/runs`, submitBody(env, group, i)));
+        if (res.status !== 202) throw new Error(`submit: ${res.status} ${JSON.stringify(res.json)}`);
+        samples.push(ms);
+      }
+    }),
+  );
+  return { ...stats(samples), throughputPerSecond: round1(samples.length / ((performance.now() - t0) / 1000)) };
+}
+
+async function submitSeries(api: Api, env: BenchEnvironment): Promise<Record<string, Stats & { throughputPerSecond: number }>> {
+  const out: Record<string, Stats & { throughputPerSecond: number }> = {};
+  for (const c of [1, 16, 64]) {
+    log(`  submit at concurrency ${c}: ${SUBMITS}`);
+    out[`concurrency${c}`] = await submitAt(api, env, SUBMITS, c);
+  }
+  return out;
+}
+
+/**
+ * `CLAIMS` claims by `CLAIMERS` agents over the agent HTTP API (claim, then finish at once), while 16 callers submit:
+ * the claim's latency under load.
+ */
+async function claimsUnderLoad(cloud: LocalCloud, deps: Services, api: Api, env: BenchEnvironment, identities: BotIdentity[]): Promise<{ claim: Stats; finish: Stats; submitsMeanwhile: Stats & { throughputPerSecond: number } }> {
+  const agents = await Promise.all(identities.map((id) => BenchAgent.of(cloud, deps, id)));
+  const claims: number[] = [];
+  const finishes: number[] = [];
+  let next = 0;
+  let claiming = true;
+  const deadline = Date.now() + SERIES_BUDGET * 1000;
+  const load = (async () => {
+    const samples: number[] = [];
+    const t0 = performance.now();
+    let i = 0;
+    await Promise.all(
+      Array.from({ length: 16 }, async () => {
+        while (claiming) {
+          const group = env.groups[i++ % env.groups.length];
+          if (!group) return;
+          const [res, ms] = await timed(() => api.call('POST', `environments/${env.envId}/runs`, submitBody(env, group, i)));
+          if (res.status === 202) samples.push(ms);
+        }
+      }),
+    );
+    return { ...stats(samples), throughputPerSecond: round1(samples.length / ((performance.now() - t0) / 1000)) };
+  })();
+  await Promise.all(
+    agents.map(async (agent) => {
+      while (next++ < CLAIMS && (next <= 20 || Date.now() < deadline)) {
+        const [claim, ms] = await timed(() => agent.claim());
+        if (!('assignedRun' in claim)) throw new Error(`claim: ${JSON.stringify(claim)}`);
+        claims.push(ms);
+        finishes.push((await timed(() => agent.finish(claim.assignedRun.runId)))[1]);
+      }
+    }),
+  );
+  claiming = false;
+  return { claim: stats(claims), finish: stats(finishes), submitsMeanwhile: await load };
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  const loadAtStart = loadAverage();
+  const sizes = { groups: GROUPS, botsPerGroup: BOTS, queued: QUEUED, rounds: ROUNDS, roundBudgetSeconds: ROUND_BUDGET, growthRounds: GROWTH_ROUNDS, growthBudgetSeconds: GROWTH_BUDGET, seriesBudgetSeconds: SERIES_BUDGET, submitsPerConcurrency: SUBMITS, claims: CLAIMS, claimers: CLAIMERS };
+  log(`Scale bench ${JSON.stringify(sizes)}: starting a local cloud…`);
+  const cloud = await startLocalCloud({ port: 0, settings: BENCH_CLOUD_SETTINGS });
+  const deps = buildServices(loadAppConfig(cloud.settings));
+  const runs = runsContainer(cloud);
+  const memory: Array<{ at: string; hostRssMiB?: number; benchProcessRssMiB: number; loadAverage: ReturnType<typeof loadAverage> }> = [];
+  const sampleMemory = (at: string) => {
+    memory.push({ at, hostRssMiB: rssMiB(cloud.host.pid), benchProcessRssMiB: Math.round(process.memoryUsage().rss / 2 ** 20), loadAverage: loadAverage() });
+    log(`  memory ${at}: host ${memory[memory.length - 1]?.hostRssMiB} MiB`);
+  };
+  try {
+    const api = await adminApi(cloud);
+    const env = await createEnvironment(api, GROUPS * BOTS, 'Scale bench');
+    sampleMemory('started');
+
+    // 1. the round from 1 to GROUPS groups, with an empty queue; every group holds BOTS busy bots (nothing to create)
+    const byGroups: Record<string, Stats> = {};
+    const idleBots: BotIdentity[] = [];
+    const groupPoints = new Set([1, 3, GROUPS].filter((g) => g <= GROUPS));
+    for (let g = 1; g <= GROUPS; g++) {
+      const group = await addGroup(api, env, `Scale ${g}`, BOTS);
+      const ids = await writeBotRecords(deps, env, group.groupId, BOTS, 'Busy');
+      idleBots.push(...ids.slice(0, 1));
+      if (groupPoints.has(g)) {
+        log(`round with ${g} group(s), nothing queued: ${GROWTH_ROUNDS} rounds`);
+        byGroups[String(g)] = await timeRounds(deps, env.envId, GROWTH_ROUNDS, GROWTH_BUDGET);
+      }
+    }
+    sampleMemory(`${GROUPS} groups`);
+
+    // 2. submit over HTTP with an (almost) empty queue: each series adds its own runs
+    log('submit with an empty queue');
+    await submitAt(api, env, 20, 4); // warm-up
+    const submitEmpty = await submitSeries(api, env);
+    await settle(cloud, 1000, 30_000);
+    sampleMemory('after submits, empty queue');
+
+    // 3. the round from 1,000 to QUEUED queued runs, seeded through the Cosmos SDK, spread over the groups
+    const firstGroup = env.groups[0];
+    if (!firstGroup) throw new Error('no group');
+    const { items } = await deps.runs.queries.nextQueued(env.envId, firstGroup.groupId, 1).then((r) => ({ items: r }));
+    const template: RunDocument = await rawRun(runs.container, env.envId, items[0]?.id ?? '');
+    const countQueued = async () => Object.values(await deps.runCounts.countsFor(env.envId, env.groups.map((g) => g.groupId))).reduce((n, c) => n + c.queued, 0);
+    let queued = await countQueued();
+    const byQueued: Record<string, Stats> = {};
+    const seeding: Array<{ to: number; seconds: number }> = [];
+    const queuePoints = [...new Set([1_000, 10_000, QUEUED].filter((q) => q <= QUEUED))];
+    let roundAtFull: Stats | undefined;
+    for (const point of queuePoints) {
+      if (point > queued) {
+        const add = point - queued;
+        log(`seeding ${add.toLocaleString('en')} queued runs over ${GROUPS} groups…`);
+        let seconds = 0;
+        for (const [i, g] of env.groups.entries()) seconds += await seedQueuedRuns(runs.container, template, g.groupId, Math.floor(add / GROUPS) + (i < add % GROUPS ? 1 : 0));
+        seeding.push({ to: point, seconds: round1(seconds) });
+        queued = await countQueued();
+      }
+      const n = point === QUEUED ? ROUNDS : GROWTH_ROUNDS;
+      log(`round with ${GROUPS} groups, ${queued.toLocaleString('en')} queued: ${n} rounds`);
+      const s = await timeRounds(deps, env.envId, n, point === QUEUED ? ROUND_BUDGET : GROWTH_BUDGET);
+      byQueued[String(point)] = s;
+      if (point === QUEUED) roundAtFull = s;
+      sampleMemory(`${point} queued`);
+    }
+    const planOnlyMicros = await timePlanOnly(deps, env.envId);
+
+    // 4. submit and claim with the full queue
+    log(`submit with ${queued.toLocaleString('en')} queued`);
+    const submitFull = await submitSeries(api, env);
+    await settle(cloud, 1000, 30_000);
+    sampleMemory('after submits, full queue');
+    log(`claims under load: ${CLAIMS} by ${CLAIMERS} agents, 16 callers submitting meanwhile`);
+    const claimers = idleBots.slice(0, CLAIMERS);
+    const claims = await claimsUnderLoad(cloud, deps, api, env, claimers);
+    sampleMemory('after claims');
+
+    const c64 = submitFull.concurrency64;
+    const result = {
+      measuredAt: new Date().toISOString(),
+      machine: machineInfo(),
+      loadAverage: { atStart: loadAtStart, atEnd: loadAverage() },
+      wallSeconds: Math.round((Date.now() - started) / 1000),
+      sizes: { ...sizes, queuedAtRounds: queued },
+      method: [
+        'Local cloud on this machine: the Functions host as a child process; the Cosmos and Service Bus peers in the bench process (so their CPU competes with the bench and the round).',
+        'Bot records written as the planning round writes them, Busy, so the round has nothing to create or release; no live agents behind them (none are needed to plan).',
+        'Queued runs seeded as clones of a run submitted over HTTP, through the Cosmos SDK against the peer (64 creates in flight), spread evenly over the groups.',
+        'Planning round: runPlanningRound (what the controller activity planEnvironment calls), in process with the real SDK against the peer, rounds one after the other; ms. plan() alone on the same input: µs.',
+        'The Cosmos peer (@vercel/cosmosdb-server) answers every query by scanning all documents of the container in memory (its quadratic first step rewritten to linear local/stack/cosmos-query-speedup.ts): the round\'s COUNT and TOP 1 ORDER BY queries grow with the documents, where Azure Cosmos DB answers them from its indexes. The round at depth measures the peer\'s scans as much as the code; its number of requests does not grow with the queue (bench:cost).',
+        'Rounds at the full size: SCALE_ROUNDS, or fewer when SCALE_ROUND_BUDGET_SECONDS ran out (n says how many); growth points: SCALE_GROWTH_ROUNDS within SCALE_GROWTH_BUDGET_SECONDS; each submit series and the claims: SCALE_SUBMITS / SCALE_CLAIMS, or fewer when SCALE_SERIES_BUDGET_SECONDS ran out (at least 20).',
+        'Submit: POST /runs over HTTP, latency at the caller; throughput = runs / wall seconds of the series. Claims: POST /agent/claim then /agent/runs/{id}/finish per claim, CLAIMERS agents of different groups, while 16 callers submit.',
+        'Memory: VmRSS of the Functions host child process (/proc/<pid>/status), and the bench process (peers and bench).',
+      ],
+      planningRound: {
+        atFullScale: roundAtFull,
+        goal: { p99Ms: 50, reached: roundAtFull !== undefined && roundAtFull.p99 <= 50 },
+        byGroupsNothingQueued: byGroups,
+        byQueuedRunsAllGroups: byQueued,
+        planOnlyMicrosAtFullScale: planOnlyMicros,
+      },
+      seeding,
+      submit: {
+        emptyQueue: submitEmpty,
+        fullQueue: submitFull,
+        goal: { concurrency64ThroughputPerSecond: 2 * 75.9, concurrency64P99Ms: 500, reached: c64 !== undefined && c64.throughputPerSecond >= 2 * 75.9 && c64.p99 <= 500 },
+      },
+      claimsUnderLoad: claims,
+      memory,
+    };
+    const dir = path.join(import.meta.dirname, 'results');
+    mkdirSync(dir, { recursive: true });
+    const file = process.env.SCALE_RESULT_FILE ?? 'scale.json';
+    writeFileSync(path.join(dir, file), `${JSON.stringify(result, null, 2)}\n`);
+    log(JSON.stringify({ planningRound: result.planningRound, submit: result.submit, claims, wallSeconds: result.wallSeconds }, null, 2));
+  } finally {
+    runs.close();
+    await deps.queues.close();
+    await cloud.stop();
+  }
+}
+
+await main();
