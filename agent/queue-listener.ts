@@ -65,6 +65,11 @@ export class QueueListener {
     await this.#receiver?.completeMessage(message).catch(() => undefined);
   }
 
+  /** Best effort: the wake-up goes back to the queue at once, for another bot of the group. */
+  async abandon(message: ServiceBusReceivedMessage): Promise<void> {
+    await this.#receiver?.abandonMessage(message).catch(() => undefined);
+  }
+
   async close(): Promise<void> {
     const client = this.#client;
     this.#client = undefined;
