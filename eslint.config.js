@@ -15,6 +15,19 @@ export default tseslint.config(
     },
   },
   {
+    // a swallowed failure in the product is logged (bestEffort) or says, beside a disable comment, why silence is right
+    files: ['shared/**', 'functions/**', 'orchestrations/**', 'agent/**'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "CallExpression[callee.property.name='catch'] > ArrowFunctionExpression[body.type='Identifier'][body.name='undefined']",
+          message: 'A swallowed error: await bestEffort(step, what) (shared/errors/best-effort.ts) logs it; if silence is right, say why beside an eslint-disable comment.',
+        },
+      ],
+    },
+  },
+  {
     files: ['tests/**', 'bench/**', 'local/**', 'packaging/**'],
     rules: { 'no-console': 'off' },
   },

@@ -17,6 +17,11 @@ export type AssignedRunWithAccount = Extract<ClaimResponse, { assignedRun: unkno
 export type RunExecutor = (run: AssignedRunWithAccount, cancelled: () => boolean) => Promise<FlowOutcome>;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Claim answers that mean this bot is going (or being rebuilt): it takes no more runs and leaves wake-ups to others. */
+const LEAVING = new Set(['ReleaseRequested', 'DrainRequested']);
+/** How often a leaving agent (which no longer receives) still heartbeats while its bot is torn down */
+const LEAVING_POLL_MS = 5_000;
 const messageOf = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
 /**
@@ -30,6 +35,8 @@ export class AgentLoop {
   #nextHeartbeatAt = 0;
   /** a restarted agent whose bot still holds a run gets it back first (a claim of the same bot is idempotent) */
   #claimWithoutWakeUp = true;
+  /** the bot is being released or drained: it receives no more wake-ups (its teardown stops this agent) */
+  #leaving = false;
 
   constructor(
     private readonly api: AgentApiClient,
@@ -68,9 +75,24 @@ export class AgentLoop {
         this.#claimWithoutWakeUp = false;
         return;
       }
+      if (this.#leaving) {
+        await sleep(Math.max(0, Math.min(LEAVING_POLL_MS, this.#nextHeartbeatAt - Date.now())));
+        return;
+      }
       const message = await this.queue.next(Math.max(1_000, Math.min(30_000, this.#nextHeartbeatAt - Date.now())));
       if (!message || this.#stopped) return;
-      const answer = await this.api.claim();
+      const answer = await this.api.claim().catch(async (err: unknown) => {
+        // the claim failed (the API was unavailable): the wake-up goes back at once rather than after its lock expires
+        await this.queue.abandon(message);
+        throw err;
+      });
+      if ('none' in answer && LEAVING.has(answer.none)) {
+        // the wake-up may stand for a queued run: another bot of the group takes it
+        this.#leaving = true;
+        await this.queue.abandon(message);
+        this.log(`agent: no run (${answer.none}); leaving the queue to the group's other bots`);
+        return;
+      }
       // completed whatever the answer: a claim resolves against Cosmos, so a redelivery would only repeat it
       await this.queue.complete(message);
       await this.#serve(answer);
@@ -83,6 +105,7 @@ export class AgentLoop {
 
   async #serve(answer: ClaimResponse): Promise<void> {
     if (!('assignedRun' in answer)) {
+      if (LEAVING.has(answer.none)) this.#leaving = true;
       this.log(`agent: no run (${answer.none})`);
       return;
     }

@@ -62,7 +62,14 @@ export class QueueListener {
 
   /** Best effort: a wake-up that is not completed only comes back once more (and costs one `NothingQueued` claim). */
   async complete(message: ServiceBusReceivedMessage): Promise<void> {
+    // eslint-disable-next-line no-restricted-syntax -- silence is right: see the comment above
     await this.#receiver?.completeMessage(message).catch(() => undefined);
+  }
+
+  /** Best effort: the wake-up goes back to the queue at once, for another bot of the group. */
+  async abandon(message: ServiceBusReceivedMessage): Promise<void> {
+    // eslint-disable-next-line no-restricted-syntax -- silence is right: see the comment above
+    await this.#receiver?.abandonMessage(message).catch(() => undefined);
   }
 
   async close(): Promise<void> {
@@ -70,6 +77,7 @@ export class QueueListener {
     this.#client = undefined;
     this.#receiver = undefined;
     this.#sas = undefined;
+    // eslint-disable-next-line no-restricted-syntax -- silence is right: see the comment above
     await client?.close().catch(() => undefined);
   }
 }

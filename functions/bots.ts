@@ -7,9 +7,9 @@ import type { BotLifecycleInput } from '../orchestrations/bot-lifecycle-types.js
 import { botLifecycle } from '../orchestrations/bot-lifecycle.js';
 import { environmentController, type PlanningRound } from '../orchestrations/environment-controller.js';
 import { BOT_ACTIVITIES, CONTROLLER_ACTIVITIES, ORCHESTRATORS } from '../orchestrations/names.js';
-import { claimRunForBot, checkBotHealth, deprovisionBot, markBotFailed, markBotIdle, provisionBot } from '../shared/bots/bot-operations.js';
-import { requeueLostRun } from '../shared/bots/lost-runs.js';
+import { deprovisionBot, markBotFailed, provisionBot } from '../shared/bots/bot-operations.js';
 import { runPlanningRound } from '../shared/bots/planning-round.js';
+import { readServeState } from '../shared/bots/serve-state.js';
 import { getBotRuntime } from '../shared/composition/bot-runtime.js';
 import { runLogLine } from '../shared/observability/run-log.js';
 
@@ -25,6 +25,11 @@ df.app.activity(CONTROLLER_ACTIVITIES.plan, {
     const { environmentId } = envInput.parse(input);
     const { deps } = await getBotRuntime();
     const outcome = await runPlanningRound(deps, environmentId, async (env, group) => (await deps.runs.queries.nextQueued(env, group, 1))[0]?.queuedAt);
+    for (const lost of outcome.lost) {
+      if (lost.run.verdict !== 'none') context.warn(runLogLine(lost.run.verdict, { id: lost.run.runId, environmentId, groupId: lost.groupId }, { botId: lost.botId, reason: lost.reason }));
+      else context.warn(`bot ${lost.botId} lost (${lost.reason}): released`);
+    }
+    if (outcome.strandedWakeUps > 0) context.info(`plan ${environmentId}: ${outcome.strandedWakeUps} wake-ups re-sent for runs waiting while bots idle`);
     if (outcome.plan && outcome.plan.decisions.length > 0) context.info(`plan ${environmentId}: ${outcome.plan.decisions.map((d) => `${d.kind} ${d.groupId} (${d.reason})`).join('; ')}`);
     const timings = botTimingsOf(deps.config);
     const start: BotLifecycleInput[] = [...outcome.created, ...outcome.unstarted].map((b) => ({ ...b, phase: 'provision', timings }));
@@ -68,40 +73,18 @@ df.app.activity(BOT_ACTIVITIES.markFailed, {
   },
 });
 
-df.app.activity(BOT_ACTIVITIES.claimRun, {
-  handler: async (input: unknown, context: InvocationContext) => {
-    const ref = botRef.parse(input);
-    const claim = await claimRunForBot((await getBotRuntime()).deps, ref, 1_000);
-    if ('runId' in claim) context.info(runLogLine('claimed', { id: claim.runId, groupId: ref.groupId, environmentId: ref.environmentId }, { botId: ref.botId }));
-    return claim;
-  },
-});
-
-df.app.activity(BOT_ACTIVITIES.markIdle, {
-  handler: async (input: unknown) => markBotIdle((await getBotRuntime()).deps, botRef.parse(input)),
-});
-
-df.app.activity(BOT_ACTIVITIES.checkHealth, {
+df.app.activity(BOT_ACTIVITIES.serveState, {
   handler: async (input: unknown) => {
-    const { deps } = await getBotRuntime();
-    return checkBotHealth(deps, botRef.parse(input), deps.config.BOT_HEARTBEAT_TIMEOUT_SECONDS);
-  },
-});
-
-df.app.activity(BOT_ACTIVITIES.recoverLostRun, {
-  handler: async (input: unknown, context: InvocationContext) => {
-    const { reason, ...ref } = withReason.parse(input);
-    const { deps } = await getBotRuntime();
-    const held = await deps.runs.queries.runningOn(ref.environmentId, ref.groupId, ref.botId);
-    const { verdict } = await requeueLostRun(deps, ref, reason);
-    if (held && verdict !== 'none') context.warn(runLogLine(verdict, held, { botId: ref.botId, reason }));
+    const { release, drain, ...ref } = botRef.extend({ release: z.string().optional(), drain: z.literal('reprovision').optional() }).parse(input);
+    return readServeState((await getBotRuntime()).deps, ref, { ...(release === undefined ? {} : { release }), ...(drain === undefined ? {} : { drain }) });
   },
 });
 
 df.app.activity(BOT_ACTIVITIES.deprovision, {
-  handler: async (input: unknown) => {
+  handler: async (input: unknown, context: InvocationContext) => {
     const { reason, keepRecord, ...ref } = withReason.parse(input);
     const runtime = await getBotRuntime();
-    await deprovisionBot(runtime.deps, runtime.provisioner, ref, reason, keepRecord);
+    const held = await deprovisionBot(runtime.deps, runtime.provisioner, ref, reason, keepRecord);
+    if (held.verdict !== 'none') context.warn(runLogLine(held.verdict, { id: held.runId, groupId: ref.groupId, environmentId: ref.environmentId }, { botId: ref.botId, reason }));
   },
 });

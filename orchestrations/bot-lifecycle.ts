@@ -1,9 +1,12 @@
 import type { OrchestrationContext, Task } from 'durable-functions';
-import type { BotLifecycleInput, BotRef, ClaimResult, DrainSignal, HealthResult, ProvisionOutcome } from './bot-lifecycle-types.js';
+import type { BotLifecycleInput, BotRef, DrainSignal, ProvisionOutcome, ServeState } from './bot-lifecycle-types.js';
 import { activityRetry as retry } from './activity-retry.js';
 import { BOT_ACTIVITIES, BOT_EVENTS, restartDelaySeconds } from './names.js';
 
-const PHASE_STATES = { provision: 'Provisioning', serve: 'Ready', busy: 'Busy', teardown: 'Deprovisioning' } as const;
+const PHASE_STATES = { provision: 'Provisioning', serve: 'Ready', busy: 'Ready', teardown: 'Deprovisioning' } as const;
+
+/** The serve phase's safety timer when the input has none (lifecycles started before agents took dispatch over). */
+export const SERVE_CHECK_SECONDS = 600;
 
 const at = (context: OrchestrationContext, seconds: number) => new Date(context.df.currentUtcDateTime.getTime() + seconds * 1000);
 
@@ -32,38 +35,9 @@ function* provision(context: OrchestrationContext, input: BotLifecycleInput): Ge
 }
 
 /**
- * Busy: wait once for the run to finish, a drain, or the next health check, then continue as new. One wait
- * per execution: a waiter left over from a lost race would otherwise take the next event of its name.
- */
-function* busy(context: OrchestrationContext, input: BotLifecycleInput): Generator<Task, BotLifecycleInput, unknown> {
-  const finished = context.df.waitForExternalEvent(BOT_EVENTS.runFinished);
-  const drain = context.df.waitForExternalEvent(BOT_EVENTS.drain);
-  const check = context.df.createTimer(at(context, input.timings.healthCheckSeconds));
-  const winner: unknown = yield context.df.Task.any([finished, drain, check]);
-  if (winner !== check) check.cancel();
-  if (winner === finished) {
-    yield context.df.callActivityWithRetry(BOT_ACTIVITIES.markIdle, retry(), refOf(input));
-    return { ...input, phase: 'serve' };
-  }
-  if (winner === drain) {
-    // the running run finishes first; then the bot reprovisions or goes
-    const mode = isDrainSignal(drain.result) ? drain.result.mode : 'teardown';
-    return { ...input, pendingDrain: input.pendingDrain === 'teardown' ? 'teardown' : mode };
-  }
-  const health = (yield context.df.callActivityWithRetry(BOT_ACTIVITIES.checkHealth, retry(), refOf(input))) as HealthResult;
-  if (health.healthy && health.runEnded) {
-    // the run ended without its RunFinished event reaching us (lost, or the watchdog ended it): go idle
-    yield context.df.callActivityWithRetry(BOT_ACTIVITIES.markIdle, retry(), refOf(input));
-    return { ...input, phase: 'serve' };
-  }
-  if (health.healthy) return input;
-  yield context.df.callActivityWithRetry(BOT_ACTIVITIES.recoverLostRun, retry(), { ...refOf(input), reason: health.reason });
-  return { ...input, phase: 'teardown', reason: health.reason, pendingDrain: undefined };
-}
-
-/**
- * One bot's life: provision (with retries) → serve runs (claim, wait for the agent, idle, claim again) →
- * drain → teardown. Each served run or idle period is one execution (`continueAsNew`), so history stays small.
+ * One bot's life: provision (with retries) → serve → drain → teardown. While it serves, its agent takes runs from
+ * the group queue itself (docs/agent.md): the lifecycle only waits for a release or a drain, and a bot whose record
+ * says Busy finishes its run before it goes. Each wait is one execution (`continueAsNew`), so history stays small.
  * Time comes only from `currentUtcDateTime`; everything with side effects is an activity.
  */
 export function* botLifecycle(context: OrchestrationContext): Generator<Task, unknown, unknown> {
@@ -111,49 +85,57 @@ function* phase(context: OrchestrationContext, input: BotLifecycleInput): Genera
     return { botId: input.botId, outcome: 'Deleted', reason: input.reason };
   }
 
-  if (input.phase === 'busy') {
-    context.df.continueAsNew(yield* busy(context, input));
-    return undefined;
+  // serve (and `busy`, an input of a lifecycle started before agents took dispatch over): between provisioning and teardown
+  yield* serve(context, input);
+  return undefined;
+}
+
+/**
+ * One serve round: write a release or drain that came as an event on the record (the agent's claim then refuses the
+ * bot), read the record, and go when the bot holds no run; otherwise wait for an event or the safety timer. A bot that
+ * must wait for its run is woken by the finish (which raises RunFinished only for a record with a pending release or
+ * drain) or re-reads after healthCheckSeconds; an idle one re-reads after serveCheckSeconds.
+ */
+function* serve(context: OrchestrationContext, input: BotLifecycleInput): Generator<Task, void, unknown> {
+  const { pendingRelease, pendingDrain, ...rest } = input;
+  const base: BotLifecycleInput = { ...rest, phase: 'serve' };
+  const state = (yield context.df.callActivityWithRetry(BOT_ACTIVITIES.serveState, retry(), {
+    ...refOf(input),
+    ...(pendingRelease === undefined ? {} : { release: pendingRelease }),
+    ...(pendingDrain === 'teardown' ? { release: input.reason ?? 'Drained' } : {}),
+    ...(pendingDrain === 'reprovision' ? { drain: 'reprovision' } : {}),
+  })) as ServeState;
+  if (state.gone) {
+    // a bot marked lost (or removed) behind its lifecycle's back: tear down what may be left
+    context.df.continueAsNew({ ...base, phase: 'teardown', reason: 'BotGone' });
+    return;
+  }
+  if (!state.busy && state.release !== undefined) {
+    context.df.continueAsNew({ ...base, phase: 'teardown', reason: state.release });
+    return;
+  }
+  if (!state.busy && state.drain === 'reprovision') {
+    yield context.df.callActivityWithRetry(BOT_ACTIVITIES.deprovision, retry(), { ...refOf(input), reason: 'ImageChanged', keepRecord: true });
+    context.df.continueAsNew({ ...base, phase: 'provision', reason: undefined });
+    return;
   }
 
-  // serve: between runs
-  if (input.pendingDrain) {
-    const next = input.pendingDrain === 'reprovision' ? { ...input, phase: 'provision' as const } : { ...input, phase: 'teardown' as const };
-    if (input.pendingDrain === 'reprovision') yield context.df.callActivityWithRetry(BOT_ACTIVITIES.deprovision, retry(), { ...refOf(input), reason: 'ImageChanged', keepRecord: true });
-    context.df.continueAsNew({ ...next, pendingDrain: undefined, reason: input.pendingDrain === 'teardown' ? (input.reason ?? 'Drained') : undefined });
-    return undefined;
-  }
-
-  const claim = (yield context.df.callActivityWithRetry(BOT_ACTIVITIES.claimRun, retry(), refOf(input))) as ClaimResult;
-  if ('runId' in claim) {
-    context.df.continueAsNew({ ...input, phase: 'busy' });
-    return undefined;
-  }
-  // a release or a drain asked while the bot was provisioning or busy is on its record
-  if (claim.release) {
-    context.df.continueAsNew({ ...input, phase: 'teardown', reason: claim.release });
-    return undefined;
-  }
-  if (claim.drain) {
-    context.df.continueAsNew({ ...input, pendingDrain: claim.drain, reason: 'ImageChanged' });
-    return undefined;
-  }
-
-  const work = context.df.waitForExternalEvent(BOT_EVENTS.work);
+  const waitsForRun = state.busy && (state.release !== undefined || state.drain !== undefined);
+  const finished = context.df.waitForExternalEvent(BOT_EVENTS.runFinished);
   const release = context.df.waitForExternalEvent(BOT_EVENTS.release);
   const drain = context.df.waitForExternalEvent(BOT_EVENTS.drain);
-  const poll = context.df.createTimer(at(context, input.timings.idlePollSeconds));
-  const winner: unknown = yield context.df.Task.any([work, release, drain, poll]);
-  if (winner !== poll) poll.cancel();
+  const seconds = waitsForRun ? input.timings.healthCheckSeconds : (input.timings.serveCheckSeconds ?? SERVE_CHECK_SECONDS);
+  const timer = context.df.createTimer(at(context, seconds));
+  const winner: unknown = yield context.df.Task.any([finished, release, drain, timer]);
+  if (winner !== timer) timer.cancel();
   if (winner === release) {
-    context.df.continueAsNew({ ...input, phase: 'teardown', reason: typeof release.result === 'string' ? release.result : 'Released' });
-    return undefined;
+    context.df.continueAsNew({ ...base, pendingRelease: typeof release.result === 'string' ? release.result : 'Released' });
+    return;
   }
   if (winner === drain) {
-    const mode = isDrainSignal(drain.result) ? drain.result.mode : 'teardown';
-    context.df.continueAsNew({ ...input, pendingDrain: mode, reason: isDrainSignal(drain.result) ? drain.result.reason : 'Drained' });
-    return undefined;
+    const signal = isDrainSignal(drain.result) ? drain.result : { mode: 'teardown' as const, reason: 'Drained' };
+    context.df.continueAsNew({ ...base, pendingDrain: signal.mode, reason: signal.reason });
+    return;
   }
-  context.df.continueAsNew({ ...input });
-  return undefined;
+  context.df.continueAsNew(base);
 }

@@ -7,10 +7,7 @@ export const ORCHESTRATORS = {
 export const BOT_ACTIVITIES = {
   provision: 'provisionBot',
   markFailed: 'markBotFailed',
-  claimRun: 'claimRunForBot',
-  markIdle: 'markBotIdle',
-  checkHealth: 'checkBotHealth',
-  recoverLostRun: 'recoverLostRun',
+  serveState: 'readBotServeState',
   deprovision: 'deprovisionBot',
   wakeController: 'wakeEnvironmentController',
 } as const;
@@ -25,8 +22,8 @@ export const CONTROLLER_ACTIVITIES = {
 
 /** Events a bot lifecycle waits for. */
 export const BOT_EVENTS = {
+  /** raised by the agent's finish only when the bot's record carries a pending release or drain */
   runFinished: 'RunFinished',
-  work: 'Work',
   release: 'Release',
   drain: 'Drain',
 } as const;

@@ -48,7 +48,7 @@ export const simulatedVmRowSchema = z.looseObject({
 });
 export type SimulatedVmRow = z.infer<typeof simulatedVmRowSchema>;
 
-/** An agent started for a simulated VM (the reference bot agent, in the local stack). */
+/** An agent started for a simulated VM (an agent process, in the local stack). */
 export interface RunningAgent {
   stop(): Promise<void>;
 }
@@ -72,6 +72,8 @@ export interface SimulatedBotProvisionerSettings {
 export interface SimulatedBotProvisionerDependencies {
   secrets: SecretStore;
   startAgent?: StartAgent;
+  /** the agent of a VM that outlived the process that started it, when the VM still has its agent config */
+  resumeAgent?: (botId: string) => Promise<RunningAgent | undefined>;
   /** uniform in [0, 1): decides the injected failures; seed it in tests */
   random?: () => number;
   sleep?: (ms: number) => Promise<void>;
@@ -96,9 +98,9 @@ const MAX_BOOT_RACES = 3;
 /**
  * The provisioner of the local cloud (a production code path, not a test double): "VMs" are rows in Table
  * Storage, so they outlive a Functions host restart as real VMs would; a VM boots in `provisionDelayMs`,
- * fails at `failureRate`, and once booted gets the reference agent through `startAgent`. Agents live in this
- * process: after a host restart the rows are still listed, and a provision retried for the same bot starts
- * its agent again.
+ * fails at `failureRate`, and once booted gets its agent through `startAgent`. Agents are children of this
+ * process: after a host restart the rows are still listed, `resumeAgents` starts the agents of the booted ones again
+ * (as a VM's agent service at boot), and a provision retried for the same bot starts its agent again.
  */
 export class SimulatedBotProvisioner implements BotProvisioner {
   private readonly agents = new Map<string, Promise<RunningAgent | undefined>>();
@@ -170,6 +172,30 @@ export class SimulatedBotProvisioner implements BotProvisioner {
         if (armErrorFields(error).status !== 404) throw error;
       }
     });
+  }
+
+  /** Starts again the agents of this deployment's booted VMs that have none in this process (after a host restart). */
+  async resumeAgents(): Promise<void> {
+    const resumeAgent = this.deps.resumeAgent;
+    if (resumeAgent === undefined) return;
+    await this.ensureTable();
+    const filter = odata`hostedRpaDeployment eq ${this.settings.deploymentId}`;
+    const booted: string[] = [];
+    for await (const entity of this.table.listEntities({ queryOptions: { filter } })) {
+      const row = simulatedVmRowSchema.safeParse(entity);
+      if (row.success && row.data.state === 'Running') booted.push(row.data.hostedRpaBot);
+    }
+    for (const botId of booted) {
+      if (this.agents.has(botId)) continue;
+      const resumed = resumeAgent(botId).catch(() => undefined);
+      this.agents.set(botId, resumed);
+      if ((await resumed) === undefined) {
+        if (this.agents.get(botId) === resumed) this.agents.delete(botId);
+        continue;
+      }
+      this.deps.log?.(`simulated VM of bot ${botId}: agent resumed`);
+      if (this.agents.get(botId) === resumed) this.watch(botId, resumed);
+    }
   }
 
   async list(): Promise<ProvisionedVm[]> {

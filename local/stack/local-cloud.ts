@@ -123,6 +123,8 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       LOCAL_CA_CERT_FILE: caFile,
       NODE_EXTRA_CA_CERTS: caFile,
       PROVISIONER: 'simulated',
+      // the simulated VMs' disks (each agent's agent.json): removed with the rest of this cloud's state
+      LOCAL_SIMULATED_VM_DIR: path.join(stateDir, 'simulated-vms'),
       // a local bot boots in seconds, not minutes, so that `npm start` shows the whole story quickly
       LOCAL_PROVISION_DELAY_MS: '3000',
       BOT_IDLE_TIMEOUT_SECONDS: '60',

@@ -5,8 +5,9 @@ import type { GroupDocument } from '../domain/group.js';
 import type { ImageDocument } from '../domain/image.js';
 import { botImageSpecOf, ProvisioningError, type BotProvisioner } from '../provisioning/bot-provisioner.js';
 import { observeProvisioned, observeProvisioningFailure } from '../observability/bot-telemetry.js';
-import { claimNextRun } from '../services/runs/index.js';
 import { recordProvisioningError, setState, updateBot, type BotRef } from './bot-records.js';
+import { requeueLostRun, type LostRunOutcome } from './lost-runs.js';
+import { bestEffort } from '../errors/best-effort.js';
 
 export type ProvisionOutcome = { ok: true } | { ok: false; retryable: boolean; reason: string };
 
@@ -56,33 +57,15 @@ export async function provisionBot(deps: Services, provisioner: BotProvisioner, 
 
 export async function markBotFailed(deps: Services, provisioner: BotProvisioner, ref: BotRef, reason: string): Promise<void> {
   // whatever a failed provisioning left behind goes too: no VM without a bot
-  await provisioner.deprovision(ref).catch(() => undefined);
+  await bestEffort(provisioner.deprovision(ref), `deleting what the failed provisioning of bot ${ref.botId} left (the orphan sweep retries)`);
   await setState(deps, ref, 'Failed', { reason });
-}
-
-export type BotClaim = { runId: string } | { none: string; release?: string; drain?: 'reprovision' };
-
-/** Claims the next run of the bot's group for it: Busy with that run, or Ready (idle) when there is none. */
-export async function claimRunForBot(deps: Services, ref: BotRef, waitMs: number): Promise<BotClaim> {
-  const bot = await deps.botStore.get<BotDocument>(ref.environmentId, ref.botId);
-  // a bot marked lost (or removed) behind its lifecycle's back: the lifecycle tears down what may be left
-  if (!bot || bot.state === 'Deleted' || bot.state === 'Failed') return { none: 'BotGone', release: 'BotGone' };
-  if (bot.releaseRequested) return { none: 'ReleaseRequested', release: bot.releaseRequested };
-  if (bot.drainRequested) return { none: 'DrainRequested', drain: bot.drainRequested };
-  const result = await claimNextRun(deps, { ...ref, waitMs });
-  if ('run' in result) {
-    await setState(deps, ref, 'Busy', { currentRunId: result.run.id });
-    return { runId: result.run.id };
-  }
-  await setState(deps, ref, 'Ready', { currentRunId: undefined });
-  return { none: result.none };
 }
 
 /** States a bot never comes back from by going idle: it was marked lost, or is being (or was) torn down. */
 const GONE_STATES: readonly BotState[] = ['Failed', 'Deleted', 'Deprovisioning'];
 
 export async function markBotIdle(deps: Services, ref: BotRef): Promise<void> {
-  // a bot the orphan sweep marked lost while its run was in progress stays Failed: its next claim tears it down
+  // a bot the orphan sweep marked lost while its run was in progress stays Failed: its lifecycle tears it down
   await updateBot(deps, ref, (current) => {
     if (GONE_STATES.includes(current.state) || (current.state === 'Ready' && current.currentRunId === undefined)) return undefined;
     const next: BotDocument = { ...current, state: 'Ready', since: current.state === 'Ready' ? current.since : deps.now().toISOString() };
@@ -94,22 +77,28 @@ export async function markBotIdle(deps: Services, ref: BotRef): Promise<void> {
 export type BotHealth = { healthy: true; runEnded?: boolean } | { healthy: false; reason: string };
 
 /**
- * A busy bot whose agent has not sent a heartbeat for `timeoutSeconds` is lost. A busy bot whose run has ended
- * (its RunFinished event was lost, or the run timed out or was cancelled without it) is told so: it goes idle.
+ * A busy bot whose agent has not sent a heartbeat for `timeoutSeconds` since it took its run is lost. A busy bot whose
+ * run has ended without its agent's finish (the watchdog timed it out, or it was recovered) is told so: it goes idle.
  */
 export async function checkBotHealth(deps: Services, ref: BotRef, timeoutSeconds: number): Promise<BotHealth> {
   const bot = await deps.botStore.get<BotDocument>(ref.environmentId, ref.botId);
   if (!bot) return { healthy: false, reason: 'BotRecordMissing' };
   const held = await deps.runs.queries.runningOn(ref.environmentId, ref.groupId, ref.botId);
   if (!held) return { healthy: true, runEnded: true };
-  const last = Date.parse(bot.lastHeartbeatAt ?? bot.since);
+  const last = Math.max(Date.parse(bot.lastHeartbeatAt ?? bot.since), Date.parse(bot.since));
   const silentFor = (deps.now().getTime() - last) / 1000;
   return silentFor > timeoutSeconds ? { healthy: false, reason: 'HeartbeatLost' } : { healthy: true };
 }
 
-/** Tears the VM down; the record ends Deleted, or goes back to Provisioning for a reprovision in place. */
-export async function deprovisionBot(deps: Services, provisioner: BotProvisioner, ref: BotRef, reason: string, keepRecord: boolean): Promise<void> {
+/**
+ * Tears the VM down; the record ends Deleted, or goes back to Provisioning for a reprovision in place. A run its agent
+ * claimed while the lifecycle decided to go (the claim read the record just before the release was written on it) is
+ * requeued once the agent is gone: one query, and no run is left on a bot that no longer exists.
+ */
+export async function deprovisionBot(deps: Services, provisioner: BotProvisioner, ref: BotRef, reason: string, keepRecord: boolean): Promise<LostRunOutcome> {
   await setState(deps, ref, 'Deprovisioning', { reason });
   await provisioner.deprovision(ref);
+  const held = await requeueLostRun(deps, ref, reason);
   await setState(deps, ref, keepRecord ? 'Provisioning' : 'Deleted', { currentRunId: undefined, reason });
+  return held;
 }

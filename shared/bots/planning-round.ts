@@ -25,7 +25,12 @@ import type { Versioned } from '../store/document-store.js';
 import { NO_RUNS, type GroupRunCounts } from '../services/groups/run-counts.js';
 import { updateBot } from './bot-records.js';
 import { endedRuns, loadGroupStats, saveGroupStats, type GroupScalingStatsDocument } from './group-scaling-stats.js';
+import { recoverLostBusyBots, type LostBusyBot } from './lost-busy-bots.js';
 import { latestScalingDecision } from './scaling-decisions.js';
+import { resendStrandedWakeUps } from './stranded-wake-ups.js';
+
+/** A leaving, idle bot still there this long after its record last changed is sent its Release again. */
+const STUCK_LEAVING_MS = 30_000;
 
 /** The queue of a group as the planner needs it; `oldestQueuedAt` is the first run in dispatch order. */
 export type OldestQueued = (environmentId: string, groupId: string) => Promise<string | undefined>;
@@ -46,8 +51,12 @@ export interface PlanningOutcome {
    * for a lifecycle that does run.
    */
   unstarted: NewBot[];
-  /** events for bot lifecycles: Release (reason), Drain ({mode, reason}), Work */
-  signals: Array<{ botId: string; event: 'Release' | 'Drain' | 'Work'; data?: unknown }>;
+  /** events for bot lifecycles: Release (reason), Drain ({mode, reason}), RunFinished (a leaving bot's run ended) */
+  signals: Array<{ botId: string; event: 'Release' | 'Drain' | 'RunFinished'; data?: unknown }>;
+  /** busy bots found lost this round (their runs requeued or failed) */
+  lost: LostBusyBot[];
+  /** wake-ups re-sent for runs that waited while bots idled (shared/bots/stranded-wake-ups.ts) */
+  strandedWakeUps: number;
   /** nothing for the controller to watch until something wakes it (`isQuietEnvironment`) */
   quiet?: boolean;
 }
@@ -230,8 +239,9 @@ function decisionRecord(deps: Services, environmentId: string, d: Decision, at: 
  */
 export async function runPlanningRound(deps: Services, environmentId: string, oldestQueued: OldestQueued): Promise<PlanningOutcome> {
   const env = await deps.store.get<EnvironmentDocument>(environmentId, environmentId);
-  if (!env) return { active: false, created: [], unstarted: [], signals: [] };
+  if (!env) return { active: false, created: [], unstarted: [], signals: [], lost: [], strandedWakeUps: 0 };
   const { input, bots, learned, runningRuns } = await planningInput(deps, env, oldestQueued);
+  const recovered = await recoverLostBusyBots(deps, environmentId, bots, deps.config.BOT_HEARTBEAT_TIMEOUT_SECONDS);
   const unstarted = bots.filter((b) => b.state === 'Provisioning' && b.credentialVersion === 0).map((b) => ({ environmentId, groupId: b.groupId, botId: b.id }));
   const result = plan(input);
   const at = result.at;
@@ -276,12 +286,19 @@ export async function runPlanningRound(deps: Services, environmentId: string, ol
   await recordUnserved(deps, environmentId, result, at);
   await recordConflictsAndStats(deps, environmentId, result, learned, at);
 
-  // idle bots of groups with waiting runs are told at once, rather than at their next poll
-  for (const group of input.groups) {
-    if (group.queued.normal + group.queued.high === 0) continue;
-    for (const bot of group.bots) if (bot.state === 'Ready') signals.push({ botId: bot.id, event: 'Work' });
+  // a lost bot goes (its lifecycle waits for nothing else); a leaving bot whose run ended without its finish is told
+  for (const lost of recovered.lost) signals.push({ botId: lost.botId, event: 'Release', data: lost.reason });
+  for (const botId of recovered.runEnded) signals.push({ botId, event: 'RunFinished' });
+  // a leaving bot that holds no run is still there well after its release was written: its lifecycle missed the Release
+  // (a host restart, a lost event), so it is told again rather than at its safety timer (SERVE_CHECK_SECONDS)
+  const now = Date.parse(at);
+  for (const b of bots) {
+    const idleLeaving = b.releaseRequested !== undefined && (b.state === 'Ready' || b.state === 'Draining');
+    if (idleLeaving && now - Date.parse(b.updatedAt) > STUCK_LEAVING_MS && !signals.some((s) => s.botId === b.id)) signals.push({ botId: b.id, event: 'Release', data: b.releaseRequested });
   }
-  return { active: true, plan: result, created, unstarted, signals, quiet: unstarted.length === 0 && isQuietEnvironment(input, result, runningRuns) };
+  const strandedWakeUps = await resendStrandedWakeUps(deps, input);
+  const quiet = unstarted.length === 0 && recovered.lost.length === 0 && isQuietEnvironment(input, result, runningRuns);
+  return { active: true, plan: result, created, unstarted, signals, lost: recovered.lost, strandedWakeUps, quiet };
 }
 
 /** A group's "got nothing" reason is recorded when it changes, not at every round. */

@@ -58,12 +58,15 @@ async function runAccount(deps: Services, run: RunDocument): Promise<RunAccount>
  */
 export async function agentClaim(deps: Services, identity: BotIdentity): Promise<ClaimResponse> {
   const bot = await currentBot(deps, identity);
-  if (bot.releaseRequested) return { none: 'ReleaseRequested' };
-  if (bot.drainRequested) return { none: 'DrainRequested' };
-  const result = await claimNextRun(deps, { environmentId: identity.environmentId, groupId: identity.groupId, botId: identity.botId, receive: false });
+  const leaving = bot.releaseRequested ? 'ReleaseRequested' : bot.drainRequested ? 'DrainRequested' : undefined;
+  // a leaving bot takes no new run, but its restarted agent gets back the run it holds (its lifecycle waits for it)
+  const held = leaving ? await deps.runs.queries.runningOn(identity.environmentId, identity.groupId, identity.botId) : undefined;
+  if (leaving && !held) return { none: leaving };
+  const result = held ? { run: held, resumed: true } : await claimNextRun(deps, { environmentId: identity.environmentId, groupId: identity.groupId, botId: identity.botId, receive: false });
   if (!('run' in result)) return { none: result.none };
   const run = result.run;
-  await setState(deps, identity, 'Busy', { currentRunId: run.id });
+  // busy from now: the heartbeat timeout counts from the claim (the idle agent last heartbeat up to 2 min ago)
+  await setState(deps, identity, 'Busy', { currentRunId: run.id, lastHeartbeatAt: deps.now().toISOString() });
   const [definition, account] = await Promise.all([runDefinition(deps, run), runAccount(deps, run)]);
   return { assignedRun: { runId: run.id, definition, inputs: run.inputs, timeoutMinutes: run.timeoutMinutes, account }, resumed: result.resumed === true };
 }

@@ -48,24 +48,38 @@ export async function agentHeartbeat(deps: Services, identity: BotIdentity, repo
   return { botId: identity.botId, ...(assignedRun ? { assignedRun } : {}), cancelRequested, nextHeartbeatMs: nextHeartbeatMs(updated ?? bot, assignedRun !== undefined, now, deps.config.BOT_HEARTBEAT_TIMEOUT_SECONDS) };
 }
 
-/** The agent's outcome of its run: one idempotent finish; the caller then tells the bot's lifecycle. */
-export async function agentFinish(deps: Services, identity: BotIdentity, runId: string, request: FinishRequest): Promise<FinishResult> {
+/**
+ * The agent's outcome of its run: one idempotent finish, then the bot is Ready again. `lifecycleWaits` says the bot's
+ * record carries a pending release or drain: only then is its lifecycle waiting for the run to end (and told so), so a
+ * normal run costs no orchestration execution.
+ */
+export async function agentFinish(deps: Services, identity: BotIdentity, runId: string, request: FinishRequest): Promise<FinishResult & { lifecycleWaits: boolean }> {
   await currentBot(deps, identity);
-  const result = await finishRun(deps, {
-    environmentId: identity.environmentId,
-    runId,
-    botId: identity.botId,
-    outcome: request.outcome,
-    outputs: request.outputs,
-    error: request.error,
-    logs: request.logs,
-  });
-  // the bot is idle again as soon as its run ended (its agent waits on the group queue next); conditional write
-  await updateBot(deps, identity, (bot) => {
-    if (bot.state !== 'Busy' || bot.currentRunId !== runId) return undefined;
-    const next: BotDocument = { ...bot, state: 'Ready', since: deps.now().toISOString() };
+  try {
+    const result = await finishRun(deps, {
+      environmentId: identity.environmentId,
+      runId,
+      botId: identity.botId,
+      outcome: request.outcome,
+      outputs: request.outputs,
+      error: request.error,
+      logs: request.logs,
+    });
+    return { ...result, lifecycleWaits: await botIdleAgain(deps, identity, runId) };
+  } catch (err) {
+    // a refused finish (the run was requeued or taken over) still leaves the bot's agent idle
+    await botIdleAgain(deps, identity, runId);
+    throw err;
+  }
+}
+
+/** The bot is idle again as soon as its run ended (its agent waits on the group queue next); conditional write. */
+async function botIdleAgain(deps: Services, identity: BotIdentity, runId: string): Promise<boolean> {
+  const bot = await updateBot(deps, identity, (b) => {
+    if (b.state !== 'Busy' || b.currentRunId !== runId) return undefined;
+    const next: BotDocument = { ...b, state: 'Ready', since: deps.now().toISOString() };
     delete next.currentRunId;
     return next;
   });
-  return result;
+  return bot !== undefined && (bot.releaseRequested !== undefined || bot.drainRequested !== undefined);
 }

@@ -64,18 +64,19 @@ describe('bot lifecycles', () => {
     }, 90_000);
     expect(bots.filter((b) => b.state !== 'Deleted').every((b) => b.imageVersion === '1.2.3')).toBe(true);
   }, 180_000);
-  it('a bot lost mid-run (its host killed) has its run finished by another bot', async () => {
+  it('a run whose agent died with the host (SIGKILL) ends once: resumed by its restarted agent, or requeued to another bot', async () => {
     const envId = await anEnvironment(admin, 2);
     const g = await aGroupWithFlow(admin, envId, 'Survivor', 1, [{ wait: { ms: 4_000 } }, { output: { name: 'done', value: 'yes' } }]);
     const [runId] = await submitRuns(admin, g, 1);
-    const running = await until('the run to start', async () => (await runsOf(admin, envId, [runId ?? ''])).find((r) => r.state === 'Running'), 30_000);
-    // the simulated bots' agents live in the Functions host: killing it kills them mid-run
+    await until('the run to start', async () => (await runsOf(admin, envId, [runId ?? ''])).find((r) => r.state === 'Running'), 30_000);
+    // the simulated bots' agent processes exit with the Functions host; the restarted host starts the agents of the
+    // VMs that are still there again (as a VM's agent service at boot), and the agent gets its bot's run back, unless
+    // the controller found the bot lost first (the run then goes to another bot: tests/e2e/agent-dispatch.test.ts)
     await cloud.host.restart('SIGKILL');
     const [ended] = await allEnded(admin, envId, [runId ?? ''], 90_000);
     expect(ended?.state).toBe('Succeeded');
     expect(ended?.outputs).toEqual({ done: 'yes' });
-    expect(ended?.botId).not.toBe(running.botId);
-    expect(ended?.attempt).toBe(2);
+    expect(ended?.attempt).toBeLessThanOrEqual(2);
   }, 150_000);
 
   it('a cancel of a running run reaches its bot’s agent, which stops it', async () => {

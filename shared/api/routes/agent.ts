@@ -9,6 +9,7 @@ import { runLogLine } from '../../observability/run-log.js';
 import { problemSchema } from '../common-schemas.js';
 import { stepLogsSchema } from '../step-log-schemas.js';
 import { afterRunEnded } from '../../../orchestrations/run-callback.js';
+import { bestEffort } from '../../errors/best-effort.js';
 
 const heartbeatSchema = z.strictObject({ runId: z.string().max(64).optional(), agentVersion: z.string().max(64).optional() }).meta({ id: 'AgentHeartbeat' });
 
@@ -125,8 +126,8 @@ export const agentRoutes: ApiRoute<unknown>[] = [
       const runId = requireGuid(req.params.runId, 'Run');
       const result = await agentFinish(deps, req.bot, runId, req.body);
       req.log(runLogLine('finished', result.run, { state: result.run.state, botId: req.bot.botId, changed: result.changed, durationMs: req.body.durationMs }));
-      // the bot's lifecycle waits for this to take its next run; a lost event is covered by its health check
-      await req.durableClient().raiseEvent(botInstanceId(req.bot.botId), BOT_EVENTS.runFinished, { runId }).catch(() => undefined);
+      // only a leaving bot's lifecycle waits for its run to end; a lost event is covered by its re-read timer
+      if (result.lifecycleWaits) await bestEffort(req.durableClient().raiseEvent(botInstanceId(req.bot.botId), BOT_EVENTS.runFinished, { runId }), `telling the lifecycle of bot ${req.bot.botId} that run ${runId} ended`);
       await afterRunEnded(req.durableClient(), deps.config.CALLBACK_RETRY_BASE_SECONDS, result.run);
       return { status: 200, body: { runId: result.run.id, state: result.run.state, changed: result.changed } };
     },

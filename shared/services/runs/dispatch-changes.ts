@@ -1,15 +1,21 @@
 import type { Services } from '../../composition/services.js';
+import type { BotDocument } from '../../domain/bot.js';
 import { mayDispatch } from '../../domain/dispatch-gate.js';
 import type { EnvironmentDocument } from '../../domain/environment.js';
 import type { GroupDocument } from '../../domain/group.js';
 
-/** Opens the gates of those groups that may dispatch now (by a fresh read); the others stay closed. */
-export async function reopenWhereAllowed(deps: Services, environmentId: string, groupIds: readonly string[]): Promise<void> {
+/** Opens the gates of those groups that may dispatch now (by a fresh read), and says which; the others stay closed. */
+export async function reopenWhereAllowed(deps: Services, environmentId: string, groupIds: readonly string[]): Promise<string[]> {
   const env = await deps.store.get<EnvironmentDocument>(environmentId, environmentId);
+  const opened: string[] = [];
   for (const groupId of groupIds) {
     const group = await deps.store.get<GroupDocument>(environmentId, groupId);
-    if (env && group && mayDispatch(env, group)) await deps.dispatchGates.open(environmentId, groupId);
+    if (env && group && mayDispatch(env, group)) {
+      await deps.dispatchGates.open(environmentId, groupId);
+      opened.push(groupId);
+    }
   }
+  return opened;
 }
 
 /**
@@ -29,9 +35,32 @@ export async function stoppingDispatch<T>(deps: Services, environmentId: string,
   }
 }
 
-/** A change that lets dispatch resume (maintenance off, the switch on, a reactivation): written first, then gates open. */
+/**
+ * A change that lets dispatch resume (maintenance off, the switch on, a reactivation): written first, then gates open,
+ * then idle agents are woken for the runs that waited (their wake-ups may have been consumed by claims that answered
+ * DispatchPaused).
+ */
 export async function resumingDispatch<T>(deps: Services, environmentId: string, groupIds: readonly string[], write: () => Promise<T>): Promise<T> {
   const result = await write();
-  await reopenWhereAllowed(deps, environmentId, groupIds);
+  const open = await reopenWhereAllowed(deps, environmentId, groupIds);
+  await wakeIdleBots(deps, environmentId, open).catch(() => {
+    // the controller's round re-sends wake-ups for runs that wait while bots idle (shared/bots/stranded-wake-ups.ts)
+  });
   return result;
+}
+
+/**
+ * min(queued runs, idle bots) wake-ups for each group: one count query and one bot query per group, paid only when
+ * dispatch resumes. A wake-up too many costs its agent one claim answering `none`.
+ */
+async function wakeIdleBots(deps: Services, environmentId: string, groupIds: readonly string[]): Promise<void> {
+  if (groupIds.length === 0) return;
+  const counts = await deps.runCounts.countsFor(environmentId, groupIds);
+  for (const groupId of groupIds) {
+    const queued = counts[groupId]?.queued ?? 0;
+    if (queued === 0) continue;
+    const { items } = await deps.botStore.list<BotDocument>(environmentId, 'bot', { where: { groupId }, whereIn: { state: ['Ready'] }, orderBy: 'createdAt', descending: true });
+    const idle = items.filter((b) => b.releaseRequested === undefined && b.drainRequested === undefined).length;
+    for (let i = 0; i < Math.min(queued, idle); i++) await deps.queues.sendWakeUp(groupId, { runId: `resumed-${i}` });
+  }
 }

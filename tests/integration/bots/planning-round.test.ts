@@ -4,6 +4,10 @@ import type { EnvironmentDocument } from '../../../shared/domain/environment.js'
 import { clientFor } from '../../support/api-client.js';
 import { builtInImageId, createGroup, removeGroupDocument } from '../../support/connection-fixtures.js';
 import { createEnvironment } from '../../support/fixtures.js';
+import { updateBot } from '../../../shared/bots/bot-records.js';
+import type { BotDocument } from '../../../shared/domain/bot.js';
+import type { RunDocument } from '../../../shared/domain/run.js';
+import { claimNextRun } from '../../../shared/services/runs/claim.js';
 import { aBotRecord, sweepServices, TestClock } from '../../support/maintenance-fixtures.js';
 import { createRunWorld, inProcessServices, submit } from '../../support/run-fixtures.js';
 
@@ -63,5 +67,33 @@ describe('the planning round', () => {
     const round = await runPlanningRound(deps, envId, noQueue);
     expect(round.unstarted.map((b) => b.botId)).toEqual([stranded.id]);
     expect(round.unstarted.map((b) => b.botId)).not.toContain(provisioning.id);
+  });
+
+  it('finds a busy bot whose agent went silent: its run goes back to the queue and the bot is released', async () => {
+    const admin = await clientFor({ userId: 'planning-round-admin', platformAdmin: true });
+    const w = await createRunWorld(admin); // capacity 0: the environment's controller starts no bot of its own
+    const clock = new TestClock();
+    const deps = sweepServices([w.envId], clock);
+    const run = await submit(w);
+    const silent = await aBotRecord(deps, w.envId, w.groupId, 'Ready');
+    const fresh = await aBotRecord(deps, w.envId, w.groupId, 'Busy');
+    const claim = await claimNextRun(deps, { environmentId: w.envId, groupId: w.groupId, botId: silent.id, receive: false });
+    expect('run' in claim && claim.run.id).toBe(run.id);
+    const ref = (bot: BotDocument) => ({ environmentId: w.envId, groupId: w.groupId, botId: bot.id });
+    await updateBot(deps, ref(silent), (b) => ({ ...b, state: 'Busy', currentRunId: run.id, lastHeartbeatAt: clock.now().toISOString() }));
+    const oldest = async (envId: string, groupId: string) => (await deps.runs.queries.nextQueued(envId, groupId, 1))[0]?.queuedAt;
+
+    const early = await runPlanningRound(deps, w.envId, oldest);
+    expect(early.lost).toEqual([]);
+    clock.advance((deps.config.BOT_HEARTBEAT_TIMEOUT_SECONDS + 1) * 1000);
+    await updateBot(deps, ref(fresh), (b) => ({ ...b, lastHeartbeatAt: clock.now().toISOString() }));
+    const round = await runPlanningRound(deps, w.envId, oldest);
+
+    expect(round.lost).toEqual([{ botId: silent.id, groupId: w.groupId, reason: 'HeartbeatLost', run: { verdict: 'requeued', runId: run.id } }]);
+    expect(round.signals).toContainEqual({ botId: silent.id, event: 'Release', data: 'HeartbeatLost' });
+    expect((await deps.runs.docs.get<RunDocument>(w.envId, run.id))?.state).toBe('Queued');
+    expect(await deps.botStore.get<BotDocument>(w.envId, silent.id)).toMatchObject({ state: 'Draining', releaseRequested: 'HeartbeatLost' });
+    expect((await deps.botStore.get<BotDocument>(w.envId, silent.id))?.currentRunId).toBeUndefined();
+    expect((await deps.botStore.get<BotDocument>(w.envId, fresh.id))?.state).toBe('Busy'); // it heartbeats: not lost
   });
 });

@@ -23,9 +23,9 @@ const APP = {
   'host.json': '{}',
   'package.json': '{}',
   'dist/functions/api.js': '',
-  'dist/agent/bot-agent.js': '',
+  'dist/agent/main.js': '',
   'dist/infra/definitions/cosmos.json': '{}',
-  'agent/bot-agent.ts': '',
+  'agent/main.ts': '',
   'infra/main.bicep': '',
   'node_modules/zod/package.json': '{}',
   'local.settings.json': '{}',
@@ -35,7 +35,7 @@ describe('.funcignore under gitignore rules, as azd and Core Tools read it', () 
   it('drops dist/agent/ and dist/infra/ when agent/ and infra/ are unanchored (the fault of the first round)', () => {
     const dir = aFolder({ ...APP, '.funcignore': 'agent/\ninfra/\n*.ts\n' });
     for (const files of [azdPackageFiles(dir, { remoteBuild: false }), coreToolsPackageFiles(dir)]) {
-      expect(files).not.toContain('dist/agent/bot-agent.js');
+      expect(files).not.toContain('dist/agent/main.js');
       expect(files).not.toContain('dist/infra/definitions/cosmos.json');
       expect(files).toContain('dist/functions/api.js');
     }
@@ -44,8 +44,8 @@ describe('.funcignore under gitignore rules, as azd and Core Tools read it', () 
   it('keeps them when the patterns are anchored', () => {
     const dir = aFolder({ ...APP, '.funcignore': '/agent/\n/infra/\n*.ts\n' });
     for (const files of [azdPackageFiles(dir, { remoteBuild: false }), coreToolsPackageFiles(dir)]) {
-      expect(files).toEqual(expect.arrayContaining(['dist/agent/bot-agent.js', 'dist/infra/definitions/cosmos.json', 'node_modules/zod/package.json']));
-      expect(files).not.toContain('agent/bot-agent.ts');
+      expect(files).toEqual(expect.arrayContaining(['dist/agent/main.js', 'dist/infra/definitions/cosmos.json', 'node_modules/zod/package.json']));
+      expect(files).not.toContain('agent/main.ts');
       expect(files).not.toContain('local.settings.json');
       expect(files).not.toContain('.funcignore');
     }
