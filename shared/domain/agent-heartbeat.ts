@@ -10,6 +10,19 @@ export function heartbeatRefreshMs(heartbeatTimeoutSeconds: number): number {
   return Math.min(10_000, (heartbeatTimeoutSeconds * 1000) / 6);
 }
 
+/** An idle bot's record takes a heartbeat at most this often: only busy bots are checked for lost heartbeats. */
+export const IDLE_RECORD_REFRESH_MS = 300_000;
+
+/**
+ * How old the stored heartbeat may get before a heartbeat is written (a conditional write of the bot record, the
+ * costly part of a heartbeat). Busy: a sixth of BOT_HEARTBEAT_TIMEOUT_SECONDS, at most 30 s, so that a live agent
+ * (every 5 s) never looks lost; at the default 120 s a 1-minute run writes 2–3 heartbeats, not 12. Idle: every 5 minutes,
+ * enough for the bots list to show a recent sign of life.
+ */
+export function heartbeatWriteAfterMs(busy: boolean, heartbeatTimeoutSeconds: number): number {
+  return busy ? Math.min(30_000, (heartbeatTimeoutSeconds * 1000) / 6) : IDLE_RECORD_REFRESH_MS;
+}
+
 /**
  * When the agent should call again. A busy agent only proves it is alive, a few times per heartbeat timeout. An idle
  * one learns of its next run through this call, so it asks twice a second while a run is likely (just booted, or

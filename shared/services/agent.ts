@@ -2,7 +2,7 @@ import type { AssignedRun, FinishRequest, HeartbeatResponse } from '../agent-pro
 import type { BotIdentity } from '../bots/bot-credentials.js';
 import { updateBot } from '../bots/bot-records.js';
 import type { Services } from '../composition/services.js';
-import { heartbeatRefreshMs, nextHeartbeatMs } from '../domain/agent-heartbeat.js';
+import { heartbeatWriteAfterMs, nextHeartbeatMs } from '../domain/agent-heartbeat.js';
 import type { BotDocument } from '../domain/bot.js';
 import type { RunDocument } from '../domain/run.js';
 import { AppError } from '../errors/app-error.js';
@@ -26,8 +26,8 @@ export async function currentBot(deps: Services, identity: BotIdentity): Promise
 export async function agentHeartbeat(deps: Services, identity: BotIdentity, reportedRunId: string | undefined): Promise<HeartbeatResponse> {
   const bot = await currentBot(deps, identity);
   const now = deps.now();
-  // a heartbeat is written only when the last one is getting old: idle agents may ask twice a second
-  const refreshAfterMs = heartbeatRefreshMs(deps.config.BOT_HEARTBEAT_TIMEOUT_SECONDS);
+  // a heartbeat is written only when the stored one is getting old (busy: a sixth of the timeout; idle: 5 minutes)
+  const refreshAfterMs = heartbeatWriteAfterMs(bot.state === 'Busy', deps.config.BOT_HEARTBEAT_TIMEOUT_SECONDS);
   const stale = (b: BotDocument) => !b.lastHeartbeatAt || now.getTime() - Date.parse(b.lastHeartbeatAt) > refreshAfterMs;
   const updated = stale(bot) ? await updateBot(deps, identity, (b) => (stale(b) ? { ...b, lastHeartbeatAt: now.toISOString() } : undefined)) : bot;
   const runId = updated?.currentRunId ?? bot.currentRunId;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { heartbeatRefreshMs, IDLE_FAST_POLL_MS, nextHeartbeatMs } from '../../../../shared/domain/agent-heartbeat.js';
+import { heartbeatRefreshMs, heartbeatWriteAfterMs, IDLE_FAST_POLL_MS, IDLE_RECORD_REFRESH_MS, nextHeartbeatMs } from '../../../../shared/domain/agent-heartbeat.js';
 import { BOT_STATES } from '../../../../shared/domain/bot.js';
 
 const NOW = new Date('2026-03-01T08:00:00Z');
@@ -30,5 +30,18 @@ describe('agent heartbeat interval', () => {
       expect(idle).toBeLessThanOrEqual(Math.max(500, heartbeatRefreshMs(timeout)));
     }
     expect(nextHeartbeatMs(idleFor(IDLE_FAST_POLL_MS * 2), false, NOW, 3)).toBe(500);
+  });
+});
+
+describe('heartbeat writes', () => {
+  it('a busy bot writes at most every sixth of the timeout (30 s at most), so a live agent beating every 5 s never looks lost', () => {
+    expect(heartbeatWriteAfterMs(true, 120)).toBe(20_000);
+    expect(heartbeatWriteAfterMs(true, 600)).toBe(30_000);
+    // from the smallest timeout the Bicep allows (10 s)
+    for (const timeout of [10, 12, 30, 60, 120, 600]) expect(5_000 + heartbeatWriteAfterMs(true, timeout)).toBeLessThan(timeout * 1000);
+  });
+
+  it('an idle bot writes every 5 minutes: only busy bots are checked for lost heartbeats', () => {
+    expect(heartbeatWriteAfterMs(false, 120)).toBe(IDLE_RECORD_REFRESH_MS);
   });
 });
