@@ -37,7 +37,7 @@ async function main(): Promise<void> {
   say('starting a local cloud for the bots bench…');
   const cloud = await startLocalCloud({
     port: 0,
-    settings: { LOCAL_PROVISION_DELAY_MS: '200', BOT_IDLE_TIMEOUT_SECONDS: String(Math.max(600, (LONG_IDLE_MINUTES + 5) * 60)), CONTROLLER_INTERVAL_SECONDS: '30', BOT_HEARTBEAT_TIMEOUT_SECONDS: '60' },
+    settings: { LOCAL_PROVISION_DELAY_MS: '200', BOT_IDLE_TIMEOUT_SECONDS: String(Math.max(600, (LONG_IDLE_MINUTES + 5) * 60)), CONTROLLER_INTERVAL_SECONDS: '30', BOT_HEARTBEAT_TIMEOUT_SECONDS: '60', RATE_LIMIT_PER_MINUTE: '1000000' },
   });
   try {
     const api = new ApiClient(cloud.baseUrl, await mintToken(cloud.issuer, { userId: 'bench', platformAdmin: true }), 'bench');
@@ -49,10 +49,16 @@ async function main(): Promise<void> {
       const c = (await api.post<{ id: string }>(`environments/${env}/connections`, { name, groupId: g, username: 'rpa-bench', password: PASSWORD })).body.id;
       return { groupId: g, connectionId: c };
     };
-    const submit = async (connectionId: string) => (await api.post<Run>(`environments/${env}/runs`, { connectionId, desktopFlowId: flow, inputs: {}, priority: 'Normal' })).body;
+    // the waits poll every 20 ms: RATE_LIMIT_PER_MINUTE is lifted above, and any answer but the expected one stops the bench
+    const submit = async (connectionId: string) => {
+      const res = await api.post<Run>(`environments/${env}/runs`, { connectionId, desktopFlowId: flow, inputs: {}, priority: 'Normal' });
+      if (res.status !== 202) throw new Error(`submit: ${res.status}`);
+      return res.body;
+    };
     const ended = (id: string) => until(`run ${id}`, async () => {
-      const run = (await api.get<Run>(`environments/${env}/runs/${id}`)).body;
-      return ['Queued', 'Running'].includes(run.state) ? undefined : run;
+      const res = await api.get<Run>(`environments/${env}/runs/${id}`);
+      if (res.status !== 200 && res.status !== 202) throw new Error(`GET run ${id}: ${res.status}`);
+      return ['Queued', 'Running'].includes(res.body.state) ? undefined : res.body;
     }, 60_000, POLL_MS);
 
     const submitted = async (connectionId: string) => {
