@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { startLocalCloud } from '../local/stack/local-cloud.js';
-import { mintToken } from '../local/stack/token-issuer.js';
+import { adminApi } from './bench-world.js';
 import { buildServices } from '../shared/composition/root.js';
 import { loadAppConfig } from '../shared/config/app-config.js';
 import { claimNextRun } from '../shared/services/runs/claim.js';
@@ -33,21 +33,7 @@ async function main(): Promise<void> {
   const cloud = await startLocalCloud({ port: 0, settings: { RATE_LIMIT_PER_MINUTE: '1000000' } });
   const deps = buildServices(loadAppConfig(cloud.settings));
   try {
-    const token = await mintToken(cloud.issuer, { userId: 'bench-admin', platformAdmin: true });
-    const call = async (method: string, route: string, body?: unknown): Promise<{ status: number; json: Record<string, unknown> }> => {
-      const res = await fetch(`${cloud.baseUrl}/api/${route}`, {
-        method,
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      });
-      const text = await res.text();
-      return { status: res.status, json: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
-    };
-    const must = async (method: string, route: string, body: unknown, status: number) => {
-      const res = await call(method, route, body);
-      if (res.status !== status) throw new Error(`${method} ${route}: ${res.status} ${JSON.stringify(res.json)}`);
-      return res.json;
-    };
+    const { call, must } = await adminApi(cloud);
 
     // capacity 0 once the group exists (a group's maxBots may not exceed the capacity when it is made): the
     // environment's controller starts no bot, so the benchmark's claimers are the only ones
