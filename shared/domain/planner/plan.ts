@@ -45,14 +45,17 @@ function planned(input: PlannerInput, onlyFreeNow: boolean): Plan {
 /**
  * The plan describes where the environment should be once its releases are done, but new bots start only in slots
  * free now, so the limit holds at every moment: a bot handed over from another group (or replacing one still tearing
- * down) is created by a later plan, once the released one no longer holds its slot. The creates are cut here, in the
- * order they are listed (by group id; committed, demand, warm), so what the plan says is what the round does.
+ * down) is created by a later plan, once the released one no longer holds its slot. The free slots go to committed
+ * bots first, then to waiting runs (oldest waiting run first), then to warm spares, so a warm bot never takes the
+ * slot a waiting run of another group needs; what the plan says is what the round does.
  */
 function startOnlyInSlotsFreeNow(slots: readonly Slot[], input: PlannerInput, limit: number): void {
   const occupiedNow = input.groups.reduce((sum, g) => sum + g.bots.filter((b) => OCCUPYING_STATES.includes(b.state)).length, 0);
   let free = Math.max(0, limit - occupiedNow);
-  for (const s of slots) {
-    for (const key of ['createdCommitted', 'createdDemand', 'createdWarm'] as const) {
+  const oldestWaitingFirst = [...slots].sort((a, b) => waitedLess(b, a) || byId(a.view.group, b.view.group));
+  const order = { createdCommitted: slots, createdDemand: oldestWaitingFirst, createdWarm: slots } as const;
+  for (const key of ['createdCommitted', 'createdDemand', 'createdWarm'] as const) {
+    for (const s of order[key]) {
       const n = Math.min(s[key], free);
       free -= n;
       s[key] = n;
@@ -104,7 +107,8 @@ function releaseTimedOut(s: Slot, ctx: ViewContext): void {
 
 /**
  * The parallel limit was lowered below the bots the environment holds: idle bots go, surplus ones first,
- * then those above their group's committed bots, then any, always from the best-served group.
+ * then those above their group's committed bots, then any, always from the best-served group (ties: the one whose
+ * oldest waiting run waited least, so the release does not leave the longer-waiting group to take another's bot).
  */
 function releaseAboveLimit(slots: readonly Slot[], limit: number): void {
   const message = messages.release['over-limit'](`the environment's parallel limit (${limit})`);
@@ -113,10 +117,16 @@ function releaseAboveLimit(slots: readonly Slot[], limit: number): void {
     const tier = (s: Slot) => (surplus(s) > 0 ? 0 : allocation(s) > s.view.committed ? 1 : 2);
     const donor = slots
       .filter((s) => s.ready.length > 0)
-      .sort((a, b) => tier(a) - tier(b) || allocation(b) - allocation(a) || byId(a.view.group, b.view.group))[0];
+      .sort((a, b) => tier(a) - tier(b) || allocation(b) - allocation(a) || waitedLess(a, b) || byId(a.view.group, b.view.group))[0];
     if (donor === undefined || releaseFront(donor, 'over-limit', message) === undefined) return;
     used -= 1;
   }
+}
+
+/** The group whose oldest waiting run is younger gives first (a group with none waiting, first of all). */
+function waitedLess(a: Slot, b: Slot): number {
+  const since = (s: Slot) => (Number.isFinite(s.view.waitingSinceMs) ? s.view.waitingSinceMs : Number.MAX_VALUE);
+  return Math.sign(since(b) - since(a));
 }
 
 /**

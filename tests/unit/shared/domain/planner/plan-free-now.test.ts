@@ -41,3 +41,31 @@ describe('plan: the capacity schedule in the reasons', () => {
     expect(plan(input).decisions[0]?.message).not.toContain('capacity schedule');
   });
 });
+
+/** Counterexamples the property tests found (fast-check seeds 679161742 and 1855551181), kept as plain examples. */
+describe('plan: who gets the slots when there are fewer than the plan wants', () => {
+  it('gives the one free slot to a waiting run before a warm spare of another group', () => {
+    const input = anEnvironment()
+      .withCapacity(2)
+      .withSettings({ warmQuantile: 0.5 })
+      .withGroups(aGroup('a-expects-runs'), aGroup('b-waits').withMaxBots(1).withQueued(1), aGroup('c-gone').deleted().withProvisioning(1))
+      .build();
+    const a = input.groups[0];
+    if (a === undefined) throw new Error('no group');
+    a.outlook = { provisionMinutes: 0, runMinutes: 0, expectedArrivals: 2 };
+    const p = plan(input);
+    expect(p.decisions.filter((d) => d.kind === 'create')).toEqual([expect.objectContaining({ groupId: 'b-waits', reason: 'demand', count: 1 })]);
+    expect(p.unserved).toEqual([]);
+  });
+
+  it('gives the free slots to the oldest waiting runs first', () => {
+    const input = anEnvironment().withCapacity(2).withGroups(aGroup('a-young').withQueued(1, 10), aGroup('b-old').withQueued(1, 600), aGroup('c-gone').deleted().withProvisioning(1)).build();
+    expect(plan(input).decisions.filter((d) => d.kind === 'create')).toEqual([expect.objectContaining({ groupId: 'b-old', count: 1 })]);
+  });
+
+  it('above the parallel limit, releases the idle bot of the group whose run waited least, and takes no other bot for it', () => {
+    const input = anEnvironment().withCapacity(1).withGroups(aGroup('a-old').withReady(1, 30).withQueued(1, 6000), aGroup('b-young').withReady(1, 30).withQueued(1, 0)).build();
+    const p = planTarget(input);
+    expect(p.decisions).toEqual([expect.objectContaining({ kind: 'release', groupId: 'b-young', reason: 'over-limit' })]);
+  });
+});
