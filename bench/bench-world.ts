@@ -195,6 +195,23 @@ export function difference(after: OperationCounts, before: OperationCounts): Ope
   };
 }
 
+/** Executions started per function since the host started (the local host's stand-in for Function Execution Count). */
+export async function hostExecutions(cloud: LocalCloud): Promise<Record<string, number>> {
+  const res = await fetch(`${cloud.baseUrl}/admin/host/executions`);
+  if (!res.ok) throw new Error(`GET /admin/host/executions: ${res.status}`);
+  return (await res.json()) as Record<string, number>;
+}
+
+/** Executions per function between two readings of hostExecutions (functions with none left out). */
+export function executionsBetween(before: Record<string, number>, after: Record<string, number>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [name, n] of Object.entries(after)) {
+    const d = n - (before[name] ?? 0);
+    if (d > 0) out[name] = d;
+  }
+  return out;
+}
+
 export const cosmosWrites = (c: OperationCounts) => Object.values(c.cosmos).reduce((n, x) => n + x.writes, 0);
 export const serviceBusOperations = (c: OperationCounts) => c.serviceBus.send + c.serviceBus.receive + c.serviceBus.complete + c.serviceBus.abandon + c.serviceBus.deadLetter;
 const total = (c: OperationCounts) => Object.values(c.cosmos).reduce((n, x) => n + x.reads + x.writes + x.queries + x.queryPlans, 0) + serviceBusOperations(c);

@@ -14,6 +14,7 @@ import {
   createEnvironment,
   difference,
   envNumber,
+  hostExecutions,
   loadAverage,
   rawRun,
   runsContainer,
@@ -47,6 +48,8 @@ const PHASES: Phase[] = ['submit', 'roundsAfterSubmit', 'claim', 'heartbeat', 'f
 
 interface RunCost {
   phases: Record<Phase, OperationCounts>;
+  /** function executions per phase, counted at the host (the heartbeat phase scaled to a minute as its counts are) */
+  executions: Record<Phase, number>;
   heartbeatsPerMinute: number;
 }
 
@@ -104,6 +107,7 @@ async function main(): Promise<void> {
     await writeBotRecords(deps, env, deep.groupId, 1, 'Busy');
     if (!identity) throw new Error('no bot');
     const agent = await BenchAgent.of(cloud, deps, identity);
+    const executionCount = async () => Object.values(await hostExecutions(cloud)).reduce((a, b) => a + b, 0);
 
     // the deep queue's runs are clones of one run submitted to the deep group over HTTP
     const templateId = String((await api.must('POST', `environments/${env.envId}/runs`, submitBody(env, deep, 0), 202)).id);
@@ -122,32 +126,41 @@ async function main(): Promise<void> {
 
     const oneRun = async (i: number): Promise<RunCost> => {
       const marks: OperationCounts[] = [snapshot(cloud)];
-      const mark = () => marks.push(snapshot(cloud));
+      const execs: number[] = [await executionCount()];
+      const mark = async () => {
+        marks.push(snapshot(cloud));
+        execs.push(await executionCount());
+      };
       const run = await api.must('POST', `environments/${env.envId}/runs`, submitBody(env, measured, i), 202);
       const runId = String(run.id);
-      mark();
+      await mark();
       await settle(cloud, 500);
-      mark();
+      await mark();
       // the agent's wake-up: received and completed by the agent around its claim
       const wakeUp = await deps.queues.receiveOne(measured.groupId, 2_000);
       const claim = await agent.claim();
       await wakeUp?.complete();
       if (!('assignedRun' in claim) || claim.assignedRun.runId !== runId) throw new Error(`claim: ${JSON.stringify(claim)}`);
-      mark();
+      await mark();
       // one busy heartbeat whose record is due for refresh, as every busy heartbeat is at the interval the
       // protocol asks for (made due outside the counts)
       await updateBot(deps, identity, (b) => ({ ...b, lastHeartbeatAt: new Date(Date.now() - 3_600_000).toISOString() }));
       const before = snapshot(cloud);
+      const execsBefore = await executionCount();
       const heartbeat = await agent.heartbeat(runId);
       marks.push(before, snapshot(cloud));
+      execs.push(execsBefore, await executionCount());
       await agent.finish(runId);
-      mark();
+      await mark();
       await settle(cloud, 500);
-      mark();
+      await mark();
       const d = (a: number, b: number) => difference(marks[b] as OperationCounts, marks[a] as OperationCounts);
       const perMinute = Math.ceil((RUN_SECONDS * 1000) / heartbeat.nextHeartbeatMs);
+      const e = (a: number, b: number) => (execs[b] as number) - (execs[a] as number);
       return {
         phases: { submit: d(0, 1), roundsAfterSubmit: d(1, 2), claim: d(2, 3), heartbeat: scaled(d(4, 5), perMinute), finish: d(5, 6), roundsAfterFinish: d(6, 7), deadlineSweep: sweepTick },
+        // the deadline sweep runs in process here; in Azure one timer execution a minute per app, shared by all runs
+        executions: { submit: e(0, 1), roundsAfterSubmit: e(1, 2), claim: e(2, 3), heartbeat: e(4, 5) * perMinute, finish: e(5, 6), roundsAfterFinish: e(6, 7), deadlineSweep: 0 },
         heartbeatsPerMinute: perMinute,
       };
     };
@@ -191,8 +204,11 @@ async function main(): Promise<void> {
           cosmosQueries: spread(totals.map((t) => cosmosOf(t, 'queries'))),
           cosmosQueryPlans: spread(totals.map((t) => cosmosOf(t, 'queryPlans'))),
           serviceBusOperations: spread(totals.map(serviceBusOperations)),
+          functionExecutions: spread(costs.map((c) => PHASES.reduce((n, p) => n + c.executions[p], 0))),
+          functionExecutionsWithoutHeartbeats: spread(costs.map((c) => PHASES.reduce((n, p) => (p === 'heartbeat' ? n : n + c.executions[p]), 0))),
           controllerRoundsEstimated: spread(rounds.map(round2)),
         },
+        meanExecutionsByPhase: Object.fromEntries(PHASES.map((p) => [p, round2(costs.reduce((n, c) => n + c.executions[p], 0) / Math.max(1, costs.length))])),
         meanPerRunByPhase: Object.fromEntries(PHASES.map((p) => [p, rounded(meanCounts(costs.map((c) => c.phases[p])))])),
         meanPerRunTotal: rounded(meanCounts(totals)),
         heartbeatsPerMinute: costs[0]?.heartbeatsPerMinute,
@@ -202,7 +218,7 @@ async function main(): Promise<void> {
       };
     }
 
-    const at = (depth: number) => depths[String(depth)] as { perRun: { cosmosWrites: { mean: number }; serviceBusOperations: { mean: number } }; oneHeartbeat: OperationCounts } | undefined;
+    const at = (depth: number) => depths[String(depth)] as { perRun: { cosmosWrites: { mean: number }; serviceBusOperations: { mean: number }; functionExecutionsWithoutHeartbeats: { mean: number } }; oneHeartbeat: OperationCounts } | undefined;
     const first = at(DEPTHS[0] ?? 0);
     const last = at(DEPTHS[DEPTHS.length - 1] ?? 0);
     const oneHeartbeatWrites = first ? cosmosWrites(first.oneHeartbeat) : 0;
@@ -214,6 +230,7 @@ async function main(): Promise<void> {
       method: [
         'Counts at the peers (Cosmos peer: reads, writes, queries, query plans per container; Service Bus peer: send, receive, complete, abandon, deadLetter), per run, difference of snapshots around each phase.',
         'submit: POST /runs over HTTP; roundsAfterSubmit: everything the host did until the peers were quiet for 500 ms (the controller rounds the submit woke); claim: the agent receives and completes the wake-up on the group queue and calls POST /agent/claim; heartbeat: one busy POST /agent/heartbeat whose record is due for refresh, measured once per run and multiplied by 60 s / nextHeartbeatMs (the interval the protocol answers); finish: POST /agent/runs/{id}/finish; roundsAfterFinish: the host until quiet (the round the finish wakes); deadlineSweep: one tick of the run-deadline sweep (sweepRunDeadlines in process, at the same depth), charged whole to every run (a 1-minute run alone in its environment lives through one tick of the 1-minute schedule; with k runs in flight each pays 1/k).',
+        'Function executions: counted at the host (GET /admin/host/executions, the local stand-in for Function Execution Count) around the same phases; the heartbeat phase scaled to a minute like its counts.',
         'Controller rounds are estimated as the bots-container queries after submit and finish divided by those of one planning round run in process at the same depth.',
         'Not counted: the Durable Functions storage (Azurite queues and tables) of the controller orchestration; the stuck-run and orphan sweeps (off here; every 5 min in Azure, their cost is per environment, not per run).',
         'The deep queue: Queued runs of another group of the same environment, clones of one run submitted over HTTP, created through the Cosmos SDK\'s bulk API against the peer (100 creates a request, 4 requests in flight), queued within the last hour (none due for the queued timeout); they have no queue message.',
@@ -222,6 +239,11 @@ async function main(): Promise<void> {
       goals: {
         cosmosWritesPerRun: { goal: '≤ 8', measuredMean: first?.perRun.cosmosWrites.mean, reached: first !== undefined && first.perRun.cosmosWrites.mean <= 8 },
         serviceBusOperationsPerRun: { goal: '≤ 3', measuredMean: first?.perRun.serviceBusOperations.mean, reached: first !== undefined && first.perRun.serviceBusOperations.mean <= 3 },
+        functionExecutionsPerRunWithoutHeartbeats: {
+          goal: '≤ 3 (submit, claim, finish) plus the heartbeats',
+          measuredMean: first?.perRun.functionExecutionsWithoutHeartbeats.mean,
+          reached: first !== undefined && first.perRun.functionExecutionsWithoutHeartbeats.mean <= 3,
+        },
         writesRatioDeepestToZero: {
           goal: '≤ 1.1',
           depths: [DEPTHS[0], DEPTHS[DEPTHS.length - 1]],

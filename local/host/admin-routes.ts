@@ -65,3 +65,20 @@ export function adminRoutes(registry: FunctionRegistry, invoker: FunctionInvoker
     });
   };
 }
+
+/**
+ * `GET /admin/host/executions`: the executions each function started since the host started. A local extension (the
+ * real host has no such route): it stands in for Azure Monitor's Function Execution Count, which the benches compare
+ * against the cost goals.
+ */
+export function executionCountRoute(invoker: FunctionInvoker): HostRouteHandler {
+  return async (req, res) => {
+    if (req.method !== 'GET') {
+      res.writeHead(405, { allow: 'GET' });
+      res.end();
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify(invoker.executions()));
+  };
+}

@@ -39,12 +39,18 @@ export class FunctionInvocationError extends Error {
  */
 export class FunctionInvoker {
   readonly #providers = new Map<string, InputBindingProvider>();
+  readonly #executions = new Map<string, number>();
 
   constructor(
     private readonly registry: FunctionRegistry,
     private readonly logger: InvocationLogger,
     private readonly options: { functionTimeoutMs?: number } = {},
   ) {}
+
+  /** Executions started per function since the host started: what Azure Monitor counts as Function Execution Count. */
+  executions(): Record<string, number> {
+    return Object.fromEntries(this.#executions);
+  }
 
   provideInput(bindingType: string, provider: InputBindingProvider): void {
     this.#providers.set(bindingType.toLowerCase(), provider);
@@ -53,6 +59,7 @@ export class FunctionInvoker {
   async invoke(functionName: string, request: InvocationRequest): Promise<RpcInvocationResponse> {
     const fn = this.registry.get(functionName);
     if (!fn) throw new Error(`No function named "${functionName}" is registered.`);
+    this.#executions.set(fn.name, (this.#executions.get(fn.name) ?? 0) + 1);
     const model = this.registry.programmingModel;
     if (!model) throw new Error('No programming model was registered: did the app import @azure/functions?');
 

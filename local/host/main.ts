@@ -1,5 +1,5 @@
 import { loadApp } from './app-loader.js';
-import { adminRoutes } from './admin-routes.js';
+import { adminRoutes, executionCountRoute } from './admin-routes.js';
 import { FunctionInvoker } from './function-invoker.js';
 import { FunctionRegistry } from './function-registry.js';
 import { installFunctionsCoreStandIn } from './functions-core-standin.js';
@@ -59,6 +59,7 @@ async function main(): Promise<void> {
   extensions.push(new TimerScheduler(registry, invoker, process.env, log));
   httpHost.mapHttpFunctions();
   httpHost.addHostRoute('/admin/functions', adminRoutes(registry, invoker, log));
+  httpHost.addHostRoute('/admin/host/executions', executionCountRoute(invoker));
   for (const extension of extensions) await extension.start();
   await httpHost.listen();
 

@@ -226,11 +226,11 @@ export const runsRoutes: ApiRoute<unknown>[] = [
     },
     async handle(req, deps) {
       const idempotencyKey = idempotencyKeyOf(req.headers.get('idempotency-key'));
-      const { run, definition } = await submitRun(deps, req.principal, req.params.env, req.body, { idempotencyKey });
+      const { run, definition, roundNeeded } = await submitRun(deps, req.principal, req.params.env, req.body, { idempotencyKey });
       req.log(runLogLine('submitted', run, { priority: run.priority }));
-      // the environment's controller plans for the new run (a failure here is covered by its safety timer)
-      // the controller's safety round plans for the run anyway
-      await bestEffort(wakeController(req.durableClient(), run.environmentId), `waking the controller of ${run.environmentId}`);
+      // the environment's controller plans for the new run unless an idle bot takes it from the queue (a failure
+      // here is covered by the controller's periodic round)
+      if (roundNeeded) await bestEffort(wakeController(req.durableClient(), run.environmentId), `waking the controller of ${run.environmentId}`);
       return {
         status: 202,
         body: await runBody(deps, run, definition),
@@ -260,10 +260,10 @@ export const runsRoutes: ApiRoute<unknown>[] = [
     },
     async handle(req, deps) {
       const idempotencyKey = idempotencyKeyOf(req.headers.get('idempotency-key'));
-      const { run, definition } = await resubmitRun(deps, req.principal, req.params.env, req.params.id, { idempotencyKey });
+      const { run, definition, roundNeeded } = await resubmitRun(deps, req.principal, req.params.env, req.params.id, { idempotencyKey });
       req.log(runLogLine('submitted', run, { priority: run.priority, resubmitOf: req.params.id ?? '' }));
-      // the controller's safety round plans for the run anyway
-      await bestEffort(wakeController(req.durableClient(), run.environmentId), `waking the controller of ${run.environmentId}`);
+      // as for a submit: unless an idle bot takes it (the controller's periodic round plans for the run anyway)
+      if (roundNeeded) await bestEffort(wakeController(req.durableClient(), run.environmentId), `waking the controller of ${run.environmentId}`);
       return {
         status: 202,
         body: await runBody(deps, run, definition),

@@ -15,6 +15,7 @@ import { loadEnvironmentContext } from '../environment-context.js';
 import { bodyHashOf, lookUpKey, reserveKey, type KeyLookup, type KeyUse } from './idempotency.js';
 import { findRun, loadRun } from './load-run.js';
 import { endQueuedRun } from './transitions.js';
+import { roundNeededFor } from './round-needed.js';
 
 export interface SubmitRunInput {
   connectionId: string;
@@ -39,6 +40,8 @@ export interface SubmittedRun {
   replayed: boolean;
   /** the definition of the run's flow version, when this submission read it (a new run); else `runDefinition` reads it */
   definition?: FlowDefinition;
+  /** the controller should plan for the run: no idle bot of its group is left to take it (round-needed.ts) */
+  roundNeeded: boolean;
 }
 
 /**
@@ -71,7 +74,7 @@ export async function submitRun(deps: Services, principal: Principal, environmen
   const group = await requireUsableConnection(deps, member, connection, found);
   const flow = await requireDesktopFlow(deps, env.id, normalized.desktopFlowId);
   const flowVersion = options.flowVersion ?? (await currentFlowVersion(deps, flow));
-  await checkQueueRoom(deps, env.id, group.id);
+  const queuedBefore = await checkQueueRoom(deps, env.id, group.id);
 
   if (use && runId === undefined) {
     const proposed = deps.newId();
@@ -108,7 +111,8 @@ export async function submitRun(deps: Services, principal: Principal, environmen
     return replay(deps, existing);
   }
   observeRunSubmitted(created, deps.now());
-  return { run: await wake(deps, created), replayed: false, ...(options.flowVersion ? {} : { definition: flow.definition }) };
+  const woken = await wake(deps, created);
+  return { run: woken, replayed: false, roundNeeded: await roundNeededFor(deps, woken, { maxBots: group.maxBots, queuedBefore }), ...(options.flowVersion ? {} : { definition: flow.definition }) };
 }
 
 /** Seconds a caller refused with QueueFull is asked to wait: dispatch frees room as bots take runs. */
@@ -119,17 +123,19 @@ export const QUEUE_FULL_RETRY_AFTER_SECONDS = 60;
  * reads at most the limit's worth of index entries). Not a lock: submissions racing past the same count may overshoot
  * the limit by the number in flight at that moment, which stays small next to the limit.
  */
-async function checkQueueRoom(deps: Services, environmentId: string, groupId: string): Promise<void> {
+async function checkQueueRoom(deps: Services, environmentId: string, groupId: string): Promise<number> {
   const limit = deps.config.MAX_QUEUED_RUNS_PER_GROUP;
-  if ((await deps.runs.queries.queuedCount(environmentId, groupId)) < limit) return;
+  const queued = await deps.runs.queries.queuedCount(environmentId, groupId);
+  if (queued < limit) return queued;
   throw new AppError('QueueFull', `The group ${groupId} already holds ${limit} queued runs (MAX_QUEUED_RUNS_PER_GROUP); retry once some have been dispatched.`, {
     retryAfterSeconds: QUEUE_FULL_RETRY_AFTER_SECONDS,
   });
 }
 
 async function replay(deps: Services, run: Versioned<RunDocument>): Promise<SubmittedRun> {
-  if (run.state !== 'Queued') return { run, replayed: true };
-  return { run: await wake(deps, run), replayed: true };
+  if (run.state !== 'Queued') return { run, replayed: true, roundNeeded: false };
+  // still queued: the first submission may have died before its wake-up, so this one does what it would have done
+  return { run: await wake(deps, run), replayed: true, roundNeeded: true };
 }
 
 /**

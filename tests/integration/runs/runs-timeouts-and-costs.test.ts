@@ -236,7 +236,8 @@ describe('what one run costs, from submission to its end', () => {
 
     // point reads and writes are one request each; every query is two (the SDK asks the gateway for a query plan first):
     // the submission's 5 reads and 1 create, plus the queue-length COUNT (MAX_QUEUED_RUNS_PER_GROUP), plus the audit
-    // entry: written ahead of the change and confirmed after it (2 writes)
+    // entry: written ahead of the change and confirmed after it (2 writes). The fewest of the tries is one made with the
+    // group's maxBots runs queued already, so it does not read whether the controller must plan (round-needed.ts)
     expect(submitCosmos).toBe(10);
     expect(keyedCosmos).toBe(12);
     expect(claimCalls).toEqual(['cosmos.get', 'cosmos.get', 'cosmos.runningOn', 'gate.read', 'servicebus.receiveOne', 'cosmos.nextQueued', 'cosmos.replace', 'gate.confirm']);
