@@ -67,7 +67,7 @@ async function takeNext(deps: Services, request: ClaimRequest): Promise<{ before
 
 /**
  * The group's gate as the claim sees it. A closed gate of a group that may dispatch (by this claim's read) is only
- * the moment between a change's writes, unless it stays closed past STUCK_GATE_MS: then the change died half-way
+ * the moment between a change's writes, unless it stays closed past STUCK_GATE_MS (shared/domain/run-claim.ts): then the change died half-way
  * and the gate is reopened, and this claim waits for the next one.
  */
 async function gateFor(deps: Services, request: ClaimRequest): Promise<GateState | undefined> {
