@@ -79,6 +79,8 @@ module.exports = {
     doNotFollow: { path: 'node_modules' },
     exclude: { path: '^tests/fixtures/' },
     tsPreCompilationDeps: true,
+    // node_modules may be a symlink (worktrees): name packages by where they are imported from, not where they live
+    preserveSymlinks: true,
     tsConfig: { fileName: 'tsconfig.json' },
     enhancedResolveOptions: {
       exportsFields: ['exports'],
