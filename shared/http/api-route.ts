@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { Principal } from '../auth/principal.js';
-import type { BotIdentity } from '../bots/bot-credentials.js';
+import type { BotIdentity } from '../domain/bot-identity.js';
 import type { Services } from '../composition/services.js';
 import type { RouteSignals } from './route-signals.js';
 
