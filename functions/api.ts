@@ -1,7 +1,7 @@
 import { app } from '@azure/functions';
 import * as df from 'durable-functions';
 import { apiRoutes } from '../shared/api/routes/index.js';
-import { wakeController } from '../orchestrations/activities/durable-signals.js';
+import { durableRouteSignals } from '../orchestrations/activities/durable-route-signals.js';
 import { getServices } from '../shared/composition/root.js';
 import { toAzureHandler } from '../shared/http/api-handler.js';
 import { metaRouteDocs } from '../shared/api/routes/meta.js';
@@ -14,7 +14,7 @@ for (const route of apiRoutes) {
     authLevel: 'anonymous',
     // only routes that start or signal orchestrations carry the Durable client input
     ...(route.durableClient || route.wakesController ? { extraInputs: [df.input.durableClient()] } : {}),
-    handler: toAzureHandler(route, getServices, wakeController),
+    handler: toAzureHandler(route, getServices, durableRouteSignals),
   });
 }
 

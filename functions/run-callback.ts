@@ -1,6 +1,7 @@
 import { app, type InvocationContext, type Timer } from '@azure/functions';
 import * as df from 'durable-functions';
 import { durableRunCallbacks, parseAttemptInput, RUN_CALLBACK, runCallback } from '../orchestrations/run-callback.js';
+import { runResource } from '../shared/api/run-presenters.js';
 import { getServices } from '../shared/composition/root.js';
 import { attemptCallback } from '../shared/services/callbacks/callback-delivery.js';
 import { sweepPendingCallbacks } from '../shared/services/callbacks/callback-sweep.js';
@@ -12,7 +13,7 @@ df.app.activity(RUN_CALLBACK.attemptActivity, {
   handler: async (input: unknown, context: InvocationContext) => {
     const deps = await getServices();
     const { last, ...target } = parseAttemptInput(input);
-    const result = await attemptCallback(deps, target, last);
+    const result = await attemptCallback(deps, target, last, runResource);
     context.info(`run.callback runId=${target.runId} environmentId=${target.environmentId} state=${result.state} attempts=${result.attempts}`);
     return result;
   },

@@ -1,4 +1,4 @@
-import { shouldTouchGroup } from '../shared/services/runs/claim.js';
+import { shouldTouchGroup } from '../shared/domain/run-claim.js';
 import { deadlineVerdict, DEFAULT_TIMEOUT_MINUTES, firstWatchdogWake } from '../shared/domain/run.js';
 import { EventQueue } from './event-queue.js';
 import { holdsSlot, provisionBackoffMs, type PlatformSettings, type SimBot, type SimRun, type Trace } from './model.js';

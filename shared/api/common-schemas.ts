@@ -29,7 +29,7 @@ export const descriptionSchema = z.string().max(2000).refine((s) => !/[\u0000-\u
 /** User and service principal ids as Entra ID issues them (oid), and the ids of the local issuer. */
 export const userIdSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._@-]{0,127}$/, 'Must be 1..128 letters, digits, ".", "_", "@" or "-".');
 
-export const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export { GUID } from '../domain/validation.js';
 
 export const resourceFields = {
   id: z.string(),

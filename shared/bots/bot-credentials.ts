@@ -1,16 +1,12 @@
 import { jwtVerify, SignJWT } from 'jose';
+import type { BotIdentity } from '../domain/bot-identity.js';
 import { AppError } from '../errors/app-error.js';
 
 export const BOT_CREDENTIAL_ISSUER = 'hosted-rpa-control-plane';
 export const BOT_CREDENTIAL_AUDIENCE = 'hosted-rpa-bot-agent';
 
-/** What a bot credential proves: which bot of which group, and which provisioning of it. */
-export interface BotIdentity {
-  environmentId: string;
-  groupId: string;
-  botId: string;
-  credentialVersion: number;
-}
+/** What a bot credential proves (shared/domain/bot-identity.ts). */
+export type { BotIdentity };
 
 /** The signing key: 32+ random bytes kept in the secret store, never in Cosmos or settings. */
 export type SigningKeySource = () => Promise<Uint8Array>;

@@ -1,4 +1,4 @@
-import type { StoredDocument } from '../store/document-store.js';
+import type { StoredDocument } from './stored-document.js';
 
 export const BOT_STATES = ['Provisioning', 'Ready', 'Busy', 'Draining', 'Deprovisioning', 'Deleted', 'Failed'] as const;
 export type BotState = (typeof BOT_STATES)[number];

@@ -1,5 +1,5 @@
-import type { SecretReference } from '../secrets/secret-store.js';
-import type { StoredDocument } from '../store/document-store.js';
+import type { SecretReference } from './secret-reference.js';
+import type { StoredDocument } from './stored-document.js';
 
 /**
  * A direct-to-machine, unattended connection to a group, with the group's local account credentials: its own

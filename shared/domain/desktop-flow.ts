@@ -1,4 +1,4 @@
-import type { StoredDocument } from '../store/document-store.js';
+import type { StoredDocument } from './stored-document.js';
 import { canonicalHash } from './canonical-json.js';
 
 export const MAX_FLOW_STEPS = 500;

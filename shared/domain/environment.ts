@@ -1,4 +1,4 @@
-import type { StoredDocument } from '../store/document-store.js';
+import type { StoredDocument } from './stored-document.js';
 import type { SupportedGeography } from './geography.js';
 import type { Role } from './roles.js';
 

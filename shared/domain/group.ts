@@ -1,5 +1,5 @@
-import type { SecretReference } from '../secrets/secret-store.js';
-import type { StoredDocument } from '../store/document-store.js';
+import type { SecretReference } from './secret-reference.js';
+import type { StoredDocument } from './stored-document.js';
 import type { Share } from './roles.js';
 
 export const MAX_BOTS_LIMIT = 50;

@@ -1,5 +1,5 @@
 import { nameKey } from './names.js';
-import type { StoredDocument } from '../store/document-store.js';
+import type { StoredDocument } from './stored-document.js';
 import type { Share } from './roles.js';
 
 export const DEFAULT_IMAGE_NAME = 'Default Windows Desktop Image';

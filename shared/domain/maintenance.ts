@@ -1,4 +1,4 @@
-import type { StoredDocument } from '../store/document-store.js';
+import type { StoredDocument } from './stored-document.js';
 import type { BotState } from './bot.js';
 import type { GroupLedgerEntry } from './environment.js';
 import type { GroupDocument } from './group.js';

@@ -1,4 +1,4 @@
-import type { StoredDocument } from '../store/document-store.js';
+import type { StoredDocument } from './stored-document.js';
 import { canControlRun, groupAccess, type Membership, type SharedResource } from './access-rules.js';
 import type { FlowDefinition } from './desktop-flow.js';
 import type { RunCallback } from './run-callback.js';

@@ -1,4 +1,4 @@
-import type { StoredDocument } from '../store/document-store.js';
+import type { StoredDocument } from './stored-document.js';
 
 /** One decision of the environment controller about a group, with its reason: what `.../scaling` serves. */
 export interface ScalingDecisionDocument extends StoredDocument {

@@ -7,6 +7,7 @@ import type { Services } from '../composition/services.js';
 import { AppError, ensureError } from '../errors/app-error.js';
 import { auditEntryOf, auditIntentOf, type AuditDocument } from '../services/audit-log.js';
 import type { ApiRequest, ApiResponse, ApiRoute } from './api-route.js';
+import type { RouteSignals } from './route-signals.js';
 import { entityTag, ifNoneMatchMatches } from './entity-tags.js';
 import { parseJsonBody } from './json-body.js';
 import { problemResponse } from './problem.js';
@@ -57,15 +58,15 @@ async function settleAuditIntent(deps: Services, intent: AuditDocument, err: unk
   await deps.audit.discard(intent.environmentId, intent.id).catch((e: unknown) => context.warn(`audit entry ${intent.id} of a refused write not removed: ${ensureError(e).message}`));
 }
 
-/** Wakes an environment's controller through the Durable client (orchestrations/activities/durable-signals.ts). */
-export type WakeController = (client: DurableClient, environmentId: string) => Promise<void>;
+/** The routes' signals through an invocation's Durable client (orchestrations/activities/durable-route-signals.ts). */
+export type RouteSignalsOf = (client: DurableClient) => RouteSignals;
 
 /**
  * Turns a route definition into an Azure Functions HTTP handler: authenticate, check the query string against the
  * route's declared parameters, parse and validate the body, call the route, and map every failure to problem+json
  * in one place.
  */
-export function toAzureHandler(route: ApiRoute<unknown>, services: () => Promise<Services>, wake?: WakeController) {
+export function toAzureHandler(route: ApiRoute<unknown>, services: () => Promise<Services>, signalsOf?: RouteSignalsOf) {
   return async (httpRequest: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> => {
     try {
       const deps = await services();
@@ -96,9 +97,9 @@ export function toAzureHandler(route: ApiRoute<unknown>, services: () => Promise
         ifMatch: httpRequest.headers.get('if-match') ?? undefined,
         absoluteUrl: (path) => `${url.origin}/api/${path.replace(/^\/+/, '')}`,
         log: (line) => context.info(line),
-        durableClient: () => {
-          if (!route.durableClient) throw new Error(`Route ${route.name} is not registered with the Durable client input.`);
-          return df.getClient(context);
+        signals: () => {
+          if (!route.durableClient || !signalsOf) throw new Error(`Route ${route.name} is not registered with the Durable client input.`);
+          return signalsOf(df.getClient(context));
         },
       };
       // write-ahead: the attempt is on record before anything changes (a write whose entry cannot be filed is not
@@ -114,9 +115,9 @@ export function toAzureHandler(route: ApiRoute<unknown>, services: () => Promise
       }
       if (route.auth === 'user') await confirmAuditEntry(deps, route, apiRequest, result, intent, context);
       const environmentId = httpRequest.params.env;
-      if (route.wakesController && wake && result.status < 300 && environmentId) {
+      if (route.wakesController && signalsOf && result.status < 300 && environmentId) {
         // best effort: the controller's periodic round plans anyway, later
-        await wake(df.getClient(context), environmentId).catch((err: unknown) => context.warn(`${route.name}: controller not woken: ${ensureError(err).message}`));
+        await signalsOf(df.getClient(context)).wakeController(environmentId).catch((err: unknown) => context.warn(`${route.name}: controller not woken: ${ensureError(err).message}`));
       }
       return toHttpResponse(result, apiRequest, route.method);
     } catch (err) {

@@ -1,8 +1,8 @@
-import type { DurableClient } from 'durable-functions';
 import type { z } from 'zod';
 import type { Principal } from '../auth/principal.js';
-import type { BotIdentity } from '../bots/bot-credentials.js';
+import type { BotIdentity } from '../domain/bot-identity.js';
 import type { Services } from '../composition/services.js';
+import type { RouteSignals } from './route-signals.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -23,8 +23,8 @@ export interface ApiRequest<TBody> {
   absoluteUrl(pathUnderApi: string): string;
   /** an information line in the function's log (Application Insights traces in Azure) */
   log(line: string): void;
-  /** the Durable Functions client (`df.getClient`); only for routes defined with `durableClient: true` */
-  durableClient(): DurableClient;
+  /** signals to the orchestrations, through the invocation's Durable client; only for routes defined with `durableClient: true` */
+  signals(): RouteSignals;
 }
 
 export interface ApiResponse {
@@ -67,7 +67,7 @@ export interface ApiRoute<TBody = undefined> {
   requestHeaders?: Record<string, { description: string; required?: boolean }>;
   /** whether the route honours If-Match */
   conditional?: boolean;
-  /** registers the function with the Durable client input, so that the handler may call `request.durableClient()` */
+  /** registers the function with the Durable client input, so that the handler may call `request.signals()` */
   durableClient?: boolean;
   /**
    * The change can alter the environment's plan (group create/edit/delete, capacity, a run ending, priorities):

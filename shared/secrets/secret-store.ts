@@ -1,11 +1,7 @@
 import { createHash } from 'node:crypto';
+import type { SecretReference } from '../domain/secret-reference.js';
 
-/** Where a secret lives in the secret store; the only thing about a secret that Cosmos keeps. */
-export interface SecretReference {
-  name: string;
-  /** Absent: the latest version. */
-  version?: string;
-}
+export type { SecretReference };
 
 /**
  * The secret store the control plane needs (local admin passwords of bot VMs, connection passwords).

@@ -1,11 +1,6 @@
-/** A document of the control container: everything lives in its environment's partition. */
-export interface StoredDocument {
-  id: string;
-  environmentId: string;
-  type: string;
-  createdAt: string;
-  updatedAt: string;
-}
+import type { StoredDocument } from '../domain/stored-document.js';
+
+export type { StoredDocument };
 
 export type Versioned<T> = T & { etag: string };
 

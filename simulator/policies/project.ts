@@ -1,4 +1,4 @@
-import { plannerGroupOf } from '../../shared/bots/planning-round.js';
+import { plannerGroupOf } from '../../shared/domain/planner/input-projection.js';
 import type { Plan, PlannerGroup, PlannerInput, PlannerOutlook, PlannerServiceLevel, PlannerSettings } from '../../shared/domain/planner/index.js';
 import { DEFAULT_OUTLOOK, outlookOf, sortedCounter } from '../../shared/domain/planner/outlook.js';
 import { plan } from '../../shared/domain/planner/plan.js';

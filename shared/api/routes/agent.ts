@@ -4,11 +4,9 @@ import { AppError } from '../../errors/app-error.js';
 import { requireGuid } from '../../domain/validation.js';
 import { agentFinish, agentHeartbeat } from '../../services/agent.js';
 import { agentClaim, agentQueueCredential } from '../../services/agent-dispatch.js';
-import { BOT_EVENTS, botInstanceId } from '../../../orchestrations/names.js';
 import { runLogLine } from '../../observability/run-log.js';
 import { problemSchema } from '../common-schemas.js';
 import { stepLogsSchema } from '../step-log-schemas.js';
-import { afterRunEnded } from '../../../orchestrations/run-callback.js';
 import { bestEffort } from '../../errors/best-effort.js';
 
 const heartbeatSchema = z.strictObject({ runId: z.string().max(64).optional(), agentVersion: z.string().max(64).optional() }).meta({ id: 'AgentHeartbeat' });
@@ -127,8 +125,8 @@ export const agentRoutes: ApiRoute<unknown>[] = [
       const result = await agentFinish(deps, req.bot, runId, req.body);
       req.log(runLogLine('finished', result.run, { state: result.run.state, botId: req.bot.botId, changed: result.changed, durationMs: req.body.durationMs }));
       // only a leaving bot's lifecycle waits for its run to end; a lost event is covered by its re-read timer
-      if (result.lifecycleWaits) await bestEffort(req.durableClient().raiseEvent(botInstanceId(req.bot.botId), BOT_EVENTS.runFinished, { runId }), `telling the lifecycle of bot ${req.bot.botId} that run ${runId} ended`);
-      await afterRunEnded(req.durableClient(), deps.config.CALLBACK_RETRY_BASE_SECONDS, result.run);
+      if (result.lifecycleWaits) await bestEffort(req.signals().runFinished(req.bot.botId, runId), `telling the lifecycle of bot ${req.bot.botId} that run ${runId} ended`);
+      await req.signals().afterRunEnded(deps.config.CALLBACK_RETRY_BASE_SECONDS, result.run);
       return { status: 200, body: { runId: result.run.id, state: result.run.state, changed: result.changed } };
     },
   }),

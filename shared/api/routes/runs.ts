@@ -15,8 +15,6 @@ import { pageOf, pagingQueryDocs } from '../paging.js';
 import { queryFilters } from '../query-filters.js';
 import { defineRoute, type ApiResponse, type ApiRoute } from '../../http/api-route.js';
 import { runLogLine } from '../../observability/run-log.js';
-import { wakeController } from '../../../orchestrations/activities/durable-signals.js';
-import { afterRunEnded } from '../../../orchestrations/run-callback.js';
 import {
   cancelRun,
   changeRunPriority,
@@ -230,7 +228,7 @@ export const runsRoutes: ApiRoute<unknown>[] = [
       req.log(runLogLine('submitted', run, { priority: run.priority }));
       // the environment's controller plans for the new run unless an idle bot takes it from the queue (a failure
       // here is covered by the controller's periodic round)
-      if (roundNeeded) await bestEffort(wakeController(req.durableClient(), run.environmentId), `waking the controller of ${run.environmentId}`);
+      if (roundNeeded) await bestEffort(req.signals().wakeController(run.environmentId), `waking the controller of ${run.environmentId}`);
       return {
         status: 202,
         body: await runBody(deps, run, definition),
@@ -263,7 +261,7 @@ export const runsRoutes: ApiRoute<unknown>[] = [
       const { run, definition, roundNeeded } = await resubmitRun(deps, req.principal, req.params.env, req.params.id, { idempotencyKey });
       req.log(runLogLine('submitted', run, { priority: run.priority, resubmitOf: req.params.id ?? '' }));
       // as for a submit: unless an idle bot takes it (the controller's periodic round plans for the run anyway)
-      if (roundNeeded) await bestEffort(wakeController(req.durableClient(), run.environmentId), `waking the controller of ${run.environmentId}`);
+      if (roundNeeded) await bestEffort(req.signals().wakeController(run.environmentId), `waking the controller of ${run.environmentId}`);
       return {
         status: 202,
         body: await runBody(deps, run, definition),
@@ -351,7 +349,7 @@ export const runsRoutes: ApiRoute<unknown>[] = [
     async handle(req, deps) {
       const { run, outcome } = await cancelRun(deps, req.principal, req.params.env, req.params.id);
       req.log(runLogLine('cancelled', run, { outcome, by: req.principal.userId }));
-      await afterRunEnded(req.durableClient(), deps.config.CALLBACK_RETRY_BASE_SECONDS, run);
+      await req.signals().afterRunEnded(deps.config.CALLBACK_RETRY_BASE_SECONDS, run);
       const body = await runBody(deps, run);
       if (outcome === 'requested') return { status: 202, body, etag: run.etag, location: runPath(run), headers: { 'retry-after': String(RETRY_AFTER_SECONDS.Running) } };
       return { status: 200, body, etag: run.etag };
@@ -375,7 +373,7 @@ export const runsRoutes: ApiRoute<unknown>[] = [
     },
     async handle(req, deps) {
       const run = await subscribeRunCallback(deps, req.principal, req.params.env, req.params.id, req.body.callbackUrl);
-      await afterRunEnded(req.durableClient(), deps.config.CALLBACK_RETRY_BASE_SECONDS, run);
+      await req.signals().afterRunEnded(deps.config.CALLBACK_RETRY_BASE_SECONDS, run);
       return { status: 201, body: run.callback ? callbackView(run.callback) : {}, location: `${runPath(run)}/callback` };
     },
   }),

@@ -1,7 +1,8 @@
-import { runResource } from '../../api/run-presenters.js';
 import type { Services } from '../../composition/services.js';
+import type { FlowDefinition } from '../../domain/desktop-flow.js';
 import { isEnded, type RunDocument } from '../../domain/run.js';
 import { stateAfterAttempt, type CallbackState } from '../../domain/run-callback.js';
+import type { Versioned } from '../../store/document-store.js';
 import { runDefinition } from '../desktop-flow-versions.js';
 import { findRun } from '../runs/load-run.js';
 import { changeRun } from '../runs/transitions.js';
@@ -14,6 +15,9 @@ export interface CallbackTarget {
   runId: string;
 }
 
+/** The run's representation as the API serves it (`runResource`, shared/api/run-presenters.ts): the callback's body. */
+export type RunRepresentation = (run: Versioned<RunDocument>, definition: FlowDefinition) => unknown;
+
 export interface AttemptResult {
   /** the callback's state after the attempt: Pending means try again later */
   state: CallbackState;
@@ -25,7 +29,7 @@ export interface AttemptResult {
  * `GET .../runs/{id}`), signed with the environment's webhook secret, and record the outcome on the run (etag).
  * A callback no longer Pending (delivered, unsubscribed) is left alone. `last`: a failure ends the callback Failed.
  */
-export async function attemptCallback(deps: Services, target: CallbackTarget, last: boolean): Promise<AttemptResult> {
+export async function attemptCallback(deps: Services, target: CallbackTarget, last: boolean, representationOf: RunRepresentation): Promise<AttemptResult> {
   const run = await findRun(deps, target.environmentId, target.runId);
   const callback = run?.callback;
   if (!run || !callback) return { state: 'Unsubscribed', attempts: 0 };
@@ -37,7 +41,7 @@ export async function attemptCallback(deps: Services, target: CallbackTarget, la
   const check = await checkCallbackHost(url.hostname, deps.config.ALLOW_PRIVATE_CALLBACKS);
   let status = 0;
   if (check.ok) {
-    const body = Buffer.from(JSON.stringify(runResource(run, await runDefinition(deps, run))), 'utf8');
+    const body = Buffer.from(JSON.stringify(representationOf(run, await runDefinition(deps, run))), 'utf8');
     const secret = await webhookSecret(deps.secrets, run.environmentId);
     status = await postCallback(url, check.address, body, {
       'x-signature': signatureOf(secret, body),

@@ -3,6 +3,7 @@ import { mayDispatch, type GateState } from '../../domain/dispatch-gate.js';
 import type { EnvironmentDocument } from '../../domain/environment.js';
 import type { GroupDocument } from '../../domain/group.js';
 import { claimedBy, type RunDocument } from '../../domain/run.js';
+import { claimRefusal, isStuckGate, shouldTouchGroup, type ClaimNoneReason } from '../../domain/run-claim.js';
 import { observeRunClaimed } from '../../observability/run-telemetry.js';
 import type { ReceivedWakeUp } from '../../queues/group-queues.js';
 import { StalePreconditionError, type Versioned } from '../../store/document-store.js';
@@ -15,13 +16,8 @@ export const CLAIM_CANDIDATES = 10;
 export const DEFAULT_CLAIM_WAIT_MS = 1_000;
 /** Rounds of "read the first candidates, try them in order" before a claim gives its message back. */
 const MAX_ROUNDS = 20;
-/** `lastRunStartedAt` of the group is refreshed at most this often (it feeds the inactivity cleanup only). */
-export const GROUP_TOUCH_INTERVAL_MS = 60 * 60_000;
 
-/** Whether a claim at `startedAt` refreshes the group's `lastRunStartedAt` (`last`): at most hourly. */
-export function shouldTouchGroup(last: string | undefined, startedAt: string): boolean {
-  return last === undefined || last === '' || Date.parse(startedAt) - Date.parse(last) >= GROUP_TOUCH_INTERVAL_MS;
-}
+export type { ClaimNoneReason };
 
 export interface ClaimRequest {
   environmentId: string;
@@ -36,22 +32,6 @@ export interface ClaimRequest {
   receive?: boolean;
 }
 
-/** Why no run was assigned. */
-export type ClaimNoneReason =
-  | 'EnvironmentNotFound'
-  | 'GroupNotFound'
-  | 'GroupDeleted'
-  | 'HostedRpaDisabled'
-  | 'GroupInMaintenance'
-  /** the group's dispatch gate closed (maintenance, switch off, delete) between this claim's read and its assignment */
-  | 'DispatchPaused'
-  /** no wake-up message came within the wait: nothing is waiting */
-  | 'QueueEmpty'
-  /** a message came but no run is queued: it was a duplicate, or its run was cancelled or already taken */
-  | 'NothingQueued'
-  /** every candidate was taken by other claimers, round after round; the message was given back */
-  | 'Contention';
-
 export type ClaimResult =
   /** `resumed`: the bot already held this run (a retried claim): nothing new was assigned */
   | { run: Versioned<RunDocument>; resumed?: boolean }
@@ -63,15 +43,6 @@ async function loadTargets(deps: Services, request: ClaimRequest) {
     findGroupOf(deps, request.environmentId, request.groupId),
   ]);
   return { env: env?.type === 'environment' ? env : undefined, group };
-}
-
-function refusal(env: EnvironmentDocument | undefined, group: GroupDocument | undefined): ClaimNoneReason | undefined {
-  if (!env) return 'EnvironmentNotFound';
-  if (!group) return 'GroupNotFound';
-  if (group.status !== 'active') return 'GroupDeleted';
-  if (!env.hostedRpaEnabled) return 'HostedRpaDisabled';
-  if (group.maintenance) return 'GroupInMaintenance';
-  return undefined;
 }
 
 /**
@@ -94,19 +65,15 @@ async function takeNext(deps: Services, request: ClaimRequest): Promise<{ before
   return null;
 }
 
-/** A gate closed this long while its group may dispatch was left closed by a change that never finished: reopened. */
-export const STUCK_GATE_MS = 2 * 60_000;
-
 /**
  * The group's gate as the claim sees it. A closed gate of a group that may dispatch (by this claim's read) is only
- * the moment between a change's writes, unless it stays closed past STUCK_GATE_MS: then the change died half-way
+ * the moment between a change's writes, unless it stays closed past STUCK_GATE_MS (shared/domain/run-claim.ts): then the change died half-way
  * and the gate is reopened, and this claim waits for the next one.
  */
 async function gateFor(deps: Services, request: ClaimRequest): Promise<GateState | undefined> {
   const gate: GateState = (await deps.dispatchGates.read(request.environmentId, request.groupId)) ?? { open: true, epoch: 0 };
   if (gate.open) return gate;
-  const since = gate.changedAt === undefined ? 0 : Date.parse(gate.changedAt);
-  if (deps.now().getTime() - since >= STUCK_GATE_MS) await deps.dispatchGates.open(request.environmentId, request.groupId);
+  if (isStuckGate(gate.changedAt, deps.now().getTime())) await deps.dispatchGates.open(request.environmentId, request.groupId);
   return undefined;
 }
 
@@ -161,7 +128,7 @@ async function touchGroup(deps: Services, group: Versioned<GroupDocument>, start
 export async function claimNextRun(deps: Services, request: ClaimRequest): Promise<ClaimResult> {
   const claimStartedAt = deps.now();
   const { env, group } = await loadTargets(deps, request);
-  const refused = refusal(env, group);
+  const refused = claimRefusal(env, group);
   if (refused || !group || !env) return { none: refused ?? 'GroupNotFound' };
 
   const held = await deps.runs.queries.runningOn(request.environmentId, request.groupId, request.botId);
