@@ -13,6 +13,14 @@ export default tseslint.config(
     },
   },
   {
+    // console/build.ts runs under Node, so console/tsconfig.json (the browser app's) leaves it out; the root program has it
+    // (local/ and packaging/ import it). Named here, the CLI reuses that program instead of loading it a second time.
+    files: ['console/build.ts'],
+    languageOptions: {
+      parserOptions: { projectService: false, project: './tsconfig.json', tsconfigRootDir: import.meta.dirname },
+    },
+  },
+  {
     rules: {
       eqeqeq: ['error', 'always'],
       'no-console': 'error',
