@@ -6,6 +6,7 @@ import { runPlanningRound } from '../shared/bots/planning-round.js';
 import { buildServices } from '../shared/composition/root.js';
 import { loadAppConfig } from '../shared/config/app-config.js';
 import { sweepRunDeadlines } from '../shared/services/maintenance/run-deadlines.js';
+import { heartbeatWriteAfterMs } from '../shared/domain/agent-heartbeat.js';
 import { BenchAgent } from './agent-http.js';
 import {
   addGroup,
@@ -48,6 +49,8 @@ const PHASES: Phase[] = ['submit', 'roundsAfterSubmit', 'claim', 'heartbeat', 'f
 
 interface RunCost {
   phases: Record<Phase, OperationCounts>;
+  /** of the heartbeats of a minute, those due for a record refresh (the only ones that write) */
+  heartbeatsDuePerMinute: number;
   /** function executions per phase, counted at the host (the heartbeat phase scaled to a minute as its counts are) */
   executions: Record<Phase, number>;
   heartbeatsPerMinute: number;
@@ -150,18 +153,26 @@ async function main(): Promise<void> {
       const heartbeat = await agent.heartbeat(runId);
       marks.push(before, snapshot(cloud));
       execs.push(execsBefore, await executionCount());
+      // and one right after it, whose record is fresh: it writes nothing
+      const freshBefore = snapshot(cloud);
+      await agent.heartbeat(runId);
+      const fresh = difference(snapshot(cloud), freshBefore);
+      await mark();
       await agent.finish(runId);
       await mark();
       await settle(cloud, 500);
       await mark();
       const d = (a: number, b: number) => difference(marks[b] as OperationCounts, marks[a] as OperationCounts);
       const perMinute = Math.ceil((RUN_SECONDS * 1000) / heartbeat.nextHeartbeatMs);
+      // of those, the ones due for a record refresh (heartbeatWriteAfterMs); the others cost what the fresh one did
+      const dueMinute = Math.min(perMinute, Math.ceil((RUN_SECONDS * 1000) / heartbeatWriteAfterMs(true, deps.config.BOT_HEARTBEAT_TIMEOUT_SECONDS)));
       const e = (a: number, b: number) => (execs[b] as number) - (execs[a] as number);
       return {
-        phases: { submit: d(0, 1), roundsAfterSubmit: d(1, 2), claim: d(2, 3), heartbeat: scaled(d(4, 5), perMinute), finish: d(5, 6), roundsAfterFinish: d(6, 7), deadlineSweep: sweepTick },
+        phases: { submit: d(0, 1), roundsAfterSubmit: d(1, 2), claim: d(2, 3), heartbeat: sum([scaled(d(4, 5), dueMinute), scaled(fresh, perMinute - dueMinute)]), finish: d(6, 7), roundsAfterFinish: d(7, 8), deadlineSweep: sweepTick },
         // the deadline sweep runs in process here; in Azure one timer execution a minute per app, shared by all runs
-        executions: { submit: e(0, 1), roundsAfterSubmit: e(1, 2), claim: e(2, 3), heartbeat: e(4, 5) * perMinute, finish: e(5, 6), roundsAfterFinish: e(6, 7), deadlineSweep: 0 },
+        executions: { submit: e(0, 1), roundsAfterSubmit: e(1, 2), claim: e(2, 3), heartbeat: e(4, 5) * perMinute, finish: e(6, 7), roundsAfterFinish: e(7, 8), deadlineSweep: 0 },
         heartbeatsPerMinute: perMinute,
+        heartbeatsDuePerMinute: dueMinute,
       };
     };
 
@@ -212,6 +223,7 @@ async function main(): Promise<void> {
         meanPerRunByPhase: Object.fromEntries(PHASES.map((p) => [p, rounded(meanCounts(costs.map((c) => c.phases[p])))])),
         meanPerRunTotal: rounded(meanCounts(totals)),
         heartbeatsPerMinute: costs[0]?.heartbeatsPerMinute,
+        heartbeatsDuePerMinute: costs[0]?.heartbeatsDuePerMinute,
         oneHeartbeat: rounded(meanCounts(costs.map((c) => scaled(c.phases.heartbeat, 1 / c.heartbeatsPerMinute)))),
         onePlanningRoundInProcess: rounded(round),
         oneDeadlineSweepTick: rounded(sweepTick),
@@ -221,7 +233,6 @@ async function main(): Promise<void> {
     const at = (depth: number) => depths[String(depth)] as { perRun: { cosmosWrites: { mean: number }; serviceBusOperations: { mean: number }; functionExecutionsWithoutHeartbeats: { mean: number } }; oneHeartbeat: OperationCounts } | undefined;
     const first = at(DEPTHS[0] ?? 0);
     const last = at(DEPTHS[DEPTHS.length - 1] ?? 0);
-    const oneHeartbeatWrites = first ? cosmosWrites(first.oneHeartbeat) : 0;
     const result = {
       measuredAt: new Date().toISOString(),
       machine: machineInfo(),
@@ -229,7 +240,7 @@ async function main(): Promise<void> {
       wallSeconds: Math.round((Date.now() - started) / 1000),
       method: [
         'Counts at the peers (Cosmos peer: reads, writes, queries, query plans per container; Service Bus peer: send, receive, complete, abandon, deadLetter), per run, difference of snapshots around each phase.',
-        'submit: POST /runs over HTTP; roundsAfterSubmit: everything the host did until the peers were quiet for 500 ms (the controller rounds the submit woke); claim: the agent receives and completes the wake-up on the group queue and calls POST /agent/claim; heartbeat: one busy POST /agent/heartbeat whose record is due for refresh, measured once per run and multiplied by 60 s / nextHeartbeatMs (the interval the protocol answers); finish: POST /agent/runs/{id}/finish; roundsAfterFinish: the host until quiet (the round the finish wakes); deadlineSweep: one tick of the run-deadline sweep (sweepRunDeadlines in process, at the same depth), charged whole to every run (a 1-minute run alone in its environment lives through one tick of the 1-minute schedule; with k runs in flight each pays 1/k).',
+        'submit: POST /runs over HTTP; roundsAfterSubmit: everything the host did until the peers were quiet for 500 ms (the controller rounds the submit woke); claim: the agent receives and completes the wake-up on the group queue and calls POST /agent/claim; heartbeat: one busy POST /agent/heartbeat whose record is due for refresh and one right after it (fresh record: no write), measured once per run; a minute holds 60 s / nextHeartbeatMs heartbeats (the interval the protocol answers), of which 60 s / heartbeatWriteAfterMs are due for a refresh; finish: POST /agent/runs/{id}/finish; roundsAfterFinish: the host until quiet (the round the finish wakes); deadlineSweep: one tick of the run-deadline sweep (sweepRunDeadlines in process, at the same depth), charged whole to every run (a 1-minute run alone in its environment lives through one tick of the 1-minute schedule; with k runs in flight each pays 1/k).',
         'Function executions: counted at the host (GET /admin/host/executions, the local stand-in for Function Execution Count) around the same phases; the heartbeat phase scaled to a minute like its counts.',
         'Controller rounds are estimated as the bots-container queries after submit and finish divided by those of one planning round run in process at the same depth.',
         'Not counted: the Durable Functions storage (Azurite queues and tables) of the controller orchestration; the stuck-run and orphan sweeps (off here; every 5 min in Azure, their cost is per environment, not per run).',
@@ -248,10 +259,6 @@ async function main(): Promise<void> {
           goal: '≤ 1.1',
           depths: [DEPTHS[0], DEPTHS[DEPTHS.length - 1]],
           ratio: first && last ? round2(last.perRun.cosmosWrites.mean / first.perRun.cosmosWrites.mean) : undefined,
-        },
-        heartbeatsOfTheBrief: {
-          note: 'The brief counts a busy heartbeat every 5 s (12 a minute); the protocol answers nextHeartbeatMs (heartbeatsPerMinute above). Writes per run with 12 heartbeats, each due for refresh:',
-          cosmosWritesWith12Heartbeats: first ? round2(first.perRun.cosmosWrites.mean - oneHeartbeatWrites * ((first as unknown as { heartbeatsPerMinute: number }).heartbeatsPerMinute ?? 0) + oneHeartbeatWrites * 12) : undefined,
         },
       },
     };
