@@ -1,6 +1,6 @@
 import { createProvisioner } from '../provisioning/create-provisioner.js';
 import type { BotProvisioner } from '../provisioning/bot-provisioner.js';
-import { getServices } from './root.js';
+import { credentialFor, getServices } from './root.js';
 import type { Services } from './services.js';
 
 /** What bot lifecycles need beyond the request-serving services: a provisioner and where agents reach the API. */
@@ -24,7 +24,8 @@ export function getBotRuntime(): Promise<BotRuntime> {
   runtime ??= getServices().then((deps) => ({
     deps,
     agentApiBaseUrl: agentApiBaseUrlOf(deps.config.WEBSITE_HOSTNAME),
-    provisioner: createProvisioner(deps.config, { secrets: deps.secrets }),
+    // ARM calls take the process's one credential (the simulated provisioner takes none)
+    provisioner: createProvisioner(deps.config, deps.config.PROVISIONER === 'arm' ? { secrets: deps.secrets, credential: credentialFor(deps.config) } : { secrets: deps.secrets }),
   }));
   return runtime;
 }

@@ -28,8 +28,16 @@ const localPeerCredential: TokenCredential = {
   getToken: async () => ({ token: 'local-cloud', expiresOnTimestamp: Date.now() + 3_600_000 }),
 };
 
-function credentialFor(config: AppConfig): TokenCredential {
-  return new DefaultAzureCredential(config.AZURE_CLIENT_ID ? { managedIdentityClientId: config.AZURE_CLIENT_ID } : {});
+let azureCredential: TokenCredential | undefined;
+
+/**
+ * The process's one Entra ID credential (the app's managed identity `AZURE_CLIENT_ID`, or the developer's sign-in),
+ * shared by Cosmos, Key Vault, Service Bus and ARM so that tokens are fetched and cached once. Built on first use: a
+ * local stack that uses keys and connection strings never builds it.
+ */
+export function credentialFor(config: AppConfig): TokenCredential {
+  azureCredential ??= new DefaultAzureCredential(config.AZURE_CLIENT_ID ? { managedIdentityClientId: config.AZURE_CLIENT_ID } : {});
+  return azureCredential;
 }
 
 function secretClientFor(config: AppConfig): SecretClient {
