@@ -3,7 +3,9 @@ import type { AppConfig } from '../../../shared/config/app-config.js';
 import type { EnvironmentDocument, MemberDocument } from '../../../shared/domain/environment.js';
 import { memberDocumentId } from '../../../shared/domain/environment.js';
 import { DEFAULT_IMAGE_NAME, defaultImageDocument, imageNameKey } from '../../../shared/domain/image.js';
+import type { GroupDocument } from '../../../shared/domain/group.js';
 import type { Role } from '../../../shared/domain/roles.js';
+import type { Versioned } from '../../../shared/store/document-store.js';
 import type { RunCounts } from '../../../shared/services/groups/run-counts.js';
 import { fixedClock, type FixedClock } from './fixed-clock.js';
 import { idSequence } from './id-sequence.js';
@@ -79,4 +81,28 @@ export async function seedEnvironment(store: MemoryDocumentStore, overrides: Par
 
 export async function seedMember(store: MemoryDocumentStore, userId: string, roles: Role[], overrides: Partial<MemberDocument> = {}): Promise<void> {
   await store.create<MemberDocument>({ id: memberDocumentId(userId), environmentId: ENV, type: 'member', userId, roles, active: true, createdAt: NOW, updatedAt: NOW, ...overrides });
+}
+
+/** A group (active, owned by `owner`) whose account password is in the secret store: what connections are checked against. */
+export async function seedGroup(ports: UseCasePorts, id: string, password: string, overrides: Partial<GroupDocument> = {}): Promise<Versioned<GroupDocument>> {
+  const ref = await ports.secrets.set(`group-account-${id}`, password);
+  return ports.store.create<GroupDocument>({
+    id,
+    environmentId: ENV,
+    type: 'group',
+    name: `group ${id}`,
+    description: '',
+    maxBots: 2,
+    committedBots: 0,
+    imageId: BUILT_IN_IMAGE,
+    account: { username: 'rpa-runner', password: ref },
+    ownerId: 'owner',
+    shares: [],
+    maintenance: false,
+    status: 'active',
+    provisioningErrors: [],
+    createdAt: NOW,
+    updatedAt: NOW,
+    ...overrides,
+  });
 }
