@@ -3,34 +3,12 @@ import type { ConnectionDocument } from '../../../../shared/domain/connection.js
 import type { EnvironmentDocument } from '../../../../shared/domain/environment.js';
 import type { GroupDocument } from '../../../../shared/domain/group.js';
 import { getGroup, listGroupConnections, listGroupErrors, listGroups } from '../../../../shared/services/groups.js';
-import { BUILT_IN_IMAGE, ENV, NOW, seedEnvironment, seedMember, useCasePorts, userPrincipal, type UseCasePorts } from '../../../support/fakes/use-case-ports.js';
+import { ENV, NOW, seedEnvironment, seedGroup, seedMember, useCasePorts, userPrincipal, type UseCasePorts } from '../../../support/fakes/use-case-ports.js';
 
 const G1 = '55555555-5555-4555-8555-000000000001';
 const G2 = '55555555-5555-4555-8555-000000000002';
 
 let ports: UseCasePorts;
-
-function aGroup(id: string, overrides: Partial<GroupDocument> = {}): GroupDocument {
-  return {
-    id,
-    environmentId: ENV,
-    type: 'group',
-    name: `group ${id.slice(-1)}`,
-    description: '',
-    maxBots: 2,
-    committedBots: 0,
-    imageId: BUILT_IN_IMAGE,
-    account: { username: 'rpa-runner', password: { name: `group-account-${id}`, version: '1' } },
-    ownerId: 'owner',
-    shares: [],
-    maintenance: false,
-    status: 'active',
-    provisioningErrors: [],
-    createdAt: NOW,
-    updatedAt: NOW,
-    ...overrides,
-  };
-}
 
 function aConnection(id: string, groupId: string, ownerId: string): ConnectionDocument {
   return {
@@ -54,8 +32,8 @@ beforeEach(async () => {
   await seedMember(ports.store, 'owner', ['EnvironmentMaker'], { name: 'Olivia Owner' });
   await seedMember(ports.store, 'user', ['BasicUser']);
   await seedMember(ports.store, 'admin', ['SystemAdministrator']);
-  await ports.store.create(aGroup(G1, { shares: [{ userId: 'user', permission: 'User' }] }));
-  await ports.store.create(aGroup(G2, { createdAt: '2026-01-02T00:00:00.000Z' }));
+  await seedGroup(ports, G1, 'p', { shares: [{ userId: 'user', permission: 'User' }] });
+  await seedGroup(ports, G2, 'p', { createdAt: '2026-01-02T00:00:00.000Z' });
 });
 
 describe('listGroups', () => {

@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { GroupDocument } from '../../../../../shared/domain/group.js';
 import { getGroupAccess, setGroupAccess } from '../../../../../shared/services/groups/group-access.js';
-import { BUILT_IN_IMAGE, ENV, NOW, seedEnvironment, seedMember, useCasePorts, userPrincipal, type UseCasePorts } from '../../../../support/fakes/use-case-ports.js';
+import { ENV, seedEnvironment, seedGroup, seedMember, useCasePorts, userPrincipal, type UseCasePorts } from '../../../../support/fakes/use-case-ports.js';
 
 const G1 = '55555555-5555-4555-8555-000000000001';
 const owner = userPrincipal('owner');
@@ -15,25 +15,7 @@ beforeEach(async () => {
   await seedMember(ports.store, 'owner', ['EnvironmentMaker']);
   await seedMember(ports.store, 'user', ['BasicUser'], { name: 'Uma User' });
   await seedMember(ports.store, 'left', ['BasicUser'], { active: false });
-  const group: GroupDocument = {
-    id: G1,
-    environmentId: ENV,
-    type: 'group',
-    name: 'Invoices',
-    description: '',
-    maxBots: 2,
-    committedBots: 0,
-    imageId: BUILT_IN_IMAGE,
-    account: { username: 'rpa-runner', password: { name: 'group-account-g1', version: '1' } },
-    ownerId: 'owner',
-    shares: [{ userId: 'left', permission: 'User' }],
-    maintenance: false,
-    status: 'active',
-    provisioningErrors: [],
-    createdAt: NOW,
-    updatedAt: NOW,
-  };
-  etag = (await ports.store.create(group)).etag;
+  etag = (await seedGroup(ports, G1, 'p', { shares: [{ userId: 'left', permission: 'User' }] })).etag;
 });
 
 describe('getGroupAccess', () => {
