@@ -1,13 +1,11 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { BotCredentials } from '../../../../../shared/bots/bot-credentials.js';
 import type { Services } from '../../../../../shared/composition/services.js';
 import type { EnvironmentDocument } from '../../../../../shared/domain/environment.js';
 import { createGroup } from '../../../../../shared/services/groups/create-group.js';
 import { deleteGroup, updateGroup } from '../../../../../shared/services/groups/update-group.js';
 import { StalePreconditionError } from '../../../../../shared/store/document-store.js';
-import { MemoryDocumentStore } from '../../../../support/fakes/memory-document-store.js';
 import { BUILT_IN_IMAGE, ENV, NOW, seedEnvironment, seedMember, useCasePorts, userPrincipal, type UseCasePorts } from '../../../../support/fakes/use-case-ports.js';
-import { MemoryDispatchGates } from '../../../../support/memory-dispatch-gates.js';
+import { servicesOf } from '../../../../support/fakes/whole-services.js';
 
 const admin = userPrincipal('admin', 'Admin');
 const input = { name: 'Invoices', maxBots: 2, committedBots: 1, imageId: BUILT_IN_IMAGE, account: { username: 'rpa-runner', password: 'Val1d-Passw0rd!' } };
@@ -15,44 +13,13 @@ const input = { name: 'Invoices', maxBots: 2, committedBots: 1, imageId: BUILT_I
 let ports: UseCasePorts;
 let deps: Services;
 
-/**
- * updateGroup and deleteGroup still take the whole Services: stopping and resuming dispatch and cancelling queued runs
- * (shared/services/runs) do. What they do not touch answers nothing.
- */
-function servicesOf(p: UseCasePorts): Services {
-  return {
-    ...p,
-    authenticator: { authenticate: async () => admin },
-    botStore: new MemoryDocumentStore(),
-    botCredentials: new BotCredentials(async () => new Uint8Array(32)),
-    environmentIds: async () => [ENV],
-    directory: { membershipsOf: async () => ({ items: [] }), environments: async () => ({ items: [] }) },
-    audit: { record: async () => undefined, confirm: async () => undefined, discard: async () => undefined, search: async () => ({ items: [] }) },
-    runs: {
-      docs: new MemoryDocumentStore(),
-      queries: {
-        nextQueued: async () => [],
-        queuedCount: async () => 0,
-        runningOn: async () => undefined,
-        active: async () => ({ items: [] }),
-        unfinished: async () => ({ items: [] }),
-        ended: async () => ({ items: [] }),
-        search: async () => ({ items: [] }),
-        pendingCallbacks: async () => ({ items: [] }),
-      },
-    },
-    dispatchGates: new MemoryDispatchGates(),
-    rateLimiter: { take: () => ({ allowed: true }) },
-  };
-}
-
 async function ledger(): Promise<EnvironmentDocument['ledger']['groups']> {
   return (await ports.store.get<EnvironmentDocument>(ENV, ENV))?.ledger.groups ?? {};
 }
 
 beforeEach(async () => {
   ports = useCasePorts();
-  deps = servicesOf(ports);
+  deps = servicesOf(ports, admin);
   await seedEnvironment(ports.store);
   await seedMember(ports.store, 'admin', ['SystemAdministrator']);
 });
