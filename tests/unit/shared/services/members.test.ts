@@ -57,6 +57,32 @@ describe('setMemberRoles', () => {
   });
 });
 
+describe('two demotions of the last two administrators at once', () => {
+  it('let exactly one through: the environment always keeps an active SystemAdministrator', async () => {
+    await seedMember(ports.store, 'admin2', ['SystemAdministrator']);
+    const replace = ports.store.replace.bind(ports.store);
+    let lostEnvironmentWrites = 0;
+    ports.store.replace = async (doc, etag) => {
+      try {
+        return await replace(doc, etag);
+      } catch (err) {
+        if (doc.type === 'environment') lostEnvironmentWrites++;
+        throw err;
+      }
+    };
+    const outcomes = await Promise.allSettled([
+      setMemberRoles(ports, admin, ENV, 'admin2', ['BasicUser'], undefined),
+      setMemberRoles(ports, userPrincipal('admin2'), ENV, 'admin', ['BasicUser'], undefined),
+    ]);
+    expect(outcomes.map((o) => o.status).sort()).toEqual(['fulfilled', 'rejected']);
+    expect(outcomes.find((o) => o.status === 'rejected')).toMatchObject({ reason: { options: { reason: 'LastSystemAdministrator' } } });
+    const admins = (await listMembers(ports, admin, ENV)).filter((m) => m.roles.includes('SystemAdministrator'));
+    expect(admins).toHaveLength(1);
+    // both passed the check before either wrote: the environment bump is what decided
+    expect(lostEnvironmentWrites).toBeGreaterThan(0);
+  });
+});
+
 describe('deactivateMember', () => {
   it('deactivates a member, stamping when', async () => {
     await deactivateMember(ports, admin, ENV, 'maker', undefined);
