@@ -182,6 +182,17 @@ describe('connection use cases, on in-memory ports', () => {
     expect((await updateConnection(ports, user, ENV_ID, connection.id, { name: 'Renamed' }, connection.etag)).connection.name).toBe('Renamed');
   });
 
+  it("after the group's account rotation: outdated until its owner gives the new password (a new version of its secret)", async () => {
+    const { connection } = await createConnection(ports, user, ENV_ID, input);
+    const group = await ports.store.get<GroupDocument>(ENV_ID, G1);
+    const password = await ports.secrets.set(group!.account.password.name, 'New-Passw0rd!');
+    await ports.store.replace<GroupDocument>({ ...group!, account: { ...group!.account, password, version: 2 } }, group!.etag);
+    expect((await getConnection(ports, user, ENV_ID, connection.id)).credentialsOutdated).toBe(true);
+    await expect(updateConnection(ports, user, ENV_ID, connection.id, { password: PASSWORD }, undefined)).rejects.toMatchObject({ code: 'InvalidCredentials' });
+    const updated = await updateConnection(ports, user, ENV_ID, connection.id, { password: 'New-Passw0rd!' }, connection.etag);
+    expect(updated).toMatchObject({ credentialsOutdated: false, connection: { accountVersion: 2, password: { name: connection.password!.name, version: '2' } } });
+  });
+
   it('deletes the connection and its secret; a stale If-Match is 412', async () => {
     const { connection } = await createConnection(ports, user, ENV_ID, input);
     await expect(deleteConnection(ports, user, ENV_ID, connection.id, '"stale"')).rejects.toMatchObject({ code: 'PreconditionFailed' });
