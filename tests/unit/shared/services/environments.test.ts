@@ -1,8 +1,9 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { memberDocumentId, type EnvironmentDocument, type MemberDocument } from '../../../../shared/domain/environment.js';
 import type { ImageDocument } from '../../../../shared/domain/image.js';
-import { createEnvironment, getCapacity, getEnvironment } from '../../../../shared/services/environments.js';
+import { createEnvironment, getCapacity, getEnvironment, updateEnvironment } from '../../../../shared/services/environments.js';
 import { ENV, NOW, seedEnvironment, seedGroup, seedMember, useCasePorts, userPrincipal, type UseCasePorts } from '../../../support/fakes/use-case-ports.js';
+import { servicesOf } from '../../../support/fakes/whole-services.js';
 
 const platformAdmin = { ...userPrincipal('root', 'Rita Root'), platformAdmin: true };
 const input = { name: 'Finance', geography: 'Europe', plan: 'paid' as const, capacity: 10 };
@@ -72,5 +73,37 @@ describe('getCapacity', () => {
     await ports.store.replace({ ...env!, hostedRpaEnabled: false }, env!.etag);
     const capacity = await getCapacity(ports, userPrincipal('admin'), ENV, async () => ({}));
     expect(capacity).toMatchObject({ groups: [], committed: 3 });
+  });
+});
+
+describe('updateEnvironment (the whole Services: turning hosted RPA off stops dispatch)', () => {
+  const G1 = '55555555-5555-4555-8555-000000000001';
+  const admin = userPrincipal('admin');
+
+  beforeEach(async () => {
+    await seedEnvironment(ports.store, { capacity: 4, ledger: { groups: { [G1]: { name: 'one', committedBots: 3, maxBots: 4, reservedAt: NOW } }, imageNames: {} } });
+    await seedMember(ports.store, 'admin', ['SystemAdministrator']);
+    await seedMember(ports.store, 'maker', ['EnvironmentMaker']);
+    await seedGroup(ports, G1, 'p');
+  });
+
+  it('changes the capacity under If-Match', async () => {
+    const env = await ports.store.get<EnvironmentDocument>(ENV, ENV);
+    expect((await updateEnvironment(servicesOf(ports, admin), admin, ENV, { capacity: 6 }, env!.etag)).capacity).toBe(6);
+  });
+
+  it('refuses a capacity below what groups hold committed (422 CapacityBelowCommitted), a stale If-Match (412), a non-administrator (403)', async () => {
+    const deps = servicesOf(ports, admin);
+    await expect(updateEnvironment(deps, admin, ENV, { capacity: 2 }, undefined)).rejects.toMatchObject({ options: { reason: 'CapacityBelowCommitted' } });
+    await expect(updateEnvironment(deps, admin, ENV, { capacity: 6 }, '"stale"')).rejects.toMatchObject({ code: 'PreconditionFailed' });
+    await expect(updateEnvironment(deps, userPrincipal('maker'), ENV, { capacity: 6 }, undefined)).rejects.toMatchObject({ code: 'Forbidden' });
+  });
+
+  it("closes every group's dispatch gate when hosted RPA is turned off, and opens them when it is back on", async () => {
+    const deps = servicesOf(ports, admin);
+    await updateEnvironment(deps, admin, ENV, { hostedRpaEnabled: false }, undefined);
+    expect((await deps.dispatchGates.read(ENV, G1))?.open).toBe(false);
+    await updateEnvironment(deps, admin, ENV, { hostedRpaEnabled: true }, undefined);
+    expect((await deps.dispatchGates.read(ENV, G1))?.open).toBe(true);
   });
 });
