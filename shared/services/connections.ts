@@ -10,9 +10,12 @@ import { requireGuid } from '../domain/validation.js';
 import { AppError } from '../errors/app-error.js';
 import { secretNameFor, type SecretReference } from '../secrets/secret-store.js';
 import { StalePreconditionError, type Versioned } from '../store/document-store.js';
-import { credentialPassword, findCredential, groupPasswordEquals, recordCredentialMatch, requireCredential, sameAccountName } from './credentials.js';
+import { credentialPassword, findCredential, groupPasswordEquals, recordCredentialMatch, requireCredential, sameAccountName, type CredentialPorts } from './credentials.js';
 import { checkIfMatch, loadEnvironmentContext } from './environment-context.js';
 import { bestEffort } from '../errors/best-effort.js';
+
+/** What the connection use cases need (the credential ones: a connection may name a credential). */
+export type ConnectionPorts = CredentialPorts;
 
 /** The group's local account as a username and password, or a credential that holds them. */
 export type ConnectionCredentials = { username: string; password: string } | { credentialId: string };
@@ -55,7 +58,7 @@ const invalidCredentials = () =>
   new AppError('InvalidCredentials', "The password is not the group's account password; ask the group's owner for the current one.", { reason: 'InvalidCredentials' });
 const usernameMismatch = () => AppError.rule('UsernameMismatch', "Only the group's local account is supported: the username must be the group's account username.");
 
-async function findGroup(deps: Services, environmentId: string, groupId: string): Promise<Versioned<GroupDocument> | undefined> {
+async function findGroup(deps: ConnectionPorts, environmentId: string, groupId: string): Promise<Versioned<GroupDocument> | undefined> {
   const group = await deps.store.get<GroupDocument>(environmentId, groupId);
   return group?.type === GROUP ? group : undefined;
 }
@@ -90,7 +93,7 @@ async function credentialOf(deps: Pick<Services, 'store'>, connection: Connectio
 
 /** A connection of the environment by its path id, with its group (absent once a user deleted it); 404 when there is none. */
 export async function findConnection(
-  deps: Services,
+  deps: ConnectionPorts,
   environmentId: string,
   connectionId: string | undefined,
 ): Promise<{ connection: Versioned<ConnectionDocument>; group: Versioned<GroupDocument> | undefined }> {
@@ -163,7 +166,7 @@ type CheckedCredentials = { password: string; accountVersion: number } | { crede
  * (read from the secret store, compared in constant time: 422 `InvalidCredentials`). A credential must be visible to
  * the caller (404 otherwise); a match is recorded on it, so that its connections' submits need no secret read.
  */
-async function checkCredentials(deps: Services, env: EnvironmentDocument, member: Membership, group: Versioned<GroupDocument>, given: ConnectionCredentials): Promise<CheckedCredentials> {
+async function checkCredentials(deps: ConnectionPorts, env: EnvironmentDocument, member: Membership, group: Versioned<GroupDocument>, given: ConnectionCredentials): Promise<CheckedCredentials> {
   const accountVersion = accountVersionOf(group);
   if ('credentialId' in given) {
     const credential = await requireCredential(deps, env, member, given.credentialId.toLowerCase(), 'use');
@@ -182,7 +185,7 @@ async function checkCredentials(deps: Services, env: EnvironmentDocument, member
  * document keeps the reference. A connection that had moved to a credential gets a secret under a new name: its
  * old one was deleted, and Key Vault keeps deleted names taken (soft delete) until they are purged.
  */
-async function storePassword(deps: Services, environmentId: string, connectionId: string, password: string, current?: { name: string } | 'new-name'): Promise<SecretReference> {
+async function storePassword(deps: ConnectionPorts, environmentId: string, connectionId: string, password: string, current?: { name: string } | 'new-name'): Promise<SecretReference> {
   const name = current === undefined ? secretNameFor('connection', connectionId) : current === 'new-name' ? secretNameFor('connection', `${connectionId}.${deps.newId()}`) : current.name;
   return deps.secrets.set(name, password, { environmentId, connectionId });
 }
@@ -191,7 +194,7 @@ async function storePassword(deps: Services, environmentId: string, connectionId
  * Creates a direct-to-machine, unattended connection to a group with the group's local account: a username and
  * the account's password, or a credential that holds them.
  */
-export async function createConnection(deps: Services, principal: Principal, environmentId: string | undefined, input: CreateConnectionInput): Promise<ConnectionView> {
+export async function createConnection(deps: ConnectionPorts, principal: Principal, environmentId: string | undefined, input: CreateConnectionInput): Promise<ConnectionView> {
   const { env, member } = await loadEnvironmentContext(deps, environmentId, principal);
   if (!canHoldConnections(member)) {
     throw AppError.forbidden('Creating connections needs the SystemAdministrator, EnvironmentMaker, DesktopFlowsMachineOwner or BasicUser role.');
@@ -232,7 +235,7 @@ export async function createConnection(deps: Services, principal: Principal, env
 }
 
 /** Connections the caller owns; SystemAdministrators see all, group managers those of their groups. */
-export async function listConnections(deps: Services, principal: Principal, environmentId: string | undefined): Promise<ConnectionView[]> {
+export async function listConnections(deps: ConnectionPorts, principal: Principal, environmentId: string | undefined): Promise<ConnectionView[]> {
   const { env, member } = await loadEnvironmentContext(deps, environmentId, principal);
   const [connections, groups, credentials] = await Promise.all([
     deps.store.list<ConnectionDocument>(env.id, CONNECTION, { orderBy: 'createdAt' }),
@@ -247,7 +250,7 @@ export async function listConnections(deps: Services, principal: Principal, envi
     .map(({ connection, group }) => viewOf(connection, group, connection.credentialId === undefined ? undefined : credentialsById.get(connection.credentialId)));
 }
 
-export async function getConnection(deps: Services, principal: Principal, environmentId: string | undefined, connectionId: string | undefined): Promise<ConnectionView> {
+export async function getConnection(deps: ConnectionPorts, principal: Principal, environmentId: string | undefined, connectionId: string | undefined): Promise<ConnectionView> {
   const { env, member } = await loadEnvironmentContext(deps, environmentId, principal);
   const { connection, group } = await findConnection(deps, env.id, connectionId);
   if (!canSeeConnection(member, connection, group)) throw AppError.notFound('Connection');
@@ -262,7 +265,7 @@ const staleConnection = () => new AppError('PreconditionFailed', 'The connection
  * reference instead. Needs the owner's current use of the group, like a submit.
  */
 export async function updateConnection(
-  deps: Services,
+  deps: ConnectionPorts,
   principal: Principal,
   environmentId: string | undefined,
   connectionId: string | undefined,
@@ -306,7 +309,7 @@ export async function updateConnection(
 
 /** Deletes the connection and then its secret (a failure in between leaves only an unreferenced secret). */
 export async function deleteConnection(
-  deps: Services,
+  deps: ConnectionPorts,
   principal: Principal,
   environmentId: string | undefined,
   connectionId: string | undefined,

@@ -16,6 +16,9 @@ import { checkIfMatch, loadEnvironmentContext } from './environment-context.js';
 import { readAccessList, replaceAccessList, type AccessEntry } from './shares.js';
 import { bestEffort } from '../errors/best-effort.js';
 
+/** What the credential use cases need (the config for the app's own Key Vault URL). */
+export type CredentialPorts = Pick<Services, 'store' | 'secrets' | 'now' | 'newId' | 'config'>;
+
 /** A credential as the API shows it: the document (never its password) and how many connections reference it. */
 export interface CredentialView {
   credential: Versioned<CredentialDocument>;
@@ -60,7 +63,7 @@ export function sameAccountName(a: string, b: string): boolean {
 }
 
 /** The password of a group's local account equals `password` (read from the secret store, compared in constant time). */
-export async function groupPasswordEquals(deps: Services, group: GroupDocument, password: string): Promise<boolean> {
+export async function groupPasswordEquals(deps: CredentialPorts, group: GroupDocument, password: string): Promise<boolean> {
   return sameSecret(await deps.secrets.get(group.account.password), password);
 }
 
@@ -75,7 +78,7 @@ export async function findCredential(deps: Pick<Services, 'store'>, environmentI
  * `manage`, may also rotate, rename, delete and share it (403 otherwise).
  */
 export async function requireCredential(
-  deps: Services,
+  deps: CredentialPorts,
   env: EnvironmentDocument,
   member: Membership,
   credentialId: string | undefined,
@@ -92,7 +95,7 @@ export async function requireCredential(
   return credential;
 }
 
-async function loadCredential(deps: Services, principal: Principal, environmentId: string | undefined, credentialId: string | undefined, needed: 'use' | 'manage'): Promise<CredentialContext> {
+async function loadCredential(deps: CredentialPorts, principal: Principal, environmentId: string | undefined, credentialId: string | undefined, needed: 'use' | 'manage'): Promise<CredentialContext> {
   const { env, member } = await loadEnvironmentContext(deps, environmentId, principal);
   return { env, member, credential: await requireCredential(deps, env, member, credentialId, needed) };
 }
@@ -107,7 +110,7 @@ function isAppSecret(name: string): boolean {
 }
 
 /** The secret a `keyVaultSecretUri` names, checked and read once (the app's identity must be able to read it). */
-async function externalSecret(deps: Services, uri: string): Promise<{ secret: CredentialSecret; password: string }> {
+async function externalSecret(deps: CredentialPorts, uri: string): Promise<{ secret: CredentialSecret; password: string }> {
   const lookup = keyVaultSecretReference(uri, deps.config.KEYVAULT_URL);
   if ('refused' in lookup) {
     throw lookup.refused === 'OtherVault'
@@ -118,7 +121,7 @@ async function externalSecret(deps: Services, uri: string): Promise<{ secret: Cr
   return { secret: { source: 'keyVault', uri, ref: lookup.ref }, password: await readSecret(deps, lookup.ref) };
 }
 
-async function readSecret(deps: Services, ref: SecretReference): Promise<string> {
+async function readSecret(deps: CredentialPorts, ref: SecretReference): Promise<string> {
   try {
     return await deps.secrets.get(ref);
   } catch (err) {
@@ -128,12 +131,12 @@ async function readSecret(deps: Services, ref: SecretReference): Promise<string>
 }
 
 /** The credential's password, from the secret store or its Key Vault secret. Never logged, never returned. */
-export async function credentialPassword(deps: Services, credential: CredentialDocument): Promise<string> {
+export async function credentialPassword(deps: CredentialPorts, credential: CredentialDocument): Promise<string> {
   return readSecret(deps, credential.secret.ref);
 }
 
 /** Connections that reference the credential. */
-async function referencingConnections(deps: Services, environmentId: string, credentialId: string): Promise<Versioned<ConnectionDocument>[]> {
+async function referencingConnections(deps: CredentialPorts, environmentId: string, credentialId: string): Promise<Versioned<ConnectionDocument>[]> {
   return (await deps.store.list<ConnectionDocument>(environmentId, CONNECTION, { where: { credentialId } })).items;
 }
 
@@ -141,7 +144,7 @@ async function referencingConnections(deps: Services, environmentId: string, cre
  * For each group, its account version when `password` (for `username`) equals its account password: what a
  * credential's `matches` holds after its password is set. Secrets are read here, at rotation, never on submit.
  */
-async function matchingGroups(deps: Services, environmentId: string, username: string, password: string, groupIds: Iterable<string>): Promise<Record<string, number>> {
+async function matchingGroups(deps: CredentialPorts, environmentId: string, username: string, password: string, groupIds: Iterable<string>): Promise<Record<string, number>> {
   const matches: Record<string, number> = {};
   for (const groupId of new Set(groupIds)) {
     const group = await deps.store.get<GroupDocument>(environmentId, groupId);
@@ -156,7 +159,7 @@ async function matchingGroups(deps: Services, environmentId: string, username: s
  * just checked against it). Conditional on the etag; a lost race re-reads, and gives up if the password changed
  * meanwhile (then the new password's own check decides).
  */
-export async function recordCredentialMatch(deps: Services, credential: Versioned<CredentialDocument>, groupId: string, version: number): Promise<void> {
+export async function recordCredentialMatch(deps: CredentialPorts, credential: Versioned<CredentialDocument>, groupId: string, version: number): Promise<void> {
   let current: Versioned<CredentialDocument> | undefined = credential;
   for (let attempt = 1; current && attempt <= MATCH_ATTEMPTS; attempt++) {
     if (current.matches[groupId] === version) return;
@@ -172,20 +175,20 @@ export async function recordCredentialMatch(deps: Services, credential: Versione
   if (current) throw new AppError('Conflict', 'The credential is being changed by other requests; retry.');
 }
 
-async function usage(deps: Services, environmentId: string): Promise<Map<string, number>> {
+async function usage(deps: CredentialPorts, environmentId: string): Promise<Map<string, number>> {
   const { items } = await deps.store.list<ConnectionDocument>(environmentId, CONNECTION);
   const uses = new Map<string, number>();
   for (const c of items) if (c.credentialId) uses.set(c.credentialId, (uses.get(c.credentialId) ?? 0) + 1);
   return uses;
 }
 
-export async function listCredentials(deps: Services, principal: Principal, environmentId: string | undefined): Promise<CredentialView[]> {
+export async function listCredentials(deps: CredentialPorts, principal: Principal, environmentId: string | undefined): Promise<CredentialView[]> {
   const { env, member } = await loadEnvironmentContext(deps, environmentId, principal);
   const [credentials, uses] = await Promise.all([deps.store.list<CredentialDocument>(env.id, CREDENTIAL, { orderBy: 'createdAt' }), usage(deps, env.id)]);
   return credentials.items.filter((c) => credentialAccess(member, c) !== 'none').map((credential) => ({ credential, usedByConnections: uses.get(credential.id) ?? 0 }));
 }
 
-export async function getCredential(deps: Services, principal: Principal, environmentId: string | undefined, credentialId: string | undefined): Promise<CredentialView> {
+export async function getCredential(deps: CredentialPorts, principal: Principal, environmentId: string | undefined, credentialId: string | undefined): Promise<CredentialView> {
   const { env, credential } = await loadCredential(deps, principal, environmentId, credentialId, 'use');
   return { credential, usedByConnections: (await referencingConnections(deps, env.id, credential.id)).length };
 }
@@ -194,7 +197,7 @@ export async function getCredential(deps: Services, principal: Principal, enviro
  * Creates a credential owned by the caller: the password goes to the secret store (the document keeps the
  * reference), or the named Key Vault secret is read once to check that the app may read it.
  */
-export async function createCredential(deps: Services, principal: Principal, environmentId: string | undefined, input: CreateCredentialInput): Promise<CredentialView> {
+export async function createCredential(deps: CredentialPorts, principal: Principal, environmentId: string | undefined, input: CreateCredentialInput): Promise<CredentialView> {
   const { env, member } = await loadEnvironmentContext(deps, environmentId, principal);
   if (!canCreateCredential(member)) throw AppError.forbidden('Creating credentials needs the SystemAdministrator, EnvironmentMaker, DesktopFlowsMachineOwner or BasicUser role.');
   const source = sourceOf(input);
@@ -228,7 +231,7 @@ export async function createCredential(deps: Services, principal: Principal, env
 }
 
 /** Sets a new password (or Key Vault secret): a new secret version, then which groups it now matches. */
-async function newSecret(deps: Services, credential: CredentialDocument, source: PasswordSource): Promise<{ secret: CredentialSecret; password: string }> {
+async function newSecret(deps: CredentialPorts, credential: CredentialDocument, source: PasswordSource): Promise<{ secret: CredentialSecret; password: string }> {
   if ('keyVaultSecretUri' in source) return externalSecret(deps, source.keyVaultSecretUri);
   // a new version of the app's secret; a credential that named a Key Vault secret until now gets one under a fresh
   // name (Key Vault keeps a deleted secret's name taken until it is purged, so names are never reused)
@@ -242,7 +245,7 @@ async function newSecret(deps: Services, credential: CredentialDocument, source:
  * reference it, so those whose group's account has this password keep working without being touched.
  */
 async function saveWithPassword(
-  deps: Services,
+  deps: CredentialPorts,
   credential: Versioned<CredentialDocument>,
   changes: Partial<Pick<CredentialDocument, 'name'>>,
   source: PasswordSource,
@@ -266,7 +269,7 @@ async function saveWithPassword(
 
 /** Renames or rotates a credential (owner, CoOwner, SystemAdministrator) under If-Match. */
 export async function updateCredential(
-  deps: Services,
+  deps: CredentialPorts,
   principal: Principal,
   environmentId: string | undefined,
   credentialId: string | undefined,
@@ -292,7 +295,7 @@ export async function updateCredential(
 }
 
 /** Deletes a credential no connection references, then the secret the app kept for it (never a Key Vault secret it was only given). */
-export async function deleteCredential(deps: Services, principal: Principal, environmentId: string | undefined, credentialId: string | undefined, ifMatch: string | undefined): Promise<void> {
+export async function deleteCredential(deps: CredentialPorts, principal: Principal, environmentId: string | undefined, credentialId: string | undefined, ifMatch: string | undefined): Promise<void> {
   const { env, credential } = await loadCredential(deps, principal, environmentId, credentialId, 'manage');
   checkIfMatch(ifMatch, credential.etag);
   const users = (await referencingConnections(deps, env.id, credential.id)).length;
@@ -309,7 +312,7 @@ export async function deleteCredential(deps: Services, principal: Principal, env
 }
 
 export async function getCredentialAccess(
-  deps: Services,
+  deps: CredentialPorts,
   principal: Principal,
   environmentId: string | undefined,
   credentialId: string | undefined,
@@ -320,7 +323,7 @@ export async function getCredentialAccess(
 
 /** Replaces the credential's whole access list; every user must be a member of the environment (deactivated ones included). */
 export async function setCredentialAccess(
-  deps: Services,
+  deps: CredentialPorts,
   principal: Principal,
   environmentId: string | undefined,
   credentialId: string | undefined,
@@ -339,7 +342,7 @@ export async function setCredentialAccess(
  * (owner, CoOwner, SystemAdministrator), it is kept by the app (a Key Vault secret it was only given cannot be
  * written), and it is for the group's account.
  */
-export async function credentialToRotateWith(deps: Services, env: EnvironmentDocument, member: Membership, credentialId: string, group: GroupDocument): Promise<Versioned<CredentialDocument>> {
+export async function credentialToRotateWith(deps: CredentialPorts, env: EnvironmentDocument, member: Membership, credentialId: string, group: GroupDocument): Promise<Versioned<CredentialDocument>> {
   const credential = await requireCredential(deps, env, member, credentialId.toLowerCase(), 'manage');
   if (credential.secret.source !== 'secretStore') {
     throw AppError.rule('CredentialNotWritable', 'The credential names a Key Vault secret the app only reads; update that secret, then PATCH the credential with its keyVaultSecretUri.');
@@ -354,7 +357,7 @@ export async function credentialToRotateWith(deps: Services, env: EnvironmentDoc
  * After the group's account took `password` at its new version: the credential takes it too. The group is written
  * already, so a concurrent change of the credential is not the caller's conflict: read it again and retry.
  */
-export async function rotateCredentialWithGroup(deps: Services, credential: Versioned<CredentialDocument>, group: GroupDocument, password: string): Promise<void> {
+export async function rotateCredentialWithGroup(deps: CredentialPorts, credential: Versioned<CredentialDocument>, group: GroupDocument, password: string): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     const current = await findCredential(deps, credential.environmentId, credential.id);
     // deleted meanwhile: only a credential no connection referenced can be, so nothing is left to keep working

@@ -9,6 +9,9 @@ import { recordFlowVersion } from './desktop-flow-versions.js';
 import { checkIfMatch, loadEnvironmentContext } from './environment-context.js';
 import { readPage } from './paged-list.js';
 
+/** What the desktop flow use cases need. */
+export type DesktopFlowPorts = Pick<Services, 'store' | 'now' | 'newId'>;
+
 /** The stored desktop flow; `description` is optional so that documents written without one still read. */
 export type DesktopFlowRecord = DesktopFlowDocument & { description?: string };
 
@@ -26,7 +29,7 @@ function canManageFlow(member: Membership, flow: DesktopFlowRecord): boolean {
 }
 
 /** A flow of the environment by its path id; 404 when there is none (the caller's membership is checked by the caller). */
-export async function requireDesktopFlow(deps: Services, environmentId: string, flowId: string | undefined): Promise<Versioned<DesktopFlowRecord>> {
+export async function requireDesktopFlow(deps: DesktopFlowPorts, environmentId: string, flowId: string | undefined): Promise<Versioned<DesktopFlowRecord>> {
   const id = requireGuid(flowId, 'Desktop flow');
   const flow = await deps.store.get<DesktopFlowRecord>(environmentId, id);
   if (!flow || flow.type !== TYPE) throw AppError.notFound('Desktop flow');
@@ -37,7 +40,7 @@ function staleFlow(err: unknown): unknown {
   return err instanceof StalePreconditionError ? new AppError('PreconditionFailed', 'The desktop flow changed since you read it (If-Match).') : err;
 }
 
-export async function createDesktopFlow(deps: Services, principal: Principal, environmentId: string | undefined, input: DesktopFlowInput): Promise<Versioned<DesktopFlowRecord>> {
+export async function createDesktopFlow(deps: DesktopFlowPorts, principal: Principal, environmentId: string | undefined, input: DesktopFlowInput): Promise<Versioned<DesktopFlowRecord>> {
   const { env, member } = await loadEnvironmentContext(deps, environmentId, principal);
   if (!canCreateDesktopFlow(member)) {
     throw AppError.forbidden('Creating desktop flows needs the SystemAdministrator, EnvironmentMaker or DesktopFlowsMachineOwner role.');
@@ -62,7 +65,7 @@ export async function createDesktopFlow(deps: Services, principal: Principal, en
 }
 
 export async function listDesktopFlows(
-  deps: Services,
+  deps: DesktopFlowPorts,
   principal: Principal,
   environmentId: string | undefined,
   page: { pageSize: number; continuationToken?: string | undefined },
@@ -77,7 +80,7 @@ export async function listDesktopFlows(
   );
 }
 
-export async function getDesktopFlow(deps: Services, principal: Principal, environmentId: string | undefined, flowId: string | undefined): Promise<Versioned<DesktopFlowRecord>> {
+export async function getDesktopFlow(deps: DesktopFlowPorts, principal: Principal, environmentId: string | undefined, flowId: string | undefined): Promise<Versioned<DesktopFlowRecord>> {
   const { env } = await loadEnvironmentContext(deps, environmentId, principal);
   return requireDesktopFlow(deps, env.id, flowId);
 }
@@ -87,7 +90,7 @@ export async function getDesktopFlow(deps: Services, principal: Principal, envir
  * names it); runs already submitted keep referencing the version they were submitted with.
  */
 export async function replaceDesktopFlow(
-  deps: Services,
+  deps: DesktopFlowPorts,
   principal: Principal,
   environmentId: string | undefined,
   flowId: string | undefined,
@@ -123,7 +126,7 @@ export async function replaceDesktopFlow(
  * flow never breaks a run that is already queued or running; only new submissions with its id are refused.
  */
 export async function deleteDesktopFlow(
-  deps: Services,
+  deps: DesktopFlowPorts,
   principal: Principal,
   environmentId: string | undefined,
   flowId: string | undefined,

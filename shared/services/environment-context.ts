@@ -7,6 +7,9 @@ import { AppError } from '../errors/app-error.js';
 import { ifMatchAllows } from '../http/entity-tags.js';
 import { StalePreconditionError, type Versioned } from '../store/document-store.js';
 
+/** What loading and changing an environment needs (consumer-side: callers pass any object that has these). */
+export type EnvironmentContextPorts = Pick<Services, 'store' | 'now'>;
+
 export interface EnvironmentContext {
   env: Versioned<EnvironmentDocument>;
   member: Membership;
@@ -18,7 +21,7 @@ export interface EnvironmentContext {
  * The environment as its caller may see it. Callers who are not active members get 404, exactly as for an
  * environment that does not exist, so ids of other tenants' environments reveal nothing.
  */
-export async function loadEnvironmentContext(deps: Services, environmentId: string | undefined, principal: Principal): Promise<EnvironmentContext> {
+export async function loadEnvironmentContext(deps: EnvironmentContextPorts, environmentId: string | undefined, principal: Principal): Promise<EnvironmentContext> {
   const id = requireGuid(environmentId, 'Environment');
   const [env, member] = await Promise.all([
     deps.store.get<EnvironmentDocument>(id, id),
@@ -36,7 +39,7 @@ const LEDGER_ATTEMPTS = 8;
  * `expectedEtag` is the caller's If-Match (quoted or bare): given, the change applies only to that version.
  */
 export async function changeEnvironment(
-  deps: Services,
+  deps: EnvironmentContextPorts,
   environmentId: string,
   change: (env: Versioned<EnvironmentDocument>) => EnvironmentDocument,
   expectedEtag?: string,

@@ -18,6 +18,9 @@ import { AppError } from '../errors/app-error.js';
 import type { Versioned } from '../store/document-store.js';
 import { changeEnvironment, loadEnvironmentContext, type EnvironmentContext } from './environment-context.js';
 
+/** What creating and reading an environment needs (updateEnvironment also stops and resumes dispatch: it takes the whole Services). */
+export type EnvironmentPorts = Pick<Services, 'store' | 'now' | 'newId'>;
+
 export interface CreateEnvironmentInput {
   name: string;
   geography: string;
@@ -41,7 +44,7 @@ function checkEnvironmentRules(env: EnvironmentDocument): void {
   }
 }
 
-export async function createEnvironment(deps: Services, principal: Principal, input: CreateEnvironmentInput): Promise<Versioned<EnvironmentDocument>> {
+export async function createEnvironment(deps: EnvironmentPorts, principal: Principal, input: CreateEnvironmentInput): Promise<Versioned<EnvironmentDocument>> {
   if (!principal.platformAdmin) throw AppError.forbidden('Creating environments needs the Platform.Admin app role.');
   if (!isSupportedGeography(input.geography)) {
     throw AppError.rule('GeographyNotSupported', `Hosted bots are not available in the ${input.geography} geography.`);
@@ -81,7 +84,7 @@ export async function createEnvironment(deps: Services, principal: Principal, in
   return deps.store.create(env);
 }
 
-export async function getEnvironment(deps: Services, principal: Principal, environmentId: string | undefined): Promise<EnvironmentContext> {
+export async function getEnvironment(deps: EnvironmentPorts, principal: Principal, environmentId: string | undefined): Promise<EnvironmentContext> {
   return loadEnvironmentContext(deps, environmentId, principal);
 }
 
@@ -134,7 +137,7 @@ export interface CapacityView {
 
 /** Capacity: what is guaranteed (committed), running (inUse) and still free for new bots (available). */
 export async function getCapacity(
-  deps: Services,
+  deps: EnvironmentPorts,
   principal: Principal,
   environmentId: string | undefined,
   activeBotsByGroup: (environmentId: string) => Promise<Record<string, number>>,
@@ -160,7 +163,7 @@ export async function getCapacity(
 }
 
 /** The groups a member may see; SystemAdministrators see every ledger entry (groups being created included). */
-async function visibleGroupIds(deps: Services, environmentId: string, member: Membership): Promise<Set<string> | 'all'> {
+async function visibleGroupIds(deps: EnvironmentPorts, environmentId: string, member: Membership): Promise<Set<string> | 'all'> {
   if (canManageEnvironment(member)) return 'all';
   const { items } = await deps.store.list<GroupDocument>(environmentId, 'group');
   return new Set(items.filter((g) => groupAccess(member, g) !== 'none').map((g) => g.id));

@@ -1,11 +1,13 @@
 import type { Principal } from '../auth/principal.js';
-import type { Services } from '../composition/services.js';
 import { canSeeAllGroupConnections, groupAccess } from '../domain/access-rules.js';
 import type { ConnectionDocument } from '../domain/connection.js';
 import type { GroupDocument, ProvisioningError } from '../domain/group.js';
 import type { Versioned } from '../store/document-store.js';
 import { loadEnvironmentContext } from './environment-context.js';
-import { GROUP, loadGroup, viewOf, viewsOf, type GroupView } from './groups/load-group.js';
+import { GROUP, loadGroup, viewOf, viewsOf, type GroupReadPorts, type GroupView } from './groups/load-group.js';
+
+/** What the group queries need. */
+export type GroupQueryPorts = GroupReadPorts;
 
 export { createGroup, type CreateGroupInput } from './groups/create-group.js';
 export { getGroupAccess, setGroupAccess, type GroupAccessEntry, type GroupAccessList } from './groups/group-access.js';
@@ -17,7 +19,7 @@ export { deleteGroup, updateGroup, type UpdateGroupInput } from './groups/update
  * The groups the caller may see, with their run and bot counts. While the environment's `hostedRpaEnabled`
  * switch is off the list is empty: groups are hidden, not changed, and reappear when it is turned back on.
  */
-export async function listGroups(deps: Services, principal: Principal, environmentId: string | undefined): Promise<GroupView[]> {
+export async function listGroups(deps: GroupQueryPorts, principal: Principal, environmentId: string | undefined): Promise<GroupView[]> {
   const { env, member } = await loadEnvironmentContext(deps, environmentId, principal);
   if (!env.hostedRpaEnabled) return [];
   const { items } = await deps.store.list<GroupDocument>(env.id, GROUP, { orderBy: 'createdAt' });
@@ -29,7 +31,7 @@ export async function listGroups(deps: Services, principal: Principal, environme
   );
 }
 
-export async function getGroup(deps: Services, principal: Principal, environmentId: string | undefined, groupId: string | undefined): Promise<GroupView> {
+export async function getGroup(deps: GroupQueryPorts, principal: Principal, environmentId: string | undefined, groupId: string | undefined): Promise<GroupView> {
   const { env, member, group } = await loadGroup(deps, principal, environmentId, groupId, 'use');
   return viewOf(deps, env.id, member, group);
 }
@@ -39,7 +41,7 @@ export async function getGroup(deps: Services, principal: Principal, environment
  * SystemAdministrators) see everyone's; a User-share holder sees only its own.
  */
 export async function listGroupConnections(
-  deps: Services,
+  deps: GroupQueryPorts,
   principal: Principal,
   environmentId: string | undefined,
   groupId: string | undefined,
@@ -50,7 +52,7 @@ export async function listGroupConnections(
 }
 
 /** The group's recorded provisioning failures, newest first. */
-export async function listGroupErrors(deps: Services, principal: Principal, environmentId: string | undefined, groupId: string | undefined): Promise<ProvisioningError[]> {
+export async function listGroupErrors(deps: GroupQueryPorts, principal: Principal, environmentId: string | undefined, groupId: string | undefined): Promise<ProvisioningError[]> {
   const { group } = await loadGroup(deps, principal, environmentId, groupId, 'use');
   return [...group.provisioningErrors].sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0));
 }

@@ -13,6 +13,9 @@ import { changeEnvironment, checkIfMatch, loadEnvironmentContext } from './envir
 import { readAccessList, replaceAccessList, type AccessEntry } from './shares.js';
 import { bestEffort } from '../errors/best-effort.js';
 
+/** What the image use cases need. */
+export type ImagePorts = Pick<Services, 'store' | 'now' | 'newId'>;
+
 /** An image as the API shows it: the document and how many groups build their bots from it. */
 export interface ImageView {
   image: Versioned<ImageDocument>;
@@ -56,7 +59,7 @@ function notInRegion(region: string): AppError {
  * The image if the caller may see it (404 otherwise, exactly as for a missing one, so invisible images
  * reveal nothing), and, when `needed` is `manage`, may also edit, delete and share it (403 otherwise).
  */
-async function loadImage(deps: Services, principal: Principal, environmentId: string | undefined, imageId: string | undefined, needed: 'use' | 'manage'): Promise<ImageContext> {
+async function loadImage(deps: ImagePorts, principal: Principal, environmentId: string | undefined, imageId: string | undefined, needed: 'use' | 'manage'): Promise<ImageContext> {
   const { env, member } = await loadEnvironmentContext(deps, environmentId, principal);
   const id = requireGuid(imageId, 'Image');
   const image = await deps.store.get<ImageDocument>(env.id, id);
@@ -69,13 +72,13 @@ async function loadImage(deps: Services, principal: Principal, environmentId: st
   return { env, member, image };
 }
 
-async function groupsUsing(deps: Services, environmentId: string, imageId: string): Promise<number> {
+async function groupsUsing(deps: ImagePorts, environmentId: string, imageId: string): Promise<number> {
   const { items } = await deps.store.list<GroupDocument>(environmentId, 'group', { where: { imageId } });
   return items.length;
 }
 
 /** Points the ledger entry of `imageId` at `to` (or removes it), but only while it still holds `from`. */
-async function moveLedgerName(deps: Services, environmentId: string, imageId: string, from: string | undefined, to: string | undefined): Promise<void> {
+async function moveLedgerName(deps: ImagePorts, environmentId: string, imageId: string, from: string | undefined, to: string | undefined): Promise<void> {
   await changeEnvironment(deps, environmentId, (current) => {
     const names = { ...current.ledger.imageNames };
     if (names[imageId] !== from) return current;
@@ -86,12 +89,12 @@ async function moveLedgerName(deps: Services, environmentId: string, imageId: st
 }
 
 /** Undoes a reservation after a failed write. Best effort: the write's own failure is what the caller must see. */
-async function undoReservation(deps: Services, environmentId: string, imageId: string, from: string | undefined, to: string | undefined): Promise<void> {
+async function undoReservation(deps: ImagePorts, environmentId: string, imageId: string, from: string | undefined, to: string | undefined): Promise<void> {
   await bestEffort(moveLedgerName(deps, environmentId, imageId, from, to), `undoing the name reservation of image ${imageId}`);
 }
 
 
-export async function listImages(deps: Services, principal: Principal, environmentId: string | undefined): Promise<ImageView[]> {
+export async function listImages(deps: ImagePorts, principal: Principal, environmentId: string | undefined): Promise<ImageView[]> {
   const { env, member } = await loadEnvironmentContext(deps, environmentId, principal);
   const [images, groups] = await Promise.all([
     deps.store.list<ImageDocument>(env.id, 'image', { orderBy: 'createdAt' }),
@@ -102,7 +105,7 @@ export async function listImages(deps: Services, principal: Principal, environme
   return images.items.filter((image) => imageAccess(member, image) !== 'none').map((image) => ({ image, usedByGroups: uses.get(image.id) ?? 0 }));
 }
 
-export async function getImage(deps: Services, principal: Principal, environmentId: string | undefined, imageId: string | undefined): Promise<ImageView> {
+export async function getImage(deps: ImagePorts, principal: Principal, environmentId: string | undefined, imageId: string | undefined): Promise<ImageView> {
   const { env, image } = await loadImage(deps, principal, environmentId, imageId, 'use');
   return { image, usedByGroups: await groupsUsing(deps, env.id, image.id) };
 }
@@ -112,7 +115,7 @@ export async function getImage(deps: Services, principal: Principal, environment
  * conditional write, so of two racing creates of one name only one passes), then the image is written; if
  * that fails, the reservation is released.
  */
-export async function createImage(deps: Services, principal: Principal, environmentId: string | undefined, input: CreateImageInput): Promise<Versioned<ImageDocument>> {
+export async function createImage(deps: ImagePorts, principal: Principal, environmentId: string | undefined, input: CreateImageInput): Promise<Versioned<ImageDocument>> {
   const { env, member } = await loadEnvironmentContext(deps, environmentId, principal);
   if (!canCreateImage(member)) throw AppError.forbidden('Creating images needs the EnvironmentMaker, DesktopFlowsMachineImageAdmin or SystemAdministrator role.');
   const replicatedRegions = normaliseRegions(input.replicatedRegions);
@@ -154,7 +157,7 @@ export async function createImage(deps: Services, principal: Principal, environm
  * under If-Match; a lost race moves the entry back.
  */
 export async function updateImage(
-  deps: Services,
+  deps: ImagePorts,
   principal: Principal,
   environmentId: string | undefined,
   imageId: string | undefined,
@@ -202,7 +205,7 @@ export async function updateImage(
 }
 
 /** Deletes a custom image no group uses, then releases its name. */
-export async function deleteImage(deps: Services, principal: Principal, environmentId: string | undefined, imageId: string | undefined, ifMatch: string | undefined): Promise<void> {
+export async function deleteImage(deps: ImagePorts, principal: Principal, environmentId: string | undefined, imageId: string | undefined, ifMatch: string | undefined): Promise<void> {
   const { env, image } = await loadImage(deps, principal, environmentId, imageId, 'manage');
   checkIfMatch(ifMatch, image.etag);
   if (image.builtIn) throw AppError.rule('BuiltInImage', 'The built-in image cannot be deleted: the platform provides it to every environment.');
@@ -230,7 +233,7 @@ export async function deleteImage(deps: Services, principal: Principal, environm
 }
 
 export async function getImageAccess(
-  deps: Services,
+  deps: ImagePorts,
   principal: Principal,
   environmentId: string | undefined,
   imageId: string | undefined,
@@ -241,7 +244,7 @@ export async function getImageAccess(
 
 /** Replaces the image's whole access list; every user must be a member of the environment (deactivated ones included). */
 export async function setImageAccess(
-  deps: Services,
+  deps: ImagePorts,
   principal: Principal,
   environmentId: string | undefined,
   imageId: string | undefined,

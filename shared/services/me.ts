@@ -7,6 +7,9 @@ import type { Page, Versioned } from '../store/document-store.js';
 import { BadContinuationTokenError, type PageRequest } from './runs/run-store.js';
 import { bestEffort } from '../errors/best-effort.js';
 
+/** What `GET /me` and `GET /environments` need. */
+export type MePorts = Pick<Services, 'store' | 'now' | 'directory'>;
+
 /** At most this many environments are listed in `GET /me` (the rest through `GET /environments`). */
 export const ME_MAX_ENVIRONMENTS = 200;
 
@@ -30,7 +33,7 @@ async function translated<T>(work: Promise<T>): Promise<T> {
 }
 
 /** The environments behind a page of memberships: point reads in each one's partition (one per item of the page). */
-async function environmentsOf(deps: Services, environmentIds: string[]): Promise<Versioned<EnvironmentDocument>[]> {
+async function environmentsOf(deps: MePorts, environmentIds: string[]): Promise<Versioned<EnvironmentDocument>[]> {
   const envs = await Promise.all(environmentIds.map((id) => deps.store.get<EnvironmentDocument>(id, id)));
   return envs.filter((e): e is Versioned<EnvironmentDocument> => e?.type === 'environment');
 }
@@ -40,7 +43,7 @@ async function environmentsOf(deps: Services, environmentIds: string[]): Promise
  * in the member documents that lack it or have an older one, so that members and shares lists show it. Best effort:
  * a lost race or a failed write leaves the old name, and the next GET /me tries again.
  */
-async function recordName(deps: Services, principal: Principal, memberships: Versioned<MemberDocument>[]): Promise<void> {
+async function recordName(deps: MePorts, principal: Principal, memberships: Versioned<MemberDocument>[]): Promise<void> {
   const name = principal.name.trim().slice(0, 200);
   if (name === '') return;
   const outdated = memberships.filter((m) => m.name !== name);
@@ -48,7 +51,7 @@ async function recordName(deps: Services, principal: Principal, memberships: Ver
 }
 
 /** The caller: who the token says it is, and the environments it is an active member of, with its roles there. */
-export async function getMe(deps: Services, principal: Principal): Promise<Me> {
+export async function getMe(deps: MePorts, principal: Principal): Promise<Me> {
   const page = await deps.directory.membershipsOf(principal.userId, { pageSize: ME_MAX_ENVIRONMENTS });
   await recordName(deps, principal, page.items);
   const envs = new Map((await environmentsOf(deps, page.items.map((m) => m.environmentId))).map((e) => [e.id, e]));
@@ -60,7 +63,7 @@ export async function getMe(deps: Services, principal: Principal): Promise<Me> {
 }
 
 /** Environments the caller is an active member of (a Platform.Admin: every environment), one page. */
-export async function listEnvironments(deps: Services, principal: Principal, page: PageRequest): Promise<Page<Versioned<EnvironmentDocument>>> {
+export async function listEnvironments(deps: MePorts, principal: Principal, page: PageRequest): Promise<Page<Versioned<EnvironmentDocument>>> {
   if (principal.platformAdmin) return translated(deps.directory.environments(page));
   const memberships = await translated(deps.directory.membershipsOf(principal.userId, page));
   const items = await environmentsOf(deps, memberships.items.map((m) => m.environmentId));

@@ -8,19 +8,22 @@ import { StalePreconditionError, type Versioned } from '../store/document-store.
 import { checkIfMatch, loadEnvironmentContext } from './environment-context.js';
 import { bestEffort } from '../errors/best-effort.js';
 
-async function requireAdmin(deps: Services, principal: Principal, environmentId: string | undefined) {
+/** What the member use cases need. */
+export type MemberPorts = Pick<Services, 'store' | 'now'>;
+
+async function requireAdmin(deps: MemberPorts, principal: Principal, environmentId: string | undefined) {
   const ctx = await loadEnvironmentContext(deps, environmentId, principal);
   if (!canManageEnvironment(ctx.member)) throw AppError.forbidden('Only a SystemAdministrator may manage members.');
   return ctx;
 }
 
-async function activeAdministrators(deps: Services, environmentId: string): Promise<string[]> {
+async function activeAdministrators(deps: MemberPorts, environmentId: string): Promise<string[]> {
   const { items } = await deps.store.list<MemberDocument>(environmentId, 'member', { where: { active: true } });
   return items.filter((m) => m.roles.includes('SystemAdministrator')).map((m) => m.userId);
 }
 
 /** An environment always keeps one active SystemAdministrator, or nobody could manage it again. */
-async function refuseLosingLastAdministrator(deps: Services, environmentId: string, userId: string): Promise<void> {
+async function refuseLosingLastAdministrator(deps: MemberPorts, environmentId: string, userId: string): Promise<void> {
   const admins = await activeAdministrators(deps, environmentId);
   if (admins.length === 1 && admins[0] === userId) {
     throw AppError.rule('LastSystemAdministrator', 'The environment must keep at least one active SystemAdministrator.');
@@ -37,7 +40,7 @@ const GUARD_ATTEMPTS = 5;
  * first one's demotion (written before its bump) and is refused.
  */
 async function withoutLosingLastAdministrator(
-  deps: Services,
+  deps: MemberPorts,
   environmentId: string,
   userId: string,
   change: (member: Versioned<MemberDocument>) => MemberDocument,
@@ -69,14 +72,14 @@ async function withoutLosingLastAdministrator(
   throw new AppError('Conflict', 'The environment is being changed by other requests; retry.');
 }
 
-export async function listMembers(deps: Services, principal: Principal, environmentId: string | undefined): Promise<Versioned<MemberDocument>[]> {
+export async function listMembers(deps: MemberPorts, principal: Principal, environmentId: string | undefined): Promise<Versioned<MemberDocument>[]> {
   const { env } = await loadEnvironmentContext(deps, environmentId, principal);
   return (await deps.store.list<MemberDocument>(env.id, 'member', { orderBy: 'createdAt' })).items;
 }
 
 /** Sets a member's roles, adding (or reactivating) the member; `created` tells which. */
 export async function setMemberRoles(
-  deps: Services,
+  deps: MemberPorts,
   principal: Principal,
   environmentId: string | undefined,
   userId: string,
@@ -116,7 +119,7 @@ export async function setMemberRoles(
 
 /** Deactivates a member: they lose every right; their shares stay listed, flagged `deactivated`. */
 export async function deactivateMember(
-  deps: Services,
+  deps: MemberPorts,
   principal: Principal,
   environmentId: string | undefined,
   userId: string,
@@ -141,13 +144,13 @@ export async function deactivateMember(
 }
 
 /** userId → deactivated? and name (as its member document has it), for access lists. */
-export async function memberStatus(deps: Services, environmentId: string): Promise<Map<string, { active: boolean; name?: string | undefined }>> {
+export async function memberStatus(deps: MemberPorts, environmentId: string): Promise<Map<string, { active: boolean; name?: string | undefined }>> {
   const { items } = await deps.store.list<MemberDocument>(environmentId, 'member');
   return new Map(items.map((m) => [m.userId, { active: m.active, name: m.name }]));
 }
 
 /** userId → display name, from the environment's member documents (one query): shown next to owners' ids. */
-export async function memberNames(deps: Services, environmentId: string): Promise<Map<string, string>> {
+export async function memberNames(deps: MemberPorts, environmentId: string): Promise<Map<string, string>> {
   const members = await memberStatus(deps, environmentId);
   return new Map([...members].flatMap(([userId, m]) => (m.name ? [[userId, m.name] as const] : [])));
 }

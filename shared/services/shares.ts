@@ -5,6 +5,9 @@ import { StalePreconditionError, type StoredDocument, type Versioned } from '../
 import { checkIfMatch } from './environment-context.js';
 import { memberStatus } from './members.js';
 
+/** What reading and replacing an access list needs. */
+export type SharePorts = Pick<Services, 'store' | 'now'>;
+
 /** One entry of an access list as the API answers it. */
 export interface AccessEntry {
   userId: string;
@@ -24,7 +27,7 @@ export function accessList(shares: readonly Share[], members: Map<string, { acti
   });
 }
 
-export async function readAccessList(deps: Services, resource: Versioned<Shareable>): Promise<AccessEntry[]> {
+export async function readAccessList(deps: SharePorts, resource: Versioned<Shareable>): Promise<AccessEntry[]> {
   return accessList(resource.shares, await memberStatus(deps, resource.environmentId));
 }
 
@@ -33,7 +36,7 @@ export async function readAccessList(deps: Services, resource: Versioned<Shareab
  * on the etag the caller read (If-Match) and the one this request read.
  */
 export async function replaceAccessList<T extends Shareable>(
-  deps: Services,
+  deps: SharePorts,
   resource: Versioned<T>,
   shares: readonly Share[],
   ifMatch: string | undefined,

@@ -8,8 +8,11 @@ import { AppError } from '../../errors/app-error.js';
 import { secretNameFor, type SecretReference } from '../../secrets/secret-store.js';
 import type { Versioned } from '../../store/document-store.js';
 import { changeEnvironment, loadEnvironmentContext } from '../environment-context.js';
-import { committedExceedsMax, GROUP, refuseWhenHostedRpaDisabled, requireImageUse, viewOf, type GroupView } from './load-group.js';
+import { committedExceedsMax, GROUP, refuseWhenHostedRpaDisabled, requireImageUse, viewOf, type GroupReadPorts, type GroupView } from './load-group.js';
 import { bestEffort } from '../../errors/best-effort.js';
+
+/** What creating a group needs: its secret, its run queue, and the reads of its view. */
+export type CreateGroupPorts = GroupReadPorts & Pick<Services, 'secrets' | 'queues' | 'newId'>;
 
 export interface CreateGroupInput {
   name: string;
@@ -45,7 +48,7 @@ async function undo(steps: Array<() => Promise<unknown>>): Promise<void> {
  * 3. create the group's run queue (`group-{id}` on Service Bus, properties from infra/definitions/service-bus.json);
  * 4. write the group document, which holds the secret's reference only.
  */
-export async function createGroup(deps: Services, principal: Principal, environmentId: string | undefined, input: CreateGroupInput): Promise<GroupView> {
+export async function createGroup(deps: CreateGroupPorts, principal: Principal, environmentId: string | undefined, input: CreateGroupInput): Promise<GroupView> {
   const { env, member } = await loadEnvironmentContext(deps, environmentId, principal);
   if (!canCreateGroup(member)) throw AppError.forbidden('Creating groups needs the EnvironmentMaker, DesktopFlowsMachineOwner or SystemAdministrator role.');
   refuseWhenHostedRpaDisabled(env);

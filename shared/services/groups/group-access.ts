@@ -1,11 +1,13 @@
 import type { Principal } from '../../auth/principal.js';
-import type { Services } from '../../composition/services.js';
 import type { GroupDocument } from '../../domain/group.js';
 import type { Share } from '../../domain/roles.js';
 import type { Versioned } from '../../store/document-store.js';
 import { checkIfMatch } from '../environment-context.js';
 import { readAccessList, replaceAccessList, type AccessEntry } from '../shares.js';
-import { loadGroup, refuseDeleted, staleGroup } from './load-group.js';
+import { loadGroup, refuseDeleted, staleGroup, type GroupReadPorts } from './load-group.js';
+
+/** What reading and replacing a group's access list needs. */
+export type GroupAccessPorts = GroupReadPorts;
 
 export type GroupAccessEntry = AccessEntry;
 
@@ -14,14 +16,14 @@ export interface GroupAccessList {
   items: AccessEntry[];
 }
 
-export async function getGroupAccess(deps: Services, principal: Principal, environmentId: string | undefined, groupId: string | undefined): Promise<GroupAccessList> {
+export async function getGroupAccess(deps: GroupAccessPorts, principal: Principal, environmentId: string | undefined, groupId: string | undefined): Promise<GroupAccessList> {
   const { group } = await loadGroup(deps, principal, environmentId, groupId, 'manage');
   return { group, items: await readAccessList(deps, group) };
 }
 
 /** Replaces the group's whole access list under If-Match (the group's etag); every user must be a member of the environment. */
 export async function setGroupAccess(
-  deps: Services,
+  deps: GroupAccessPorts,
   principal: Principal,
   environmentId: string | undefined,
   groupId: string | undefined,

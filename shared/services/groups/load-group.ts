@@ -12,6 +12,9 @@ import type { Versioned } from '../../store/document-store.js';
 import { loadEnvironmentContext } from '../environment-context.js';
 import { NO_RUNS, type GroupRunCounts } from './run-counts.js';
 
+/** What reading a group and building its view needs. */
+export type GroupReadPorts = Pick<Services, 'store' | 'now' | 'runCounts' | 'activeBotsByGroup'>;
+
 export const GROUP = 'group' satisfies GroupDocument['type'];
 
 export interface GroupContext {
@@ -44,7 +47,7 @@ export const committedExceedsMax = (committedBots: number, maxBots: number) =>
  * route under .../groups/{id} answers 404 until the switch is back on (brief, contract additions).
  */
 export async function loadGroup(
-  deps: Services,
+  deps: GroupReadPorts,
   principal: Principal,
   environmentId: string | undefined,
   groupId: string | undefined,
@@ -78,14 +81,14 @@ export function refuseWhenHostedRpaDisabled(env: EnvironmentDocument): void {
  * A group's bots are built from its image, so the caller needs at least User access to it. A missing image
  * and one the caller may not see answer alike, so that image ids reveal nothing.
  */
-export async function requireImageUse(deps: Services, env: EnvironmentDocument, member: Membership, imageId: string): Promise<Versioned<ImageDocument>> {
+export async function requireImageUse(deps: GroupReadPorts, env: EnvironmentDocument, member: Membership, imageId: string): Promise<Versioned<ImageDocument>> {
   const image = await deps.store.get<ImageDocument>(env.id, imageId.toLowerCase());
   if (!image || image.type !== 'image' || imageAccess(member, image) === 'none') throw imageUnusable(imageId);
   return image;
 }
 
 /** Builds the views of `groups` with one read of run counts and one of bot counts for the whole environment. */
-export async function viewsOf(deps: Services, environmentId: string, member: Membership, groups: Versioned<GroupDocument>[]): Promise<GroupView[]> {
+export async function viewsOf(deps: GroupReadPorts, environmentId: string, member: Membership, groups: Versioned<GroupDocument>[]): Promise<GroupView[]> {
   if (groups.length === 0) return [];
   const [runs, bots, names] = await Promise.all([deps.runCounts.countsFor(environmentId, groups.map((g) => g.id)), deps.activeBotsByGroup(environmentId), memberNames(deps, environmentId)]);
   return groups.map((group) => ({
@@ -97,7 +100,7 @@ export async function viewsOf(deps: Services, environmentId: string, member: Mem
   }));
 }
 
-export async function viewOf(deps: Services, environmentId: string, member: Membership, group: Versioned<GroupDocument>): Promise<GroupView> {
+export async function viewOf(deps: GroupReadPorts, environmentId: string, member: Membership, group: Versioned<GroupDocument>): Promise<GroupView> {
   const [view] = await viewsOf(deps, environmentId, member, [group]);
   if (!view) throw new Error(`No view was built for group ${group.id}.`);
   return view;

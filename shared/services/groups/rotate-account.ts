@@ -1,8 +1,10 @@
-import type { Services } from '../../composition/services.js';
 import type { Membership } from '../../domain/access-rules.js';
 import type { EnvironmentDocument } from '../../domain/environment.js';
 import { accountVersionOf, type GroupDocument } from '../../domain/group.js';
-import { credentialToRotateWith, rotateCredentialWithGroup } from '../credentials.js';
+import { credentialToRotateWith, rotateCredentialWithGroup, type CredentialPorts } from '../credentials.js';
+
+/** What rotating a group's account password needs. */
+export type AccountRotationPorts = CredentialPorts;
 
 /** `PATCH .../groups/{id}` with `account`: a new password, and optionally the credential to rotate with it. */
 export interface AccountRotationInput {
@@ -25,7 +27,7 @@ export interface AccountRotation {
  * anything is written and rotated after the group is: its connections keep working.
  * A version written for a group write that then fails is never referenced (references carry the version).
  */
-export async function prepareAccountRotation(deps: Services, env: EnvironmentDocument, member: Membership, group: GroupDocument, input: AccountRotationInput): Promise<AccountRotation> {
+export async function prepareAccountRotation(deps: AccountRotationPorts, env: EnvironmentDocument, member: Membership, group: GroupDocument, input: AccountRotationInput): Promise<AccountRotation> {
   const credential = input.credentialId === undefined ? undefined : await credentialToRotateWith(deps, env, member, input.credentialId, group);
   const password = await deps.secrets.set(group.account.password.name, input.password, { environmentId: env.id, groupId: group.id });
   return {

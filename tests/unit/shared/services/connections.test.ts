@@ -1,11 +1,13 @@
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { Membership } from '../../../../shared/domain/access-rules.js';
 import type { ConnectionDocument } from '../../../../shared/domain/connection.js';
 import type { CredentialDocument } from '../../../../shared/domain/credential.js';
 import type { GroupDocument } from '../../../../shared/domain/group.js';
 import type { Role } from '../../../../shared/domain/roles.js';
 import { AppError } from '../../../../shared/errors/app-error.js';
-import { requireUsableConnection } from '../../../../shared/services/connections.js';
+import { createConnection, deleteConnection, getConnection, listConnections, requireUsableConnection, updateConnection } from '../../../../shared/services/connections.js';
+import { createCredential } from '../../../../shared/services/credentials.js';
+import { ENV as ENV_ID, seedEnvironment, seedGroup, seedMember, useCasePorts, userPrincipal, type UseCasePorts } from '../../../support/fakes/use-case-ports.js';
 import type { DocumentStore, StoredDocument, Versioned } from '../../../../shared/store/document-store.js';
 
 const ENV = 'env';
@@ -120,5 +122,82 @@ describe('requireUsableConnection (what a submit checks, from documents only)', 
     ['a credential that is gone', user, aConnection({ password: undefined, credentialId: 'k1' }), aGroup(), [], 'CredentialsOutdated'],
   ])('%s', async (_case, m, connection, group, others, expected) => {
     expect(await outcome(m, connection, group, ...others)).toBe(expected);
+  });
+});
+
+describe('connection use cases, on in-memory ports', () => {
+  const G1 = '55555555-5555-4555-8555-000000000001';
+  const PASSWORD = 'Val1d-Passw0rd!';
+  const user = userPrincipal('user');
+  const input = { name: 'Runner', groupId: G1, username: 'RPA-RUNNER', password: PASSWORD };
+  let ports: UseCasePorts;
+
+  beforeEach(async () => {
+    ports = useCasePorts();
+    await seedEnvironment(ports.store);
+    await seedMember(ports.store, 'owner', ['EnvironmentMaker']);
+    await seedMember(ports.store, 'user', ['BasicUser']);
+    await seedMember(ports.store, 'other', ['BasicUser']);
+    await seedGroup(ports, G1, PASSWORD, { shares: [{ userId: 'user', permission: 'User' }] });
+  });
+
+  it("creates a connection with the group's account password: a secret of its own, the account's spelling of the name", async () => {
+    const { connection, groupStatus, credentialsOutdated } = await createConnection(ports, user, ENV_ID, input);
+    expect({ groupStatus, credentialsOutdated }).toEqual({ groupStatus: 'active', credentialsOutdated: false });
+    expect(connection).toMatchObject({ groupId: G1, username: 'rpa-runner', ownerId: 'user', accountVersion: 1 });
+    expect(JSON.stringify(connection)).not.toContain(PASSWORD);
+    expect(ports.secrets.latest(connection.password!.name)).toBe(PASSWORD);
+  });
+
+  it('refuses a wrong password (422 InvalidCredentials) and a wrong account name (422 UsernameMismatch), storing nothing', async () => {
+    await expect(createConnection(ports, user, ENV_ID, { ...input, password: 'wrong' })).rejects.toMatchObject({ code: 'InvalidCredentials' });
+    await expect(createConnection(ports, user, ENV_ID, { ...input, username: 'administrator' })).rejects.toMatchObject({ options: { reason: 'UsernameMismatch' } });
+    expect(ports.store.ofType(ENV_ID, 'connection')).toEqual([]);
+  });
+
+  it('answers 404 for a group the caller may not see', async () => {
+    await expect(createConnection(ports, userPrincipal('other'), ENV_ID, input)).rejects.toMatchObject({ code: 'NotFound' });
+  });
+
+  it('creates a connection through a credential with the same password, and records the match on the credential', async () => {
+    const { credential } = await createCredential(ports, user, ENV_ID, { name: 'k', username: 'rpa-runner', password: PASSWORD });
+    const { connection } = await createConnection(ports, user, ENV_ID, { name: 'Runner', groupId: G1, credentialId: credential.id });
+    expect(connection.credentialId).toBe(credential.id);
+    expect(connection.password).toBeUndefined();
+    expect((await ports.store.get<CredentialDocument>(ENV_ID, credential.id))?.matches).toEqual({ [G1]: 1 });
+  });
+
+  it('lists and reads connections to their owner and the group managers, not to others', async () => {
+    const { connection } = await createConnection(ports, user, ENV_ID, input);
+    expect((await listConnections(ports, user, ENV_ID)).map((v) => v.connection.id)).toEqual([connection.id]);
+    expect((await listConnections(ports, userPrincipal('owner'), ENV_ID)).map((v) => v.connection.id)).toEqual([connection.id]);
+    expect(await listConnections(ports, userPrincipal('other'), ENV_ID)).toEqual([]);
+    await expect(getConnection(ports, userPrincipal('other'), ENV_ID, connection.id)).rejects.toMatchObject({ code: 'NotFound' });
+  });
+
+  it('lets only the owner update it, under If-Match', async () => {
+    const { connection } = await createConnection(ports, user, ENV_ID, input);
+    await expect(updateConnection(ports, userPrincipal('owner'), ENV_ID, connection.id, { name: 'x' }, undefined)).rejects.toMatchObject({ code: 'Forbidden' });
+    await expect(updateConnection(ports, user, ENV_ID, connection.id, { name: 'x' }, '"stale"')).rejects.toMatchObject({ code: 'PreconditionFailed' });
+    expect((await updateConnection(ports, user, ENV_ID, connection.id, { name: 'Renamed' }, connection.etag)).connection.name).toBe('Renamed');
+  });
+
+  it("after the group's account rotation: outdated until its owner gives the new password (a new version of its secret)", async () => {
+    const { connection } = await createConnection(ports, user, ENV_ID, input);
+    const group = await ports.store.get<GroupDocument>(ENV_ID, G1);
+    const password = await ports.secrets.set(group!.account.password.name, 'New-Passw0rd!');
+    await ports.store.replace<GroupDocument>({ ...group!, account: { ...group!.account, password, version: 2 } }, group!.etag);
+    expect((await getConnection(ports, user, ENV_ID, connection.id)).credentialsOutdated).toBe(true);
+    await expect(updateConnection(ports, user, ENV_ID, connection.id, { password: PASSWORD }, undefined)).rejects.toMatchObject({ code: 'InvalidCredentials' });
+    const updated = await updateConnection(ports, user, ENV_ID, connection.id, { password: 'New-Passw0rd!' }, connection.etag);
+    expect(updated).toMatchObject({ credentialsOutdated: false, connection: { accountVersion: 2, password: { name: connection.password!.name, version: '2' } } });
+  });
+
+  it('deletes the connection and its secret; a stale If-Match is 412', async () => {
+    const { connection } = await createConnection(ports, user, ENV_ID, input);
+    await expect(deleteConnection(ports, user, ENV_ID, connection.id, '"stale"')).rejects.toMatchObject({ code: 'PreconditionFailed' });
+    await deleteConnection(ports, user, ENV_ID, connection.id, connection.etag);
+    expect(ports.store.ofType(ENV_ID, 'connection')).toEqual([]);
+    expect(ports.secrets.names()).not.toContain(connection.password!.name);
   });
 });
