@@ -112,9 +112,14 @@ export class AgentLoop {
         this.log(`agent: no run (${answer.none}); leaving the queue to the group's other bots`);
         return;
       }
-      // completed whatever the answer: a claim resolves against Cosmos, so a redelivery would only repeat it
-      await this.queue.complete(message);
-      await this.#serve(answer);
+      // completed whatever the answer (a claim resolves against Cosmos, so a redelivery would only repeat it), while
+      // the run starts: the completion is not on the run's way
+      const completed = this.queue.complete(message);
+      try {
+        await this.#serve(answer);
+      } finally {
+        await completed;
+      }
     } catch (err) {
       if (err instanceof CredentialRevokedError) throw err;
       this.log(`agent: ${messageOf(err)}`);
