@@ -9,14 +9,33 @@ import type { FlowOutcome } from './steps/index.js';
  * 120 s) is checked on busy bots only, which heartbeat every 5 s.
  */
 export const IDLE_HEARTBEAT_MS = 120_000;
-/** A busy agent heartbeats every 5 s: that is also how a cancel of its run reaches it. */
+/**
+ * A busy agent heartbeats every 5 s (start to start), the first one BUSY_FIRST_HEARTBEAT_MS after its claim, so that a
+ * run shorter than that costs no heartbeat. Each is held by the control plane up to BUSY_CANCEL_WAIT_MS and answers
+ * at once when the run is cancelled: a cancel reaches the running step within about a second.
+ */
 export const BUSY_HEARTBEAT_MS = 5_000;
+export const BUSY_FIRST_HEARTBEAT_MS = 1_000;
+/** under BUSY_HEARTBEAT_MS, so that a held heartbeat answers before the next one is due */
+export const BUSY_CANCEL_WAIT_MS = 4_500;
 const FINISH_ATTEMPTS = 8;
 
 export type AssignedRunWithAccount = Extract<ClaimResponse, { assignedRun: unknown }>['assignedRun'];
 export type RunExecutor = (run: AssignedRunWithAccount, cancelled: () => boolean) => Promise<FlowOutcome>;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Resolves after `ms`, or at once when `signal` aborts. */
+const pause = (ms: number, signal: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    if (signal.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
 
 /** Claim answers that mean this bot is going (or being rebuilt): it takes no more runs and leaves wake-ups to others. */
 const LEAVING = new Set(['ReleaseRequested', 'DrainRequested']);
@@ -93,9 +112,14 @@ export class AgentLoop {
         this.log(`agent: no run (${answer.none}); leaving the queue to the group's other bots`);
         return;
       }
-      // completed whatever the answer: a claim resolves against Cosmos, so a redelivery would only repeat it
-      await this.queue.complete(message);
-      await this.#serve(answer);
+      // completed whatever the answer (a claim resolves against Cosmos, so a redelivery would only repeat it), while
+      // the run starts: the completion is not on the run's way
+      const completed = this.queue.complete(message);
+      try {
+        await this.#serve(answer);
+      } finally {
+        await completed;
+      }
     } catch (err) {
       if (err instanceof CredentialRevokedError) throw err;
       this.log(`agent: ${messageOf(err)}`);
@@ -113,27 +137,33 @@ export class AgentLoop {
     const current = { cancelled: false };
     this.#current = current;
     this.log(`agent: run ${run.runId} started${answer.resumed ? ' (resumed)' : ''}`);
-    let done = false;
-    const beats = (async () => {
-      while (!done && !this.#stopped) {
-        await sleep(BUSY_HEARTBEAT_MS);
-        if (done) return;
-        const beat = await this.api.heartbeat({ runId: run.runId, agentVersion: this.agentVersion }).catch((err: unknown) => {
-          if (err instanceof CredentialRevokedError) current.cancelled = true;
-          return undefined;
-        });
-        if (beat?.cancelRequested) current.cancelled = true;
-      }
-    })();
+    const runEnded = new AbortController();
+    const beats = this.#busyHeartbeats(run.runId, current, runEnded.signal);
     try {
       const outcome = await this.execute(run, () => current.cancelled);
       if (this.#stopped) return;
       await this.#finish(run.runId, { outcome: outcome.outcome, outputs: outcome.outputs, durationMs: Math.round(outcome.durationMs), logs: outcome.logs, ...('error' in outcome ? { error: outcome.error } : {}) });
     } finally {
-      done = true;
+      // the held heartbeat is given up at once: the agent waits on its group queue right after its finish
+      runEnded.abort();
       this.#current = undefined;
-      this.#nextHeartbeatAt = 0;
+      // the finish was a sign of life, and a heartbeat now would be a fourth function execution for the run
+      this.#nextHeartbeatAt = Date.now() + IDLE_HEARTBEAT_MS;
       await beats;
+    }
+  }
+
+  async #busyHeartbeats(runId: string, current: { cancelled: boolean }, runEnded: AbortSignal): Promise<void> {
+    await pause(BUSY_FIRST_HEARTBEAT_MS, runEnded);
+    while (!runEnded.aborted && !this.#stopped) {
+      const startedAt = Date.now();
+      const beat = await this.api.heartbeat({ runId, agentVersion: this.agentVersion, cancelWaitMs: BUSY_CANCEL_WAIT_MS }, runEnded).catch((err: unknown) => {
+        if (err instanceof CredentialRevokedError) current.cancelled = true;
+        else if (!runEnded.aborted) this.log(`agent: heartbeat of run ${runId} failed: ${messageOf(err)}`);
+        return undefined;
+      });
+      if (beat?.cancelRequested) current.cancelled = true;
+      await pause(Math.max(0, startedAt + BUSY_HEARTBEAT_MS - Date.now()), runEnded);
     }
   }
 

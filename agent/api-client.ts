@@ -25,12 +25,13 @@ export class AgentApiClient {
     private readonly credential: string,
   ) {}
 
-  async #post<T>(path: string, body: unknown): Promise<T> {
+  async #post<T>(path: string, body: unknown, signal?: AbortSignal): Promise<T> {
+    const timeout = AbortSignal.timeout(30_000);
     const res = await fetch(`${this.baseUrl.replace(/\/+$/, '')}/${path}`, {
       method: 'POST',
       headers: { authorization: `Bearer ${this.credential}`, 'content-type': 'application/json' },
       body: JSON.stringify(body),
-      signal: AbortSignal.timeout(30_000),
+      signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
     });
     const text = await res.text();
     if (res.status === 401) throw new CredentialRevokedError();
@@ -38,8 +39,9 @@ export class AgentApiClient {
     return JSON.parse(text) as T;
   }
 
-  heartbeat(request: HeartbeatRequest): Promise<HeartbeatResponse> {
-    return this.#post(AGENT_PATHS.heartbeat, request);
+  /** `signal`: a held busy heartbeat is given up when its run ends. */
+  heartbeat(request: HeartbeatRequest, signal?: AbortSignal): Promise<HeartbeatResponse> {
+    return this.#post(AGENT_PATHS.heartbeat, request, signal);
   }
 
   queueCredential(): Promise<QueueCredentialResponse> {

@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { TableClient } from '@azure/data-tables';
@@ -35,8 +35,11 @@ type Run = { id: string; state: string; queuedAt: string; startedAt?: string; en
 async function main(): Promise<void> {
   const say = (line: string) => process.stdout.write(`${line}\n`);
   say('starting a local cloud for the bots bench…');
+  const logFile = process.env.BENCH_LOG;
   const cloud = await startLocalCloud({
     port: 0,
+    // BENCH_LOG=<file>: the host's and the agents' log lines, to see where a slow or stuck run spent its time
+    ...(logFile ? { log: (line: string) => appendFileSync(logFile, `${new Date().toISOString()} ${line}\n`) } : {}),
     settings: { LOCAL_PROVISION_DELAY_MS: '200', BOT_IDLE_TIMEOUT_SECONDS: String(Math.max(600, (LONG_IDLE_MINUTES + 5) * 60)), CONTROLLER_INTERVAL_SECONDS: '30', BOT_HEARTBEAT_TIMEOUT_SECONDS: '60', RATE_LIMIT_PER_MINUTE: '1000000' },
   });
   try {

@@ -43,7 +43,16 @@ export interface HeartbeatRequest {
   /** the run the agent is executing, if any */
   runId?: string;
   agentVersion?: string;
+  /**
+   * Busy agents: the heartbeat may be held up to this long (at most MAX_CANCEL_WAIT_MS), answering as soon as the run
+   * is cancelled or ends without the agent. That is how a cancel reaches a running step within 2 s while a busy agent
+   * still calls only every 5 s.
+   */
+  cancelWaitMs?: number;
 }
+
+/** The longest a heartbeat is held for a cancel (under the agent's 30 s request timeout). */
+export const MAX_CANCEL_WAIT_MS = 10_000;
 
 export interface AssignedRun {
   runId: string;

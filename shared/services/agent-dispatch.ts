@@ -65,8 +65,12 @@ export async function agentClaim(deps: Services, identity: BotIdentity): Promise
   const result = held ? { run: held, resumed: true } : await claimNextRun(deps, { environmentId: identity.environmentId, groupId: identity.groupId, botId: identity.botId, receive: false });
   if (!('run' in result)) return { none: result.none };
   const run = result.run;
-  // busy from now: the heartbeat timeout counts from the claim (the idle agent last heartbeat up to 2 min ago)
-  await setState(deps, identity, 'Busy', { currentRunId: run.id, lastHeartbeatAt: deps.now().toISOString() });
-  const [definition, account] = await Promise.all([runDefinition(deps, run), runAccount(deps, run)]);
+  // busy from now: the heartbeat timeout counts from the claim (the idle agent last heartbeat up to 2 min ago); the
+  // reads of what the agent executes go alongside, since the run is the bot's already (the answer waits for all three)
+  const [, definition, account] = await Promise.all([
+    setState(deps, identity, 'Busy', { currentRunId: run.id, lastHeartbeatAt: deps.now().toISOString() }),
+    runDefinition(deps, run),
+    runAccount(deps, run),
+  ]);
   return { assignedRun: { runId: run.id, definition, inputs: run.inputs, timeoutMinutes: run.timeoutMinutes, account }, resumed: result.resumed === true };
 }

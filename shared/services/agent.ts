@@ -1,4 +1,5 @@
-import type { AssignedRun, FinishRequest, HeartbeatResponse } from '../agent-protocol.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { MAX_CANCEL_WAIT_MS, type AssignedRun, type FinishRequest, type HeartbeatResponse } from '../agent-protocol.js';
 import type { BotIdentity } from '../bots/bot-credentials.js';
 import { updateBot } from '../bots/bot-records.js';
 import type { Services } from '../composition/services.js';
@@ -23,7 +24,13 @@ export async function currentBot(deps: Services, identity: BotIdentity): Promise
   return bot;
 }
 
-export async function agentHeartbeat(deps: Services, identity: BotIdentity, reportedRunId: string | undefined): Promise<HeartbeatResponse> {
+/** How often a held heartbeat re-reads its run (one point read): a cancel reaches the agent within this, plus the kill. */
+export const CANCEL_POLL_MS = 1_000;
+
+/** The reported run was cancelled, or ended without the agent (timed out, or cancelled while its bot was recovered). */
+const stopAsked = (run: RunDocument | undefined, botId: string) => !run || (run.state === 'Running' && run.botId === botId ? run.cancelRequested : true);
+
+export async function agentHeartbeat(deps: Services, identity: BotIdentity, reportedRunId: string | undefined, cancelWaitMs = 0): Promise<HeartbeatResponse> {
   const bot = await currentBot(deps, identity);
   const now = deps.now();
   // a heartbeat is written only when the stored one is getting old (busy: a sixth of the timeout; idle: 5 minutes)
@@ -39,13 +46,27 @@ export async function agentHeartbeat(deps: Services, identity: BotIdentity, repo
       // the definition (one read of the run's flow version) only until the agent reports the run as the one it executes
       const executing = reportedRunId === run.id;
       assignedRun = { runId: run.id, ...(executing ? {} : { definition: await runDefinition(deps, run) }), inputs: run.inputs, timeoutMinutes: run.timeoutMinutes };
-      cancelRequested = run.cancelRequested && reportedRunId === run.id;
+      cancelRequested = executing && (run.cancelRequested || (cancelWaitMs > 0 && (await cancelWithin(deps, identity, run.id, cancelWaitMs))));
     } else if (run && reportedRunId === run.id) {
       // the run ended without the agent (timed out, or cancelled while the bot was being recovered): stop it
       cancelRequested = true;
     }
   }
   return { botId: identity.botId, ...(assignedRun ? { assignedRun } : {}), cancelRequested, nextHeartbeatMs: nextHeartbeatMs(updated ?? bot, assignedRun !== undefined, now, deps.config.BOT_HEARTBEAT_TIMEOUT_SECONDS) };
+}
+
+/**
+ * The held part of a busy heartbeat: re-reads the run every CANCEL_POLL_MS for up to `waitMs` (wall time: the agent
+ * waits on it), true as soon as the agent should stop it. The cancel API stays a plain write, and a run that is not
+ * cancelled costs no Service Bus operation nor function execution more than its heartbeats.
+ */
+async function cancelWithin(deps: Services, identity: BotIdentity, runId: string, waitMs: number): Promise<boolean> {
+  const until = Date.now() + Math.min(waitMs, MAX_CANCEL_WAIT_MS);
+  for (let left = until - Date.now(); left > 0; left = until - Date.now()) {
+    await sleep(Math.min(CANCEL_POLL_MS, left));
+    if (stopAsked(await deps.runs.docs.get<RunDocument>(identity.environmentId, runId), identity.botId)) return true;
+  }
+  return false;
 }
 
 /**

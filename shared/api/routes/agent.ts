@@ -6,10 +6,17 @@ import { agentFinish, agentHeartbeat } from '../../services/agent.js';
 import { agentClaim, agentQueueCredential } from '../../services/agent-dispatch.js';
 import { runLogLine } from '../../observability/run-log.js';
 import { problemSchema } from '../common-schemas.js';
+import { MAX_CANCEL_WAIT_MS } from '../../agent-protocol.js';
 import { stepLogsSchema } from '../step-log-schemas.js';
 import { bestEffort } from '../../errors/best-effort.js';
 
-const heartbeatSchema = z.strictObject({ runId: z.string().max(64).optional(), agentVersion: z.string().max(64).optional() }).meta({ id: 'AgentHeartbeat' });
+const heartbeatSchema = z
+  .strictObject({
+    runId: z.string().max(64).optional(),
+    agentVersion: z.string().max(64).optional(),
+    cancelWaitMs: z.number().int().min(0).max(MAX_CANCEL_WAIT_MS).optional().describe('Busy agents: hold the answer up to this long, answering at once when the run is cancelled or ends.'),
+  })
+  .meta({ id: 'AgentHeartbeat' });
 
 const heartbeatResponseSchema = z
   .object({
@@ -98,14 +105,14 @@ export const agentRoutes: ApiRoute<unknown>[] = [
     name: 'agentHeartbeat',
     method: 'POST',
     route: 'agent/heartbeat',
-    summary: 'The agent is alive; answers the run assigned to the bot and whether the run it executes was cancelled.',
+    summary: 'The agent is alive; answers the run assigned to the bot and whether the run it executes was cancelled (held up to cancelWaitMs for a cancel).',
     tag: TAG,
     auth: 'bot',
     body: heartbeatSchema,
     responses: { 200: { description: 'What the agent should do', schema: heartbeatResponseSchema }, 401: problem('Not a valid or current bot credential') },
     async handle(req, deps) {
       if (!req.bot) throw new AppError('Unauthenticated', 'A bot credential is required.');
-      return { status: 200, body: await agentHeartbeat(deps, req.bot, req.body.runId) };
+      return { status: 200, body: await agentHeartbeat(deps, req.bot, req.body.runId, req.body.cancelWaitMs) };
     },
   }),
   defineRoute({

@@ -1,6 +1,6 @@
 import { ServiceBusClient } from '@azure/service-bus';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ClaimResponse, QueueCredentialResponse } from '../../../shared/agent-protocol.js';
+import type { ClaimResponse, HeartbeatResponse, QueueCredentialResponse } from '../../../shared/agent-protocol.js';
 import type { BotIdentity } from '../../../shared/bots/bot-credentials.js';
 import type { Services } from '../../../shared/composition/services.js';
 import type { BotDocument } from '../../../shared/domain/bot.js';
@@ -127,5 +127,42 @@ describe('agent/claim', () => {
         expect(res.type).toContain('application/problem+json');
       }
     }
+  });
+});
+
+describe('agent/heartbeat held for a cancel', () => {
+  /** A bot of its own group that claimed the group's one run, as its agent would after a wake-up. */
+  async function aBusyBot(): Promise<{ token: string; runId: string; held: RunWorld }> {
+    const held = await createRunWorld(await clientFor({ platformAdmin: true }));
+    const bot = await aBotRecord(deps, held.envId, held.groupId, 'Ready');
+    const token = await credentialFor(bot);
+    await submit(held);
+    const claim = await agentCall<ClaimResponse>(token, 'agent/claim');
+    if (!('assignedRun' in claim.body)) throw new Error(`claim: ${JSON.stringify(claim.body)}`);
+    return { token, runId: claim.body.assignedRun.runId, held };
+  }
+
+  it('answers as soon as the run is cancelled, and after the wait when it is not', async () => {
+    const { token, runId, held } = await aBusyBot();
+    const quiet = performance.now();
+    const unchanged = await agentCall<HeartbeatResponse>(token, 'agent/heartbeat', { runId, cancelWaitMs: 1_500 });
+    expect(unchanged).toMatchObject({ status: 200, body: { cancelRequested: false } });
+    expect(performance.now() - quiet).toBeGreaterThanOrEqual(1_400);
+
+    const started = performance.now();
+    const beat = agentCall<HeartbeatResponse>(token, 'agent/heartbeat', { runId, cancelWaitMs: 8_000 });
+    await new Promise((r) => setTimeout(r, 500));
+    expect((await held.client.post(`environments/${held.envId}/runs/${runId}/cancel`)).status).toBe(202);
+    const answered = await beat;
+    expect(answered).toMatchObject({ status: 200, body: { cancelRequested: true } });
+    // one re-read a second (CANCEL_POLL_MS) after the cancel at 0.5 s
+    expect(performance.now() - started).toBeLessThan(2_500);
+  });
+
+  it('refuses a wait over 10 s with 400 problem+json', async () => {
+    const bot = await aBotRecord(deps, world.envId, world.groupId, 'Ready');
+    const res = await agentCall(await credentialFor(bot), 'agent/heartbeat', { cancelWaitMs: 60_000 });
+    expect(res.status).toBe(400);
+    expect(res.type).toContain('application/problem+json');
   });
 });

@@ -1,17 +1,26 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { AgentLoop } from '../../../agent/agent-loop.js';
+import { AgentLoop, BUSY_CANCEL_WAIT_MS, BUSY_FIRST_HEARTBEAT_MS, type RunExecutor } from '../../../agent/agent-loop.js';
 import { CredentialRevokedError, type AgentApiClient } from '../../../agent/api-client.js';
 import type { QueueListener } from '../../../agent/queue-listener.js';
-import type { ClaimResponse } from '../../../shared/agent-protocol.js';
+import type { ClaimResponse, FinishRequest, HeartbeatRequest } from '../../../shared/agent-protocol.js';
 
 /** A fake API that answers claims from a script, then revokes the credential (which ends the loop). */
-function aScriptedAgent(claims: ClaimResponse[], messages: number) {
+function aScriptedAgent(claims: ClaimResponse[], messages: number, execute: RunExecutor = async () => ({ outcome: 'Succeeded', outputs: {}, durationMs: 1, logs: [] })) {
   const calls: string[] = [];
+  const heartbeats: HeartbeatRequest[] = [];
+  const finished: FinishRequest[] = [];
   let left = messages;
   const api = {
-    heartbeat: async () => {
+    heartbeat: async (request: HeartbeatRequest) => {
       calls.push('heartbeat');
-      return { botId: 'b', cancelRequested: false, nextHeartbeatMs: 120_000 };
+      heartbeats.push(request);
+      // a busy heartbeat is answered as a held one would be once its run was cancelled
+      return { botId: 'b', cancelRequested: request.runId !== undefined, nextHeartbeatMs: 120_000 };
+    },
+    finish: async (_runId: string, request: FinishRequest) => {
+      calls.push('finish');
+      finished.push(request);
+      return 'done';
     },
     claim: async () => {
       calls.push('claim');
@@ -31,8 +40,8 @@ function aScriptedAgent(claims: ClaimResponse[], messages: number) {
     abandon: async () => void calls.push('abandon'),
     close: async () => undefined,
   } as unknown as QueueListener;
-  const loop = new AgentLoop(api, queue, async () => ({ outcome: 'Succeeded', outputs: {}, durationMs: 1, logs: [] }) as never, () => undefined);
-  return { loop, calls };
+  const loop = new AgentLoop(api, queue, execute, () => undefined);
+  return { loop, calls, heartbeats, finished };
 }
 
 afterEach(() => {
@@ -55,5 +64,30 @@ describe('the agent loop', () => {
     await vi.advanceTimersByTimeAsync(10_000); // the leaving agent's heartbeat-only wait
     await running;
     expect(calls).toEqual(['heartbeat', 'claim', 'receive', 'claim', 'abandon']);
+  });
+
+  const assigned: ClaimResponse = { assignedRun: { runId: 'r1', definition: { steps: [] }, inputs: {}, timeoutMinutes: 5, account: { username: 'u', password: 'p' } }, resumed: false };
+
+  it('waits on its queue again as soon as its run is finished, without an idle heartbeat', async () => {
+    const { loop, calls } = aScriptedAgent([assigned], 1);
+    const started = performance.now();
+    await loop.run();
+    expect(calls).toEqual(['heartbeat', 'claim', 'finish', 'receive', 'claim', 'abandon']);
+    // before, the busy heartbeat's 5 s sleep held the agent after each run
+    expect(performance.now() - started).toBeLessThan(1_000);
+  });
+
+  it('cancels its run when a held busy heartbeat answers cancelRequested', async () => {
+    const untilCancelled: RunExecutor = async (_run, cancelled) => {
+      while (!cancelled()) await new Promise((r) => setTimeout(r, 10));
+      return { outcome: 'Cancelled', outputs: {}, durationMs: 1, logs: [] };
+    };
+    const { loop, heartbeats, finished } = aScriptedAgent([assigned], 0, untilCancelled);
+    vi.useFakeTimers();
+    const running = loop.run();
+    await vi.advanceTimersByTimeAsync(BUSY_FIRST_HEARTBEAT_MS + 50);
+    expect(heartbeats.at(-1)).toMatchObject({ runId: 'r1', cancelWaitMs: BUSY_CANCEL_WAIT_MS });
+    expect(finished).toMatchObject([{ outcome: 'Cancelled' }]);
+    await running;
   });
 });
