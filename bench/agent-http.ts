@@ -34,8 +34,9 @@ export class BenchAgent {
     return this.post('claim', {});
   }
 
-  heartbeat(runId?: string): Promise<HeartbeatResponse> {
-    return this.post('heartbeat', runId === undefined ? {} : { runId });
+  /** with `cancelWaitMs`, held by the control plane as a busy agent's heartbeat is (agent/agent-loop.ts) */
+  heartbeat(runId?: string, cancelWaitMs?: number): Promise<HeartbeatResponse> {
+    return this.post('heartbeat', { ...(runId === undefined ? {} : { runId }), ...(cancelWaitMs === undefined ? {} : { cancelWaitMs }) });
   }
 
   finish(runId: string): Promise<{ runId: string; state: string; changed: boolean }> {

@@ -7,6 +7,7 @@ import { buildServices } from '../shared/composition/root.js';
 import { loadAppConfig } from '../shared/config/app-config.js';
 import { sweepRunDeadlines } from '../shared/services/maintenance/run-deadlines.js';
 import { heartbeatWriteAfterMs } from '../shared/domain/agent-heartbeat.js';
+import { BUSY_CANCEL_WAIT_MS, BUSY_HEARTBEAT_MS } from '../agent/agent-loop.js';
 import { BenchAgent } from './agent-http.js';
 import {
   addGroup,
@@ -150,12 +151,12 @@ async function main(): Promise<void> {
       await updateBot(deps, identity, (b) => ({ ...b, lastHeartbeatAt: new Date(Date.now() - 3_600_000).toISOString() }));
       const before = snapshot(cloud);
       const execsBefore = await executionCount();
-      const heartbeat = await agent.heartbeat(runId);
+      const heartbeat = await agent.heartbeat(runId, BUSY_CANCEL_WAIT_MS);
       marks.push(before, snapshot(cloud));
       execs.push(execsBefore, await executionCount());
       // and one right after it, whose record is fresh: it writes nothing
       const freshBefore = snapshot(cloud);
-      await agent.heartbeat(runId);
+      await agent.heartbeat(runId, BUSY_CANCEL_WAIT_MS);
       const fresh = difference(snapshot(cloud), freshBefore);
       await mark();
       await agent.finish(runId);
@@ -163,7 +164,8 @@ async function main(): Promise<void> {
       await settle(cloud, 500);
       await mark();
       const d = (a: number, b: number) => difference(marks[b] as OperationCounts, marks[a] as OperationCounts);
-      const perMinute = Math.ceil((RUN_SECONDS * 1000) / heartbeat.nextHeartbeatMs);
+      // the agent beats every BUSY_HEARTBEAT_MS while busy, each beat held up to BUSY_CANCEL_WAIT_MS (cancel within 2 s)
+      const perMinute = Math.ceil((RUN_SECONDS * 1000) / Math.min(BUSY_HEARTBEAT_MS, heartbeat.nextHeartbeatMs));
       // of those, the ones due for a record refresh (heartbeatWriteAfterMs); the others cost what the fresh one did
       const dueMinute = Math.min(perMinute, Math.ceil((RUN_SECONDS * 1000) / heartbeatWriteAfterMs(true, deps.config.BOT_HEARTBEAT_TIMEOUT_SECONDS)));
       const e = (a: number, b: number) => (execs[b] as number) - (execs[a] as number);
@@ -240,7 +242,7 @@ async function main(): Promise<void> {
       wallSeconds: Math.round((Date.now() - started) / 1000),
       method: [
         'Counts at the peers (Cosmos peer: reads, writes, queries, query plans per container; Service Bus peer: send, receive, complete, abandon, deadLetter), per run, difference of snapshots around each phase.',
-        'submit: POST /runs over HTTP; roundsAfterSubmit: everything the host did until the peers were quiet for 500 ms (the controller rounds the submit woke); claim: the agent receives and completes the wake-up on the group queue and calls POST /agent/claim; heartbeat: one busy POST /agent/heartbeat whose record is due for refresh and one right after it (fresh record: no write), measured once per run; a minute holds 60 s / nextHeartbeatMs heartbeats (the interval the protocol answers), of which 60 s / heartbeatWriteAfterMs are due for a refresh; finish: POST /agent/runs/{id}/finish; roundsAfterFinish: the host until quiet (the round the finish wakes); deadlineSweep: one tick of the run-deadline sweep (sweepRunDeadlines in process, at the same depth), charged whole to every run (a 1-minute run alone in its environment lives through one tick of the 1-minute schedule; with k runs in flight each pays 1/k).',
+        'submit: POST /runs over HTTP; roundsAfterSubmit: everything the host did until the peers were quiet for 500 ms (the controller rounds the submit woke); claim: the agent receives and completes the wake-up on the group queue and calls POST /agent/claim; heartbeat: one busy POST /agent/heartbeat whose record is due for refresh and one right after it (fresh record: no write), each held as the agent asks (cancelWaitMs BUSY_CANCEL_WAIT_MS: the run re-read every second until then), measured once per run; a minute holds 60 s / BUSY_HEARTBEAT_MS heartbeats (the agent\'s busy cadence), of which 60 s / heartbeatWriteAfterMs are due for a refresh; finish: POST /agent/runs/{id}/finish; roundsAfterFinish: the host until quiet (the round the finish wakes); deadlineSweep: one tick of the run-deadline sweep (sweepRunDeadlines in process, at the same depth), charged whole to every run (a 1-minute run alone in its environment lives through one tick of the 1-minute schedule; with k runs in flight each pays 1/k).',
         'Function executions: counted at the host (GET /admin/host/executions, the local stand-in for Function Execution Count) around the same phases; the heartbeat phase scaled to a minute like its counts.',
         'Controller rounds are estimated as the bots-container queries after submit and finish divided by those of one planning round run in process at the same depth.',
         'Not counted: the Durable Functions storage (Azurite queues and tables) of the controller orchestration; the stuck-run and orphan sweeps (off here; every 5 min in Azure, their cost is per environment, not per run).',
