@@ -25,11 +25,14 @@ module.exports = {
     {
       name: 'domain-is-pure',
       severity: 'error',
-      comment:
-        'shared/domain (and the error catalogue it speaks in) imports only itself and a few pure packages: no SDK, no store, no api, no Node I/O.',
+      comment: 'shared/domain (and the error catalogue it speaks in) imports only itself and a few pure packages: no SDK, no store, no api, no Node I/O.',
       from: { path: DOMAIN_KERNEL },
       to: {
-        pathNot: [...DOMAIN_KERNEL, ...PURE_NPM_PACKAGES.map((p) => `(^|/)node_modules/${escape(p)}/`), ...PURE_NODE_MODULES.map((m) => `^(node:)?${escape(m)}$`)],
+        pathNot: [
+          ...DOMAIN_KERNEL,
+          ...PURE_NPM_PACKAGES.map((p) => `(^|/)node_modules/${escape(p)}/`),
+          ...PURE_NODE_MODULES.map((m) => `^(node:)?${escape(m)}$`),
+        ],
       },
     },
     {

@@ -42,7 +42,8 @@ export default tseslint.config(
         'error',
         {
           selector: "CallExpression[callee.property.name='catch'] > ArrowFunctionExpression[body.type='Identifier'][body.name='undefined']",
-          message: 'A swallowed error: await bestEffort(step, what) (shared/errors/best-effort.ts) logs it; if silence is right, say why beside an eslint-disable comment.',
+          message:
+            'A swallowed error: await bestEffort(step, what) (shared/errors/best-effort.ts) logs it; if silence is right, say why beside an eslint-disable comment.',
         },
       ],
     },

@@ -142,7 +142,13 @@ export class AgentLoop {
     try {
       const outcome = await this.execute(run, () => current.cancelled);
       if (this.#stopped) return;
-      await this.#finish(run.runId, { outcome: outcome.outcome, outputs: outcome.outputs, durationMs: Math.round(outcome.durationMs), logs: outcome.logs, ...('error' in outcome ? { error: outcome.error } : {}) });
+      await this.#finish(run.runId, {
+        outcome: outcome.outcome,
+        outputs: outcome.outputs,
+        durationMs: Math.round(outcome.durationMs),
+        logs: outcome.logs,
+        ...('error' in outcome ? { error: outcome.error } : {}),
+      });
     } finally {
       // the held heartbeat is given up at once: the agent waits on its group queue right after its finish
       runEnded.abort();

@@ -1,4 +1,11 @@
-import { AGENT_PATHS, type ClaimResponse, type FinishRequest, type HeartbeatRequest, type HeartbeatResponse, type QueueCredentialResponse } from '../shared/agent-protocol.js';
+import {
+  AGENT_PATHS,
+  type ClaimResponse,
+  type FinishRequest,
+  type HeartbeatRequest,
+  type HeartbeatResponse,
+  type QueueCredentialResponse,
+} from '../shared/agent-protocol.js';
 
 /** The control plane refused the bot's credential (401): the bot was torn down or reprovisioned; the agent stops. */
 export class CredentialRevokedError extends Error {

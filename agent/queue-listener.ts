@@ -44,7 +44,9 @@ export class QueueListener {
     }
     await this.close();
     if (this.options.emulator) {
-      this.#client = new ServiceBusClient(`Endpoint=sb://${credential.fullyQualifiedNamespace};SharedAccessSignature=${credential.sasToken};UseDevelopmentEmulator=true`);
+      this.#client = new ServiceBusClient(
+        `Endpoint=sb://${credential.fullyQualifiedNamespace};SharedAccessSignature=${credential.sasToken};UseDevelopmentEmulator=true`,
+      );
     } else {
       this.#sas = new AzureSASCredential(credential.sasToken);
       this.#client = new ServiceBusClient(credential.fullyQualifiedNamespace, this.#sas);

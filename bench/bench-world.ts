@@ -64,7 +64,12 @@ export async function createEnvironment(api: Api, capacity: number, name = 'Benc
   const images = await api.must('GET', `environments/${envId}/images`, undefined, 200);
   const image = (images.items as Array<{ id: string; builtIn: boolean }>).find((i) => i.builtIn);
   if (!image) throw new Error('no built-in image');
-  const flow = await api.must('POST', `environments/${envId}/desktop-flows`, { name: 'Bench flow', definition: { steps: [{ output: { name: 'x', value: '1' } }] } }, 201);
+  const flow = await api.must(
+    'POST',
+    `environments/${envId}/desktop-flows`,
+    { name: 'Bench flow', definition: { steps: [{ output: { name: 'x', value: '1' } }] } },
+    201,
+  );
   return { envId, imageId: image.id, flowId: String(flow.id), groups: [] };
 }
 
@@ -138,7 +143,17 @@ export async function seedQueuedRuns(container: Container, template: RunDocument
   const t0 = Date.now() - 3_600_000;
   const runAt = (i: number) => {
     const queuedAt = new Date(t0 + i * 20).toISOString();
-    const run = { ...base, id: randomUUID(), groupId, state: 'Queued', priority: i % 4 === 0 ? 'High' : 'Normal', queuedAt, createdAt: queuedAt, updatedAt: queuedAt, attempt: 0 } as unknown as RunDocument;
+    const run = {
+      ...base,
+      id: randomUUID(),
+      groupId,
+      state: 'Queued',
+      priority: i % 4 === 0 ? 'High' : 'Normal',
+      queuedAt,
+      createdAt: queuedAt,
+      updatedAt: queuedAt,
+      attempt: 0,
+    } as unknown as RunDocument;
     run.dispatchKey = dispatchKeyOf(run);
     return run;
   };
@@ -150,7 +165,10 @@ export async function seedQueuedRuns(container: Container, template: RunDocument
         const from = next;
         next += 100;
         if (from >= count) return;
-        const operations = Array.from({ length: Math.min(100, count - from) }, (_, j) => ({ operationType: BulkOperationType.Create, resourceBody: runAt(from + j) as unknown as JSONObject }));
+        const operations = Array.from({ length: Math.min(100, count - from) }, (_, j) => ({
+          operationType: BulkOperationType.Create,
+          resourceBody: runAt(from + j) as unknown as JSONObject,
+        }));
         const results = await container.items.bulk(operations);
         const failed = results.find((r) => r.statusCode >= 300);
         if (failed) throw new Error(`seeding: bulk create answered ${failed.statusCode}`);
@@ -191,7 +209,13 @@ export function difference(after: OperationCounts, before: OperationCounts): Ope
   const sb0 = before.serviceBus;
   return {
     cosmos,
-    serviceBus: { send: sb.send - sb0.send, receive: sb.receive - sb0.receive, complete: sb.complete - sb0.complete, abandon: sb.abandon - sb0.abandon, deadLetter: sb.deadLetter - sb0.deadLetter },
+    serviceBus: {
+      send: sb.send - sb0.send,
+      receive: sb.receive - sb0.receive,
+      complete: sb.complete - sb0.complete,
+      abandon: sb.abandon - sb0.abandon,
+      deadLetter: sb.deadLetter - sb0.deadLetter,
+    },
   };
 }
 
@@ -213,7 +237,8 @@ export function executionsBetween(before: Record<string, number>, after: Record<
 }
 
 export const cosmosWrites = (c: OperationCounts) => Object.values(c.cosmos).reduce((n, x) => n + x.writes, 0);
-export const serviceBusOperations = (c: OperationCounts) => c.serviceBus.send + c.serviceBus.receive + c.serviceBus.complete + c.serviceBus.abandon + c.serviceBus.deadLetter;
+export const serviceBusOperations = (c: OperationCounts) =>
+  c.serviceBus.send + c.serviceBus.receive + c.serviceBus.complete + c.serviceBus.abandon + c.serviceBus.deadLetter;
 const total = (c: OperationCounts) => Object.values(c.cosmos).reduce((n, x) => n + x.reads + x.writes + x.queries + x.queryPlans, 0) + serviceBusOperations(c);
 
 /** Waits until no peer counted anything for `quietMs` (the host's background work a call caused is done), at most `maxMs`. */

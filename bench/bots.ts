@@ -40,15 +40,35 @@ async function main(): Promise<void> {
     port: 0,
     // BENCH_LOG=<file>: the host's and the agents' log lines, to see where a slow or stuck run spent its time
     ...(logFile ? { log: (line: string) => appendFileSync(logFile, `${new Date().toISOString()} ${line}\n`) } : {}),
-    settings: { LOCAL_PROVISION_DELAY_MS: '200', BOT_IDLE_TIMEOUT_SECONDS: String(Math.max(600, (LONG_IDLE_MINUTES + 5) * 60)), CONTROLLER_INTERVAL_SECONDS: '30', BOT_HEARTBEAT_TIMEOUT_SECONDS: '60', RATE_LIMIT_PER_MINUTE: '1000000' },
+    settings: {
+      LOCAL_PROVISION_DELAY_MS: '200',
+      BOT_IDLE_TIMEOUT_SECONDS: String(Math.max(600, (LONG_IDLE_MINUTES + 5) * 60)),
+      CONTROLLER_INTERVAL_SECONDS: '30',
+      BOT_HEARTBEAT_TIMEOUT_SECONDS: '60',
+      RATE_LIMIT_PER_MINUTE: '1000000',
+    },
   });
   try {
     const api = new ApiClient(cloud.baseUrl, await mintToken(cloud.issuer, { userId: 'bench', platformAdmin: true }), 'bench');
-    const env = (await api.post<{ id: string }>('environments', { name: 'Bench', geography: 'US', plan: 'paid', capacity: DISPATCH_BOTS + LONG_IDLE_BOTS + 4 })).body.id;
+    const env = (await api.post<{ id: string }>('environments', { name: 'Bench', geography: 'US', plan: 'paid', capacity: DISPATCH_BOTS + LONG_IDLE_BOTS + 4 }))
+      .body.id;
     const image = (await api.get<{ items: Array<{ id: string; builtIn: boolean }> }>(`environments/${env}/images`)).body.items.find((i) => i.builtIn)?.id;
-    const flow = (await api.post<{ id: string }>(`environments/${env}/desktop-flows`, { name: 'One output', definition: { steps: [{ output: { name: 'done', value: 'yes' } }] } })).body.id;
+    const flow = (
+      await api.post<{ id: string }>(`environments/${env}/desktop-flows`, {
+        name: 'One output',
+        definition: { steps: [{ output: { name: 'done', value: 'yes' } }] },
+      })
+    ).body.id;
     const group = async (name: string, committedBots: number, maxBots = Math.max(1, committedBots)) => {
-      const g = (await api.post<{ id: string }>(`environments/${env}/groups`, { name, maxBots, committedBots, imageId: image, account: { username: 'rpa-bench', password: PASSWORD } })).body.id;
+      const g = (
+        await api.post<{ id: string }>(`environments/${env}/groups`, {
+          name,
+          maxBots,
+          committedBots,
+          imageId: image,
+          account: { username: 'rpa-bench', password: PASSWORD },
+        })
+      ).body.id;
       const c = (await api.post<{ id: string }>(`environments/${env}/connections`, { name, groupId: g, username: 'rpa-bench', password: PASSWORD })).body.id;
       return { groupId: g, connectionId: c };
     };
@@ -58,11 +78,17 @@ async function main(): Promise<void> {
       if (res.status !== 202) throw new Error(`submit: ${res.status}`);
       return res.body;
     };
-    const ended = (id: string) => until(`run ${id}`, async () => {
-      const res = await api.get<Run>(`environments/${env}/runs/${id}`);
-      if (res.status !== 200 && res.status !== 202) throw new Error(`GET run ${id}: ${res.status}`);
-      return ['Queued', 'Running'].includes(res.body.state) ? undefined : res.body;
-    }, 60_000, POLL_MS);
+    const ended = (id: string) =>
+      until(
+        `run ${id}`,
+        async () => {
+          const res = await api.get<Run>(`environments/${env}/runs/${id}`);
+          if (res.status !== 200 && res.status !== 202) throw new Error(`GET run ${id}: ${res.status}`);
+          return ['Queued', 'Running'].includes(res.body.state) ? undefined : res.body;
+        },
+        60_000,
+        POLL_MS,
+      );
 
     const submitted = async (connectionId: string) => {
       const run = await submit(connectionId);
@@ -123,12 +149,19 @@ async function main(): Promise<void> {
     for (let i = 0; i < COLD_STARTS; i++) {
       const cold = await group(`Cold ${i}`, 0);
       const run = await submit(cold.connectionId);
-      const createdAt = await until('a provision call', async () => {
-        for await (const row of vms.listEntities<{ hostedRpaGroup: string; createdAt?: string }>({ queryOptions: { filter: `hostedRpaGroup eq '${cold.groupId}'` } })) {
-          if (row.createdAt) return row.createdAt;
-        }
-        return undefined;
-      }, 60_000, POLL_MS);
+      const createdAt = await until(
+        'a provision call',
+        async () => {
+          for await (const row of vms.listEntities<{ hostedRpaGroup: string; createdAt?: string }>({
+            queryOptions: { filter: `hostedRpaGroup eq '${cold.groupId}'` },
+          })) {
+            if (row.createdAt) return row.createdAt;
+          }
+          return undefined;
+        },
+        60_000,
+        POLL_MS,
+      );
       toProvision.push(Date.parse(createdAt) - Date.parse(run.queuedAt));
       await ended(run.id);
     }
@@ -137,9 +170,19 @@ async function main(): Promise<void> {
     const results = {
       machine: machineInfo(),
       at: new Date().toISOString(),
-      settings: { LOCAL_PROVISION_DELAY_MS: 200, CONTROLLER_INTERVAL_SECONDS: 30, idleGapMs: IDLE_GAP_MS, dispatchBots: DISPATCH_BOTS, longIdleMinutes: LONG_IDLE_MINUTES, longIdleBots: LONG_IDLE_BOTS },
+      settings: {
+        LOCAL_PROVISION_DELAY_MS: 200,
+        CONTROLLER_INTERVAL_SECONDS: 30,
+        idleGapMs: IDLE_GAP_MS,
+        dispatchBots: DISPATCH_BOTS,
+        longIdleMinutes: LONG_IDLE_MINUTES,
+        longIdleBots: LONG_IDLE_BOTS,
+      },
       loadAverage: os.loadavg().map((l) => Math.round(l * 100) / 100),
-      goals: { acceptedToAgentMs: 'p50 ≤ 25, p99 ≤ 150 (idle 2 s, n ≥ 200); the same p50 idle 10 min (n ≥ 20)', submitToEndedMs: 'p50 ≤ 100 (one output step, warm bot)' },
+      goals: {
+        acceptedToAgentMs: 'p50 ≤ 25, p99 ≤ 150 (idle 2 s, n ≥ 200); the same p50 idle 10 min (n ≥ 20)',
+        submitToEndedMs: 'p50 ≤ 100 (one output step, warm bot)',
+      },
       acceptedToAgentIdle2sMs: stats(short.toAgent),
       ...(longIdle ? { [`acceptedToAgentIdle${LONG_IDLE_MINUTES}minMs`]: longIdle } : {}),
       submitToEndedOneAtATimeMs: stats(single.roundTrip),

@@ -62,7 +62,14 @@ function windowCost(bots: number, minutes: number, before: Counts, after: Counts
     cosmos.queryPlans += c.queryPlans;
   }
   cosmos.requests = cosmos.reads + cosmos.writes + cosmos.queries + cosmos.queryPlans;
-  return { bots, minutes, executions: Object.values(byFunction).reduce((a, b) => a + b, 0), executionsByFunction: byFunction, cosmos, serviceBus: peers.serviceBus };
+  return {
+    bots,
+    minutes,
+    executions: Object.values(byFunction).reduce((a, b) => a + b, 0),
+    executionsByFunction: byFunction,
+    cosmos,
+    serviceBus: peers.serviceBus,
+  };
 }
 
 const perBotHour = (n: number, bots: number, minutes: number) => Math.round((n / (bots * (minutes / 60))) * 10) / 10;
@@ -74,7 +81,13 @@ async function main(): Promise<void> {
     const api = new ApiClient(cloud.baseUrl, await mintToken(cloud.issuer, { userId: 'bench', platformAdmin: true }), 'bench');
     const env = (await api.post<{ id: string }>('environments', { name: 'Idle bench', geography: 'US', plan: 'paid', capacity: MANY + 2 })).body.id;
     const image = (await api.get<{ items: Array<{ id: string; builtIn: boolean }> }>(`environments/${env}/images`)).body.items.find((i) => i.builtIn)?.id;
-    const created = await api.post<{ id: string; etag?: string }>(`environments/${env}/groups`, { name: 'Idle', maxBots: MANY, committedBots: FEW, imageId: image, account: { username: 'rpa-bench', password: PASSWORD } });
+    const created = await api.post<{ id: string; etag?: string }>(`environments/${env}/groups`, {
+      name: 'Idle',
+      maxBots: MANY,
+      committedBots: FEW,
+      imageId: image,
+      account: { username: 'rpa-bench', password: PASSWORD },
+    });
     if (created.status !== 201) throw new Error(`create group: ${created.status}`);
     const group = created.body.id;
     const readyBots = async () => {
@@ -127,7 +140,9 @@ async function main(): Promise<void> {
     const out = path.join(import.meta.dirname, 'results', 'idle-cost.json');
     mkdirSync(path.dirname(out), { recursive: true });
     writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);
-    say(`per idle bot-hour: ${marginal.executions} executions (goal ≤ 60), ${marginal.cosmosRequests} Cosmos requests (goal ≤ 60), ${marginal.cosmosWrites} writes, ${marginal.serviceBusOperations} Service Bus operations`);
+    say(
+      `per idle bot-hour: ${marginal.executions} executions (goal ≤ 60), ${marginal.cosmosRequests} Cosmos requests (goal ≤ 60), ${marginal.cosmosWrites} writes, ${marginal.serviceBusOperations} Service Bus operations`,
+    );
     say(`with the environment's share at ${MANY} bots: ${withShare.executions} executions, ${withShare.cosmosRequests} Cosmos requests`);
     say(`written to ${out}`);
   } finally {

@@ -90,7 +90,16 @@ function rounded(c: OperationCounts): OperationCounts {
     cosmos[n] = { reads: round2(x.reads), writes: round2(x.writes), queries: round2(x.queries), queryPlans: round2(x.queryPlans) };
   }
   const s = c.serviceBus;
-  return { cosmos, serviceBus: { send: round2(s.send), receive: round2(s.receive), complete: round2(s.complete), abandon: round2(s.abandon), deadLetter: round2(s.deadLetter) } };
+  return {
+    cosmos,
+    serviceBus: {
+      send: round2(s.send),
+      receive: round2(s.receive),
+      complete: round2(s.complete),
+      abandon: round2(s.abandon),
+      deadLetter: round2(s.deadLetter),
+    },
+  };
 }
 
 async function main(): Promise<void> {
@@ -170,9 +179,25 @@ async function main(): Promise<void> {
       const dueMinute = Math.min(perMinute, Math.ceil((RUN_SECONDS * 1000) / heartbeatWriteAfterMs(true, deps.config.BOT_HEARTBEAT_TIMEOUT_SECONDS)));
       const e = (a: number, b: number) => (execs[b] as number) - (execs[a] as number);
       return {
-        phases: { submit: d(0, 1), roundsAfterSubmit: d(1, 2), claim: d(2, 3), heartbeat: sum([scaled(d(4, 5), dueMinute), scaled(fresh, perMinute - dueMinute)]), finish: d(6, 7), roundsAfterFinish: d(7, 8), deadlineSweep: sweepTick },
+        phases: {
+          submit: d(0, 1),
+          roundsAfterSubmit: d(1, 2),
+          claim: d(2, 3),
+          heartbeat: sum([scaled(d(4, 5), dueMinute), scaled(fresh, perMinute - dueMinute)]),
+          finish: d(6, 7),
+          roundsAfterFinish: d(7, 8),
+          deadlineSweep: sweepTick,
+        },
         // the deadline sweep runs in process here; in Azure one timer execution a minute per app, shared by all runs
-        executions: { submit: e(0, 1), roundsAfterSubmit: e(1, 2), claim: e(2, 3), heartbeat: e(4, 5) * perMinute, finish: e(6, 7), roundsAfterFinish: e(7, 8), deadlineSweep: 0 },
+        executions: {
+          submit: e(0, 1),
+          roundsAfterSubmit: e(1, 2),
+          claim: e(2, 3),
+          heartbeat: e(4, 5) * perMinute,
+          finish: e(6, 7),
+          roundsAfterFinish: e(7, 8),
+          deadlineSweep: 0,
+        },
         heartbeatsPerMinute: perMinute,
         heartbeatsDuePerMinute: dueMinute,
       };
@@ -206,7 +231,10 @@ async function main(): Promise<void> {
       const deadline = Date.now() + DEPTH_BUDGET * 1000;
       for (let i = 0; i < RUNS && (i < 5 || Date.now() < deadline); i++) costs.push(await oneRun(i));
       const totals = costs.map((c) => sum(PHASES.map((p) => c.phases[p])));
-      const rounds = costs.map((c) => ((c.phases.roundsAfterSubmit.cosmos.bots?.queries ?? 0) + (c.phases.roundsAfterFinish.cosmos.bots?.queries ?? 0)) / Math.max(1, botsQueriesPerRound));
+      const rounds = costs.map(
+        (c) =>
+          ((c.phases.roundsAfterSubmit.cosmos.bots?.queries ?? 0) + (c.phases.roundsAfterFinish.cosmos.bots?.queries ?? 0)) / Math.max(1, botsQueriesPerRound),
+      );
       const cosmosOf = (c: OperationCounts, k: 'reads' | 'writes' | 'queries' | 'queryPlans') => Object.values(c.cosmos).reduce((n, x) => n + x[k], 0);
       depths[String(depth)] = {
         queuedInOtherGroup: seeded,
@@ -232,7 +260,13 @@ async function main(): Promise<void> {
       };
     }
 
-    const at = (depth: number) => depths[String(depth)] as { perRun: { cosmosWrites: { mean: number }; serviceBusOperations: { mean: number }; functionExecutionsWithoutHeartbeats: { mean: number } }; oneHeartbeat: OperationCounts } | undefined;
+    const at = (depth: number) =>
+      depths[String(depth)] as
+        | {
+            perRun: { cosmosWrites: { mean: number }; serviceBusOperations: { mean: number }; functionExecutionsWithoutHeartbeats: { mean: number } };
+            oneHeartbeat: OperationCounts;
+          }
+        | undefined;
     const first = at(DEPTHS[0] ?? 0);
     const last = at(DEPTHS[DEPTHS.length - 1] ?? 0);
     const result = {
@@ -242,16 +276,20 @@ async function main(): Promise<void> {
       wallSeconds: Math.round((Date.now() - started) / 1000),
       method: [
         'Counts at the peers (Cosmos peer: reads, writes, queries, query plans per container; Service Bus peer: send, receive, complete, abandon, deadLetter), per run, difference of snapshots around each phase.',
-        'submit: POST /runs over HTTP; roundsAfterSubmit: everything the host did until the peers were quiet for 500 ms (the controller rounds the submit woke); claim: the agent receives and completes the wake-up on the group queue and calls POST /agent/claim; heartbeat: one busy POST /agent/heartbeat whose record is due for refresh and one right after it (fresh record: no write), each held as the agent asks (cancelWaitMs BUSY_CANCEL_WAIT_MS: the run re-read every second until then), measured once per run; a minute holds 60 s / BUSY_HEARTBEAT_MS heartbeats (the agent\'s busy cadence), of which 60 s / heartbeatWriteAfterMs are due for a refresh; finish: POST /agent/runs/{id}/finish; roundsAfterFinish: the host until quiet (the round the finish wakes); deadlineSweep: one tick of the run-deadline sweep (sweepRunDeadlines in process, at the same depth), charged whole to every run (a 1-minute run alone in its environment lives through one tick of the 1-minute schedule; with k runs in flight each pays 1/k).',
+        "submit: POST /runs over HTTP; roundsAfterSubmit: everything the host did until the peers were quiet for 500 ms (the controller rounds the submit woke); claim: the agent receives and completes the wake-up on the group queue and calls POST /agent/claim; heartbeat: one busy POST /agent/heartbeat whose record is due for refresh and one right after it (fresh record: no write), each held as the agent asks (cancelWaitMs BUSY_CANCEL_WAIT_MS: the run re-read every second until then), measured once per run; a minute holds 60 s / BUSY_HEARTBEAT_MS heartbeats (the agent's busy cadence), of which 60 s / heartbeatWriteAfterMs are due for a refresh; finish: POST /agent/runs/{id}/finish; roundsAfterFinish: the host until quiet (the round the finish wakes); deadlineSweep: one tick of the run-deadline sweep (sweepRunDeadlines in process, at the same depth), charged whole to every run (a 1-minute run alone in its environment lives through one tick of the 1-minute schedule; with k runs in flight each pays 1/k).",
         'Function executions: counted at the host (GET /admin/host/executions, the local stand-in for Function Execution Count) around the same phases; the heartbeat phase scaled to a minute like its counts.',
         'Controller rounds are estimated as the bots-container queries after submit and finish divided by those of one planning round run in process at the same depth.',
         'Not counted: the Durable Functions storage (Azurite queues and tables) of the controller orchestration; the stuck-run and orphan sweeps (off here; every 5 min in Azure, their cost is per environment, not per run).',
-        'The deep queue: Queued runs of another group of the same environment, clones of one run submitted over HTTP, created through the Cosmos SDK\'s bulk API against the peer (100 creates a request, 4 requests in flight), queued within the last hour (none due for the queued timeout); they have no queue message.',
+        "The deep queue: Queued runs of another group of the same environment, clones of one run submitted over HTTP, created through the Cosmos SDK's bulk API against the peer (100 creates a request, 4 requests in flight), queued within the last hour (none due for the queued timeout); they have no queue message.",
       ],
       depths,
       goals: {
         cosmosWritesPerRun: { goal: '≤ 8', measuredMean: first?.perRun.cosmosWrites.mean, reached: first !== undefined && first.perRun.cosmosWrites.mean <= 8 },
-        serviceBusOperationsPerRun: { goal: '≤ 3', measuredMean: first?.perRun.serviceBusOperations.mean, reached: first !== undefined && first.perRun.serviceBusOperations.mean <= 3 },
+        serviceBusOperationsPerRun: {
+          goal: '≤ 3',
+          measuredMean: first?.perRun.serviceBusOperations.mean,
+          reached: first !== undefined && first.perRun.serviceBusOperations.mean <= 3,
+        },
         functionExecutionsPerRunWithoutHeartbeats: {
           goal: '≤ 3 (submit, claim, finish) plus the heartbeats',
           measuredMean: first?.perRun.functionExecutionsWithoutHeartbeats.mean,
@@ -267,7 +305,13 @@ async function main(): Promise<void> {
     const dir = path.join(import.meta.dirname, 'results');
     mkdirSync(dir, { recursive: true });
     writeFileSync(path.join(dir, 'per-run-cost.json'), `${JSON.stringify(result, null, 2)}\n`);
-    log(JSON.stringify({ goals: result.goals, perRun: Object.fromEntries(Object.entries(depths).map(([k, v]) => [k, (v as { perRun: unknown }).perRun])) }, null, 2));
+    log(
+      JSON.stringify(
+        { goals: result.goals, perRun: Object.fromEntries(Object.entries(depths).map(([k, v]) => [k, (v as { perRun: unknown }).perRun])) },
+        null,
+        2,
+      ),
+    );
   } finally {
     runs.close();
     await deps.queues.close();

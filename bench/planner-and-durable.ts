@@ -16,11 +16,24 @@ const STATES: readonly BotState[] = ['Ready', 'Busy', 'Busy', 'Provisioning', 'R
 
 function environment(groups: number, bots: number, queued: number) {
   const gs = Array.from({ length: groups }, (_, gi) => {
-    const g = aGroup(`group-${gi}`).withMaxBots(bots).withCommitted(gi % 3).withQueued(queued, 600 + gi).withHighQueued(gi * 10).onImage('img-1', gi % 2 === 0 ? '2' : '1');
-    for (let b = 0; b < bots; b += 1) g.withBot(aBot(`group-${gi}-bot-${String(b).padStart(3, '0')}`).inState(STATES[b % STATES.length] ?? 'Ready').onImageVersion(b % 4 === 0 ? '1' : '2'));
+    const g = aGroup(`group-${gi}`)
+      .withMaxBots(bots)
+      .withCommitted(gi % 3)
+      .withQueued(queued, 600 + gi)
+      .withHighQueued(gi * 10)
+      .onImage('img-1', gi % 2 === 0 ? '2' : '1');
+    for (let b = 0; b < bots; b += 1)
+      g.withBot(
+        aBot(`group-${gi}-bot-${String(b).padStart(3, '0')}`)
+          .inState(STATES[b % STATES.length] ?? 'Ready')
+          .onImageVersion(b % 4 === 0 ? '1' : '2'),
+      );
     return g;
   });
-  return anEnvironment().withCapacity(groups * bots - 50).withGroups(...gs).build();
+  return anEnvironment()
+    .withCapacity(groups * bots - 50)
+    .withGroups(...gs)
+    .build();
 }
 
 function planTimeMs(groups: number, bots: number, queued: number) {

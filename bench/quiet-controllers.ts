@@ -19,14 +19,22 @@ const cpuSeconds = (pid: number) => {
 };
 
 async function measure(quietSeconds: number) {
-  const cloud = await startLocalCloud({ port: 0, settings: { CONTROLLER_INTERVAL_SECONDS: '10', CONTROLLER_QUIET_INTERVAL_SECONDS: String(quietSeconds), RATE_LIMIT_PER_MINUTE: '1000000' } });
+  const cloud = await startLocalCloud({
+    port: 0,
+    settings: { CONTROLLER_INTERVAL_SECONDS: '10', CONTROLLER_QUIET_INTERVAL_SECONDS: String(quietSeconds), RATE_LIMIT_PER_MINUTE: '1000000' },
+  });
   try {
     const api = await adminApi(cloud);
     for (let i = 0; i < ENVIRONMENTS; i++) {
       const env = await api.must('POST', 'environments', { name: `Quiet ${i}`, geography: 'Europe', plan: 'paid', capacity: 2 }, 201);
       const images = await api.must('GET', `environments/${String(env.id)}/images`, undefined, 200);
       const image = (images.items as Array<{ id: string; builtIn: boolean }>).find((x) => x.builtIn);
-      await api.must('POST', `environments/${String(env.id)}/groups`, { name: `G${i}`, maxBots: 1, committedBots: 0, imageId: image?.id, account: { username: 'rpa-runner', password: 'Bench-Acc0unt!pass' } }, 201);
+      await api.must(
+        'POST',
+        `environments/${String(env.id)}/groups`,
+        { name: `G${i}`, maxBots: 1, committedBots: 0, imageId: image?.id, account: { username: 'rpa-runner', password: 'Bench-Acc0unt!pass' } },
+        201,
+      );
     }
     const pid = cloud.host.pid;
     if (pid === undefined) throw new Error('no host process');
@@ -54,7 +62,10 @@ async function main(): Promise<void> {
   process.stdout.write(`quiet interval 240 s: ${JSON.stringify(quiet)}\n`);
   const out = path.join(import.meta.dirname, 'results', 'quiet-controllers.json');
   mkdirSync(path.dirname(out), { recursive: true });
-  writeFileSync(out, `${JSON.stringify({ machine: machineInfo(), at: new Date().toISOString(), environments: ENVIRONMENTS, windowSeconds: WINDOW_MS / 1000, controllerIntervalSeconds: 10, results: [everyTenSeconds, quiet] }, null, 2)}\n`);
+  writeFileSync(
+    out,
+    `${JSON.stringify({ machine: machineInfo(), at: new Date().toISOString(), environments: ENVIRONMENTS, windowSeconds: WINDOW_MS / 1000, controllerIntervalSeconds: 10, results: [everyTenSeconds, quiet] }, null, 2)}\n`,
+  );
 }
 
 main().catch((err: unknown) => {

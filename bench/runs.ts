@@ -19,7 +19,6 @@ const SUBMITS_C16 = Number(process.env.BENCH_SUBMITS_C16 ?? 320);
 const SUBMITS_C64 = Number(process.env.BENCH_SUBMITS_C64 ?? 640);
 const WARMUP = 10;
 
-
 async function timed<T>(work: () => Promise<T>): Promise<[T, number]> {
   const t0 = performance.now();
   const result = await work();
@@ -49,8 +48,18 @@ async function main(): Promise<void> {
     );
     const groupId = String(group.id);
     await must('PATCH', `environments/${envId}`, { capacity: 0 }, 200);
-    const connection = await must('POST', `environments/${envId}/connections`, { name: 'Bench', groupId, username: 'rpa-runner', password: 'Bench-Acc0unt!pass' }, 201);
-    const flow = await must('POST', `environments/${envId}/desktop-flows`, { name: 'Bench flow', definition: { steps: [{ output: { name: 'x', value: '1' } }] } }, 201);
+    const connection = await must(
+      'POST',
+      `environments/${envId}/connections`,
+      { name: 'Bench', groupId, username: 'rpa-runner', password: 'Bench-Acc0unt!pass' },
+      201,
+    );
+    const flow = await must(
+      'POST',
+      `environments/${envId}/desktop-flows`,
+      { name: 'Bench flow', definition: { steps: [{ output: { name: 'x', value: '1' } }] } },
+      201,
+    );
     const body = (i: number) => ({ connectionId: connection.id, desktopFlowId: flow.id, inputs: { i }, priority: i % 4 === 0 ? 'High' : 'Normal' });
     const submitOnce = async (i: number) => {
       const [res, ms] = await timed(() => call('POST', `environments/${envId}/runs`, body(i)));
@@ -69,7 +78,12 @@ async function main(): Promise<void> {
         queueOps.settles += 1;
         return how();
       };
-      return { runId: message.runId, deliveryCount: message.deliveryCount, complete: settled(() => message.complete()), abandon: settled(() => message.abandon()) };
+      return {
+        runId: message.runId,
+        deliveryCount: message.deliveryCount,
+        complete: settled(() => message.complete()),
+        abandon: settled(() => message.abandon()),
+      };
     };
     const queueName = deps.queues.queueNameOf(groupId);
     const activeMessages = () => cloud.serviceBus.counts(queueName)?.active ?? 0;

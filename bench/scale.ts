@@ -117,7 +117,13 @@ async function submitSeries(api: Api, env: BenchEnvironment): Promise<Record<str
  * `CLAIMS` claims by `CLAIMERS` agents over the agent HTTP API (claim, then finish at once), while 16 callers submit:
  * the claim's latency under load.
  */
-async function claimsUnderLoad(cloud: LocalCloud, deps: Services, api: Api, env: BenchEnvironment, identities: BotIdentity[]): Promise<{ claim: Stats; finish: Stats; submitsMeanwhile: Stats & { throughputPerSecond: number } }> {
+async function claimsUnderLoad(
+  cloud: LocalCloud,
+  deps: Services,
+  api: Api,
+  env: BenchEnvironment,
+  identities: BotIdentity[],
+): Promise<{ claim: Stats; finish: Stats; submitsMeanwhile: Stats & { throughputPerSecond: number } }> {
   const agents = await Promise.all(identities.map((id) => BenchAgent.of(cloud, deps, id)));
   const claims: number[] = [];
   const finishes: number[] = [];
@@ -157,7 +163,19 @@ async function claimsUnderLoad(cloud: LocalCloud, deps: Services, api: Api, env:
 async function main(): Promise<void> {
   const started = Date.now();
   const loadAtStart = loadAverage();
-  const sizes = { groups: GROUPS, botsPerGroup: BOTS, queued: QUEUED, rounds: ROUNDS, roundBudgetSeconds: ROUND_BUDGET, growthRounds: GROWTH_ROUNDS, growthBudgetSeconds: GROWTH_BUDGET, seriesBudgetSeconds: SERIES_BUDGET, submitsPerConcurrency: SUBMITS, claims: CLAIMS, claimers: CLAIMERS };
+  const sizes = {
+    groups: GROUPS,
+    botsPerGroup: BOTS,
+    queued: QUEUED,
+    rounds: ROUNDS,
+    roundBudgetSeconds: ROUND_BUDGET,
+    growthRounds: GROWTH_ROUNDS,
+    growthBudgetSeconds: GROWTH_BUDGET,
+    seriesBudgetSeconds: SERIES_BUDGET,
+    submitsPerConcurrency: SUBMITS,
+    claims: CLAIMS,
+    claimers: CLAIMERS,
+  };
   log(`Scale bench ${JSON.stringify(sizes)}: starting a local cloud…`);
   const cloud = await startLocalCloud({ port: 0, settings: BENCH_CLOUD_SETTINGS });
   const deps = buildServices(loadAppConfig(cloud.settings));
@@ -199,7 +217,13 @@ async function main(): Promise<void> {
     if (!firstGroup) throw new Error('no group');
     const { items } = await deps.runs.queries.nextQueued(env.envId, firstGroup.groupId, 1).then((r) => ({ items: r }));
     const template: RunDocument = await rawRun(runs.container, env.envId, items[0]?.id ?? '');
-    const countQueued = async () => Object.values(await deps.runCounts.countsFor(env.envId, env.groups.map((g) => g.groupId))).reduce((n, c) => n + c.queued, 0);
+    const countQueued = async () =>
+      Object.values(
+        await deps.runCounts.countsFor(
+          env.envId,
+          env.groups.map((g) => g.groupId),
+        ),
+      ).reduce((n, c) => n + c.queued, 0);
     let queued = await countQueued();
     const byQueued: Record<string, Stats> = {};
     const seeding: Array<{ to: number; seconds: number }> = [];
@@ -210,7 +234,8 @@ async function main(): Promise<void> {
         const add = point - queued;
         log(`seeding ${add.toLocaleString('en')} queued runs over ${GROUPS} groups…`);
         let seconds = 0;
-        for (const [i, g] of env.groups.entries()) seconds += await seedQueuedRuns(runs.container, template, g.groupId, Math.floor(add / GROUPS) + (i < add % GROUPS ? 1 : 0));
+        for (const [i, g] of env.groups.entries())
+          seconds += await seedQueuedRuns(runs.container, template, g.groupId, Math.floor(add / GROUPS) + (i < add % GROUPS ? 1 : 0));
         seeding.push({ to: point, seconds: round1(seconds) });
         queued = await countQueued();
       }
@@ -245,7 +270,7 @@ async function main(): Promise<void> {
         'Bot records written as the planning round writes them, Busy, so the round has nothing to create or release; no live agents behind them (none are needed to plan).',
         'Queued runs seeded as clones of a run submitted over HTTP, through the Cosmos SDK against the peer (64 creates in flight), spread evenly over the groups.',
         'Planning round: runPlanningRound (what the controller activity planEnvironment calls), in process with the real SDK against the peer, rounds one after the other; ms. plan() alone on the same input: µs.',
-        'The Cosmos peer (@vercel/cosmosdb-server) answers every query by scanning all documents of the container in memory (its quadratic first step rewritten to linear local/stack/cosmos-query-speedup.ts): the round\'s COUNT and TOP 1 ORDER BY queries grow with the documents, where Azure Cosmos DB answers them from its indexes. The round at depth measures the peer\'s scans as much as the code; its number of requests does not grow with the queue (bench:cost).',
+        "The Cosmos peer (@vercel/cosmosdb-server) answers every query by scanning all documents of the container in memory (its quadratic first step rewritten to linear local/stack/cosmos-query-speedup.ts): the round's COUNT and TOP 1 ORDER BY queries grow with the documents, where Azure Cosmos DB answers them from its indexes. The round at depth measures the peer's scans as much as the code; its number of requests does not grow with the queue (bench:cost).",
         'Rounds at the full size: SCALE_ROUNDS, or fewer when SCALE_ROUND_BUDGET_SECONDS ran out (n says how many); growth points: SCALE_GROWTH_ROUNDS within SCALE_GROWTH_BUDGET_SECONDS; each submit series and the claims: SCALE_SUBMITS / SCALE_CLAIMS, or fewer when SCALE_SERIES_BUDGET_SECONDS ran out (at least 20).',
         'Submit: POST /runs over HTTP, latency at the caller; throughput = runs / wall seconds of the series. Claims: POST /agent/claim then /agent/runs/{id}/finish per claim, CLAIMERS agents of different groups, while 16 callers submit.',
         'Memory: VmRSS of the Functions host child process (/proc/<pid>/status), and the bench process (peers and bench).',
@@ -261,7 +286,11 @@ async function main(): Promise<void> {
       submit: {
         emptyQueue: submitEmpty,
         fullQueue: submitFull,
-        goal: { concurrency64ThroughputPerSecond: 2 * 75.9, concurrency64P99Ms: 500, reached: c64 !== undefined && c64.throughputPerSecond >= 2 * 75.9 && c64.p99 <= 500 },
+        goal: {
+          concurrency64ThroughputPerSecond: 2 * 75.9,
+          concurrency64P99Ms: 500,
+          reached: c64 !== undefined && c64.throughputPerSecond >= 2 * 75.9 && c64.p99 <= 500,
+        },
       },
       claimsUnderLoad: claims,
       memory,

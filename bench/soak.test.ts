@@ -35,156 +35,205 @@ interface Submitted {
   retries: number;
 }
 
-it(`soak: ${RUNS} runs over ${GROUPS} groups in ${MINUTES} min with faults on; every invariant holds`, async () => {
-  const w = world();
-  const { cloud } = w;
-  const t0 = Date.now();
-  const loadAtStart = loadAverage();
-  const { envId, groups } = await anEnvironmentWithGroups(w.admin, CAPACITY, Array.from({ length: GROUPS }, () => BOTS), FLOW);
-  const submitted: Submitted[] = [];
-  const accepted = () => submitted.flatMap((s) => (s.id === undefined ? [] : [s.id]));
-  const sampler = new Sampler(w.store, envId, accepted, 5_000);
+it(
+  `soak: ${RUNS} runs over ${GROUPS} groups in ${MINUTES} min with faults on; every invariant holds`,
+  async () => {
+    const w = world();
+    const { cloud } = w;
+    const t0 = Date.now();
+    const loadAtStart = loadAverage();
+    const { envId, groups } = await anEnvironmentWithGroups(
+      w.admin,
+      CAPACITY,
+      Array.from({ length: GROUPS }, () => BOTS),
+      FLOW,
+    );
+    const submitted: Submitted[] = [];
+    const accepted = () => submitted.flatMap((s) => (s.id === undefined ? [] : [s.id]));
+    const sampler = new Sampler(w.store, envId, accepted, 5_000);
 
-  const memory: Array<{ atMs: number; hostRssMiB?: number }> = [];
-  let soaking = true;
-  const memoryLoop = (async () => {
-    while (soaking) {
-      memory.push({ atMs: Date.now() - t0, hostRssMiB: rssMiB(cloud.host.pid) });
-      await sleep(10_000);
-    }
-  })();
-
-  // the fault suite's injections, on from the first submission until every run ended
-  const { cosmos, serviceBus } = cloud;
-  let faultsOn = true;
-  let drops = 0;
-  cosmos.faults.throttleRate = 0.05;
-  cosmos.faults.unavailableRate = 0.01;
-  serviceBus.faults.duplicateDeliveryRate = 0.2;
-  const injector = (async () => {
-    for (let minute = 0; faultsOn; minute++) {
-      // every minute a 10-second burst of locks expiring 25 ms after they are given, every other minute a dropped connection
-      serviceBus.faults.lockDurationOverrideMs = 25;
-      await sleep(10_000);
-      serviceBus.faults.lockDurationOverrideMs = undefined;
-      if (minute % 2 === 1 && faultsOn) {
-        serviceBus.faults.dropConnections();
-        drops++;
+    const memory: Array<{ atMs: number; hostRssMiB?: number }> = [];
+    let soaking = true;
+    const memoryLoop = (async () => {
+      while (soaking) {
+        memory.push({ atMs: Date.now() - t0, hostRssMiB: rssMiB(cloud.host.pid) });
+        await sleep(10_000);
       }
-      for (let s = 0; s < 50 && faultsOn; s++) await sleep(1_000);
-    }
-  })();
+    })();
 
-  // submissions at an even pace, each with its own Idempotency-Key, retried with it after a 5xx, a 429 or a network error
-  const soakStart = Date.now();
-  const spacingMs = (MINUTES * 60_000) / RUNS;
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: SUBMITTERS }, async () => {
-      for (;;) {
-        const i = next++;
-        if (i >= RUNS) return;
-        const due = soakStart + i * spacingMs;
-        if (due > Date.now()) await sleep(due - Date.now());
-        const g = groups[i % groups.length];
-        if (!g) return;
-        const started = Date.now();
-        const entry: Submitted = { atMs: started - soakStart, latencyMs: 0, retries: 0 };
-        for (let attempt = 1; attempt <= 40 && entry.id === undefined; attempt++) {
-          const t = performance.now();
-          try {
-            const res = await w.admin.post<{ id: string }>(`environments/${envId}/runs`, { connectionId: g.connectionId, desktopFlowId: g.flowId, inputs: { i }, priority: i % 3 === 0 ? 'High' : 'Normal' }, { 'idempotency-key': `soak-${i}` });
-            if (res.status === 202) {
-              entry.id = res.body.id;
-              entry.latencyMs = performance.now() - t;
-            } else if (res.status < 500 && res.status !== 429) throw new Error(`submit ${i}: ${res.status} ${res.text}`);
-          } catch (err) {
-            if (err instanceof Error && err.message.startsWith('submit ')) throw err;
-          }
-          if (entry.id === undefined) {
-            entry.retries++;
-            await sleep(Math.min(250 * attempt, 2_000));
-          }
+    // the fault suite's injections, on from the first submission until every run ended
+    const { cosmos, serviceBus } = cloud;
+    let faultsOn = true;
+    let drops = 0;
+    cosmos.faults.throttleRate = 0.05;
+    cosmos.faults.unavailableRate = 0.01;
+    serviceBus.faults.duplicateDeliveryRate = 0.2;
+    const injector = (async () => {
+      for (let minute = 0; faultsOn; minute++) {
+        // every minute a 10-second burst of locks expiring 25 ms after they are given, every other minute a dropped connection
+        serviceBus.faults.lockDurationOverrideMs = 25;
+        await sleep(10_000);
+        serviceBus.faults.lockDurationOverrideMs = undefined;
+        if (minute % 2 === 1 && faultsOn) {
+          serviceBus.faults.dropConnections();
+          drops++;
         }
-        submitted.push(entry);
+        for (let s = 0; s < 50 && faultsOn; s++) await sleep(1_000);
       }
-    }),
-  );
-  const soakSeconds = (Date.now() - soakStart) / 1000;
+    })();
 
-  await until(
-    'every accepted run to end',
-    async () => {
-      const runs = await w.store.runsOf(envId);
-      const byId = new Map(runs.map((r) => [r.id, r]));
-      return accepted().every((id) => { const r = byId.get(id); return r !== undefined && isEnded(r.state); }) ? true : undefined;
-    },
-    15 * 60_000,
-    5_000,
-  ).finally(() => {
-    faultsOn = false;
-  });
-  await injector;
-  cosmos.faults.throttleRate = 0;
-  cosmos.faults.unavailableRate = 0;
-  serviceBus.faults.duplicateDeliveryRate = 0;
-  serviceBus.faults.lockDurationOverrideMs = undefined;
+    // submissions at an even pace, each with its own Idempotency-Key, retried with it after a 5xx, a 429 or a network error
+    const soakStart = Date.now();
+    const spacingMs = (MINUTES * 60_000) / RUNS;
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: SUBMITTERS }, async () => {
+        for (;;) {
+          const i = next++;
+          if (i >= RUNS) return;
+          const due = soakStart + i * spacingMs;
+          if (due > Date.now()) await sleep(due - Date.now());
+          const g = groups[i % groups.length];
+          if (!g) return;
+          const started = Date.now();
+          const entry: Submitted = { atMs: started - soakStart, latencyMs: 0, retries: 0 };
+          for (let attempt = 1; attempt <= 40 && entry.id === undefined; attempt++) {
+            const t = performance.now();
+            try {
+              const res = await w.admin.post<{ id: string }>(
+                `environments/${envId}/runs`,
+                { connectionId: g.connectionId, desktopFlowId: g.flowId, inputs: { i }, priority: i % 3 === 0 ? 'High' : 'Normal' },
+                { 'idempotency-key': `soak-${i}` },
+              );
+              if (res.status === 202) {
+                entry.id = res.body.id;
+                entry.latencyMs = performance.now() - t;
+              } else if (res.status < 500 && res.status !== 429) throw new Error(`submit ${i}: ${res.status} ${res.text}`);
+            } catch (err) {
+              if (err instanceof Error && err.message.startsWith('submit ')) throw err;
+            }
+            if (entry.id === undefined) {
+              entry.retries++;
+              await sleep(Math.min(250 * attempt, 2_000));
+            }
+          }
+          submitted.push(entry);
+        }
+      }),
+    );
+    const soakSeconds = (Date.now() - soakStart) / 1000;
 
-  // quiescence: every bot idles out and is torn down (BOT_IDLE_TIMEOUT_SECONDS is 3 s in the fault world)
-  await until('every bot to be torn down', async () => ((await w.store.botsOf(envId)).every((b) => b.state === 'Deleted' || b.state === 'Failed') ? true : undefined), 5 * 60_000, 2_000);
-  await sleep(1_000);
-  await sampler.stop();
-  soaking = false;
-  await memoryLoop;
+    await until(
+      'every accepted run to end',
+      async () => {
+        const runs = await w.store.runsOf(envId);
+        const byId = new Map(runs.map((r) => [r.id, r]));
+        return accepted().every((id) => {
+          const r = byId.get(id);
+          return r !== undefined && isEnded(r.state);
+        })
+          ? true
+          : undefined;
+      },
+      15 * 60_000,
+      5_000,
+    ).finally(() => {
+      faultsOn = false;
+    });
+    await injector;
+    cosmos.faults.throttleRate = 0;
+    cosmos.faults.unavailableRate = 0;
+    serviceBus.faults.duplicateDeliveryRate = 0;
+    serviceBus.faults.lockDurationOverrideMs = undefined;
 
-  const [runs, bots, vms] = await Promise.all([w.store.runsOf(envId), w.store.botsOf(envId), w.store.vmsOf(envId)]);
-  const verdicts = [
-    everyAcceptedRunEnded(accepted(), runs),
-    noRunOnTwoBots(w.logs, runs),
-    conservation(sampler.samples),
-    withinLimits(sampler.samples, { capacity: CAPACITY, maxBots: new Map(groups.map((g) => [g.groupId, g.maxBots])) }),
-    noOrphanVms(vms, bots),
-    noOrchestrationFailed(w.logs),
-  ];
+    // quiescence: every bot idles out and is torn down (BOT_IDLE_TIMEOUT_SECONDS is 3 s in the fault world)
+    await until(
+      'every bot to be torn down',
+      async () => ((await w.store.botsOf(envId)).every((b) => b.state === 'Deleted' || b.state === 'Failed') ? true : undefined),
+      5 * 60_000,
+      2_000,
+    );
+    await sleep(1_000);
+    await sampler.stop();
+    soaking = false;
+    await memoryLoop;
 
-  const soakMs = soakSeconds * 1000;
-  const first = (atMs: number) => atMs < WINDOW_MS;
-  const last = (atMs: number) => atMs >= soakMs - WINDOW_MS && atMs <= soakMs;
-  const latency = (pick: (atMs: number) => boolean) => stats(submitted.filter((s) => s.id !== undefined && pick(s.atMs)).map((s) => s.latencyMs));
-  const soakMemory = (pick: (atMs: number) => boolean) => {
-    const values = memory.filter((m) => m.hostRssMiB !== undefined && pick(m.atMs - (soakStart - t0))).map((m) => m.hostRssMiB as number);
-    return values.length === 0 ? undefined : Math.round((values.reduce((a, b) => a + b, 0) / values.length) * 10) / 10;
-  };
-  const memFirst = soakMemory(first);
-  const memLast = soakMemory(last);
-  const growth = memFirst !== undefined && memLast !== undefined ? Math.round(((memLast - memFirst) / memFirst) * 1000) / 10 : undefined;
-  const result = {
-    measuredAt: new Date().toISOString(),
-    machine: machineInfo(),
-    loadAverage: { atStart: loadAtStart, atEnd: loadAverage() },
-    sizes: { minutes: MINUTES, runs: RUNS, groups: GROUPS, maxBotsPerGroup: BOTS, capacity: CAPACITY, submitters: SUBMITTERS, windowMinutes: WINDOW_MS / 60_000 },
-    wallSeconds: Math.round((Date.now() - t0) / 1000),
-    soakSeconds: Math.round(soakSeconds),
-    method: [
-      'The fault world of tests/faults (bots boot in 300 ms, idle out after 3 s, heartbeat timeout 3 s, controller every 2 s); the flow waits 800 ms and writes an output; the runs are done by the local stack\'s own bots.',
-      'Faults from the first submission until every run ended: Cosmos 5 % 429 and 1 % 503 of data requests; Service Bus 20 % duplicate deliveries, every minute 10 s of locks expiring after 25 ms, every other minute every connection dropped.',
-      'Submissions at an even pace over SOAK_MINUTES by SOAK_SUBMITTERS callers, each with its own Idempotency-Key, retried with it after a 5xx, a 429 or a network error; latency is that of the accepted attempt.',
-      'Drift: the first window of the soak against its last (5 minutes, or a quarter of a shorter soak): submit latency, and the Functions host\'s resident memory sampled every 10 s.',
-    ],
-    submitted: { accepted: accepted().length, retries: submitted.reduce((n, s) => n + s.retries, 0), givenUp: submitted.filter((s) => s.id === undefined).length },
-    faultsInjected: { cosmos429: cosmos.counters.throttled, cosmos503: cosmos.counters.unavailable, duplicatesInjected: serviceBus.counters.duplicatesInjected, locksExpired: serviceBus.counters.locksExpired, connectionDrops: drops },
-    outcomes: outcomesOf(runs.filter((r) => accepted().includes(r.id))),
-    invariants: Object.fromEntries(verdicts.map((v) => [v.invariant, { checked: v.checked, violations: v.violations.length, first: v.violations.slice(0, 5) }])),
-    drift: {
-      submitLatencyMs: { firstWindow: latency(first), lastWindow: latency(last) },
-      hostRssMiB: { firstWindowMean: memFirst, lastWindowMean: memLast, growthPercent: growth, goalPercent: 10, reached: growth !== undefined && growth <= 10 },
-    },
-    mostBotsAlive: sampler.mostAlive,
-    memory,
-  };
-  const dir = path.join(import.meta.dirname, 'results');
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(path.join(dir, RESULT_FILE), `${JSON.stringify(result, null, 2)}\n`);
-  console.log(JSON.stringify({ ...result, memory: undefined }, null, 2));
-  for (const v of verdicts) expect(v.violations, v.invariant).toEqual([]);
-}, (MINUTES + 30) * 60_000);
+    const [runs, bots, vms] = await Promise.all([w.store.runsOf(envId), w.store.botsOf(envId), w.store.vmsOf(envId)]);
+    const verdicts = [
+      everyAcceptedRunEnded(accepted(), runs),
+      noRunOnTwoBots(w.logs, runs),
+      conservation(sampler.samples),
+      withinLimits(sampler.samples, { capacity: CAPACITY, maxBots: new Map(groups.map((g) => [g.groupId, g.maxBots])) }),
+      noOrphanVms(vms, bots),
+      noOrchestrationFailed(w.logs),
+    ];
+
+    const soakMs = soakSeconds * 1000;
+    const first = (atMs: number) => atMs < WINDOW_MS;
+    const last = (atMs: number) => atMs >= soakMs - WINDOW_MS && atMs <= soakMs;
+    const latency = (pick: (atMs: number) => boolean) => stats(submitted.filter((s) => s.id !== undefined && pick(s.atMs)).map((s) => s.latencyMs));
+    const soakMemory = (pick: (atMs: number) => boolean) => {
+      const values = memory.filter((m) => m.hostRssMiB !== undefined && pick(m.atMs - (soakStart - t0))).map((m) => m.hostRssMiB as number);
+      return values.length === 0 ? undefined : Math.round((values.reduce((a, b) => a + b, 0) / values.length) * 10) / 10;
+    };
+    const memFirst = soakMemory(first);
+    const memLast = soakMemory(last);
+    const growth = memFirst !== undefined && memLast !== undefined ? Math.round(((memLast - memFirst) / memFirst) * 1000) / 10 : undefined;
+    const result = {
+      measuredAt: new Date().toISOString(),
+      machine: machineInfo(),
+      loadAverage: { atStart: loadAtStart, atEnd: loadAverage() },
+      sizes: {
+        minutes: MINUTES,
+        runs: RUNS,
+        groups: GROUPS,
+        maxBotsPerGroup: BOTS,
+        capacity: CAPACITY,
+        submitters: SUBMITTERS,
+        windowMinutes: WINDOW_MS / 60_000,
+      },
+      wallSeconds: Math.round((Date.now() - t0) / 1000),
+      soakSeconds: Math.round(soakSeconds),
+      method: [
+        "The fault world of tests/faults (bots boot in 300 ms, idle out after 3 s, heartbeat timeout 3 s, controller every 2 s); the flow waits 800 ms and writes an output; the runs are done by the local stack's own bots.",
+        'Faults from the first submission until every run ended: Cosmos 5 % 429 and 1 % 503 of data requests; Service Bus 20 % duplicate deliveries, every minute 10 s of locks expiring after 25 ms, every other minute every connection dropped.',
+        'Submissions at an even pace over SOAK_MINUTES by SOAK_SUBMITTERS callers, each with its own Idempotency-Key, retried with it after a 5xx, a 429 or a network error; latency is that of the accepted attempt.',
+        "Drift: the first window of the soak against its last (5 minutes, or a quarter of a shorter soak): submit latency, and the Functions host's resident memory sampled every 10 s.",
+      ],
+      submitted: {
+        accepted: accepted().length,
+        retries: submitted.reduce((n, s) => n + s.retries, 0),
+        givenUp: submitted.filter((s) => s.id === undefined).length,
+      },
+      faultsInjected: {
+        cosmos429: cosmos.counters.throttled,
+        cosmos503: cosmos.counters.unavailable,
+        duplicatesInjected: serviceBus.counters.duplicatesInjected,
+        locksExpired: serviceBus.counters.locksExpired,
+        connectionDrops: drops,
+      },
+      outcomes: outcomesOf(runs.filter((r) => accepted().includes(r.id))),
+      invariants: Object.fromEntries(
+        verdicts.map((v) => [v.invariant, { checked: v.checked, violations: v.violations.length, first: v.violations.slice(0, 5) }]),
+      ),
+      drift: {
+        submitLatencyMs: { firstWindow: latency(first), lastWindow: latency(last) },
+        hostRssMiB: {
+          firstWindowMean: memFirst,
+          lastWindowMean: memLast,
+          growthPercent: growth,
+          goalPercent: 10,
+          reached: growth !== undefined && growth <= 10,
+        },
+      },
+      mostBotsAlive: sampler.mostAlive,
+      memory,
+    };
+    const dir = path.join(import.meta.dirname, 'results');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(path.join(dir, RESULT_FILE), `${JSON.stringify(result, null, 2)}\n`);
+    console.log(JSON.stringify({ ...result, memory: undefined }, null, 2));
+    for (const v of verdicts) expect(v.violations, v.invariant).toEqual([]);
+  },
+  (MINUTES + 30) * 60_000,
+);

@@ -58,7 +58,10 @@ interface SoakResult {
   measuredAt: string;
   sizes: { minutes: number; runs: number; groups: number; windowMinutes: number };
   invariants: Record<string, { checked: number; violations: number }>;
-  drift: { submitLatencyMs: { firstWindow: Stats; lastWindow: Stats }; hostRssMiB: { firstWindowMean?: number; lastWindowMean?: number; growthPercent?: number } };
+  drift: {
+    submitLatencyMs: { firstWindow: Stats; lastWindow: Stats };
+    hostRssMiB: { firstWindowMean?: number; lastWindowMean?: number; growthPercent?: number };
+  };
 }
 
 function read<T>(file: string): T | undefined {
@@ -67,7 +70,9 @@ function read<T>(file: string): T | undefined {
 }
 
 const row = (what: string, s: WithThroughput | undefined, unit = 'ms') =>
-  s === undefined ? `| ${what} | – | – | – | – | – |` : `| ${what} | ${s.n} | ${s.p50} ${unit} | ${s.p99} ${unit} | ${s.max} ${unit} | ${s.throughputPerSecond === undefined ? '' : `${s.throughputPerSecond}/s`} |`;
+  s === undefined
+    ? `| ${what} | – | – | – | – | – |`
+    : `| ${what} | ${s.n} | ${s.p50} ${unit} | ${s.p99} ${unit} | ${s.max} ${unit} | ${s.throughputPerSecond === undefined ? '' : `${s.throughputPerSecond}/s`} |`;
 
 function localCloud(runs: RunsResult | undefined, bots: BotsResult | undefined): string[] {
   const out = ['## Local cloud (`npm run bench`)', ''];
@@ -88,7 +93,10 @@ function localCloud(runs: RunsResult | undefined, bots: BotsResult | undefined):
     const q = runs.queueOperationsPerRun;
     out.push('', '| operations per run | submit | claim + finish |', '|---|---:|---:|');
     out.push(`| Cosmos DB requests | ${runs.cosmosRequestsPerRun.submit} | ${runs.cosmosRequestsPerRun.claimPlusFinish} |`);
-    if (q !== undefined) out.push(`| Service Bus operations | ${q.submitMessagesSent} message sent | ${q.claim.receives} receive, ${q.claim.messagesReceived} message, ${q.claim.settles} settle |`);
+    if (q !== undefined)
+      out.push(
+        `| Service Bus operations | ${q.submitMessagesSent} message sent | ${q.claim.receives} receive, ${q.claim.messagesReceived} message, ${q.claim.settles} settle |`,
+      );
   }
   return out;
 }
@@ -101,10 +109,17 @@ function planner(result: PlannerResult | undefined): string[] {
   const g = result.plannerGrowth;
   if (g !== undefined) {
     out.push('| grows with | sizes → p50 µs (others at 10 × 50 × 10,000) |', '|---|---|');
-    const line = (label: string, values: Record<string, number>) => `| ${label} | ${Object.entries(values).map(([k, v]) => `${Number(k).toLocaleString('en')}: ${v}`).join(' · ')} |`;
+    const line = (label: string, values: Record<string, number>) =>
+      `| ${label} | ${Object.entries(values)
+        .map(([k, v]) => `${Number(k).toLocaleString('en')}: ${v}`)
+        .join(' · ')} |`;
     out.push(line('groups', g.groups), line('bots per group', g.botsPerGroup), line('queued runs per group', g.queuedPerGroup));
   }
-  if (result.durable !== undefined) out.push('', `Durable (local extension): trivial orchestration p50 ${result.durable.trivial.p50} ms, one activity p50 ${result.durable.oneActivity.p50} ms.`);
+  if (result.durable !== undefined)
+    out.push(
+      '',
+      `Durable (local extension): trivial orchestration p50 ${result.durable.trivial.p50} ms, one activity p50 ${result.durable.oneActivity.p50} ms.`,
+    );
   return out;
 }
 
@@ -112,22 +127,34 @@ function costAndScale(cost: CostResult | undefined, scale: ScaleResult | undefin
   const out = ['## Cost and scale (`npm run bench:cost`, `npm run bench:scale`, `npm run soak`)', ''];
   if (cost === undefined) out.push('No per-run-cost.json yet.');
   else {
-    out.push('| queue depth (other group) | runs | Cosmos writes / run | reads | queries (+ as many plans) | Service Bus ops / run | controller rounds / run |', '|---:|---:|---:|---:|---:|---:|---:|');
+    out.push(
+      '| queue depth (other group) | runs | Cosmos writes / run | reads | queries (+ as many plans) | Service Bus ops / run | controller rounds / run |',
+      '|---:|---:|---:|---:|---:|---:|---:|',
+    );
     const f = (s: Spread | undefined) => (s === undefined ? '–' : `${s.mean} (${s.min}–${s.max})`);
     for (const [depth, d] of Object.entries(cost.depths)) {
-      out.push(`| ${Number(depth).toLocaleString('en')} | ${d.runs} | ${f(d.perRun.cosmosWrites)} | ${f(d.perRun.cosmosReads)} | ${f(d.perRun.cosmosQueries)} | ${f(d.perRun.serviceBusOperations)} | ${f(d.perRun.controllerRoundsEstimated)} |`);
+      out.push(
+        `| ${Number(depth).toLocaleString('en')} | ${d.runs} | ${f(d.perRun.cosmosWrites)} | ${f(d.perRun.cosmosReads)} | ${f(d.perRun.cosmosQueries)} | ${f(d.perRun.serviceBusOperations)} | ${f(d.perRun.controllerRoundsEstimated)} |`,
+      );
     }
-    out.push('', `Writes ratio deepest ÷ depth 0: ${cost.goals.writesRatioDeepestToZero.ratio ?? '–'} (${cost.measuredAt}, load average ${cost.loadAverage.atEnd['1m']}).`);
+    out.push(
+      '',
+      `Writes ratio deepest ÷ depth 0: ${cost.goals.writesRatioDeepestToZero.ratio ?? '–'} (${cost.measuredAt}, load average ${cost.loadAverage.atEnd['1m']}).`,
+    );
   }
   out.push('');
   if (scale === undefined) out.push('No scale.json yet.');
   else {
     const z = scale.sizes;
-    out.push(`${z.groups} groups × ${z.botsPerGroup} bots, ${z.queuedAtRounds.toLocaleString('en')} queued (${scale.measuredAt}, load average ${scale.loadAverage.atEnd['1m']}):`, '');
+    out.push(
+      `${z.groups} groups × ${z.botsPerGroup} bots, ${z.queuedAtRounds.toLocaleString('en')} queued (${scale.measuredAt}, load average ${scale.loadAverage.atEnd['1m']}):`,
+      '',
+    );
     out.push('| measure | n | p50 | p99 | max | throughput |', '|---|---:|---:|---:|---:|---:|');
     out.push(row('planning round with its reads, full size', scale.planningRound.atFullScale));
     for (const [g, s2] of Object.entries(scale.planningRound.byGroupsNothingQueued)) out.push(row(`planning round, ${g} group(s), nothing queued`, s2));
-    for (const [q, s2] of Object.entries(scale.planningRound.byQueuedRunsAllGroups)) out.push(row(`planning round, ${Number(q).toLocaleString('en')} queued`, s2));
+    for (const [q, s2] of Object.entries(scale.planningRound.byQueuedRunsAllGroups))
+      out.push(row(`planning round, ${Number(q).toLocaleString('en')} queued`, s2));
     for (const [k, s2] of Object.entries(scale.submit.emptyQueue)) out.push(row(`submit, empty queue, ${k}`, s2));
     for (const [k, s2] of Object.entries(scale.submit.fullQueue)) out.push(row(`submit, full queue, ${k}`, s2));
     out.push(row('agent claim under submit load', scale.claimsUnderLoad.claim));

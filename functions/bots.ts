@@ -26,14 +26,23 @@ df.app.activity(CONTROLLER_ACTIVITIES.plan, {
     const { deps } = await getBotRuntime();
     const outcome = await runPlanningRound(deps, environmentId, async (env, group) => (await deps.runs.queries.nextQueued(env, group, 1))[0]?.queuedAt);
     for (const lost of outcome.lost) {
-      if (lost.run.verdict !== 'none') context.warn(runLogLine(lost.run.verdict, { id: lost.run.runId, environmentId, groupId: lost.groupId }, { botId: lost.botId, reason: lost.reason }));
+      if (lost.run.verdict !== 'none')
+        context.warn(runLogLine(lost.run.verdict, { id: lost.run.runId, environmentId, groupId: lost.groupId }, { botId: lost.botId, reason: lost.reason }));
       else context.warn(`bot ${lost.botId} lost (${lost.reason}): released`);
     }
     if (outcome.strandedWakeUps > 0) context.info(`plan ${environmentId}: ${outcome.strandedWakeUps} wake-ups re-sent for runs waiting while bots idle`);
-    if (outcome.plan && outcome.plan.decisions.length > 0) context.info(`plan ${environmentId}: ${outcome.plan.decisions.map((d) => `${d.kind} ${d.groupId} (${d.reason})`).join('; ')}`);
+    if (outcome.plan && outcome.plan.decisions.length > 0)
+      context.info(`plan ${environmentId}: ${outcome.plan.decisions.map((d) => `${d.kind} ${d.groupId} (${d.reason})`).join('; ')}`);
     const timings = botTimingsOf(deps.config);
     const start: BotLifecycleInput[] = [...outcome.created, ...outcome.unstarted].map((b) => ({ ...b, phase: 'provision', timings }));
-    return { active: outcome.active, start, signals: outcome.signals, nextWakeSeconds: outcome.quiet ? Math.max(deps.config.CONTROLLER_QUIET_INTERVAL_SECONDS, deps.config.CONTROLLER_INTERVAL_SECONDS) : deps.config.CONTROLLER_INTERVAL_SECONDS };
+    return {
+      active: outcome.active,
+      start,
+      signals: outcome.signals,
+      nextWakeSeconds: outcome.quiet
+        ? Math.max(deps.config.CONTROLLER_QUIET_INTERVAL_SECONDS, deps.config.CONTROLLER_INTERVAL_SECONDS)
+        : deps.config.CONTROLLER_INTERVAL_SECONDS,
+    };
   },
 });
 
@@ -85,6 +94,7 @@ df.app.activity(BOT_ACTIVITIES.deprovision, {
     const { reason, keepRecord, ...ref } = withReason.parse(input);
     const runtime = await getBotRuntime();
     const held = await deprovisionBot(runtime.deps, runtime.provisioner, ref, reason, keepRecord);
-    if (held.verdict !== 'none') context.warn(runLogLine(held.verdict, { id: held.runId, groupId: ref.groupId, environmentId: ref.environmentId }, { botId: ref.botId, reason }));
+    if (held.verdict !== 'none')
+      context.warn(runLogLine(held.verdict, { id: held.runId, groupId: ref.groupId, environmentId: ref.environmentId }, { botId: ref.botId, reason }));
   },
 });

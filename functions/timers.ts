@@ -22,7 +22,9 @@ function registerSweep(name: string, scheduleSetting: string, run: SweepRun): vo
       const done = await run(await getBotRuntime(), durableLifecycleSignals(df.getClient(context)));
       context.info(summariseSweep(done));
       for (const a of done.actions) {
-        context.info(`maintenance.${a.action} environmentId=${a.environmentId} reason=${a.reason}${a.groupId ? ` groupId=${a.groupId}` : ''}${a.botId ? ` botId=${a.botId}` : ''}${a.runId ? ` runId=${a.runId}` : ''}`);
+        context.info(
+          `maintenance.${a.action} environmentId=${a.environmentId} reason=${a.reason}${a.groupId ? ` groupId=${a.groupId}` : ''}${a.botId ? ` botId=${a.botId}` : ''}${a.runId ? ` runId=${a.runId}` : ''}`,
+        );
       }
     },
   });

@@ -53,7 +53,8 @@ export function* botLifecycle(context: OrchestrationContext): Generator<Task, un
     // of a phase is idempotent; a claim retried after it succeeded resumes the same run), backing off, and says so.
     const message = err instanceof Error ? err.message : String(err);
     const delay = restartDelaySeconds(restarts);
-    if (!context.df.isReplaying) context.warn(`bot ${input.botId}: phase ${input.phase} failed (${message.slice(0, 300)}); restart ${restarts + 1} in ${delay} s`);
+    if (!context.df.isReplaying)
+      context.warn(`bot ${input.botId}: phase ${input.phase} failed (${message.slice(0, 300)}); restart ${restarts + 1} in ${delay} s`);
     context.df.setCustomStatus({ state: PHASE_STATES[input.phase], phase: input.phase, restarts: restarts + 1, lastError: message.slice(0, 300) });
     yield context.df.createTimer(at(context, delay));
     context.df.continueAsNew({ ...input, restarts: restarts + 1 });

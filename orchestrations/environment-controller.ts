@@ -44,7 +44,8 @@ export function* environmentController(context: OrchestrationContext): Generator
     // than end the controller (nothing would plan for the environment until the next wake-up restarts it)
     const message = err instanceof Error ? err.message : String(err);
     const delay = restartDelaySeconds(restarts);
-    if (!context.df.isReplaying) context.warn(`controller ${input.environmentId}: planning round failed (${message.slice(0, 300)}); restart ${restarts + 1} in ${delay} s`);
+    if (!context.df.isReplaying)
+      context.warn(`controller ${input.environmentId}: planning round failed (${message.slice(0, 300)}); restart ${restarts + 1} in ${delay} s`);
     context.df.setCustomStatus({ restarts: restarts + 1, lastError: message.slice(0, 300) });
     yield context.df.createTimer(new Date(context.df.currentUtcDateTime.getTime() + delay * 1000));
     context.df.continueAsNew({ ...input, restarts: restarts + 1, rounds: rounds + 1 });

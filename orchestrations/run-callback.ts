@@ -55,7 +55,13 @@ export function* runCallback(context: OrchestrationContext): Generator<Task, unk
   try {
     const retry = new df.RetryOptions(2_000, 3);
     retry.backoffCoefficient = 2;
-    result = resultSchema.parse(yield context.df.callActivityWithRetry(RUN_CALLBACK.attemptActivity, retry, { environmentId: input.environmentId, runId: input.runId, last } satisfies AttemptInput));
+    result = resultSchema.parse(
+      yield context.df.callActivityWithRetry(RUN_CALLBACK.attemptActivity, retry, {
+        environmentId: input.environmentId,
+        runId: input.runId,
+        last,
+      } satisfies AttemptInput),
+    );
   } catch {
     result = undefined; // the store is down, say: wait as after a failed attempt
   }
@@ -80,7 +86,10 @@ export function durableRunCallbacks(client: DurableClient, baseSeconds: number):
       const status = await client.getStatus(instanceId).catch(() => undefined);
       if (status && RUNNING.includes(String(status.runtimeStatus))) return;
       try {
-        await client.startNew(RUN_CALLBACK.orchestration, { instanceId, input: { environmentId: run.environmentId, runId: run.id, baseSeconds } satisfies RunCallbackInput });
+        await client.startNew(RUN_CALLBACK.orchestration, {
+          instanceId,
+          input: { environmentId: run.environmentId, runId: run.id, baseSeconds } satisfies RunCallbackInput,
+        });
       } catch (err) {
         // a racing start won: the instance exists
         if (!/already exists/i.test(err instanceof Error ? err.message : String(err))) throw err;
@@ -93,7 +102,11 @@ export function durableRunCallbacks(client: DurableClient, baseSeconds: number):
  * The run-ended hook of the paths that hold a Durable client (agent finish, cancel): starts the delivery at once.
  * Best effort: the callback is Pending on the run already, so a failed start is repaired by the callback sweep.
  */
-export async function afterRunEnded(client: DurableClient, baseSeconds: number, run: Pick<RunDocument, 'id' | 'environmentId' | 'state' | 'callback'>): Promise<void> {
+export async function afterRunEnded(
+  client: DurableClient,
+  baseSeconds: number,
+  run: Pick<RunDocument, 'id' | 'environmentId' | 'state' | 'callback'>,
+): Promise<void> {
   if (run.callback?.state !== 'Pending' || !isEnded(run.state)) return;
   await bestEffort(durableRunCallbacks(client, baseSeconds).ensureStarted(run), `starting the callback delivery of run ${run.id} (the callback sweep retries)`);
 }

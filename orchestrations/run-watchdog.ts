@@ -49,7 +49,9 @@ export function* runWatchdog(context: OrchestrationContext): Generator<Task, unk
   try {
     const retry = new df.RetryOptions(2_000, 3);
     retry.backoffCoefficient = 2;
-    check = checkSchema.parse(yield context.df.callActivityWithRetry(RUN_WATCHDOG.checkActivity, retry, { environmentId: input.environmentId, runId: input.runId }));
+    check = checkSchema.parse(
+      yield context.df.callActivityWithRetry(RUN_WATCHDOG.checkActivity, retry, { environmentId: input.environmentId, runId: input.runId }),
+    );
   } catch {
     const later = new Date(context.df.currentUtcDateTime.getTime() + RETRY_AFTER_FAILURE_MS).toISOString();
     context.df.continueAsNew({ ...input, wakeAt: later } satisfies RunWatchdogInput);

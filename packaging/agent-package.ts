@@ -38,7 +38,10 @@ function zipFiles(dir: string, files: readonly string[], zipPath: string): Promi
   for (const file of files) zip.addFile(path.join(dir, file), file);
   zip.end();
   return new Promise((resolve, reject) => {
-    zip.outputStream.pipe(createWriteStream(zipPath)).on('close', () => resolve()).on('error', reject);
+    zip.outputStream
+      .pipe(createWriteStream(zipPath))
+      .on('close', () => resolve())
+      .on('error', reject);
   });
 }
 

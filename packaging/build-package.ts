@@ -41,7 +41,10 @@ function zipFolder(dir: string, files: string[], zipPath: string): Promise<void>
   for (const file of files) zip.addFile(path.join(dir, file), file);
   zip.end();
   return new Promise((resolve, reject) => {
-    zip.outputStream.pipe(createWriteStream(zipPath)).on('close', () => resolve()).on('error', reject);
+    zip.outputStream
+      .pipe(createWriteStream(zipPath))
+      .on('close', () => resolve())
+      .on('error', reject);
   });
 }
 
@@ -57,16 +60,23 @@ export async function buildDeploymentPackage(repoRoot: string, outDir: string, l
   mkdirSync(dir, { recursive: true });
 
   log('compiling (tsconfig.build.json)');
-  execFileSync(process.execPath, [path.join(repoRoot, 'node_modules/typescript/bin/tsc'), '-p', path.join(repoRoot, 'tsconfig.build.json'), '--outDir', path.join(dir, 'dist')], {
-    cwd: repoRoot,
-    stdio: 'inherit',
-  });
+  execFileSync(
+    process.execPath,
+    [path.join(repoRoot, 'node_modules/typescript/bin/tsc'), '-p', path.join(repoRoot, 'tsconfig.build.json'), '--outDir', path.join(dir, 'dist')],
+    {
+      cwd: repoRoot,
+      stdio: 'inherit',
+    },
+  );
 
   log('bundling the web console (console/build.ts)');
   await buildConsole(consoleAssetsIn(dir));
 
   const pkg = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as Record<string, unknown>;
-  writeFileSync(path.join(dir, 'package.json'), `${JSON.stringify(Object.fromEntries(PACKAGE_FIELDS.filter((f) => f in pkg).map((f) => [f, pkg[f]])), null, 2)}\n`);
+  writeFileSync(
+    path.join(dir, 'package.json'),
+    `${JSON.stringify(Object.fromEntries(PACKAGE_FIELDS.filter((f) => f in pkg).map((f) => [f, pkg[f]])), null, 2)}\n`,
+  );
   cpSync(path.join(repoRoot, 'host.json'), path.join(dir, 'host.json'));
   writeFileSync(path.join(dir, '.funcignore'), PACKAGE_FUNCIGNORE);
 
@@ -74,7 +84,10 @@ export async function buildDeploymentPackage(repoRoot: string, outDir: string, l
   log(`copying ${modules.length} production packages`);
   for (const moduleDir of modules) {
     // nested node_modules are listed (and copied) on their own when they hold production packages
-    cpSync(path.join(repoRoot, moduleDir), path.join(dir, moduleDir), { recursive: true, filter: (src) => path.basename(src) !== 'node_modules' || src === path.join(repoRoot, moduleDir) });
+    cpSync(path.join(repoRoot, moduleDir), path.join(dir, moduleDir), {
+      recursive: true,
+      filter: (src) => path.basename(src) !== 'node_modules' || src === path.join(repoRoot, moduleDir),
+    });
   }
 
   const files = azdPackageFiles(dir, { remoteBuild: false });

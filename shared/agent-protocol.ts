@@ -1,10 +1,6 @@
 /** A step of the reference agent's flow language (the run's definition as the agent executes it). */
 export type FlowStep =
-  | { wait: { ms: number } }
-  | { output: { name: string; value: string } }
-  | { fail: { message: string } }
-  | { run: RunStep }
-  | { powershell: PowerShellStep };
+  { wait: { ms: number } } | { output: { name: string; value: string } } | { fail: { message: string } } | { run: RunStep } | { powershell: PowerShellStep };
 
 /** A process, started without a shell (docs/agent-steps.md). */
 export interface RunStep {

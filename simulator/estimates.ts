@@ -47,9 +47,16 @@ function viewBot(world: World, b: SimGroup['bots'][number]): QueueEstimateBot {
 
 function statsOf(world: World, g: SimGroup): GroupScalingStats {
   const runMsByFlow: Record<string, number[]> = {};
-  for (const flow of new Set([...g.queue.runs(), ...g.bots.flatMap((b) => (b.runId === undefined ? [] : [world.run(b.runId)]))].map((r) => (r === undefined ? g.id : flowOf(r))))) {
+  for (const flow of new Set(
+    [...g.queue.runs(), ...g.bots.flatMap((b) => (b.runId === undefined ? [] : [world.run(b.runId)]))].map((r) => (r === undefined ? g.id : flowOf(r))),
+  )) {
     const list = world.observed.runMs.get(flow);
     if (list !== undefined && list.length > 0) runMsByFlow[flow] = list.slice(-FLOW_WINDOW);
   }
-  return { ...EMPTY_STATS, provisionMs: (world.observed.provisionMs.get(g.id) ?? []).slice(-STATS_WINDOW), runMs: world.groupRunMs(g.id).slice(-STATS_WINDOW), runMsByFlow };
+  return {
+    ...EMPTY_STATS,
+    provisionMs: (world.observed.provisionMs.get(g.id) ?? []).slice(-STATS_WINDOW),
+    runMs: world.groupRunMs(g.id).slice(-STATS_WINDOW),
+    runMsByFlow,
+  };
 }

@@ -42,9 +42,23 @@ export interface ExperimentOptions {
 }
 
 /** The settings whose seed-1 timeline is drawn: the project's two and each baseline's documented default. */
-export const TIMELINE = ['project', 'project-fixed', 'power-automate-idle15', 'keda-poll30s-stab5m', 'vmss-idle30m-standby0', 'mdp-hours2-grace5', 'mdp-auto-balanced-grace5'];
+export const TIMELINE = [
+  'project',
+  'project-fixed',
+  'power-automate-idle15',
+  'keda-poll30s-stab5m',
+  'vmss-idle30m-standby0',
+  'mdp-hours2-grace5',
+  'mdp-auto-balanced-grace5',
+];
 
-function runVariant(variant: PolicyVariant, traceOf: (seed: number) => Trace, seeds: readonly number[], platform: PlatformSettings, panels: ChartPanel[]): PolicyOutcome {
+function runVariant(
+  variant: PolicyVariant,
+  traceOf: (seed: number) => Trace,
+  seeds: readonly number[],
+  platform: PlatformSettings,
+  panels: ChartPanel[],
+): PolicyOutcome {
   const scores: Score[] = [];
   let label = variant.familyLabel;
   for (const [i, seed] of seeds.entries()) {
@@ -78,7 +92,8 @@ export function runExperiment(options: ExperimentOptions): TraceOutcome[] {
       chart: { title: `${name} (seed ${seeds[0] ?? 1})`, start: first.start, horizon: first.horizon, capacity: first.capacity, panels },
     };
     const started = performance.now();
-    for (const variant of policyVariants(options.project ?? PROJECT_DEFAULTS)) outcome.policies.push(runVariant(variant, make, seeds, options.platform, panels));
+    for (const variant of policyVariants(options.project ?? PROJECT_DEFAULTS))
+      outcome.policies.push(runVariant(variant, make, seeds, options.platform, panels));
     say(`  ${name}: ${outcome.policies.length} settings × ${seeds.length} seed(s) in ${Math.round(performance.now() - started)} ms`);
     out.push(outcome);
   }

@@ -58,7 +58,12 @@ export function estimateError(runs: readonly SimRun[]): EstimateError | undefine
   if (rows.length === 0) return undefined;
   const abs = rows.map((r) => Math.abs((r.expectedStartAt ?? 0) - (r.startedAt ?? 0)) / MINUTE).sort((a, b) => a - b);
   const rel = rows.map((r) => Math.abs((r.expectedStartAt ?? 0) - (r.startedAt ?? 0)) / ((r.startedAt ?? 0) - r.queuedAt)).sort((a, b) => a - b);
-  return { runs: rows.length, medianAbsMinutes: round(percentile(abs, 0.5)), p90AbsMinutes: round(percentile(abs, 0.9)), medianRelative: round(percentile(rel, 0.5), 3) };
+  return {
+    runs: rows.length,
+    medianAbsMinutes: round(percentile(abs, 0.5)),
+    p90AbsMinutes: round(percentile(abs, 0.9)),
+    medianRelative: round(percentile(rel, 0.5), 3),
+  };
 }
 
 /** Jain's fairness index: (Σx)² / (n·Σx²), 1 when all are equal. */
@@ -93,7 +98,12 @@ export function score(world: World): Score {
   const runs = world.runs;
   const waits = runs.map((r) => waitOf(r, horizon)).sort((a, b) => a - b);
   const groups: Record<string, GroupScore> = {};
-  for (const [i, g] of world.groups.entries()) groups[g.id] = groupScore(runs.filter((r) => r.groupId === g.id), horizon, world.recorder.groupBotMs[i] ?? 0);
+  for (const [i, g] of world.groups.entries())
+    groups[g.id] = groupScore(
+      runs.filter((r) => r.groupId === g.id),
+      horizon,
+      world.recorder.groupBotMs[i] ?? 0,
+    );
   const estimate = estimateError(runs);
   const served = Object.values(groups).filter((g) => g.runs > 0);
   return {

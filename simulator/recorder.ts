@@ -25,7 +25,10 @@ export class Recorder {
   groupBotMs: number[] = [];
   readonly series: SeriesPoint[] = [];
 
-  constructor(start: number, private readonly keepSeries: boolean) {
+  constructor(
+    start: number,
+    private readonly keepSeries: boolean,
+  ) {
     this.last = start;
   }
 

@@ -137,7 +137,15 @@ export function summarise(outcome: TraceOutcome): TraceSummary {
     list.push({ name: p.name, knobs: p.knobs, botMinutes: m.botMinutes, p95WaitMinutes: m.p95WaitMinutes });
     points.set(p.family, list);
     const names = Object.keys(p.scores[0]?.groups ?? {});
-    groups[p.name] = Object.fromEntries(names.map((g) => [g, { p95WaitMinutes: median(p.scores.map((s) => s.groups[g]?.p95WaitMinutes ?? 0)), meanStretch: median(p.scores.map((s) => s.groups[g]?.meanStretch ?? 1)) }]));
+    groups[p.name] = Object.fromEntries(
+      names.map((g) => [
+        g,
+        {
+          p95WaitMinutes: median(p.scores.map((s) => s.groups[g]?.p95WaitMinutes ?? 0)),
+          meanStretch: median(p.scores.map((s) => s.groups[g]?.meanStretch ?? 1)),
+        },
+      ]),
+    );
   }
   const frontiers: TraceSummary['frontiers'] = {};
   for (const [family, list] of points) frontiers[family] = paretoFrontier(list);
@@ -153,7 +161,15 @@ export function summarise(outcome: TraceOutcome): TraceSummary {
   }
   const projectScores = outcome.policies.find((p) => p.name === PROJECT)?.scores ?? [];
   const estimates = projectScores.map((s) => s.estimate).filter((e) => e !== undefined);
-  const estimate = estimates.length === 0 ? null : { runs: median(estimates.map((e) => e.runs)), medianAbsMinutes: median(estimates.map((e) => e.medianAbsMinutes)), p90AbsMinutes: median(estimates.map((e) => e.p90AbsMinutes)), medianRelative: median(estimates.map((e) => e.medianRelative)) };
+  const estimate =
+    estimates.length === 0
+      ? null
+      : {
+          runs: median(estimates.map((e) => e.runs)),
+          medianAbsMinutes: median(estimates.map((e) => e.medianAbsMinutes)),
+          p90AbsMinutes: median(estimates.map((e) => e.p90AbsMinutes)),
+          medianRelative: median(estimates.map((e) => e.medianRelative)),
+        };
   const serviceLevels: ServiceLevelRow[] = Object.entries(outcome.serviceLevels).map(([groupId, sl]) => {
     const p95 = median(projectScores.map((s) => s.groups[groupId]?.p95WaitMinutes ?? 0));
     const utilization = median(projectScores.map((s) => s.groups[groupId]?.utilization ?? 0));
@@ -194,43 +210,58 @@ function resultsTable(summary: TraceSummary): string {
   ];
   for (const [name, m] of Object.entries(summary.medians)) {
     const onFrontier = (summary.frontiers[m.family] ?? []).some((p) => p.name === name) ? 'yes' : '';
-    lines.push(`| ${m.label} | ${m.knobs} | ${n(m.botMinutes)} | ${n(m.beyondDemandMinutes)} | ${n(m.p50WaitMinutes)} | ${n(m.p95WaitMinutes)} | ${n(m.maxWaitMinutes)} | ${n(m.pastSla)}/${n(m.runs)} | ${n(m.botsCreated)} (${n(m.botsNeverUsed)}) | ${onFrontier} |`);
+    lines.push(
+      `| ${m.label} | ${m.knobs} | ${n(m.botMinutes)} | ${n(m.beyondDemandMinutes)} | ${n(m.p50WaitMinutes)} | ${n(m.p95WaitMinutes)} | ${n(m.maxWaitMinutes)} | ${n(m.pastSla)}/${n(m.runs)} | ${n(m.botsCreated)} (${n(m.botsNeverUsed)}) | ${onFrontier} |`,
+    );
   }
   return lines.join('\n');
 }
 
 /** One line per trace and baseline family: the goal beside the measured figure. */
 export function goalsTable(summaries: readonly TraceSummary[]): string {
-  const lines = [
-    '| trace | baseline | its best point at p95 ≤ the project\'s | project bot-min ÷ it (goal ≤ 0.70) | met |',
-    '|---|---|---|---:|:---:|',
-  ];
+  const lines = ["| trace | baseline | its best point at p95 ≤ the project's | project bot-min ÷ it (goal ≤ 0.70) | met |", '|---|---|---|---:|:---:|'];
   for (const s of summaries) {
     const op = s.operatingPoint;
     for (const c of s.comparisons) {
-      const best = c.best === null ? `none: its lowest p95 is ${n(c.lowestWait.p95WaitMinutes)} min (${c.lowestWait.knobs}) vs the project's ${n(op?.p95WaitMinutes ?? 0)}` : `${c.best.knobs}: ${n(c.best.botMinutes)} bot-min, p95 ${n(c.best.p95WaitMinutes)} min`;
-      lines.push(`| ${s.name}${s.heldOut ? ' (held out)' : ''} | ${c.familyLabel} | ${best} | ${c.ratio === null ? '–' : c.ratio.toFixed(2)} | ${c.goalMet ? 'yes' : `**no** (gap ${c.ratio === null ? '' : pct(c.ratio - 0.7)})`} |`);
+      const best =
+        c.best === null
+          ? `none: its lowest p95 is ${n(c.lowestWait.p95WaitMinutes)} min (${c.lowestWait.knobs}) vs the project's ${n(op?.p95WaitMinutes ?? 0)}`
+          : `${c.best.knobs}: ${n(c.best.botMinutes)} bot-min, p95 ${n(c.best.p95WaitMinutes)} min`;
+      lines.push(
+        `| ${s.name}${s.heldOut ? ' (held out)' : ''} | ${c.familyLabel} | ${best} | ${c.ratio === null ? '–' : c.ratio.toFixed(2)} | ${c.goalMet ? 'yes' : `**no** (gap ${c.ratio === null ? '' : pct(c.ratio - 0.7)})`} |`,
+      );
     }
   }
   return lines.join('\n');
 }
 
 export function estimateTable(summaries: readonly TraceSummary[]): string {
-  const lines = ['| trace | runs that waited > 1 min | median abs error (min) | p90 abs error (min) | median error ÷ actual wait (goal ≤ 0.20) | met |', '|---|---:|---:|---:|---:|:---:|'];
+  const lines = [
+    '| trace | runs that waited > 1 min | median abs error (min) | p90 abs error (min) | median error ÷ actual wait (goal ≤ 0.20) | met |',
+    '|---|---:|---:|---:|---:|:---:|',
+  ];
   for (const s of summaries) {
     const e = s.estimate;
     if (e === null) lines.push(`| ${s.name} | 0 | – | – | – | – |`);
-    else lines.push(`| ${s.name} | ${n(e.runs)} | ${n(e.medianAbsMinutes)} | ${n(e.p90AbsMinutes)} | ${e.medianRelative.toFixed(2)} | ${e.medianRelative <= 0.2 ? 'yes' : '**no**'} |`);
+    else
+      lines.push(
+        `| ${s.name} | ${n(e.runs)} | ${n(e.medianAbsMinutes)} | ${n(e.p90AbsMinutes)} | ${e.medianRelative.toFixed(2)} | ${e.medianRelative <= 0.2 ? 'yes' : '**no**'} |`,
+      );
   }
   return lines.join('\n');
 }
 
 export function serviceLevelTable(summaries: readonly TraceSummary[]): string {
-  const lines = ['| trace | group | targetWaitMinutes | its p95 wait | met | minUtilization | its utilization | met | its bot-min |', '|---|---|---:|---:|:---:|---:|---:|:---:|---:|'];
+  const lines = [
+    '| trace | group | targetWaitMinutes | its p95 wait | met | minUtilization | its utilization | met | its bot-min |',
+    '|---|---|---:|---:|:---:|---:|---:|:---:|---:|',
+  ];
   for (const s of summaries) {
     for (const r of s.serviceLevels) {
       const yes = (v: boolean | null) => (v === null ? '–' : v ? 'yes' : '**no**');
-      lines.push(`| ${s.name} | ${r.groupId} | ${r.targetWaitMinutes ?? '–'} | ${n(r.p95WaitMinutes)} | ${yes(r.waitMet)} | ${r.minUtilization ?? '–'} | ${r.utilization.toFixed(2)} | ${yes(r.utilizationMet)} | ${n(r.botMinutes)} |`);
+      lines.push(
+        `| ${s.name} | ${r.groupId} | ${r.targetWaitMinutes ?? '–'} | ${n(r.p95WaitMinutes)} | ${yes(r.waitMet)} | ${r.minUtilization ?? '–'} | ${r.utilization.toFixed(2)} | ${yes(r.utilizationMet)} | ${n(r.botMinutes)} |`,
+      );
     }
   }
   return lines.join('\n');
@@ -240,20 +271,28 @@ export function markdownReport(summaries: readonly TraceSummary[], header: strin
   const parts = [
     header,
     '',
-    '### Goal 1: the project\'s operating point against the best point of every baseline\'s frontier (medians over the seeds)',
+    "### Goal 1: the project's operating point against the best point of every baseline's frontier (medians over the seeds)",
     '',
     goalsTable(summaries),
     '',
-    '### Goal 2: the expected start time\'s error (the project\'s operating point)',
+    "### Goal 2: the expected start time's error (the project's operating point)",
     '',
     estimateTable(summaries),
     '',
-    '### Service level per group (the project\'s operating point)',
+    "### Service level per group (the project's operating point)",
     '',
     serviceLevelTable(summaries),
   ];
   for (const s of summaries) {
-    parts.push('', `### ${s.name}${s.heldOut ? ' (held out)' : ''}`, '', s.description, `SLA: ${s.sla}. Seeds ${s.seeds.join(', ')}. Minutes; medians over the seeds.`, '', resultsTable(s));
+    parts.push(
+      '',
+      `### ${s.name}${s.heldOut ? ' (held out)' : ''}`,
+      '',
+      s.description,
+      `SLA: ${s.sla}. Seeds ${s.seeds.join(', ')}. Minutes; medians over the seeds.`,
+      '',
+      resultsTable(s),
+    );
   }
   return `${parts.join('\n')}\n`;
 }

@@ -12,7 +12,10 @@ export class SimGroup {
   lastRunEndedAt: number | undefined;
   lastQueuedAt: number | undefined;
 
-  constructor(readonly config: TraceGroup, readonly createdAt: number) {}
+  constructor(
+    readonly config: TraceGroup,
+    readonly createdAt: number,
+  ) {}
 
   get id(): string {
     return this.config.id;

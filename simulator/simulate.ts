@@ -37,7 +37,9 @@ const number = (name: string, raw: string | undefined) => {
   return v;
 };
 
-const traces = String(values.traces).split(',').map((t) => t.trim());
+const traces = String(values.traces)
+  .split(',')
+  .map((t) => t.trim());
 for (const t of traces) if (!(t in TRACES)) throw new Error(`unknown trace ${t}; known: ${Object.keys(TRACES).join(', ')}`);
 const seeds = Array.from({ length: Math.max(1, Math.floor(number('seeds', values.seeds))) }, (_, i) => i + 1);
 const productionSeeds = Array.from({ length: Math.max(1, Math.floor(number('production-seeds', values['production-seeds']))) }, (_, i) => i + 1);
@@ -55,7 +57,9 @@ const project = {
 };
 
 const started = performance.now();
-say(`simulating ${traces.length} trace(s) × ${policyVariants().length} policy settings × ${seeds.length} seed(s) (${productionSeeds.length} on the production-scale traces); provisioning ${platform.provisionMs / MINUTE} min ± ${platform.provisionJitter * 100} %, failure rate ${platform.failureRate} (the production-scale traces bring their own)`);
+say(
+  `simulating ${traces.length} trace(s) × ${policyVariants().length} policy settings × ${seeds.length} seed(s) (${productionSeeds.length} on the production-scale traces); provisioning ${platform.provisionMs / MINUTE} min ± ${platform.provisionJitter * 100} %, failure rate ${platform.failureRate} (the production-scale traces bring their own)`,
+);
 const outcomes = runExperiment({ traces: traces as TraceName[], seeds, productionSeeds, platform, project, progress: say });
 const summaries = outcomes.map(summarise);
 
@@ -72,7 +76,11 @@ for (const o of outcomes) {
 function frontierSpec(s: TraceSummary) {
   const families = new Map<string, { label: string; points: Array<{ x: number; y: number; knobs: string }>; frontier: Array<{ x: number; y: number }> }>();
   for (const [name, m] of Object.entries(s.medians)) {
-    const f = families.get(m.family) ?? { label: m.familyLabel, points: [], frontier: (s.frontiers[m.family] ?? []).map((p) => ({ x: p.botMinutes, y: p.p95WaitMinutes })) };
+    const f = families.get(m.family) ?? {
+      label: m.familyLabel,
+      points: [],
+      frontier: (s.frontiers[m.family] ?? []).map((p) => ({ x: p.botMinutes, y: p.p95WaitMinutes })),
+    };
     f.points.push({ x: m.botMinutes, y: m.p95WaitMinutes, knobs: `${name}: ${m.knobs}` });
     families.set(m.family, f);
   }
@@ -85,7 +93,10 @@ function frontierSpec(s: TraceSummary) {
 }
 const settings = { seeds, productionSeeds, platform, project };
 const json = path.join(outDir, 'simulation.json');
-writeFileSync(json, `${JSON.stringify({ machine: machineInfo(), at: new Date().toISOString(), wallSeconds: Math.round((performance.now() - started) / 100) / 10, settings, traces: summaries }, null, 2)}\n`);
+writeFileSync(
+  json,
+  `${JSON.stringify({ machine: machineInfo(), at: new Date().toISOString(), wallSeconds: Math.round((performance.now() - started) / 100) / 10, settings, traces: summaries }, null, 2)}\n`,
+);
 const header = `## Simulation: this project's policy against the frontiers of five baseline families\n\n${seeds.length} seed(s) on the hand-written traces, ${productionSeeds.length} on the production-scale ones; provisioning ${platform.provisionMs / MINUTE} min ± ${platform.provisionJitter * 100} %, failure rate ${platform.failureRate}; BOT_IDLE_TIMEOUT_SECONDS ${project.botIdleTimeoutSeconds}, GROUP_IDLE_TEARDOWN_HOURS ${project.groupIdleTeardownHours}, CONTROLLER_INTERVAL_SECONDS ${project.controllerIntervalSeconds}.`;
 const markdown = markdownReport(summaries, header);
 writeFileSync(path.join(outDir, 'simulation.md'), markdown);

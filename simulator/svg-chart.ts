@@ -30,7 +30,13 @@ const escape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').rep
 const fixed = (v: number) => (Math.round(v * 10) / 10).toString();
 
 /** A step line through the points, clipped to [start, horizon]. */
-function stepPath(points: readonly SeriesPoint[], pick: (p: SeriesPoint) => number, x: (t: number) => number, y: (v: number) => number, horizon: number): string {
+function stepPath(
+  points: readonly SeriesPoint[],
+  pick: (p: SeriesPoint) => number,
+  x: (t: number) => number,
+  y: (v: number) => number,
+  horizon: number,
+): string {
   if (points.length === 0) return '';
   const parts: string[] = [];
   let prev: number | undefined;
@@ -72,10 +78,15 @@ export function chartSvg(spec: ChartSpec): string {
     const yBots = (v: number) => top + PANEL - (v / maxBots) * PANEL;
     out.push(`<text x="${LEFT}" y="${top - 4}" font-weight="bold">${escape(panel.label)}</text>`);
     out.push(`<rect x="${LEFT}" y="${top}" width="${plotWidth}" height="${PANEL}" fill="none" stroke="#ced4da"/>`);
-    for (const v of [0, maxQueued / 2, maxQueued]) out.push(`<text x="${LEFT - 6}" y="${fixed(yQueued(v) + 4)}" text-anchor="end" fill="${COLORS.queued}">${fixed(v)}</text>`);
-    for (const v of [0, maxBots / 2, maxBots]) out.push(`<text x="${LEFT + plotWidth + 6}" y="${fixed(yBots(v) + 4)}" fill="${COLORS.bots}">${fixed(v)}</text>`);
-    for (let h = 0; h <= hours; h += tickEvery) out.push(`<text x="${fixed(x(spec.start + h * HOUR))}" y="${top + PANEL + 13}" text-anchor="middle" fill="#495057">${h}</text>`);
-    out.push(`<line x1="${LEFT}" x2="${LEFT + plotWidth}" y1="${fixed(yBots(spec.capacity))}" y2="${fixed(yBots(spec.capacity))}" stroke="${COLORS.capacity}" stroke-dasharray="4 3"/>`);
+    for (const v of [0, maxQueued / 2, maxQueued])
+      out.push(`<text x="${LEFT - 6}" y="${fixed(yQueued(v) + 4)}" text-anchor="end" fill="${COLORS.queued}">${fixed(v)}</text>`);
+    for (const v of [0, maxBots / 2, maxBots])
+      out.push(`<text x="${LEFT + plotWidth + 6}" y="${fixed(yBots(v) + 4)}" fill="${COLORS.bots}">${fixed(v)}</text>`);
+    for (let h = 0; h <= hours; h += tickEvery)
+      out.push(`<text x="${fixed(x(spec.start + h * HOUR))}" y="${top + PANEL + 13}" text-anchor="middle" fill="#495057">${h}</text>`);
+    out.push(
+      `<line x1="${LEFT}" x2="${LEFT + plotWidth}" y1="${fixed(yBots(spec.capacity))}" y2="${fixed(yBots(spec.capacity))}" stroke="${COLORS.capacity}" stroke-dasharray="4 3"/>`,
+    );
     out.push(`<path d="${stepPath(panel.series, (p) => p.queued, x, yQueued, spec.horizon)}" fill="none" stroke="${COLORS.queued}" stroke-width="1.4"/>`);
     out.push(`<path d="${stepPath(panel.series, (p) => p.bots, x, yBots, spec.horizon)}" fill="none" stroke="${COLORS.bots}" stroke-width="1.4"/>`);
   });
@@ -123,14 +134,26 @@ export function frontierSvg(spec: FrontierSpec): string {
   }
   spec.families.forEach((f, i) => {
     const color = FAMILY_COLORS[i % FAMILY_COLORS.length] ?? '#000';
-    if (f.frontier.length > 1) out.push(`<path d="${f.frontier.map((p, j) => `${j === 0 ? 'M' : 'L'}${fixed(x(p.x))},${fixed(y(p.y))}`).join('')}" fill="none" stroke="${color}" stroke-width="1.5"/>`);
-    for (const p of f.points) out.push(`<circle cx="${fixed(x(p.x))}" cy="${fixed(y(p.y))}" r="3.5" fill="${color}" fill-opacity="0.7"><title>${escape(`${f.label}: ${p.knobs}: ${Math.round(p.x)} bot-min, p95 ${p.y} min`)}</title></circle>`);
-    out.push(`<circle cx="${W - R + 16}" cy="${T + 8 + i * 18}" r="4" fill="${color}"/><text x="${W - R + 26}" y="${T + 12 + i * 18}">${escape(f.label)}</text>`);
+    if (f.frontier.length > 1)
+      out.push(
+        `<path d="${f.frontier.map((p, j) => `${j === 0 ? 'M' : 'L'}${fixed(x(p.x))},${fixed(y(p.y))}`).join('')}" fill="none" stroke="${color}" stroke-width="1.5"/>`,
+      );
+    for (const p of f.points)
+      out.push(
+        `<circle cx="${fixed(x(p.x))}" cy="${fixed(y(p.y))}" r="3.5" fill="${color}" fill-opacity="0.7"><title>${escape(`${f.label}: ${p.knobs}: ${Math.round(p.x)} bot-min, p95 ${p.y} min`)}</title></circle>`,
+      );
+    out.push(
+      `<circle cx="${W - R + 16}" cy="${T + 8 + i * 18}" r="4" fill="${color}"/><text x="${W - R + 26}" y="${T + 12 + i * 18}">${escape(f.label)}</text>`,
+    );
   });
   const op = spec.operatingPoint;
   if (op !== null) {
-    out.push(`<path d="M${fixed(x(op.x))},${fixed(y(op.y) - 9)}l8,15h-16z" fill="none" stroke="#000" stroke-width="2"><title>${escape(op.label)}</title></path>`);
-    out.push(`<path d="M${W - R + 16},${T + 2 + spec.families.length * 18}l6,11h-12z" fill="none" stroke="#000" stroke-width="2"/><text x="${W - R + 26}" y="${T + 12 + spec.families.length * 18}">${escape(op.label)}</text>`);
+    out.push(
+      `<path d="M${fixed(x(op.x))},${fixed(y(op.y) - 9)}l8,15h-16z" fill="none" stroke="#000" stroke-width="2"><title>${escape(op.label)}</title></path>`,
+    );
+    out.push(
+      `<path d="M${W - R + 16},${T + 2 + spec.families.length * 18}l6,11h-12z" fill="none" stroke="#000" stroke-width="2"/><text x="${W - R + 26}" y="${T + 12 + spec.families.length * 18}">${escape(op.label)}</text>`,
+    );
   }
   out.push('</svg>');
   return `${out.join('\n')}\n`;

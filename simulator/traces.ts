@@ -26,7 +26,14 @@ class TraceBuilder {
   add(queuedAt: number, shape: RunShape): void {
     const durationMs = Math.min(3 * HOUR, Math.max(MINUTE, logNormal(this.rng, shape.medianMinutes * MINUTE, shape.sigma)));
     const high = this.rng.next() < (shape.highShare ?? 0);
-    this.runs.push({ id: '', groupId: shape.groupId, queuedAt: Math.round(queuedAt), priority: high ? 'High' : 'Normal', durationMs: Math.round(durationMs), slaAt: shape.slaAt(queuedAt) });
+    this.runs.push({
+      id: '',
+      groupId: shape.groupId,
+      queuedAt: Math.round(queuedAt),
+      priority: high ? 'High' : 'Normal',
+      durationMs: Math.round(durationMs),
+      slaAt: shape.slaAt(queuedAt),
+    });
   }
 
   /** Poisson arrivals at `perHour` between `from` and `to`. */
@@ -62,7 +69,8 @@ export function quarterEndBurst(seed: number): Trace {
   ];
   return {
     name: 'quarter-end-burst',
-    description: 'finance: 300 runs (12 min median) submitted 09:00–09:30 on top of 3 runs/h from 06:00 to 12:00; ops: 2 runs/h (6 min) 06:00–16:00. Capacity 25; finance maxBots 20, committed 2; ops maxBots 5, committed 1.',
+    description:
+      'finance: 300 runs (12 min median) submitted 09:00–09:30 on top of 3 runs/h from 06:00 to 12:00; ops: 2 runs/h (6 min) 06:00–16:00. Capacity 25; finance maxBots 20, committed 2; ops maxBots 5, committed 1.',
     sla: 'ended within 3 h of submission (finance), 1 h (ops)',
     capacity: 25,
     groups,
@@ -120,7 +128,8 @@ export function competingGroups(seed: number): Trace {
   }
   return {
     name: 'competing-groups',
-    description: 'claims: 40 runs (20 min median) submitted 09:00–09:02; audit: 1 run (10 min) every 15 min from 09:15 to 12:00. Capacity 4; both maxBots 4, committed 0.',
+    description:
+      'claims: 40 runs (20 min median) submitted 09:00–09:02; audit: 1 run (10 min) every 15 min from 09:15 to 12:00. Capacity 4; both maxBots 4, committed 0.',
     sla: 'ended within 5 h of submission (claims), 1 h (audit)',
     capacity: 4,
     groups: [

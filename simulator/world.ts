@@ -102,7 +102,16 @@ export class World {
   createBot(groupId: string): SimBot {
     const g = this.group(groupId);
     const ordinal = g.nextOrdinal++;
-    const bot: SimBot = { id: `${g.id}-b${String(ordinal).padStart(4, '0')}`, groupId, state: 'Provisioning', since: this.now, createdAt: this.now, ordinal, attempt: 0, runsServed: 0 };
+    const bot: SimBot = {
+      id: `${g.id}-b${String(ordinal).padStart(4, '0')}`,
+      groupId,
+      state: 'Provisioning',
+      since: this.now,
+      createdAt: this.now,
+      ordinal,
+      attempt: 0,
+      runsServed: 0,
+    };
     g.bots.push(bot);
     this.allBots.push(bot);
     this.startAttempt(bot, 1);
@@ -176,7 +185,10 @@ export class World {
     g.queue.add(run);
     g.lastQueuedAt = this.now;
     push(this.observed.arrivals, g.id, this.now);
-    this.clock.schedule(Date.parse(firstWatchdogWake(iso(run.queuedAt), DEFAULT_TIMEOUT_MINUTES, this.platform.queuedRunTimeoutMinutes)), { kind: 'watchdog', run });
+    this.clock.schedule(Date.parse(firstWatchdogWake(iso(run.queuedAt), DEFAULT_TIMEOUT_MINUTES, this.platform.queuedRunTimeoutMinutes)), {
+      kind: 'watchdog',
+      run,
+    });
     if (this.policy.dispatchOnArrival) this.dispatchIdle(g);
     this.notify('run-queued');
   }
@@ -184,7 +196,12 @@ export class World {
   /** The run's watchdog, with the product's deadline rule: a run queued too long ends TimedOut. */
   private watchdog(run: SimRun): void {
     const verdict = deadlineVerdict(
-      { state: run.state === 'Queued' || run.state === 'Running' ? run.state : 'Succeeded', queuedAt: iso(run.queuedAt), ...(run.startedAt === undefined ? {} : { startedAt: iso(run.startedAt) }), timeoutMinutes: DEFAULT_TIMEOUT_MINUTES },
+      {
+        state: run.state === 'Queued' || run.state === 'Running' ? run.state : 'Succeeded',
+        queuedAt: iso(run.queuedAt),
+        ...(run.startedAt === undefined ? {} : { startedAt: iso(run.startedAt) }),
+        timeoutMinutes: DEFAULT_TIMEOUT_MINUTES,
+      },
       new Date(this.now),
       this.platform.queuedRunTimeoutMinutes,
     );
@@ -198,7 +215,10 @@ export class World {
   private startAttempt(bot: SimBot, attempt: number): void {
     const p = this.platform;
     const rng = rngOf(this.seed, `provision:${bot.groupId}#${bot.ordinal}#${attempt}`);
-    const delay = p.provisionSigma === undefined ? p.provisionMs * (1 + p.provisionJitter * uniform(rng, -1, 1)) : Math.max(p.provisionMs / 3, logNormal(rng, p.provisionMs, p.provisionSigma));
+    const delay =
+      p.provisionSigma === undefined
+        ? p.provisionMs * (1 + p.provisionJitter * uniform(rng, -1, 1))
+        : Math.max(p.provisionMs / 3, logNormal(rng, p.provisionMs, p.provisionSigma));
     const lucky = rng.next() >= p.failureRate;
     const failsAt = delay * uniform(rng, 0.3, 1);
     bot.attempt = attempt;

@@ -28,7 +28,12 @@ export class LocalAccountLogon implements AccountLogon {
     const sameUser = timingSafeEqual(username, this.#username);
     const samePassword = timingSafeEqual(password, this.#password);
     if (!account || !sameUser || !samePassword) {
-      return Promise.reject(new StepError(STEP_ERROR_CODES.invalidCredentials, "The connection's account did not log on at the bot: wrong user name or password (outdated after a rotation?)."));
+      return Promise.reject(
+        new StepError(
+          STEP_ERROR_CODES.invalidCredentials,
+          "The connection's account did not log on at the bot: wrong user name or password (outdated after a rotation?).",
+        ),
+      );
     }
     return Promise.resolve(asCurrentUser);
   }

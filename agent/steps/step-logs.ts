@@ -5,7 +5,10 @@ import { redact } from './redact.js';
 export function tailOf(text: string, maxBytes: number): string {
   const bytes = Buffer.from(text, 'utf8');
   if (bytes.length <= maxBytes) return text;
-  return `…${bytes.subarray(bytes.length - maxBytes).toString('utf8').replace(/^\uFFFD+/, '')}`;
+  return `…${bytes
+    .subarray(bytes.length - maxBytes)
+    .toString('utf8')
+    .replace(/^\uFFFD+/, '')}`;
 }
 
 /** half of a stream's tail, or nothing once it is short */
@@ -46,7 +49,15 @@ export class StepLogBook {
 
   entries(): StepLog[] {
     if (this.#leftOut === 0) return [...this.#logs];
-    return [...this.#logs, { step: -1, kind: 'logLimit', durationMs: 0, error: `${this.#leftOut} more step log(s) left out: a run keeps at most ${this.limits.runLogBytes} bytes of logs.` }];
+    return [
+      ...this.#logs,
+      {
+        step: -1,
+        kind: 'logLimit',
+        durationMs: 0,
+        error: `${this.#leftOut} more step log(s) left out: a run keeps at most ${this.limits.runLogBytes} bytes of logs.`,
+      },
+    ];
   }
 
   #redacted(log: StepLog): StepLog {

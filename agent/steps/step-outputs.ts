@@ -36,5 +36,8 @@ export function outputsSizeError(outputs: Readonly<Record<string, string>>): Ste
 /** stdout too long to hold in memory, that looks like a JSON object: certainly over the outputs' limit */
 export function oversizedJsonStdout(head: string, totalBytes: number): StepError | undefined {
   if (!head.trimStart().startsWith('{')) return undefined;
-  return new StepError(STEP_ERROR_CODES.outputsTooLarge, `The step wrote ${totalBytes} bytes of JSON to stdout; the run's outputs are at most ${MAX_OUTPUTS_BYTES} bytes.`);
+  return new StepError(
+    STEP_ERROR_CODES.outputsTooLarge,
+    `The step wrote ${totalBytes} bytes of JSON to stdout; the run's outputs are at most ${MAX_OUTPUTS_BYTES} bytes.`,
+  );
 }

@@ -65,7 +65,11 @@ export function launcherSpec(spec: ProcessSpec, account: RunAccount): ProcessSpe
     workingDirectory: spec.cwd ?? '',
     stdin: spec.stdin ?? '',
   };
-  return { command: 'powershell.exe', args: ['-NoProfile', '-NonInteractive', '-ExecutionPolicy', 'Bypass', '-EncodedCommand', encoded], stdin: JSON.stringify(request) };
+  return {
+    command: 'powershell.exe',
+    args: ['-NoProfile', '-NonInteractive', '-ExecutionPolicy', 'Bypass', '-EncodedCommand', encoded],
+    stdin: JSON.stringify(request),
+  };
 }
 
 export type RunProcess = (spec: ProcessSpec, limits: ProcessLimits) => Promise<ProcessResult>;
@@ -83,10 +87,16 @@ export class WindowsAccountLogon implements AccountLogon {
     if (!account) throw new StepError(STEP_ERROR_CODES.invalidCredentials, 'The run carries no account to log on with.');
     const check = await this.run(launcherSpec({ command: 'cmd.exe', args: ['/d', '/c', 'exit 0'] }, account), LOGON_CHECK_LIMITS);
     if (check.exitCode === LOGON_FAILED_EXIT_CODE) {
-      throw new StepError(STEP_ERROR_CODES.invalidCredentials, "The connection's account did not log on at the bot: wrong user name or password (outdated after a rotation?).");
+      throw new StepError(
+        STEP_ERROR_CODES.invalidCredentials,
+        "The connection's account did not log on at the bot: wrong user name or password (outdated after a rotation?).",
+      );
     }
     if (check.exitCode !== 0) {
-      throw new StepError(STEP_ERROR_CODES.stepFailed, `Starting a process as ${account.username} failed (exit code ${String(check.exitCode)}): ${check.stderr.tail(1024)}`);
+      throw new StepError(
+        STEP_ERROR_CODES.stepFailed,
+        `Starting a process as ${account.username} failed (exit code ${String(check.exitCode)}): ${check.stderr.tail(1024)}`,
+      );
     }
     return { asAccount: (spec) => launcherSpec(spec, account) };
   }

@@ -47,7 +47,10 @@ export function formatRatio(ratio: number | null | undefined): string {
 /** A scaling reason as words: `group-at-max-bots` → `group at max bots`. */
 export function formatReason(reason: string | null | undefined): string {
   if (!reason) return '—';
-  return reason.replace(/[-_]+/g, ' ').replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
+  return reason
+    .replace(/[-_]+/g, ' ')
+    .replace(/([a-z])([A-Z])/g, '$1 $2')
+    .toLowerCase();
 }
 
 /** The first 8 characters of a GUID, for tables (the full id stays in the title and the link). */

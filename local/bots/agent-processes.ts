@@ -25,7 +25,17 @@ function agentBundle(stateDir: string): Promise<string> {
     const dir = path.join(stateDir, `.agent-bundle-${process.pid}`);
     mkdirSync(dir, { recursive: true });
     const outfile = path.join(dir, 'agent.mjs');
-    await build({ entryPoints: [AGENT_ENTRY], outfile, bundle: true, platform: 'node', target: 'node20', format: 'esm', banner: { js: REQUIRE_SHIM }, legalComments: 'none', logLevel: 'warning' });
+    await build({
+      entryPoints: [AGENT_ENTRY],
+      outfile,
+      bundle: true,
+      platform: 'node',
+      target: 'node20',
+      format: 'esm',
+      banner: { js: REQUIRE_SHIM },
+      legalComments: 'none',
+      logLevel: 'warning',
+    });
     process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
     return outfile;
   })().catch((err: unknown) => {
@@ -51,7 +61,11 @@ const folderOf = (stateDir: string, botId: string) => path.join(stateDir, botId.
  * 0600), talking to the API over HTTP and to the Service Bus peer over AMQP. It exits with this process (its stdin
  * closes); `stop()` (the VM is deleted) sends SIGTERM, then SIGKILL after a short grace, and removes its folder.
  */
-export async function startAgentProcess(spec: BotSpec, machineAccount: { username: string; password: string }, options: AgentProcessOptions): Promise<RunningAgent> {
+export async function startAgentProcess(
+  spec: BotSpec,
+  machineAccount: { username: string; password: string },
+  options: AgentProcessOptions,
+): Promise<RunningAgent> {
   const config: AgentConfig = {
     controlPlaneUrl: spec.agent.controlPlaneUrl,
     environmentId: spec.environmentId,

@@ -369,7 +369,11 @@ export class SimulatedBotProvisioner implements BotProvisioner {
         const entity = await this.table.getEntity(this.settings.deploymentId, tableKey(botId));
         const row = simulatedVmRowSchema.safeParse(entity);
         if (!row.success) {
-          throw new ProvisioningError(PROVISIONING_REASONS.storeFailure, false, `simulated VM row of bot ${botId} is malformed: ${row.error.issues.map((i) => i.path.join('.')).join(', ')}`);
+          throw new ProvisioningError(
+            PROVISIONING_REASONS.storeFailure,
+            false,
+            `simulated VM row of bot ${botId} is malformed: ${row.error.issues.map((i) => i.path.join('.')).join(', ')}`,
+          );
         }
         return row.data;
       } catch (error) {

@@ -19,7 +19,9 @@ registerProvisioner('simulated', (deps) => {
   if (!storage) throw new Error('PROVISIONER=simulated needs AzureWebJobsStorage (the simulated VMs live there)');
   const deploymentId = config.DEPLOYMENT_ID ?? 'local';
   // the simulated VMs' disks: the local cloud's state folder (removed when it stops), else one per storage and deployment
-  const stateDir = process.env.LOCAL_SIMULATED_VM_DIR ?? path.join(tmpdir(), 'hosted-rpa-simulated-vms', createHash('sha256').update(`${storage}\n${deploymentId}`).digest('hex').slice(0, 16));
+  const stateDir =
+    process.env.LOCAL_SIMULATED_VM_DIR ??
+    path.join(tmpdir(), 'hosted-rpa-simulated-vms', createHash('sha256').update(`${storage}\n${deploymentId}`).digest('hex').slice(0, 16));
   const agents = { stateDir, ...(deps.log ? { log: deps.log } : {}) };
   const provisioner = new SimulatedBotProvisioner(
     SimulatedBotProvisioner.tableFromConnectionString(storage),
@@ -42,6 +44,8 @@ registerProvisioner('simulated', (deps) => {
     },
   );
   // as a VM's agent service starts at boot: the VMs that outlived the previous host get their agents back
-  provisioner.resumeAgents().catch((error: unknown) => deps.log?.(`simulated VMs: agents not resumed (${error instanceof Error ? error.message : String(error)})`));
+  provisioner
+    .resumeAgents()
+    .catch((error: unknown) => deps.log?.(`simulated VMs: agents not resumed (${error instanceof Error ? error.message : String(error)})`));
   return provisioner;
 });

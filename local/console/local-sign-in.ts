@@ -66,7 +66,12 @@ export function localSignInRoute(stateDir: string) {
     const issuer = issuerFromStackFile(path.join(stateDir, 'stack.json'));
     if (!issuer) return send(res, 503, signInForm('The local stack has no token issuer state (is it still starting?).'));
     const name = (form.get('name') ?? '').trim();
-    const accessToken = await mintToken(issuer, { userId, ...(name ? { name } : {}), platformAdmin: form.get('platformAdmin') === 'true', lifetimeSeconds: LIFETIME_SECONDS });
+    const accessToken = await mintToken(issuer, {
+      userId,
+      ...(name ? { name } : {}),
+      platformAdmin: form.get('platformAdmin') === 'true',
+      lifetimeSeconds: LIFETIME_SECONDS,
+    });
     send(res, 200, signedInPage({ accessToken, userId, expiresAt: new Date(Date.now() + LIFETIME_SECONDS * 1000).toISOString() }));
   };
 }

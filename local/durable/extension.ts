@@ -52,7 +52,15 @@ export function createDurableExtension(ctx: HostExtensionContext): HostExtension
         for (const item of applied.activities) activities?.enqueue(item);
         for (const { instanceId, at } of applied.wakes) wake(instanceId, at);
       };
-      const processor = new InstanceProcessor({ stores, applier: new EffectApplier(stores, locks), orchestrator: ports.orchestrator, entity: ports.entity, timers: settings.timers, onCommitted, log });
+      const processor = new InstanceProcessor({
+        stores,
+        applier: new EffectApplier(stores, locks),
+        orchestrator: ports.orchestrator,
+        entity: ports.entity,
+        timers: settings.timers,
+        onCommitted,
+        log,
+      });
       dispatcher = new InstanceDispatcher((id) => processor.process(id), locks, settings.maxConcurrentOrchestrations, log);
       activities = new ActivityPool(
         async (item: WorkItem) => {

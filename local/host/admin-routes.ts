@@ -29,7 +29,9 @@ export function adminRoutes(registry: FunctionRegistry, invoker: FunctionInvoker
     const triggerType = fn.trigger.type.toLowerCase();
     if (triggerType === 'httptrigger' || DURABLE_TRIGGERS.has(triggerType)) {
       res.writeHead(400, { 'content-type': 'text/plain' });
-      res.end(triggerType === 'httptrigger' ? 'HTTP functions are called through their route.' : 'Durable functions are started through the Durable client API.');
+      res.end(
+        triggerType === 'httptrigger' ? 'HTTP functions are called through their route.' : 'Durable functions are started through the Durable client API.',
+      );
       return;
     }
     let input: unknown;

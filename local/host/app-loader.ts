@@ -13,7 +13,14 @@ export function appEntryFiles(appDir: string): string[] {
   const dir = path.join(appDir, path.dirname(sourcePattern));
   const base = path.basename(sourcePattern);
   if (!base.includes('*')) return [path.join(appDir, sourcePattern)];
-  const matcher = new RegExp('^' + base.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*') + '$');
+  const matcher = new RegExp(
+    '^' +
+      base
+        .split('*')
+        .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+        .join('.*') +
+      '$',
+  );
   return readdirSync(dir)
     .filter((f) => matcher.test(f) && !f.endsWith('.d.ts'))
     .sort()

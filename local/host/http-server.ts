@@ -9,7 +9,6 @@ import { compileRouteTemplate } from './route-template.js';
 /** A handler the host itself serves beside the app's functions (admin routes, Durable webhooks). */
 export type HostRouteHandler = (req: http.IncomingMessage, res: http.ServerResponse, body: Buffer) => Promise<void>;
 
-
 export interface HttpHostOptions {
   host: string;
   port: number;

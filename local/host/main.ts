@@ -54,7 +54,16 @@ async function main(): Promise<void> {
   if (usesDurableFunctions(registry)) {
     // Loaded only when the app has Durable functions, as the host loads only the extensions an app binds to.
     const { createDurableExtension } = await import('../durable/extension.js');
-    extensions.push(createDurableExtension({ registry, invoker, addHostRoute: (p, h) => httpHost.addHostRoute(p, h), baseUrl, settings: hostJson.durableTaskHub ? { ...process.env, DURABLE_TASK_HUB: hostJson.durableTaskHub } : process.env, log }));
+    extensions.push(
+      createDurableExtension({
+        registry,
+        invoker,
+        addHostRoute: (p, h) => httpHost.addHostRoute(p, h),
+        baseUrl,
+        settings: hostJson.durableTaskHub ? { ...process.env, DURABLE_TASK_HUB: hostJson.durableTaskHub } : process.env,
+        log,
+      }),
+    );
   }
   extensions.push(new TimerScheduler(registry, invoker, process.env, log));
   httpHost.mapHttpFunctions();

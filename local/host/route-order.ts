@@ -32,7 +32,11 @@ export function inHostOrder<T>(routes: readonly OrderedRoute<T>[]): OrderedRoute
  * The first route (in host order) whose template matches the path and whose methods include the method. A path
  * whose templates all lack the method is not a match at all (a route constraint, not a 405): the host answers 404.
  */
-export function firstMatch<T>(ordered: readonly OrderedRoute<T>[], method: string, path: string): { route: OrderedRoute<T>; params: Record<string, string> } | undefined {
+export function firstMatch<T>(
+  ordered: readonly OrderedRoute<T>[],
+  method: string,
+  path: string,
+): { route: OrderedRoute<T>; params: Record<string, string> } | undefined {
   for (const route of ordered) {
     if (route.methods.size > 0 && !route.methods.has(method)) continue;
     const params = route.match(path);

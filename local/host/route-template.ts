@@ -29,7 +29,10 @@ function safeDecode(value: string): string {
 }
 
 export function compileRouteTemplate(template: string): CompiledRoute {
-  const segments = template.replace(/^\/+|\/+$/g, '').split('/').filter((s) => s.length > 0);
+  const segments = template
+    .replace(/^\/+|\/+$/g, '')
+    .split('/')
+    .filter((s) => s.length > 0);
   const names: string[] = [];
   let pattern = '^';
   for (const segment of segments) {

@@ -54,9 +54,7 @@ export function open(envelope: unknown, key: Buffer): Buffer {
   }
   const { iv, tag, ciphertext } = parsed.data;
   try {
-    const decipher = createDecipheriv(ALGORITHM, key, Buffer.from(iv, 'base64'))
-      .setAAD(ASSOCIATED_DATA)
-      .setAuthTag(Buffer.from(tag, 'base64'));
+    const decipher = createDecipheriv(ALGORITHM, key, Buffer.from(iv, 'base64')).setAAD(ASSOCIATED_DATA).setAuthTag(Buffer.from(tag, 'base64'));
     return Buffer.concat([decipher.update(Buffer.from(ciphertext, 'base64')), decipher.final()]);
   } catch {
     throw new EnvelopeDecryptionError('authentication failed: wrong encryption key or altered data');

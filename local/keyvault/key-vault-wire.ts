@@ -14,9 +14,7 @@ export const setSecretRequestSchema = z.object({
   value: z.string().max(MAX_SECRET_VALUE_LENGTH),
   contentType: z.string().optional(),
   tags: z.record(z.string(), z.string()).optional(),
-  attributes: z
-    .object({ enabled: z.boolean().optional(), nbf: z.number().optional(), exp: z.number().optional() })
-    .optional(),
+  attributes: z.object({ enabled: z.boolean().optional(), nbf: z.number().optional(), exp: z.number().optional() }).optional(),
 });
 
 export function toSecretVersionInput(body: z.infer<typeof setSecretRequestSchema>): SecretVersionInput {
@@ -34,9 +32,7 @@ export function toSecretVersionInput(body: z.infer<typeof setSecretRequestSchema
 export const updateSecretRequestSchema = z.object({
   contentType: z.string().optional(),
   tags: z.record(z.string(), z.string()).optional(),
-  attributes: z
-    .object({ enabled: z.boolean().optional(), nbf: z.number().optional(), exp: z.number().optional() })
-    .optional(),
+  attributes: z.object({ enabled: z.boolean().optional(), nbf: z.number().optional(), exp: z.number().optional() }).optional(),
 });
 
 export function toSecretUpdate(body: z.infer<typeof updateSecretRequestSchema>): SecretUpdate {

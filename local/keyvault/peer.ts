@@ -76,10 +76,7 @@ export async function startKeyVaultPeer(options: KeyVaultPeerOptions): Promise<K
       sendJson(response, result.status, result.body);
       log({ ...entry, status: result.status });
     } catch (error) {
-      const fault =
-        error instanceof KeyVaultFault
-          ? error
-          : new KeyVaultFault(500, 'InternalError', 'The local Key Vault peer failed to handle the request');
+      const fault = error instanceof KeyVaultFault ? error : new KeyVaultFault(500, 'InternalError', 'The local Key Vault peer failed to handle the request');
       sendJson(response, fault.status, errorBody(fault.code, fault.message), fault.headers);
       log({ ...entry, status: fault.status, error: error instanceof Error ? error.message : String(error) });
     }

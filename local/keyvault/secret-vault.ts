@@ -2,14 +2,7 @@ import { randomBytes } from 'node:crypto';
 
 import { DataFileUnreadableError, type EncryptedDataFile } from './encrypted-data-file.js';
 import { KeyVaultFault } from './key-vault-fault.js';
-import {
-  emptyVaultState,
-  type SecretDeletion,
-  type SecretEntry,
-  type SecretVersion,
-  type VaultState,
-  vaultStateSchema,
-} from './vault-state.js';
+import { emptyVaultState, type SecretDeletion, type SecretEntry, type SecretVersion, type VaultState, vaultStateSchema } from './vault-state.js';
 
 /** Soft-delete retention of a vault created with default settings. */
 export const RECOVERABLE_DAYS = 90;

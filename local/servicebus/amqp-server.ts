@@ -138,7 +138,11 @@ export class AmqpServer {
     const connection = endpoint.connection;
     const valid = () => (this.grants.get(connection) ?? []).filter((g) => rights.some((r) => grantAllows(g, entityPath, r, Date.now())));
     if (valid().length === 0) {
-      refuse(endpoint, 'amqp:unauthorized-access', `Unauthorized access. '${rights.join("' or '")}' claim(s) are required to perform this operation. Resource: '${entityPath}'.`);
+      refuse(
+        endpoint,
+        'amqp:unauthorized-access',
+        `Unauthorized access. '${rights.join("' or '")}' claim(s) are required to perform this operation. Resource: '${entityPath}'.`,
+      );
       return false;
     }
     const watch = (): void => {

@@ -38,12 +38,7 @@ export interface BrokeredMessage {
   injectedDuplicate: boolean;
 }
 
-export function createBrokeredMessage(
-  sent: Message,
-  sequenceNumber: number,
-  enqueuedAt: number,
-  defaultTimeToLiveMs: number | undefined,
-): BrokeredMessage {
+export function createBrokeredMessage(sent: Message, sequenceNumber: number, enqueuedAt: number, defaultTimeToLiveMs: number | undefined): BrokeredMessage {
   const amqp = { ...sent } as Message;
   // Like the service: a message sent without an id gets one (32 hex digits). The SDK relies on it, e.g. to stop lock renewal.
   if (amqp.message_id === undefined || amqp.message_id === null) amqp.message_id = randomUUID().replace(/-/g, '');

@@ -6,10 +6,7 @@ export interface EntityPath {
   deadLetter: boolean;
 }
 
-export type LinkAddress =
-  | { kind: 'cbs' }
-  | { kind: 'management'; entity: EntityPath }
-  | { kind: 'entity'; entity: EntityPath };
+export type LinkAddress = { kind: 'cbs' } | { kind: 'management'; entity: EntityPath } | { kind: 'entity'; entity: EntityPath };
 
 const MANAGEMENT_SUFFIX = '/$management';
 const DEAD_LETTER_SUFFIX = '/$deadletterqueue';

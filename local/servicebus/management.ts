@@ -182,7 +182,11 @@ function toSequenceNumber(value: unknown): number {
 }
 
 function lockLost(what: string): ManagementError {
-  return new ManagementError(410, LOCK_LOST_CONDITION, `The lock supplied is invalid. Either the lock expired, or the message has already been removed from the queue. Lock token: ${what}`);
+  return new ManagementError(
+    410,
+    LOCK_LOST_CONDITION,
+    `The lock supplied is invalid. Either the lock expired, or the message has already been removed from the queue. Lock token: ${what}`,
+  );
 }
 
 function ok(body?: unknown): ManagementReply {

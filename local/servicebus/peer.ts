@@ -89,12 +89,9 @@ export async function startServiceBusPeer(options: ServiceBusPeerOptions): Promi
   const amqp = new AmqpServer(store, log, rules);
   const https = createHttpsServer({ key: options.tls.key, cert: options.tls.cert }, createAdminRequestHandler(store, log, rules));
   https.on('tlsClientError', (error) => log(`[servicebus] admin TLS error: ${error.message}`));
-  const multiplexed = createMultiplexedServer(
-    { amqp: (socket) => amqp.accept(socket), tls: (stream) => https.emit('connection', stream) },
-    (error) => {
-      if (!(error instanceof ConnectionDroppedError)) log(`[servicebus] socket error: ${error.message}`);
-    },
-  );
+  const multiplexed = createMultiplexedServer({ amqp: (socket) => amqp.accept(socket), tls: (stream) => https.emit('connection', stream) }, (error) => {
+    if (!(error instanceof ConnectionDroppedError)) log(`[servicebus] socket error: ${error.message}`);
+  });
 
   await new Promise<void>((resolve, reject) => {
     multiplexed.server.once('error', reject);

@@ -31,14 +31,32 @@ const ELEMENTS: Record<string, Apply> = {
   UserMetadata: (value, p) => (p.userMetadata = value),
 
   RequiresSession: refuseIf(isTrue('RequiresSession'), SESSIONS_NOT_SUPPORTED),
-  RequiresDuplicateDetection: refuseIf(isTrue('RequiresDuplicateDetection'), 'Duplicate detection (requiresDuplicateDetection) is not supported by the local Service Bus peer.'),
+  RequiresDuplicateDetection: refuseIf(
+    isTrue('RequiresDuplicateDetection'),
+    'Duplicate detection (requiresDuplicateDetection) is not supported by the local Service Bus peer.',
+  ),
   EnablePartitioning: refuseIf(isTrue('EnablePartitioning'), 'Partitioned queues (enablePartitioning) are not supported by the local Service Bus peer.'),
   ForwardTo: refuseIf((value) => value !== '', 'Auto-forwarding (forwardTo) is not supported by the local Service Bus peer.'),
-  ForwardDeadLetteredMessagesTo: refuseIf((value) => value !== '', 'Forwarding dead-lettered messages (forwardDeadLetteredMessagesTo) is not supported by the local Service Bus peer.'),
-  AutoDeleteOnIdle: refuseIf((value) => parseIsoDuration(value) < NEVER_MS, 'Deleting idle queues (autoDeleteOnIdle) is not supported by the local Service Bus peer; leave it at its default (never).'),
-  Status: refuseIf((value) => value !== 'Active', 'Only the Active status is supported by the local Service Bus peer (queues cannot be disabled for sending or receiving).'),
-  AuthorizationRules: refuseIf((_value, element) => element.hasChildren, 'Queue-level authorization rules are not supported by the local Service Bus peer (it checks no SAS signature).'),
-  MaxMessageSizeInKilobytes: refuseIf((value) => integer('MaxMessageSizeInKilobytes', value) !== 256, 'The local Service Bus peer is a Standard-tier namespace: maxMessageSizeInKilobytes is 256.'),
+  ForwardDeadLetteredMessagesTo: refuseIf(
+    (value) => value !== '',
+    'Forwarding dead-lettered messages (forwardDeadLetteredMessagesTo) is not supported by the local Service Bus peer.',
+  ),
+  AutoDeleteOnIdle: refuseIf(
+    (value) => parseIsoDuration(value) < NEVER_MS,
+    'Deleting idle queues (autoDeleteOnIdle) is not supported by the local Service Bus peer; leave it at its default (never).',
+  ),
+  Status: refuseIf(
+    (value) => value !== 'Active',
+    'Only the Active status is supported by the local Service Bus peer (queues cannot be disabled for sending or receiving).',
+  ),
+  AuthorizationRules: refuseIf(
+    (_value, element) => element.hasChildren,
+    'Queue-level authorization rules are not supported by the local Service Bus peer (it checks no SAS signature).',
+  ),
+  MaxMessageSizeInKilobytes: refuseIf(
+    (value) => integer('MaxMessageSizeInKilobytes', value) !== 256,
+    'The local Service Bus peer is a Standard-tier namespace: maxMessageSizeInKilobytes is 256.',
+  ),
 
   // Read-only: the service owns these and ignores them in a request.
   EntityAvailabilityStatus: ignore,

@@ -83,17 +83,20 @@ export class SubQueue {
 
   schedule(message: BrokeredMessage, at: number): void {
     const arm = (): NodeJS.Timeout =>
-      setTimeout(() => {
-        const entry = this.scheduled.get(message.sequenceNumber);
-        if (!entry) return;
-        if (at > Date.now()) {
-          entry.timer = arm();
-          return;
-        }
-        this.scheduled.delete(message.sequenceNumber);
-        message.enqueuedAt = Date.now();
-        this.enqueue(message);
-      }, Math.min(Math.max(0, at - Date.now()), MAX_TIMER_MS)).unref();
+      setTimeout(
+        () => {
+          const entry = this.scheduled.get(message.sequenceNumber);
+          if (!entry) return;
+          if (at > Date.now()) {
+            entry.timer = arm();
+            return;
+          }
+          this.scheduled.delete(message.sequenceNumber);
+          message.enqueuedAt = Date.now();
+          this.enqueue(message);
+        },
+        Math.min(Math.max(0, at - Date.now()), MAX_TIMER_MS),
+      ).unref();
     this.scheduled.set(message.sequenceNumber, { message, at, timer: arm() });
   }
 
@@ -220,12 +223,15 @@ export class SubQueue {
 
   /** Expires the lock at `lockedUntil` (the instant the receiver was told), whatever the duration setting says now. */
   private lockTimer(lockToken: string, lockedUntil: number): NodeJS.Timeout {
-    return setTimeout(() => {
-      const lock = this.releaseLock(lockToken);
-      if (!lock) return;
-      this.owner.recordFault('lockExpired');
-      this.failedDelivery(lock.message, lock.returnTo);
-    }, Math.max(0, lockedUntil - Date.now())).unref();
+    return setTimeout(
+      () => {
+        const lock = this.releaseLock(lockToken);
+        if (!lock) return;
+        this.owner.recordFault('lockExpired');
+        this.failedDelivery(lock.message, lock.returnTo);
+      },
+      Math.max(0, lockedUntil - Date.now()),
+    ).unref();
   }
 
   private releaseLock(lockToken: string): Lock | undefined {

@@ -15,9 +15,13 @@ export function localAuthorizationRules(): { rules: AuthorizationRule[]; listenR
 
 /** Puts the Listen rule's key where the app reads it: the secret store (the local Key Vault peer). */
 export async function storeAgentQueueKey(vaultUrl: string, caCert: string, listenRule: AuthorizationRule): Promise<void> {
-  const client = new SecretClient(vaultUrl, { getToken: async () => ({ token: 'local-cloud', expiresOnTimestamp: Date.now() + 3_600_000 }) }, {
-    disableChallengeResourceVerification: true,
-    tlsOptions: { ca: caCert },
-  });
+  const client = new SecretClient(
+    vaultUrl,
+    { getToken: async () => ({ token: 'local-cloud', expiresOnTimestamp: Date.now() + 3_600_000 }) },
+    {
+      disableChallengeResourceVerification: true,
+      tlsOptions: { ca: caCert },
+    },
+  );
   await client.setSecret(AGENT_QUEUE_SAS_KEY_SECRET, listenRule.key);
 }

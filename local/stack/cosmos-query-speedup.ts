@@ -24,7 +24,10 @@ export function speedUpPeerQueries(): void {
     configurable: true,
     get(this: object) {
       const code = original.call(this) as string;
-      return code.replace(quadratic, (_, item: string, alias: string) => `.filter((${item}) => typeof ${item} !== "undefined").map((${item}) => ({ ${alias}: ${item} }))`);
+      return code.replace(
+        quadratic,
+        (_, item: string, alias: string) => `.filter((${item}) => typeof ${item} !== "undefined").map((${item}) => ({ ${alias}: ${item} }))`,
+      );
     },
   });
 }

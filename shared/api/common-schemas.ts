@@ -23,8 +23,11 @@ export const nameSchema = z
     return stored;
   });
 
-// eslint-disable-next-line no-control-regex -- tabs and newlines are fine in descriptions, other control characters are not
-export const descriptionSchema = z.string().max(2000).refine((s) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(s), 'Must not contain control characters.');
+export const descriptionSchema = z
+  .string()
+  .max(2000)
+  // eslint-disable-next-line no-control-regex -- tabs and newlines are fine in descriptions, other control characters are not
+  .refine((s) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(s), 'Must not contain control characters.');
 
 /** User and service principal ids as Entra ID issues them (oid), and the ids of the local issuer. */
 export const userIdSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._@-]{0,127}$/, 'Must be 1..128 letters, digits, ".", "_", "@" or "-".');

@@ -23,23 +23,27 @@ const waitStepSchema = z.strictObject({ wait: z.strictObject({ ms: z.number().in
 const outputStepSchema = z.strictObject({
   output: z.strictObject({
     name: z.string().min(1).max(100),
-    value: z
-      .string()
-      .refine((v) => Buffer.byteLength(v, 'utf8') <= MAX_OUTPUT_VALUE_BYTES, `Must be at most ${MAX_OUTPUT_VALUE_BYTES} bytes (UTF-8).`),
+    value: z.string().refine((v) => Buffer.byteLength(v, 'utf8') <= MAX_OUTPUT_VALUE_BYTES, `Must be at most ${MAX_OUTPUT_VALUE_BYTES} bytes (UTF-8).`),
   }),
 });
 
 const failStepSchema = z.strictObject({ fail: z.strictObject({ message: z.string().max(MAX_FAIL_MESSAGE_LENGTH) }) });
 
 /** a process cannot be given a NUL character (spawn refuses it): catch it at the edge */
-const processText = (max: number) => z.string().max(max).refine((v) => !v.includes('\0'), 'Must not contain NUL characters.');
+const processText = (max: number) =>
+  z
+    .string()
+    .max(max)
+    .refine((v) => !v.includes('\0'), 'Must not contain NUL characters.');
 const timeoutSecondsSchema = z.number().int().min(1).max(MAX_STEP_TIMEOUT_SECONDS).optional();
 
 const runStepSchema = z.strictObject({
   run: z.strictObject({
     command: processText(MAX_COMMAND_LENGTH).refine((v) => v.trim() !== '', 'Must name a program.'),
     args: z.array(processText(MAX_ARG_LENGTH)).max(MAX_ARGS).optional(),
-    workingDirectory: processText(MAX_COMMAND_LENGTH).refine((v) => v.trim() !== '', 'Must not be empty.').optional(),
+    workingDirectory: processText(MAX_COMMAND_LENGTH)
+      .refine((v) => v.trim() !== '', 'Must not be empty.')
+      .optional(),
     timeoutSeconds: timeoutSecondsSchema,
   }),
 });
@@ -66,7 +70,15 @@ function describeInvalidStep(issue: z.core.$ZodRawIssue): string {
   const kinds = STEP_KINDS.join(', ');
   if (input === null || typeof input !== 'object' || Array.isArray(input)) return `A step must be an object with exactly one key: ${kinds}.`;
   const keys = Object.keys(input);
-  if (keys.length !== 1) return `A step must have exactly one key (${kinds}); this one has ${keys.length}${keys.length ? `: ${keys.slice(0, 5).map((k) => k.slice(0, 40)).join(', ')}` : ''}.`;
+  if (keys.length !== 1)
+    return `A step must have exactly one key (${kinds}); this one has ${keys.length}${
+      keys.length
+        ? `: ${keys
+            .slice(0, 5)
+            .map((k) => k.slice(0, 40))
+            .join(', ')}`
+        : ''
+    }.`;
   const [key = ''] = keys;
   if (!isStepKind(key)) return `Unknown step kind "${key.slice(0, 40)}"; expected one of ${kinds}.`;
   const branchIssues = issue.code === 'invalid_union' ? issue.errors[BRANCHES[key]] : undefined;
@@ -106,7 +118,10 @@ const desktopFlowFields = {
   ownerId: z.string(),
   ownerName: z.string().optional().describe(OWNER_NAME_DESCRIPTION),
   stepCount: z.number().int(),
-  version: z.number().int().describe('1 at creation, one more each time a replace changes the definition; runs reference the version they were submitted with.'),
+  version: z
+    .number()
+    .int()
+    .describe('1 at creation, one more each time a replace changes the definition; runs reference the version they were submitted with.'),
 };
 
 export const desktopFlowSummarySchema = z.object(desktopFlowFields).meta({ id: 'DesktopFlowSummary' });

@@ -9,7 +9,9 @@ export const historyPointSchema = z
     utilisation: nullableNumber('Busy bot-minutes ÷ live bot-minutes over the step (0..1); null with no live bot or no sample.'),
     queued: nullableNumber('Runs waiting, averaged over the samples of the step.'),
     queuedMax: nullableNumber('Most runs waiting at a sample of the step.'),
-    waitingP95Seconds: nullableNumber('Estimated 95th percentile of the waits of the queued runs (from the queue head\'s age: docs/observability.md), the step\'s highest.'),
+    waitingP95Seconds: nullableNumber(
+      "Estimated 95th percentile of the waits of the queued runs (from the queue head's age: docs/observability.md), the step's highest.",
+    ),
     liveBots: nullableNumber('Bots not Deleted or Failed, averaged over the samples.'),
     busyBots: nullableNumber('Bots running a run, averaged over the samples.'),
   })

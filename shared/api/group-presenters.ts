@@ -34,7 +34,9 @@ export function groupResource(view: GroupView) {
     ...(group.lastRunStartedAt === undefined ? {} : { lastRunStartedAt: group.lastRunStartedAt }),
     ...(group.targetWaitMinutes === undefined ? {} : { targetWaitMinutes: group.targetWaitMinutes }),
     ...(group.minUtilization === undefined ? {} : { minUtilization: group.minUtilization }),
-    ...(group.capacitySchedule === undefined || group.capacitySchedule.length === 0 ? {} : { capacitySchedule: group.capacitySchedule.map((w) => ({ from: w.from, to: w.to, committedBots: w.committedBots })) }),
+    ...(group.capacitySchedule === undefined || group.capacitySchedule.length === 0
+      ? {}
+      : { capacitySchedule: group.capacitySchedule.map((w) => ({ from: w.from, to: w.to, committedBots: w.committedBots })) }),
   };
 }
 

@@ -19,5 +19,10 @@ export const accessListBodySchema = z
   .meta({ id: 'AccessListUpdate' });
 
 export const accessEntrySchema = z
-  .object({ userId: z.string(), name: z.string().optional().describe("The member's display name (from its token, recorded when it was added or last called GET /me)."), permission: permissionSchema, deactivated: z.boolean() })
+  .object({
+    userId: z.string(),
+    name: z.string().optional().describe("The member's display name (from its token, recorded when it was added or last called GET /me)."),
+    permission: permissionSchema,
+    deactivated: z.boolean(),
+  })
   .meta({ id: 'AccessEntry' });

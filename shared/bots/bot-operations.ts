@@ -28,7 +28,13 @@ export async function provisionBot(deps: Services, provisioner: BotProvisioner, 
     const image = await deps.store.get<ImageDocument>(ref.environmentId, group.imageId);
     if (!image) throw new ProvisioningError('ImageNotFound', false, `image ${group.imageId} of the group no longer exists`);
     const imageSpec = botImageSpecOf(image);
-    const versioned = await updateBot(deps, ref, (b) => ({ ...b, state: 'Provisioning', credentialVersion: b.credentialVersion + 1, imageId: group.imageId, imageVersion: imageSpec.version }));
+    const versioned = await updateBot(deps, ref, (b) => ({
+      ...b,
+      state: 'Provisioning',
+      credentialVersion: b.credentialVersion + 1,
+      imageId: group.imageId,
+      imageVersion: imageSpec.version,
+    }));
     const credentialVersion = versioned?.credentialVersion ?? bot.credentialVersion + 1;
     const credential = await deps.botCredentials.issue({ ...ref, credentialVersion }, deps.now());
     const provisioned = await provisioner.provision({
@@ -39,7 +45,13 @@ export async function provisionBot(deps: Services, provisioner: BotProvisioner, 
       agent: { controlPlaneUrl: apiBaseUrl, credential },
     });
     await updateBot(deps, ref, (b) => {
-      const next: BotDocument = { ...b, state: 'Ready', since: deps.now().toISOString(), vmResourceId: provisioned.vmResourceId, imageVersion: provisioned.imageVersion };
+      const next: BotDocument = {
+        ...b,
+        state: 'Ready',
+        since: deps.now().toISOString(),
+        vmResourceId: provisioned.vmResourceId,
+        imageVersion: provisioned.imageVersion,
+      };
       delete next.currentRunId;
       delete next.drainRequested;
       return next;

@@ -16,7 +16,11 @@ export interface BotRef {
  * Read-modify-write of a bot record under its etag, retried on lost races (the agent's heartbeats and the
  * lifecycle write the same record). `change` returns undefined to leave the record as it is.
  */
-export async function updateBot(deps: Services, ref: BotRef, change: (bot: Versioned<BotDocument>) => BotDocument | undefined): Promise<Versioned<BotDocument> | undefined> {
+export async function updateBot(
+  deps: Services,
+  ref: BotRef,
+  change: (bot: Versioned<BotDocument>) => BotDocument | undefined,
+): Promise<Versioned<BotDocument> | undefined> {
   for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
     const bot = await deps.botStore.get<BotDocument>(ref.environmentId, ref.botId);
     if (!bot) return undefined;
@@ -33,7 +37,9 @@ export async function updateBot(deps: Services, ref: BotRef, change: (bot: Versi
 
 export function setState(deps: Services, ref: BotRef, state: BotState, fields: Partial<BotDocument> = {}): Promise<Versioned<BotDocument> | undefined> {
   const since = deps.now().toISOString();
-  return updateBot(deps, ref, (bot) => (bot.state === state && Object.keys(fields).length === 0 ? undefined : { ...bot, ...fields, state, since: bot.state === state ? bot.since : since }));
+  return updateBot(deps, ref, (bot) =>
+    bot.state === state && Object.keys(fields).length === 0 ? undefined : { ...bot, ...fields, state, since: bot.state === state ? bot.since : since },
+  );
 }
 
 /** Appends a provisioning failure to the group (the newest 50 are kept), served by `.../groups/{id}/errors`. */

@@ -39,12 +39,26 @@ export async function endedRuns(deps: Services, environmentId: string, runIds: r
  * Writes a group's new stats under the etag read at the start of the round. Losing a race (another round wrote
  * first) drops this round's observation: the stats are a learned estimate, and the next round observes again.
  */
-export async function saveGroupStats(deps: Services, environmentId: string, groupId: string, previous: Versioned<GroupScalingStatsDocument> | undefined, stats: GroupScalingStats): Promise<void> {
+export async function saveGroupStats(
+  deps: Services,
+  environmentId: string,
+  groupId: string,
+  previous: Versioned<GroupScalingStatsDocument> | undefined,
+  stats: GroupScalingStats,
+): Promise<void> {
   if (previous !== undefined && JSON.stringify(previous.stats) === JSON.stringify(stats)) return;
   const at = deps.now().toISOString();
   try {
     if (previous === undefined) {
-      await deps.botStore.create<GroupScalingStatsDocument>({ id: statsDocumentId(groupId), environmentId, type: STATS_TYPE, groupId, stats, createdAt: at, updatedAt: at });
+      await deps.botStore.create<GroupScalingStatsDocument>({
+        id: statsDocumentId(groupId),
+        environmentId,
+        type: STATS_TYPE,
+        groupId,
+        stats,
+        createdAt: at,
+        updatedAt: at,
+      });
     } else {
       await deps.botStore.replace<GroupScalingStatsDocument>({ ...previous, stats, updatedAt: at }, previous.etag);
     }

@@ -30,7 +30,12 @@ function silentTooLong(bot: BotDocument, now: number, timeoutSeconds: number): b
  * bot is released (`Draining`, releaseRequested): its lifecycle tears it down. A Busy record whose run had already
  * ended (the watchdog ended it, the finish never came) only goes idle. Only stale candidates cost more requests.
  */
-export async function recoverLostBusyBots(deps: Services, environmentId: string, bots: readonly BotDocument[], timeoutSeconds: number): Promise<LostBusyBotsOutcome> {
+export async function recoverLostBusyBots(
+  deps: Services,
+  environmentId: string,
+  bots: readonly BotDocument[],
+  timeoutSeconds: number,
+): Promise<LostBusyBotsOutcome> {
   const now = deps.now().getTime();
   const outcome: LostBusyBotsOutcome = { lost: [], runEnded: [] };
   for (const bot of bots.filter((b) => silentTooLong(b, now, timeoutSeconds))) {
@@ -46,7 +51,13 @@ export async function recoverLostBusyBots(deps: Services, environmentId: string,
     const run = await requeueLostRun(deps, ref, health.reason);
     await updateBot(deps, ref, (b) => {
       if (b.state !== 'Busy') return undefined;
-      const next: BotDocument = { ...b, state: 'Draining', since: deps.now().toISOString(), reason: health.reason, releaseRequested: b.releaseRequested ?? health.reason };
+      const next: BotDocument = {
+        ...b,
+        state: 'Draining',
+        since: deps.now().toISOString(),
+        reason: health.reason,
+        releaseRequested: b.releaseRequested ?? health.reason,
+      };
       delete next.currentRunId;
       return next;
     });

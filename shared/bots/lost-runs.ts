@@ -27,7 +27,17 @@ export async function requeueLostRun(deps: Services, ref: BotRef, reason: string
     }
     if (current.attempt >= MAX_RUN_ATTEMPTS) {
       outcome.verdict = 'failed';
-      return ended(current, 'Failed', { error: { code: RUN_ERROR_CODES.botLost, message: `The bot running this run was lost (${reason}) on attempt ${current.attempt} of ${MAX_RUN_ATTEMPTS}.` } }, now);
+      return ended(
+        current,
+        'Failed',
+        {
+          error: {
+            code: RUN_ERROR_CODES.botLost,
+            message: `The bot running this run was lost (${reason}) on attempt ${current.attempt} of ${MAX_RUN_ATTEMPTS}.`,
+          },
+        },
+        now,
+      );
     }
     outcome.verdict = 'requeued';
     const back: RunDocument = { ...current, state: 'Queued', updatedAt: now.toISOString() };

@@ -81,7 +81,14 @@ export interface LearnedStats {
  * point read per run that ended since the last round. A group with a service level plans with the outlook learned
  * from it (warm bots, the break-even idle keep); the others keep BOT_IDLE_TIMEOUT_SECONDS.
  */
-async function learn(deps: Services, environmentId: string, groups: readonly GroupDocument[], bots: readonly BotDocument[], counts: Record<string, GroupRunCounts>, now: string): Promise<Map<string, LearnedStats>> {
+async function learn(
+  deps: Services,
+  environmentId: string,
+  groups: readonly GroupDocument[],
+  bots: readonly BotDocument[],
+  counts: Record<string, GroupRunCounts>,
+  now: string,
+): Promise<Map<string, LearnedStats>> {
   const stored = await loadGroupStats(deps, environmentId);
   const learned = new Map<string, LearnedStats>();
   for (const g of groups) {
@@ -96,13 +103,20 @@ async function learn(deps: Services, environmentId: string, groups: readonly Gro
 }
 
 /** Reads what the planner needs: one environment, its groups, images, bots, queue counts and learned stats (all in-partition). */
-export async function planningInput(deps: Services, env: Versioned<EnvironmentDocument>, oldestQueued: OldestQueued): Promise<{ input: PlannerInput; bots: BotDocument[]; learned: Map<string, LearnedStats>; runningRuns: number }> {
+export async function planningInput(
+  deps: Services,
+  env: Versioned<EnvironmentDocument>,
+  oldestQueued: OldestQueued,
+): Promise<{ input: PlannerInput; bots: BotDocument[]; learned: Map<string, LearnedStats>; runningRuns: number }> {
   const [groups, images, bots] = await Promise.all([
     deps.store.list<GroupDocument>(env.id, 'group'),
     deps.store.list<ImageDocument>(env.id, 'image'),
     deps.botStore.list<BotDocument>(env.id, 'bot'),
   ]);
-  const counts = await deps.runCounts.countsFor(env.id, groups.items.map((g) => g.id));
+  const counts = await deps.runCounts.countsFor(
+    env.id,
+    groups.items.map((g) => g.id),
+  );
   const now = deps.now().toISOString();
   const learned = await learn(deps, env.id, groups.items, bots.items, counts, now);
   const imageById = new Map(images.items.map((i) => [i.id, i]));
@@ -143,7 +157,9 @@ export async function runPlanningRound(deps: Services, environmentId: string, ol
   if (!env) return { active: false, created: [], unstarted: [], signals: [], lost: [], strandedWakeUps: 0 };
   const { input, bots, learned, runningRuns } = await planningInput(deps, env, oldestQueued);
   const recovered = await recoverLostBusyBots(deps, environmentId, bots, deps.config.BOT_HEARTBEAT_TIMEOUT_SECONDS);
-  const unstarted = bots.filter((b) => b.state === 'Provisioning' && b.credentialVersion === 0).map((b) => ({ environmentId, groupId: b.groupId, botId: b.id }));
+  const unstarted = bots
+    .filter((b) => b.state === 'Provisioning' && b.credentialVersion === 0)
+    .map((b) => ({ environmentId, groupId: b.groupId, botId: b.id }));
   const result = plan(input);
   const at = result.at;
   const created: NewBot[] = [];
@@ -176,10 +192,14 @@ export async function runPlanningRound(deps: Services, environmentId: string, ol
     } else if (decision.kind === 'release') {
       // the request is kept on the record (a provisioning or busy bot acts on it at its next claim) and sent as an
       // event (an idle bot acts on it at once)
-      await updateBot(deps, { environmentId, groupId: decision.groupId, botId: decision.botId }, (b) => (b.releaseRequested ? undefined : { ...b, releaseRequested: decision.reason }));
+      await updateBot(deps, { environmentId, groupId: decision.groupId, botId: decision.botId }, (b) =>
+        b.releaseRequested ? undefined : { ...b, releaseRequested: decision.reason },
+      );
       signals.push({ botId: decision.botId, event: 'Release', data: decision.reason });
     } else {
-      await updateBot(deps, { environmentId, groupId: decision.groupId, botId: decision.botId }, (b) => (b.drainRequested ? undefined : { ...b, drainRequested: 'reprovision' }));
+      await updateBot(deps, { environmentId, groupId: decision.groupId, botId: decision.botId }, (b) =>
+        b.drainRequested ? undefined : { ...b, drainRequested: 'reprovision' },
+      );
       signals.push({ botId: decision.botId, event: 'Drain', data: { mode: 'reprovision', reason: decision.reason } });
     }
     await deps.botStore.create(decisionRecord(deps, environmentId, decision, at, botIds));
@@ -195,7 +215,8 @@ export async function runPlanningRound(deps: Services, environmentId: string, ol
   const now = Date.parse(at);
   for (const b of bots) {
     const idleLeaving = b.releaseRequested !== undefined && (b.state === 'Ready' || b.state === 'Draining');
-    if (idleLeaving && now - Date.parse(b.updatedAt) > STUCK_LEAVING_MS && !signals.some((s) => s.botId === b.id)) signals.push({ botId: b.id, event: 'Release', data: b.releaseRequested });
+    if (idleLeaving && now - Date.parse(b.updatedAt) > STUCK_LEAVING_MS && !signals.some((s) => s.botId === b.id))
+      signals.push({ botId: b.id, event: 'Release', data: b.releaseRequested });
   }
   const strandedWakeUps = await resendStrandedWakeUps(deps, input);
   const quiet = unstarted.length === 0 && recovered.lost.length === 0 && isQuietEnvironment(input, result, runningRuns);

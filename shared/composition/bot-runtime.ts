@@ -25,7 +25,10 @@ export function getBotRuntime(): Promise<BotRuntime> {
     deps,
     agentApiBaseUrl: agentApiBaseUrlOf(deps.config.WEBSITE_HOSTNAME),
     // ARM calls take the process's one credential (the simulated provisioner takes none)
-    provisioner: createProvisioner(deps.config, deps.config.PROVISIONER === 'arm' ? { secrets: deps.secrets, credential: credentialFor(deps.config) } : { secrets: deps.secrets }),
+    provisioner: createProvisioner(
+      deps.config,
+      deps.config.PROVISIONER === 'arm' ? { secrets: deps.secrets, credential: credentialFor(deps.config) } : { secrets: deps.secrets },
+    ),
   }));
   return runtime;
 }

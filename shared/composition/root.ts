@@ -55,7 +55,10 @@ function secretClientFor(config: AppConfig): SecretClient {
 /** Locally the emulator connection string (the admin client trusts the local CA); in Azure the namespace and the managed identity. */
 function serviceBusTargetFor(config: AppConfig): ServiceBusTarget {
   if (config.SERVICEBUS_CONNECTION_STRING) {
-    return { connectionString: config.SERVICEBUS_CONNECTION_STRING, caCert: config.LOCAL_CA_CERT_FILE ? readFileSync(config.LOCAL_CA_CERT_FILE, 'utf8') : undefined };
+    return {
+      connectionString: config.SERVICEBUS_CONNECTION_STRING,
+      caCert: config.LOCAL_CA_CERT_FILE ? readFileSync(config.LOCAL_CA_CERT_FILE, 'utf8') : undefined,
+    };
   }
   if (!config.SERVICEBUS_NAMESPACE) throw new Error('Set SERVICEBUS_NAMESPACE (Azure) or SERVICEBUS_CONNECTION_STRING (local).');
   return { namespace: config.SERVICEBUS_NAMESPACE, credential: credentialFor(config) };
@@ -69,7 +72,13 @@ export function buildServices(config: AppConfig): Services {
   const secrets = new KeyVaultSecretStore(secretClientFor(config));
   return {
     config,
-    authenticator: new JwtAuthenticator({ issuer: config.AUTH_ISSUER, audience: config.AUTH_AUDIENCE.split(',').map((a) => a.trim()).filter(Boolean), jwksUri: config.AUTH_JWKS_URI }),
+    authenticator: new JwtAuthenticator({
+      issuer: config.AUTH_ISSUER,
+      audience: config.AUTH_AUDIENCE.split(',')
+        .map((a) => a.trim())
+        .filter(Boolean),
+      jwksUri: config.AUTH_JWKS_URI,
+    }),
     store: new CosmosDocumentStore(database.container('control')),
     botStore: new CosmosDocumentStore(database.container('bots'), botRecordRetention(config.BOT_RECORD_RETENTION_DAYS)),
     botCredentials: new BotCredentials(secretStoreSigningKey(secrets)),
@@ -79,7 +88,10 @@ export function buildServices(config: AppConfig): Services {
     audit: new CosmosAuditLog(database.container('control')),
     activeBotsByGroup: (environmentId) => countActiveBots(database.container('bots'), environmentId),
     runCounts: new CosmosRunCounts(database.container('runs')),
-    runs: { docs: new CosmosDocumentStore(database.container('runs'), runRetention(config.RUN_RETENTION_DAYS)), queries: new CosmosRunQueries(database.container('runs')) },
+    runs: {
+      docs: new CosmosDocumentStore(database.container('runs'), runRetention(config.RUN_RETENTION_DAYS)),
+      queries: new CosmosRunQueries(database.container('runs')),
+    },
     dispatchGates: new CosmosDispatchGates(database.container('control')),
     rateLimiter: new FixedWindowRateLimiter({ limit: config.RATE_LIMIT_PER_MINUTE, windowMs: 60_000 }),
     queues: new ServiceBusGroupQueues(serviceBusTargetFor(config), serviceBusDefinitions.groupQueue),

@@ -55,7 +55,11 @@ export function consoleHandler(assetsDir: string, config: () => Promise<Pick<App
     if (/\/console$/i.test(url.pathname)) return { status: 308, headers: { location: `${url.pathname}/${url.search}` } };
     const name = request.params.path ?? '';
     if (name === 'config.json') {
-      return { status: 200, headers: { 'content-type': 'application/json', 'cache-control': 'no-store', ...SECURITY_HEADERS }, jsonBody: consoleBrowserConfig(await config()) };
+      return {
+        status: 200,
+        headers: { 'content-type': 'application/json', 'cache-control': 'no-store', ...SECURITY_HEADERS },
+        jsonBody: consoleBrowserConfig(await config()),
+      };
     }
     const asset = ASSETS[name];
     if (!asset) return notFound();

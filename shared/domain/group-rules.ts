@@ -73,7 +73,8 @@ export function accountUsernameProblems(username: string): string[] {
     problems.push(`Must be 1..${ACCOUNT_USERNAME_MAX_LENGTH} characters.`);
   }
   const forbidden = [...new Set([...username].filter((ch) => FORBIDDEN_USERNAME_CHARACTERS.includes(ch)))];
-  if (forbidden.length > 0) problems.push(`Must not contain ${forbidden.map((ch) => `"${ch}"`).join(', ')} (none of ${FORBIDDEN_USERNAME_CHARACTERS} is allowed).`);
+  if (forbidden.length > 0)
+    problems.push(`Must not contain ${forbidden.map((ch) => `"${ch}"`).join(', ')} (none of ${FORBIDDEN_USERNAME_CHARACTERS} is allowed).`);
   if (hasControlCharacter(username)) problems.push('Must not contain control characters.');
   if (username.endsWith('.')) problems.push('Must not end with ".".');
   if (reserved.has(username.toLowerCase())) problems.push(`"${username}" is reserved by Azure for Windows VMs; choose another name.`);
@@ -149,7 +150,9 @@ function checkCapacity(env: EnvironmentDocument, groupId: string, committedBots:
  */
 function checkMaxBots(env: Pick<EnvironmentDocument, 'capacity'>, maxBots: number): void {
   if (maxBots > env.capacity) {
-    throw new AppError('MaxBotsExceedsCapacity', `maxBots (${maxBots}) may not exceed the environment's capacity of ${env.capacity} bots.`, { reason: 'MaxBotsExceedsCapacity' });
+    throw new AppError('MaxBotsExceedsCapacity', `maxBots (${maxBots}) may not exceed the environment's capacity of ${env.capacity} bots.`, {
+      reason: 'MaxBotsExceedsCapacity',
+    });
   }
 }
 
@@ -162,7 +165,10 @@ export function reserveGroup<T extends EnvironmentDocument>(env: T, groupId: str
   const count = Object.keys(env.ledger.groups).filter((id) => id !== groupId).length;
   const max = env.plan === 'trial' ? TRIAL_MAX_GROUPS : MAX_GROUPS_PER_ENVIRONMENT;
   if (count >= max) {
-    throw AppError.rule('GroupLimitReached', `An environment${env.plan === 'trial' ? ' on a trial plan' : ''} may have at most ${max} hosted machine groups; this one has ${count}.`);
+    throw AppError.rule(
+      'GroupLimitReached',
+      `An environment${env.plan === 'trial' ? ' on a trial plan' : ''} may have at most ${max} hosted machine groups; this one has ${count}.`,
+    );
   }
   if (nameHolder(env, entry.name, groupId) !== undefined) throw nameTaken(entry.name);
   checkMaxBots(env, entry.maxBots);
@@ -188,7 +194,13 @@ export function groupsOfImage(env: Pick<EnvironmentDocument, 'ledger'>, imageId:
 
 export function sameLedgerEntry(a: GroupLedgerEntry | undefined, b: GroupLedgerEntry): boolean {
   // an entry written before entries named their image matches any image
-  return a !== undefined && a.name === b.name && a.committedBots === b.committedBots && a.maxBots === b.maxBots && (a.imageId === undefined || a.imageId === b.imageId);
+  return (
+    a !== undefined &&
+    a.name === b.name &&
+    a.committedBots === b.committedBots &&
+    a.maxBots === b.maxBots &&
+    (a.imageId === undefined || a.imageId === b.imageId)
+  );
 }
 
 /** Thrown when the ledger no longer holds what the group document said: another edit is in flight or landed. */
@@ -226,5 +238,7 @@ export function restoreGroup<T extends EnvironmentDocument>(env: T, groupId: str
 
 /** A missing image and one the caller may not see answer alike, so that image ids reveal nothing. */
 export function imageUnusable(imageId: string): AppError {
-  return AppError.forbidden(`Image ${imageId} does not exist or is not shared with you; a group needs an image you may use (User or CoOwner share, or your own).`);
+  return AppError.forbidden(
+    `Image ${imageId} does not exist or is not shared with you; a group needs an image you may use (User or CoOwner share, or your own).`,
+  );
 }

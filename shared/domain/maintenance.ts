@@ -13,7 +13,17 @@ export const MAINTENANCE_ACTION = 'maintenanceAction' as const;
 export const SWEEPS = ['inactiveGroups', 'orphans', 'stuckRuns', 'runDeadlines'] as const;
 export type Sweep = (typeof SWEEPS)[number];
 
-export const MAINTENANCE_ACTION_KINDS = ['groupDeleted', 'reservationRemoved', 'orphanVmDeleted', 'botLost', 'runRequeued', 'runFailed', 'runTimedOut', 'runCancelled', 'wakeUpResent'] as const;
+export const MAINTENANCE_ACTION_KINDS = [
+  'groupDeleted',
+  'reservationRemoved',
+  'orphanVmDeleted',
+  'botLost',
+  'runRequeued',
+  'runFailed',
+  'runTimedOut',
+  'runCancelled',
+  'wakeUpResent',
+] as const;
 export type MaintenanceActionKind = (typeof MAINTENANCE_ACTION_KINDS)[number];
 
 /** One thing a maintenance timer did, with its reason: what `GET .../maintenance` serves. */
@@ -82,7 +92,10 @@ export function isLostWithoutVm(bot: { state: BotState }): boolean {
  * groups down) and where bots are promised: a group's committed bots start only once the controller plans, and an
  * environment where no run was ever submitted has never woken it.
  */
-export function wantsController(bots: ReadonlyArray<{ state: BotState }>, ledgerGroups: Readonly<Record<string, Pick<GroupLedgerEntry, 'committedBots'>>>): boolean {
+export function wantsController(
+  bots: ReadonlyArray<{ state: BotState }>,
+  ledgerGroups: Readonly<Record<string, Pick<GroupLedgerEntry, 'committedBots'>>>,
+): boolean {
   return bots.some((b) => b.state !== 'Deleted' && b.state !== 'Failed') || Object.values(ledgerGroups).some((g) => g.committedBots > 0);
 }
 

@@ -1,10 +1,4 @@
-export const ROLES = [
-  'SystemAdministrator',
-  'EnvironmentMaker',
-  'DesktopFlowsMachineOwner',
-  'DesktopFlowsMachineImageAdmin',
-  'BasicUser',
-] as const;
+export const ROLES = ['SystemAdministrator', 'EnvironmentMaker', 'DesktopFlowsMachineOwner', 'DesktopFlowsMachineImageAdmin', 'BasicUser'] as const;
 
 export type Role = (typeof ROLES)[number];
 

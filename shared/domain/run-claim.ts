@@ -26,7 +26,10 @@ export type ClaimNoneReason =
   | 'Contention';
 
 /** Why a claim on this group is refused before it looks at the queue; undefined when the group may take a run. */
-export function claimRefusal(env: Pick<EnvironmentDocument, 'hostedRpaEnabled'> | undefined, group: Pick<GroupDocument, 'status' | 'maintenance'> | undefined): ClaimNoneReason | undefined {
+export function claimRefusal(
+  env: Pick<EnvironmentDocument, 'hostedRpaEnabled'> | undefined,
+  group: Pick<GroupDocument, 'status' | 'maintenance'> | undefined,
+): ClaimNoneReason | undefined {
   if (!env) return 'EnvironmentNotFound';
   if (!group) return 'GroupNotFound';
   if (group.status !== 'active') return 'GroupDeleted';

@@ -250,7 +250,12 @@ export function jsonBytes(value: unknown): number {
  * Running → an outcome, with outputs (at most 64 KiB as JSON: larger outputs fail the run with
  * `OutputsTooLarge`, keeping none of them) or an error.
  */
-export function ended<T extends RunDocument>(run: T, outcome: RunOutcome, result: { outputs?: Record<string, unknown> | undefined; error?: RunError | undefined }, now: Date): T {
+export function ended<T extends RunDocument>(
+  run: T,
+  outcome: RunOutcome,
+  result: { outputs?: Record<string, unknown> | undefined; error?: RunError | undefined },
+  now: Date,
+): T {
   const at = now.toISOString();
   const base = { ...run, endedAt: at, updatedAt: at };
   delete base.outputs;
@@ -259,7 +264,10 @@ export function ended<T extends RunDocument>(run: T, outcome: RunOutcome, result
     return withKey({
       ...base,
       state: 'Failed',
-      error: { code: RUN_ERROR_CODES.outputsTooLarge, message: `The run's outputs are ${jsonBytes(result.outputs)} bytes as JSON; at most ${MAX_OUTPUTS_BYTES} are kept.` },
+      error: {
+        code: RUN_ERROR_CODES.outputsTooLarge,
+        message: `The run's outputs are ${jsonBytes(result.outputs)} bytes as JSON; at most ${MAX_OUTPUTS_BYTES} are kept.`,
+      },
     });
   }
   const error = result.error ?? defaultErrorOf(outcome);
@@ -292,10 +300,7 @@ function defaultErrorOf(outcome: RunOutcome): RunError | undefined {
 
 // ---- deadlines ----------------------------------------------------------------------------------------
 
-export type DeadlineVerdict =
-  | { kind: 'ended' }
-  | { kind: 'timeOut'; error: RunError }
-  | { kind: 'wakeAt'; at: string };
+export type DeadlineVerdict = { kind: 'ended' } | { kind: 'timeOut'; error: RunError } | { kind: 'wakeAt'; at: string };
 
 /**
  * What the run's watchdog does when it wakes at `now`:
@@ -306,7 +311,11 @@ export type DeadlineVerdict =
  *   less than `timeoutMinutes` before the next one, so its running deadline is never overslept, and nobody has
  *   to tell the watchdog that the run started.
  */
-export function deadlineVerdict(run: Pick<RunDocument, 'state' | 'queuedAt' | 'startedAt' | 'timeoutMinutes'>, now: Date, queuedTimeoutMinutes: number): DeadlineVerdict {
+export function deadlineVerdict(
+  run: Pick<RunDocument, 'state' | 'queuedAt' | 'startedAt' | 'timeoutMinutes'>,
+  now: Date,
+  queuedTimeoutMinutes: number,
+): DeadlineVerdict {
   const t = now.getTime();
   const runTimeoutMs = run.timeoutMinutes * 60_000;
   if (run.state === 'Queued') {
@@ -322,7 +331,10 @@ export function deadlineVerdict(run: Pick<RunDocument, 'state' | 'queuedAt' | 's
   if (run.state === 'Running') {
     const runDeadline = Date.parse(run.startedAt ?? run.queuedAt) + runTimeoutMs;
     if (t >= runDeadline) {
-      return { kind: 'timeOut', error: { code: RUN_ERROR_CODES.runTimeout, message: `The run took longer than its timeout of ${run.timeoutMinutes} minutes and was stopped.` } };
+      return {
+        kind: 'timeOut',
+        error: { code: RUN_ERROR_CODES.runTimeout, message: `The run took longer than its timeout of ${run.timeoutMinutes} minutes and was stopped.` },
+      };
     }
     return { kind: 'wakeAt', at: new Date(runDeadline).toISOString() };
   }

@@ -39,8 +39,24 @@ function toHttpResponse(result: ApiResponse, request: ApiRequest<unknown>, metho
  * is logged as a warning rather than turned into an error answer. A refused write (an answer ≥ 300) changed nothing:
  * its unconfirmed entry is removed.
  */
-async function confirmAuditEntry(deps: Services, route: ApiRoute<unknown>, request: ApiRequest<unknown>, result: ApiResponse, intent: AuditDocument | null, context: InvocationContext): Promise<void> {
-  const entry = auditEntryOf({ id: intent?.id ?? deps.newId(), now: intent ? new Date(intent.at) : deps.now(), principal: request.principal, route, params: request.params, body: request.body, status: result.status, responseBody: result.body });
+async function confirmAuditEntry(
+  deps: Services,
+  route: ApiRoute<unknown>,
+  request: ApiRequest<unknown>,
+  result: ApiResponse,
+  intent: AuditDocument | null,
+  context: InvocationContext,
+): Promise<void> {
+  const entry = auditEntryOf({
+    id: intent?.id ?? deps.newId(),
+    now: intent ? new Date(intent.at) : deps.now(),
+    principal: request.principal,
+    route,
+    params: request.params,
+    body: request.body,
+    status: result.status,
+    responseBody: result.body,
+  });
   try {
     if (entry) await (intent ? deps.audit.confirm(entry) : deps.audit.record(entry));
     else if (intent) await deps.audit.discard(intent.environmentId, intent.id);
@@ -55,7 +71,9 @@ async function confirmAuditEntry(deps: Services, route: ApiRoute<unknown>, reque
  */
 async function settleAuditIntent(deps: Services, intent: AuditDocument, err: unknown, context: InvocationContext): Promise<void> {
   if (!(err instanceof AppError) || err.status >= 500) return;
-  await deps.audit.discard(intent.environmentId, intent.id).catch((e: unknown) => context.warn(`audit entry ${intent.id} of a refused write not removed: ${ensureError(e).message}`));
+  await deps.audit
+    .discard(intent.environmentId, intent.id)
+    .catch((e: unknown) => context.warn(`audit entry ${intent.id} of a refused write not removed: ${ensureError(e).message}`));
 }
 
 /** The routes' signals through an invocation's Durable client (orchestrations/activities/durable-route-signals.ts). */
@@ -117,13 +135,13 @@ export function toAzureHandler(route: ApiRoute<unknown>, services: () => Promise
       const environmentId = httpRequest.params.env;
       if (route.wakesController && signalsOf && result.status < 300 && environmentId) {
         // best effort: the controller's periodic round plans anyway, later
-        await signalsOf(df.getClient(context)).wakeController(environmentId).catch((err: unknown) => context.warn(`${route.name}: controller not woken: ${ensureError(err).message}`));
+        await signalsOf(df.getClient(context))
+          .wakeController(environmentId)
+          .catch((err: unknown) => context.warn(`${route.name}: controller not woken: ${ensureError(err).message}`));
       }
       return toHttpResponse(result, apiRequest, route.method);
     } catch (err) {
-      return problemResponse(err, (unexpected) =>
-        context.error(`${route.name} failed: ${unexpected.name}: ${unexpected.message}`),
-      );
+      return problemResponse(err, (unexpected) => context.error(`${route.name} failed: ${unexpected.name}: ${unexpected.message}`));
     }
   };
 }

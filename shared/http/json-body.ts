@@ -18,7 +18,10 @@ export function zodIssuesToFieldErrors(issues: readonly z.core.$ZodIssue[]): Fie
   return issues.slice(0, 50).map((issue) => {
     const field = issue.path.map(String).join('.');
     if (issue.code === 'unrecognized_keys') {
-      return { field: [field, ...issue.keys].filter(Boolean).join('.').slice(0, 200), message: `Unknown field(s): ${issue.keys.map((k) => k.slice(0, 100)).join(', ')}.`.slice(0, 500) };
+      return {
+        field: [field, ...issue.keys].filter(Boolean).join('.').slice(0, 200),
+        message: `Unknown field(s): ${issue.keys.map((k) => k.slice(0, 100)).join(', ')}.`.slice(0, 500),
+      };
     }
     return { field: field.slice(0, 200), message: issue.message.slice(0, 500) };
   });

@@ -3,7 +3,15 @@ import type { Services } from '../composition/services.js';
 import { AppError } from '../errors/app-error.js';
 import { loadGroup } from '../services/groups/load-group.js';
 import type { GroupHistoryDocument } from './group-history.js';
-import { HISTORY_RETENTION_DAYS, historyDocumentId, historySeries, hoursBetween, stepMinutesFor, type HistoryPoint, type MinuteBucket } from './group-history-rollup.js';
+import {
+  HISTORY_RETENTION_DAYS,
+  historyDocumentId,
+  historySeries,
+  hoursBetween,
+  stepMinutesFor,
+  type HistoryPoint,
+  type MinuteBucket,
+} from './group-history-rollup.js';
 
 export const DEFAULT_HISTORY_HOURS = 24;
 const MAX_RANGE_MS = HISTORY_RETENTION_DAYS * 86_400_000;
@@ -32,9 +40,13 @@ export async function readGroupHistory(
   const { group } = await loadGroup(deps, principal, environmentId, groupId, 'use');
   const to = range.to ? new Date(range.to) : deps.now();
   const from = range.from ? new Date(range.from) : new Date(to.getTime() - DEFAULT_HISTORY_HOURS * 3_600_000);
-  if (from.getTime() >= to.getTime()) throw AppError.validation([{ field: 'from', message: 'Must be before `to` (default: now).' }], 'The history range is not valid.');
+  if (from.getTime() >= to.getTime())
+    throw AppError.validation([{ field: 'from', message: 'Must be before `to` (default: now).' }], 'The history range is not valid.');
   if (to.getTime() - from.getTime() > MAX_RANGE_MS) {
-    throw AppError.validation([{ field: 'from', message: `The range may span at most ${HISTORY_RETENTION_DAYS} days (how long history is kept).` }], 'The history range is not valid.');
+    throw AppError.validation(
+      [{ field: 'from', message: `The range may span at most ${HISTORY_RETENTION_DAYS} days (how long history is kept).` }],
+      'The history range is not valid.',
+    );
   }
   const hours = hoursBetween(from, to);
   const docs = await Promise.all(hours.map((hour) => deps.botStore.get<GroupHistoryDocument>(group.environmentId, historyDocumentId(group.id, hour))));

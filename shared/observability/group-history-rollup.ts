@@ -132,7 +132,8 @@ export function stepMinutesFor(from: Date, to: Date): number {
 const round = (value: number, digits: number) => Math.round(value * 10 ** digits) / 10 ** digits;
 
 function pointOf(at: Date, bucket: MinuteBucket | undefined): HistoryPoint {
-  if (!bucket || bucket.n === 0) return { at: at.toISOString(), utilisation: null, queued: null, queuedMax: null, waitingP95Seconds: null, liveBots: null, busyBots: null };
+  if (!bucket || bucket.n === 0)
+    return { at: at.toISOString(), utilisation: null, queued: null, queuedMax: null, waitingP95Seconds: null, liveBots: null, busyBots: null };
   const utilisation = utilisationOf(bucket);
   return {
     at: at.toISOString(),
@@ -149,7 +150,12 @@ function pointOf(at: Date, bucket: MinuteBucket | undefined): HistoryPoint {
  * The points of [from, to) at `stepMinutes` (from floored to the minute), from the hour documents' buckets
  * (`minutes` by hour key): one point per step, null values where no sample fell.
  */
-export function historySeries(minutesByHour: ReadonlyMap<string, Readonly<Record<string, MinuteBucket>>>, from: Date, to: Date, stepMinutes: number): HistoryPoint[] {
+export function historySeries(
+  minutesByHour: ReadonlyMap<string, Readonly<Record<string, MinuteBucket>>>,
+  from: Date,
+  to: Date,
+  stepMinutes: number,
+): HistoryPoint[] {
   const start = Math.floor(from.getTime() / MINUTE_MS) * MINUTE_MS;
   const points: HistoryPoint[] = [];
   for (let stepStart = start; stepStart < to.getTime() && points.length < MAX_POINTS; stepStart += stepMinutes * MINUTE_MS) {

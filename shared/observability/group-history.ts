@@ -55,7 +55,13 @@ export async function recordGroupHistory(deps: Services, environmentId: string):
   if (due.length === 0) return { sampled: 0 };
 
   // the same reads as the planning round (planningInput): every bot record of the environment, the run counts
-  const [bots, counts] = await Promise.all([deps.botStore.list<BotDocument>(environmentId, 'bot'), deps.runCounts.countsFor(environmentId, due.map((g) => g.id))]);
+  const [bots, counts] = await Promise.all([
+    deps.botStore.list<BotDocument>(environmentId, 'bot'),
+    deps.runCounts.countsFor(
+      environmentId,
+      due.map((g) => g.id),
+    ),
+  ]);
   const live = bots.items.filter((b) => isAlive(b.state));
   for (const group of due) {
     const { queued } = counts[group.id] ?? NO_RUNS;
@@ -104,7 +110,17 @@ async function mergeIntoHour(deps: Services, slot: Slot, known: Versioned<GroupH
         await deps.botStore.replace<GroupHistoryDocument>({ ...doc, minutes, ttl, updatedAt: at }, etag);
       } else {
         const id = historyDocumentId(slot.groupId, slot.hour);
-        await deps.botStore.create<GroupHistoryDocument>({ id, environmentId: slot.environmentId, type: HISTORY_TYPE, groupId: slot.groupId, hour: slot.hour, minutes, ttl, createdAt: at, updatedAt: at });
+        await deps.botStore.create<GroupHistoryDocument>({
+          id,
+          environmentId: slot.environmentId,
+          type: HISTORY_TYPE,
+          groupId: slot.groupId,
+          hour: slot.hour,
+          minutes,
+          ttl,
+          createdAt: at,
+          updatedAt: at,
+        });
       }
       return;
     } catch (err) {

@@ -43,8 +43,15 @@ function create(provider: MeterProvider): Instruments {
   return {
     runsSubmitted: meter.createCounter(METRICS.runsSubmitted, { description: 'Runs submitted (new runs, not idempotent replays).', unit: '{run}' }),
     runsQueued: meter.createGauge(METRICS.runsQueued, { description: 'Runs waiting in the group queue, as the controller read it.', unit: '{run}' }),
-    oldestQueuedWait: meter.createGauge(METRICS.oldestQueuedWait, { description: 'How long the first run in dispatch order has waited (0 when none waits).', unit: 's' }),
-    queueWait: meter.createHistogram(METRICS.queueWait, { description: 'Time from queued to started, recorded when a bot claims the run.', unit: 's', advice: { explicitBucketBoundaries: LONG_SECONDS } }),
+    oldestQueuedWait: meter.createGauge(METRICS.oldestQueuedWait, {
+      description: 'How long the first run in dispatch order has waited (0 when none waits).',
+      unit: 's',
+    }),
+    queueWait: meter.createHistogram(METRICS.queueWait, {
+      description: 'Time from queued to started, recorded when a bot claims the run.',
+      unit: 's',
+      advice: { explicitBucketBoundaries: LONG_SECONDS },
+    }),
     dispatchLatency: meter.createHistogram(METRICS.dispatchLatency, {
       description: 'From the moment a run waited and a bot asked for work (the later of the two) to the assignment, for claims that assigned a run.',
       unit: 's',
@@ -52,10 +59,23 @@ function create(provider: MeterProvider): Instruments {
     }),
     runsEnded: meter.createCounter(METRICS.runsEnded, { description: 'Runs that ended, by outcome and error code.', unit: '{run}' }),
     bots: meter.createGauge(METRICS.bots, { description: 'Bots of a group by state, as the controller read them.', unit: '{bot}' }),
-    provisioningDuration: meter.createHistogram(METRICS.provisioningDuration, { description: 'Time a bot spent Provisioning, until Ready or a failed attempt.', unit: 's', advice: { explicitBucketBoundaries: LONG_SECONDS } }),
-    provisioningFailures: meter.createCounter(METRICS.provisioningFailures, { description: 'Failed provisioning attempts, by reason code.', unit: '{attempt}' }),
-    utilisation: meter.createGauge(METRICS.utilisation, { description: 'Busy bots ÷ live bots of a group at the controller round (0..1; absent with no live bot).', unit: '1' }),
-    controllerRounds: meter.createCounter(METRICS.controllerRounds, { description: 'Planning rounds an environment controller completed (its heartbeat).', unit: '{round}' }),
+    provisioningDuration: meter.createHistogram(METRICS.provisioningDuration, {
+      description: 'Time a bot spent Provisioning, until Ready or a failed attempt.',
+      unit: 's',
+      advice: { explicitBucketBoundaries: LONG_SECONDS },
+    }),
+    provisioningFailures: meter.createCounter(METRICS.provisioningFailures, {
+      description: 'Failed provisioning attempts, by reason code.',
+      unit: '{attempt}',
+    }),
+    utilisation: meter.createGauge(METRICS.utilisation, {
+      description: 'Busy bots ÷ live bots of a group at the controller round (0..1; absent with no live bot).',
+      unit: '1',
+    }),
+    controllerRounds: meter.createCounter(METRICS.controllerRounds, {
+      description: 'Planning rounds an environment controller completed (its heartbeat).',
+      unit: '{round}',
+    }),
   };
 }
 

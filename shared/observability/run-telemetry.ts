@@ -5,7 +5,10 @@ import { recordRunSpan } from './run-trace.js';
 // The run's metrics and trace steps, one call each from the run services (submit, claim, every change that ends a
 // run). Telemetry never fails the operation it observes: errors are swallowed here.
 
-type RunFacts = Pick<RunDocument, 'id' | 'groupId' | 'environmentId' | 'state' | 'queuedAt' | 'startedAt' | 'endedAt' | 'priority' | 'attempt' | 'botId' | 'error'>;
+type RunFacts = Pick<
+  RunDocument,
+  'id' | 'groupId' | 'environmentId' | 'state' | 'queuedAt' | 'startedAt' | 'endedAt' | 'priority' | 'attempt' | 'botId' | 'error'
+>;
 
 const ids = (run: RunFacts) => ({ environmentId: run.environmentId, groupId: run.groupId });
 const seconds = (from: string, to: string) => Math.max(0, (Date.parse(to) - Date.parse(from)) / 1000);
@@ -49,7 +52,11 @@ export function observeRunChange<T extends RunFacts>(before: RunFacts, after: T)
       const errorCode = after.error?.code ?? 'none';
       instruments().runsEnded.add(1, { ...ids(after), outcome: after.state, errorCode });
       const endedAt = after.endedAt ?? new Date().toISOString();
-      recordRunSpan('run.finish', after, new Date(after.startedAt ?? after.queuedAt), new Date(endedAt), { outcome: after.state, errorCode, attempt: after.attempt });
+      recordRunSpan('run.finish', after, new Date(after.startedAt ?? after.queuedAt), new Date(endedAt), {
+        outcome: after.state,
+        errorCode,
+        attempt: after.attempt,
+      });
     });
   }
   return after;

@@ -31,10 +31,8 @@ export function recordRunSpan(step: RunStep, run: RunRef, start: Date, end: Date
   const active = trace.getSpanContext(context.active());
   const links: Link[] = active && isSpanContextValid(active) ? [{ context: active }] : [];
   const parent = trace.setSpanContext(context.active(), runSpanContext(run.id));
-  const span = trace.getTracer(RUN_TRACER).startSpan(
-    step,
-    { startTime: start, links, attributes: { runId: run.id, groupId: run.groupId, environmentId: run.environmentId, ...attributes } },
-    parent,
-  );
+  const span = trace
+    .getTracer(RUN_TRACER)
+    .startSpan(step, { startTime: start, links, attributes: { runId: run.id, groupId: run.groupId, environmentId: run.environmentId, ...attributes } }, parent);
   span.end(end < start ? start : end);
 }

@@ -1,5 +1,11 @@
 import { metrics, trace } from '@opentelemetry/api';
-import { ConsoleMetricExporter, InMemoryMetricExporter, AggregationTemporality, MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
+import {
+  ConsoleMetricExporter,
+  InMemoryMetricExporter,
+  AggregationTemporality,
+  MeterProvider,
+  PeriodicExportingMetricReader,
+} from '@opentelemetry/sdk-metrics';
 import { BasicTracerProvider, ConsoleSpanExporter, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { AppConfig } from '../config/app-config.js';
 
@@ -45,7 +51,10 @@ async function register(config: TelemetryConfig): Promise<void> {
     case 'azure-monitor':
       return registerAzureMonitor(config);
     case 'console':
-      registerProviders(new PeriodicExportingMetricReader({ exporter: new ConsoleMetricExporter(), exportIntervalMillis: CONSOLE_EXPORT_INTERVAL_MS }), new ConsoleSpanExporter());
+      registerProviders(
+        new PeriodicExportingMetricReader({ exporter: new ConsoleMetricExporter(), exportIntervalMillis: CONSOLE_EXPORT_INTERVAL_MS }),
+        new ConsoleSpanExporter(),
+      );
       return;
     case 'memory':
       memory = registerMemory();
@@ -72,7 +81,15 @@ async function registerAzureMonitor(config: TelemetryConfig): Promise<void> {
     samplingRatio: 1,
     tracesPerSecond: 0,
     enableLiveMetrics: false,
-    instrumentationOptions: { azureSdk: { enabled: false }, http: { enabled: false }, mongoDb: { enabled: false }, mySql: { enabled: false }, postgreSql: { enabled: false }, redis: { enabled: false }, redis4: { enabled: false } },
+    instrumentationOptions: {
+      azureSdk: { enabled: false },
+      http: { enabled: false },
+      mongoDb: { enabled: false },
+      mySql: { enabled: false },
+      postgreSql: { enabled: false },
+      redis: { enabled: false },
+      redis4: { enabled: false },
+    },
   });
 }
 

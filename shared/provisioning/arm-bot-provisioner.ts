@@ -123,7 +123,12 @@ export class ArmBotProvisioner implements BotProvisioner {
     }
   }
 
-  private async provisionWithin(spec: BotSpec, names: ReturnType<typeof botResourceNames>, tags: Record<string, string>, poll: PollOptions): Promise<ProvisionedBot> {
+  private async provisionWithin(
+    spec: BotSpec,
+    names: ReturnType<typeof botResourceNames>,
+    tags: Record<string, string>,
+    poll: PollOptions,
+  ): Promise<ProvisionedBot> {
     const { resourceGroup: rg, subscriptionId } = this.settings;
 
     const existing = await this.findVm(names.vm);
@@ -263,7 +268,9 @@ export class ArmBotProvisioner implements BotProvisioner {
         windowsConfiguration: { provisionVMAgent: true, enableAutomaticUpdates: true },
       },
       networkProfile: { networkInterfaces: [{ id: nicId, primary: true, deleteOption: 'Delete' }] },
-      ...(this.settings.botIdentityResourceId ? { identity: { type: 'UserAssigned', userAssignedIdentities: { [this.settings.botIdentityResourceId]: {} } } } : {}),
+      ...(this.settings.botIdentityResourceId
+        ? { identity: { type: 'UserAssigned', userAssignedIdentities: { [this.settings.botIdentityResourceId]: {} } } }
+        : {}),
       diagnosticsProfile: { bootDiagnostics: { enabled: true } },
       // Windows 11 needs Trusted Launch and runs under the Windows client licence (multitenant hosting
       // rights). A gallery image carries its own security type and OS, so neither is forced on it.
@@ -298,7 +305,10 @@ export class ArmBotProvisioner implements BotProvisioner {
   private pollOptions(): { poll: PollOptions; done: () => void } {
     const deadline = new AbortController();
     const timer = setTimeout(() => deadline.abort(), this.settings.maxCallMs ?? DEFAULT_MAX_CALL_MS);
-    const poll: PollOptions = { abortSignal: deadline.signal, ...(this.settings.pollIntervalMs === undefined ? {} : { updateIntervalInMs: this.settings.pollIntervalMs }) };
+    const poll: PollOptions = {
+      abortSignal: deadline.signal,
+      ...(this.settings.pollIntervalMs === undefined ? {} : { updateIntervalInMs: this.settings.pollIntervalMs }),
+    };
     return { poll, done: () => clearTimeout(timer) };
   }
 
@@ -327,7 +337,9 @@ function assertSameImage(vm: VirtualMachine, spec: BotSpec, vmName: string): voi
   const reference = vm.storageProfile?.imageReference ?? {};
   const same = (a: string | undefined, b: string) => a?.toLowerCase() === b.toLowerCase();
   const matches = spec.image.builtIn
-    ? same(reference.publisher, BUILT_IN_IMAGE_REFERENCE.publisher) && same(reference.offer, BUILT_IN_IMAGE_REFERENCE.offer) && same(reference.sku, BUILT_IN_IMAGE_REFERENCE.sku)
+    ? same(reference.publisher, BUILT_IN_IMAGE_REFERENCE.publisher) &&
+      same(reference.offer, BUILT_IN_IMAGE_REFERENCE.offer) &&
+      same(reference.sku, BUILT_IN_IMAGE_REFERENCE.sku)
     : same(reference.id, spec.image.galleryImageVersionId);
   if (!matches) {
     throw new ProvisioningError(

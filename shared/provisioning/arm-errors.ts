@@ -64,7 +64,10 @@ export function armFailure(operation: string, resource: string, error: unknown):
   const where = `${operation} '${resource}' failed`;
   if (name === 'AbortError') {
     // the call's own deadline (ArmBotProvisioner maxCallMs): ARM goes on; the next attempt finds and resumes it
-    return new ProvisioningError(PROVISIONING_REASONS.stillRunning, true, `${operation} '${resource}' is still running at the call's deadline`, { operation, resource });
+    return new ProvisioningError(PROVISIONING_REASONS.stillRunning, true, `${operation} '${resource}' is still running at the call's deadline`, {
+      operation,
+      resource,
+    });
   }
   if (name === 'AuthenticationError' || name === 'CredentialUnavailableError') {
     // a managed identity endpoint hiccup is transient; a credential that cannot work at all is not

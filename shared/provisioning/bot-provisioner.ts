@@ -5,9 +5,7 @@ import type { SecretReference } from '../secrets/secret-store.js';
  * version (already checked to be replicated to the environment's region). `version` is what the bot reports
  * until the VM tells the exact one (`latest` for the built-in image).
  */
-export type BotImageSpec =
-  | { builtIn: true; version: string }
-  | { builtIn: false; galleryImageVersionId: string; version: string };
+export type BotImageSpec = { builtIn: true; version: string } | { builtIn: false; galleryImageVersionId: string; version: string };
 
 /** What the agent on the VM needs to reach the control plane; `credential` is a secret (a bot credential). */
 export interface AgentBootstrap {
@@ -135,7 +133,8 @@ export function assertValidBotSpec(spec: BotSpec): void {
   if (!spec.image.builtIn && spec.image.galleryImageVersionId.length === 0) problems.push('image.galleryImageVersionId is empty');
   if (!/^https?:\/\/[^\s]+$/.test(spec.agent.controlPlaneUrl)) problems.push('agent.controlPlaneUrl is not an http(s) URL');
   // eslint-disable-next-line no-control-regex
-  if (spec.agent.credential.length === 0 || /[\u0000-\u001f\u007f]/.test(spec.agent.credential)) problems.push('agent.credential is empty or has control characters');
+  if (spec.agent.credential.length === 0 || /[\u0000-\u001f\u007f]/.test(spec.agent.credential))
+    problems.push('agent.credential is empty or has control characters');
   if (problems.length > 0) {
     throw new ProvisioningError(PROVISIONING_REASONS.invalidSpec, false, `bot ${spec.botId}: ${problems.join('; ')}`);
   }

@@ -48,7 +48,9 @@ export function createProvisioner(config: ProvisionerConfig, deps: ProvisionerDe
   if (config.PROVISIONER === 'arm') return createArmProvisioner(config, deps);
   const plugged = registeredProvisioner(config.PROVISIONER);
   if (plugged === undefined) {
-    throw new ProvisionerConfigError(`PROVISIONER=${config.PROVISIONER} is not available here: it belongs to the local cloud (npm start), not to the deployed app; use PROVISIONER=arm`);
+    throw new ProvisionerConfigError(
+      `PROVISIONER=${config.PROVISIONER} is not available here: it belongs to the local cloud (npm start), not to the deployed app; use PROVISIONER=arm`,
+    );
   }
   return plugged({ secrets: deps.secrets, ...(deps.log ? { log: deps.log } : {}) });
 }
@@ -56,7 +58,12 @@ export function createProvisioner(config: ProvisionerConfig, deps: ProvisionerDe
 function createArmProvisioner(config: ProvisionerConfig, deps: ProvisionerDependencies): ArmBotProvisioner {
   const { AZURE_SUBSCRIPTION_ID: subscriptionId, BOTS_RESOURCE_GROUP: resourceGroup, BOTS_SUBNET_ID: subnetId, DEPLOYMENT_ID: deploymentId } = config;
   if (subscriptionId === undefined || resourceGroup === undefined || subnetId === undefined || deploymentId === undefined) {
-    const missing = Object.entries({ AZURE_SUBSCRIPTION_ID: subscriptionId, BOTS_RESOURCE_GROUP: resourceGroup, BOTS_SUBNET_ID: subnetId, DEPLOYMENT_ID: deploymentId })
+    const missing = Object.entries({
+      AZURE_SUBSCRIPTION_ID: subscriptionId,
+      BOTS_RESOURCE_GROUP: resourceGroup,
+      BOTS_SUBNET_ID: subnetId,
+      DEPLOYMENT_ID: deploymentId,
+    })
       .filter(([, value]) => value === undefined)
       .map(([name]) => name);
     throw new ProvisionerConfigError(`PROVISIONER=arm needs ${missing.join(', ')}`);
@@ -83,7 +90,9 @@ function createArmProvisioner(config: ProvisionerConfig, deps: ProvisionerDepend
 function agentBootstrapFor(config: ProvisionerConfig): AgentBootstrapBuilder | undefined {
   if (config.AGENT_PACKAGE_URL === undefined) return undefined;
   if (config.BOT_IDENTITY_CLIENT_ID === undefined || config.BOT_IDENTITY_RESOURCE_ID === undefined) {
-    throw new ProvisionerConfigError('AGENT_PACKAGE_URL needs BOT_IDENTITY_CLIENT_ID and BOT_IDENTITY_RESOURCE_ID: the VMs read the package with that identity');
+    throw new ProvisionerConfigError(
+      'AGENT_PACKAGE_URL needs BOT_IDENTITY_CLIENT_ID and BOT_IDENTITY_RESOURCE_ID: the VMs read the package with that identity',
+    );
   }
   return packageAgentBootstrap({ containerUrl: config.AGENT_PACKAGE_URL, identityClientId: config.BOT_IDENTITY_CLIENT_ID });
 }

@@ -1,22 +1,16 @@
 import type { TokenCredential } from '@azure/identity';
-import {
-  ServiceBusAdministrationClient,
-  ServiceBusClient,
-  type CreateQueueOptions,
-  type ServiceBusReceiver,
-  type ServiceBusSender,
-} from '@azure/service-bus';
+import { ServiceBusAdministrationClient, ServiceBusClient, type CreateQueueOptions, type ServiceBusReceiver, type ServiceBusSender } from '@azure/service-bus';
 import type { QueueDefinition } from '../config/infra-definitions.js';
 import { QueueNotFoundError, type GroupQueues, type ReceivedWakeUp, type WakeUp } from './group-queues.js';
 import { errorCode, httpStatusOf } from '../errors/error-probe.js';
 
 /** How to reach the namespace: a managed identity in Azure, the emulator connection string (+ the local CA) locally. */
-export type ServiceBusTarget =
-  | { namespace: string; credential: TokenCredential }
-  | { connectionString: string; caCert?: string | undefined };
+export type ServiceBusTarget = { namespace: string; credential: TokenCredential } | { connectionString: string; caCert?: string | undefined };
 
-const isEntityNotFound = (err: unknown) => errorCode(err) === 'MessagingEntityNotFound' || errorCode(err) === 'MessageEntityNotFoundError' || httpStatusOf(err) === 404;
-const isAlreadyExists = (err: unknown) => errorCode(err) === 'MessageEntityAlreadyExistsError' || errorCode(err) === 'MessagingEntityAlreadyExists' || httpStatusOf(err) === 409;
+const isEntityNotFound = (err: unknown) =>
+  errorCode(err) === 'MessagingEntityNotFound' || errorCode(err) === 'MessageEntityNotFoundError' || httpStatusOf(err) === 404;
+const isAlreadyExists = (err: unknown) =>
+  errorCode(err) === 'MessageEntityAlreadyExistsError' || errorCode(err) === 'MessagingEntityAlreadyExists' || httpStatusOf(err) === 409;
 
 function runIdOf(body: unknown): string | undefined {
   if (typeof body !== 'object' || body === null) return undefined;

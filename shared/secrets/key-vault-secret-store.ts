@@ -1,12 +1,6 @@
 import type { SecretClient } from '@azure/keyvault-secrets';
 
-import {
-  describeSecretReference,
-  SecretNotFoundError,
-  type SecretReference,
-  type SecretStore,
-  SecretStoreError,
-} from './secret-store.js';
+import { describeSecretReference, SecretNotFoundError, type SecretReference, type SecretStore, SecretStoreError } from './secret-store.js';
 
 /**
  * The secret store on Azure Key Vault (or the local Key Vault peer: same code, another vault URL).
@@ -61,10 +55,7 @@ function failure(operation: string, ref: SecretReference, error: unknown): Secre
   const { statusCode, code } = restErrorFields(error);
   const detail = error instanceof Error ? error.message : String(error);
   const status = statusCode === undefined ? '' : ` (HTTP ${statusCode}${code === undefined ? '' : ` ${code}`})`;
-  return new SecretStoreError(
-    'SECRET_STORE_FAILURE',
-    `Key Vault ${operation} of secret ${describeSecretReference(ref)} failed${status}: ${detail}`,
-  );
+  return new SecretStoreError('SECRET_STORE_FAILURE', `Key Vault ${operation} of secret ${describeSecretReference(ref)} failed${status}: ${detail}`);
 }
 
 function isNotFound(error: unknown): boolean {

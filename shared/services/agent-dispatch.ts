@@ -62,7 +62,9 @@ export async function agentClaim(deps: Services, identity: BotIdentity): Promise
   // a leaving bot takes no new run, but its restarted agent gets back the run it holds (its lifecycle waits for it)
   const held = leaving ? await deps.runs.queries.runningOn(identity.environmentId, identity.groupId, identity.botId) : undefined;
   if (leaving && !held) return { none: leaving };
-  const result = held ? { run: held, resumed: true } : await claimNextRun(deps, { environmentId: identity.environmentId, groupId: identity.groupId, botId: identity.botId, receive: false });
+  const result = held
+    ? { run: held, resumed: true }
+    : await claimNextRun(deps, { environmentId: identity.environmentId, groupId: identity.groupId, botId: identity.botId, receive: false });
   if (!('run' in result)) return { none: result.none };
   const run = result.run;
   // busy from now: the heartbeat timeout counts from the claim (the idle agent last heartbeat up to 2 min ago); the

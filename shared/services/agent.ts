@@ -45,14 +45,24 @@ export async function agentHeartbeat(deps: Services, identity: BotIdentity, repo
     if (run && run.state === 'Running' && run.botId === identity.botId) {
       // the definition (one read of the run's flow version) only until the agent reports the run as the one it executes
       const executing = reportedRunId === run.id;
-      assignedRun = { runId: run.id, ...(executing ? {} : { definition: await runDefinition(deps, run) }), inputs: run.inputs, timeoutMinutes: run.timeoutMinutes };
+      assignedRun = {
+        runId: run.id,
+        ...(executing ? {} : { definition: await runDefinition(deps, run) }),
+        inputs: run.inputs,
+        timeoutMinutes: run.timeoutMinutes,
+      };
       cancelRequested = executing && (run.cancelRequested || (cancelWaitMs > 0 && (await cancelWithin(deps, identity, run.id, cancelWaitMs))));
     } else if (run && reportedRunId === run.id) {
       // the run ended without the agent (timed out, or cancelled while the bot was being recovered): stop it
       cancelRequested = true;
     }
   }
-  return { botId: identity.botId, ...(assignedRun ? { assignedRun } : {}), cancelRequested, nextHeartbeatMs: nextHeartbeatMs(updated ?? bot, assignedRun !== undefined, now, deps.config.BOT_HEARTBEAT_TIMEOUT_SECONDS) };
+  return {
+    botId: identity.botId,
+    ...(assignedRun ? { assignedRun } : {}),
+    cancelRequested,
+    nextHeartbeatMs: nextHeartbeatMs(updated ?? bot, assignedRun !== undefined, now, deps.config.BOT_HEARTBEAT_TIMEOUT_SECONDS),
+  };
 }
 
 /**
@@ -74,7 +84,12 @@ async function cancelWithin(deps: Services, identity: BotIdentity, runId: string
  * record carries a pending release or drain: only then is its lifecycle waiting for the run to end (and told so), so a
  * normal run costs no orchestration execution.
  */
-export async function agentFinish(deps: Services, identity: BotIdentity, runId: string, request: FinishRequest): Promise<FinishResult & { lifecycleWaits: boolean }> {
+export async function agentFinish(
+  deps: Services,
+  identity: BotIdentity,
+  runId: string,
+  request: FinishRequest,
+): Promise<FinishResult & { lifecycleWaits: boolean }> {
   await currentBot(deps, identity);
   try {
     const result = await finishRun(deps, {

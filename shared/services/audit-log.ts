@@ -45,7 +45,11 @@ export interface AuditLog {
   confirm(entry: AuditDocument): Promise<void>;
   /** removes an unconfirmed entry whose request changed nothing (it was refused) */
   discard(environmentId: string, id: string): Promise<void>;
-  search(environmentId: string, filter: AuditFilter, page: { pageSize: number; continuationToken?: string | undefined }): Promise<Page<Versioned<AuditDocument>>>;
+  search(
+    environmentId: string,
+    filter: AuditFilter,
+    page: { pageSize: number; continuationToken?: string | undefined },
+  ): Promise<Page<Versioned<AuditDocument>>>;
 }
 
 /** A write request as the audit log sees it, before its answer. */
@@ -61,7 +65,10 @@ interface AuditedRequest {
 /** The entry for a successful write (null for a read, a failed write, or one with no environment to file it under). */
 export function auditEntryOf(input: AuditedRequest & { status: number; responseBody: unknown }): AuditDocument | null {
   if (input.route.method === 'GET' || input.status >= 300) return null;
-  const created = typeof input.responseBody === 'object' && input.responseBody !== null && !Array.isArray(input.responseBody) ? (input.responseBody as { id?: unknown }).id : undefined;
+  const created =
+    typeof input.responseBody === 'object' && input.responseBody !== null && !Array.isArray(input.responseBody)
+      ? (input.responseBody as { id?: unknown }).id
+      : undefined;
   const createdId = typeof created === 'string' ? created : undefined;
   const environmentId = input.params.env ?? (input.route.route === 'environments' ? createdId : undefined);
   if (!environmentId) return null;

@@ -14,11 +14,20 @@ export type AuditPorts = Pick<Services, 'store' | 'now' | 'audit'>;
 
 // a token of other filters is refused (400) rather than continuing another query (see runs/list-runs.ts)
 function filterDigest(filter: AuditFilter): string {
-  return createHash('sha256').update(JSON.stringify([filter.actor, filter.targetId, filter.from, filter.to])).digest('base64url').slice(0, 16);
+  return createHash('sha256')
+    .update(JSON.stringify([filter.actor, filter.targetId, filter.from, filter.to]))
+    .digest('base64url')
+    .slice(0, 16);
 }
 
 /** The environment's audit log, newest first, one page (SystemAdministrators). */
-export async function listAudit(deps: AuditPorts, principal: Principal, environmentId: string | undefined, filter: AuditFilter, page: PageRequest): Promise<Page<Versioned<AuditDocument>>> {
+export async function listAudit(
+  deps: AuditPorts,
+  principal: Principal,
+  environmentId: string | undefined,
+  filter: AuditFilter,
+  page: PageRequest,
+): Promise<Page<Versioned<AuditDocument>>> {
   const { env, member } = await loadEnvironmentContext(deps, environmentId, principal);
   if (!canManageEnvironment(member)) throw AppError.forbidden('Only a SystemAdministrator may read the audit log.');
   const digest = filterDigest(filter);

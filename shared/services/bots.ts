@@ -35,7 +35,10 @@ export async function listGroupBots(
       continuationToken: storeToken,
     }),
   );
-  return { items: result.items, ...(result.continuationToken ? { continuationToken: JSON.stringify({ states: filter, token: result.continuationToken }) } : {}) };
+  return {
+    items: result.items,
+    ...(result.continuationToken ? { continuationToken: JSON.stringify({ states: filter, token: result.continuationToken }) } : {}),
+  };
 }
 
 function openBotsToken(token: string, filter: string): string {

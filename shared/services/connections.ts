@@ -1,6 +1,14 @@
 import type { Principal } from '../auth/principal.js';
 import type { Services } from '../composition/services.js';
-import { canCreateConnection, canHoldConnections, canManageEnvironment, canRunOnGroup, credentialAccess, groupAccess, type Membership } from '../domain/access-rules.js';
+import {
+  canCreateConnection,
+  canHoldConnections,
+  canManageEnvironment,
+  canRunOnGroup,
+  credentialAccess,
+  groupAccess,
+  type Membership,
+} from '../domain/access-rules.js';
 import { connectionAccountVersion, type ConnectionDocument } from '../domain/connection.js';
 import { credentialMatches, type CredentialDocument } from '../domain/credential.js';
 import type { EnvironmentDocument } from '../domain/environment.js';
@@ -10,7 +18,15 @@ import { requireGuid } from '../domain/validation.js';
 import { AppError } from '../errors/app-error.js';
 import { secretNameFor, type SecretReference } from '../secrets/secret-store.js';
 import { StalePreconditionError, type Versioned } from '../store/document-store.js';
-import { credentialPassword, findCredential, groupPasswordEquals, recordCredentialMatch, requireCredential, sameAccountName, type CredentialPorts } from './credentials.js';
+import {
+  credentialPassword,
+  findCredential,
+  groupPasswordEquals,
+  recordCredentialMatch,
+  requireCredential,
+  sameAccountName,
+  type CredentialPorts,
+} from './credentials.js';
 import { checkIfMatch, loadEnvironmentContext } from './environment-context.js';
 import { bestEffort } from '../errors/best-effort.js';
 
@@ -31,7 +47,8 @@ export interface CreateConnectionInput {
 
 function credentialsGiven(input: Omit<CreateConnectionInput, 'name' | 'groupId'>): ConnectionCredentials {
   if (input.credentialId !== undefined) return { credentialId: input.credentialId };
-  if (input.username === undefined || input.password === undefined) throw AppError.validation([{ field: 'password', message: 'Give username and password, or credentialId.' }]);
+  if (input.username === undefined || input.password === undefined)
+    throw AppError.validation([{ field: 'password', message: 'Give username and password, or credentialId.' }]);
   return { username: input.username, password: input.password };
 }
 
@@ -55,8 +72,11 @@ const GROUP = 'group' satisfies GroupDocument['type'];
 const CREDENTIAL = 'credential' satisfies CredentialDocument['type'];
 
 const invalidCredentials = () =>
-  new AppError('InvalidCredentials', "The password is not the group's account password; ask the group's owner for the current one.", { reason: 'InvalidCredentials' });
-const usernameMismatch = () => AppError.rule('UsernameMismatch', "Only the group's local account is supported: the username must be the group's account username.");
+  new AppError('InvalidCredentials', "The password is not the group's account password; ask the group's owner for the current one.", {
+    reason: 'InvalidCredentials',
+  });
+const usernameMismatch = () =>
+  AppError.rule('UsernameMismatch', "Only the group's local account is supported: the username must be the group's account username.");
 
 async function findGroup(deps: ConnectionPorts, environmentId: string, groupId: string): Promise<Versioned<GroupDocument> | undefined> {
   const group = await deps.store.get<GroupDocument>(environmentId, groupId);
@@ -144,13 +164,19 @@ export async function requireUsableConnection(
   if (!canRunOnGroup(member, group)) throw groupAccessRevoked(connection);
   const credential = await credentialOf(deps, connection);
   if (credential && credentialAccess(member, credential) === 'none') {
-    throw new AppError('CredentialAccessRevoked', `You may no longer reference the credential of connection ${connection.id}; ask its owner to share it with you again, or give the connection a password of its own.`, {
-      reason: 'CredentialAccessRevoked',
-    });
+    throw new AppError(
+      'CredentialAccessRevoked',
+      `You may no longer reference the credential of connection ${connection.id}; ask its owner to share it with you again, or give the connection a password of its own.`,
+      {
+        reason: 'CredentialAccessRevoked',
+      },
+    );
   }
   if (!isCurrent(connection, group, credential)) {
     const what = connection.credentialId === undefined ? "PATCH the connection with the group's new password" : 'rotate its credential to the new password';
-    throw new AppError('CredentialsOutdated', `The group's account password changed since connection ${connection.id} was checked: ${what}.`, { reason: 'CredentialsOutdated' });
+    throw new AppError('CredentialsOutdated', `The group's account password changed since connection ${connection.id} was checked: ${what}.`, {
+      reason: 'CredentialsOutdated',
+    });
   }
   return group;
 }
@@ -166,7 +192,13 @@ type CheckedCredentials = { password: string; accountVersion: number } | { crede
  * (read from the secret store, compared in constant time: 422 `InvalidCredentials`). A credential must be visible to
  * the caller (404 otherwise); a match is recorded on it, so that its connections' submits need no secret read.
  */
-async function checkCredentials(deps: ConnectionPorts, env: EnvironmentDocument, member: Membership, group: Versioned<GroupDocument>, given: ConnectionCredentials): Promise<CheckedCredentials> {
+async function checkCredentials(
+  deps: ConnectionPorts,
+  env: EnvironmentDocument,
+  member: Membership,
+  group: Versioned<GroupDocument>,
+  given: ConnectionCredentials,
+): Promise<CheckedCredentials> {
   const accountVersion = accountVersionOf(group);
   if ('credentialId' in given) {
     const credential = await requireCredential(deps, env, member, given.credentialId.toLowerCase(), 'use');
@@ -185,8 +217,19 @@ async function checkCredentials(deps: ConnectionPorts, env: EnvironmentDocument,
  * document keeps the reference. A connection that had moved to a credential gets a secret under a new name: its
  * old one was deleted, and Key Vault keeps deleted names taken (soft delete) until they are purged.
  */
-async function storePassword(deps: ConnectionPorts, environmentId: string, connectionId: string, password: string, current?: { name: string } | 'new-name'): Promise<SecretReference> {
-  const name = current === undefined ? secretNameFor('connection', connectionId) : current === 'new-name' ? secretNameFor('connection', `${connectionId}.${deps.newId()}`) : current.name;
+async function storePassword(
+  deps: ConnectionPorts,
+  environmentId: string,
+  connectionId: string,
+  password: string,
+  current?: { name: string } | 'new-name',
+): Promise<SecretReference> {
+  const name =
+    current === undefined
+      ? secretNameFor('connection', connectionId)
+      : current === 'new-name'
+        ? secretNameFor('connection', `${connectionId}.${deps.newId()}`)
+        : current.name;
   return deps.secrets.set(name, password, { environmentId, connectionId });
 }
 
@@ -194,7 +237,12 @@ async function storePassword(deps: ConnectionPorts, environmentId: string, conne
  * Creates a direct-to-machine, unattended connection to a group with the group's local account: a username and
  * the account's password, or a credential that holds them.
  */
-export async function createConnection(deps: ConnectionPorts, principal: Principal, environmentId: string | undefined, input: CreateConnectionInput): Promise<ConnectionView> {
+export async function createConnection(
+  deps: ConnectionPorts,
+  principal: Principal,
+  environmentId: string | undefined,
+  input: CreateConnectionInput,
+): Promise<ConnectionView> {
   const { env, member } = await loadEnvironmentContext(deps, environmentId, principal);
   if (!canHoldConnections(member)) {
     throw AppError.forbidden('Creating connections needs the SystemAdministrator, EnvironmentMaker, DesktopFlowsMachineOwner or BasicUser role.');
@@ -247,10 +295,17 @@ export async function listConnections(deps: ConnectionPorts, principal: Principa
   return connections.items
     .map((connection) => ({ connection, group: groupsById.get(connection.groupId) }))
     .filter(({ connection, group }) => canSeeConnection(member, connection, group))
-    .map(({ connection, group }) => viewOf(connection, group, connection.credentialId === undefined ? undefined : credentialsById.get(connection.credentialId)));
+    .map(({ connection, group }) =>
+      viewOf(connection, group, connection.credentialId === undefined ? undefined : credentialsById.get(connection.credentialId)),
+    );
 }
 
-export async function getConnection(deps: ConnectionPorts, principal: Principal, environmentId: string | undefined, connectionId: string | undefined): Promise<ConnectionView> {
+export async function getConnection(
+  deps: ConnectionPorts,
+  principal: Principal,
+  environmentId: string | undefined,
+  connectionId: string | undefined,
+): Promise<ConnectionView> {
   const { env, member } = await loadEnvironmentContext(deps, environmentId, principal);
   const { connection, group } = await findConnection(deps, env.id, connectionId);
   if (!canSeeConnection(member, connection, group)) throw AppError.notFound('Connection');
@@ -282,7 +337,8 @@ export async function updateConnection(
   if (input.password !== undefined || input.credentialId !== undefined) {
     const group = requireUsableGroup(connection, found);
     if (!canRunOnGroup(member, group)) throw groupAccessRevoked(connection);
-    const given: ConnectionCredentials = input.password !== undefined ? { username: connection.username, password: input.password } : { credentialId: input.credentialId ?? '' };
+    const given: ConnectionCredentials =
+      input.password !== undefined ? { username: connection.username, password: input.password } : { credentialId: input.credentialId ?? '' };
     const checked = await checkCredentials(deps, env, member, group, given);
     if ('credential' in checked) {
       next.credentialId = checked.credential.id;

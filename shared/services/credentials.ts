@@ -68,7 +68,11 @@ export async function groupPasswordEquals(deps: CredentialPorts, group: GroupDoc
 }
 
 /** A credential of the environment by id, or undefined (no access check). */
-export async function findCredential(deps: Pick<Services, 'store'>, environmentId: string, credentialId: string): Promise<Versioned<CredentialDocument> | undefined> {
+export async function findCredential(
+  deps: Pick<Services, 'store'>,
+  environmentId: string,
+  credentialId: string,
+): Promise<Versioned<CredentialDocument> | undefined> {
   const credential = await deps.store.get<CredentialDocument>(environmentId, credentialId);
   return credential?.type === CREDENTIAL ? credential : undefined;
 }
@@ -95,7 +99,13 @@ export async function requireCredential(
   return credential;
 }
 
-async function loadCredential(deps: CredentialPorts, principal: Principal, environmentId: string | undefined, credentialId: string | undefined, needed: 'use' | 'manage'): Promise<CredentialContext> {
+async function loadCredential(
+  deps: CredentialPorts,
+  principal: Principal,
+  environmentId: string | undefined,
+  credentialId: string | undefined,
+  needed: 'use' | 'manage',
+): Promise<CredentialContext> {
   const { env, member } = await loadEnvironmentContext(deps, environmentId, principal);
   return { env, member, credential: await requireCredential(deps, env, member, credentialId, needed) };
 }
@@ -114,10 +124,14 @@ async function externalSecret(deps: CredentialPorts, uri: string): Promise<{ sec
   const lookup = keyVaultSecretReference(uri, deps.config.KEYVAULT_URL);
   if ('refused' in lookup) {
     throw lookup.refused === 'OtherVault'
-      ? AppError.rule('SecretNotReadable', "keyVaultSecretUri must name a secret in the app's Key Vault (the vault its identity reads); other vaults are not supported.")
+      ? AppError.rule(
+          'SecretNotReadable',
+          "keyVaultSecretUri must name a secret in the app's Key Vault (the vault its identity reads); other vaults are not supported.",
+        )
       : AppError.validation([{ field: 'keyVaultSecretUri', message: 'Must be a Key Vault secret identifier: https://{vault}/secrets/{name}[/{version}].' }]);
   }
-  if (isAppSecret(lookup.ref.name)) throw AppError.rule('SecretNotReadable', 'keyVaultSecretUri names a secret the control plane keeps for itself; name a secret of your own.');
+  if (isAppSecret(lookup.ref.name))
+    throw AppError.rule('SecretNotReadable', 'keyVaultSecretUri names a secret the control plane keeps for itself; name a secret of your own.');
   return { secret: { source: 'keyVault', uri, ref: lookup.ref }, password: await readSecret(deps, lookup.ref) };
 }
 
@@ -125,7 +139,8 @@ async function readSecret(deps: CredentialPorts, ref: SecretReference): Promise<
   try {
     return await deps.secrets.get(ref);
   } catch (err) {
-    if (err instanceof SecretNotFoundError) throw AppError.rule('SecretNotReadable', "The credential's Key Vault secret does not exist (or the app's identity may not read it).");
+    if (err instanceof SecretNotFoundError)
+      throw AppError.rule('SecretNotReadable', "The credential's Key Vault secret does not exist (or the app's identity may not read it).");
     throw err;
   }
 }
@@ -144,7 +159,13 @@ async function referencingConnections(deps: CredentialPorts, environmentId: stri
  * For each group, its account version when `password` (for `username`) equals its account password: what a
  * credential's `matches` holds after its password is set. Secrets are read here, at rotation, never on submit.
  */
-async function matchingGroups(deps: CredentialPorts, environmentId: string, username: string, password: string, groupIds: Iterable<string>): Promise<Record<string, number>> {
+async function matchingGroups(
+  deps: CredentialPorts,
+  environmentId: string,
+  username: string,
+  password: string,
+  groupIds: Iterable<string>,
+): Promise<Record<string, number>> {
   const matches: Record<string, number> = {};
   for (const groupId of new Set(groupIds)) {
     const group = await deps.store.get<GroupDocument>(environmentId, groupId);
@@ -185,10 +206,17 @@ async function usage(deps: CredentialPorts, environmentId: string): Promise<Map<
 export async function listCredentials(deps: CredentialPorts, principal: Principal, environmentId: string | undefined): Promise<CredentialView[]> {
   const { env, member } = await loadEnvironmentContext(deps, environmentId, principal);
   const [credentials, uses] = await Promise.all([deps.store.list<CredentialDocument>(env.id, CREDENTIAL, { orderBy: 'createdAt' }), usage(deps, env.id)]);
-  return credentials.items.filter((c) => credentialAccess(member, c) !== 'none').map((credential) => ({ credential, usedByConnections: uses.get(credential.id) ?? 0 }));
+  return credentials.items
+    .filter((c) => credentialAccess(member, c) !== 'none')
+    .map((credential) => ({ credential, usedByConnections: uses.get(credential.id) ?? 0 }));
 }
 
-export async function getCredential(deps: CredentialPorts, principal: Principal, environmentId: string | undefined, credentialId: string | undefined): Promise<CredentialView> {
+export async function getCredential(
+  deps: CredentialPorts,
+  principal: Principal,
+  environmentId: string | undefined,
+  credentialId: string | undefined,
+): Promise<CredentialView> {
   const { env, credential } = await loadCredential(deps, principal, environmentId, credentialId, 'use');
   return { credential, usedByConnections: (await referencingConnections(deps, env.id, credential.id)).length };
 }
@@ -197,9 +225,15 @@ export async function getCredential(deps: CredentialPorts, principal: Principal,
  * Creates a credential owned by the caller: the password goes to the secret store (the document keeps the
  * reference), or the named Key Vault secret is read once to check that the app may read it.
  */
-export async function createCredential(deps: CredentialPorts, principal: Principal, environmentId: string | undefined, input: CreateCredentialInput): Promise<CredentialView> {
+export async function createCredential(
+  deps: CredentialPorts,
+  principal: Principal,
+  environmentId: string | undefined,
+  input: CreateCredentialInput,
+): Promise<CredentialView> {
   const { env, member } = await loadEnvironmentContext(deps, environmentId, principal);
-  if (!canCreateCredential(member)) throw AppError.forbidden('Creating credentials needs the SystemAdministrator, EnvironmentMaker, DesktopFlowsMachineOwner or BasicUser role.');
+  if (!canCreateCredential(member))
+    throw AppError.forbidden('Creating credentials needs the SystemAdministrator, EnvironmentMaker, DesktopFlowsMachineOwner or BasicUser role.');
   const source = sourceOf(input);
   if (!source) throw AppError.validation([{ field: 'password', message: 'Give password or keyVaultSecretUri.' }]);
   const id = deps.newId();
@@ -231,7 +265,11 @@ export async function createCredential(deps: CredentialPorts, principal: Princip
 }
 
 /** Sets a new password (or Key Vault secret): a new secret version, then which groups it now matches. */
-async function newSecret(deps: CredentialPorts, credential: CredentialDocument, source: PasswordSource): Promise<{ secret: CredentialSecret; password: string }> {
+async function newSecret(
+  deps: CredentialPorts,
+  credential: CredentialDocument,
+  source: PasswordSource,
+): Promise<{ secret: CredentialSecret; password: string }> {
   if ('keyVaultSecretUri' in source) return externalSecret(deps, source.keyVaultSecretUri);
   // a new version of the app's secret; a credential that named a Key Vault secret until now gets one under a fresh
   // name (Key Vault keeps a deleted secret's name taken until it is purged, so names are never reused)
@@ -257,7 +295,10 @@ async function saveWithPassword(
   const now = deps.now().toISOString();
   let saved: Versioned<CredentialDocument>;
   try {
-    saved = await deps.store.replace<CredentialDocument>({ ...credential, ...changes, secret, matches, passwordChangedAt: now, updatedAt: now }, credential.etag);
+    saved = await deps.store.replace<CredentialDocument>(
+      { ...credential, ...changes, secret, matches, passwordChangedAt: now, updatedAt: now },
+      credential.etag,
+    );
   } catch (err) {
     if (err instanceof StalePreconditionError) throw stale();
     throw err;
@@ -295,12 +336,21 @@ export async function updateCredential(
 }
 
 /** Deletes a credential no connection references, then the secret the app kept for it (never a Key Vault secret it was only given). */
-export async function deleteCredential(deps: CredentialPorts, principal: Principal, environmentId: string | undefined, credentialId: string | undefined, ifMatch: string | undefined): Promise<void> {
+export async function deleteCredential(
+  deps: CredentialPorts,
+  principal: Principal,
+  environmentId: string | undefined,
+  credentialId: string | undefined,
+  ifMatch: string | undefined,
+): Promise<void> {
   const { env, credential } = await loadCredential(deps, principal, environmentId, credentialId, 'manage');
   checkIfMatch(ifMatch, credential.etag);
   const users = (await referencingConnections(deps, env.id, credential.id)).length;
   if (users > 0) {
-    throw new AppError('ResourceInUse', `The credential is referenced by ${users} connection${users === 1 ? '' : 's'}; delete ${users === 1 ? 'it' : 'them'} or give ${users === 1 ? 'it' : 'them'} a password of their own first.`);
+    throw new AppError(
+      'ResourceInUse',
+      `The credential is referenced by ${users} connection${users === 1 ? '' : 's'}; delete ${users === 1 ? 'it' : 'them'} or give ${users === 1 ? 'it' : 'them'} a password of their own first.`,
+    );
   }
   try {
     await deps.store.delete(env.id, credential.id, credential.etag);
@@ -342,10 +392,19 @@ export async function setCredentialAccess(
  * (owner, CoOwner, SystemAdministrator), it is kept by the app (a Key Vault secret it was only given cannot be
  * written), and it is for the group's account.
  */
-export async function credentialToRotateWith(deps: CredentialPorts, env: EnvironmentDocument, member: Membership, credentialId: string, group: GroupDocument): Promise<Versioned<CredentialDocument>> {
+export async function credentialToRotateWith(
+  deps: CredentialPorts,
+  env: EnvironmentDocument,
+  member: Membership,
+  credentialId: string,
+  group: GroupDocument,
+): Promise<Versioned<CredentialDocument>> {
   const credential = await requireCredential(deps, env, member, credentialId.toLowerCase(), 'manage');
   if (credential.secret.source !== 'secretStore') {
-    throw AppError.rule('CredentialNotWritable', 'The credential names a Key Vault secret the app only reads; update that secret, then PATCH the credential with its keyVaultSecretUri.');
+    throw AppError.rule(
+      'CredentialNotWritable',
+      'The credential names a Key Vault secret the app only reads; update that secret, then PATCH the credential with its keyVaultSecretUri.',
+    );
   }
   if (!sameAccountName(credential.username, group.account.username)) {
     throw AppError.rule('UsernameMismatch', "The credential's username is not the group's account username.");
@@ -357,7 +416,12 @@ export async function credentialToRotateWith(deps: CredentialPorts, env: Environ
  * After the group's account took `password` at its new version: the credential takes it too. The group is written
  * already, so a concurrent change of the credential is not the caller's conflict: read it again and retry.
  */
-export async function rotateCredentialWithGroup(deps: CredentialPorts, credential: Versioned<CredentialDocument>, group: GroupDocument, password: string): Promise<void> {
+export async function rotateCredentialWithGroup(
+  deps: CredentialPorts,
+  credential: Versioned<CredentialDocument>,
+  group: GroupDocument,
+  password: string,
+): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     const current = await findCredential(deps, credential.environmentId, credential.id);
     // deleted meanwhile: only a credential no connection referenced can be, so nothing is left to keep working

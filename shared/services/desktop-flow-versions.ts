@@ -20,7 +20,13 @@ export interface FlowVersionRef {
  * Writes the version document of `definition` unless it exists already (same flow, same hash: the same content), and
  * answers its hash. Written before the flow document that names it, so a flow never names a version that is missing.
  */
-export async function recordFlowVersion(deps: Pick<Services, 'store' | 'now'>, environmentId: string, desktopFlowId: string, version: number, definition: FlowDefinition): Promise<string> {
+export async function recordFlowVersion(
+  deps: Pick<Services, 'store' | 'now'>,
+  environmentId: string,
+  desktopFlowId: string,
+  version: number,
+  definition: FlowDefinition,
+): Promise<string> {
   const definitionHash = definitionHashOf(definition);
   const now = deps.now().toISOString();
   try {
@@ -60,7 +66,10 @@ export class FlowVersionMissingError extends Error {
 }
 
 /** The definition a run executes: one point read of its flow version (runs written before versions carry a copy). */
-export async function runDefinition(deps: Pick<Services, 'store'>, run: Pick<RunDocument, 'id' | 'environmentId' | 'desktopFlowId' | 'definitionHash' | 'definition'>): Promise<FlowDefinition> {
+export async function runDefinition(
+  deps: Pick<Services, 'store'>,
+  run: Pick<RunDocument, 'id' | 'environmentId' | 'desktopFlowId' | 'definitionHash' | 'definition'>,
+): Promise<FlowDefinition> {
   if (run.definition) return run.definition;
   const version = await deps.store.get<DesktopFlowVersionDocument>(run.environmentId, desktopFlowVersionId(run.desktopFlowId, run.definitionHash));
   if (!version || version.type !== DESKTOP_FLOW_VERSION) throw new FlowVersionMissingError(run.id);

@@ -40,7 +40,12 @@ function staleFlow(err: unknown): unknown {
   return err instanceof StalePreconditionError ? new AppError('PreconditionFailed', 'The desktop flow changed since you read it (If-Match).') : err;
 }
 
-export async function createDesktopFlow(deps: DesktopFlowPorts, principal: Principal, environmentId: string | undefined, input: DesktopFlowInput): Promise<Versioned<DesktopFlowRecord>> {
+export async function createDesktopFlow(
+  deps: DesktopFlowPorts,
+  principal: Principal,
+  environmentId: string | undefined,
+  input: DesktopFlowInput,
+): Promise<Versioned<DesktopFlowRecord>> {
   const { env, member } = await loadEnvironmentContext(deps, environmentId, principal);
   if (!canCreateDesktopFlow(member)) {
     throw AppError.forbidden('Creating desktop flows needs the SystemAdministrator, EnvironmentMaker or DesktopFlowsMachineOwner role.');
@@ -80,7 +85,12 @@ export async function listDesktopFlows(
   );
 }
 
-export async function getDesktopFlow(deps: DesktopFlowPorts, principal: Principal, environmentId: string | undefined, flowId: string | undefined): Promise<Versioned<DesktopFlowRecord>> {
+export async function getDesktopFlow(
+  deps: DesktopFlowPorts,
+  principal: Principal,
+  environmentId: string | undefined,
+  flowId: string | undefined,
+): Promise<Versioned<DesktopFlowRecord>> {
   const { env } = await loadEnvironmentContext(deps, environmentId, principal);
   return requireDesktopFlow(deps, env.id, flowId);
 }

@@ -21,7 +21,11 @@ export interface EnvironmentContext {
  * The environment as its caller may see it. Callers who are not active members get 404, exactly as for an
  * environment that does not exist, so ids of other tenants' environments reveal nothing.
  */
-export async function loadEnvironmentContext(deps: EnvironmentContextPorts, environmentId: string | undefined, principal: Principal): Promise<EnvironmentContext> {
+export async function loadEnvironmentContext(
+  deps: EnvironmentContextPorts,
+  environmentId: string | undefined,
+  principal: Principal,
+): Promise<EnvironmentContext> {
   const id = requireGuid(environmentId, 'Environment');
   const [env, member] = await Promise.all([
     deps.store.get<EnvironmentDocument>(id, id),

@@ -159,7 +159,14 @@ export async function getCapacity(
   // count them: their committed bots stay reserved for when the switch is back on
   // and a member sees only the groups it may see (PRODUCT.md turn 2); the totals are the environment's
   const shown = visible === 'all' ? groups : groups.filter((g) => visible.has(g.groupId));
-  return { capacity: env.capacity, parallelLimit, committed, inUse, available: Math.max(0, parallelLimit - reserved), groups: env.hostedRpaEnabled ? shown : [] };
+  return {
+    capacity: env.capacity,
+    parallelLimit,
+    committed,
+    inUse,
+    available: Math.max(0, parallelLimit - reserved),
+    groups: env.hostedRpaEnabled ? shown : [],
+  };
 }
 
 /** The groups a member may see; SystemAdministrators see every ledger entry (groups being created included). */

@@ -31,7 +31,12 @@ export async function listGroups(deps: GroupQueryPorts, principal: Principal, en
   );
 }
 
-export async function getGroup(deps: GroupQueryPorts, principal: Principal, environmentId: string | undefined, groupId: string | undefined): Promise<GroupView> {
+export async function getGroup(
+  deps: GroupQueryPorts,
+  principal: Principal,
+  environmentId: string | undefined,
+  groupId: string | undefined,
+): Promise<GroupView> {
   const { env, member, group } = await loadGroup(deps, principal, environmentId, groupId, 'use');
   return viewOf(deps, env.id, member, group);
 }
@@ -52,7 +57,12 @@ export async function listGroupConnections(
 }
 
 /** The group's recorded provisioning failures, newest first. */
-export async function listGroupErrors(deps: GroupQueryPorts, principal: Principal, environmentId: string | undefined, groupId: string | undefined): Promise<ProvisioningError[]> {
+export async function listGroupErrors(
+  deps: GroupQueryPorts,
+  principal: Principal,
+  environmentId: string | undefined,
+  groupId: string | undefined,
+): Promise<ProvisioningError[]> {
   const { group } = await loadGroup(deps, principal, environmentId, groupId, 'use');
   return [...group.provisioningErrors].sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0));
 }

@@ -59,7 +59,13 @@ function notInRegion(region: string): AppError {
  * The image if the caller may see it (404 otherwise, exactly as for a missing one, so invisible images
  * reveal nothing), and, when `needed` is `manage`, may also edit, delete and share it (403 otherwise).
  */
-async function loadImage(deps: ImagePorts, principal: Principal, environmentId: string | undefined, imageId: string | undefined, needed: 'use' | 'manage'): Promise<ImageContext> {
+async function loadImage(
+  deps: ImagePorts,
+  principal: Principal,
+  environmentId: string | undefined,
+  imageId: string | undefined,
+  needed: 'use' | 'manage',
+): Promise<ImageContext> {
   const { env, member } = await loadEnvironmentContext(deps, environmentId, principal);
   const id = requireGuid(imageId, 'Image');
   const image = await deps.store.get<ImageDocument>(env.id, id);
@@ -67,7 +73,9 @@ async function loadImage(deps: ImagePorts, principal: Principal, environmentId: 
   const access = imageAccess(member, image);
   if (access === 'none') throw AppError.notFound('Image');
   if (needed === 'manage' && access !== 'manage') {
-    throw AppError.forbidden('Editing, deleting or sharing this image needs its ownership, a CoOwner share, or the SystemAdministrator or DesktopFlowsMachineImageAdmin role.');
+    throw AppError.forbidden(
+      'Editing, deleting or sharing this image needs its ownership, a CoOwner share, or the SystemAdministrator or DesktopFlowsMachineImageAdmin role.',
+    );
   }
   return { env, member, image };
 }
@@ -93,7 +101,6 @@ async function undoReservation(deps: ImagePorts, environmentId: string, imageId:
   await bestEffort(moveLedgerName(deps, environmentId, imageId, from, to), `undoing the name reservation of image ${imageId}`);
 }
 
-
 export async function listImages(deps: ImagePorts, principal: Principal, environmentId: string | undefined): Promise<ImageView[]> {
   const { env, member } = await loadEnvironmentContext(deps, environmentId, principal);
   const [images, groups] = await Promise.all([
@@ -115,9 +122,15 @@ export async function getImage(deps: ImagePorts, principal: Principal, environme
  * conditional write, so of two racing creates of one name only one passes), then the image is written; if
  * that fails, the reservation is released.
  */
-export async function createImage(deps: ImagePorts, principal: Principal, environmentId: string | undefined, input: CreateImageInput): Promise<Versioned<ImageDocument>> {
+export async function createImage(
+  deps: ImagePorts,
+  principal: Principal,
+  environmentId: string | undefined,
+  input: CreateImageInput,
+): Promise<Versioned<ImageDocument>> {
   const { env, member } = await loadEnvironmentContext(deps, environmentId, principal);
-  if (!canCreateImage(member)) throw AppError.forbidden('Creating images needs the EnvironmentMaker, DesktopFlowsMachineImageAdmin or SystemAdministrator role.');
+  if (!canCreateImage(member))
+    throw AppError.forbidden('Creating images needs the EnvironmentMaker, DesktopFlowsMachineImageAdmin or SystemAdministrator role.');
   const replicatedRegions = normaliseRegions(input.replicatedRegions);
   if (!isReplicatedTo({ builtIn: false, replicatedRegions }, env.region)) throw notInRegion(env.region);
 
@@ -205,12 +218,21 @@ export async function updateImage(
 }
 
 /** Deletes a custom image no group uses, then releases its name. */
-export async function deleteImage(deps: ImagePorts, principal: Principal, environmentId: string | undefined, imageId: string | undefined, ifMatch: string | undefined): Promise<void> {
+export async function deleteImage(
+  deps: ImagePorts,
+  principal: Principal,
+  environmentId: string | undefined,
+  imageId: string | undefined,
+  ifMatch: string | undefined,
+): Promise<void> {
   const { env, image } = await loadImage(deps, principal, environmentId, imageId, 'manage');
   checkIfMatch(ifMatch, image.etag);
   if (image.builtIn) throw AppError.rule('BuiltInImage', 'The built-in image cannot be deleted: the platform provides it to every environment.');
   const inUse = (users: number) =>
-    new AppError('ResourceInUse', `The image is used by ${users} group${users === 1 ? '' : 's'}; give ${users === 1 ? 'it' : 'them'} another image before deleting this one.`);
+    new AppError(
+      'ResourceInUse',
+      `The image is used by ${users} group${users === 1 ? '' : 's'}; give ${users === 1 ? 'it' : 'them'} another image before deleting this one.`,
+    );
   const users = await groupsUsing(deps, env.id, image.id);
   if (users > 0) throw inUse(users);
   // The image leaves the ledger first, in a conditional write that also checks no group's entry names it: a group

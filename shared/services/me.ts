@@ -47,25 +47,46 @@ async function recordName(deps: MePorts, principal: Principal, memberships: Vers
   const name = principal.name.trim().slice(0, 200);
   if (name === '') return;
   const outdated = memberships.filter((m) => m.name !== name);
-  await Promise.all(outdated.map((m) => bestEffort(deps.store.replace<MemberDocument>({ ...m, name, updatedAt: deps.now().toISOString() }, m.etag), `recording the name of member ${m.id}`)));
+  await Promise.all(
+    outdated.map((m) =>
+      bestEffort(deps.store.replace<MemberDocument>({ ...m, name, updatedAt: deps.now().toISOString() }, m.etag), `recording the name of member ${m.id}`),
+    ),
+  );
 }
 
 /** The caller: who the token says it is, and the environments it is an active member of, with its roles there. */
 export async function getMe(deps: MePorts, principal: Principal): Promise<Me> {
   const page = await deps.directory.membershipsOf(principal.userId, { pageSize: ME_MAX_ENVIRONMENTS });
   await recordName(deps, principal, page.items);
-  const envs = new Map((await environmentsOf(deps, page.items.map((m) => m.environmentId))).map((e) => [e.id, e]));
+  const envs = new Map(
+    (
+      await environmentsOf(
+        deps,
+        page.items.map((m) => m.environmentId),
+      )
+    ).map((e) => [e.id, e]),
+  );
   const environments = page.items.flatMap((m) => {
     const env = envs.get(m.environmentId);
     return env ? [{ id: env.id, name: env.name, roles: m.roles }] : [];
   });
-  return { id: principal.userId, name: principal.name, platformAdmin: principal.platformAdmin, isApp: principal.isApp, environments, environmentsTruncated: page.continuationToken !== undefined };
+  return {
+    id: principal.userId,
+    name: principal.name,
+    platformAdmin: principal.platformAdmin,
+    isApp: principal.isApp,
+    environments,
+    environmentsTruncated: page.continuationToken !== undefined,
+  };
 }
 
 /** Environments the caller is an active member of (a Platform.Admin: every environment), one page. */
 export async function listEnvironments(deps: MePorts, principal: Principal, page: PageRequest): Promise<Page<Versioned<EnvironmentDocument>>> {
   if (principal.platformAdmin) return translated(deps.directory.environments(page));
   const memberships = await translated(deps.directory.membershipsOf(principal.userId, page));
-  const items = await environmentsOf(deps, memberships.items.map((m) => m.environmentId));
+  const items = await environmentsOf(
+    deps,
+    memberships.items.map((m) => m.environmentId),
+  );
   return { items, ...(memberships.continuationToken ? { continuationToken: memberships.continuationToken } : {}) };
 }

@@ -92,7 +92,16 @@ export async function setMemberRoles(
   if (!existing) {
     // If-Match: * means "only if it exists" (RFC 9110, 13.1.1): a member that does not exist yet matches no precondition
     if (ifMatch !== undefined) throw new AppError('PreconditionFailed', 'The member does not exist yet (If-Match).');
-    const member: MemberDocument = { id: memberDocumentId(userId), environmentId: env.id, type: 'member', userId, roles: [...new Set(roles)], active: true, createdAt: now, updatedAt: now };
+    const member: MemberDocument = {
+      id: memberDocumentId(userId),
+      environmentId: env.id,
+      type: 'member',
+      userId,
+      roles: [...new Set(roles)],
+      active: true,
+      createdAt: now,
+      updatedAt: now,
+    };
     try {
       return { member: await deps.store.create(member), created: true };
     } catch {

@@ -45,7 +45,8 @@ export async function replaceAccessList<T extends Shareable>(
   checkIfMatch(ifMatch, resource.etag);
   const members = await memberStatus(deps, resource.environmentId);
   const stranger = shares.find((s) => !members.has(s.userId));
-  if (stranger) throw AppError.rule('NotAMember', `User ${stranger.userId} is not a member of this environment; add them as a member before sharing with them.`);
+  if (stranger)
+    throw AppError.rule('NotAMember', `User ${stranger.userId} is not a member of this environment; add them as a member before sharing with them.`);
   const next: Versioned<T> = { ...resource, shares: shares.map((s) => ({ userId: s.userId, permission: s.permission })), updatedAt: deps.now().toISOString() };
   try {
     const saved = await deps.store.replace(next, resource.etag);

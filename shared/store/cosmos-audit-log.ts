@@ -73,7 +73,11 @@ export class CosmosAuditLog implements AuditLog {
     }
   }
 
-  async search(environmentId: string, filter: AuditFilter, request: { pageSize: number; continuationToken?: string | undefined }): Promise<Page<Versioned<AuditDocument>>> {
+  async search(
+    environmentId: string,
+    filter: AuditFilter,
+    request: { pageSize: number; continuationToken?: string | undefined },
+  ): Promise<Page<Versioned<AuditDocument>>> {
     const { sql, parameters } = auditQuery(filter);
     const iterator = this.control.items.query<ItemDefinition>(
       { query: sql, parameters: [{ name: '@env', value: environmentId }, ...parameters] },

@@ -99,7 +99,19 @@ export class CosmosDispatchGates implements DispatchGates {
   /** false when another writer created it first */
   async #createIfMissing(environmentId: string, groupId: string, open: boolean, reason: string | undefined, epoch = 0): Promise<boolean> {
     const at = this.now().toISOString();
-    const doc: GateDocument = { id: dispatchGateId(groupId), environmentId, type: TYPE, groupId, open, epoch, dispatched: 0, reason: reason ?? '', changedAt: at, createdAt: at, updatedAt: at };
+    const doc: GateDocument = {
+      id: dispatchGateId(groupId),
+      environmentId,
+      type: TYPE,
+      groupId,
+      open,
+      epoch,
+      dispatched: 0,
+      reason: reason ?? '',
+      changedAt: at,
+      createdAt: at,
+      updatedAt: at,
+    };
     try {
       await this.container.items.create(doc);
       return true;

@@ -90,11 +90,7 @@ export class CosmosDocumentStore implements DocumentStore {
     }
   }
 
-  async list<T extends StoredDocument>(
-    environmentId: string,
-    type: string,
-    options: ListOptions = {},
-  ): Promise<Page<Versioned<T>>> {
+  async list<T extends StoredDocument>(environmentId: string, type: string, options: ListOptions = {}): Promise<Page<Versioned<T>>> {
     const parameters: SqlParameter[] = [
       { name: '@environmentId', value: environmentId },
       { name: '@type', value: type },

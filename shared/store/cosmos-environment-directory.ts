@@ -21,7 +21,10 @@ export class CosmosEnvironmentDirectory implements EnvironmentDirectory {
     return this.page<EnvironmentDocument>({ query: ENVIRONMENTS_SQL }, page);
   }
 
-  private async page<T extends StoredDocument>(spec: SqlQuerySpec, request: { pageSize: number; continuationToken?: string | undefined }): Promise<Page<Versioned<T>>> {
+  private async page<T extends StoredDocument>(
+    spec: SqlQuerySpec,
+    request: { pageSize: number; continuationToken?: string | undefined },
+  ): Promise<Page<Versioned<T>>> {
     const iterator = this.control.items.query<ItemDefinition>(spec, {
       maxItemCount: request.pageSize,
       ...(request.continuationToken ? { continuationToken: request.continuationToken } : {}),

@@ -13,8 +13,7 @@ export const NEXT_QUEUED_SQL =
   "SELECT TOP @top * FROM c WHERE c.environmentId = @env AND c.type = 'run' AND c.groupId = @group AND c.state = 'Queued' ORDER BY c.dispatchKey ASC";
 
 /** the submission's queue-length check: equality filters only, so Cosmos answers it from the index */
-export const QUEUED_COUNT_SQL =
-  "SELECT VALUE COUNT(1) FROM c WHERE c.environmentId = @env AND c.type = 'run' AND c.groupId = @group AND c.state = 'Queued'";
+export const QUEUED_COUNT_SQL = "SELECT VALUE COUNT(1) FROM c WHERE c.environmentId = @env AND c.type = 'run' AND c.groupId = @group AND c.state = 'Queued'";
 
 export const RUNNING_ON_SQL =
   "SELECT TOP 1 * FROM c WHERE c.environmentId = @env AND c.type = 'run' AND c.groupId = @group AND c.state = 'Running' AND c.botId = @bot";
@@ -23,8 +22,7 @@ export const ACTIVE_SQL =
   "SELECT * FROM c WHERE c.environmentId = @env AND c.type = 'run' AND c.groupId = @group AND c.state IN ('Queued', 'Running') ORDER BY c.dispatchKey ASC";
 
 /** the stuck-run sweep's query: every queued or running run of the environment, any group (one partition) */
-export const UNFINISHED_SQL =
-  "SELECT * FROM c WHERE c.environmentId = @env AND c.type = 'run' AND c.state IN ('Queued', 'Running') ORDER BY c.dispatchKey ASC";
+export const UNFINISHED_SQL = "SELECT * FROM c WHERE c.environmentId = @env AND c.type = 'run' AND c.state IN ('Queued', 'Running') ORDER BY c.dispatchKey ASC";
 
 export const ENDED_SQL =
   "SELECT * FROM c WHERE c.environmentId = @env AND c.type = 'run' AND c.groupId = @group AND c.state IN ('Succeeded', 'Failed', 'Cancelled', 'TimedOut') ORDER BY c.endedAt DESC";
@@ -42,7 +40,7 @@ export const MAX_VISIBLE_GROUPS = 250;
  * field the range is on, so a composite index of infra/definitions/cosmos.json serves filter and order and the cost follows the page.
  */
 export function runSearchQuery(filter: RunFilter): { sql: string; parameters: SqlParameter[] } {
-  const where = ["c.environmentId = @env", "c.type = 'run'"];
+  const where = ['c.environmentId = @env', "c.type = 'run'"];
   const parameters: SqlParameter[] = [];
   const equal = (field: string, value: string | undefined) => {
     if (value === undefined) return;

@@ -28,16 +28,64 @@ export const BASELINE_FAMILIES = ['power-automate', 'keda', 'vmss', 'mdp-manual'
 
 export function policyVariants(project: ProjectSettings = PROJECT_DEFAULTS): PolicyVariant[] {
   const out: PolicyVariant[] = [];
-  const add = (family: string, familyLabel: string, name: string, knobs: string, make: () => ScalingPolicy) => out.push({ family, familyLabel, name, knobs, make });
-  add(PROJECT_FAMILY, 'this project', PROJECT, `learned outlook, warm quantile ${project.warmQuantile ?? 0}, service levels (operating point)`, () => new ProjectPolicy(project, { estimate: true }));
+  const add = (family: string, familyLabel: string, name: string, knobs: string, make: () => ScalingPolicy) =>
+    out.push({ family, familyLabel, name, knobs, make });
+  add(
+    PROJECT_FAMILY,
+    'this project',
+    PROJECT,
+    `learned outlook, warm quantile ${project.warmQuantile ?? 0}, service levels (operating point)`,
+    () => new ProjectPolicy(project, { estimate: true }),
+  );
   for (const q of [0.5]) {
-    add(PROJECT_FAMILY, 'this project', `project-q${q}`, `learned outlook, warm quantile ${q}`, () => new ProjectPolicy({ ...project, warmQuantile: q }, { name: `project-q${q}`, label: `this project (warm quantile ${q})` }));
+    add(
+      PROJECT_FAMILY,
+      'this project',
+      `project-q${q}`,
+      `learned outlook, warm quantile ${q}`,
+      () => new ProjectPolicy({ ...project, warmQuantile: q }, { name: `project-q${q}`, label: `this project (warm quantile ${q})` }),
+    );
   }
-  add('project-fixed', 'project as committed (no outlook)', 'project-fixed', `BOT_IDLE_TIMEOUT_SECONDS ${project.botIdleTimeoutSeconds} for every group, no outlook`, () => new ProjectPolicy({ ...PROJECT_FIXED, botIdleTimeoutSeconds: project.botIdleTimeoutSeconds, controllerIntervalSeconds: project.controllerIntervalSeconds }, { name: 'project-fixed', label: 'project as committed' }));
-  for (const idle of [0, 5, 15, 30]) add('power-automate', 'Power-Automate-like', `power-automate-idle${idle}`, `scale in after ${idle} min idle`, () => new PowerAutomatePolicy(idle));
-  for (const [poll, stab] of [[30, 0], [30, 5], [30, 15], [15, 0], [60, 5]] as const) add('keda', 'KEDA-like', `keda-poll${poll}s-stab${stab}m`, `poll ${poll} s, stabilisation ${stab} min`, () => new KedaPolicy(poll, stab * MINUTE));
-  for (const [idle, standby] of [[5, 0], [15, 0], [30, 0], [5, 2], [30, 2]] as const) add('vmss', 'VMSS-agent-pool-like', `vmss-idle${idle}m-standby${standby}`, `check 5 min, step 25 %, delete idle after ${idle} min, standby ${standby}`, () => new VmssPolicy(5, 25, idle * MINUTE, standby));
-  for (const [kind, count] of [['manual-business-hours', 2], ['manual-business-hours', 4], ['manual-always', 1]] as const) {
+  add(
+    'project-fixed',
+    'project as committed (no outlook)',
+    'project-fixed',
+    `BOT_IDLE_TIMEOUT_SECONDS ${project.botIdleTimeoutSeconds} for every group, no outlook`,
+    () =>
+      new ProjectPolicy(
+        { ...PROJECT_FIXED, botIdleTimeoutSeconds: project.botIdleTimeoutSeconds, controllerIntervalSeconds: project.controllerIntervalSeconds },
+        { name: 'project-fixed', label: 'project as committed' },
+      ),
+  );
+  for (const idle of [0, 5, 15, 30])
+    add('power-automate', 'Power-Automate-like', `power-automate-idle${idle}`, `scale in after ${idle} min idle`, () => new PowerAutomatePolicy(idle));
+  for (const [poll, stab] of [
+    [30, 0],
+    [30, 5],
+    [30, 15],
+    [15, 0],
+    [60, 5],
+  ] as const)
+    add('keda', 'KEDA-like', `keda-poll${poll}s-stab${stab}m`, `poll ${poll} s, stabilisation ${stab} min`, () => new KedaPolicy(poll, stab * MINUTE));
+  for (const [idle, standby] of [
+    [5, 0],
+    [15, 0],
+    [30, 0],
+    [5, 2],
+    [30, 2],
+  ] as const)
+    add(
+      'vmss',
+      'VMSS-agent-pool-like',
+      `vmss-idle${idle}m-standby${standby}`,
+      `check 5 min, step 25 %, delete idle after ${idle} min, standby ${standby}`,
+      () => new VmssPolicy(5, 25, idle * MINUTE, standby),
+    );
+  for (const [kind, count] of [
+    ['manual-business-hours', 2],
+    ['manual-business-hours', 4],
+    ['manual-always', 1],
+  ] as const) {
     const p = () => new ManagedDevOpsPoolsPolicy({ kind, count }, 5);
     add('mdp-manual', 'Managed DevOps Pools, manual standby', p().name, p().knobs, p);
   }

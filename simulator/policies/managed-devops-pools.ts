@@ -48,7 +48,12 @@ export class ManagedDevOpsPoolsPolicy implements ScalingPolicy {
 
   get knobs(): string {
     const s = this.standby;
-    const mode = s.kind === 'automatic' ? `automatic standby (${s.preference})` : s.kind === 'manual-always' ? `${s.count} standby always` : `${s.count} standby weekdays 08–18`;
+    const mode =
+      s.kind === 'automatic'
+        ? `automatic standby (${s.preference})`
+        : s.kind === 'manual-always'
+          ? `${s.count} standby always`
+          : `${s.count} standby weekdays 08–18`;
     return `${mode}, grace ${this.graceMinutes} min`;
   }
 

@@ -83,9 +83,31 @@ function computeOutlook(world: World, g: SimGroup, arrivals: readonly number[]):
 function plannerGroup(g: SimGroup): PlannerGroup {
   const first = g.queue.first();
   // the simulated group is never edited: its last edit is its creation
-  const group = { id: g.id, status: 'active' as const, maxBots: g.config.maxBots, committedBots: g.config.committedBots, maintenance: false, imageId: SIM_IMAGE_ID, imageVersion: SIM_IMAGE_VERSION, ...(g.lastRunStartedAt === undefined ? {} : { lastRunStartedAt: iso(g.lastRunStartedAt) }), updatedAt: iso(g.createdAt) };
-  const bots = g.bots.map((b) => ({ id: b.id, groupId: b.groupId, state: b.state, imageId: SIM_IMAGE_ID, imageVersion: SIM_IMAGE_VERSION, since: iso(b.since), ...(b.releaseRequested === undefined ? {} : { releaseRequested: b.releaseRequested }) }));
-  return plannerGroupOf(group, bots, { queued: g.queue.length, queuedHigh: g.queue.highCount, oldestQueuedAt: first === undefined ? undefined : iso(first.queuedAt) });
+  const group = {
+    id: g.id,
+    status: 'active' as const,
+    maxBots: g.config.maxBots,
+    committedBots: g.config.committedBots,
+    maintenance: false,
+    imageId: SIM_IMAGE_ID,
+    imageVersion: SIM_IMAGE_VERSION,
+    ...(g.lastRunStartedAt === undefined ? {} : { lastRunStartedAt: iso(g.lastRunStartedAt) }),
+    updatedAt: iso(g.createdAt),
+  };
+  const bots = g.bots.map((b) => ({
+    id: b.id,
+    groupId: b.groupId,
+    state: b.state,
+    imageId: SIM_IMAGE_ID,
+    imageVersion: SIM_IMAGE_VERSION,
+    since: iso(b.since),
+    ...(b.releaseRequested === undefined ? {} : { releaseRequested: b.releaseRequested }),
+  }));
+  return plannerGroupOf(group, bots, {
+    queued: g.queue.length,
+    queuedHigh: g.queue.highCount,
+    oldestQueuedAt: first === undefined ? undefined : iso(first.queuedAt),
+  });
 }
 
 export function plannerInput(world: World, settings: PlannerSettings & Partial<Pick<ProjectSettings, 'learn' | 'serviceLevels'>>): PlannerInput {
@@ -94,7 +116,8 @@ export function plannerInput(world: World, settings: PlannerSettings & Partial<P
     if (settings.learn === true) group.outlook = outlookOfGroup(world, g);
     const sl = settings.serviceLevels?.[g.id] ?? g.config.serviceLevel;
     if (sl !== undefined) group.serviceLevel = sl;
-    if (g.config.capacitySchedule !== undefined) group.capacitySchedule = g.config.capacitySchedule.map((w) => ({ from: iso(w.from), to: iso(w.to), committedBots: w.committedBots }));
+    if (g.config.capacitySchedule !== undefined)
+      group.capacitySchedule = g.config.capacitySchedule.map((w) => ({ from: iso(w.from), to: iso(w.to), committedBots: w.committedBots }));
     return group;
   });
   return {

@@ -17,7 +17,12 @@ export async function apiAs(baseUrl: string, issuer: IssuerState, userId: string
 }
 
 /** A page at phone or desktop size, signed in through the local sign-in page the local host serves. */
-export async function signedInPage(browser: Browser, baseUrl: string, userId: string, options: { platformAdmin?: boolean; width?: number; height?: number; screenshot?: string } = {}): Promise<Page> {
+export async function signedInPage(
+  browser: Browser,
+  baseUrl: string,
+  userId: string,
+  options: { platformAdmin?: boolean; width?: number; height?: number; screenshot?: string } = {},
+): Promise<Page> {
   const context = await browser.newContext({ viewport: { width: options.width ?? 1280, height: options.height ?? 800 } });
   const page = await context.newPage();
   await page.goto(`${baseUrl}/api/console/`);

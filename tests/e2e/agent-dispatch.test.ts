@@ -78,7 +78,11 @@ describe('dispatch by agent processes', () => {
     const [ended] = await allEnded(admin, g.envId, [runId ?? ''], 60_000);
     expect(ended).toMatchObject({ state: 'Succeeded', attempt: 2, outputs: { done: 'yes' } });
     expect(ended?.botId).not.toBe(lostBot);
-    await until('the lost bot to be torn down', async () => ((await botsOf(admin, g)).find((b) => b.id === lostBot)?.state === 'Deleted' ? true : undefined), 60_000);
+    await until(
+      'the lost bot to be torn down',
+      async () => ((await botsOf(admin, g)).find((b) => b.id === lostBot)?.state === 'Deleted' ? true : undefined),
+      60_000,
+    );
   }, 180_000);
 
   it('a run whose wake-up an agent consumed during maintenance (a claim answering none) starts when maintenance ends', async () => {
@@ -86,7 +90,11 @@ describe('dispatch by agent processes', () => {
     const on = await admin.patch(`environments/${g.envId}/groups/${g.groupId}`, { maintenance: true }, { 'if-match': await groupEtag(g.envId, g.groupId) });
     expect(on.status).toBe(200);
     const [runId] = await submitRuns(admin, g, 1);
-    await until('the wake-up to be consumed by a claim refused for maintenance', async () => (logs.some((line) => line.includes('agent.claimNone') && line.includes(`reason=GroupInMaintenance`)) ? true : undefined), 30_000);
+    await until(
+      'the wake-up to be consumed by a claim refused for maintenance',
+      async () => (logs.some((line) => line.includes('agent.claimNone') && line.includes(`reason=GroupInMaintenance`)) ? true : undefined),
+      30_000,
+    );
     await new Promise((r) => setTimeout(r, 1_000));
     expect((await runsOf(admin, g.envId, [runId ?? '']))[0]?.state).toBe('Queued');
     const off = await admin.patch(`environments/${g.envId}/groups/${g.groupId}`, { maintenance: false }, { 'if-match': await groupEtag(g.envId, g.groupId) });

@@ -62,7 +62,9 @@ afterAll(async () => {
 
 describe('bot agents as processes', { timeout: 120_000 }, () => {
   it("runs a process step as the run's account and keeps its stdout JSON as outputs", async () => {
-    const flowId = await aFlow(world, 'Greets', [{ run: { command: NODE, args: ['-e', 'console.log(JSON.stringify({ greeting: "hello " + process.argv[1] }))', '${inputs.name}'] } }]);
+    const flowId = await aFlow(world, 'Greets', [
+      { run: { command: NODE, args: ['-e', 'console.log(JSON.stringify({ greeting: "hello " + process.argv[1] }))', '${inputs.name}'] } },
+    ]);
     const run = await ended(world, await submitFlow(world, flowId, { name: 'bots' }));
     expect(run).toMatchObject({ state: 'Succeeded', outputs: { greeting: 'hello bots' } });
   });
@@ -76,7 +78,10 @@ describe('bot agents as processes', { timeout: 120_000 }, () => {
   });
 
   it('stops a running step within 2 s of the cancel’s answer: the run ends Cancelled', async () => {
-    const flowId = await aFlow(world, 'Long', [{ run: { command: NODE, args: ['-e', 'setInterval(() => {}, 1000)'], timeoutSeconds: 600 } }, { output: { name: 'never', value: 'x' } }]);
+    const flowId = await aFlow(world, 'Long', [
+      { run: { command: NODE, args: ['-e', 'setInterval(() => {}, 1000)'], timeoutSeconds: 600 } },
+      { output: { name: 'never', value: 'x' } },
+    ]);
     // before the agent's first busy heartbeat (1 s after its claim), during a held one, and during the next one
     for (const runningForMs of [0, 2_500, 6_000]) {
       const runId = await submitFlow(world, flowId);

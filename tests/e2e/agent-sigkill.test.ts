@@ -45,24 +45,37 @@ describe('agent processes killed mid-run', { timeout: 240_000 }, () => {
     });
     const accepted: string[] = [];
     for (let i = 0; i < 6; i++) {
-      const res = await admin.post<RunBody>(`environments/${envId}/runs`, { connectionId: world.connectionId, desktopFlowId: flow.body.id, inputs: { i }, priority: 'Normal' });
+      const res = await admin.post<RunBody>(`environments/${envId}/runs`, {
+        connectionId: world.connectionId,
+        desktopFlowId: flow.body.id,
+        inputs: { i },
+        priority: 'Normal',
+      });
       expect(res.status).toBe(202);
       accepted.push(res.body.id);
     }
 
     for (let round = 0; round < 2; round++) {
-      await until('a run to be running', async () => {
-        for (const id of accepted) if ((await readRun(world, id)).body.state === 'Running') return true;
-        return undefined;
-      }, 60_000);
+      await until(
+        'a run to be running',
+        async () => {
+          for (const id of accepted) if ((await readRun(world, id)).body.state === 'Running') return true;
+          return undefined;
+        },
+        60_000,
+      );
       for (const agent of agents) agent.child.kill('SIGKILL');
       await Promise.all(agents.map((a) => a.exited));
       agents = await Promise.all(bots.map((bot) => startAgentProcess(deps, bot, GROUP_ACCOUNT)));
     }
 
     for (const id of accepted) await pollUntilEnded(world, id, 120_000, 250);
-    const runs = (await Promise.all(accepted.map((id) => deps.runs.docs.get<RunDocument>(envId, id)))).filter((r): r is NonNullable<typeof r> => r !== undefined);
-    const logs = readFileSync(localCloud().logFile, 'utf8').split('\n').filter((l) => l.includes(envId) || accepted.some((id) => l.includes(id)));
+    const runs = (await Promise.all(accepted.map((id) => deps.runs.docs.get<RunDocument>(envId, id)))).filter(
+      (r): r is NonNullable<typeof r> => r !== undefined,
+    );
+    const logs = readFileSync(localCloud().logFile, 'utf8')
+      .split('\n')
+      .filter((l) => l.includes(envId) || accepted.some((id) => l.includes(id)));
     const verdicts = [everyAcceptedRunEnded(accepted, runs), noRunOnTwoBots(logs, runs)];
     for (const verdict of verdicts) expect(verdict.violations, verdict.invariant).toEqual([]);
     // the claims were seen in the host's log (run.claimed lines of agent/claim), so the second verdict checked them

@@ -31,7 +31,11 @@ describe('bot lifecycles', () => {
     const envId = await anEnvironment(admin, 2);
     const g = await aGroupWithFlow(admin, envId, 'Maintained', 1, SLOW_FLOW);
     const [first, ...rest] = await submitRuns(admin, g, 3);
-    await until('the first run to start', async () => ((await runsOf(admin, envId, [first ?? ''])).some((r) => r.state === 'Running') ? true : undefined), 30_000);
+    await until(
+      'the first run to start',
+      async () => ((await runsOf(admin, envId, [first ?? ''])).some((r) => r.state === 'Running') ? true : undefined),
+      30_000,
+    );
     const on = await admin.patch(`environments/${envId}/groups/${g.groupId}`, { maintenance: true }, { 'if-match': await groupEtag(envId, g.groupId) });
     expect(on.status).toBe(200);
     const [firstRun] = await allEnded(admin, envId, [first ?? ''], 30_000);
@@ -48,20 +52,29 @@ describe('bot lifecycles', () => {
     const g = await aGroupWithFlow(admin, envId, 'Reimaged', 1, SLOW_FLOW);
     const image = await admin.post<{ id: string }>(`environments/${envId}/images`, {
       name: 'Finance image',
-      galleryImageVersionId: '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.Compute/galleries/g/images/finance/versions/1.2.3',
+      galleryImageVersionId:
+        '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.Compute/galleries/g/images/finance/versions/1.2.3',
       replicatedRegions: ['eastus'],
     });
     expect(image.status).toBe(201);
     const ids = await submitRuns(admin, g, 2);
     await until('a run to start', async () => ((await runsOf(admin, envId, ids)).some((r) => r.state === 'Running') ? true : undefined), 30_000);
-    const changed = await admin.patch(`environments/${envId}/groups/${g.groupId}`, { imageId: image.body.id }, { 'if-match': await groupEtag(envId, g.groupId) });
+    const changed = await admin.patch(
+      `environments/${envId}/groups/${g.groupId}`,
+      { imageId: image.body.id },
+      { 'if-match': await groupEtag(envId, g.groupId) },
+    );
     expect(changed.status).toBe(200);
     const runs = await allEnded(admin, envId, ids, 60_000);
     expect(runs.map((r) => r.state)).toEqual(['Succeeded', 'Succeeded']);
-    const bots = await until('a bot on the new image', async () => {
-      const all = await botsOf(admin, g);
-      return all.some((b) => b.imageVersion === '1.2.3' && b.state === 'Ready') ? all : undefined;
-    }, 90_000);
+    const bots = await until(
+      'a bot on the new image',
+      async () => {
+        const all = await botsOf(admin, g);
+        return all.some((b) => b.imageVersion === '1.2.3' && b.state === 'Ready') ? all : undefined;
+      },
+      90_000,
+    );
     expect(bots.filter((b) => b.state !== 'Deleted').every((b) => b.imageVersion === '1.2.3')).toBe(true);
   }, 180_000);
   it('a run whose agent died with the host (SIGKILL) ends once: resumed by its restarted agent, or requeued to another bot', async () => {

@@ -34,11 +34,15 @@ describe('bots on demand', () => {
     const g = await aGroupWithFlow(admin, envId, 'Invoices', 2, FLOW);
     const ids = await submitRuns(admin, g, 6);
     let mostAlive = 0;
-    const runs = await until('every run to end', async () => {
-      mostAlive = Math.max(mostAlive, alive(await botsOf(admin, g)).length);
-      const all = await allEnded(admin, envId, ids, 1).catch(() => undefined);
-      return all;
-    }, 60_000);
+    const runs = await until(
+      'every run to end',
+      async () => {
+        mostAlive = Math.max(mostAlive, alive(await botsOf(admin, g)).length);
+        const all = await allEnded(admin, envId, ids, 1).catch(() => undefined);
+        return all;
+      },
+      60_000,
+    );
     expect(runs.map((r) => r.state)).toEqual(Array(6).fill('Succeeded'));
     for (const run of runs) expect(run.outputs).toEqual({ invoice: '42' });
     expect(mostAlive).toBeGreaterThanOrEqual(1);
@@ -48,14 +52,21 @@ describe('bots on demand', () => {
     // every step of every run is in the log with its run id and group id
     for (const id of ids) {
       for (const event of ['submitted', 'claimed', 'finished']) {
-        expect(logs.some((l) => l.includes(`run.${event} runId=${id} groupId=${g.groupId}`)), `${event} ${id}`).toBe(true);
+        expect(
+          logs.some((l) => l.includes(`run.${event} runId=${id} groupId=${g.groupId}`)),
+          `${event} ${id}`,
+        ).toBe(true);
       }
     }
 
-    await until('idle bots to be torn down', async () => {
-      const bots = await botsOf(admin, g);
-      return bots.length > 0 && alive(bots).length === 0 ? true : undefined;
-    }, 30_000);
+    await until(
+      'idle bots to be torn down',
+      async () => {
+        const bots = await botsOf(admin, g);
+        return bots.length > 0 && alive(bots).length === 0 ? true : undefined;
+      },
+      30_000,
+    );
   }, 120_000);
 
   it('lets two groups sharing a capacity of 2 both progress', async () => {
@@ -65,10 +76,14 @@ describe('bots on demand', () => {
     const runsA = await submitRuns(admin, a, 4);
     const runsB = await submitRuns(admin, b, 4);
     let mostAlive = 0;
-    const ended = await until('both groups to finish', async () => {
-      mostAlive = Math.max(mostAlive, alive(await botsOf(admin, a)).length + alive(await botsOf(admin, b)).length);
-      return allEnded(admin, envId, [...runsA, ...runsB], 1).catch(() => undefined);
-    }, 90_000);
+    const ended = await until(
+      'both groups to finish',
+      async () => {
+        mostAlive = Math.max(mostAlive, alive(await botsOf(admin, a)).length + alive(await botsOf(admin, b)).length);
+        return allEnded(admin, envId, [...runsA, ...runsB], 1).catch(() => undefined);
+      },
+      90_000,
+    );
     expect(ended.every((r) => r.state === 'Succeeded')).toBe(true);
     expect(mostAlive).toBeLessThanOrEqual(2);
   }, 120_000);

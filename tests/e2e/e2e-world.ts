@@ -55,9 +55,20 @@ export async function anEnvironment(admin: ApiClient, capacity: number): Promise
 export async function aGroupWithFlow(admin: ApiClient, envId: string, name: string, maxBots: number, steps: unknown[]): Promise<E2eGroup> {
   const images = await admin.get<{ items: Array<{ id: string; builtIn: boolean }> }>(`environments/${envId}/images`);
   const imageId = images.body.items.find((i) => i.builtIn)?.id;
-  const group = await admin.post<{ id: string }>(`environments/${envId}/groups`, { name, maxBots, committedBots: 0, imageId, account: { username: 'rpa-e2e', password: PASSWORD } });
+  const group = await admin.post<{ id: string }>(`environments/${envId}/groups`, {
+    name,
+    maxBots,
+    committedBots: 0,
+    imageId,
+    account: { username: 'rpa-e2e', password: PASSWORD },
+  });
   if (group.status !== 201) throw new Error(`group: ${group.status} ${group.text}`);
-  const connection = await admin.post<{ id: string }>(`environments/${envId}/connections`, { name, groupId: group.body.id, username: 'rpa-e2e', password: PASSWORD });
+  const connection = await admin.post<{ id: string }>(`environments/${envId}/connections`, {
+    name,
+    groupId: group.body.id,
+    username: 'rpa-e2e',
+    password: PASSWORD,
+  });
   const flow = await admin.post<{ id: string }>(`environments/${envId}/desktop-flows`, { name, definition: { steps } });
   return { envId, groupId: group.body.id, connectionId: connection.body.id, flowId: flow.body.id };
 }
@@ -65,7 +76,12 @@ export async function aGroupWithFlow(admin: ApiClient, envId: string, name: stri
 export async function submitRuns(admin: ApiClient, g: E2eGroup, count: number): Promise<string[]> {
   const ids: string[] = [];
   for (let i = 0; i < count; i++) {
-    const run = await admin.post<{ id: string }>(`environments/${g.envId}/runs`, { connectionId: g.connectionId, desktopFlowId: g.flowId, inputs: { i }, priority: 'Normal' });
+    const run = await admin.post<{ id: string }>(`environments/${g.envId}/runs`, {
+      connectionId: g.connectionId,
+      desktopFlowId: g.flowId,
+      inputs: { i },
+      priority: 'Normal',
+    });
     if (run.status !== 202) throw new Error(`submit: ${run.status} ${run.text}`);
     ids.push(run.body.id);
   }
@@ -78,15 +94,23 @@ export async function runsOf(admin: ApiClient, envId: string, ids: string[]): Pr
 
 /** The group's bots, every state (the list shows only live bots unless asked; 200 is its largest page). */
 export async function botsOf(admin: ApiClient, g: Pick<E2eGroup, 'envId' | 'groupId'>): Promise<Bot[]> {
-  return (await admin.get<{ items: Bot[] }>(`environments/${g.envId}/groups/${g.groupId}/bots?pageSize=200&state=Provisioning,Ready,Busy,Draining,Deprovisioning,Deleted,Failed`)).body.items;
+  return (
+    await admin.get<{ items: Bot[] }>(
+      `environments/${g.envId}/groups/${g.groupId}/bots?pageSize=200&state=Provisioning,Ready,Busy,Draining,Deprovisioning,Deleted,Failed`,
+    )
+  ).body.items;
 }
 
 /** Bots holding a slot of the environment's parallel limit (a VM being deleted runs nothing and holds none). */
 export const alive = (bots: Bot[]) => bots.filter((b) => ['Provisioning', 'Ready', 'Busy', 'Draining'].includes(b.state));
 
 export async function allEnded(admin: ApiClient, envId: string, ids: string[], timeoutMs: number): Promise<Run[]> {
-  return until('every run to end', async () => {
-    const runs = await runsOf(admin, envId, ids);
-    return runs.every((r) => !['Queued', 'Running'].includes(r.state)) ? runs : undefined;
-  }, timeoutMs);
+  return until(
+    'every run to end',
+    async () => {
+      const runs = await runsOf(admin, envId, ids);
+      return runs.every((r) => !['Queued', 'Running'].includes(r.state)) ? runs : undefined;
+    },
+    timeoutMs,
+  );
 }

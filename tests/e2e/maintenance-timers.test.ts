@@ -51,7 +51,12 @@ const SLOW_FLOW = [{ wait: { ms: 3_000 } }, { output: { name: 'done', value: 'ye
 describe('maintenance timers', () => {
   it('lists the four maintenance timers (and the callback sweep) on the admin route', async () => {
     const list = (await (await fetch(`${cloud.baseUrl}/admin/functions`)).json()) as Array<{ name: string; trigger: string }>;
-    expect(list.filter((f) => f.trigger === 'timerTrigger').map((f) => f.name).sort()).toEqual(['callbackSweep', 'inactiveGroupCleanup', 'orphanSweep', 'runDeadlineSweep', 'stuckRunSweep']);
+    expect(
+      list
+        .filter((f) => f.trigger === 'timerTrigger')
+        .map((f) => f.name)
+        .sort(),
+    ).toEqual(['callbackSweep', 'inactiveGroupCleanup', 'orphanSweep', 'runDeadlineSweep', 'stuckRunSweep']);
   });
 
   it('the orphan sweep deletes a VM created behind the control plane’s back', async () => {
@@ -71,10 +76,14 @@ describe('maintenance timers', () => {
     expect((await admin.patch(`environments/${envId}/groups/${g.groupId}`, { committedBots: 1 }, { 'if-match': etag })).status).toBe(200);
     expect(await botsOf(admin, g)).toEqual([]); // nothing plans for the group yet: no run was ever submitted here
     await fire('orphanSweep');
-    const ready = await until('the committed bot to be Ready', async () => {
-      const bots = await botsOf(admin, g);
-      return bots.length === 1 && bots[0]?.state === 'Ready' ? bots : undefined;
-    }, 30_000);
+    const ready = await until(
+      'the committed bot to be Ready',
+      async () => {
+        const bots = await botsOf(admin, g);
+        return bots.length === 1 && bots[0]?.state === 'Ready' ? bots : undefined;
+      },
+      30_000,
+    );
     expect(ready).toHaveLength(1);
   }, 60_000);
 
@@ -123,7 +132,12 @@ describe('maintenance timers', () => {
     expect(groups.find((x) => x.id === idle.groupId)).toMatchObject({ status: 'deleted', deletedReason: 'Inactive' });
     expect(groups.find((x) => x.id === committed.groupId)?.status).toBe('active');
     await until('the idle group’s bots to be torn down', async () => (alive(await botsOf(admin, idle)).length === 0 ? true : undefined), 30_000);
-    const refused = await admin.post<{ reason: string }>(`environments/${envId}/runs`, { connectionId: idle.connectionId, desktopFlowId: idle.flowId, inputs: {}, priority: 'Normal' });
+    const refused = await admin.post<{ reason: string }>(`environments/${envId}/runs`, {
+      connectionId: idle.connectionId,
+      desktopFlowId: idle.flowId,
+      inputs: {},
+      priority: 'Normal',
+    });
     expect([refused.status, refused.body.reason]).toEqual([422, 'GroupDeleted']);
   }, 120_000);
 });

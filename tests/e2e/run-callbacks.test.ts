@@ -87,10 +87,16 @@ afterAll(async () => {
 const secretOf = async () => (await admin.get<{ secret: string }>(`environments/${w.envId}/webhook-secret`)).body.secret;
 const sign = (secret: string, body: Buffer) => `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
 const callbackOf = async (runId: string) => ((await readRun(w, runId)).body as unknown as { callback: Callback }).callback;
-const settled = (runId: string) => until(`run ${runId}'s callback to settle`, async () => {
-  const callback = await callbackOf(runId);
-  return callback.state === 'Pending' ? undefined : callback;
-}, 90_000, 250);
+const settled = (runId: string) =>
+  until(
+    `run ${runId}'s callback to settle`,
+    async () => {
+      const callback = await callbackOf(runId);
+      return callback.state === 'Pending' ? undefined : callback;
+    },
+    90_000,
+    250,
+  );
 
 async function fireCallbackSweep(): Promise<void> {
   const res = await fetch(`${cloud.baseUrl}/admin/functions/callbackSweep?wait=true`, { method: 'POST', body: '{}' });
@@ -120,7 +126,12 @@ describe('run callbacks', () => {
     const body = JSON.parse(delivery.body.toString('utf8')) as Record<string, unknown>;
     const current = (await readRun(w, runId)).body as unknown as Record<string, unknown>;
     // the same representation as GET .../runs/{id}, as it was when delivered (the callback's own state moved on since)
-    expect({ ...body, etag: undefined, callback: undefined, updatedAt: undefined }).toEqual({ ...current, etag: undefined, callback: undefined, updatedAt: undefined });
+    expect({ ...body, etag: undefined, callback: undefined, updatedAt: undefined }).toEqual({
+      ...current,
+      etag: undefined,
+      callback: undefined,
+      updatedAt: undefined,
+    });
     expect(body.state).toBe('Cancelled');
   });
 

@@ -43,8 +43,13 @@ describe('faults: audit entries under Cosmos 503s', () => {
     expect(counters.unavailable - before, 'faults were injected').toBeGreaterThan(0);
 
     for (const userId of targets) {
-      const page = await until2xx(`audit of ${userId}`, () => admin.get<{ items: Array<{ action: string; targetId: string }> }>(`environments/${envId}/audit?targetId=${userId}`));
-      expect(page.items.map((e) => e.action), `entry for ${userId}`).toContain('setMemberRoles');
+      const page = await until2xx(`audit of ${userId}`, () =>
+        admin.get<{ items: Array<{ action: string; targetId: string }> }>(`environments/${envId}/audit?targetId=${userId}`),
+      );
+      expect(
+        page.items.map((e) => e.action),
+        `entry for ${userId}`,
+      ).toContain('setMemberRoles');
     }
     expect(logs.filter((l) => l.includes('audit entry not written'))).toEqual([]);
   }, 240_000);
@@ -63,7 +68,9 @@ describe('faults: a write whose confirmation never comes', () => {
     } finally {
       cloud.cosmos.faults.unavailableWhen = undefined;
     }
-    const page = await until2xx('audit', () => admin.get<{ items: Array<{ action: string; outcome: string; status: number }> }>(`environments/${envId}/audit?targetId=${userId}`));
+    const page = await until2xx('audit', () =>
+      admin.get<{ items: Array<{ action: string; outcome: string; status: number }> }>(`environments/${envId}/audit?targetId=${userId}`),
+    );
     expect(page.items).toEqual([expect.objectContaining({ action: 'setMemberRoles', outcome: 'unconfirmed', status: 0 })]);
 
     // and a write the service refused (here: no such group) changed nothing: its write-ahead entry is removed

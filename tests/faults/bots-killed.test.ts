@@ -29,10 +29,15 @@ describe('faults: bots killed mid-run, 30 % of provisionings failing', () => {
           await sleep(500);
           const [runs, vms] = await Promise.all([w.store.runsOf(envId), w.store.vmsOf(envId)]);
           // a bot whose run started less than a second ago: its agent is sure to be in the middle of the flow
-          const justStarted = new Set(runs.filter((r) => r.state === 'Running' && r.botId && Date.now() - Date.parse(r.startedAt ?? '') < 1_000).map((r) => r.botId));
+          const justStarted = new Set(
+            runs.filter((r) => r.state === 'Running' && r.botId && Date.now() - Date.parse(r.startedAt ?? '') < 1_000).map((r) => r.botId),
+          );
           const victim = vms.find((vm) => justStarted.has(vm.botId));
           if (!victim) continue;
-          await w.store.deleteVm(victim).then(() => killed++, () => undefined);
+          await w.store.deleteVm(victim).then(
+            () => killed++,
+            () => undefined,
+          );
         }
       },
       faults: async ({ world: w, envId }) => ({
@@ -41,6 +46,9 @@ describe('faults: bots killed mid-run, 30 % of provisionings failing', () => {
       }),
     });
     expect(killed, 'bots killed mid-run').toBeGreaterThan(0);
-    expect(world().logs.some((l) => /run\.(requeued|failed) |maintenance\.botLost .*runId=/.test(l)), 'a lost bot’s run taken back').toBe(true);
+    expect(
+      world().logs.some((l) => /run\.(requeued|failed) |maintenance\.botLost .*runId=/.test(l)),
+      'a lost bot’s run taken back',
+    ).toBe(true);
   }, 480_000);
 });

@@ -122,7 +122,13 @@ export class StoreReader {
 
   private documentsOf<T>(container: Container, envId: string, type: string): Promise<T[]> {
     return retrying(`read ${type}s`, async () => {
-      const query = { query: 'SELECT * FROM c WHERE c.environmentId = @env AND c.type = @type', parameters: [{ name: '@env', value: envId }, { name: '@type', value: type }] };
+      const query = {
+        query: 'SELECT * FROM c WHERE c.environmentId = @env AND c.type = @type',
+        parameters: [
+          { name: '@env', value: envId },
+          { name: '@type', value: type },
+        ],
+      };
       return (await container.items.query<T>(query, { partitionKey: envId }).fetchAll()).resources;
     });
   }
@@ -132,7 +138,13 @@ export class StoreReader {
       const rows: VmRow[] = [];
       try {
         for await (const e of this.vms.listEntities<Record<string, unknown>>({ queryOptions: { filter: odata`hostedRpaEnvironment eq ${envId}` } })) {
-          rows.push({ botId: String(e.hostedRpaBot), environmentId: String(e.hostedRpaEnvironment), groupId: String(e.hostedRpaGroup), rowKey: String(e.rowKey), partitionKey: String(e.partitionKey) });
+          rows.push({
+            botId: String(e.hostedRpaBot),
+            environmentId: String(e.hostedRpaEnvironment),
+            groupId: String(e.hostedRpaGroup),
+            rowKey: String(e.rowKey),
+            partitionKey: String(e.partitionKey),
+          });
         }
       } catch (err) {
         if ((err as { statusCode?: number }).statusCode === 404) return []; // no VM was ever made: no table yet
@@ -168,7 +180,12 @@ export interface Submissions {
  * Idempotency-Key, retried with the same key after a network error, a 5xx or a 429 (the host may be down for a few
  * seconds), so that a retried submission never makes a second run.
  */
-export async function submitBurst(admin: ApiClient, g: E2eGroup, count: number, options: { concurrency?: number; tag?: string; into?: Submissions; steps?: number } = {}): Promise<Submissions> {
+export async function submitBurst(
+  admin: ApiClient,
+  g: E2eGroup,
+  count: number,
+  options: { concurrency?: number; tag?: string; into?: Submissions; steps?: number } = {},
+): Promise<Submissions> {
   const out: Submissions = options.into ?? { accepted: [], requests: 0, retries: 0, abandoned: 0 };
   const tag = options.tag ?? g.groupId.slice(0, 8);
   let next = 0;
@@ -182,7 +199,11 @@ export async function submitBurst(admin: ApiClient, g: E2eGroup, count: number, 
         out.requests++;
         if (attempt > 1) out.retries++;
         try {
-          const res = await admin.post<{ id: string }>(`environments/${g.envId}/runs`, { connectionId: g.connectionId, desktopFlowId: g.flowId, inputs: { i }, priority: i % 3 === 0 ? 'High' : 'Normal' }, { 'idempotency-key': key });
+          const res = await admin.post<{ id: string }>(
+            `environments/${g.envId}/runs`,
+            { connectionId: g.connectionId, desktopFlowId: g.flowId, inputs: { i }, priority: i % 3 === 0 ? 'High' : 'Normal' },
+            { 'idempotency-key': key },
+          );
           if (res.status === 202) {
             out.accepted.push(res.body.id);
             done = true;
@@ -207,7 +228,12 @@ export interface ScenarioGroup extends E2eGroup {
 }
 
 /** An environment of `capacity` with one group per entry of `maxBots`, each with a connection and the flow. */
-export async function anEnvironmentWithGroups(admin: ApiClient, capacity: number, maxBots: number[], steps: unknown[]): Promise<{ envId: string; groups: ScenarioGroup[] }> {
+export async function anEnvironmentWithGroups(
+  admin: ApiClient,
+  capacity: number,
+  maxBots: number[],
+  steps: unknown[],
+): Promise<{ envId: string; groups: ScenarioGroup[] }> {
   const envId = await anEnvironment(admin, capacity);
   const groups: ScenarioGroup[] = [];
   for (const [i, max] of maxBots.entries()) groups.push({ ...(await aGroupWithFlow(admin, envId, `Faults ${i + 1}`, max, steps)), maxBots: max });

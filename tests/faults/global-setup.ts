@@ -13,7 +13,9 @@ export function setup(): void {
 }
 
 export function teardown(): void {
-  const files = readdirSync(FIGURES_DIR).filter((f) => f.endsWith('.json')).sort();
+  const files = readdirSync(FIGURES_DIR)
+    .filter((f) => f.endsWith('.json'))
+    .sort();
   const scenarios = files.map((f) => JSON.parse(readFileSync(path.join(FIGURES_DIR, f), 'utf8')) as ScenarioFigures);
   if (scenarios.length === 0) return;
   const sum = (pick: (s: ScenarioFigures) => number) => scenarios.reduce((a, s) => a + pick(s), 0);
@@ -28,13 +30,18 @@ export function teardown(): void {
   };
   process.stdout.write('\nfault scenarios (runs submitted / checked, faults injected, seconds):\n');
   for (const s of scenarios) {
-    const faults = Object.entries(s.faultsInjected).map(([k, v]) => `${k} ${v}`).join(', ');
+    const faults = Object.entries(s.faultsInjected)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ');
     process.stdout.write(`  ${s.scenario}: ${s.runsSubmitted} / ${s.runsChecked} runs, ${faults}, ${s.seconds} s, outcomes ${JSON.stringify(s.outcomes)}\n`);
   }
   process.stdout.write(`  total: ${JSON.stringify(totals)}\n`);
   // the figures of the full form are kept only from a complete run in which every invariant held
   const expected = readdirSync(path.dirname(new URL(import.meta.url).pathname)).filter((f) => f.endsWith('.test.ts')).length;
-  if (FULL && (scenarios.length < expected || totals.violations > 0)) process.stdout.write(`  not written to bench/results/faults.json: ${scenarios.length} of ${expected} scenarios recorded, ${totals.violations} violations\n`);
+  if (FULL && (scenarios.length < expected || totals.violations > 0))
+    process.stdout.write(
+      `  not written to bench/results/faults.json: ${scenarios.length} of ${expected} scenarios recorded, ${totals.violations} violations\n`,
+    );
   else if (FULL) {
     const out = path.resolve('bench', 'results', 'faults.json');
     writeFileSync(out, `${JSON.stringify({ measuredAt: new Date().toISOString(), scale: 'full', machine: machineInfo(), totals, scenarios }, null, 2)}\n`);

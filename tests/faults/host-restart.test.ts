@@ -25,8 +25,17 @@ describe('faults: host killed mid-burst', () => {
       inject: async ({ active, submissions, envId }) => {
         for (let i = 1; i <= planned && active(); i++) {
           // the first kill lands mid-burst (some runs accepted, more coming); later ones while runs are running
-          await until('the next kill point', async () => (submissions.accepted.length >= Math.ceil((runs * i) / (planned + 2)) || !active() ? true : undefined), 120_000);
-          if (i > 1) await until('a run to be running', async () => ((await world().store.runsOf(envId)).some((r) => r.state === 'Running') || !active() ? true : undefined), 60_000);
+          await until(
+            'the next kill point',
+            async () => (submissions.accepted.length >= Math.ceil((runs * i) / (planned + 2)) || !active() ? true : undefined),
+            120_000,
+          );
+          if (i > 1)
+            await until(
+              'a run to be running',
+              async () => ((await world().store.runsOf(envId)).some((r) => r.state === 'Running') || !active() ? true : undefined),
+              60_000,
+            );
           if (!active()) break;
           await world().cloud.host.restart('SIGKILL');
           restarts++;

@@ -85,12 +85,14 @@ export function noRunOnTwoBots(logs: readonly string[], runs: readonly RunDocume
     const distinct = new Set(claimers);
     const holder = run.botId;
     for (const bot of distinct) {
-      if (bot !== holder && !h.released.has(bot)) violations.push(`run ${run.id} was claimed by ${bot} and later held by ${holder ?? 'no bot'} without ${bot} losing it`);
+      if (bot !== holder && !h.released.has(bot))
+        violations.push(`run ${run.id} was claimed by ${bot} and later held by ${holder ?? 'no bot'} without ${bot} losing it`);
     }
     // the same bot claiming again after another bot in between would mean two overlapping assignments
     if (claimers.length !== distinct.size) violations.push(`run ${run.id} went back to a bot it had left: ${claimers.join(' → ')}`);
     if (h.finishedBy.size > 1) violations.push(`run ${run.id} was finished by ${[...h.finishedBy].join(' and ')}`);
-    if (h.finishedBy.size === 1 && holder && !h.finishedBy.has(holder)) violations.push(`run ${run.id} was finished by ${[...h.finishedBy][0]} but is held by ${holder}`);
+    if (h.finishedBy.size === 1 && holder && !h.finishedBy.has(holder))
+      violations.push(`run ${run.id} was finished by ${[...h.finishedBy][0]} but is held by ${holder}`);
     if (run.attempt < distinct.size) violations.push(`run ${run.id} has attempt ${run.attempt} but ${distinct.size} bots claimed it`);
   }
   return { invariant: 'no run on two bots at once', checked: runs.filter((r) => histories.has(r.id)).length, violations };
@@ -200,7 +202,10 @@ export class Sampler {
     }
     const slots = new Map<string, number>();
     for (const bot of bots) if (holdsSlot(bot)) slots.set(bot.groupId, (slots.get(bot.groupId) ?? 0) + 1);
-    this.mostAlive = Math.max(this.mostAlive, [...slots.values()].reduce((a, b) => a + b, 0));
+    this.mostAlive = Math.max(
+      this.mostAlive,
+      [...slots.values()].reduce((a, b) => a + b, 0),
+    );
     this.samples.push({ at: Date.now() - this.started, accepted: accepted.length, ended, inFlight, missing, slots });
   }
 

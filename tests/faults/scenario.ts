@@ -2,7 +2,19 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect } from 'vitest';
 import { isEnded } from '../../shared/domain/run.js';
-import { FIGURES_DIR, FULL, outcomesOf, recordFigures, sleep, submitBurst, anEnvironmentWithGroups, until, type FaultWorld, type ScenarioGroup, type Submissions } from './fault-world.js';
+import {
+  FIGURES_DIR,
+  FULL,
+  outcomesOf,
+  recordFigures,
+  sleep,
+  submitBurst,
+  anEnvironmentWithGroups,
+  until,
+  type FaultWorld,
+  type ScenarioGroup,
+  type Submissions,
+} from './fault-world.js';
 import { conservation, everyAcceptedRunEnded, noOrchestrationFailed, noOrphanVms, noRunOnTwoBots, Sampler, withinLimits, type Verdict } from './invariants.js';
 
 /** A flow a bot takes about a second to run, with an output to check. */
@@ -56,7 +68,11 @@ export async function playScenario(world: FaultWorld, plan: ScenarioPlan): Promi
 
   // runs spread over the groups, submitted concurrently
   const perGroup = groups.map((_, i) => Math.floor(plan.runs / groups.length) + (i < plan.runs % groups.length ? 1 : 0));
-  await Promise.all(groups.map((g, i) => submitBurst(world.admin, g, perGroup[i] ?? 0, { concurrency: Math.max(1, Math.round(plan.concurrency / groups.length)), into: submissions })));
+  await Promise.all(
+    groups.map((g, i) =>
+      submitBurst(world.admin, g, perGroup[i] ?? 0, { concurrency: Math.max(1, Math.round(plan.concurrency / groups.length)), into: submissions }),
+    ),
+  );
   expect(submissions.abandoned, 'submissions given up').toBe(0);
 
   await until(
@@ -64,7 +80,12 @@ export async function playScenario(world: FaultWorld, plan: ScenarioPlan): Promi
     async () => {
       const runs = await world.store.runsOf(envId);
       const byId = new Map(runs.map((r) => [r.id, r]));
-      return submissions.accepted.every((id) => { const r = byId.get(id); return r !== undefined && isEnded(r.state); }) ? true : undefined;
+      return submissions.accepted.every((id) => {
+        const r = byId.get(id);
+        return r !== undefined && isEnded(r.state);
+      })
+        ? true
+        : undefined;
     },
     plan.endTimeoutMs,
     500,
@@ -80,7 +101,12 @@ export async function playScenario(world: FaultWorld, plan: ScenarioPlan): Promi
   plan.calm?.(ctx);
 
   // quiescence: every bot idles out and is torn down (BOT_IDLE_TIMEOUT_SECONDS is 3 s here)
-  await until('every bot to be torn down', async () => ((await world.store.botsOf(envId)).every((b) => b.state === 'Deleted' || b.state === 'Failed') ? true : undefined), 90_000, 500).catch(async (err: unknown) => {
+  await until(
+    'every bot to be torn down',
+    async () => ((await world.store.botsOf(envId)).every((b) => b.state === 'Deleted' || b.state === 'Failed') ? true : undefined),
+    90_000,
+    500,
+  ).catch(async (err: unknown) => {
     await diagnose(world, envId, plan.name);
     throw err;
   });
@@ -122,7 +148,9 @@ export async function playScenario(world: FaultWorld, plan: ScenarioPlan): Promi
 
 /** What a failed scenario leaves behind to read: its runs, bots and VMs, and every line the stack logged. */
 async function diagnose(world: FaultWorld, envId: string, name: string): Promise<void> {
-  const [runs, bots, vms] = await Promise.all([world.store.runsOf(envId), world.store.botsOf(envId), world.store.vmsOf(envId)]).catch(() => [[], [], []] as const);
+  const [runs, bots, vms] = await Promise.all([world.store.runsOf(envId), world.store.botsOf(envId), world.store.vmsOf(envId)]).catch(
+    () => [[], [], []] as const,
+  );
   const file = path.join(FIGURES_DIR, `${name.replace(/[^a-z0-9]+/gi, '-')}.diagnosis.txt`);
   mkdirSync(FIGURES_DIR, { recursive: true });
   writeFileSync(

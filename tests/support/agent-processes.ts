@@ -28,13 +28,20 @@ export async function startAgentProcess(deps: Services, bot: BotDocument, machin
     environmentId: bot.environmentId,
     groupId: bot.groupId,
     botId: bot.id,
-    credential: await deps.botCredentials.issue({ environmentId: bot.environmentId, groupId: bot.groupId, botId: bot.id, credentialVersion: bot.credentialVersion }, new Date()),
+    credential: await deps.botCredentials.issue(
+      { environmentId: bot.environmentId, groupId: bot.groupId, botId: bot.id, credentialVersion: bot.credentialVersion },
+      new Date(),
+    ),
     machineAccount,
     serviceBusEmulator: true,
   };
   const file = path.join(folder, 'agent.json');
   writeFileSync(file, JSON.stringify(config), { mode: 0o600 });
-  const child = spawn(process.execPath, ['--import', 'tsx', 'agent/main.ts', '--config', file], { cwd: REPO_ROOT, stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, HOSTED_RPA_AGENT_EXIT_WITH_PARENT: '1' } });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'agent/main.ts', '--config', file], {
+    cwd: REPO_ROOT,
+    stdio: ['pipe', 'pipe', 'pipe'],
+    env: { ...process.env, HOSTED_RPA_AGENT_EXIT_WITH_PARENT: '1' },
+  });
   let output = '';
   const keep = (chunk: Buffer) => {
     output += chunk.toString();

@@ -46,7 +46,12 @@ export async function builtInImageId(admin: ApiClient, envId: string): Promise<s
   return image.id;
 }
 
-export async function shareImage(admin: ApiClient, envId: string, imageId: string, shares: Array<{ userId: string; permission: 'User' | 'CoOwner' }>): Promise<void> {
+export async function shareImage(
+  admin: ApiClient,
+  envId: string,
+  imageId: string,
+  shares: Array<{ userId: string; permission: 'User' | 'CoOwner' }>,
+): Promise<void> {
   expectStatus(await admin.put(`environments/${envId}/images/${imageId}/access`, shares), 200, 'image share');
 }
 
@@ -60,7 +65,12 @@ export async function createGroup(owner: ApiClient, envId: string, imageId: stri
   return { id: res.body.id, etag: res.body.etag };
 }
 
-export async function shareGroup(manager: ApiClient, envId: string, groupId: string, shares: Array<{ userId: string; permission: 'User' | 'CoOwner' }>): Promise<void> {
+export async function shareGroup(
+  manager: ApiClient,
+  envId: string,
+  groupId: string,
+  shares: Array<{ userId: string; permission: 'User' | 'CoOwner' }>,
+): Promise<void> {
   expectStatus(await manager.put(`environments/${envId}/groups/${groupId}/access`, shares), 200, 'group share');
 }
 
@@ -85,13 +95,18 @@ export function controlContainer(): Container {
   const { settings } = localCloud();
   const endpoint = settings.COSMOS_ENDPOINT;
   if (!endpoint) throw new Error('the local cloud has no COSMOS_ENDPOINT');
-  control ??= new CosmosClient({ endpoint, key: settings.COSMOS_KEY, connectionPolicy: { enableEndpointDiscovery: false } }).database('hostedrpa').container('control');
+  control ??= new CosmosClient({ endpoint, key: settings.COSMOS_KEY, connectionPolicy: { enableEndpointDiscovery: false } })
+    .database('hostedrpa')
+    .container('control');
   return control;
 }
 
 export async function rawDocuments(envId: string): Promise<Array<Record<string, unknown>>> {
   const { resources } = await controlContainer()
-    .items.query<Record<string, unknown>>({ query: 'SELECT * FROM c WHERE c.environmentId = @env', parameters: [{ name: '@env', value: envId }] }, { partitionKey: envId })
+    .items.query<Record<string, unknown>>(
+      { query: 'SELECT * FROM c WHERE c.environmentId = @env', parameters: [{ name: '@env', value: envId }] },
+      { partitionKey: envId },
+    )
     .fetchAll();
   return resources;
 }

@@ -1,7 +1,13 @@
 import type { ApiClient } from './api-client.js';
 
 /** Object mothers: request bodies with intention-revealing names; override what a test is about. */
-export const aPaidEnvironment = (overrides: Record<string, unknown> = {}) => ({ name: 'Finance RPA', geography: 'Europe', plan: 'paid', capacity: 20, ...overrides });
+export const aPaidEnvironment = (overrides: Record<string, unknown> = {}) => ({
+  name: 'Finance RPA',
+  geography: 'Europe',
+  plan: 'paid',
+  capacity: 20,
+  ...overrides,
+});
 export const aTrialEnvironment = (overrides: Record<string, unknown> = {}) => ({ name: 'Trial', geography: 'US', plan: 'trial', capacity: 2, ...overrides });
 
 export interface CreatedEnvironment {

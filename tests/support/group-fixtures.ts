@@ -119,7 +119,10 @@ function container(name: 'control' | 'runs' | 'bots'): Container {
 /** Every raw document of the environment's partition in a container, Cosmos system fields included. */
 export async function rawDocumentsOf(envId: string, name: 'control' | 'runs' | 'bots' = 'control'): Promise<Array<Record<string, unknown>>> {
   const { resources } = await container(name)
-    .items.query<Record<string, unknown>>({ query: 'SELECT * FROM c WHERE c.environmentId = @env', parameters: [{ name: '@env', value: envId }] }, { partitionKey: envId })
+    .items.query<Record<string, unknown>>(
+      { query: 'SELECT * FROM c WHERE c.environmentId = @env', parameters: [{ name: '@env', value: envId }] },
+      { partitionKey: envId },
+    )
     .fetchAll();
   return resources;
 }

@@ -70,7 +70,12 @@ export async function defaultImageOf(admin: ApiClient, envId: string): Promise<I
   return image;
 }
 
-export async function shareImage(client: ApiClient, envId: string, imageId: string, shares: Array<{ userId: string; permission: 'User' | 'CoOwner' }>): Promise<void> {
+export async function shareImage(
+  client: ApiClient,
+  envId: string,
+  imageId: string,
+  shares: Array<{ userId: string; permission: 'User' | 'CoOwner' }>,
+): Promise<void> {
   const res = await client.put(`environments/${envId}/images/${imageId}/access`, shares);
   if (res.status !== 200) throw new Error(`image share failed: ${res.status} ${res.text}`);
 }

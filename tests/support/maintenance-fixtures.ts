@@ -109,7 +109,13 @@ export function scopedProvisioner(provisioner: BotProvisioner, environmentIds: s
 }
 
 /** A bot record as the controller writes it, from the group's (built-in) image, in the given state; no lifecycle runs for it. */
-export async function aBotRecord(deps: Services, environmentId: string, groupId: string, state: BotState, overrides: Partial<BotDocument> = {}): Promise<BotDocument> {
+export async function aBotRecord(
+  deps: Services,
+  environmentId: string,
+  groupId: string,
+  state: BotState,
+  overrides: Partial<BotDocument> = {},
+): Promise<BotDocument> {
   const at = deps.now().toISOString();
   const group = await deps.store.get<GroupDocument>(environmentId, groupId);
   const bot: BotDocument = {

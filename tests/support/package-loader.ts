@@ -27,8 +27,17 @@ export interface PackageLoad {
 function entryPoints(dir: string): string[] {
   const main = (JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as { main?: string }).main ?? '';
   const folder = path.join(dir, path.dirname(main));
-  const pattern = new RegExp(`^${path.basename(main).split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
-  return readdirSync(folder).filter((f) => pattern.test(f)).sort().map((f) => path.join(folder, f));
+  const pattern = new RegExp(
+    `^${path
+      .basename(main)
+      .split('*')
+      .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*')}$`,
+  );
+  return readdirSync(folder)
+    .filter((f) => pattern.test(f))
+    .sort()
+    .map((f) => path.join(folder, f));
 }
 
 async function main(): Promise<void> {
@@ -41,7 +50,10 @@ async function main(): Promise<void> {
     try {
       await import(pathToFileURL(entry).href);
     } catch (err) {
-      failures.push({ entry: path.relative(dir, entry), error: err instanceof Error ? `${(err as { code?: string }).code ?? err.name}: ${err.message}` : String(err) });
+      failures.push({
+        entry: path.relative(dir, entry),
+        error: err instanceof Error ? `${(err as { code?: string }).code ?? err.name}: ${err.message}` : String(err),
+      });
     }
   }
   const functions = registry.all().map((fn): LoadedFunction => {

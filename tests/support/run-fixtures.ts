@@ -90,12 +90,22 @@ export const aRun = (world: Pick<RunWorld, 'connectionId' | 'flowId'>, overrides
 export const runsPath = (envId: string) => `environments/${envId}/runs`;
 export const runPath = (envId: string, runId: string) => `environments/${envId}/runs/${runId}`;
 
-export async function submit(world: RunWorld, overrides: Record<string, unknown> = {}, headers: Record<string, string> = {}, client: ApiClient = world.client): Promise<RunBody> {
+export async function submit(
+  world: RunWorld,
+  overrides: Record<string, unknown> = {},
+  headers: Record<string, string> = {},
+  client: ApiClient = world.client,
+): Promise<RunBody> {
   return expectStatus(await client.post<RunBody>(runsPath(world.envId), aRun(world, overrides), headers), 202, 'run submit').body;
 }
 
 /** Submits `count` runs, `concurrency` at a time; answers them in submission order. */
-export async function submitMany(world: RunWorld, count: number, concurrency: number, overrides: (i: number) => Record<string, unknown> = () => ({})): Promise<RunBody[]> {
+export async function submitMany(
+  world: RunWorld,
+  count: number,
+  concurrency: number,
+  overrides: (i: number) => Record<string, unknown> = () => ({}),
+): Promise<RunBody[]> {
   const runs: RunBody[] = new Array<RunBody>(count);
   let next = 0;
   await Promise.all(
@@ -129,7 +139,14 @@ export async function submitManyInProcess(
     Array.from({ length: concurrency }, async () => {
       while (next < count) {
         const i = next++;
-        const input = { connectionId: world.connectionId, desktopFlowId: world.flowId, inputs: { i }, priority: 'Normal' as const, timeoutMinutes: 1440, ...overrides(i) };
+        const input = {
+          connectionId: world.connectionId,
+          desktopFlowId: world.flowId,
+          inputs: { i },
+          priority: 'Normal' as const,
+          timeoutMinutes: 1440,
+          ...overrides(i),
+        };
         const { run } = await submitRun(deps, principal, world.envId, input, {});
         runs[i] = { id: run.id, priority: run.priority, queuedAt: run.queuedAt };
       }
@@ -143,7 +160,11 @@ export async function readRun(world: RunWorld, runId: string, client: ApiClient 
 }
 
 export async function queueOf(world: RunWorld, query = ''): Promise<{ items: RunBody[]; continuationToken?: string }> {
-  return expectStatus(await world.client.get<{ items: RunBody[]; continuationToken?: string }>(`environments/${world.envId}/groups/${world.groupId}/queue${query}`), 200, 'queue view').body;
+  return expectStatus(
+    await world.client.get<{ items: RunBody[]; continuationToken?: string }>(`environments/${world.envId}/groups/${world.groupId}/queue${query}`),
+    200,
+    'queue view',
+  ).body;
 }
 
 /** Services in this process against the local cloud's Cosmos and Service Bus: what a bot's Durable activity gets. */

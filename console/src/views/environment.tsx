@@ -63,7 +63,13 @@ function CreateGroup({ env, onCreated }: { env: string; onCreated: () => void })
   const submit = async (event: Event) => {
     event.preventDefault();
     const ok = await action.run(() =>
-      api.send('POST', `environments/${env}/groups`, { name, maxBots: Number(maxBots), committedBots: Number(committedBots), imageId: chosenImage, account: { username, password } }),
+      api.send('POST', `environments/${env}/groups`, {
+        name,
+        maxBots: Number(maxBots),
+        committedBots: Number(committedBots),
+        imageId: chosenImage,
+        account: { username, password },
+      }),
     );
     if (ok) {
       setName('');
@@ -97,7 +103,8 @@ function CreateGroup({ env, onCreated }: { env: string; onCreated: () => void })
           Local account <input name="username" required autocomplete="off" value={username} onInput={(e) => setUsername(e.currentTarget.value)} />
         </label>
         <label>
-          Account password <input name="password" type="password" required autocomplete="new-password" value={password} onInput={(e) => setPassword(e.currentTarget.value)} />
+          Account password{' '}
+          <input name="password" type="password" required autocomplete="new-password" value={password} onInput={(e) => setPassword(e.currentTarget.value)} />
         </label>
         <button type="submit" disabled={action.busy || !chosenImage}>
           Create group
@@ -152,7 +159,11 @@ export function EnvironmentView({ env }: { env: string }) {
       <Section title="Hosted machine groups" id="groups">
         <ProblemBox problem={groups.error} />
         {groups.data ? (
-          <Table caption="Hosted machine groups" head={['Group', 'Status', 'Running', 'Queued', 'Live bots', 'Max / committed']} empty={groups.data.items.length === 0 && 'No group yet.'}>
+          <Table
+            caption="Hosted machine groups"
+            head={['Group', 'Status', 'Running', 'Queued', 'Live bots', 'Max / committed']}
+            empty={groups.data.items.length === 0 && 'No group yet.'}
+          >
             {groups.data.items.map((g) => (
               <tr key={g.id}>
                 <td>

@@ -182,20 +182,20 @@ function Sharing({ env, group }: { env: string; group: string }) {
         ))}
       </Table>
       <form class="inline-form" onSubmit={(e) => void share(e)}>
-          <label>
-            User id <input name="shareUserId" required value={userId} onInput={(e) => setUserId(e.currentTarget.value)} />
-          </label>
-          <label>
-            Permission
-            <select name="sharePermission" value={permission} onChange={(e) => setPermission(e.currentTarget.value)}>
-              <option>User</option>
-              <option>CoOwner</option>
-            </select>
-          </label>
-          <button type="submit" disabled={action.busy}>
-            Share
-          </button>
-        </form>
+        <label>
+          User id <input name="shareUserId" required value={userId} onInput={(e) => setUserId(e.currentTarget.value)} />
+        </label>
+        <label>
+          Permission
+          <select name="sharePermission" value={permission} onChange={(e) => setPermission(e.currentTarget.value)}>
+            <option>User</option>
+            <option>CoOwner</option>
+          </select>
+        </label>
+        <button type="submit" disabled={action.busy}>
+          Share
+        </button>
+      </form>
     </Section>
   );
 }
@@ -218,7 +218,11 @@ function PastRuns({ env, group, caller, access }: { env: string; group: string; 
         </select>
       </label>
       <ProblemBox problem={runs.error} />
-      <Table caption="Runs of the group, newest first" head={['Run', 'Flow', 'State', 'Queued', 'Took', 'Error', 'Actions']} empty={runs.data?.items.length === 0 && 'No runs.'}>
+      <Table
+        caption="Runs of the group, newest first"
+        head={['Run', 'Flow', 'State', 'Queued', 'Took', 'Error', 'Actions']}
+        empty={runs.data?.items.length === 0 && 'No runs.'}
+      >
         {(runs.data?.items ?? []).map((r) => (
           <tr key={r.id} data-testid="run-row" data-state={r.state}>
             <td>
@@ -276,14 +280,19 @@ export function GroupView({ env, group }: { env: string; group: string }) {
           Latest scaling decision:{' '}
           {decision ? (
             <>
-              <strong>{decision.action}</strong>, reason <strong>{formatReason(decision.reason)}</strong> <span class="muted">({formatRelative(decision.at, now)})</span>
+              <strong>{decision.action}</strong>, reason <strong>{formatReason(decision.reason)}</strong>{' '}
+              <span class="muted">({formatRelative(decision.at, now)})</span>
             </>
           ) : (
             'none yet'
           )}
         </p>
         <ProblemBox problem={queue.error} />
-        <Table caption="Queue in dispatch order" head={['#', 'Run', 'Flow', 'State', 'Priority', 'Wait', 'Expected start', 'Actions']} empty={queue.data?.items.length === 0 && 'The queue is empty.'}>
+        <Table
+          caption="Queue in dispatch order"
+          head={['#', 'Run', 'Flow', 'State', 'Priority', 'Wait', 'Expected start', 'Actions']}
+          empty={queue.data?.items.length === 0 && 'The queue is empty.'}
+        >
           {(queue.data?.items ?? []).map((r) => (
             <tr key={r.id} data-testid="queue-row" data-state={r.state}>
               <td>{r.position}</td>
@@ -308,7 +317,11 @@ export function GroupView({ env, group }: { env: string; group: string }) {
       </Section>
       <Section title="Bots" id="bots">
         <ProblemBox problem={bots.error} />
-        <Table caption="Bots of the group" head={['Bot', 'State', 'Run', 'Image version', 'Since', 'Timeline']} empty={bots.data?.items.length === 0 && 'No bots.'}>
+        <Table
+          caption="Bots of the group"
+          head={['Bot', 'State', 'Run', 'Image version', 'Since', 'Timeline']}
+          empty={bots.data?.items.length === 0 && 'No bots.'}
+        >
           {(bots.data?.items ?? []).map((b) => (
             <tr key={b.id} data-testid="bot-row" data-state={b.state}>
               <td title={b.id}>{shortId(b.id)}</td>
@@ -327,7 +340,11 @@ export function GroupView({ env, group }: { env: string; group: string }) {
       </Section>
       <Section title="Scaling decisions" id="scaling">
         <ProblemBox problem={scaling.error} />
-        <Table caption="Recent scaling decisions" head={['When', 'Action', 'Count', 'Reason', 'Detail']} empty={scaling.data?.items.length === 0 && 'No decisions yet.'}>
+        <Table
+          caption="Recent scaling decisions"
+          head={['When', 'Action', 'Count', 'Reason', 'Detail']}
+          empty={scaling.data?.items.length === 0 && 'No decisions yet.'}
+        >
           {(scaling.data?.items ?? []).map((d) => (
             <tr key={d.id}>
               <td>{formatTime(d.at)}</td>

@@ -14,9 +14,7 @@ function Sparkline({ series, target }: { series: Series; target: number | undefi
   const scale = Math.max(max, target ?? 0) || 1;
   const y = (v: number) => (height - (v / scale) * (height - 4) - 2).toFixed(1);
   const step = series.values.length > 1 ? width / (series.values.length - 1) : width;
-  const points = series.values
-    .flatMap((v, i) => (v === null ? [] : [`${(i * step).toFixed(1)},${y(v)}`]))
-    .join(' ');
+  const points = series.values.flatMap((v, i) => (v === null ? [] : [`${(i * step).toFixed(1)},${y(v)}`])).join(' ');
   const last = known.at(-1);
   return (
     <figure class="spark">

@@ -32,7 +32,8 @@ interface AuditEntry {
 function Crumbs({ env, page }: { env: string; page: string }) {
   return (
     <nav aria-label="Breadcrumb" class="crumbs">
-      <a href={hrefOf({ name: 'environments' })}>Environments</a> › <a href={hrefOf({ name: 'environment', env })}>Environment</a> › <span aria-current="page">{page}</span>
+      <a href={hrefOf({ name: 'environments' })}>Environments</a> › <a href={hrefOf({ name: 'environment', env })}>Environment</a> ›{' '}
+      <span aria-current="page">{page}</span>
     </nav>
   );
 }
@@ -46,7 +47,11 @@ export function MaintenanceView({ env }: { env: string }) {
       <h1>Maintenance log</h1>
       <Section title="What the maintenance sweeps did" id="maintenance">
         <ProblemBox problem={log.error} />
-        <Table caption="Maintenance actions, newest first" head={['When', 'Sweep', 'Action', 'Reason', 'Detail', 'Target']} empty={log.data?.items.length === 0 && 'Nothing yet.'}>
+        <Table
+          caption="Maintenance actions, newest first"
+          head={['When', 'Sweep', 'Action', 'Reason', 'Detail', 'Target']}
+          empty={log.data?.items.length === 0 && 'Nothing yet.'}
+        >
           {(log.data?.items ?? []).map((a) => (
             <tr key={a.id}>
               <td>{formatTime(a.at)}</td>
@@ -55,7 +60,15 @@ export function MaintenanceView({ env }: { env: string }) {
               <td>{formatReason(a.reason)}</td>
               <td>{a.detail}</td>
               <td>
-                {a.runId ? <a href={hrefOf({ name: 'run', env, run: a.runId })}>run {shortId(a.runId)}</a> : a.botId ? `bot ${shortId(a.botId)}` : a.groupId ? <a href={hrefOf({ name: 'group', env, group: a.groupId })}>group</a> : '—'}
+                {a.runId ? (
+                  <a href={hrefOf({ name: 'run', env, run: a.runId })}>run {shortId(a.runId)}</a>
+                ) : a.botId ? (
+                  `bot ${shortId(a.botId)}`
+                ) : a.groupId ? (
+                  <a href={hrefOf({ name: 'group', env, group: a.groupId })}>group</a>
+                ) : (
+                  '—'
+                )}
               </td>
             </tr>
           ))}
@@ -87,7 +100,11 @@ export function AuditView({ env }: { env: string }) {
           <button type="submit">Filter</button>
         </form>
         <ProblemBox problem={log.error} />
-        <Table caption="Audit entries, newest first" head={['When', 'Who', 'Action', 'Target', 'Fields', 'Status']} empty={log.data?.items.length === 0 && 'Nothing yet.'}>
+        <Table
+          caption="Audit entries, newest first"
+          head={['When', 'Who', 'Action', 'Target', 'Fields', 'Status']}
+          empty={log.data?.items.length === 0 && 'Nothing yet.'}
+        >
           {(log.data?.items ?? []).map((a) => (
             <tr key={a.id}>
               <td>{formatTime(a.at)}</td>

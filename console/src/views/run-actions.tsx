@@ -28,12 +28,22 @@ export function RunActionButtons({ env, run, actions, onDone }: { env: string; r
         </button>
       ) : null}
       {actions.moveToTop ? (
-        <button type="button" disabled={action.busy} aria-label={`Move run ${run.id} to the top`} onClick={() => void act(() => api.send('POST', `${base}/move-to-top`))}>
+        <button
+          type="button"
+          disabled={action.busy}
+          aria-label={`Move run ${run.id} to the top`}
+          onClick={() => void act(() => api.send('POST', `${base}/move-to-top`))}
+        >
           Move to top
         </button>
       ) : null}
       {actions.changePriority ? (
-        <button type="button" disabled={action.busy} aria-label={`Set the priority of run ${run.id} to ${other}`} onClick={() => void act(() => api.send('PATCH', base, { priority: other }))}>
+        <button
+          type="button"
+          disabled={action.busy}
+          aria-label={`Set the priority of run ${run.id} to ${other}`}
+          onClick={() => void act(() => api.send('PATCH', base, { priority: other }))}
+        >
           Priority {other}
         </button>
       ) : null}

@@ -82,7 +82,12 @@ export function RunView({ env, run }: { env: string; run: string }) {
                 </>
               ) : null}
             </dl>
-            <RunActionButtons env={env} run={r} actions={runActions({ id: me.id, platformAdmin: me.platformAdmin, roles: rolesIn(me, env) }, group.data?.accessType, r)} onDone={polled.refresh} />
+            <RunActionButtons
+              env={env}
+              run={r}
+              actions={runActions({ id: me.id, platformAdmin: me.platformAdmin, roles: rolesIn(me, env) }, group.data?.accessType, r)}
+              onDone={polled.refresh}
+            />
           </Section>
           {r.error ? (
             <Section title="Error" id="run-error">

@@ -9,7 +9,8 @@ export function SignInView() {
       <section class="card" aria-labelledby="sign-in-heading">
         <h2 id="sign-in-heading">No browser sign-in is configured</h2>
         <p>
-          This API does not accept Entra ID tokens, so the console cannot sign you in with Microsoft. On a local cloud (<code>npm start</code>), use its local sign-in page:
+          This API does not accept Entra ID tokens, so the console cannot sign you in with Microsoft. On a local cloud (<code>npm start</code>), use its local
+          sign-in page:
         </p>
         <p>
           <a class="button" href="../local/sign-in">

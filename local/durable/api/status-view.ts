@@ -22,7 +22,12 @@ function safeParse(text: string | undefined): unknown {
 }
 
 // Bookkeeping events the extension leaves out of `historyEvents`.
-const HIDDEN = new Set<number>([EventType.OrchestratorStarted, EventType.OrchestratorCompleted, EventType.TaskScheduled, EventType.SubOrchestrationInstanceCreated]);
+const HIDDEN = new Set<number>([
+  EventType.OrchestratorStarted,
+  EventType.OrchestratorCompleted,
+  EventType.TaskScheduled,
+  EventType.SubOrchestrationInstanceCreated,
+]);
 
 /** History as the HTTP API shows it: names resolved, outputs only when asked for. */
 function historyView(history: readonly HistoryEvent[], options: StatusOptions): unknown[] {

@@ -6,7 +6,15 @@ import type { TaskHubClient } from '../runtime/task-hub-client.js';
 import { managementPayload, WEBHOOK_PATH } from './client-binding.js';
 import { statusPayload } from './status-view.js';
 
-const RUNTIME_STATUSES: ReadonlySet<string> = new Set<RuntimeStatus>(['Pending', 'Running', 'Completed', 'ContinuedAsNew', 'Failed', 'Terminated', 'Suspended']);
+const RUNTIME_STATUSES: ReadonlySet<string> = new Set<RuntimeStatus>([
+  'Pending',
+  'Running',
+  'Completed',
+  'ContinuedAsNew',
+  'Failed',
+  'Terminated',
+  'Suspended',
+]);
 const DEFAULT_PAGE_SIZE = 100;
 
 interface Request {
@@ -155,7 +163,8 @@ export class WebhookRoutes {
       while (Date.now() < until) {
         const found = await this.client.get(started.instanceId, false);
         if (found?.record.runtimeStatus === 'Completed') return reply(200, JSON.parse(found.record.output ?? 'null'));
-        if (found && TERMINAL_STATUSES.has(found.record.runtimeStatus)) return reply(200, statusPayload(found.record, undefined, { showInput: true, showHistory: false, showHistoryOutput: false }));
+        if (found && TERMINAL_STATUSES.has(found.record.runtimeStatus))
+          return reply(200, statusPayload(found.record, undefined, { showInput: true, showHistory: false, showHistoryOutput: false }));
         await sleep(Math.min(pollS * 1000, Math.max(0, until - Date.now())));
       }
     }
@@ -164,7 +173,11 @@ export class WebhookRoutes {
   }
 
   async #status(r: Request, instanceId: string): Promise<Reply> {
-    const options = { showInput: flag(r.query, 'showInput', true), showHistory: flag(r.query, 'showHistory', false), showHistoryOutput: flag(r.query, 'showHistoryOutput', false) };
+    const options = {
+      showInput: flag(r.query, 'showInput', true),
+      showHistory: flag(r.query, 'showHistory', false),
+      showHistoryOutput: flag(r.query, 'showHistoryOutput', false),
+    };
     const found = await this.client.get(instanceId, options.showHistory);
     if (!found) return reply(404);
     const payload = statusPayload(found.record, found.history, options);
@@ -191,7 +204,11 @@ export class WebhookRoutes {
     });
     const options = { showInput: flag(r.query, 'showInput', true), showHistory: false, showHistoryOutput: false };
     const headers = page.continuationToken ? { 'x-ms-continuation-token': Buffer.from(page.continuationToken, 'utf8').toString('base64') } : undefined;
-    return reply(200, page.records.map((record) => statusPayload(record, undefined, options)), headers);
+    return reply(
+      200,
+      page.records.map((record) => statusPayload(record, undefined, options)),
+      headers,
+    );
   }
 
   async #purge(instanceId: string): Promise<Reply> {

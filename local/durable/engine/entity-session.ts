@@ -61,7 +61,12 @@ export async function runEntityBatch(
   const effects: Effect[] = [];
   if (operations.length === 0) return { record, effects, consumed, ran: false };
 
-  const batch: EntityOperationRequest[] = operations.map(({ op }) => ({ id: op.requestId, name: op.operation, signal: op.signal, ...(op.input !== undefined ? { input: op.input } : {}) }));
+  const batch: EntityOperationRequest[] = operations.map(({ op }) => ({
+    id: op.requestId,
+    name: op.operation,
+    signal: op.signal,
+    ...(op.input !== undefined ? { input: op.input } : {}),
+  }));
   let result: EntityBatchResult;
   const invocation = port.run(ref.name, entityTrigger(ref, record.entityExists, record.entityState, batch));
   if (!invocation) {
@@ -90,7 +95,11 @@ export async function runEntityBatch(
   });
   result.signals.forEach((signal, i) => {
     const requestId = deterministicId(entityId, operations[0]?.id ?? '', 'signal', i);
-    effects.push({ type: 'message', target: signal.target, message: { kind: 'EntityOperation', requestId, operation: signal.operation, input: signal.input, signal: true } });
+    effects.push({
+      type: 'message',
+      target: signal.target,
+      message: { kind: 'EntityOperation', requestId, operation: signal.operation, input: signal.input, signal: true },
+    });
   });
   return { record, effects, consumed, ran: true };
 }

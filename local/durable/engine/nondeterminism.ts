@@ -8,7 +8,8 @@ function describe(signature: string): string {
  * list of schema V2+). Returns the failure message when it does not, as DurableTask.Core reports it.
  */
 export function findNonDeterminism(previous: readonly string[], replayed: readonly string[]): string | undefined {
-  const hint = 'Was a change made to the orchestrator code after this instance had already started running, or does it depend on values that change between replays (time, random numbers, module state)?';
+  const hint =
+    'Was a change made to the orchestrator code after this instance had already started running, or does it depend on values that change between replays (time, random numbers, module state)?';
   for (let i = 0; i < previous.length; i++) {
     const before = previous[i];
     const now = replayed[i];

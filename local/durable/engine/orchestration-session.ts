@@ -201,7 +201,13 @@ export class OrchestrationSession {
     const r = this.record;
     for (const event of this.#history) event.IsPlayed = true;
     this.#history.push(historyEvents.orchestratorStarted(ts), ...newEvents);
-    const trigger = orchestratorTrigger({ instanceId: r.instanceId, parentInstanceId: r.parent?.instanceId, input: r.input, history: this.#history, timers: this.timers });
+    const trigger = orchestratorTrigger({
+      instanceId: r.instanceId,
+      parentInstanceId: r.parent?.instanceId,
+      input: r.input,
+      history: this.#history,
+      timers: this.timers,
+    });
 
     let turn;
     try {
@@ -282,7 +288,11 @@ export class OrchestrationSession {
   #notifyParentOfFailure(failure: TaskFailure): void {
     const parent = this.record.parent;
     if (!parent) return;
-    this.effects.push({ type: 'message', target: parent.instanceId, message: { kind: 'SubOrchestrationFailed', executionId: parent.executionId, taskId: parent.taskId, failure } });
+    this.effects.push({
+      type: 'message',
+      target: parent.instanceId,
+      message: { kind: 'SubOrchestrationFailed', executionId: parent.executionId, taskId: parent.taskId, failure },
+    });
   }
 
   #suspendOrResume(m: Extract<InstanceMessage, { kind: 'Suspend' | 'Resume' }>): void {
@@ -321,7 +331,13 @@ export class OrchestrationSession {
     r.engine = { ...newEngineState(), lastBatch: r.engine.lastBatch };
     this.#history = [];
     this.#stopped = true;
-    this.effects.push({ type: 'message', target: r.instanceId, message: { kind: 'ExecutionStarted', executionId: next }, visibleAt: START_VISIBLE_AT, id: startMessageId(next) });
+    this.effects.push({
+      type: 'message',
+      target: r.instanceId,
+      message: { kind: 'ExecutionStarted', executionId: next },
+      visibleAt: START_VISIBLE_AT,
+      id: startMessageId(next),
+    });
   }
 
   /** Episode time: never earlier than the previous episode (or than `notBefore`). */
@@ -331,4 +347,3 @@ export class OrchestrationSession {
     return new Date(ms).toISOString();
   }
 }
-

@@ -27,7 +27,12 @@ export class TaskScheduler {
     const id = consumesSequenceNumber(action) ? this.#nextId() : -1;
     switch (action.kind) {
       case 'CallActivity':
-        return this.#schedule(ts, id, { kind: 'activity', name: action.name, input: action.input, ...(action.retry ? { retry: { options: action.retry, attempt: 1 } } : {}) });
+        return this.#schedule(ts, id, {
+          kind: 'activity',
+          name: action.name,
+          input: action.input,
+          ...(action.retry ? { retry: { options: action.retry, attempt: 1 } } : {}),
+        });
       case 'CallSubOrchestrator':
         return this.#schedule(ts, id, {
           kind: 'subOrchestration',

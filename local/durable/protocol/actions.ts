@@ -72,7 +72,12 @@ function parseAtomic(obj: JsonObject, type: number): AtomicAction {
     case ActionType.CallActivity:
       return { kind: 'CallActivity', name: requiredString(obj, 'functionName', 'CallActivity'), input: preSerialisedInput(obj) };
     case ActionType.CallActivityWithRetry:
-      return { kind: 'CallActivity', name: requiredString(obj, 'functionName', 'CallActivityWithRetry'), input: preSerialisedInput(obj), retry: retryOptions(obj) };
+      return {
+        kind: 'CallActivity',
+        name: requiredString(obj, 'functionName', 'CallActivityWithRetry'),
+        input: preSerialisedInput(obj),
+        retry: retryOptions(obj),
+      };
     case ActionType.CallSubOrchestrator:
     case ActionType.CallSubOrchestratorWithRetry: {
       const action: AtomicAction = {
@@ -94,9 +99,19 @@ function parseAtomic(obj: JsonObject, type: number): AtomicAction {
     case ActionType.WaitForExternalEvent:
       return { kind: 'WaitForExternalEvent', eventName: requiredString(obj, 'externalEventName', 'WaitForExternalEvent') };
     case ActionType.CallEntity:
-      return { kind: 'CallEntity', entityId: requiredString(obj, 'instanceId', 'CallEntity'), operation: requiredString(obj, 'operation', 'CallEntity'), input: rawInput(obj) };
+      return {
+        kind: 'CallEntity',
+        entityId: requiredString(obj, 'instanceId', 'CallEntity'),
+        operation: requiredString(obj, 'operation', 'CallEntity'),
+        input: rawInput(obj),
+      };
     case ActionType.SignalEntity:
-      return { kind: 'SignalEntity', entityId: requiredString(obj, 'instanceId', 'SignalEntity'), operation: requiredString(obj, 'operation', 'SignalEntity'), input: rawInput(obj) };
+      return {
+        kind: 'SignalEntity',
+        entityId: requiredString(obj, 'instanceId', 'SignalEntity'),
+        operation: requiredString(obj, 'operation', 'SignalEntity'),
+        input: rawInput(obj),
+      };
     case ActionType.CallHttp:
       return { kind: 'Unsupported', what: 'callHttp (durable HTTP calls)' };
     case ActionType.LockEntities:

@@ -31,7 +31,12 @@ function failureDetailsFromMessage(message: string): FailureDetailsWire | undefi
   const errorType = optionalString(parsed, 'errorType');
   const errorMessage = optionalString(parsed, 'errorMessage');
   if (errorType === undefined || errorMessage === undefined || !isObject(parsed.properties)) return undefined;
-  const wire: FailureDetailsWire = { ErrorType: errorType, ErrorMessage: errorMessage, IsNonRetriable: parsed.isNonRetriable === true, Properties: parsed.properties };
+  const wire: FailureDetailsWire = {
+    ErrorType: errorType,
+    ErrorMessage: errorMessage,
+    IsNonRetriable: parsed.isNonRetriable === true,
+    Properties: parsed.properties,
+  };
   const stack = optionalString(parsed, 'stackTrace');
   if (stack !== undefined) wire.StackTrace = stack;
   return wire;

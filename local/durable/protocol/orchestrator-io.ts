@@ -87,7 +87,11 @@ export function readOrchestratorFailure(error: unknown): OrchestratorFailure {
     state = undefined;
   }
   if (!isObject(state)) return { message: text.slice(0, at), details: '', customStatus: undefined };
-  const failure: OrchestratorFailure = { message: typeof state.error === 'string' ? state.error : text.slice(0, at), details: '', customStatus: state.customStatus };
+  const failure: OrchestratorFailure = {
+    message: typeof state.error === 'string' ? state.error : text.slice(0, at),
+    details: '',
+    customStatus: state.customStatus,
+  };
   const details = state.failureDetails;
   if (isObject(details) && typeof details.ErrorType === 'string' && typeof details.ErrorMessage === 'string') {
     failure.failureDetails = { ErrorType: details.ErrorType, ErrorMessage: details.ErrorMessage };

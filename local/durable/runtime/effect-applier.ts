@@ -34,7 +34,10 @@ export class EffectApplier {
         applied.activities.push(effect.item);
         return;
       case 'message': {
-        const stored = await inbox.send(effect.target, effect.message, { ...(effect.visibleAt !== undefined ? { visibleAt: effect.visibleAt } : {}), ...(effect.id ? { id: effect.id } : {}) });
+        const stored = await inbox.send(effect.target, effect.message, {
+          ...(effect.visibleAt !== undefined ? { visibleAt: effect.visibleAt } : {}),
+          ...(effect.id ? { id: effect.id } : {}),
+        });
         applied.wakes.push({ instanceId: effect.target, at: stored.visibleAt });
         return;
       }
@@ -44,11 +47,17 @@ export class EffectApplier {
       case 'startChild': {
         const { child } = effect;
         // (The parent holds its own lock here: a child with the parent's id must not wait for it.)
-        const outcome = child.instanceId === child.parent.instanceId ? 'exists' : await this.locks.run(child.instanceId, () => startInstance(this.stores, child));
+        const outcome =
+          child.instanceId === child.parent.instanceId ? 'exists' : await this.locks.run(child.instanceId, () => startInstance(this.stores, child));
         if (outcome === 'exists') {
           // The extension fails the sub-orchestration task when the instance id is taken by a running one.
           const reason = `An orchestration with instance ID '${child.instanceId}' already exists and is not finished.`;
-          await inbox.send(child.parent.instanceId, { kind: 'SubOrchestrationFailed', executionId: child.parent.executionId, taskId: child.parent.taskId, failure: { reason, details: '' } });
+          await inbox.send(child.parent.instanceId, {
+            kind: 'SubOrchestrationFailed',
+            executionId: child.parent.executionId,
+            taskId: child.parent.taskId,
+            failure: { reason, details: '' },
+          });
           applied.wakes.push({ instanceId: child.parent.instanceId, at: 0 });
           return;
         }

@@ -18,7 +18,10 @@ export function findDurableFunction(registry: FunctionRegistry, name: string, tr
 }
 
 /** The engine's ports onto the local host: invocations of the app's real, registered functions. */
-export function functionPorts(registry: FunctionRegistry, invoker: FunctionInvoker): { orchestrator: OrchestratorPort; activity: ActivityPort; entity: EntityPort } {
+export function functionPorts(
+  registry: FunctionRegistry,
+  invoker: FunctionInvoker,
+): { orchestrator: OrchestratorPort; activity: ActivityPort; entity: EntityPort } {
   const invokeIf = (triggerType: string) => (name: string, trigger: RpcTypedData) => {
     const fn = findDurableFunction(registry, name, triggerType);
     return fn ? invoker.invoke(fn.name, { trigger }) : undefined;

@@ -37,10 +37,13 @@ export class InstanceDispatcher {
     const armed = this.#timers.get(instanceId);
     if (armed && armed.at <= at) return;
     if (armed) clearTimeout(armed.handle);
-    const handle = setTimeout(() => {
-      this.#timers.delete(instanceId);
-      this.#ready(instanceId);
-    }, Math.min(delay, MAX_TIMER_MS));
+    const handle = setTimeout(
+      () => {
+        this.#timers.delete(instanceId);
+        this.#ready(instanceId);
+      },
+      Math.min(delay, MAX_TIMER_MS),
+    );
     this.#timers.set(instanceId, { at, handle });
   }
 

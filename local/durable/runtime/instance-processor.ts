@@ -64,7 +64,10 @@ export class InstanceProcessor {
     const { stores, applier } = this.deps;
     const record = await stores.instances.get(instanceId);
     if (!record || record.kind !== 'orchestration') {
-      await stores.inbox.delete(instanceId, due.map((m) => m.id)); // no such instance (purged, never created)
+      await stores.inbox.delete(
+        instanceId,
+        due.map((m) => m.id),
+      ); // no such instance (purged, never created)
       return false;
     }
     // Only the committed part: rows a crashed attempt of a batch wrote beyond it are overwritten now.

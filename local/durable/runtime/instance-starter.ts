@@ -27,7 +27,11 @@ export async function startInstance(stores: TaskHubStores, request: StartRequest
     if (existing.kind === 'orchestration' && existing.runtimeStatus === 'Pending') {
       // A start cut short between its two writes below (the host died) left a Pending row without its start message,
       // and the instance would never run: send that execution's start message again (same id: a no-op if it is there).
-      await stores.inbox.send(request.instanceId, { kind: 'ExecutionStarted', executionId: existing.executionId }, { visibleAt: START_VISIBLE_AT, id: startMessageId(existing.executionId) });
+      await stores.inbox.send(
+        request.instanceId,
+        { kind: 'ExecutionStarted', executionId: existing.executionId },
+        { visibleAt: START_VISIBLE_AT, id: startMessageId(existing.executionId) },
+      );
       return 'exists';
     }
     if (existing.kind !== 'orchestration' || !TERMINAL_STATUSES.has(existing.runtimeStatus)) return 'exists';
@@ -52,6 +56,10 @@ export async function startInstance(stores: TaskHubStores, request: StartRequest
   };
   // The row first: a start message without its instance would be dropped.
   await stores.instances.put(record);
-  await stores.inbox.send(request.instanceId, { kind: 'ExecutionStarted', executionId: request.executionId }, { visibleAt: START_VISIBLE_AT, id: startMessageId(request.executionId) });
+  await stores.inbox.send(
+    request.instanceId,
+    { kind: 'ExecutionStarted', executionId: request.executionId },
+    { visibleAt: START_VISIBLE_AT, id: startMessageId(request.executionId) },
+  );
   return 'started';
 }

@@ -23,7 +23,11 @@ export interface TaskHubClientDeps {
 export class TaskHubClient {
   constructor(private readonly deps: TaskHubClientDeps) {}
 
-  async startNew(name: string, instanceId: string | undefined, input: string | undefined): Promise<{ outcome: 'started' | 'exists' | 'unknown-function'; instanceId: string }> {
+  async startNew(
+    name: string,
+    instanceId: string | undefined,
+    input: string | undefined,
+  ): Promise<{ outcome: 'started' | 'exists' | 'unknown-function'; instanceId: string }> {
     const fn = findDurableFunction(this.deps.registry, name, TRIGGER_TYPES.orchestration);
     const id = instanceId || randomUUID().replace(/-/g, '');
     if (!fn) return { outcome: 'unknown-function', instanceId: id };
@@ -89,7 +93,13 @@ export class TaskHubClient {
     let deleted = 0;
     let continuationToken: string | undefined;
     do {
-      const page = await this.list({ createdTimeFrom: filter.createdTimeFrom, createdTimeTo: filter.createdTimeTo, runtimeStatus: statuses, pageSize: 100, ...(continuationToken ? { continuationToken } : {}) });
+      const page = await this.list({
+        createdTimeFrom: filter.createdTimeFrom,
+        createdTimeTo: filter.createdTimeTo,
+        runtimeStatus: statuses,
+        pageSize: 100,
+        ...(continuationToken ? { continuationToken } : {}),
+      });
       for (const record of page.records) if ((await this.purge(record.instanceId)) === 'purged') deleted++;
       continuationToken = page.continuationToken;
     } while (continuationToken);

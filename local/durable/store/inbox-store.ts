@@ -60,7 +60,8 @@ export class InboxStore {
   async deleteAll(instanceId: string): Promise<void> {
     const ids: string[] = [];
     const filter = odata`PartitionKey eq ${toTableKey(instanceId)}`;
-    for await (const row of this.table.listEntities<Record<string, unknown>>({ queryOptions: { filter, select: ['RowKey'] } })) if (row.rowKey !== undefined) ids.push(row.rowKey);
+    for await (const row of this.table.listEntities<Record<string, unknown>>({ queryOptions: { filter, select: ['RowKey'] } }))
+      if (row.rowKey !== undefined) ids.push(row.rowKey);
     await this.delete(instanceId, ids);
   }
 

@@ -33,7 +33,10 @@ export function isNotFound(error: unknown): boolean {
 export async function deleteRows(table: TableClient, partitionKey: string, rowKeys: string[]): Promise<void> {
   if (rowKeys.length === 0) return;
   try {
-    await submitInBatches(table, rowKeys.map((rowKey): TransactionAction => ['delete', { partitionKey, rowKey }]));
+    await submitInBatches(
+      table,
+      rowKeys.map((rowKey): TransactionAction => ['delete', { partitionKey, rowKey }]),
+    );
   } catch {
     // A transaction fails as a whole when one row is missing: delete one by one.
     for (const rowKey of rowKeys) {

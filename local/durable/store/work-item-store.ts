@@ -29,7 +29,15 @@ export class WorkItemStore {
   async put(item: WorkItem): Promise<void> {
     const input = await this.payloads.encode('input', item.input);
     await this.table.upsertEntity(
-      { partitionKey: toTableKey(item.instanceId), rowKey: rowKey(item), instanceId: item.instanceId, executionId: item.executionId, taskId: item.taskId, name: item.name, ...input },
+      {
+        partitionKey: toTableKey(item.instanceId),
+        rowKey: rowKey(item),
+        instanceId: item.instanceId,
+        executionId: item.executionId,
+        taskId: item.taskId,
+        name: item.name,
+        ...input,
+      },
       'Replace',
     );
   }
@@ -42,7 +50,8 @@ export class WorkItemStore {
 
   async deleteAll(instanceId: string): Promise<void> {
     const keys: string[] = [];
-    for await (const row of this.table.listEntities({ queryOptions: { filter: odata`PartitionKey eq ${toTableKey(instanceId)}`, select: ['RowKey'] } })) if (row.rowKey !== undefined) keys.push(row.rowKey);
+    for await (const row of this.table.listEntities({ queryOptions: { filter: odata`PartitionKey eq ${toTableKey(instanceId)}`, select: ['RowKey'] } }))
+      if (row.rowKey !== undefined) keys.push(row.rowKey);
     await deleteRows(this.table, toTableKey(instanceId), keys);
   }
 

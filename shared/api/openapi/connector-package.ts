@@ -14,7 +14,11 @@ export const CONNECTOR_CLIENT_ID = '00000000-0000-0000-0000-000000000000';
 export const CONNECTOR_RESOURCE = 'api://hosted-rpa-control-plane';
 
 /** the run-callback subscription, declared as the webhook trigger "When a desktop flow run ends" */
-export const RUN_ENDED_TRIGGER = { operationId: 'subscribeRunCallback', unsubscribeOperationId: 'deleteRunCallback', summary: 'When a desktop flow run ends' } as const;
+export const RUN_ENDED_TRIGGER = {
+  operationId: 'subscribeRunCallback',
+  unsubscribeOperationId: 'deleteRunCallback',
+  summary: 'When a desktop flow run ends',
+} as const;
 
 type Operation = Record<string, unknown> & { operationId?: string; responses?: Record<string, Record<string, unknown>> };
 

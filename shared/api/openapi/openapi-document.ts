@@ -50,7 +50,10 @@ export function buildOpenApiDocument(routes: readonly RouteDoc[], serverUrl: str
         : { description: doc.description };
     }
     const takes = Object.keys(route.query ?? {});
-    responses['400'] ??= { description: `Unknown query parameter (${takes.length > 0 ? `this route takes ${takes.join(', ')}` : 'this route takes none'})`, content: problemContent };
+    responses['400'] ??= {
+      description: `Unknown query parameter (${takes.length > 0 ? `this route takes ${takes.join(', ')}` : 'this route takes none'})`,
+      content: problemContent,
+    };
     if (route.auth !== 'anonymous') responses['401'] ??= { description: 'No valid bearer token', content: problemContent };
     if (route.auth === 'user') {
       const limited = responses['429'] as { description: string } | undefined;
@@ -91,7 +94,12 @@ export function buildOpenApiDocument(routes: readonly RouteDoc[], serverUrl: str
       schemas: schemas.components,
       securitySchemes: {
         bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'Entra ID access token for the API (locally: `npm run token`).' },
-        botCredential: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: "A bot's own credential, issued at provisioning: the agent surface accepts nothing else." },
+        botCredential: {
+          type: 'http',
+          scheme: 'bearer',
+          bearerFormat: 'JWT',
+          description: "A bot's own credential, issued at provisioning: the agent surface accepts nothing else.",
+        },
       },
     },
   };

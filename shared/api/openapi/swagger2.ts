@@ -17,12 +17,21 @@ export function toSwagger2(openapi: Record<string, unknown>): Record<string, unk
       const parameters: JsonSchema[] = ((op.parameters as JsonSchema[] | undefined) ?? []).map((p) => {
         const schema = downgrade((p.schema as JsonSchema | undefined) ?? { type: 'string' });
         const { name, in: location, required, description } = p;
-        return { name, in: location, required: Boolean(required), ...(description ? { description } : {}), type: schema.type ?? 'string', ...pick(schema, ['enum', 'minimum', 'maximum', 'default', 'format']) };
+        return {
+          name,
+          in: location,
+          required: Boolean(required),
+          ...(description ? { description } : {}),
+          type: schema.type ?? 'string',
+          ...pick(schema, ['enum', 'minimum', 'maximum', 'default', 'format']),
+        };
       });
       const body = (op.requestBody as { content?: Record<string, { schema?: JsonSchema }> } | undefined)?.content?.['application/json']?.schema;
       if (body) parameters.push({ name: 'body', in: 'body', required: true, schema: downgrade(body) });
       const responses: Record<string, unknown> = {};
-      for (const [status, response] of Object.entries((op.responses ?? {}) as Record<string, { description: string; content?: Record<string, { schema?: JsonSchema }> }>)) {
+      for (const [status, response] of Object.entries(
+        (op.responses ?? {}) as Record<string, { description: string; content?: Record<string, { schema?: JsonSchema }> }>,
+      )) {
         const content = response.content ? Object.values(response.content)[0]?.schema : undefined;
         responses[status] = { description: response.description, ...(content ? { schema: downgrade(content) } : {}) };
       }
@@ -60,7 +69,17 @@ function pick(source: JsonSchema, keys: string[]): JsonSchema {
   return Object.fromEntries(keys.filter((k) => source[k] !== undefined).map((k) => [k, source[k]]));
 }
 
-const DROPPED = new Set(['$schema', 'prefixItems', 'contentEncoding', 'contentMediaType', 'unevaluatedProperties', 'propertyNames', 'dependentRequired', 'id', 'examples']);
+const DROPPED = new Set([
+  '$schema',
+  'prefixItems',
+  'contentEncoding',
+  'contentMediaType',
+  'unevaluatedProperties',
+  'propertyNames',
+  'dependentRequired',
+  'id',
+  'examples',
+]);
 
 export function downgrade(schema: JsonSchema): JsonSchema {
   const out: JsonSchema = {};
@@ -75,7 +94,8 @@ export function downgrade(schema: JsonSchema): JsonSchema {
     } else if ((key === 'anyOf' || key === 'oneOf') && Array.isArray(value)) {
       const options = (value as JsonSchema[]).filter((o) => o.type !== 'null');
       if (options.length === 1 && options[0]) Object.assign(out, downgrade(options[0]), { 'x-nullable': true });
-      else if (options.every((o) => o.const !== undefined || Array.isArray(o.enum))) out.enum = options.flatMap((o) => (o.const !== undefined ? [o.const] : (o.enum as unknown[])));
+      else if (options.every((o) => o.const !== undefined || Array.isArray(o.enum)))
+        out.enum = options.flatMap((o) => (o.const !== undefined ? [o.const] : (o.enum as unknown[])));
       else out.type = 'object';
     } else if (key === 'exclusiveMinimum' && typeof value === 'number') Object.assign(out, { minimum: value, exclusiveMinimum: true });
     else if (key === 'exclusiveMaximum' && typeof value === 'number') Object.assign(out, { maximum: value, exclusiveMaximum: true });

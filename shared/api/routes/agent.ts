@@ -14,16 +14,37 @@ const heartbeatSchema = z
   .strictObject({
     runId: z.string().max(64).optional(),
     agentVersion: z.string().max(64).optional(),
-    cancelWaitMs: z.number().int().min(0).max(MAX_CANCEL_WAIT_MS).optional().describe('Busy agents: hold the answer up to this long, answering at once when the run is cancelled or ends.'),
+    cancelWaitMs: z
+      .number()
+      .int()
+      .min(0)
+      .max(MAX_CANCEL_WAIT_MS)
+      .optional()
+      .describe('Busy agents: hold the answer up to this long, answering at once when the run is cancelled or ends.'),
   })
   .meta({ id: 'AgentHeartbeat' });
 
 const heartbeatResponseSchema = z
   .object({
     botId: z.string(),
-    assignedRun: z.object({ runId: z.string(), definition: z.object({ steps: z.array(z.unknown()) }).optional().describe('The flow version to execute; left out once the heartbeat reports this run as the one the agent executes.'), inputs: z.record(z.string(), z.unknown()), timeoutMinutes: z.number() }).optional(),
+    assignedRun: z
+      .object({
+        runId: z.string(),
+        definition: z
+          .object({ steps: z.array(z.unknown()) })
+          .optional()
+          .describe('The flow version to execute; left out once the heartbeat reports this run as the one the agent executes.'),
+        inputs: z.record(z.string(), z.unknown()),
+        timeoutMinutes: z.number(),
+      })
+      .optional(),
     cancelRequested: z.boolean(),
-    nextHeartbeatMs: z.number().int().describe('When to call again: 500 ms while booting or idle under a minute, 5 s when idle longer, BOT_HEARTBEAT_TIMEOUT_SECONDS / 6 (at most 10 s) while busy.'),
+    nextHeartbeatMs: z
+      .number()
+      .int()
+      .describe(
+        'When to call again: 500 ms while booting or idle under a minute, 5 s when idle longer, BOT_HEARTBEAT_TIMEOUT_SECONDS / 6 (at most 10 s) while busy.',
+      ),
   })
   .meta({ id: 'AgentHeartbeatResponse' });
 
@@ -56,11 +77,17 @@ const claimResponseSchema = z
         definition: z.object({ steps: z.array(z.unknown()) }),
         inputs: z.record(z.string(), z.unknown()),
         timeoutMinutes: z.number(),
-        account: z.object({ username: z.string(), password: z.string() }).describe("The run connection's account; the process starts as it. Never logged nor stored."),
+        account: z
+          .object({ username: z.string(), password: z.string() })
+          .describe("The run connection's account; the process starts as it. Never logged nor stored."),
       }),
       resumed: z.boolean().describe('The bot already held this run (a retried claim).'),
     }),
-    z.object({ none: z.string().describe('Why no run was assigned (QueueEmpty, NothingQueued, DispatchPaused, Contention, ...): complete the wake-up and wait for the next.') }),
+    z.object({
+      none: z
+        .string()
+        .describe('Why no run was assigned (QueueEmpty, NothingQueued, DispatchPaused, Contention, ...): complete the wake-up and wait for the next.'),
+    }),
   ])
   .meta({ id: 'AgentClaim' });
 
@@ -77,7 +104,11 @@ export const agentRoutes: ApiRoute<unknown>[] = [
     tag: TAG,
     auth: 'bot',
     body: emptySchema,
-    responses: { 200: { description: 'The token and the queue it is scoped to', schema: queueCredentialSchema }, 401: problem('Not a valid or current bot credential'), 503: problem('The signing key is unavailable') },
+    responses: {
+      200: { description: 'The token and the queue it is scoped to', schema: queueCredentialSchema },
+      401: problem('Not a valid or current bot credential'),
+      503: problem('The signing key is unavailable'),
+    },
     async handle(req, deps) {
       if (!req.bot) throw new AppError('Unauthenticated', 'A bot credential is required.');
       return { status: 200, body: await agentQueueCredential(deps, req.bot) };
@@ -91,13 +122,20 @@ export const agentRoutes: ApiRoute<unknown>[] = [
     tag: TAG,
     auth: 'bot',
     body: emptySchema,
-    responses: { 200: { description: 'The assigned run, or why there is none', schema: claimResponseSchema }, 401: problem('Not a valid or current bot credential') },
+    responses: {
+      200: { description: 'The assigned run, or why there is none', schema: claimResponseSchema },
+      401: problem('Not a valid or current bot credential'),
+    },
     async handle(req, deps) {
       if (!req.bot) throw new AppError('Unauthenticated', 'A bot credential is required.');
       const result = await agentClaim(deps, req.bot);
       // never the account: the line names the run and the bot only
       const { environmentId, groupId, botId } = req.bot;
-      req.log('assignedRun' in result ? runLogLine('claimed', { id: result.assignedRun.runId, groupId, environmentId }, { botId, resumed: result.resumed }) : `agent.claimNone botId=${botId} reason=${result.none}`);
+      req.log(
+        'assignedRun' in result
+          ? runLogLine('claimed', { id: result.assignedRun.runId, groupId, environmentId }, { botId, resumed: result.resumed })
+          : `agent.claimNone botId=${botId} reason=${result.none}`,
+      );
       return { status: 200, body: result };
     },
   }),
@@ -125,14 +163,21 @@ export const agentRoutes: ApiRoute<unknown>[] = [
     auth: 'bot',
     durableClient: true,
     body: finishSchema,
-    responses: { 200: { description: 'The run as it ended' }, 401: problem('Not a valid or current bot credential'), 403: problem('The run is assigned to another bot'), 404: problem('No such run'), 422: problem('The run is not running') },
+    responses: {
+      200: { description: 'The run as it ended' },
+      401: problem('Not a valid or current bot credential'),
+      403: problem('The run is assigned to another bot'),
+      404: problem('No such run'),
+      422: problem('The run is not running'),
+    },
     async handle(req, deps) {
       if (!req.bot) throw new AppError('Unauthenticated', 'A bot credential is required.');
       const runId = requireGuid(req.params.runId, 'Run');
       const result = await agentFinish(deps, req.bot, runId, req.body);
       req.log(runLogLine('finished', result.run, { state: result.run.state, botId: req.bot.botId, changed: result.changed, durationMs: req.body.durationMs }));
       // only a leaving bot's lifecycle waits for its run to end; a lost event is covered by its re-read timer
-      if (result.lifecycleWaits) await bestEffort(req.signals().runFinished(req.bot.botId, runId), `telling the lifecycle of bot ${req.bot.botId} that run ${runId} ended`);
+      if (result.lifecycleWaits)
+        await bestEffort(req.signals().runFinished(req.bot.botId, runId), `telling the lifecycle of bot ${req.bot.botId} that run ${runId} ended`);
       await req.signals().afterRunEnded(deps.config.CALLBACK_RETRY_BASE_SECONDS, result.run);
       return { status: 200, body: { runId: result.run.id, state: result.run.state, changed: result.changed } };
     },

@@ -48,12 +48,13 @@ function statesOf(query: URLSearchParams): readonly BotState[] {
   const names = raw.split(',').map((s) => s.trim());
   const unknown = names.filter((n) => !(BOT_STATES as readonly string[]).includes(n));
   if (names.length === 0 || unknown.length > 0) {
-    throw AppError.validation([{ field: 'state', message: `Unknown bot state ${JSON.stringify(unknown.join(','))}; one or more of ${BOT_STATES.join(', ')}, comma-separated.` }]);
+    throw AppError.validation([
+      { field: 'state', message: `Unknown bot state ${JSON.stringify(unknown.join(','))}; one or more of ${BOT_STATES.join(', ')}, comma-separated.` },
+    ]);
   }
   return names as BotState[];
 }
 const TAG = 'Bots';
-
 
 export const botsRoutes: ApiRoute<unknown>[] = [
   defineRoute({
@@ -71,13 +72,27 @@ export const botsRoutes: ApiRoute<unknown>[] = [
       },
       ...pagingQueryDocs,
     },
-    responses: { 200: { description: 'Bots', schema: listOf(botSchema) }, 400: problem('Unknown state, bad page size, unknown query parameter, or InvalidContinuationToken'), 404: problem('Not found, not visible to the caller, or hostedRpaEnabled is off') },
+    responses: {
+      200: { description: 'Bots', schema: listOf(botSchema) },
+      400: problem('Unknown state, bad page size, unknown query parameter, or InvalidContinuationToken'),
+      404: problem('Not found, not visible to the caller, or hostedRpaEnabled is off'),
+    },
     async handle(req, deps) {
       const page = await listGroupBots(deps, req.principal, req.params.env, req.params.id, { states: statesOf(req.query), ...pageOf(req.query) });
       return {
         status: 200,
         body: {
-          items: page.items.map((b) => ({ id: b.id, state: b.state, imageVersion: b.imageVersion, imageId: b.imageId, since: b.since, currentRunId: b.currentRunId, lastHeartbeatAt: b.lastHeartbeatAt, reason: b.reason, createdAt: b.createdAt })),
+          items: page.items.map((b) => ({
+            id: b.id,
+            state: b.state,
+            imageVersion: b.imageVersion,
+            imageId: b.imageId,
+            since: b.since,
+            currentRunId: b.currentRunId,
+            lastHeartbeatAt: b.lastHeartbeatAt,
+            reason: b.reason,
+            createdAt: b.createdAt,
+          })),
           ...(page.continuationToken ? { continuationToken: page.continuationToken } : {}),
         },
       };
@@ -91,7 +106,11 @@ export const botsRoutes: ApiRoute<unknown>[] = [
     tag: TAG,
     auth: 'user',
     query: pagingQueryDocs,
-    responses: { 200: { description: 'Decisions', schema: listOf(scalingDecisionSchema) }, 400: problem('Bad page size, unknown query parameter, or InvalidContinuationToken'), 404: problem('Not found, not visible to the caller, or hostedRpaEnabled is off') },
+    responses: {
+      200: { description: 'Decisions', schema: listOf(scalingDecisionSchema) },
+      400: problem('Bad page size, unknown query parameter, or InvalidContinuationToken'),
+      404: problem('Not found, not visible to the caller, or hostedRpaEnabled is off'),
+    },
     async handle(req, deps) {
       const page = await listScalingDecisions(deps, req.principal, req.params.env, req.params.id, pageOf(req.query));
       return {
@@ -107,17 +126,35 @@ export const botsRoutes: ApiRoute<unknown>[] = [
     name: 'listMaintenanceActions',
     method: 'GET',
     route: 'environments/{env}/maintenance',
-    summary: 'What the maintenance timers did (inactive groups deleted, orphan VMs deleted, lost bots, stuck runs repaired), newest first, each with its reason (SystemAdministrator).',
+    summary:
+      'What the maintenance timers did (inactive groups deleted, orphan VMs deleted, lost bots, stuck runs repaired), newest first, each with its reason (SystemAdministrator).',
     tag: TAG,
     auth: 'user',
     query: pagingQueryDocs,
-    responses: { 200: { description: 'Actions', schema: listOf(maintenanceActionSchema) }, 400: problem('Bad page size, unknown query parameter, or InvalidContinuationToken'), 403: problem('Not a SystemAdministrator'), 404: problem('Not found or not a member') },
+    responses: {
+      200: { description: 'Actions', schema: listOf(maintenanceActionSchema) },
+      400: problem('Bad page size, unknown query parameter, or InvalidContinuationToken'),
+      403: problem('Not a SystemAdministrator'),
+      404: problem('Not found or not a member'),
+    },
     async handle(req, deps) {
       const page = await listMaintenanceActions(deps, req.principal, req.params.env, pageOf(req.query));
       return {
         status: 200,
         body: {
-          items: page.items.map((a) => ({ id: a.id, at: a.at, sweep: a.sweep, action: a.action, reason: a.reason, detail: a.detail, groupId: a.groupId, botId: a.botId, runId: a.runId, runOutcome: a.runOutcome, vmResourceId: a.vmResourceId })),
+          items: page.items.map((a) => ({
+            id: a.id,
+            at: a.at,
+            sweep: a.sweep,
+            action: a.action,
+            reason: a.reason,
+            detail: a.detail,
+            groupId: a.groupId,
+            botId: a.botId,
+            runId: a.runId,
+            runOutcome: a.runOutcome,
+            vmResourceId: a.vmResourceId,
+          })),
           ...(page.continuationToken ? { continuationToken: page.continuationToken } : {}),
         },
       };

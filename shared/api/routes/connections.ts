@@ -12,7 +12,10 @@ const passwordSchema = z.string().min(1).max(123);
 const credentialIdSchema = z.string().regex(GUID, 'Must be the id (GUID) of a credential of the environment.');
 
 /** Either `username` and `password`, or `credentialId` (a credential that holds them), never both. */
-function oneKindOfCredentials(body: { username?: string | undefined; password?: string | undefined; credentialId?: string | undefined }, ctx: z.RefinementCtx): void {
+function oneKindOfCredentials(
+  body: { username?: string | undefined; password?: string | undefined; credentialId?: string | undefined },
+  ctx: z.RefinementCtx,
+): void {
   if (body.credentialId !== undefined) {
     for (const field of ['username', 'password'] as const) {
       if (body[field] !== undefined) ctx.addIssue({ code: 'custom', path: [field], message: 'Give either username and password, or credentialId, not both.' });
@@ -44,7 +47,8 @@ const updateConnectionSchema = z
     credentialId: credentialIdSchema.optional(),
   })
   .superRefine((body, ctx) => {
-    if (body.password !== undefined && body.credentialId !== undefined) ctx.addIssue({ code: 'custom', path: ['credentialId'], message: 'Give either password or credentialId, not both.' });
+    if (body.password !== undefined && body.credentialId !== undefined)
+      ctx.addIssue({ code: 'custom', path: ['credentialId'], message: 'Give either password or credentialId, not both.' });
   })
   .meta({ id: 'ConnectionUpdate' });
 
@@ -60,7 +64,11 @@ const connectionSchema = z
     ownerId: z.string(),
     ownerName: z.string().optional().describe(OWNER_NAME_DESCRIPTION),
     groupStatus: z.enum(['active', 'deleted']),
-    credentialsOutdated: z.boolean().describe("the group's account password was rotated since the connection's credentials were checked: runs answer 422 CredentialsOutdated until its owner updates it"),
+    credentialsOutdated: z
+      .boolean()
+      .describe(
+        "the group's account password was rotated since the connection's credentials were checked: runs answer 422 CredentialsOutdated until its owner updates it",
+      ),
   })
   .meta({ id: 'Connection' });
 

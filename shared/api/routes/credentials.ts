@@ -99,7 +99,12 @@ export const credentialsRoutes: ApiRoute<unknown>[] = [
     async handle(req, deps) {
       const view = await createCredential(deps, req.principal, req.params.env, req.body);
       const { credential } = view;
-      return { status: 201, body: await withOwnerName(deps, credential.environmentId, credentialResource(view)), etag: credential.etag, location: `environments/${credential.environmentId}/credentials/${credential.id}` };
+      return {
+        status: 201,
+        body: await withOwnerName(deps, credential.environmentId, credentialResource(view)),
+        etag: credential.etag,
+        location: `environments/${credential.environmentId}/credentials/${credential.id}`,
+      };
     },
   }),
   defineRoute({
@@ -162,10 +167,15 @@ export const credentialsRoutes: ApiRoute<unknown>[] = [
     name: 'getCredentialAccess',
     method: 'GET',
     route: `${CREDENTIAL}/access`,
-    summary: "The credential's shares (User: may reference it from connections; CoOwner: may also rotate, delete and share it), deactivated members flagged; the ETag is the credential's.",
+    summary:
+      "The credential's shares (User: may reference it from connections; CoOwner: may also rotate, delete and share it), deactivated members flagged; the ETag is the credential's.",
     tag: TAG,
     auth: 'user',
-    responses: { 200: { description: 'Shares', schema: listOf(accessEntrySchema) }, 403: problem('May use but not manage the credential'), 404: problem('Not found or not visible') },
+    responses: {
+      200: { description: 'Shares', schema: listOf(accessEntrySchema) },
+      403: problem('May use but not manage the credential'),
+      404: problem('Not found or not visible'),
+    },
     async handle(req, deps) {
       const { credential, items } = await getCredentialAccess(deps, req.principal, req.params.env, req.params.id);
       return { status: 200, body: { items }, etag: credential.etag };

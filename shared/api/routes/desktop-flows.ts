@@ -9,8 +9,6 @@ import { desktopFlowSchema, desktopFlowSummarySchema, desktopFlowWriteSchema } f
 const problem = (description: string) => ({ description, schema: problemSchema });
 const TAG = 'Desktop flows';
 
-
-
 export const desktopFlowsRoutes: ApiRoute<unknown>[] = [
   defineRoute({
     name: 'createDesktopFlow',
@@ -28,7 +26,12 @@ export const desktopFlowsRoutes: ApiRoute<unknown>[] = [
     },
     async handle(req, deps) {
       const flow = await createDesktopFlow(deps, req.principal, req.params.env, req.body);
-      return { status: 201, body: await withOwnerName(deps, flow.environmentId, desktopFlowResource(flow)), etag: flow.etag, location: `environments/${flow.environmentId}/desktop-flows/${flow.id}` };
+      return {
+        status: 201,
+        body: await withOwnerName(deps, flow.environmentId, desktopFlowResource(flow)),
+        etag: flow.etag,
+        location: `environments/${flow.environmentId}/desktop-flows/${flow.id}`,
+      };
     },
   }),
   defineRoute({
@@ -48,7 +51,10 @@ export const desktopFlowsRoutes: ApiRoute<unknown>[] = [
       const page = await listDesktopFlows(deps, req.principal, req.params.env, pageOf(req.query));
       return {
         status: 200,
-        body: { items: await withOwnerNames(deps, req.params.env, page.items.map(desktopFlowSummary)), ...(page.continuationToken ? { continuationToken: page.continuationToken } : {}) },
+        body: {
+          items: await withOwnerNames(deps, req.params.env, page.items.map(desktopFlowSummary)),
+          ...(page.continuationToken ? { continuationToken: page.continuationToken } : {}),
+        },
       };
     },
   }),
@@ -95,7 +101,12 @@ export const desktopFlowsRoutes: ApiRoute<unknown>[] = [
     tag: TAG,
     auth: 'user',
     conditional: true,
-    responses: { 204: { description: 'Deleted' }, 403: problem('Not the owner nor a SystemAdministrator'), 404: problem('Not found'), 412: problem('Stale If-Match') },
+    responses: {
+      204: { description: 'Deleted' },
+      403: problem('Not the owner nor a SystemAdministrator'),
+      404: problem('Not found'),
+      412: problem('Stale If-Match'),
+    },
     async handle(req, deps) {
       await deleteDesktopFlow(deps, req.principal, req.params.env, req.params.id, req.ifMatch);
       return { status: 204 };

@@ -57,7 +57,14 @@ const capacitySchema = z
   .meta({ id: 'Capacity' });
 
 const memberSchema = z
-  .object({ ...resourceFields, userId: z.string(), name: z.string().optional(), roles: z.array(z.enum(ROLES)), active: z.boolean(), deactivatedAt: z.string().optional() })
+  .object({
+    ...resourceFields,
+    userId: z.string(),
+    name: z.string().optional(),
+    roles: z.array(z.enum(ROLES)),
+    active: z.boolean(),
+    deactivatedAt: z.string().optional(),
+  })
   .meta({ id: 'Member' });
 
 const setRolesSchema = z.strictObject({ roles: z.array(z.enum(ROLES)).min(1).max(ROLES.length) }).meta({ id: 'MemberRoles' });
@@ -68,7 +75,9 @@ const meSchema = z
     name: z.string(),
     platformAdmin: z.boolean().describe('Holds the Platform.Admin app role: may create environments and lists them all.'),
     isApp: z.boolean().describe('A service principal (a cloud flow connection), not a user.'),
-    environments: z.array(z.object({ id: z.string(), name: z.string(), roles: z.array(z.enum(ROLES)) })).describe('The environments the caller is an active member of, with its roles there (at most 200).'),
+    environments: z
+      .array(z.object({ id: z.string(), name: z.string(), roles: z.array(z.enum(ROLES)) }))
+      .describe('The environments the caller is an active member of, with its roles there (at most 200).'),
     environmentsTruncated: z.boolean().describe('More than 200 memberships: page through GET /environments.'),
   })
   .meta({ id: 'Me' });
@@ -88,7 +97,9 @@ const auditEntrySchema = z
     status: z.number().int().describe('The answer given; 0 while unconfirmed.'),
     outcome: z
       .enum(['confirmed', 'unconfirmed'])
-      .describe('unconfirmed: filed before the write and never confirmed (the request failed unexpectedly or its host stopped): the change may or may not have landed.'),
+      .describe(
+        'unconfirmed: filed before the write and never confirmed (the request failed unexpectedly or its host stopped): the change may or may not have landed.',
+      ),
   })
   .meta({ id: 'AuditEntry' });
 
@@ -141,10 +152,16 @@ export const environmentRoutes: ApiRoute<unknown>[] = [
     tag: TAG,
     auth: 'user',
     query: pagingQueryDocs,
-    responses: { 200: { description: 'Environments', schema: listOf(environmentSchema) }, 400: problem('Invalid pageSize, unknown query parameter, or InvalidContinuationToken') },
+    responses: {
+      200: { description: 'Environments', schema: listOf(environmentSchema) },
+      400: problem('Invalid pageSize, unknown query parameter, or InvalidContinuationToken'),
+    },
     async handle(req, deps) {
       const page = await listEnvironments(deps, req.principal, pageOf(req.query));
-      return { status: 200, body: { items: page.items.map(environmentResource), ...(page.continuationToken ? { continuationToken: page.continuationToken } : {}) } };
+      return {
+        status: 200,
+        body: { items: page.items.map(environmentResource), ...(page.continuationToken ? { continuationToken: page.continuationToken } : {}) },
+      };
     },
   }),
   defineRoute({
@@ -155,7 +172,12 @@ export const environmentRoutes: ApiRoute<unknown>[] = [
     tag: TAG,
     auth: 'user',
     body: createEnvironmentSchema,
-    responses: { 201: { description: 'Created', schema: environmentSchema }, 400: problem('Invalid body'), 403: problem('Not a Platform.Admin'), 422: problem('Geography not supported') },
+    responses: {
+      201: { description: 'Created', schema: environmentSchema },
+      400: problem('Invalid body'),
+      403: problem('Not a Platform.Admin'),
+      422: problem('Geography not supported'),
+    },
     async handle(req, deps) {
       const env = await createEnvironment(deps, req.principal, req.body);
       return { status: 201, body: environmentResource(env), etag: env.etag, location: `environments/${env.id}` };
@@ -185,7 +207,12 @@ export const environmentRoutes: ApiRoute<unknown>[] = [
     auth: 'user',
     conditional: true,
     body: updateEnvironmentSchema,
-    responses: { 200: { description: 'Updated', schema: environmentSchema }, 403: problem('Not a SystemAdministrator'), 412: problem('Stale If-Match'), 422: problem('Capacity below committed bots, trial limits') },
+    responses: {
+      200: { description: 'Updated', schema: environmentSchema },
+      403: problem('Not a SystemAdministrator'),
+      412: problem('Stale If-Match'),
+      422: problem('Capacity below committed bots, trial limits'),
+    },
     async handle(req, deps) {
       const env = await updateEnvironment(deps, req.principal, req.params.env, req.body, req.ifMatch);
       return { status: 200, body: environmentResource(env), etag: env.etag };
@@ -221,7 +248,7 @@ export const environmentRoutes: ApiRoute<unknown>[] = [
     method: 'GET',
     route: 'environments/{env}/audit',
     summary:
-      "Every write by a user or app in the environment (SystemAdministrator): who, when, the operation, its target and the names of the fields it sent (never values, so no secret), newest first, paged. Filters actor, targetId, from and to (inclusive).",
+      'Every write by a user or app in the environment (SystemAdministrator): who, when, the operation, its target and the names of the fields it sent (never values, so no secret), newest first, paged. Filters actor, targetId, from and to (inclusive).',
     tag: TAG,
     auth: 'user',
     query: auditQueryDocs,
@@ -259,7 +286,12 @@ export const environmentRoutes: ApiRoute<unknown>[] = [
     auth: 'user',
     conditional: true,
     body: setRolesSchema,
-    responses: { 200: { description: 'Updated', schema: memberSchema }, 201: { description: 'Added', schema: memberSchema }, 403: problem('Not a SystemAdministrator'), 422: problem('Would leave no SystemAdministrator') },
+    responses: {
+      200: { description: 'Updated', schema: memberSchema },
+      201: { description: 'Added', schema: memberSchema },
+      403: problem('Not a SystemAdministrator'),
+      422: problem('Would leave no SystemAdministrator'),
+    },
     async handle(req, deps) {
       const { member, created } = await setMemberRoles(deps, req.principal, req.params.env, userIdParam(req.params.userId), req.body.roles, req.ifMatch);
       return { status: created ? 201 : 200, body: memberResource(member), etag: member.etag };

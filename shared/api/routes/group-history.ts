@@ -19,7 +19,10 @@ export const groupHistoryRoutes: ApiRoute<unknown>[] = [
     auth: 'user',
     query: {
       from: { description: `Start of the range (ISO 8601); default \`to\` minus ${DEFAULT_HISTORY_HOURS} h.`, schema: isoTimeSchema },
-      to: { description: `End of the range (ISO 8601), after \`from\`; default now. At most ${HISTORY_RETENTION_DAYS} days after \`from\`.`, schema: isoTimeSchema },
+      to: {
+        description: `End of the range (ISO 8601), after \`from\`; default now. At most ${HISTORY_RETENTION_DAYS} days after \`from\`.`,
+        schema: isoTimeSchema,
+      },
     },
     responses: {
       200: { description: 'History', schema: groupHistorySchema },

@@ -44,12 +44,20 @@ const targetWaitMinutesSchema = z
   .min(TARGET_WAIT_MINUTES.min)
   .max(TARGET_WAIT_MINUTES.max)
   .describe('Service level: the p95 queue wait the group asks for, in minutes (1..1440). The planner keeps the fewest warm bots that meet it.');
-const minUtilizationSchema = z.number().min(0).max(1).describe('Service level: the least share (0..1) of the group\'s bots that should be busy; caps the warm bots (a conflict with targetWaitMinutes is recorded).');
+const minUtilizationSchema = z
+  .number()
+  .min(0)
+  .max(1)
+  .describe(
+    "Service level: the least share (0..1) of the group's bots that should be busy; caps the warm bots (a conflict with targetWaitMinutes is recorded).",
+  );
 const capacityWindowSchema = z
   .strictObject({
     from: z.iso.datetime({ offset: true }).describe('start, ISO 8601 (inclusive)'),
     to: z.iso.datetime({ offset: true }).describe('end, ISO 8601 (exclusive), after `from`'),
-    committedBots: committedBotsSchema.describe('committed bots during the window (capped at maxBots); the highest window covering now, or committedBots if higher, counts'),
+    committedBots: committedBotsSchema.describe(
+      'committed bots during the window (capped at maxBots); the highest window covering now, or committedBots if higher, counts',
+    ),
   })
   .refine((w) => Date.parse(w.to) > Date.parse(w.from), { message: 'to must be after from.', path: ['to'] })
   .meta({ id: 'CapacityWindow' });
@@ -121,7 +129,10 @@ const groupSchema = z
     lastRunStartedAt: z.string().optional(),
     targetWaitMinutes: z.number().int().optional().describe('the p95 queue-wait target, minutes; absent: none'),
     minUtilization: z.number().optional().describe('the minimum utilization, 0..1; absent: none'),
-    capacitySchedule: z.array(z.object({ from: z.string(), to: z.string(), committedBots: z.number().int() })).optional().describe('committed bots for periods; absent: none'),
+    capacitySchedule: z
+      .array(z.object({ from: z.string(), to: z.string(), committedBots: z.number().int() }))
+      .optional()
+      .describe('committed bots for periods; absent: none'),
   })
   .meta({ id: 'Group' });
 
@@ -130,7 +141,14 @@ const groupDetailsSchema = groupSchema
   .meta({ id: 'GroupDetails' });
 
 const groupConnectionSchema = z
-  .object({ ...resourceFields, name: z.string(), groupId: z.string(), username: z.string(), ownerId: z.string(), ownerName: z.string().optional().describe(OWNER_NAME_DESCRIPTION) })
+  .object({
+    ...resourceFields,
+    name: z.string(),
+    groupId: z.string(),
+    username: z.string(),
+    ownerId: z.string(),
+    ownerName: z.string().optional().describe(OWNER_NAME_DESCRIPTION),
+  })
   .meta({ id: 'GroupConnection' });
 
 const provisioningErrorSchema = z.object({ at: z.string(), botId: z.string(), reason: z.string() }).meta({ id: 'ProvisioningError' });
@@ -164,11 +182,17 @@ export const groupsRoutes: ApiRoute<unknown>[] = [
     body: createGroupSchema,
     responses: {
       201: { description: 'Created; the account comes back as {username} only', schema: groupDetailsSchema },
-      400: problem('Invalid body: names (control, bidirectional and zero-width characters refused), bot counts out of 1..50 / 0..50, local account username or password rules, targetWaitMinutes out of 1..1440, minUtilization out of 0..1, a capacity window ending before it starts'),
+      400: problem(
+        'Invalid body: names (control, bidirectional and zero-width characters refused), bot counts out of 1..50 / 0..50, local account username or password rules, targetWaitMinutes out of 1..1440, minUtilization out of 0..1, a capacity window ending before it starts',
+      ),
       403: problem('Role may not create groups, or no access to the image'),
       404: problem('Environment not found or not a member'),
-      409: problem('NameTaken: a group of that name exists (names compare NFKC-normalised, case-folded, and by their look-alike skeleton: "GА" with a Cyrillic А is "GA")'),
-      422: problem('CommittedExceedsMax (committedBots above maxBots), MaxBotsExceedsCapacity (maxBots above the environment capacity), GroupLimitReached, CommittedExceedsCapacity, HostedRpaDisabled'),
+      409: problem(
+        'NameTaken: a group of that name exists (names compare NFKC-normalised, case-folded, and by their look-alike skeleton: "GА" with a Cyrillic А is "GA")',
+      ),
+      422: problem(
+        'CommittedExceedsMax (committedBots above maxBots), MaxBotsExceedsCapacity (maxBots above the environment capacity), GroupLimitReached, CommittedExceedsCapacity, HostedRpaDisabled',
+      ),
     },
     async handle(req, deps) {
       const view = await createGroup(deps, req.principal, req.params.env, req.body);
@@ -183,7 +207,10 @@ export const groupsRoutes: ApiRoute<unknown>[] = [
     summary: "A group's details: the list shape, its account's username and its provisioning error count.",
     tag: TAG,
     auth: 'user',
-    responses: { 200: { description: 'The group', schema: groupDetailsSchema }, 404: problem('Not found, not visible to the caller, or hostedRpaEnabled is off') },
+    responses: {
+      200: { description: 'The group', schema: groupDetailsSchema },
+      404: problem('Not found, not visible to the caller, or hostedRpaEnabled is off'),
+    },
     async handle(req, deps) {
       const view = await getGroup(deps, req.principal, req.params.env, req.params.id);
       return { status: 200, body: groupDetailsResource(view), etag: view.group.etag };
@@ -202,7 +229,9 @@ export const groupsRoutes: ApiRoute<unknown>[] = [
     body: updateGroupSchema,
     responses: {
       200: { description: 'Updated', schema: groupDetailsSchema },
-      400: problem('Invalid body: names, bot counts out of 1..50 / 0..50, targetWaitMinutes out of 1..1440, minUtilization out of 0..1, a capacity window ending before it starts'),
+      400: problem(
+        'Invalid body: names, bot counts out of 1..50 / 0..50, targetWaitMinutes out of 1..1440, minUtilization out of 0..1, a capacity window ending before it starts',
+      ),
       403: problem('May use but not manage the group, no access to the new image, or may not rotate the named credential'),
       404: problem('Not found, not visible to the caller, or hostedRpaEnabled is off; or the named credential is not visible'),
       409: problem('NameTaken (names compare NFKC-normalised, case-folded and by look-alike skeleton)'),
@@ -265,7 +294,11 @@ export const groupsRoutes: ApiRoute<unknown>[] = [
     summary: "The group's shares, deactivated members flagged; the ETag is the group's.",
     tag: TAG,
     auth: 'user',
-    responses: { 200: { description: 'Shares', schema: listOf(accessEntrySchema) }, 403: problem('May use but not manage the group'), 404: problem('Not found, not visible to the caller, or hostedRpaEnabled is off') },
+    responses: {
+      200: { description: 'Shares', schema: listOf(accessEntrySchema) },
+      403: problem('May use but not manage the group'),
+      404: problem('Not found, not visible to the caller, or hostedRpaEnabled is off'),
+    },
     async handle(req, deps) {
       const { group, items } = await getGroupAccess(deps, req.principal, req.params.env, req.params.id);
       return { status: 200, body: { items }, etag: group.etag };
@@ -297,10 +330,14 @@ export const groupsRoutes: ApiRoute<unknown>[] = [
     name: 'listGroupConnections',
     method: 'GET',
     route: `${GROUP}/connections`,
-    summary: "Connections that lead to the group: all of them for its owner, CoOwners and SystemAdministrators, a User-share holder's own only; never a password.",
+    summary:
+      "Connections that lead to the group: all of them for its owner, CoOwners and SystemAdministrators, a User-share holder's own only; never a password.",
     tag: TAG,
     auth: 'user',
-    responses: { 200: { description: 'Connections', schema: listOf(groupConnectionSchema) }, 404: problem('Not found, not visible to the caller, or hostedRpaEnabled is off') },
+    responses: {
+      200: { description: 'Connections', schema: listOf(groupConnectionSchema) },
+      404: problem('Not found, not visible to the caller, or hostedRpaEnabled is off'),
+    },
     async handle(req, deps) {
       const connections = await listGroupConnections(deps, req.principal, req.params.env, req.params.id);
       return { status: 200, body: { items: await withOwnerNames(deps, req.params.env, connections.map(groupConnectionResource)) } };
@@ -313,7 +350,10 @@ export const groupsRoutes: ApiRoute<unknown>[] = [
     summary: "The group's provisioning failures (time, bot, reason), newest first.",
     tag: TAG,
     auth: 'user',
-    responses: { 200: { description: 'Provisioning errors', schema: listOf(provisioningErrorSchema) }, 404: problem('Not found, not visible to the caller, or hostedRpaEnabled is off') },
+    responses: {
+      200: { description: 'Provisioning errors', schema: listOf(provisioningErrorSchema) },
+      404: problem('Not found, not visible to the caller, or hostedRpaEnabled is off'),
+    },
     async handle(req, deps) {
       const errors = await listGroupErrors(deps, req.principal, req.params.env, req.params.id);
       return { status: 200, body: { items: errors.map(provisioningErrorResource) } };

@@ -51,7 +51,6 @@ const updateImageSchema = z
   })
   .meta({ id: 'ImageUpdate' });
 
-
 const problem = (description: string) => ({ description, schema: problemSchema });
 const TAG = 'Images';
 const IMAGE = 'environments/{env}/images/{id}';
@@ -88,7 +87,12 @@ export const imagesRoutes: ApiRoute<unknown>[] = [
     },
     async handle(req, deps) {
       const image = await createImage(deps, req.principal, req.params.env, req.body);
-      return { status: 201, body: await withOwnerName(deps, image.environmentId, imageResource(image, 0)), etag: image.etag, location: `environments/${image.environmentId}/images/${image.id}` };
+      return {
+        status: 201,
+        body: await withOwnerName(deps, image.environmentId, imageResource(image, 0)),
+        etag: image.etag,
+        location: `environments/${image.environmentId}/images/${image.id}`,
+      };
     },
   }),
   defineRoute({
@@ -156,7 +160,11 @@ export const imagesRoutes: ApiRoute<unknown>[] = [
     summary: "The image's shares, deactivated members flagged; the ETag is the image's.",
     tag: TAG,
     auth: 'user',
-    responses: { 200: { description: 'Shares', schema: listOf(accessEntrySchema) }, 403: problem('May use but not manage the image'), 404: problem('Not found or not visible') },
+    responses: {
+      200: { description: 'Shares', schema: listOf(accessEntrySchema) },
+      403: problem('May use but not manage the image'),
+      404: problem('Not found or not visible'),
+    },
     async handle(req, deps) {
       const { image, items } = await getImageAccess(deps, req.principal, req.params.env, req.params.id);
       return { status: 200, body: { items }, etag: image.etag };

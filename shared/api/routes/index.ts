@@ -12,4 +12,16 @@ import { runsRoutes } from './runs.js';
 import { webhookSecretRoutes } from './webhook-secret.js';
 
 /** Every route of the API, in one table: functions/api.ts registers them and the OpenAPI document lists them. */
-export const apiRoutes: ApiRoute<unknown>[] = [...environmentRoutes, ...imagesRoutes, ...groupsRoutes, ...connectionsRoutes, ...credentialsRoutes, ...desktopFlowsRoutes, ...botsRoutes, ...groupHistoryRoutes, ...runsRoutes, ...webhookSecretRoutes, ...agentRoutes];
+export const apiRoutes: ApiRoute<unknown>[] = [
+  ...environmentRoutes,
+  ...imagesRoutes,
+  ...groupsRoutes,
+  ...connectionsRoutes,
+  ...credentialsRoutes,
+  ...desktopFlowsRoutes,
+  ...botsRoutes,
+  ...groupHistoryRoutes,
+  ...runsRoutes,
+  ...webhookSecretRoutes,
+  ...agentRoutes,
+];

@@ -123,15 +123,18 @@ const queueEntrySchema = runSummarySchema
       .string()
       .nullable()
       .optional()
-      .describe("A queued run's expected start (ISO 8601), from the group's bots, the runs ahead and the learned provisioning and run times; null when no bot is expected for it (expectedStartReason says why); absent for running runs."),
-    expectedStartReason: z.string().optional().describe('Why expectedStartAt is null: `group-in-maintenance`, the controller\'s latest reason (e.g. `group-at-max-bots`), or `no-bot-yet`.'),
+      .describe(
+        "A queued run's expected start (ISO 8601), from the group's bots, the runs ahead and the learned provisioning and run times; null when no bot is expected for it (expectedStartReason says why); absent for running runs.",
+      ),
+    expectedStartReason: z
+      .string()
+      .optional()
+      .describe("Why expectedStartAt is null: `group-in-maintenance`, the controller's latest reason (e.g. `group-at-max-bots`), or `no-bot-yet`."),
   })
   .meta({ id: 'QueueEntry' });
 const queueSchema = listOf(queueEntrySchema).extend({
   lastScalingDecision: scalingDecisionSchema.optional().describe("The environment controller's latest decision about the group; absent before its first."),
 });
-
-
 
 const isoTimeSchema = z.iso.datetime({ offset: true });
 
@@ -192,13 +195,18 @@ export const runsRoutes: ApiRoute<unknown>[] = [
     query: runListQueryDocs,
     responses: {
       200: { description: 'Runs, newest first', schema: listOf(runSummarySchema) },
-      400: problem('A filter of the wrong type (named in errors), from after to, an unknown query parameter, invalid pageSize, or InvalidContinuationToken (also a token of other filters)'),
+      400: problem(
+        'A filter of the wrong type (named in errors), from after to, an unknown query parameter, invalid pageSize, or InvalidContinuationToken (also a token of other filters)',
+      ),
       404: problem('Environment not found or not a member'),
     },
     async handle(req, deps) {
       const filter = runListFilterOf(req.query);
       const page = await listRuns(deps, req.principal, req.params.env, filter, pageOf(req.query));
-      return { status: 200, body: { items: page.items.map(runSummaryResource), ...(page.continuationToken ? { continuationToken: page.continuationToken } : {}) } };
+      return {
+        status: 200,
+        body: { items: page.items.map(runSummaryResource), ...(page.continuationToken ? { continuationToken: page.continuationToken } : {}) },
+      };
     },
   }),
   defineRoute({
@@ -211,7 +219,11 @@ export const runsRoutes: ApiRoute<unknown>[] = [
     auth: 'user',
     durableClient: true,
     body: submitRunSchema,
-    requestHeaders: { 'Idempotency-Key': { description: 'Up to 128 printable ASCII characters; the same key with the same body within 24 h answers the first run, with another body 422.' } },
+    requestHeaders: {
+      'Idempotency-Key': {
+        description: 'Up to 128 printable ASCII characters; the same key with the same body within 24 h answers the first run, with another body 422.',
+      },
+    },
     responses: {
       202: { description: 'Accepted (or replayed): the run, with Location and Retry-After', schema: runSchema },
       400: problem('Invalid body (inputs above 64 KiB, timeoutMinutes outside 1..1440, unknown fields) or Idempotency-Key'),
@@ -219,8 +231,12 @@ export const runsRoutes: ApiRoute<unknown>[] = [
         'The connection is not yours (SystemAdministrators may use any); GroupAccessRevoked: you no longer have use of its group (share removed, role lost); CredentialAccessRevoked: you may no longer use its credential',
       ),
       404: problem('Environment, connection or desktop flow not found'),
-      422: problem("HostedRpaDisabled, GroupDeleted, IdempotencyKeyReused; CredentialsOutdated: the group's account password was rotated since the connection was checked (PATCH the connection, or rotate its credential)"),
-      429: problem('QueueFull: the group holds MAX_QUEUED_RUNS_PER_GROUP queued runs (default 10000); or TooManyRequests (RATE_LIMIT_PER_MINUTE). Retry after Retry-After seconds'),
+      422: problem(
+        "HostedRpaDisabled, GroupDeleted, IdempotencyKeyReused; CredentialsOutdated: the group's account password was rotated since the connection was checked (PATCH the connection, or rotate its credential)",
+      ),
+      429: problem(
+        'QueueFull: the group holds MAX_QUEUED_RUNS_PER_GROUP queued runs (default 10000); or TooManyRequests (RATE_LIMIT_PER_MINUTE). Retry after Retry-After seconds',
+      ),
     },
     async handle(req, deps) {
       const idempotencyKey = idempotencyKeyOf(req.headers.get('idempotency-key'));
@@ -314,13 +330,14 @@ export const runsRoutes: ApiRoute<unknown>[] = [
     name: 'moveRunToTop',
     method: 'POST',
     route: `${RUN}/move-to-top`,
-    summary: "Put a queued run first in its group's dispatch order (the group's owner and CoOwners, SystemAdministrators: it jumps other users' runs, so its submitter alone may not).",
+    summary:
+      "Put a queued run first in its group's dispatch order (the group's owner and CoOwners, SystemAdministrators: it jumps other users' runs, so its submitter alone may not).",
     tag: TAG,
     wakesController: true,
     auth: 'user',
     responses: {
       200: { description: 'The run, now first in line', schema: runSchema },
-      403: problem("May see the run but not manage its group (its submitter included: they may reprioritise or cancel it)"),
+      403: problem('May see the run but not manage its group (its submitter included: they may reprioritise or cancel it)'),
       404: problem('Not found, or not visible to the caller'),
       422: problem('RunNotQueued'),
     },
@@ -351,7 +368,8 @@ export const runsRoutes: ApiRoute<unknown>[] = [
       req.log(runLogLine('cancelled', run, { outcome, by: req.principal.userId }));
       await req.signals().afterRunEnded(deps.config.CALLBACK_RETRY_BASE_SECONDS, run);
       const body = await runBody(deps, run);
-      if (outcome === 'requested') return { status: 202, body, etag: run.etag, location: runPath(run), headers: { 'retry-after': String(RETRY_AFTER_SECONDS.Running) } };
+      if (outcome === 'requested')
+        return { status: 202, body, etag: run.etag, location: runPath(run), headers: { 'retry-after': String(RETRY_AFTER_SECONDS.Running) } };
       return { status: 200, body, etag: run.etag };
     },
   }),
@@ -403,7 +421,11 @@ export const runsRoutes: ApiRoute<unknown>[] = [
     tag: 'Hosted machine groups',
     auth: 'user',
     query: pagingQueryDocs,
-    responses: { 200: { description: 'Queue entries', schema: queueSchema }, 400: problem('Invalid pageSize, unknown query parameter, or InvalidContinuationToken'), 404: problem('Group not found, not visible, or hostedRpaEnabled is off') },
+    responses: {
+      200: { description: 'Queue entries', schema: queueSchema },
+      400: problem('Invalid pageSize, unknown query parameter, or InvalidContinuationToken'),
+      404: problem('Group not found, not visible, or hostedRpaEnabled is off'),
+    },
     async handle(req, deps) {
       const view = await groupQueue(deps, req.principal, req.params.env, req.params.id, pageOf(req.query));
       return {
@@ -424,10 +446,17 @@ export const runsRoutes: ApiRoute<unknown>[] = [
     tag: 'Hosted machine groups',
     auth: 'user',
     query: pagingQueryDocs,
-    responses: { 200: { description: 'Past runs', schema: listOf(runSummarySchema) }, 400: problem('Invalid pageSize, unknown query parameter, or InvalidContinuationToken'), 404: problem('Group not found, not visible, or hostedRpaEnabled is off') },
+    responses: {
+      200: { description: 'Past runs', schema: listOf(runSummarySchema) },
+      400: problem('Invalid pageSize, unknown query parameter, or InvalidContinuationToken'),
+      404: problem('Group not found, not visible, or hostedRpaEnabled is off'),
+    },
     async handle(req, deps) {
       const page = await pastRuns(deps, req.principal, req.params.env, req.params.id, pageOf(req.query));
-      return { status: 200, body: { items: page.items.map(runSummaryResource), ...(page.continuationToken ? { continuationToken: page.continuationToken } : {}) } };
+      return {
+        status: 200,
+        body: { items: page.items.map(runSummaryResource), ...(page.continuationToken ? { continuationToken: page.continuationToken } : {}) },
+      };
     },
   }),
 ];

@@ -23,10 +23,15 @@ export const webhookSecretRoutes: ApiRoute<unknown>[] = [
     name: 'getWebhookSecret',
     method: 'GET',
     route: ROUTE,
-    summary: "The secret run callbacks of the environment are signed with (X-Signature: sha256=<hex HMAC-SHA256 of the body>), created on first read. SystemAdministrators.",
+    summary:
+      'The secret run callbacks of the environment are signed with (X-Signature: sha256=<hex HMAC-SHA256 of the body>), created on first read. SystemAdministrators.',
     tag: TAG,
     auth: 'user',
-    responses: { 200: { description: 'The current secret', schema: webhookSecretSchema }, 403: problem('Not a SystemAdministrator'), 404: problem('Environment not found or not a member') },
+    responses: {
+      200: { description: 'The current secret', schema: webhookSecretSchema },
+      403: problem('Not a SystemAdministrator'),
+      404: problem('Environment not found or not a member'),
+    },
     async handle(req, deps) {
       return { status: 200, body: await readWebhookSecret(deps, req.principal, req.params.env), headers: { 'cache-control': 'no-store' } };
     },
@@ -38,7 +43,11 @@ export const webhookSecretRoutes: ApiRoute<unknown>[] = [
     summary: 'Replace the webhook secret: deliveries from now on (retries of earlier ones included) are signed with the new one. SystemAdministrators.',
     tag: TAG,
     auth: 'user',
-    responses: { 200: { description: 'The new secret', schema: webhookSecretSchema }, 403: problem('Not a SystemAdministrator'), 404: problem('Environment not found or not a member') },
+    responses: {
+      200: { description: 'The new secret', schema: webhookSecretSchema },
+      403: problem('Not a SystemAdministrator'),
+      404: problem('Environment not found or not a member'),
+    },
     async handle(req, deps) {
       return { status: 200, body: await rotateWebhookSecret(deps, req.principal, req.params.env), headers: { 'cache-control': 'no-store' } };
     },

@@ -21,12 +21,7 @@ import { allocation, idleAboveCommitted, kept, occupied, release, releaseFront, 
  */
 
 function compareFairness(a: Slot, b: Slot): number {
-  return (
-    allocation(a) - allocation(b) ||
-    a.view.waitingSinceMs - b.view.waitingSinceMs ||
-    b.view.high - a.view.high ||
-    byId(a.view.group, b.view.group)
-  );
+  return allocation(a) - allocation(b) || a.view.waitingSinceMs - b.view.waitingSinceMs || b.view.high - a.view.high || byId(a.view.group, b.view.group);
 }
 
 function firstBy<T>(items: readonly T[], compare: (a: T, b: T) => number): T | undefined {
@@ -59,10 +54,7 @@ function mayGive(donor: Slot, beneficiary: Slot, rule: DonorRule): boolean {
 /** Surplus first; then the best-served group; then the one whose oldest run waited the least. */
 function donorOrder(a: Slot, b: Slot): number {
   return (
-    Number(surplus(b) > 0) - Number(surplus(a) > 0) ||
-    kept(b) - kept(a) ||
-    b.view.waitingSinceMs - a.view.waitingSinceMs ||
-    byId(a.view.group, b.view.group)
+    Number(surplus(b) > 0) - Number(surplus(a) > 0) || kept(b) - kept(a) || b.view.waitingSinceMs - a.view.waitingSinceMs || byId(a.view.group, b.view.group)
   );
 }
 

@@ -29,7 +29,13 @@ export const MAX_FLOWS = 50;
 export const BUCKET_MS = 15 * 60_000;
 export const ARRIVAL_DAYS = 8;
 
-export const EMPTY_STATS: GroupScalingStats = Object.freeze({ provisionMs: [], runMs: [], runMsByFlow: {}, arrivals: [], conflict: false }) as GroupScalingStats;
+export const EMPTY_STATS: GroupScalingStats = Object.freeze({
+  provisionMs: [],
+  runMs: [],
+  runMsByFlow: {},
+  arrivals: [],
+  conflict: false,
+}) as GroupScalingStats;
 
 /** A run that ended since the last round, as its point read tells it. */
 export interface EndedRun {

@@ -104,7 +104,10 @@ function botsForQueue(group: PlannerGroup, staying: readonly PlannerBot[], queue
   const outlook = group.outlook;
   if (outlook === undefined || queued === 0) return queued;
   const target = group.serviceLevel?.targetWaitMinutes;
-  const horizonMinutes = Math.max(Number.isFinite(outlook.provisionMinutes) ? outlook.provisionMinutes : 0, target !== undefined && Number.isFinite(target) ? target : 0);
+  const horizonMinutes = Math.max(
+    Number.isFinite(outlook.provisionMinutes) ? outlook.provisionMinutes : 0,
+    target !== undefined && Number.isFinite(target) ? target : 0,
+  );
   const coverable = coverableRuns(staying, ctx.nowMs, horizonMinutes * 60_000, outlook);
   const waiting = staying.filter((b) => b.state === 'Ready' || b.state === 'Provisioning').length;
   return Math.min(queued, waiting + Math.max(0, queued - coverable));
@@ -124,7 +127,15 @@ export function viewGroup(group: PlannerGroup, ctx: ViewContext): GroupView {
   const maxBots = count(group.maxBots);
   const committed = Math.min(committedNow(group, ctx.nowMs, count(group.committedBots)), maxBots);
   const demand = queued + running;
-  const coverBusy = group.outlook === undefined ? 0 : coverableRuns(staying.filter((b) => b.state === 'Busy'), ctx.nowMs, group.outlook.provisionMinutes * 60_000, group.outlook);
+  const coverBusy =
+    group.outlook === undefined
+      ? 0
+      : coverableRuns(
+          staying.filter((b) => b.state === 'Busy'),
+          ctx.nowMs,
+          group.outlook.provisionMinutes * 60_000,
+          group.outlook,
+        );
   const warm = warmVerdict(group.outlook, group, queued, running, coverBusy, ctx.settings);
   const condition = conditionOf(group, queued, running, group.status === 'active' && warm.spare > 0, ctx);
   const needed = condition === 'active' ? running + botsForQueue(group, staying, queued, ctx) : demand;

@@ -8,7 +8,28 @@ export { CREATE_REASONS, DRAIN_REASONS, RELEASE_REASONS, SERVICE_LEVEL_CONFLICT,
 export type { CreateReason, DrainReason, ReleaseReason, UnservedReason } from './reasons.js';
 export type { CapacityWindow, PlannerOutlook, PlannerServiceLevel } from './planner-input.js';
 export { committedNow, poissonQuantile, warmVerdict, type WarmVerdict } from './warm.js';
-export { DEFAULT_FORECAST, DEFAULT_OUTLOOK, expectedArrivals, isWeekend, outlookOf, quantileOf, sortedCounter, type ForecastOptions, type OutlookHistory, type OutlookOptions } from './outlook.js';
+export {
+  DEFAULT_FORECAST,
+  DEFAULT_OUTLOOK,
+  expectedArrivals,
+  isWeekend,
+  outlookOf,
+  quantileOf,
+  sortedCounter,
+  type ForecastOptions,
+  type OutlookHistory,
+  type OutlookOptions,
+} from './outlook.js';
 export { expectedStarts, type StartEstimate, type StartEstimateBot, type StartEstimateInput } from './expected-start.js';
-export { arrivalCounter, EMPTY_STATS, endedRunIds, observe, outlookFromStats, typicalRunMinutes, type EndedRun, type GroupObservation, type GroupScalingStats } from './group-stats.js';
+export {
+  arrivalCounter,
+  EMPTY_STATS,
+  endedRunIds,
+  observe,
+  outlookFromStats,
+  typicalRunMinutes,
+  type EndedRun,
+  type GroupObservation,
+  type GroupScalingStats,
+} from './group-stats.js';
 export { NO_BOT_YET, queueEstimates, type QueueEstimate, type QueueEstimateBot, type QueueEstimateInput } from './queue-estimate.js';

@@ -89,7 +89,8 @@ function serviceLevelOf(group: PlannerGroupSource): Pick<PlannerGroup, 'serviceL
       ...(group.minUtilization === undefined ? {} : { minUtilization: group.minUtilization }),
     };
   }
-  if (group.capacitySchedule !== undefined && group.capacitySchedule.length > 0) out.capacitySchedule = group.capacitySchedule.map((w) => ({ from: w.from, to: w.to, committedBots: w.committedBots }));
+  if (group.capacitySchedule !== undefined && group.capacitySchedule.length > 0)
+    out.capacitySchedule = group.capacitySchedule.map((w) => ({ from: w.from, to: w.to, committedBots: w.committedBots }));
   return out;
 }
 
@@ -107,7 +108,16 @@ export function groupsRemovedUnderTheirBots(groups: readonly Pick<GroupDocument,
   const orphans = bots.filter((b) => !known.has(b.groupId) && b.state !== 'Deleted' && b.state !== 'Failed');
   return [...new Set(orphans.map((b) => b.groupId))].map((groupId) => {
     const first = orphans.find((b) => b.groupId === groupId);
-    const source: PlannerGroupSource = { id: groupId, status: 'deleted', maxBots: 0, committedBots: 0, maintenance: false, imageId: first?.imageId ?? 'unknown', imageVersion: first?.imageVersion ?? 'unknown', updatedAt: now };
+    const source: PlannerGroupSource = {
+      id: groupId,
+      status: 'deleted',
+      maxBots: 0,
+      committedBots: 0,
+      maintenance: false,
+      imageId: first?.imageId ?? 'unknown',
+      imageVersion: first?.imageVersion ?? 'unknown',
+      updatedAt: now,
+    };
     return plannerGroupOf(source, orphans, NOTHING_QUEUED);
   });
 }

@@ -39,7 +39,12 @@ export const DEFAULT_FORECAST: ForecastOptions = { recentMinutes: 20, days: 7 };
  *   hour) is therefore expected one provisioning time ahead, and bots are warmed before it.
  * `count(from, to)` counts the group's arrivals in [from, to) (from the controller's buckets, or a list).
  */
-export function expectedArrivals(count: (fromMs: number, toMs: number) => number, nowMs: number, windowMs: number, options: ForecastOptions = DEFAULT_FORECAST): number {
+export function expectedArrivals(
+  count: (fromMs: number, toMs: number) => number,
+  nowMs: number,
+  windowMs: number,
+  options: ForecastOptions = DEFAULT_FORECAST,
+): number {
   if (!(windowMs > 0)) return 0;
   const recentMs = options.recentMinutes * MINUTE;
   const recent = recentMs > 0 ? (count(nowMs - recentMs, nowMs) * windowMs) / recentMs : 0;

@@ -187,9 +187,26 @@ function creates(s: Slot): CreateBots[] {
   const { group, committed, queued } = s.view;
   const base = { kind: 'create', groupId: group.id, imageId: group.imageId, imageVersion: group.imageVersion } as const;
   const out: CreateBots[] = [];
-  if (s.createdCommitted > 0) out.push({ ...base, count: s.createdCommitted, reason: 'committed', message: messages.createCommitted(s.createdCommitted, committed, committed > Math.min(count(group.committedBots), s.view.maxBots)) });
+  if (s.createdCommitted > 0)
+    out.push({
+      ...base,
+      count: s.createdCommitted,
+      reason: 'committed',
+      message: messages.createCommitted(s.createdCommitted, committed, committed > Math.min(count(group.committedBots), s.view.maxBots)),
+    });
   if (s.createdDemand > 0) out.push({ ...base, count: s.createdDemand, reason: 'demand', message: messages.createDemand(s.createdDemand, queued) });
-  if (s.createdWarm > 0) out.push({ ...base, count: s.createdWarm, reason: 'warm', message: messages.createWarm(s.createdWarm, s.view.group.outlook?.expectedArrivals ?? 0, s.view.group.outlook?.provisionMinutes ?? 0, s.view.warm.quantile) });
+  if (s.createdWarm > 0)
+    out.push({
+      ...base,
+      count: s.createdWarm,
+      reason: 'warm',
+      message: messages.createWarm(
+        s.createdWarm,
+        s.view.group.outlook?.expectedArrivals ?? 0,
+        s.view.group.outlook?.provisionMinutes ?? 0,
+        s.view.warm.quantile,
+      ),
+    });
   return out;
 }
 
@@ -218,7 +235,13 @@ function groupPlan(s: Slot): GroupPlan {
 function warmFields(s: Slot): Pick<GroupPlan, 'warm' | 'serviceLevel'> {
   const { group, warm, condition } = s.view;
   const out: Pick<GroupPlan, 'warm' | 'serviceLevel'> = {};
-  if (group.outlook !== undefined) out.warm = { spare: condition === 'active' ? Math.max(0, s.view.warmTarget - s.view.target) : 0, keepIdleSeconds: warm.keepIdleSeconds, expectedArrivals: group.outlook.expectedArrivals, provisionMinutes: group.outlook.provisionMinutes };
+  if (group.outlook !== undefined)
+    out.warm = {
+      spare: condition === 'active' ? Math.max(0, s.view.warmTarget - s.view.target) : 0,
+      keepIdleSeconds: warm.keepIdleSeconds,
+      expectedArrivals: group.outlook.expectedArrivals,
+      provisionMinutes: group.outlook.provisionMinutes,
+    };
   const sl = group.serviceLevel;
   if (sl !== undefined) {
     out.serviceLevel = { conflict: condition === 'active' && warm.conflict };
@@ -248,6 +271,12 @@ function assemble(input: PlannerInput, limit: number, slots: readonly Slot[]): P
     decisions,
     unserved: slots.map((s) => unserved(s, input, limit)).filter((u): u is UnservedGroup => u !== undefined),
     groups,
-    totals: { before: sum((g) => g.before), after: sum((g) => g.after), created: sum((g) => g.created), released: sum((g) => g.released), drained: sum((g) => g.drained) },
+    totals: {
+      before: sum((g) => g.before),
+      after: sum((g) => g.after),
+      created: sum((g) => g.created),
+      released: sum((g) => g.released),
+      drained: sum((g) => g.drained),
+    },
   };
 }

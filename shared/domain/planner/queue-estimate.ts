@@ -54,7 +54,11 @@ export function queueEstimates(input: QueueEstimateInput): QueueEstimate[] {
   if (input.blocked !== undefined) return input.queued.map((r) => ({ id: r.id, expectedStartAt: null, reason: input.blocked }));
   const nowMs = Date.parse(input.now);
   // the expected (median) provisioning time, not the planner's high percentile: an estimate, not a safety margin
-  const provisionMinutes = outlookOf({ provisionMs: input.stats.provisionMs, runMs: [], count: () => 0 }, nowMs, { ...DEFAULT_OUTLOOK, provisionQuantile: 0.5, defaultProvisionMinutes: input.defaultProvisionMinutes }).provisionMinutes;
+  const provisionMinutes = outlookOf({ provisionMs: input.stats.provisionMs, runMs: [], count: () => 0 }, nowMs, {
+    ...DEFAULT_OUTLOOK,
+    provisionQuantile: 0.5,
+    defaultProvisionMinutes: input.defaultProvisionMinutes,
+  }).provisionMinutes;
   const groupSamples = input.stats.runMs.length > 0 ? input.stats.runMs.map(toMinutes) : [typicalRunMinutes(input.stats, '', provisionMinutes)];
   // a busy bot's run and each queued run: its flow's learned durations, or the group's when the flow's are no different
   const byFlow = new Map<string, readonly number[]>();
@@ -71,10 +75,16 @@ export function queueEstimates(input: QueueEstimateInput): QueueEstimate[] {
     else if (b.state === 'Busy') bots.push({ state: 'Busy', since: b.since, runSamplesMinutes: samplesOf(b.runFlowId) });
     else if (b.state === 'Provisioning') bots.push({ state: 'Provisioning', since: b.createdAt });
   }
-  const ahead = Array.from({ length: Math.max(0, Math.floor(input.queuedAhead)) }, (_, i) => ({ id: `ahead-${i}`, runMinutes: 0, runSamplesMinutes: groupSamples }));
+  const ahead = Array.from({ length: Math.max(0, Math.floor(input.queuedAhead)) }, (_, i) => ({
+    id: `ahead-${i}`,
+    runMinutes: 0,
+    runSamplesMinutes: groupSamples,
+  }));
   const page = input.queued.map((r) => ({ id: r.id, runMinutes: 0, runSamplesMinutes: samplesOf(r.desktopFlowId) }));
   const estimates = expectedStarts({ now: input.now, queued: [...ahead, ...page], bots, creating: 0, provisionMinutes }).slice(ahead.length);
   return estimates.map((e) =>
-    e.expectedStartAt === undefined ? { id: e.id, expectedStartAt: null, reason: input.unservedReason ?? NO_BOT_YET } : { id: e.id, expectedStartAt: e.expectedStartAt },
+    e.expectedStartAt === undefined
+      ? { id: e.id, expectedStartAt: null, reason: input.unservedReason ?? NO_BOT_YET }
+      : { id: e.id, expectedStartAt: e.expectedStartAt },
   );
 }

@@ -52,7 +52,7 @@ export const messages = {
     `The wait target asks for ${wanted} warm bot(s); minUtilization ${minUtilization} allows ${spare}.`,
   release: {
     'idle-timeout': (idleSeconds: number, timeout: number, learned = false) =>
-      `Idle for ${idleSeconds} s (timeout ${timeout} s${learned ? ': the break-even keep time learned from the group\'s arrivals and provisioning time' : ''}) and not needed by the group's committed bots, runs or warm spare.`,
+      `Idle for ${idleSeconds} s (timeout ${timeout} s${learned ? ": the break-even keep time learned from the group's arrivals and provisioning time" : ''}) and not needed by the group's committed bots, runs or warm spare.`,
     'idle-surplus': (forGroupId: string) => `Idle and beyond what this group needs most; its slot goes to group ${forGroupId}.`,
     handover: (forGroupId: string) =>
       `Group ${forGroupId} has runs waiting and no bot, and no slot or idle bot is free for it: this bot finishes its current run, then goes, and its slot goes to group ${forGroupId}.`,

@@ -7,7 +7,9 @@ import type { Plan } from './planner-output.js';
 export function summarise(plan: Plan): string {
   const parts: string[] = [];
   const creates = plan.decisions.flatMap((d) => (d.kind === 'create' ? [`${d.groupId}+${d.count}(${d.reason})`] : []));
-  const releases = plan.decisions.flatMap((d) => (d.kind === 'release' ? [`${d.groupId}/${d.botId}(${d.reason}${d.forGroupId === undefined ? '' : `→${d.forGroupId}`})`] : []));
+  const releases = plan.decisions.flatMap((d) =>
+    d.kind === 'release' ? [`${d.groupId}/${d.botId}(${d.reason}${d.forGroupId === undefined ? '' : `→${d.forGroupId}`})`] : [],
+  );
   const drains = plan.decisions.flatMap((d) => (d.kind === 'drain' ? [`${d.groupId}/${d.botId}(${d.busy ? 'after run' : 'idle'})`] : []));
   if (creates.length > 0) parts.push(`create ${creates.join(' ')}`);
   if (releases.length > 0) parts.push(`release ${releases.join(' ')}`);

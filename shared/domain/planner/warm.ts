@@ -58,7 +58,14 @@ const finite = (v: number | undefined): v is number => v !== undefined && Number
  * time costs what a new bot costs to provision) when at least one run is expected within that time, and released at
  * once otherwise; never longer than BOT_IDLE_TIMEOUT_SECONDS.
  */
-export function warmVerdict(outlook: PlannerOutlook | undefined, group: Pick<PlannerGroup, 'serviceLevel'>, queued: number, running: number, coverBusy: number, settings: PlannerSettings): WarmVerdict {
+export function warmVerdict(
+  outlook: PlannerOutlook | undefined,
+  group: Pick<PlannerGroup, 'serviceLevel'>,
+  queued: number,
+  running: number,
+  coverBusy: number,
+  settings: PlannerSettings,
+): WarmVerdict {
   const timeout = settings.botIdleTimeoutSeconds;
   if (outlook === undefined) return { spare: 0, wanted: 0, quantile: 0, conflict: false, keepIdleSeconds: timeout };
   const lead = finite(outlook.provisionMinutes) && outlook.provisionMinutes > 0 ? outlook.provisionMinutes : 0;

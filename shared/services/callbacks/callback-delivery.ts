@@ -52,7 +52,9 @@ export async function attemptCallback(deps: Services, target: CallbackTarget, la
     });
   }
   const outcome = stateAfterAttempt(status);
-  const { run: saved } = await changeRun(deps, run, (current) => recordAttempt(current, attempt, status, at, outcome === 'Pending' && last ? 'Failed' : outcome));
+  const { run: saved } = await changeRun(deps, run, (current) =>
+    recordAttempt(current, attempt, status, at, outcome === 'Pending' && last ? 'Failed' : outcome),
+  );
   return { state: saved.callback?.state ?? 'Unsubscribed', attempts: saved.callback?.attempts ?? attempt };
 }
 

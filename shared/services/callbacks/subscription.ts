@@ -12,7 +12,12 @@ import { changeRun } from '../runs/transitions.js';
  * `DELETE .../runs/{id}/callback`: the run's callback is Unsubscribed and never (again) delivered; its submitter and
  * whoever may cancel the run may. 404 when the run has no callback. Unsubscribing again is harmless (204).
  */
-export async function unsubscribeRunCallback(deps: Services, principal: Principal, environmentId: string | undefined, runId: string | undefined): Promise<Versioned<RunDocument>> {
+export async function unsubscribeRunCallback(
+  deps: Services,
+  principal: Principal,
+  environmentId: string | undefined,
+  runId: string | undefined,
+): Promise<Versioned<RunDocument>> {
   const { run } = await loadRun(deps, principal, environmentId, runId, 'control');
   if (!run.callback) throw AppError.notFound('Callback');
   const { run: saved } = await changeRun(deps, run, (current, now) => {
@@ -28,7 +33,13 @@ export async function unsubscribeRunCallback(deps: Services, principal: Principa
  * submitted without callbackUrl, a resubmission say): sets the run's callback, Pending, replacing any earlier one.
  * Who may: as for DELETE. A run that has ended already is delivered at once (the route starts the delivery).
  */
-export async function subscribeRunCallback(deps: Services, principal: Principal, environmentId: string | undefined, runId: string | undefined, callbackUrl: string): Promise<Versioned<RunDocument>> {
+export async function subscribeRunCallback(
+  deps: Services,
+  principal: Principal,
+  environmentId: string | undefined,
+  runId: string | undefined,
+  callbackUrl: string,
+): Promise<Versioned<RunDocument>> {
   const { run } = await loadRun(deps, principal, environmentId, runId, 'control');
   const url = await validateCallbackUrl(deps.config, callbackUrl);
   const { run: saved } = await changeRun(deps, run, (current, now) => ({ ...current, callback: newCallback(url), updatedAt: now.toISOString() }));

@@ -43,13 +43,21 @@ async function requireAdmin(deps: Services, principal: Principal, environmentId:
 }
 
 /** `GET .../webhook-secret` (SystemAdministrators): the current secret, created if there is none yet. */
-export async function readWebhookSecret(deps: Services, principal: Principal, environmentId: string | undefined): Promise<{ environmentId: string; secret: string }> {
+export async function readWebhookSecret(
+  deps: Services,
+  principal: Principal,
+  environmentId: string | undefined,
+): Promise<{ environmentId: string; secret: string }> {
   const id = await requireAdmin(deps, principal, environmentId);
   return { environmentId: id, secret: await webhookSecret(deps.secrets, id) };
 }
 
 /** `POST .../webhook-secret` (SystemAdministrators): a new secret; deliveries from now on are signed with it. */
-export async function rotateWebhookSecret(deps: Services, principal: Principal, environmentId: string | undefined): Promise<{ environmentId: string; secret: string }> {
+export async function rotateWebhookSecret(
+  deps: Services,
+  principal: Principal,
+  environmentId: string | undefined,
+): Promise<{ environmentId: string; secret: string }> {
   const id = await requireAdmin(deps, principal, environmentId);
   const secret = newSecret();
   await deps.secrets.set(webhookSecretName(id), secret, { purpose: 'run-callback-signing' });

@@ -27,7 +27,9 @@ export interface CreateGroupInput {
 }
 
 /** The service level and capacity schedule fields given (absent ones stay absent on the document). */
-function serviceLevelOf(input: Pick<CreateGroupInput, 'targetWaitMinutes' | 'minUtilization' | 'capacitySchedule'>): Pick<GroupDocument, 'targetWaitMinutes' | 'minUtilization' | 'capacitySchedule'> {
+function serviceLevelOf(
+  input: Pick<CreateGroupInput, 'targetWaitMinutes' | 'minUtilization' | 'capacitySchedule'>,
+): Pick<GroupDocument, 'targetWaitMinutes' | 'minUtilization' | 'capacitySchedule'> {
   return {
     ...(input.targetWaitMinutes === undefined ? {} : { targetWaitMinutes: input.targetWaitMinutes }),
     ...(input.minUtilization === undefined ? {} : { minUtilization: input.minUtilization }),
@@ -48,7 +50,12 @@ async function undo(steps: Array<() => Promise<unknown>>): Promise<void> {
  * 3. create the group's run queue (`group-{id}` on Service Bus, properties from infra/definitions/service-bus.json);
  * 4. write the group document, which holds the secret's reference only.
  */
-export async function createGroup(deps: CreateGroupPorts, principal: Principal, environmentId: string | undefined, input: CreateGroupInput): Promise<GroupView> {
+export async function createGroup(
+  deps: CreateGroupPorts,
+  principal: Principal,
+  environmentId: string | undefined,
+  input: CreateGroupInput,
+): Promise<GroupView> {
   const { env, member } = await loadEnvironmentContext(deps, environmentId, principal);
   if (!canCreateGroup(member)) throw AppError.forbidden('Creating groups needs the EnvironmentMaker, DesktopFlowsMachineOwner or SystemAdministrator role.');
   refuseWhenHostedRpaDisabled(env);
@@ -57,7 +64,13 @@ export async function createGroup(deps: CreateGroupPorts, principal: Principal, 
   const image = await requireImageUse(deps, env, member, input.imageId);
 
   const id = deps.newId();
-  const entry: GroupLedgerEntry = { name: input.name, committedBots: input.committedBots, maxBots: input.maxBots, reservedAt: deps.now().toISOString(), imageId: image.id };
+  const entry: GroupLedgerEntry = {
+    name: input.name,
+    committedBots: input.committedBots,
+    maxBots: input.maxBots,
+    reservedAt: deps.now().toISOString(),
+    imageId: image.id,
+  };
   const undoSteps: Array<() => Promise<unknown>> = [];
   await changeEnvironment(deps, env.id, (current) => {
     refuseWhenHostedRpaDisabled(current);

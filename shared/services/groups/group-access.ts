@@ -16,7 +16,12 @@ export interface GroupAccessList {
   items: AccessEntry[];
 }
 
-export async function getGroupAccess(deps: GroupAccessPorts, principal: Principal, environmentId: string | undefined, groupId: string | undefined): Promise<GroupAccessList> {
+export async function getGroupAccess(
+  deps: GroupAccessPorts,
+  principal: Principal,
+  environmentId: string | undefined,
+  groupId: string | undefined,
+): Promise<GroupAccessList> {
   const { group } = await loadGroup(deps, principal, environmentId, groupId, 'manage');
   return { group, items: await readAccessList(deps, group) };
 }

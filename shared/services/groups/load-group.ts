@@ -38,7 +38,10 @@ export const staleGroup = () => new AppError('PreconditionFailed', 'The group ch
 
 /** committedBots above maxBots, whether both came in the body or one is the stored value: one rule, one answer (422). */
 export const committedExceedsMax = (committedBots: number, maxBots: number) =>
-  AppError.rule('CommittedExceedsMax', `committedBots (${committedBots}) would exceed maxBots (${maxBots}); a group cannot keep more bots warm than it may run.`);
+  AppError.rule(
+    'CommittedExceedsMax',
+    `committedBots (${committedBots}) would exceed maxBots (${maxBots}); a group cannot keep more bots warm than it may run.`,
+  );
 
 /**
  * The group if the caller may see it (404 otherwise, exactly as for a missing one, so invisible groups
@@ -74,7 +77,8 @@ export function refuseDeleted(group: GroupDocument): void {
 }
 
 export function refuseWhenHostedRpaDisabled(env: EnvironmentDocument): void {
-  if (!env.hostedRpaEnabled) throw AppError.rule('HostedRpaDisabled', 'Hosted RPA is turned off in this environment (hostedRpaEnabled is false); turn it on to create groups.');
+  if (!env.hostedRpaEnabled)
+    throw AppError.rule('HostedRpaDisabled', 'Hosted RPA is turned off in this environment (hostedRpaEnabled is false); turn it on to create groups.');
 }
 
 /**
@@ -90,7 +94,14 @@ export async function requireImageUse(deps: GroupReadPorts, env: EnvironmentDocu
 /** Builds the views of `groups` with one read of run counts and one of bot counts for the whole environment. */
 export async function viewsOf(deps: GroupReadPorts, environmentId: string, member: Membership, groups: Versioned<GroupDocument>[]): Promise<GroupView[]> {
   if (groups.length === 0) return [];
-  const [runs, bots, names] = await Promise.all([deps.runCounts.countsFor(environmentId, groups.map((g) => g.id)), deps.activeBotsByGroup(environmentId), memberNames(deps, environmentId)]);
+  const [runs, bots, names] = await Promise.all([
+    deps.runCounts.countsFor(
+      environmentId,
+      groups.map((g) => g.id),
+    ),
+    deps.activeBotsByGroup(environmentId),
+    memberNames(deps, environmentId),
+  ]);
   return groups.map((group) => ({
     group,
     accessType: groupAccessType(member, group),

@@ -14,7 +14,13 @@ import { loadGroup, staleGroup, viewOf, type GroupView } from './load-group.js';
  * An active group is answered as it is. A group a user's DELETE left marked (it failed half-way) is not brought
  * back: a second DELETE finishes it.
  */
-export async function reactivateGroup(deps: Services, principal: Principal, environmentId: string | undefined, groupId: string | undefined, ifMatch: string | undefined): Promise<GroupView> {
+export async function reactivateGroup(
+  deps: Services,
+  principal: Principal,
+  environmentId: string | undefined,
+  groupId: string | undefined,
+  ifMatch: string | undefined,
+): Promise<GroupView> {
   const { env, member, group } = await loadGroup(deps, principal, environmentId, groupId, 'manage');
   checkIfMatch(ifMatch, group.etag);
   if (group.status === 'active') return viewOf(deps, env.id, member, group);

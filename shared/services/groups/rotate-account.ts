@@ -27,7 +27,13 @@ export interface AccountRotation {
  * anything is written and rotated after the group is: its connections keep working.
  * A version written for a group write that then fails is never referenced (references carry the version).
  */
-export async function prepareAccountRotation(deps: AccountRotationPorts, env: EnvironmentDocument, member: Membership, group: GroupDocument, input: AccountRotationInput): Promise<AccountRotation> {
+export async function prepareAccountRotation(
+  deps: AccountRotationPorts,
+  env: EnvironmentDocument,
+  member: Membership,
+  group: GroupDocument,
+  input: AccountRotationInput,
+): Promise<AccountRotation> {
   const credential = input.credentialId === undefined ? undefined : await credentialToRotateWith(deps, env, member, input.credentialId, group);
   const password = await deps.secrets.set(group.account.password.name, input.password, { environmentId: env.id, groupId: group.id });
   return {

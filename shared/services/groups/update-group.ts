@@ -73,7 +73,8 @@ export async function updateGroup(
   const maxBots = input.maxBots ?? group.maxBots;
   const committedBots = input.committedBots ?? group.committedBots;
   if (committedBots > maxBots) throw committedExceedsMax(committedBots, maxBots);
-  const imageId = input.imageId === undefined || input.imageId.toLowerCase() === group.imageId ? group.imageId : (await requireImageUse(deps, env, member, input.imageId)).id;
+  const imageId =
+    input.imageId === undefined || input.imageId.toLowerCase() === group.imageId ? group.imageId : (await requireImageUse(deps, env, member, input.imageId)).id;
   const rotation = input.account === undefined ? undefined : await prepareAccountRotation(deps, env, member, group, input.account);
 
   const next: Versioned<GroupDocument> = {
@@ -96,7 +97,11 @@ export async function updateGroup(
     try {
       return await deps.store.replace({ ...next, updatedAt: at }, group.etag);
     } catch (err) {
-      if (moved) await bestEffort(changeEnvironment(deps, env.id, (current) => restoreGroup(current, group.id, to, from)), `restoring the ledger entry of group ${group.id} after a failed edit`);
+      if (moved)
+        await bestEffort(
+          changeEnvironment(deps, env.id, (current) => restoreGroup(current, group.id, to, from)),
+          `restoring the ledger entry of group ${group.id} after a failed edit`,
+        );
       if (err instanceof StalePreconditionError) throw staleGroup();
       throw err;
     }
@@ -123,12 +128,21 @@ export async function updateGroup(
  * Its bots are released by the environment controller's next plan: a marked group, or bots whose group document is
  * gone, are planned as a deleted group's (shared/bots/planning-round.ts).
  */
-export async function deleteGroup(deps: Services, principal: Principal, environmentId: string | undefined, groupId: string | undefined, ifMatch: string | undefined): Promise<void> {
+export async function deleteGroup(
+  deps: Services,
+  principal: Principal,
+  environmentId: string | undefined,
+  groupId: string | undefined,
+  ifMatch: string | undefined,
+): Promise<void> {
   const { env, group } = await loadGroup(deps, principal, environmentId, groupId, 'manage');
   checkIfMatch(ifMatch, group.etag);
   try {
     const marked = await stoppingDispatch(deps, env.id, [group.id], 'GroupDeleted', (now) =>
-      deps.store.replace<GroupDocument>({ ...group, status: 'deleted', deletedAt: group.deletedAt ?? now, deletedReason: 'DeletedByUser', updatedAt: now }, group.etag),
+      deps.store.replace<GroupDocument>(
+        { ...group, status: 'deleted', deletedAt: group.deletedAt ?? now, deletedReason: 'DeletedByUser', updatedAt: now },
+        group.etag,
+      ),
     );
     await cancelQueuedRunsOfGroup(deps, env.id, group.id);
     await deps.queues.delete(group.id);

@@ -55,14 +55,19 @@ async function removeStaleReservations(deps: Services, environmentId: string, gr
     await bestEffort(deps.secrets.delete({ name: secretNameFor('group-account', groupId) }), `removing the account secret of inactive group ${groupId}`);
     await bestEffort(deps.queues.delete(groupId), `removing the queue of inactive group ${groupId}`);
     const detail = `The ledger held group "${entry.name}" (${entry.committedBots} committed bots) without a group document${entry.reservedAt ? ` since ${entry.reservedAt}` : ''}; removed.`;
-    actions.push(await recordMaintenanceAction(deps, { environmentId, sweep: 'inactiveGroups', action: 'reservationRemoved', reason: 'NoGroupDocument', detail, groupId }));
+    actions.push(
+      await recordMaintenanceAction(deps, { environmentId, sweep: 'inactiveGroups', action: 'reservationRemoved', reason: 'NoGroupDocument', detail, groupId }),
+    );
   }
   return actions;
 }
 
 async function cleanEnvironment(deps: Services, signals: LifecycleSignals, environmentId: string): Promise<MaintenanceActionDocument[]> {
   const groups = await deps.store.list<GroupDocument>(environmentId, 'group');
-  const counts = await deps.runCounts.countsFor(environmentId, groups.items.map((g) => g.id));
+  const counts = await deps.runCounts.countsFor(
+    environmentId,
+    groups.items.map((g) => g.id),
+  );
   const actions: MaintenanceActionDocument[] = [];
   for (const group of groups.items) {
     const reason = await markInactiveGroupDeleted(deps, group, counts[group.id]?.running ?? 0);
@@ -70,7 +75,9 @@ async function cleanEnvironment(deps: Services, signals: LifecycleSignals, envir
     // submissions that slipped in before the mark never ran: they end Cancelled (GroupDeleted)
     const cancelled = await cancelQueuedRunsOfGroup(deps, environmentId, group.id);
     const detail = cancelled > 0 ? `${reason} ${cancelled} queued run(s) cancelled.` : reason;
-    actions.push(await recordMaintenanceAction(deps, { environmentId, sweep: 'inactiveGroups', action: 'groupDeleted', reason: 'Inactive', detail, groupId: group.id }));
+    actions.push(
+      await recordMaintenanceAction(deps, { environmentId, sweep: 'inactiveGroups', action: 'groupDeleted', reason: 'Inactive', detail, groupId: group.id }),
+    );
   }
   // the controller releases the bots of a deleted group
   if (actions.length > 0) await signals.wakeController(environmentId);

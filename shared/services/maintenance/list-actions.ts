@@ -17,6 +17,11 @@ export async function listMaintenanceActions(
   const ctx = await loadEnvironmentContext(deps, environmentId, principal);
   if (!canManageEnvironment(ctx.member)) throw AppError.forbidden('Only a SystemAdministrator may read the maintenance log.');
   return readPage(page.continuationToken, () =>
-    deps.botStore.list<MaintenanceActionDocument>(ctx.env.id, MAINTENANCE_ACTION, { orderBy: 'at', descending: true, pageSize: page.pageSize, continuationToken: page.continuationToken }),
+    deps.botStore.list<MaintenanceActionDocument>(ctx.env.id, MAINTENANCE_ACTION, {
+      orderBy: 'at',
+      descending: true,
+      pageSize: page.pageSize,
+      continuationToken: page.continuationToken,
+    }),
   );
 }

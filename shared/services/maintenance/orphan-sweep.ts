@@ -27,8 +27,21 @@ async function deleteOrphanVms(ctx: OrphanSweepDeps, environmentId: string, vms:
     if (!isOrphanVm(bot)) continue;
     await provisioner.deprovision(vm);
     const reason = bot ? `BotRecord${bot.state}` : 'NoBotRecord';
-    const detail = bot ? `The VM of bot ${vm.botId} was still there although the bot is ${bot.state}; deleted.` : `No bot of the control plane owns the VM of bot id ${vm.botId}; deleted.`;
-    actions.push(await recordMaintenanceAction(deps, { environmentId, sweep: 'orphans', action: 'orphanVmDeleted', reason, detail, groupId: vm.groupId, botId: vm.botId, vmResourceId: vm.vmResourceId }));
+    const detail = bot
+      ? `The VM of bot ${vm.botId} was still there although the bot is ${bot.state}; deleted.`
+      : `No bot of the control plane owns the VM of bot id ${vm.botId}; deleted.`;
+    actions.push(
+      await recordMaintenanceAction(deps, {
+        environmentId,
+        sweep: 'orphans',
+        action: 'orphanVmDeleted',
+        reason,
+        detail,
+        groupId: vm.groupId,
+        botId: vm.botId,
+        vmResourceId: vm.vmResourceId,
+      }),
+    );
   }
   return actions;
 }
@@ -38,7 +51,12 @@ async function deleteOrphanVms(ctx: OrphanSweepDeps, environmentId: string, vms:
  * the attempt limit), the record ends Failed (`VmMissing`) and its lifecycle is told to go. The bot is checked
  * twice (before and after the listing) so that a bot torn down meanwhile is left to its lifecycle.
  */
-async function markBotsWithoutVm(ctx: OrphanSweepDeps, environmentId: string, snapshot: Versioned<BotDocument>[], vmBotIds: Set<string>): Promise<MaintenanceActionDocument[]> {
+async function markBotsWithoutVm(
+  ctx: OrphanSweepDeps,
+  environmentId: string,
+  snapshot: Versioned<BotDocument>[],
+  vmBotIds: Set<string>,
+): Promise<MaintenanceActionDocument[]> {
   const { deps, signals } = ctx;
   const actions: MaintenanceActionDocument[] = [];
   for (const before of snapshot) {
@@ -54,7 +72,8 @@ async function markBotsWithoutVm(ctx: OrphanSweepDeps, environmentId: string, sn
     });
     if (!marked) continue;
     const lostRun = await requeueLostRun(deps, ref, 'VmMissing');
-    const runNote = lostRun.verdict === 'none' ? '' : ` Its run ${lostRun.runId} ${lostRun.verdict === 'requeued' ? 'went back to the queue' : 'failed (attempt limit)'}.`;
+    const runNote =
+      lostRun.verdict === 'none' ? '' : ` Its run ${lostRun.runId} ${lostRun.verdict === 'requeued' ? 'went back to the queue' : 'failed (attempt limit)'}.`;
     actions.push(
       await recordMaintenanceAction(deps, {
         environmentId,
@@ -77,7 +96,10 @@ async function sweepEnvironment(ctx: OrphanSweepDeps, environmentId: string): Pr
   // bots first, then the VMs: a bot seen Ready before the listing had its VM created before it too
   const snapshot = (await deps.botStore.list<BotDocument>(environmentId, 'bot')).items;
   const vms = (await provisioner.list()).filter((vm) => vm.environmentId === environmentId);
-  const actions = [...(await deleteOrphanVms(ctx, environmentId, vms)), ...(await markBotsWithoutVm(ctx, environmentId, snapshot, new Set(vms.map((v) => v.botId))))];
+  const actions = [
+    ...(await deleteOrphanVms(ctx, environmentId, vms)),
+    ...(await markBotsWithoutVm(ctx, environmentId, snapshot, new Set(vms.map((v) => v.botId)))),
+  ];
   const environment = await deps.store.get<EnvironmentDocument>(environmentId, environmentId);
   if (actions.some((a) => a.action === 'botLost') || wantsController(snapshot, environment?.ledger.groups ?? {})) await signals.wakeController(environmentId);
   return actions;

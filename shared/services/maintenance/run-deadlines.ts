@@ -37,7 +37,17 @@ async function sweepEnvironment(deps: Services, environmentId: string): Promise<
     const { changed, code } = await timeOutIfDue(deps, run);
     if (!changed) continue;
     const detail = `Run ${run.id} passed its deadline while ${run.state}; ended TimedOut (${code}).`;
-    actions.push(await recordMaintenanceAction(deps, { environmentId, sweep: 'runDeadlines', action: 'runTimedOut', reason: code ?? 'DeadlinePassed', detail, groupId: run.groupId, runId: run.id }));
+    actions.push(
+      await recordMaintenanceAction(deps, {
+        environmentId,
+        sweep: 'runDeadlines',
+        action: 'runTimedOut',
+        reason: code ?? 'DeadlinePassed',
+        detail,
+        groupId: run.groupId,
+        runId: run.id,
+      }),
+    );
   }
   return actions;
 }

@@ -18,7 +18,9 @@ const PAGE = 200;
 
 type Act = (action: Omit<MaintenanceAction, 'environmentId' | 'sweep'>) => Promise<void>;
 
-async function allPages(read: (page: { pageSize: number; continuationToken?: string | undefined }) => Promise<Page<Versioned<RunDocument>>>): Promise<Versioned<RunDocument>[]> {
+async function allPages(
+  read: (page: { pageSize: number; continuationToken?: string | undefined }) => Promise<Page<Versioned<RunDocument>>>,
+): Promise<Versioned<RunDocument>[]> {
   const runs: Versioned<RunDocument>[] = [];
   let continuationToken: string | undefined;
   do {
@@ -32,13 +34,24 @@ async function allPages(read: (page: { pageSize: number; continuationToken?: str
 /** A queued run of a group that is gone or marked deleted never runs: it ends Cancelled. */
 async function cancelOrphanedRun(deps: Services, run: Versioned<RunDocument>, act: Act): Promise<void> {
   const { changed } = await cancelForDeletedGroup(deps, run);
-  if (changed) await act({ action: 'runCancelled', reason: 'GroupDeleted', detail: `Run ${run.id} was still queued on a deleted group; ended Cancelled.`, groupId: run.groupId, runId: run.id });
+  if (changed)
+    await act({
+      action: 'runCancelled',
+      reason: 'GroupDeleted',
+      detail: `Run ${run.id} was still queued on a deleted group; ended Cancelled.`,
+      groupId: run.groupId,
+      runId: run.id,
+    });
 }
 
 /** A run Running on a bot that no longer exists (or ended Deleted/Failed) goes back to the queue, or fails after the attempt limit. */
 async function recoverRunOfGoneBot(deps: Services, run: Versioned<RunDocument>, bot: BotDocument | undefined, act: Act): Promise<void> {
   const botId = run.botId ?? '';
-  const { verdict } = await requeueLostRun(deps, { environmentId: run.environmentId, groupId: run.groupId, botId }, bot ? `BotGone: the bot is ${bot.state}` : 'BotGone: no such bot');
+  const { verdict } = await requeueLostRun(
+    deps,
+    { environmentId: run.environmentId, groupId: run.groupId, botId },
+    bot ? `BotGone: the bot is ${bot.state}` : 'BotGone: no such bot',
+  );
   if (verdict === 'none') return;
   const detail = `Run ${run.id} was Running on bot ${botId}, which ${bot ? `is ${bot.state}` : 'does not exist'}; ${verdict === 'requeued' ? 'it went back to the queue' : 'it failed (attempt limit)'}.`;
   await act({ action: verdict === 'requeued' ? 'runRequeued' : 'runFailed', reason: 'BotGone', detail, groupId: run.groupId, runId: run.id, botId });
@@ -64,7 +77,13 @@ async function resendMissingWakeUps(deps: Services, environmentId: string, group
   const stale = (await deps.runs.queries.nextQueued(environmentId, groupId, missing)).filter((r) => Date.parse(r.queuedAt) <= cutoff);
   for (const run of stale) {
     await deps.queues.sendWakeUp(groupId, { runId: run.id });
-    await act({ action: 'wakeUpResent', reason: 'WakeUpMissing', detail: `The queue held ${depth} wake-up(s) for ${queued} queued run(s); sent one for run ${run.id}.`, groupId, runId: run.id });
+    await act({
+      action: 'wakeUpResent',
+      reason: 'WakeUpMissing',
+      detail: `The queue held ${depth} wake-up(s) for ${queued} queued run(s); sent one for run ${run.id}.`,
+      groupId,
+      runId: run.id,
+    });
   }
 }
 
@@ -81,7 +100,10 @@ async function sweepEnvironment(deps: Services, signals: LifecycleSignals, envir
   };
   const [groups, bots] = await Promise.all([deps.store.list<GroupDocument>(environmentId, 'group'), deps.botStore.list<BotDocument>(environmentId, 'bot')]);
   const botById = new Map(bots.items.map((b) => [b.id, b]));
-  const counts = await deps.runCounts.countsFor(environmentId, groups.items.map((g) => g.id));
+  const counts = await deps.runCounts.countsFor(
+    environmentId,
+    groups.items.map((g) => g.id),
+  );
 
   for (const run of await allPages((page) => deps.runs.queries.search(environmentId, { state: 'Running' }, page))) {
     const bot = run.botId ? botById.get(run.botId) : undefined;
@@ -93,7 +115,8 @@ async function sweepEnvironment(deps: Services, signals: LifecycleSignals, envir
     const queued = counts[group.id]?.queued ?? 0;
     if (queued === 0) continue;
     if (group.status !== 'active') {
-      for (const run of await allPages((page) => deps.runs.queries.search(environmentId, { state: 'Queued', groupId: group.id }, page))) await cancelOrphanedRun(deps, run, act);
+      for (const run of await allPages((page) => deps.runs.queries.search(environmentId, { state: 'Queued', groupId: group.id }, page)))
+        await cancelOrphanedRun(deps, run, act);
       continue;
     }
     waiting = true;

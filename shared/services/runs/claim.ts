@@ -34,8 +34,7 @@ export interface ClaimRequest {
 
 export type ClaimResult =
   /** `resumed`: the bot already held this run (a retried claim): nothing new was assigned */
-  | { run: Versioned<RunDocument>; resumed?: boolean }
-  | { none: ClaimNoneReason };
+  { run: Versioned<RunDocument>; resumed?: boolean } | { none: ClaimNoneReason };
 
 async function loadTargets(deps: Services, request: ClaimRequest) {
   const [env, group] = await Promise.all([
@@ -82,7 +81,13 @@ async function gateFor(deps: Services, request: ClaimRequest): Promise<GateState
  * dispatch (maintenance on, switch off, delete) may have landed before it, and the run goes back to the queue as it
  * was (same place, same attempt count) for a later claim.
  */
-async function confirmOrPutBack(deps: Services, request: ClaimRequest, gate: GateState, before: Versioned<RunDocument>, won: Versioned<RunDocument>): Promise<boolean> {
+async function confirmOrPutBack(
+  deps: Services,
+  request: ClaimRequest,
+  gate: GateState,
+  before: Versioned<RunDocument>,
+  won: Versioned<RunDocument>,
+): Promise<boolean> {
   if (await deps.dispatchGates.confirm(request.environmentId, request.groupId, gate.epoch)) return true;
   const { etag: _claimed, ...original } = before;
   void _claimed;
@@ -138,7 +143,8 @@ export async function claimNextRun(deps: Services, request: ClaimRequest): Promi
   const gate = mayDispatch(env, group) ? await gateFor(deps, request) : undefined;
   if (!gate) return { none: 'DispatchPaused' };
 
-  const message: ReceivedWakeUp | undefined = request.receive === false ? undefined : await deps.queues.receiveOne(request.groupId, request.waitMs ?? DEFAULT_CLAIM_WAIT_MS);
+  const message: ReceivedWakeUp | undefined =
+    request.receive === false ? undefined : await deps.queues.receiveOne(request.groupId, request.waitMs ?? DEFAULT_CLAIM_WAIT_MS);
   let taken: Awaited<ReturnType<typeof takeNext>>;
   try {
     taken = await takeNext(deps, request);

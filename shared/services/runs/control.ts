@@ -50,10 +50,17 @@ export async function changeRunPriority(
  * Puts a queued run first in its group's dispatch order (the latest move first among moved runs). It jumps other
  * users' runs, so it needs the group's owner, a CoOwner or a SystemAdministrator, not only the submitter.
  */
-export async function moveRunToTop(deps: Services, principal: Principal, environmentId: string | undefined, runId: string | undefined): Promise<Versioned<RunDocument>> {
+export async function moveRunToTop(
+  deps: Services,
+  principal: Principal,
+  environmentId: string | undefined,
+  runId: string | undefined,
+): Promise<Versioned<RunDocument>> {
   const { run, member, group } = await loadRun(deps, principal, environmentId, runId, 'control');
   if (!canMoveRunToTop(member, group ?? NO_GROUP)) {
-    throw AppError.forbidden("Moving a run to the top needs the group's owner, a CoOwner or a SystemAdministrator; its submitter may change its priority or cancel it.");
+    throw AppError.forbidden(
+      "Moving a run to the top needs the group's owner, a CoOwner or a SystemAdministrator; its submitter may change its priority or cancel it.",
+    );
   }
   requireQueued(run);
   const { run: saved } = await changeRun(deps, run, (current, now) => {
@@ -80,7 +87,12 @@ export async function cancelRun(deps: Services, principal: Principal, environmen
   const { run: saved } = await changeRun(deps, run, (current, now) => {
     switch (current.state) {
       case 'Queued':
-        return cancelledWhileQueued(current, { code: RUN_ERROR_CODES.cancelled, message: `Cancelled by ${principal.userId} while queued.` }, now, principal.userId);
+        return cancelledWhileQueued(
+          current,
+          { code: RUN_ERROR_CODES.cancelled, message: `Cancelled by ${principal.userId} while queued.` },
+          now,
+          principal.userId,
+        );
       case 'Running':
         return current.cancelRequested ? undefined : cancelRequested(current, principal.userId, now);
       case 'Cancelled':

@@ -23,7 +23,13 @@ export async function reopenWhereAllowed(deps: Services, environmentId: string, 
  * change is written, so no claim assigns a run after it (see claim.ts). `write` gets the time to stamp the change
  * with, taken once the gates are closed. If the write fails, gates of groups that may still dispatch reopen.
  */
-export async function stoppingDispatch<T>(deps: Services, environmentId: string, groupIds: readonly string[], reason: string, write: (at: string) => Promise<T>): Promise<T> {
+export async function stoppingDispatch<T>(
+  deps: Services,
+  environmentId: string,
+  groupIds: readonly string[],
+  reason: string,
+  write: (at: string) => Promise<T>,
+): Promise<T> {
   for (const groupId of groupIds) await deps.dispatchGates.close(environmentId, groupId, reason);
   try {
     return await write(deps.now().toISOString());
@@ -59,7 +65,12 @@ async function wakeIdleBots(deps: Services, environmentId: string, groupIds: rea
   for (const groupId of groupIds) {
     const queued = counts[groupId]?.queued ?? 0;
     if (queued === 0) continue;
-    const { items } = await deps.botStore.list<BotDocument>(environmentId, 'bot', { where: { groupId }, whereIn: { state: ['Ready'] }, orderBy: 'createdAt', descending: true });
+    const { items } = await deps.botStore.list<BotDocument>(environmentId, 'bot', {
+      where: { groupId },
+      whereIn: { state: ['Ready'] },
+      orderBy: 'createdAt',
+      descending: true,
+    });
     const idle = items.filter((b) => b.releaseRequested === undefined && b.drainRequested === undefined).length;
     for (let i = 0; i < Math.min(queued, idle); i++) await deps.queues.sendWakeUp(groupId, { runId: `resumed-${i}` });
   }

@@ -19,9 +19,7 @@ export async function cancelQueuedRunsOfGroup(deps: Services, environmentId: str
   for (;;) {
     const batch = await deps.runs.queries.nextQueued(environmentId, groupId, BATCH);
     if (batch.length === 0) return cancelled;
-    const results = await Promise.all(
-      batch.map((run) => cancelForDeletedGroup(deps, run)),
-    );
+    const results = await Promise.all(batch.map((run) => cancelForDeletedGroup(deps, run)));
     cancelled += results.filter((r) => r.changed).length;
   }
 }

@@ -71,14 +71,25 @@ function waitSecondsOf(run: RunDocument, now: Date): number {
 }
 
 /** The group's queue as its users see it: queued and running runs in dispatch order, with position and wait. */
-export async function groupQueue(deps: Services, principal: Principal, environmentId: string | undefined, groupId: string | undefined, page: PageRequest): Promise<QueueView> {
+export async function groupQueue(
+  deps: Services,
+  principal: Principal,
+  environmentId: string | undefined,
+  groupId: string | undefined,
+  page: PageRequest,
+): Promise<QueueView> {
   const { env, group } = await loadGroup(deps, principal, environmentId, groupId, 'use');
   const token = decodeToken(page.continuationToken);
   const offset = token?.o ?? 0;
   const [result, lastScalingDecision, bots, stats] = await Promise.all([
     translated(deps.runs.queries.active(env.id, group.id, { pageSize: page.pageSize, continuationToken: token?.c })),
     latestScalingDecision(deps, env.id, group.id),
-    deps.botStore.list<BotDocument>(env.id, 'bot', { where: { groupId: group.id }, whereIn: { state: LIVE_BOT_STATES }, orderBy: 'createdAt', descending: true }),
+    deps.botStore.list<BotDocument>(env.id, 'bot', {
+      where: { groupId: group.id },
+      whereIn: { state: LIVE_BOT_STATES },
+      orderBy: 'createdAt',
+      descending: true,
+    }),
     groupStatsOf(deps, env.id, group.id),
   ]);
   const now = deps.now();

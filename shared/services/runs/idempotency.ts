@@ -47,7 +47,10 @@ function live(record: Versioned<IdempotencyRecord> | undefined, now: Date): Vers
 
 function sameBody(record: IdempotencyRecord, use: KeyUse): void {
   if (record.bodyHash !== use.bodyHash) {
-    throw AppError.rule('IdempotencyKeyReused', 'This Idempotency-Key was used in the last 24 hours with a different request body; use a new key for a new run.');
+    throw AppError.rule(
+      'IdempotencyKeyReused',
+      'This Idempotency-Key was used in the last 24 hours with a different request body; use a new key for a new run.',
+    );
   }
 }
 

@@ -31,7 +31,13 @@ function openToken(filter: RunListFilter, token: string | undefined): string | u
  * run (of deleted groups too); anyone else the runs of groups it may use now and the runs it submitted itself
  * (of deleted groups too). One query in the environment's partition; the visibility is part of its WHERE clause.
  */
-export async function listRuns(deps: Services, principal: Principal, environmentId: string | undefined, filter: RunListFilter, page: PageRequest): Promise<Page<Versioned<RunDocument>>> {
+export async function listRuns(
+  deps: Services,
+  principal: Principal,
+  environmentId: string | undefined,
+  filter: RunListFilter,
+  page: PageRequest,
+): Promise<Page<Versioned<RunDocument>>> {
   const { env, member } = await loadEnvironmentContext(deps, environmentId, principal);
   let visibleTo: RunFilter['visibleTo'];
   if (!canManageEnvironment(member)) {
@@ -39,7 +45,11 @@ export async function listRuns(deps: Services, principal: Principal, environment
     visibleTo = { groupIds: groups.filter((g) => groupAccess(member, g) !== 'none').map((g) => g.id), userId: member.userId };
   }
   try {
-    const result = await deps.runs.queries.search(env.id, { ...filter, visibleTo }, { pageSize: page.pageSize, continuationToken: openToken(filter, page.continuationToken) });
+    const result = await deps.runs.queries.search(
+      env.id,
+      { ...filter, visibleTo },
+      { pageSize: page.pageSize, continuationToken: openToken(filter, page.continuationToken) },
+    );
     return { items: result.items, ...(result.continuationToken ? { continuationToken: `${filterDigest(filter)}:${result.continuationToken}` } : {}) };
   } catch (err) {
     if (err instanceof BadContinuationTokenError) throw invalidContinuationToken();

@@ -32,7 +32,13 @@ export async function findGroupOf(deps: Services, environmentId: string, groupId
  * The run if the caller may read it (404 otherwise, exactly as for a missing one), and, with `control`, may also
  * cancel and reprioritise it (403 otherwise): its submitter, the group's owner and CoOwners, SystemAdministrators.
  */
-export async function loadRun(deps: Services, principal: Principal, environmentId: string | undefined, runId: string | undefined, needed: 'read' | 'control'): Promise<RunContext> {
+export async function loadRun(
+  deps: Services,
+  principal: Principal,
+  environmentId: string | undefined,
+  runId: string | undefined,
+  needed: 'read' | 'control',
+): Promise<RunContext> {
   const { env, member } = await loadEnvironmentContext(deps, environmentId, principal);
   const id = requireGuid(runId, 'Run');
   const run = await findRun(deps, env.id, id);

@@ -5,7 +5,12 @@ import type { Versioned } from '../../store/document-store.js';
 import { loadRun } from './load-run.js';
 
 /** A run, for its submitter, the group's owner and CoOwners, SystemAdministrators and anyone who may use its group. */
-export async function getRun(deps: Services, principal: Principal, environmentId: string | undefined, runId: string | undefined): Promise<Versioned<RunDocument>> {
+export async function getRun(
+  deps: Services,
+  principal: Principal,
+  environmentId: string | undefined,
+  runId: string | undefined,
+): Promise<Versioned<RunDocument>> {
   const { run } = await loadRun(deps, principal, environmentId, runId, 'read');
   return run;
 }

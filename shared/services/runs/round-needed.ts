@@ -18,7 +18,12 @@ export async function roundNeededFor(
 ): Promise<boolean> {
   if (group.queuedBefore + 1 > group.maxBots) return true;
   const [ready, queued] = await Promise.all([
-    deps.botStore.list<BotDocument>(run.environmentId, 'bot', { where: { groupId: run.groupId, state: 'Ready' }, orderBy: 'createdAt', descending: true, pageSize: 1000 }),
+    deps.botStore.list<BotDocument>(run.environmentId, 'bot', {
+      where: { groupId: run.groupId, state: 'Ready' },
+      orderBy: 'createdAt',
+      descending: true,
+      pageSize: 1000,
+    }),
     deps.runs.queries.queuedCount(run.environmentId, run.groupId),
   ]);
   const takers = ready.items.filter((b) => b.releaseRequested === undefined && b.drainRequested === undefined && b.currentRunId === undefined).length;

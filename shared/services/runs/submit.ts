@@ -51,7 +51,13 @@ export interface SubmittedRun {
  * With an Idempotency-Key the key is reserved before the run is written, so that whatever the race, one key makes
  * one run; a replay also re-sends the wake-up of a still-queued run (harmless when it exists already), which repairs a first attempt that died between its writes.
  */
-export async function submitRun(deps: Services, principal: Principal, environmentId: string | undefined, input: SubmitRunInput, options: SubmitRunOptions): Promise<SubmittedRun> {
+export async function submitRun(
+  deps: Services,
+  principal: Principal,
+  environmentId: string | undefined,
+  input: SubmitRunInput,
+  options: SubmitRunOptions,
+): Promise<SubmittedRun> {
   const { env, member, memberName } = await loadEnvironmentContext(deps, environmentId, principal);
   const normalized = { ...input, connectionId: input.connectionId.toLowerCase(), desktopFlowId: input.desktopFlowId.toLowerCase() };
   const use: KeyUse | undefined = options.idempotencyKey
@@ -68,7 +74,8 @@ export async function submitRun(deps: Services, principal: Principal, environmen
   }
 
   const callbackUrl = normalized.callbackUrl === undefined ? undefined : await validateCallbackUrl(deps.config, normalized.callbackUrl);
-  if (!env.hostedRpaEnabled) throw AppError.rule('HostedRpaDisabled', 'Hosted RPA is turned off in this environment (hostedRpaEnabled is false); no run is accepted.');
+  if (!env.hostedRpaEnabled)
+    throw AppError.rule('HostedRpaDisabled', 'Hosted RPA is turned off in this environment (hostedRpaEnabled is false); no run is accepted.');
   const { connection, group: found } = await findConnection(deps, env.id, normalized.connectionId);
   // holding the connection, current use of its group, credentials not outdated (documents only, no secret read)
   const group = await requireUsableConnection(deps, member, connection, found);
@@ -112,7 +119,12 @@ export async function submitRun(deps: Services, principal: Principal, environmen
   }
   observeRunSubmitted(created, deps.now());
   const woken = await wake(deps, created);
-  return { run: woken, replayed: false, roundNeeded: await roundNeededFor(deps, woken, { maxBots: group.maxBots, queuedBefore }), ...(options.flowVersion ? {} : { definition: flow.definition }) };
+  return {
+    run: woken,
+    replayed: false,
+    roundNeeded: await roundNeededFor(deps, woken, { maxBots: group.maxBots, queuedBefore }),
+    ...(options.flowVersion ? {} : { definition: flow.definition }),
+  };
 }
 
 /** Seconds a caller refused with QueueFull is asked to wait: dispatch frees room as bots take runs. */
@@ -127,9 +139,13 @@ async function checkQueueRoom(deps: Services, environmentId: string, groupId: st
   const limit = deps.config.MAX_QUEUED_RUNS_PER_GROUP;
   const queued = await deps.runs.queries.queuedCount(environmentId, groupId);
   if (queued < limit) return queued;
-  throw new AppError('QueueFull', `The group ${groupId} already holds ${limit} queued runs (MAX_QUEUED_RUNS_PER_GROUP); retry once some have been dispatched.`, {
-    retryAfterSeconds: QUEUE_FULL_RETRY_AFTER_SECONDS,
-  });
+  throw new AppError(
+    'QueueFull',
+    `The group ${groupId} already holds ${limit} queued runs (MAX_QUEUED_RUNS_PER_GROUP); retry once some have been dispatched.`,
+    {
+      retryAfterSeconds: QUEUE_FULL_RETRY_AFTER_SECONDS,
+    },
+  );
 }
 
 async function replay(deps: Services, run: Versioned<RunDocument>): Promise<SubmittedRun> {
@@ -157,9 +173,24 @@ async function wake(deps: Services, run: Versioned<RunDocument>): Promise<Versio
  * A new run with the same connection, flow version, inputs, priority and timeout as one the caller may see, under the
  * same checks as a submission (the caller's current use of the group, holding the connection, room in the queue).
  */
-export async function resubmitRun(deps: Services, principal: Principal, environmentId: string | undefined, runId: string | undefined, options: SubmitRunOptions): Promise<SubmittedRun> {
+export async function resubmitRun(
+  deps: Services,
+  principal: Principal,
+  environmentId: string | undefined,
+  runId: string | undefined,
+  options: SubmitRunOptions,
+): Promise<SubmittedRun> {
   const { run } = await loadRun(deps, principal, environmentId, runId, 'read');
   // the callback is not inherited: a resubmission is a new run its caller may wait for differently (docs/callbacks.md)
-  const input: SubmitRunInput = { connectionId: run.connectionId, desktopFlowId: run.desktopFlowId, inputs: run.inputs, priority: run.priority, timeoutMinutes: run.timeoutMinutes };
-  return submitRun(deps, principal, run.environmentId, input, { ...options, flowVersion: { version: run.desktopFlowVersion, definitionHash: run.definitionHash } });
+  const input: SubmitRunInput = {
+    connectionId: run.connectionId,
+    desktopFlowId: run.desktopFlowId,
+    inputs: run.inputs,
+    priority: run.priority,
+    timeoutMinutes: run.timeoutMinutes,
+  };
+  return submitRun(deps, principal, run.environmentId, input, {
+    ...options,
+    flowVersion: { version: run.desktopFlowVersion, definitionHash: run.definitionHash },
+  });
 }

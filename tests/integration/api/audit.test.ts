@@ -6,7 +6,17 @@ import { addMember, createEnvironment } from '../../support/fixtures.js';
 // GET /environments/{env}/audit (PRODUCT.md, turn 2 "New routes"): every write by a user or app, no secrets.
 
 interface AuditList {
-  items: Array<{ id: string; at: string; actor: string; actorName?: string; actorIsApp: boolean; action: string; targetId: string; changedFields: string[]; status: number }>;
+  items: Array<{
+    id: string;
+    at: string;
+    actor: string;
+    actorName?: string;
+    actorIsApp: boolean;
+    action: string;
+    targetId: string;
+    changedFields: string[];
+    status: number;
+  }>;
   continuationToken?: string;
 }
 
@@ -37,7 +47,14 @@ describe('GET /environments/{env}/audit', () => {
     const actions = res.body.items.map((e) => e.action);
     expect(actions).toEqual(['updateGroup', 'createConnection', 'createGroup', 'setImageAccess', 'setMemberRoles', 'createEnvironment']);
     const [update] = res.body.items;
-    expect(update).toMatchObject({ actor: maker.userId, actorName: 'Max Maker', actorIsApp: false, targetId: groupId, changedFields: ['account', 'description'], status: 200 });
+    expect(update).toMatchObject({
+      actor: maker.userId,
+      actorName: 'Max Maker',
+      actorIsApp: false,
+      targetId: groupId,
+      changedFields: ['account', 'description'],
+      status: 200,
+    });
     expect(res.body.items.at(-1)).toMatchObject({ action: 'createEnvironment', actor: admin.userId, targetId: envId, status: 201 });
     expect(res.body.items.find((e) => e.action === 'setMemberRoles')).toMatchObject({ targetId: maker.userId, changedFields: ['roles'] });
     const text = JSON.stringify(res.body);
@@ -60,7 +77,9 @@ describe('GET /environments/{env}/audit', () => {
     const seen: string[] = [];
     let token: string | undefined;
     do {
-      const page: AuditList = (await admin.get<AuditList>(`environments/${envId}/audit?pageSize=2${token ? `&continuationToken=${encodeURIComponent(token)}` : ''}`)).body;
+      const page: AuditList = (
+        await admin.get<AuditList>(`environments/${envId}/audit?pageSize=2${token ? `&continuationToken=${encodeURIComponent(token)}` : ''}`)
+      ).body;
       seen.push(...page.items.map((e) => e.id));
       token = page.continuationToken;
     } while (token);

@@ -84,4 +84,3 @@ describe('authentication', () => {
     expect(res.text).not.toMatch(/at .*\.(ts|js):\d+|jose|JWS/);
   });
 });
-

@@ -21,10 +21,52 @@ describe('GET .../groups/{id}/bots and .../scaling', () => {
     const now = Date.now();
     const at = (s: number) => new Date(now + s * 1000).toISOString();
     await insert(envId, [
-      { type: 'bot', groupId: group.id, state: 'Ready', imageId, imageVersion: 'latest', since: at(1), credentialVersion: 1, createdAt: at(1), updatedAt: at(1) },
-      { type: 'bot', groupId: group.id, state: 'Busy', imageId, imageVersion: 'latest', since: at(2), currentRunId: 'r1', credentialVersion: 1, createdAt: at(2), updatedAt: at(2) },
-      { type: 'bot', groupId: other.id, state: 'Ready', imageId, imageVersion: 'latest', since: at(3), credentialVersion: 1, createdAt: at(3), updatedAt: at(3) },
-      ...[1, 2, 3].map((i) => ({ type: 'scalingDecision', groupId: group.id, at: at(i), action: 'create', botIds: [], count: i, reason: 'RunsWaiting', detail: `${i} runs waiting`, createdAt: at(i), updatedAt: at(i) })),
+      {
+        type: 'bot',
+        groupId: group.id,
+        state: 'Ready',
+        imageId,
+        imageVersion: 'latest',
+        since: at(1),
+        credentialVersion: 1,
+        createdAt: at(1),
+        updatedAt: at(1),
+      },
+      {
+        type: 'bot',
+        groupId: group.id,
+        state: 'Busy',
+        imageId,
+        imageVersion: 'latest',
+        since: at(2),
+        currentRunId: 'r1',
+        credentialVersion: 1,
+        createdAt: at(2),
+        updatedAt: at(2),
+      },
+      {
+        type: 'bot',
+        groupId: other.id,
+        state: 'Ready',
+        imageId,
+        imageVersion: 'latest',
+        since: at(3),
+        credentialVersion: 1,
+        createdAt: at(3),
+        updatedAt: at(3),
+      },
+      ...[1, 2, 3].map((i) => ({
+        type: 'scalingDecision',
+        groupId: group.id,
+        at: at(i),
+        action: 'create',
+        botIds: [],
+        count: i,
+        reason: 'RunsWaiting',
+        detail: `${i} runs waiting`,
+        createdAt: at(i),
+        updatedAt: at(i),
+      })),
     ]);
 
     const bots = await admin.get<{ items: Array<{ state: string; currentRunId?: string }> }>(`environments/${envId}/groups/${group.id}/bots`);
@@ -32,7 +74,9 @@ describe('GET .../groups/{id}/bots and .../scaling', () => {
     expect(bots.body.items.map((b) => b.state)).toEqual(['Busy', 'Ready']);
     expect(bots.body.items[0]?.currentRunId).toBe('r1');
 
-    const first = await admin.get<{ items: Array<{ count: number }>; continuationToken?: string }>(`environments/${envId}/groups/${group.id}/scaling?pageSize=2`);
+    const first = await admin.get<{ items: Array<{ count: number }>; continuationToken?: string }>(
+      `environments/${envId}/groups/${group.id}/scaling?pageSize=2`,
+    );
     expect(first.body.items.map((d) => d.count)).toEqual([3, 2]);
     expect(first.body.continuationToken).toBeTruthy();
     const second = await admin.get<{ items: Array<{ count: number }>; continuationToken?: string }>(
@@ -52,7 +96,20 @@ describe('GET .../groups/{id}/bots and .../scaling', () => {
     const now = Date.now();
     const at = (s: number) => new Date(now + s * 1000).toISOString();
     const states = ['Provisioning', 'Ready', 'Busy', 'Draining', 'Deprovisioning', 'Deleted', 'Failed', 'Deleted', 'Ready'];
-    await insert(envId, states.map((state, i) => ({ type: 'bot', groupId: group.id, state, imageId, imageVersion: 'latest', since: at(i), credentialVersion: 1, createdAt: at(i), updatedAt: at(i) })));
+    await insert(
+      envId,
+      states.map((state, i) => ({
+        type: 'bot',
+        groupId: group.id,
+        state,
+        imageId,
+        imageVersion: 'latest',
+        since: at(i),
+        credentialVersion: 1,
+        createdAt: at(i),
+        updatedAt: at(i),
+      })),
+    );
     type Bots = { items: Array<{ state: string; createdAt: string }>; continuationToken?: string };
     const base = `environments/${envId}/groups/${group.id}/bots`;
 
@@ -71,7 +128,9 @@ describe('GET .../groups/{id}/bots and .../scaling', () => {
     let token: string | undefined;
     let pages = 0;
     do {
-      const page: { status: number; body: Bots } = await admin.get<Bots>(`${base}?state=Ready,Busy,Deleted&pageSize=2${token ? `&continuationToken=${encodeURIComponent(token)}` : ''}`);
+      const page: { status: number; body: Bots } = await admin.get<Bots>(
+        `${base}?state=Ready,Busy,Deleted&pageSize=2${token ? `&continuationToken=${encodeURIComponent(token)}` : ''}`,
+      );
       expect(page.status).toBe(200);
       expect(page.body.items.length).toBeLessThanOrEqual(2);
       seen.push(...page.body.items.map((b) => b.state));
@@ -83,7 +142,9 @@ describe('GET .../groups/{id}/bots and .../scaling', () => {
     // a token is good only for the filter it was handed out with
     const first = await admin.get<Bots>(`${base}?pageSize=2`);
     expect(first.body.continuationToken).toBeTruthy();
-    const other = await admin.get<{ code: string }>(`${base}?state=Deleted&pageSize=2&continuationToken=${encodeURIComponent(first.body.continuationToken ?? '')}`);
+    const other = await admin.get<{ code: string }>(
+      `${base}?state=Deleted&pageSize=2&continuationToken=${encodeURIComponent(first.body.continuationToken ?? '')}`,
+    );
     expect(other.status).toBe(400);
     expect(other.body.code).toBe('InvalidContinuationToken');
 

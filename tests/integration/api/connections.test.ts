@@ -261,7 +261,7 @@ describe('connections of deleted groups', () => {
 });
 
 describe("connection passwords are the group's account password", () => {
-  it("refuses any other password (422 InvalidCredentials), case included, for every caller", async () => {
+  it('refuses any other password (422 InvalidCredentials), case included, for every caller', async () => {
     for (const client of [groupOwner, userShare, admin]) {
       for (const wrong of [password(), GROUP_ACCOUNT.password.toUpperCase(), `${GROUP_ACCOUNT.password} `]) {
         const res = await connect(client, { password: wrong });
@@ -302,7 +302,11 @@ describe("connection passwords are the group's account password", () => {
     expect((await admin.patch(path, { password: rotated })).status).toBe(403);
     expect((await userShare.patch<Problem>(path, { password: GROUP_ACCOUNT.password })).body.reason).toBe('InvalidCredentials');
     expect((await userShare.patch(path, { password: rotated }, { 'if-match': '"stale"' })).status).toBe(412);
-    const updated = await userShare.patch<Connection & { credentialsOutdated: boolean }>(path, { name: 'Renamed', password: rotated }, { 'if-match': outdated.body.etag });
+    const updated = await userShare.patch<Connection & { credentialsOutdated: boolean }>(
+      path,
+      { name: 'Renamed', password: rotated },
+      { 'if-match': outdated.body.etag },
+    );
     expect(updated.status).toBe(200);
     expect(updated.body).toMatchObject({ name: 'Renamed', credentialsOutdated: false });
     expect(updated.headers.get('etag')).toContain(updated.body.etag);
@@ -316,7 +320,13 @@ describe("connection passwords are the group's account password", () => {
   it('PATCH refuses bodies out of shape (400) and unknown connections (404)', async () => {
     const connection = await created(userShare);
     const path = `${connections()}/${connection.id}`;
-    for (const body of [{ password: '' }, { username: 'x' }, { password: GROUP_ACCOUNT.password, credentialId: RANDOM_ID }, { credentialId: 'not-a-guid' }, { name: '' }]) {
+    for (const body of [
+      { password: '' },
+      { username: 'x' },
+      { password: GROUP_ACCOUNT.password, credentialId: RANDOM_ID },
+      { credentialId: 'not-a-guid' },
+      { name: '' },
+    ]) {
       expect((await userShare.patch(path, body)).status, JSON.stringify(body)).toBe(400);
     }
     expect((await userShare.patch(`${connections()}/${RANDOM_ID}`, { name: 'x' })).status).toBe(404);

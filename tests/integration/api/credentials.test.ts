@@ -68,7 +68,12 @@ function password(): string {
   return value;
 }
 
-const aCredential = (overrides: Record<string, unknown> = {}) => ({ name: `Runner ${randomUUID().slice(0, 6)}`, username: GROUP_ACCOUNT.username, password: GROUP_ACCOUNT.password, ...overrides });
+const aCredential = (overrides: Record<string, unknown> = {}) => ({
+  name: `Runner ${randomUUID().slice(0, 6)}`,
+  username: GROUP_ACCOUNT.username,
+  password: GROUP_ACCOUNT.password,
+  ...overrides,
+});
 
 async function createCredential(client: ApiClient, overrides: Record<string, unknown> = {}): Promise<Credential> {
   const res = await client.post<Credential>(credentials(), aCredential(overrides));
@@ -106,7 +111,14 @@ async function outdated(client: ApiClient, connectionId: string): Promise<boolea
 
 beforeAll(async () => {
   const clients = await Promise.all(Array.from({ length: 6 }, (_, i) => clientFor(i === 0 ? { platformAdmin: true } : {})));
-  [admin, owner, userShare, coOwner, stranger, imageAdmin] = clients.map((c) => recordResponses(c, responses)) as [ApiClient, ApiClient, ApiClient, ApiClient, ApiClient, ApiClient];
+  [admin, owner, userShare, coOwner, stranger, imageAdmin] = clients.map((c) => recordResponses(c, responses)) as [
+    ApiClient,
+    ApiClient,
+    ApiClient,
+    ApiClient,
+    ApiClient,
+    ApiClient,
+  ];
   envId = (await createEnvironment(admin)).id;
   await Promise.all([
     addMember(admin, envId, owner, ['EnvironmentMaker']),
@@ -184,7 +196,14 @@ describe('who may see, rotate, delete and share a credential (owner and shares, 
       { userId: imageAdmin.userId, permission: 'CoOwner' as const },
     ];
     await share(owner, credential.id, shares);
-    const client = { owner, SystemAdministrator: admin, 'CoOwner share': coOwner, 'User share': userShare, 'no share': stranger, 'DesktopFlowsMachineImageAdmin with a CoOwner share': imageAdmin }[who];
+    const client = {
+      owner,
+      SystemAdministrator: admin,
+      'CoOwner share': coOwner,
+      'User share': userShare,
+      'no share': stranger,
+      'DesktopFlowsMachineImageAdmin with a CoOwner share': imageAdmin,
+    }[who];
     const path = credentialPath(credential.id);
     const listed = (await client.get<{ items: Credential[] }>(credentials())).body.items.some((c) => c.id === credential.id);
     const actual = [
@@ -313,7 +332,10 @@ describe('credentials naming an existing Key Vault secret (keyVaultSecretUri)', 
     const latest = await owner.post<Credential>(credentials(), aCredential({ password: undefined, keyVaultSecretUri: `${base}/secrets/${name}` }));
     expect(latest.status, latest.text).toBe(201);
     expect(latest.body).toMatchObject({ source: 'keyVault', keyVaultSecretUri: `${base}/secrets/${name}` });
-    const pinned = await owner.post<Credential>(credentials(), aCredential({ password: undefined, keyVaultSecretUri: `${base}/secrets/${name}/${written.properties.version}` }));
+    const pinned = await owner.post<Credential>(
+      credentials(),
+      aCredential({ password: undefined, keyVaultSecretUri: `${base}/secrets/${name}/${written.properties.version}` }),
+    );
     expect(pinned.status, pinned.text).toBe(201);
 
     const through = await connectThrough(owner, group.id, latest.body.id);

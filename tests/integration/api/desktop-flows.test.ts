@@ -166,7 +166,15 @@ describe('PUT /environments/{env}/desktop-flows/{id}', () => {
     const replacement = { name: 'Post invoices v2', definition: { steps: [{ fail: { message: 'not yet' } }] } };
     const res = await maker.put<Flow>(`${flows()}/${flow.id}`, replacement, { 'if-match': flow.etag });
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ id: flow.id, name: 'Post invoices v2', description: '', stepCount: 1, version: 2, definition: replacement.definition, ownerId: maker.userId });
+    expect(res.body).toMatchObject({
+      id: flow.id,
+      name: 'Post invoices v2',
+      description: '',
+      stepCount: 1,
+      version: 2,
+      definition: replacement.definition,
+      ownerId: maker.userId,
+    });
     expect(res.body.etag).not.toBe(flow.etag);
     expect(res.headers.get('etag')).toBe(`"${res.body.etag}"`);
 

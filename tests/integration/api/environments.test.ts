@@ -143,13 +143,18 @@ describe('members', () => {
       const other = await clientFor();
       await addMember(platformAdmin, env.id, other, ['SystemAdministrator']);
       const remove = (userId: string) =>
-        how === 'demote' ? platformAdmin.put(`environments/${env.id}/members/${userId}`, { roles: ['BasicUser'] }) : platformAdmin.delete(`environments/${env.id}/members/${userId}`);
+        how === 'demote'
+          ? platformAdmin.put(`environments/${env.id}/members/${userId}`, { roles: ['BasicUser'] })
+          : platformAdmin.delete(`environments/${env.id}/members/${userId}`);
       const answers = await Promise.all([remove(platformAdmin.userId), remove(other.userId)]);
       const succeeded = answers.filter((a) => a.status === 200 || a.status === 204);
       expect(succeeded, `${how}: ${answers.map((a) => a.status).join(', ')}`).toHaveLength(1);
       expect(answers.filter((a) => a.status === 422 || a.status === 409)).toHaveLength(1);
       const members = (await rawDocuments(env.id)).filter((d) => d.type === 'member') as Array<{ active: boolean; roles: string[] }>;
-      expect(members.filter((m) => m.active && m.roles.includes('SystemAdministrator')), how).toHaveLength(1);
+      expect(
+        members.filter((m) => m.active && m.roles.includes('SystemAdministrator')),
+        how,
+      ).toHaveLength(1);
     }
   });
 

@@ -106,7 +106,13 @@ describe('GET .../groups/{id}/history', () => {
           };
         },
       });
-    const measured: Services = { ...deps, store: counted('store', deps.store), botStore: counted('botStore', deps.botStore), runCounts: counted('runCounts', deps.runCounts), runs: { docs: counted('runs', deps.runs.docs), queries: counted('runs', deps.runs.queries) } };
+    const measured: Services = {
+      ...deps,
+      store: counted('store', deps.store),
+      botStore: counted('botStore', deps.botStore),
+      runCounts: counted('runCounts', deps.runCounts),
+      runs: { docs: counted('runs', deps.runs.docs), queries: counted('runs', deps.runs.queries) },
+    };
     const round = async () => {
       calls.length = 0;
       await recordGroupHistory(measured, world.envId);

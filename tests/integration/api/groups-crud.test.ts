@@ -185,7 +185,9 @@ describe('PATCH /environments/{env}/groups/{id}', () => {
     expect(res.body).toMatchObject({ maxBots: 5, committedBots: 2, description: 'Night shift', maintenance: true, name: `${group.name} (EU)` });
     expect(res.headers.get('etag')).toBe(`"${res.body.etag}"`);
     expect(res.body.etag).not.toBe(group.etag);
-    const capacity = await admin.get<{ groups: Array<{ groupId: string; committed: number; maxBots: number; name: string }> }>(`environments/${envId}/capacity`);
+    const capacity = await admin.get<{ groups: Array<{ groupId: string; committed: number; maxBots: number; name: string }> }>(
+      `environments/${envId}/capacity`,
+    );
     expect(capacity.body.groups.find((g) => g.groupId === group.id)).toMatchObject({ committed: 2, maxBots: 5, name: `${group.name} (EU)` });
   });
 
@@ -301,7 +303,13 @@ describe('GET/PUT /environments/{env}/groups/{id}/access', () => {
     ['a user who is not a member', [{ userId: 'not-a-member', permission: 'User' }], 422, 'NotAMember'],
   ])('refuses %s', async (_what, body, status, reason) => {
     const group = (await listGroups(admin, envId))[0] ?? (await createGroup(admin, envId, imageId));
-    const payload = body === 'twice' ? [{ userId: admin.userId, permission: 'User' }, { userId: admin.userId, permission: 'CoOwner' }] : body;
+    const payload =
+      body === 'twice'
+        ? [
+            { userId: admin.userId, permission: 'User' },
+            { userId: admin.userId, permission: 'CoOwner' },
+          ]
+        : body;
     const res = await admin.put(`${groupPath(envId, group.id)}/access`, payload);
     expect(res.status).toBe(status);
     if (reason) expect(res.body.reason).toBe(reason);
@@ -311,21 +319,33 @@ describe('GET/PUT /environments/{env}/groups/{id}/access', () => {
 describe('GET /environments/{env}/groups/{id}/connections', () => {
   inAFreshEnvironment();
 
-  it("lists the connections that lead to the group, whoever holds them, without passwords", async () => {
+  it('lists the connections that lead to the group, whoever holds them, without passwords', async () => {
     const group = await createGroup(admin, envId, imageId);
     const user = await memberOf(admin, envId, ['BasicUser']);
     await shareGroupWith(admin, envId, group.id, [{ userId: user.userId, permission: 'User' }]);
     // a connection's password is the group's account password
     const connectionPassword = GROUP_PASSWORD;
     const created = expectStatus(
-      await user.post<{ id: string }>(`environments/${envId}/connections`, { name: 'Invoices', groupId: group.id, username: GROUP_USERNAME, password: connectionPassword }),
+      await user.post<{ id: string }>(`environments/${envId}/connections`, {
+        name: 'Invoices',
+        groupId: group.id,
+        username: GROUP_USERNAME,
+        password: connectionPassword,
+      }),
       201,
       'connection create',
     );
     const res = await user.get<{ items: Array<Record<string, unknown>> }>(`${groupPath(envId, group.id)}/connections`);
     expect(res.status).toBe(200);
     expect(res.body.items).toEqual([
-      expect.objectContaining({ id: created.body.id, name: 'Invoices', groupId: group.id, username: GROUP_USERNAME, ownerId: user.userId, etag: expect.any(String) }),
+      expect.objectContaining({
+        id: created.body.id,
+        name: 'Invoices',
+        groupId: group.id,
+        username: GROUP_USERNAME,
+        ownerId: user.userId,
+        etag: expect.any(String),
+      }),
     ]);
     expect(res.text).not.toContain(connectionPassword);
     expect(res.body.items[0]).not.toHaveProperty('password');

@@ -133,7 +133,9 @@ describe('the hostedRpaEnabled switch', () => {
     // a valid body where a route takes one: a body the schema refuses is answered 400 before any lookup, as everywhere
     const bodies: Record<string, unknown> = { updateGroup: { description: 'hidden' }, setGroupAccess: [] };
     const requests = groupRoutes.filter((r) => !r.body || r.name in bodies);
-    expect(requests.map((r) => r.name)).toEqual(expect.arrayContaining(['getGroup', 'updateGroup', 'deleteGroup', 'getGroupAccess', 'setGroupAccess', 'listGroupBots', 'getGroupQueue']));
+    expect(requests.map((r) => r.name)).toEqual(
+      expect.arrayContaining(['getGroup', 'updateGroup', 'deleteGroup', 'getGroupAccess', 'setGroupAccess', 'listGroupBots', 'getGroupQueue']),
+    );
     const path = (route: string) => route.replace('{env}', envId).replace('{id}', group.id);
     for (const r of requests.filter((q) => q.method !== 'DELETE')) {
       expect((await admin.request(r.method, path(r.route), bodies[r.name])).status, `${r.method} ${r.route} while on`).not.toBe(404);

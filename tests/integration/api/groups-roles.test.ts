@@ -14,7 +14,15 @@ import {
   type Share,
 } from '../../support/group-fixtures.js';
 
-type Caller = 'SystemAdministrator' | 'EnvironmentMaker owner' | 'EnvironmentMaker not owner' | 'DesktopFlowsMachineOwner' | 'DesktopFlowsMachineImageAdmin' | 'BasicUser' | 'BasicUser with User share' | 'BasicUser with CoOwner share';
+type Caller =
+  | 'SystemAdministrator'
+  | 'EnvironmentMaker owner'
+  | 'EnvironmentMaker not owner'
+  | 'DesktopFlowsMachineOwner'
+  | 'DesktopFlowsMachineImageAdmin'
+  | 'BasicUser'
+  | 'BasicUser with User share'
+  | 'BasicUser with CoOwner share';
 
 interface Expected {
   /** how the shared group appears in the caller's list (accessType), or `hidden` */
@@ -33,14 +41,38 @@ interface Expected {
 
 /** PRODUCT.md's roles table for groups, route by route: the group is owned by the EnvironmentMaker owner. */
 const MATRIX: Array<[Caller, Expected]> = [
-  ['SystemAdministrator', { lists: 'Administrator', create: 201, get: 200, patch: 200, getAccess: 200, putAccess: 200, connections: 200, errors: 200, reactivate: 200, delete: 204 }],
-  ['EnvironmentMaker owner', { lists: 'Owner', create: 201, get: 200, patch: 200, getAccess: 200, putAccess: 200, connections: 200, errors: 200, reactivate: 200, delete: 204 }],
-  ['EnvironmentMaker not owner', { lists: 'hidden', create: 201, get: 404, patch: 404, getAccess: 404, putAccess: 404, connections: 404, errors: 404, reactivate: 404, delete: 404 }],
-  ['DesktopFlowsMachineOwner', { lists: 'hidden', create: 201, get: 404, patch: 404, getAccess: 404, putAccess: 404, connections: 404, errors: 404, reactivate: 404, delete: 404 }],
-  ['DesktopFlowsMachineImageAdmin', { lists: 'hidden', create: 403, get: 404, patch: 404, getAccess: 404, putAccess: 404, connections: 404, errors: 404, reactivate: 404, delete: 404 }],
-  ['BasicUser', { lists: 'hidden', create: 403, get: 404, patch: 404, getAccess: 404, putAccess: 404, connections: 404, errors: 404, reactivate: 404, delete: 404 }],
-  ['BasicUser with User share', { lists: 'User', create: 403, get: 200, patch: 403, getAccess: 403, putAccess: 403, connections: 200, errors: 200, reactivate: 403, delete: 403 }],
-  ['BasicUser with CoOwner share', { lists: 'CoOwner', create: 403, get: 200, patch: 200, getAccess: 200, putAccess: 200, connections: 200, errors: 200, reactivate: 200, delete: 204 }],
+  [
+    'SystemAdministrator',
+    { lists: 'Administrator', create: 201, get: 200, patch: 200, getAccess: 200, putAccess: 200, connections: 200, errors: 200, reactivate: 200, delete: 204 },
+  ],
+  [
+    'EnvironmentMaker owner',
+    { lists: 'Owner', create: 201, get: 200, patch: 200, getAccess: 200, putAccess: 200, connections: 200, errors: 200, reactivate: 200, delete: 204 },
+  ],
+  [
+    'EnvironmentMaker not owner',
+    { lists: 'hidden', create: 201, get: 404, patch: 404, getAccess: 404, putAccess: 404, connections: 404, errors: 404, reactivate: 404, delete: 404 },
+  ],
+  [
+    'DesktopFlowsMachineOwner',
+    { lists: 'hidden', create: 201, get: 404, patch: 404, getAccess: 404, putAccess: 404, connections: 404, errors: 404, reactivate: 404, delete: 404 },
+  ],
+  [
+    'DesktopFlowsMachineImageAdmin',
+    { lists: 'hidden', create: 403, get: 404, patch: 404, getAccess: 404, putAccess: 404, connections: 404, errors: 404, reactivate: 404, delete: 404 },
+  ],
+  [
+    'BasicUser',
+    { lists: 'hidden', create: 403, get: 404, patch: 404, getAccess: 404, putAccess: 404, connections: 404, errors: 404, reactivate: 404, delete: 404 },
+  ],
+  [
+    'BasicUser with User share',
+    { lists: 'User', create: 403, get: 200, patch: 403, getAccess: 403, putAccess: 403, connections: 200, errors: 200, reactivate: 403, delete: 403 },
+  ],
+  [
+    'BasicUser with CoOwner share',
+    { lists: 'CoOwner', create: 403, get: 200, patch: 200, getAccess: 200, putAccess: 200, connections: 200, errors: 200, reactivate: 200, delete: 204 },
+  ],
 ];
 
 let admin: ApiClient;

@@ -40,7 +40,9 @@ describe("the group's local admin password", () => {
     const path = groupPath(envId, created.body.id);
     expect(created.body.account).toEqual({ username: GROUP_USERNAME });
     // a refused create with the same password (name taken) must not leak it either
-    expect((await admin.post(groupsPath(envId), aGroupBody(imageId, { name: created.body.name, account: { username: GROUP_USERNAME, password } }))).status).toBe(409);
+    expect(
+      (await admin.post(groupsPath(envId), aGroupBody(imageId, { name: created.body.name, account: { username: GROUP_USERNAME, password } }))).status,
+    ).toBe(409);
     await admin.get(groupsPath(envId));
     await admin.get(path);
     await admin.patch(path, { description: 'Nightly invoices', maxBots: 3 });

@@ -10,7 +10,11 @@ import { createRunWorld, inProcessServices, submit } from '../../support/run-fix
 // The service level of a group (targetWaitMinutes, minUtilization, capacitySchedule) through the API, the queue
 // view's expectedStartAt, and the planning round recording a service-level conflict. docs/scaling.md.
 
-type ServiceLevelBody = GroupBody & { targetWaitMinutes?: number; minUtilization?: number; capacitySchedule?: Array<{ from: string; to: string; committedBots: number }> };
+type ServiceLevelBody = GroupBody & {
+  targetWaitMinutes?: number;
+  minUtilization?: number;
+  capacitySchedule?: Array<{ from: string; to: string; committedBots: number }>;
+};
 
 const quarterEnd = [{ from: '2026-03-25T00:00:00Z', to: '2026-04-02T00:00:00Z', committedBots: 3 }];
 
@@ -24,17 +28,40 @@ describe('a group’s service level through the API', () => {
   });
 
   it('is taken at create, shown by GET, changed by PATCH and cleared with null', async () => {
-    const created = expectStatus(await admin.post<ServiceLevelBody>(groupsPath(envId), aGroupBody(imageId, { maxBots: 4, targetWaitMinutes: 5, minUtilization: 0.5, capacitySchedule: quarterEnd })), 201, 'create');
+    const created = expectStatus(
+      await admin.post<ServiceLevelBody>(
+        groupsPath(envId),
+        aGroupBody(imageId, { maxBots: 4, targetWaitMinutes: 5, minUtilization: 0.5, capacitySchedule: quarterEnd }),
+      ),
+      201,
+      'create',
+    );
     expect(created.body).toMatchObject({ targetWaitMinutes: 5, minUtilization: 0.5, capacitySchedule: quarterEnd.map((w) => ({ ...w })) });
     const read = (await readGroup(admin, envId, created.body.id)) as ServiceLevelBody;
     expect(read).toMatchObject({ targetWaitMinutes: 5, minUtilization: 0.5 });
     expect(read.capacitySchedule).toHaveLength(1);
 
-    const patched = expectStatus(await admin.patch<ServiceLevelBody>(groupPath(envId, created.body.id), { targetWaitMinutes: 30, minUtilization: null, capacitySchedule: [] }, { 'if-match': created.body.etag }), 200, 'patch');
+    const patched = expectStatus(
+      await admin.patch<ServiceLevelBody>(
+        groupPath(envId, created.body.id),
+        { targetWaitMinutes: 30, minUtilization: null, capacitySchedule: [] },
+        { 'if-match': created.body.etag },
+      ),
+      200,
+      'patch',
+    );
     expect(patched.body.targetWaitMinutes).toBe(30);
     expect(patched.body).not.toHaveProperty('minUtilization');
     expect(patched.body).not.toHaveProperty('capacitySchedule');
-    const cleared = expectStatus(await admin.patch<ServiceLevelBody>(groupPath(envId, created.body.id), { targetWaitMinutes: null, description: 'kept' }, { 'if-match': patched.body.etag }), 200, 'clear');
+    const cleared = expectStatus(
+      await admin.patch<ServiceLevelBody>(
+        groupPath(envId, created.body.id),
+        { targetWaitMinutes: null, description: 'kept' },
+        { 'if-match': patched.body.etag },
+      ),
+      200,
+      'clear',
+    );
     expect(cleared.body).not.toHaveProperty('targetWaitMinutes');
     expect(cleared.body.description).toBe('kept');
   });
@@ -52,7 +79,11 @@ describe('a group’s service level through the API', () => {
     ['targetWaitMinutes 2.5', { targetWaitMinutes: 2.5 }, 'targetWaitMinutes'],
     ['minUtilization 1.5', { minUtilization: 1.5 }, 'minUtilization'],
     ['minUtilization -0.1', { minUtilization: -0.1 }, 'minUtilization'],
-    ['a window ending before it starts', { capacitySchedule: [{ from: '2026-04-02T00:00:00Z', to: '2026-03-25T00:00:00Z', committedBots: 1 }] }, 'capacitySchedule.0.to'],
+    [
+      'a window ending before it starts',
+      { capacitySchedule: [{ from: '2026-04-02T00:00:00Z', to: '2026-03-25T00:00:00Z', committedBots: 1 }] },
+      'capacitySchedule.0.to',
+    ],
     ['a window with 51 committed bots', { capacitySchedule: [{ ...quarterEnd[0], committedBots: 51 }] }, 'capacitySchedule.0.committedBots'],
     ['a window that is no instant', { capacitySchedule: [{ ...quarterEnd[0], from: 'quarter end' }] }, 'capacitySchedule.0.from'],
   ])('refuses %s with 400 problem+json naming the field, at create and at PATCH', async (_what, fields, field) => {
@@ -97,7 +128,11 @@ describe('the planning round and the service level', () => {
     const admin = await clientFor({ userId: 'service-level-admin', platformAdmin: true });
     const w = await createRunWorld(admin);
     const group = await readGroup(admin, w.envId, w.groupId);
-    expectStatus(await admin.patch(groupPath(w.envId, w.groupId), { targetWaitMinutes: 1, minUtilization: 0.9 }, { 'if-match': group.etag }), 200, 'service level');
+    expectStatus(
+      await admin.patch(groupPath(w.envId, w.groupId), { targetWaitMinutes: 1, minUtilization: 0.9 }, { 'if-match': group.etag }),
+      200,
+      'service level',
+    );
     const deps = inProcessServices();
     const noQueue = async () => undefined;
     await submit(w);
@@ -109,12 +144,16 @@ describe('the planning round and the service level', () => {
     const round = await runPlanningRound(deps, w.envId, noQueue);
     const groupPlan = round.plan?.groups.find((g) => g.groupId === w.groupId);
     expect(groupPlan?.serviceLevel).toMatchObject({ targetWaitMinutes: 1, minUtilization: 0.9, conflict: true });
-    const { items } = await deps.botStore.list<ScalingDecisionDocument>(w.envId, 'scalingDecision', { where: { groupId: w.groupId, reason: 'service-level-conflict' } });
+    const { items } = await deps.botStore.list<ScalingDecisionDocument>(w.envId, 'scalingDecision', {
+      where: { groupId: w.groupId, reason: 'service-level-conflict' },
+    });
     expect(items.length).toBeGreaterThanOrEqual(1);
     expect(items[0]).toMatchObject({ action: 'none', detail: expect.stringMatching(/minUtilization 0\.9/) });
     // recorded when the conflict starts, not at every round
     await runPlanningRound(deps, w.envId, noQueue);
-    const again = await deps.botStore.list<ScalingDecisionDocument>(w.envId, 'scalingDecision', { where: { groupId: w.groupId, reason: 'service-level-conflict' } });
+    const again = await deps.botStore.list<ScalingDecisionDocument>(w.envId, 'scalingDecision', {
+      where: { groupId: w.groupId, reason: 'service-level-conflict' },
+    });
     expect(again.items).toHaveLength(items.length);
   });
 });

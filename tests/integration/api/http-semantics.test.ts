@@ -17,7 +17,13 @@ beforeAll(async () => {
 
 describe('ETag and If-Match', () => {
   it('sends the ETag header as a quoted entity tag, and keeps the etag field of the body bare', async () => {
-    const created = await admin.post<GroupBody>(`environments/${envId}/groups`, { name: `Tags ${randomUUID().slice(0, 6)}`, maxBots: 1, committedBots: 0, imageId, account: { username: 'rpa-runner', password: 'Hosted-Rpa-Gr0up!' } });
+    const created = await admin.post<GroupBody>(`environments/${envId}/groups`, {
+      name: `Tags ${randomUUID().slice(0, 6)}`,
+      maxBots: 1,
+      committedBots: 0,
+      imageId,
+      account: { username: 'rpa-runner', password: 'Hosted-Rpa-Gr0up!' },
+    });
     expect(created.status).toBe(201);
     expect(created.body.etag).not.toMatch(/"/);
     expect(created.headers.get('etag')).toBe(`"${created.body.etag}"`);
@@ -83,11 +89,17 @@ describe('query parameters', () => {
         .replace('{env}', envId)
         .replace('{id}', route.route.includes('/groups/{id}') ? groupId : randomUUID())
         .replace(/\{[^}]+\}/g, 'someone');
-      const res = await admin.request<{ code: string; errors: Array<{ field: string; message: string }> }>(route.method, `${path}?colour=blue`, route.body ? {} : undefined);
+      const res = await admin.request<{ code: string; errors: Array<{ field: string; message: string }> }>(
+        route.method,
+        `${path}?colour=blue`,
+        route.body ? {} : undefined,
+      );
       const what = `${route.method} ${route.route}`;
       expect(res.status, what).toBe(400);
       expect(res.headers.get('content-type'), what).toBe('application/problem+json');
-      expect(res.body.errors, what).toEqual([{ field: 'colour', message: expect.stringContaining(Object.keys(route.query ?? {}).join(', ') || 'takes no query parameters') }]);
+      expect(res.body.errors, what).toEqual([
+        { field: 'colour', message: expect.stringContaining(Object.keys(route.query ?? {}).join(', ') || 'takes no query parameters') },
+      ]);
     }
   });
 

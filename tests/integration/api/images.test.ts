@@ -38,7 +38,19 @@ describe('POST /environments/{env}/images', () => {
     expect(res.headers.get('location')).toBe(`${maker.baseUrl}/api/environments/${env.id}/images/${res.body.id}`);
     expect(res.headers.get('etag')).toBe(`"${res.body.etag}"`);
     expect(Object.keys(res.body).sort()).toEqual(
-      ['builtIn', 'createdAt', 'description', 'etag', 'galleryImageVersionId', 'id', 'name', 'ownerId', 'replicatedRegions', 'updatedAt', 'usedByGroups'].sort(),
+      [
+        'builtIn',
+        'createdAt',
+        'description',
+        'etag',
+        'galleryImageVersionId',
+        'id',
+        'name',
+        'ownerId',
+        'replicatedRegions',
+        'updatedAt',
+        'usedByGroups',
+      ].sort(),
     );
     expect(res.body).toMatchObject({
       name: body.name,
@@ -211,7 +223,9 @@ describe('role matrix for a custom image owned by an EnvironmentMaker', () => {
       else if (row.role === 'SystemAdministrator') callers.set(row, admin);
       else callers.set(row, await memberWithRoles(admin, envId, [row.role]));
     }
-    const shares = matrix.flatMap((row) => (row.relation === 'User' || row.relation === 'CoOwner' ? [{ userId: callers.get(row)?.userId ?? '', permission: row.relation }] : []));
+    const shares = matrix.flatMap((row) =>
+      row.relation === 'User' || row.relation === 'CoOwner' ? [{ userId: callers.get(row)?.userId ?? '', permission: row.relation }] : [],
+    );
     await shareImage(owner, envId, imageId, shares);
   });
 
@@ -273,7 +287,10 @@ describe('PATCH /environments/{env}/images/{id}', () => {
   it('changes the gallery image version and regions of a custom image, always within the region', async () => {
     const env = await createUsEnvironment(admin);
     const created = await createImage(admin, env.id);
-    const moved = await admin.patch<ImageBody>(image(env.id, created.id), { galleryImageVersionId: aGalleryImageVersionId('2.1.0'), replicatedRegions: ['eastus'] });
+    const moved = await admin.patch<ImageBody>(image(env.id, created.id), {
+      galleryImageVersionId: aGalleryImageVersionId('2.1.0'),
+      replicatedRegions: ['eastus'],
+    });
     expect(moved.status).toBe(200);
     expect(moved.body).toMatchObject({ galleryImageVersionId: aGalleryImageVersionId('2.1.0'), replicatedRegions: ['eastus'] });
     const outOfRegion = await admin.patch(image(env.id, created.id), { replicatedRegions: ['westus'] });

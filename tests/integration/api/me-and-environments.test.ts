@@ -41,7 +41,13 @@ describe('GET /me', () => {
     await addMember(admin, left.id, member, ['BasicUser']);
     expect((await admin.delete(`environments/${left.id}/members/${member.userId}`)).status).toBe(204);
 
-    const me = await member.get<{ id: string; name: string; platformAdmin: boolean; isApp: boolean; environments: Array<{ id: string; name: string; roles: string[] }> }>('me');
+    const me = await member.get<{
+      id: string;
+      name: string;
+      platformAdmin: boolean;
+      isApp: boolean;
+      environments: Array<{ id: string; name: string; roles: string[] }>;
+    }>('me');
     expect(me.status).toBe(200);
     expect(me.body).toMatchObject({ id: member.userId, name: 'Mia Member', platformAdmin: false, isApp: false, environmentsTruncated: false });
     expect(me.body.environments).toEqual([{ id: kept.id, name: 'Kept', roles: ['BasicUser', 'EnvironmentMaker'] }]);
@@ -59,7 +65,12 @@ describe('GET /me', () => {
     expect(before.body.items.find((m) => m.userId === member.userId)?.name).toBeUndefined();
     expect((await member.get('me')).status).toBe(200);
     const after = await admin.get<{ items: Array<{ userId: string; name?: string }> }>(`environments/${env.id}/members`);
-    expect(after.body.items).toEqual(expect.arrayContaining([expect.objectContaining({ userId: member.userId, name: 'Nia Newcomer' }), expect.objectContaining({ userId: admin.userId, name: 'Pat Admin' })]));
+    expect(after.body.items).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ userId: member.userId, name: 'Nia Newcomer' }),
+        expect.objectContaining({ userId: admin.userId, name: 'Pat Admin' }),
+      ]),
+    );
   });
 
   it("shows the name next to the userId in access lists and next to a group's owner", async () => {

@@ -36,12 +36,23 @@ describe('characters a name may not hold', () => {
       ['image', admin.post(`environments/${envId}/images`, aCustomImage({ name }))],
       ['group', admin.post(groupsPath(envId), aGroupBody(imageId, { name }))],
       ['desktop flow', admin.post(`environments/${envId}/desktop-flows`, aDesktopFlow({ name }))],
-      ['connection', admin.post(`environments/${envId}/connections`, { name, groupId: '6f9619ff-8b86-d011-b42d-00c04fc964ff', username: 'rpa-runner', password: 'Hosted-Rpa-Gr0up!' })],
+      [
+        'connection',
+        admin.post(`environments/${envId}/connections`, {
+          name,
+          groupId: '6f9619ff-8b86-d011-b42d-00c04fc964ff',
+          username: 'rpa-runner',
+          password: 'Hosted-Rpa-Gr0up!',
+        }),
+      ],
     ];
     for (const [what, attempt] of attempts) {
       const res = await attempt;
       expect(res.status, what).toBe(400);
-      expect(res.body.errors?.map((e) => e.field), what).toContain('name');
+      expect(
+        res.body.errors?.map((e) => e.field),
+        what,
+      ).toContain('name');
     }
   });
 

@@ -2,7 +2,16 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { apiRoutes } from '../../../shared/api/routes/index.js';
 import type { Role } from '../../../shared/domain/roles.js';
 import { clientFor, type ApiClient, type ApiResult } from '../../support/api-client.js';
-import { aConnection, aDesktopFlow, builtInImageId, controlContainer, createGroup, GROUP_ACCOUNT, shareGroup, shareImage } from '../../support/connection-fixtures.js';
+import {
+  aConnection,
+  aDesktopFlow,
+  builtInImageId,
+  controlContainer,
+  createGroup,
+  GROUP_ACCOUNT,
+  shareGroup,
+  shareImage,
+} from '../../support/connection-fixtures.js';
 import { addMember, createEnvironment } from '../../support/fixtures.js';
 import { aCustomImage } from '../../support/image-fixtures.js';
 
@@ -55,7 +64,14 @@ const CALLERS: Record<string, Caller> = {
   'DesktopFlowsMachineOwner, CoOwner shares': { roles: ['DesktopFlowsMachineOwner'], shares: 'CoOwner', ...ALL, ...MACHINE_OWNER },
   // full rights on every image; no group, connection or credential, shared or not
   DesktopFlowsMachineImageAdmin: { roles: ['DesktopFlowsMachineImageAdmin'], image: 'manage', group: 'none', credential: 'none', ...IMAGE_ADMIN },
-  'DesktopFlowsMachineImageAdmin, CoOwner shares': { roles: ['DesktopFlowsMachineImageAdmin'], shares: 'CoOwner', image: 'manage', group: 'none', credential: 'none', ...IMAGE_ADMIN },
+  'DesktopFlowsMachineImageAdmin, CoOwner shares': {
+    roles: ['DesktopFlowsMachineImageAdmin'],
+    shares: 'CoOwner',
+    image: 'manage',
+    group: 'none',
+    credential: 'none',
+    ...IMAGE_ADMIN,
+  },
   BasicUser: { roles: ['BasicUser'], ...NONE, ...BASIC },
   'BasicUser, User shares': { roles: ['BasicUser'], shares: 'User', ...USE, ...BASIC },
   // a BasicUser never manages an image, but co-owns groups and credentials
@@ -88,7 +104,8 @@ const STALE = { 'if-match': '"stale"' };
 const OTHER_VAULT_SECRET = 'https://elsewhere.vault.azure.net/secrets/runner';
 let w: World;
 
-const byAccess = (access: Access, needed: 'use' | 'manage'): Verdict => (access === 'none' ? 'hidden' : needed === 'manage' && access !== 'manage' ? 'forbidden' : 'ok');
+const byAccess = (access: Access, needed: 'use' | 'manage'): Verdict =>
+  access === 'none' ? 'hidden' : needed === 'manage' && access !== 'manage' ? 'forbidden' : 'ok';
 const allowedIf = (yes: boolean): Verdict => (yes ? 'ok' : 'forbidden');
 const listedIf = (yes: boolean): Verdict => (yes ? 'listed' : 'unlisted');
 const items = (body: unknown) => (body as { items?: Array<{ id?: string; groupId?: string }> }).items ?? [];
@@ -102,7 +119,10 @@ const runRight = (c: Caller): Access => c.group;
 /** Which right each user route needs, and how to ask without changing anything that matters. */
 const PROBES: Record<string, Probe> = {
   // environments and members
-  createEnvironment: { request: (c) => c.post('environments', { name: 'Matrix', geography: 'Europe', plan: 'paid', capacity: 0 }), expected: (_c, admin) => allowedIf(admin) },
+  createEnvironment: {
+    request: (c) => c.post('environments', { name: 'Matrix', geography: 'Europe', plan: 'paid', capacity: 0 }),
+    expected: (_c, admin) => allowedIf(admin),
+  },
   // the caller itself, and the environments it is an active member of (a Platform.Admin: all)
   getMe: { request: (c) => c.get('me'), expected: () => 'ok' },
   listEnvironments: {
@@ -112,17 +132,30 @@ const PROBES: Record<string, Probe> = {
   },
   getEnvironment: { request: (c) => c.get(`environments/${w.envId}`), expected: () => 'ok' },
   updateEnvironment: { request: (c) => c.patch(`environments/${w.envId}`, { capacity: 0 }, STALE), expected: (_c, admin) => allowedIf(admin) },
-  getCapacity: { request: (c) => c.get(`environments/${w.envId}/capacity`), lists: (b) => (b as { groups: Array<{ groupId: string }> }).groups.some((g) => g.groupId === w.groupId), expected: (c) => listedIf(c.group !== 'none') },
+  getCapacity: {
+    request: (c) => c.get(`environments/${w.envId}/capacity`),
+    lists: (b) => (b as { groups: Array<{ groupId: string }> }).groups.some((g) => g.groupId === w.groupId),
+    expected: (c) => listedIf(c.group !== 'none'),
+  },
   listMembers: { request: (c) => c.get(`environments/${w.envId}/members`), expected: () => 'ok' },
-  setMemberRoles: { request: (c) => c.put(`environments/${w.envId}/members/${w.targetUserId}`, { roles: ['BasicUser'] }, STALE), expected: (_c, admin) => allowedIf(admin) },
+  setMemberRoles: {
+    request: (c) => c.put(`environments/${w.envId}/members/${w.targetUserId}`, { roles: ['BasicUser'] }, STALE),
+    expected: (_c, admin) => allowedIf(admin),
+  },
   deactivateMember: { request: (c) => c.delete(`environments/${w.envId}/members/${w.targetUserId}`, STALE), expected: (_c, admin) => allowedIf(admin) },
   listAuditEntries: { request: (c) => c.get(`environments/${w.envId}/audit`), expected: (_c, admin) => allowedIf(admin) },
   listMaintenanceActions: { request: (c) => c.get(`environments/${w.envId}/maintenance`), expected: (_c, admin) => allowedIf(admin) },
   // images
   listImages: { request: (c) => c.get(`environments/${w.envId}/images`), lists: hasId(() => w.imageId), expected: (c) => listedIf(c.image !== 'none') },
-  createImage: { request: (c) => c.post(`environments/${w.envId}/images`, aCustomImage({ replicatedRegions: ['westus'] })), expected: (c) => allowedIf(c.createImage) },
+  createImage: {
+    request: (c) => c.post(`environments/${w.envId}/images`, aCustomImage({ replicatedRegions: ['westus'] })),
+    expected: (c) => allowedIf(c.createImage),
+  },
   getImage: { request: (c) => c.get(`environments/${w.envId}/images/${w.imageId}`), expected: (c) => byAccess(c.image, 'use') },
-  updateImage: { request: (c) => c.patch(`environments/${w.envId}/images/${w.imageId}`, { description: 'x' }, STALE), expected: (c) => byAccess(c.image, 'manage') },
+  updateImage: {
+    request: (c) => c.patch(`environments/${w.envId}/images/${w.imageId}`, { description: 'x' }, STALE),
+    expected: (c) => byAccess(c.image, 'manage'),
+  },
   deleteImage: { request: (c) => c.delete(`environments/${w.envId}/images/${w.imageId}`, STALE), expected: (c) => byAccess(c.image, 'manage') },
   getImageAccess: { request: (c) => c.get(`environments/${w.envId}/images/${w.imageId}/access`), expected: (c) => byAccess(c.image, 'manage') },
   setImageAccess: { request: (c) => c.put(`environments/${w.envId}/images/${w.imageId}/access`, [], STALE), expected: (c) => byAccess(c.image, 'manage') },
@@ -133,9 +166,15 @@ const PROBES: Record<string, Probe> = {
     expected: (c) => allowedIf(c.createGroup),
   },
   getGroup: { request: (c) => c.get(`environments/${w.envId}/groups/${w.groupId}`), expected: (c) => byAccess(c.group, 'use') },
-  updateGroup: { request: (c) => c.patch(`environments/${w.envId}/groups/${w.groupId}`, { description: 'x' }, STALE), expected: (c) => byAccess(c.group, 'manage') },
+  updateGroup: {
+    request: (c) => c.patch(`environments/${w.envId}/groups/${w.groupId}`, { description: 'x' }, STALE),
+    expected: (c) => byAccess(c.group, 'manage'),
+  },
   deleteGroup: { request: (c) => c.delete(`environments/${w.envId}/groups/${w.groupId}`, STALE), expected: (c) => byAccess(c.group, 'manage') },
-  reactivateGroup: { request: (c) => c.post(`environments/${w.envId}/groups/${w.groupId}/reactivate`, undefined, STALE), expected: (c) => byAccess(c.group, 'manage') },
+  reactivateGroup: {
+    request: (c) => c.post(`environments/${w.envId}/groups/${w.groupId}/reactivate`, undefined, STALE),
+    expected: (c) => byAccess(c.group, 'manage'),
+  },
   getGroupAccess: { request: (c) => c.get(`environments/${w.envId}/groups/${w.groupId}/access`), expected: (c) => byAccess(c.group, 'manage') },
   setGroupAccess: { request: (c) => c.put(`environments/${w.envId}/groups/${w.groupId}/access`, [], STALE), expected: (c) => byAccess(c.group, 'manage') },
   listGroupConnections: {
@@ -151,7 +190,11 @@ const PROBES: Record<string, Probe> = {
   getGroupQueue: { request: (c) => c.get(`environments/${w.envId}/groups/${w.groupId}/queue`), expected: (c) => byAccess(c.group, 'use') },
   listGroupRuns: { request: (c) => c.get(`environments/${w.envId}/groups/${w.groupId}/runs`), expected: (c) => byAccess(c.group, 'use') },
   // connections (the owner's)
-  listConnections: { request: (c) => c.get(`environments/${w.envId}/connections`), lists: hasId(() => w.connectionId), expected: (c) => listedIf(seesConnection(c)) },
+  listConnections: {
+    request: (c) => c.get(`environments/${w.envId}/connections`),
+    lists: hasId(() => w.connectionId),
+    expected: (c) => listedIf(seesConnection(c)),
+  },
   createConnection: {
     request: (c) => c.post(`environments/${w.envId}/connections`, aConnection(w.groupId, { username: 'someone-else' })),
     expected: (c) => (!c.holdConnections ? 'forbidden' : c.group === 'none' ? 'hidden' : 'ok'),
@@ -162,44 +205,83 @@ const PROBES: Record<string, Probe> = {
     request: (c) => c.patch(`environments/${w.envId}/connections/${w.connectionId}`, { name: 'x' }, STALE),
     expected: (c) => (c.owner ? 'ok' : seesConnection(c) ? 'forbidden' : 'hidden'),
   },
-  deleteConnection: { request: (c) => c.delete(`environments/${w.envId}/connections/${w.connectionId}`, STALE), expected: (c) => (seesConnection(c) ? 'ok' : 'hidden') },
+  deleteConnection: {
+    request: (c) => c.delete(`environments/${w.envId}/connections/${w.connectionId}`, STALE),
+    expected: (c) => (seesConnection(c) ? 'ok' : 'hidden'),
+  },
   // credentials
-  listCredentials: { request: (c) => c.get(`environments/${w.envId}/credentials`), lists: hasId(() => w.credentialId), expected: (c) => listedIf(c.credential !== 'none') },
+  listCredentials: {
+    request: (c) => c.get(`environments/${w.envId}/credentials`),
+    lists: hasId(() => w.credentialId),
+    expected: (c) => listedIf(c.credential !== 'none'),
+  },
   createCredential: {
     request: (c) => c.post(`environments/${w.envId}/credentials`, { name: 'Probe', username: GROUP_ACCOUNT.username, keyVaultSecretUri: OTHER_VAULT_SECRET }),
     expected: (c) => allowedIf(c.holdConnections),
   },
   getCredential: { request: (c) => c.get(`environments/${w.envId}/credentials/${w.credentialId}`), expected: (c) => byAccess(c.credential, 'use') },
-  updateCredential: { request: (c) => c.patch(`environments/${w.envId}/credentials/${w.credentialId}`, { name: 'x' }, STALE), expected: (c) => byAccess(c.credential, 'manage') },
-  deleteCredential: { request: (c) => c.delete(`environments/${w.envId}/credentials/${w.credentialId}`, STALE), expected: (c) => byAccess(c.credential, 'manage') },
-  getCredentialAccess: { request: (c) => c.get(`environments/${w.envId}/credentials/${w.credentialId}/access`), expected: (c) => byAccess(c.credential, 'manage') },
-  setCredentialAccess: { request: (c) => c.put(`environments/${w.envId}/credentials/${w.credentialId}/access`, [], STALE), expected: (c) => byAccess(c.credential, 'manage') },
+  updateCredential: {
+    request: (c) => c.patch(`environments/${w.envId}/credentials/${w.credentialId}`, { name: 'x' }, STALE),
+    expected: (c) => byAccess(c.credential, 'manage'),
+  },
+  deleteCredential: {
+    request: (c) => c.delete(`environments/${w.envId}/credentials/${w.credentialId}`, STALE),
+    expected: (c) => byAccess(c.credential, 'manage'),
+  },
+  getCredentialAccess: {
+    request: (c) => c.get(`environments/${w.envId}/credentials/${w.credentialId}/access`),
+    expected: (c) => byAccess(c.credential, 'manage'),
+  },
+  setCredentialAccess: {
+    request: (c) => c.put(`environments/${w.envId}/credentials/${w.credentialId}/access`, [], STALE),
+    expected: (c) => byAccess(c.credential, 'manage'),
+  },
   // desktop flows: every member reads and runs them; their owner and SystemAdministrators change them
   listDesktopFlows: { request: (c) => c.get(`environments/${w.envId}/desktop-flows`), lists: hasId(() => w.flowId), expected: () => 'listed' },
-  createDesktopFlow: { request: (c) => c.post(`environments/${w.envId}/desktop-flows`, aDesktopFlow({ name: 'Probe' })), expected: (c) => allowedIf(c.createGroup) },
+  createDesktopFlow: {
+    request: (c) => c.post(`environments/${w.envId}/desktop-flows`, aDesktopFlow({ name: 'Probe' })),
+    expected: (c) => allowedIf(c.createGroup),
+  },
   getDesktopFlow: { request: (c) => c.get(`environments/${w.envId}/desktop-flows/${w.flowId}`), expected: () => 'ok' },
-  replaceDesktopFlow: { request: (c) => c.put(`environments/${w.envId}/desktop-flows/${w.flowId}`, aDesktopFlow(), STALE), expected: (c, admin) => allowedIf(admin || c.owner === true) },
-  deleteDesktopFlow: { request: (c) => c.delete(`environments/${w.envId}/desktop-flows/${w.flowId}`, STALE), expected: (c, admin) => allowedIf(admin || c.owner === true) },
+  replaceDesktopFlow: {
+    request: (c) => c.put(`environments/${w.envId}/desktop-flows/${w.flowId}`, aDesktopFlow(), STALE),
+    expected: (c, admin) => allowedIf(admin || c.owner === true),
+  },
+  deleteDesktopFlow: {
+    request: (c) => c.delete(`environments/${w.envId}/desktop-flows/${w.flowId}`, STALE),
+    expected: (c, admin) => allowedIf(admin || c.owner === true),
+  },
   // runs: submit through the caller's own connection (made while it had access) or, lacking one, the owner's
   submitRun: {
-    request: (c, own) => c.post(`environments/${w.envId}/runs`, { connectionId: own.connectionId ?? w.connectionId, desktopFlowId: w.flowId, inputs: {}, priority: 'Normal' }),
+    request: (c, own) =>
+      c.post(`environments/${w.envId}/runs`, { connectionId: own.connectionId ?? w.connectionId, desktopFlowId: w.flowId, inputs: {}, priority: 'Normal' }),
     expected: (c, admin) => (c.then === 'revoked' ? 'revoked' : admin || c.owner || (c.holdConnections && c.group !== 'none') ? 'ok' : 'forbidden'),
   },
   getRun: { request: (c) => c.get(`environments/${w.envId}/runs/${w.queuedRunId}`), expected: (c) => byAccess(runRight(c), 'use') },
   // the environment's runs: the owner's run is listed to whoever may use its group
-  listRuns: { request: (c) => c.get(`environments/${w.envId}/runs?pageSize=200`), lists: hasId(() => w.queuedRunId), expected: (c) => listedIf(runRight(c) !== 'none') },
+  listRuns: {
+    request: (c) => c.get(`environments/${w.envId}/runs?pageSize=200`),
+    lists: hasId(() => w.queuedRunId),
+    expected: (c) => listedIf(runRight(c) !== 'none'),
+  },
   // a resubmission is a submission through the run's connection (the owner's): seeing the run, then holding the connection
   resubmitRun: {
     request: (c) => c.post(`environments/${w.envId}/runs/${w.endedRunId}/resubmit`),
     expected: (c, admin) => (runRight(c) === 'none' ? 'hidden' : admin || c.owner ? 'ok' : 'forbidden'),
   },
-  changeRunPriority: { request: (c) => c.patch(`environments/${w.envId}/runs/${w.queuedRunId}`, { priority: 'High' }, STALE), expected: (c) => byAccess(runRight(c), 'manage') },
+  changeRunPriority: {
+    request: (c) => c.patch(`environments/${w.envId}/runs/${w.queuedRunId}`, { priority: 'High' }, STALE),
+    expected: (c) => byAccess(runRight(c), 'manage'),
+  },
   // on an ended run: 422 RunNotQueued once past the rights check
   moveRunToTop: { request: (c) => c.post(`environments/${w.envId}/runs/${w.endedRunId}/move-to-top`), expected: (c) => byAccess(runRight(c), 'manage') },
   // on a cancelled run: cancelling again is harmless
   cancelRun: { request: (c) => c.post(`environments/${w.envId}/runs/${w.endedRunId}/cancel`), expected: (c) => byAccess(runRight(c), 'manage') },
   // run callbacks, on the queued run (submitted with a callback; it never ends, so nothing is delivered)
-  subscribeRunCallback: { request: (c) => c.post(`environments/${w.envId}/runs/${w.queuedRunId}/callback`, { callbackUrl: NEVER_CALLED }), expected: (c) => byAccess(runRight(c), 'manage') },
+  subscribeRunCallback: {
+    request: (c) => c.post(`environments/${w.envId}/runs/${w.queuedRunId}/callback`, { callbackUrl: NEVER_CALLED }),
+    expected: (c) => byAccess(runRight(c), 'manage'),
+  },
   deleteRunCallback: { request: (c) => c.delete(`environments/${w.envId}/runs/${w.queuedRunId}/callback`), expected: (c) => byAccess(runRight(c), 'manage') },
   getWebhookSecret: { request: (c) => c.get(`environments/${w.envId}/webhook-secret`), expected: (_c, admin) => allowedIf(admin) },
   rotateWebhookSecret: { request: (c) => c.post(`environments/${w.envId}/webhook-secret`), expected: (_c, admin) => allowedIf(admin) },
@@ -221,7 +303,10 @@ const OUTSIDE_ENVIRONMENTS = ['createEnvironment', 'getMe', 'listEnvironments'];
 
 function expectedVerdicts(caller: Caller, admin: boolean): Record<string, Verdict> {
   return Object.fromEntries(
-    Object.entries(PROBES).map(([name, probe]) => [name, caller.then === 'deactivated' && !OUTSIDE_ENVIRONMENTS.includes(name) ? 'hidden' : probe.expected(caller, admin)]),
+    Object.entries(PROBES).map(([name, probe]) => [
+      name,
+      caller.then === 'deactivated' && !OUTSIDE_ENVIRONMENTS.includes(name) ? 'hidden' : probe.expected(caller, admin),
+    ]),
   );
 }
 
@@ -242,7 +327,10 @@ beforeAll(async () => {
   const members = await Promise.all(names.map(async () => clientFor()));
   const target = await clientFor();
   clients = { SystemAdministrator: admin, ...Object.fromEntries(names.map((n, i) => [n, members[i] as ApiClient])) };
-  await Promise.all([...names.map((n) => addMember(admin, envId, clients[n] as ApiClient, CALLERS[n]?.roles ?? [])), addMember(admin, envId, target, ['BasicUser'])]);
+  await Promise.all([
+    ...names.map((n) => addMember(admin, envId, clients[n] as ApiClient, CALLERS[n]?.roles ?? [])),
+    addMember(admin, envId, target, ['BasicUser']),
+  ]);
   const owner = clients['EnvironmentMaker, owner of everything'] as ApiClient;
 
   const builtIn = await builtInImageId(admin, envId);
@@ -251,7 +339,8 @@ beforeAll(async () => {
   const image = await must(owner.post<{ id: string }>(`environments/${envId}/images`, aCustomImage({ replicatedRegions: ['northeurope'] })), 201, 'image');
   const credential = await must(owner.post<{ id: string }>(`environments/${envId}/credentials`, { name: 'Runner', ...GROUP_ACCOUNT }), 201, 'credential');
   const flow = await must(owner.post<{ id: string }>(`environments/${envId}/desktop-flows`, aDesktopFlow()), 201, 'flow');
-  const shares = (permission: 'User' | 'CoOwner') => names.filter((n) => CALLERS[n]?.shares === permission).map((n) => ({ userId: (clients[n] as ApiClient).userId, permission }));
+  const shares = (permission: 'User' | 'CoOwner') =>
+    names.filter((n) => CALLERS[n]?.shares === permission).map((n) => ({ userId: (clients[n] as ApiClient).userId, permission }));
   const allShares = [...shares('User'), ...shares('CoOwner')];
   await Promise.all([
     shareImage(owner, envId, image.id, allShares),
@@ -281,9 +370,21 @@ beforeAll(async () => {
     shareImage(owner, envId, image.id, remaining),
     shareGroup(owner, envId, group.id, remaining),
     must(owner.put(`environments/${envId}/credentials/${credential.id}/access`, remaining), 200, 'credential share'),
-    ...names.filter((n) => CALLERS[n]?.then === 'deactivated').map((n) => must(admin.delete(`environments/${envId}/members/${(clients[n] as ApiClient).userId}`), 204, 'deactivate')),
+    ...names
+      .filter((n) => CALLERS[n]?.then === 'deactivated')
+      .map((n) => must(admin.delete(`environments/${envId}/members/${(clients[n] as ApiClient).userId}`), 204, 'deactivate')),
   ]);
-  w = { envId, imageId: image.id, groupId: group.id, credentialId: credential.id, flowId: flow.id, connectionId: connection.id, queuedRunId: queued.id, endedRunId: ended.id, targetUserId: target.userId };
+  w = {
+    envId,
+    imageId: image.id,
+    groupId: group.id,
+    credentialId: credential.id,
+    flowId: flow.id,
+    connectionId: connection.id,
+    queuedRunId: queued.id,
+    endedRunId: ended.id,
+    targetUserId: target.userId,
+  };
 }, 90_000);
 
 describe('roles × routes (PRODUCT.md roles table, turn 2 "Access")', () => {

@@ -73,7 +73,7 @@ afterAll(async () => {
 });
 
 describe('GET /environments/{env}/runs', () => {
-  it('lists every run of the environment, newest first, to a SystemAdministrator; never another environment\'s', async () => {
+  it("lists every run of the environment, newest first, to a SystemAdministrator; never another environment's", async () => {
     const body = await list(admin, w.envId);
     expect(ids(body)).toEqual([runs.e.id, runs.d.id, runs.c.id, runs.b.id, runs.a.id]);
     expect(body.items[0]).toMatchObject({ groupId: deletedGroupId, submittedBy: user.userId, submittedByName: 'Uma User' });

@@ -18,10 +18,20 @@ let deps: Services;
 let world: RunWorld;
 let other: RunWorld;
 
-const identityOf = (bot: BotDocument, overrides: Partial<BotIdentity> = {}): BotIdentity => ({ environmentId: bot.environmentId, groupId: bot.groupId, botId: bot.id, credentialVersion: bot.credentialVersion, ...overrides });
+const identityOf = (bot: BotDocument, overrides: Partial<BotIdentity> = {}): BotIdentity => ({
+  environmentId: bot.environmentId,
+  groupId: bot.groupId,
+  botId: bot.id,
+  credentialVersion: bot.credentialVersion,
+  ...overrides,
+});
 const credentialFor = (bot: BotDocument, overrides: Partial<BotIdentity> = {}, now = new Date()) => deps.botCredentials.issue(identityOf(bot, overrides), now);
 
-async function agentCall<T = Record<string, unknown>>(token: string | undefined, path: string, body: unknown = {}): Promise<{ status: number; type: string; body: T }> {
+async function agentCall<T = Record<string, unknown>>(
+  token: string | undefined,
+  path: string,
+  body: unknown = {},
+): Promise<{ status: number; type: string; body: T }> {
   const res = await fetch(`${localCloud().baseUrl}/api/${path}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },

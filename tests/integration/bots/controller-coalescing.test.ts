@@ -88,7 +88,9 @@ describe('controller rounds are coalesced', () => {
       2_500, // the round that follows the last wake-up
     );
     const gaps = burst.times.slice(1).map((t, i) => t - (burst.times[i] ?? 0));
-    console.log(`controller coalescing: 1000 wake-ups in ${burst.workMs} ms, ${burst.times.length} rounds in ${burst.elapsedS.toFixed(1)} s, at gaps of ${gaps.join(', ')} ms`);
+    console.log(
+      `controller coalescing: 1000 wake-ups in ${burst.workMs} ms, ${burst.times.length} rounds in ${burst.elapsedS.toFixed(1)} s, at gaps of ${gaps.join(', ')} ms`,
+    );
     // consecutive rounds are at least the minimum interval apart
     expect(gaps.every((g) => g >= 1_000)).toBe(true);
     expect(burst.times.length).toBeGreaterThanOrEqual(1);

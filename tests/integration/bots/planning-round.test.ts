@@ -30,8 +30,18 @@ describe('the planning round', () => {
     await removeGroupDocument(envId, groupId);
     const round = await runPlanningRound(deps, envId, noQueue);
     const released = round.plan?.decisions.flatMap((d) => (d.kind === 'release' ? [[d.botId, d.reason]] : []));
-    expect(released?.sort()).toEqual([[idle.id, 'group-deleted'], [busy.id, 'group-deleted']].sort());
-    expect(round.signals.filter((s) => s.event === 'Release').map((s) => s.botId).sort()).toEqual([idle.id, busy.id].sort());
+    expect(released?.sort()).toEqual(
+      [
+        [idle.id, 'group-deleted'],
+        [busy.id, 'group-deleted'],
+      ].sort(),
+    );
+    expect(
+      round.signals
+        .filter((s) => s.event === 'Release')
+        .map((s) => s.botId)
+        .sort(),
+    ).toEqual([idle.id, busy.id].sort());
   });
 
   it('plans a bot already asked to drain as Draining: no second drain, one at a time', async () => {

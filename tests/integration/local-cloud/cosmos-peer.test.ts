@@ -41,11 +41,18 @@ describe('Cosmos peer through the real @azure/cosmos SDK', () => {
     await runs.items.create({ id: 'op1', environmentId: 'e9', n: 1 });
     await runs.item('op1', 'e9').read();
     await runs.item('op1', 'e9').replace({ id: 'op1', environmentId: 'e9', n: 2 });
-    await runs.items.query({ query: 'SELECT TOP 1 * FROM c WHERE c.environmentId = @e ORDER BY c.n', parameters: [{ name: '@e', value: 'e9' }] }, { partitionKey: 'e9' }).fetchAll();
+    await runs.items
+      .query({ query: 'SELECT TOP 1 * FROM c WHERE c.environmentId = @e ORDER BY c.n', parameters: [{ name: '@e', value: 'e9' }] }, { partitionKey: 'e9' })
+      .fetchAll();
     await runs.item('op1', 'e9').delete();
     const after = peer.operations.byContainer.runs;
     const was = before.runs ?? { reads: 0, writes: 0, queries: 0, queryPlans: 0 };
-    expect({ reads: (after?.reads ?? 0) - was.reads, writes: (after?.writes ?? 0) - was.writes, queries: (after?.queries ?? 0) - was.queries, queryPlans: (after?.queryPlans ?? 0) - was.queryPlans }).toEqual({
+    expect({
+      reads: (after?.reads ?? 0) - was.reads,
+      writes: (after?.writes ?? 0) - was.writes,
+      queries: (after?.queries ?? 0) - was.queries,
+      queryPlans: (after?.queryPlans ?? 0) - was.queryPlans,
+    }).toEqual({
       reads: 1,
       writes: 3,
       queries: 1,
@@ -78,7 +85,16 @@ describe('Cosmos peer through the real @azure/cosmos SDK', () => {
   it('answers parameterised queries within a partition, ordered', async () => {
     for (let n = 0; n < 5; n++) await container.items.create<Item>({ id: `q${n}`, environmentId: 'eq', n, tag: n % 2 === 0 ? 'even' : 'odd' });
     const { resources } = await container.items
-      .query<Item>({ query: 'SELECT * FROM c WHERE c.environmentId = @env AND c.tag = @tag ORDER BY c.n DESC', parameters: [{ name: '@env', value: 'eq' }, { name: '@tag', value: 'even' }] }, { partitionKey: 'eq' })
+      .query<Item>(
+        {
+          query: 'SELECT * FROM c WHERE c.environmentId = @env AND c.tag = @tag ORDER BY c.n DESC',
+          parameters: [
+            { name: '@env', value: 'eq' },
+            { name: '@tag', value: 'even' },
+          ],
+        },
+        { partitionKey: 'eq' },
+      )
       .fetchAll();
     expect(resources.map((r) => r.n)).toEqual([4, 2, 0]);
   });
@@ -90,7 +106,10 @@ describe('Cosmos peer through the real @azure/cosmos SDK', () => {
     let pages = 0;
     do {
       const page = await container.items
-        .query<Item>({ query: 'SELECT * FROM c WHERE c.environmentId = @env ORDER BY c.n', parameters: [{ name: '@env', value: 'ep' }] }, { partitionKey: 'ep', maxItemCount: 10, continuationToken: token })
+        .query<Item>(
+          { query: 'SELECT * FROM c WHERE c.environmentId = @env ORDER BY c.n', parameters: [{ name: '@env', value: 'ep' }] },
+          { partitionKey: 'ep', maxItemCount: 10, continuationToken: token },
+        )
         .fetchNext();
       seen.push(...page.resources.map((r) => r.n));
       token = page.continuationToken;
@@ -112,7 +131,10 @@ describe('Cosmos peer through the real @azure/cosmos SDK', () => {
     expect(peer.counters.throttled).toBeGreaterThan(before);
     // The local server ignores the partitionKey option when filtering queries: the WHERE clause must carry it.
     const { resources } = await container.items
-      .query<number>({ query: 'SELECT VALUE COUNT(1) FROM c WHERE c.environmentId = @env', parameters: [{ name: '@env', value: 'et' }] }, { partitionKey: 'et' })
+      .query<number>(
+        { query: 'SELECT VALUE COUNT(1) FROM c WHERE c.environmentId = @env', parameters: [{ name: '@env', value: 'et' }] },
+        { partitionKey: 'et' },
+      )
       .fetchAll();
     expect(resources[0]).toBe(20);
   });

@@ -42,7 +42,11 @@ describe('the Durable HTTP API of the local host', () => {
     expect(running.headers.get('location')).toContain('/instances/explicit-1');
     expect(await running.json()).toMatchObject({ instanceId: 'explicit-1', runtimeStatus: 'Running', name: 'WaitForEvent' });
 
-    const raised = await fetch((links.sendEventPostUri ?? '').replace('{eventName}', 'Resume'), { method: 'POST', headers: json, body: JSON.stringify({ via: 'webhook' }) });
+    const raised = await fetch((links.sendEventPostUri ?? '').replace('{eventName}', 'Resume'), {
+      method: 'POST',
+      headers: json,
+      body: JSON.stringify({ via: 'webhook' }),
+    });
     expect(raised.status).toBe(202);
     await host.waitForFinish('explicit-1');
     const done = await fetch(links.statusQueryGetUri ?? '');

@@ -113,7 +113,9 @@ export class DurableTestHost {
       if (last && done(last)) return last;
       await sleep(100);
     }
-    throw new Error(`instance ${instanceId} did not get there within ${timeoutMs} ms; last status: ${JSON.stringify(last)}\n${this.logs.slice(-20).join('\n')}`);
+    throw new Error(
+      `instance ${instanceId} did not get there within ${timeoutMs} ms; last status: ${JSON.stringify(last)}\n${this.logs.slice(-20).join('\n')}`,
+    );
   }
 
   waitForFinish(instanceId: string, timeoutMs = 10_000, history = false): Promise<InstanceStatus> {
@@ -121,7 +123,10 @@ export class DurableTestHost {
   }
 
   async raise(instanceId: string, eventName: string, data: unknown): Promise<number> {
-    const res = await fetch(`${this.baseUrl}/api/instances/${encodeURIComponent(instanceId)}/events/${eventName}`, { method: 'POST', body: JSON.stringify(data) });
+    const res = await fetch(`${this.baseUrl}/api/instances/${encodeURIComponent(instanceId)}/events/${eventName}`, {
+      method: 'POST',
+      body: JSON.stringify(data),
+    });
     return res.status;
   }
 

@@ -66,10 +66,12 @@ describe('a Task.any of events and a timer across a host crash, with an event no
     const ids = await Promise.all(Array.from({ length: 10 }, () => host.startId(BUSY_WAIT, { rounds, timerMs: 300 })));
     for (let crash = 0; crash < 4; crash++) {
       // Events arrive while instances wait, continue as new or run their activity; the host dies meanwhile.
-      await Promise.all(ids.map(async (id, i) => {
-        await sleep(i * 7);
-        expect(await host.raise(id, `C${crash}`, crash)).toBe(202);
-      }));
+      await Promise.all(
+        ids.map(async (id, i) => {
+          await sleep(i * 7);
+          expect(await host.raise(id, `C${crash}`, crash)).toBe(202);
+        }),
+      );
       await sleep(40 + crash * 45);
       await crashAndRestart();
       await expectConsistent(ids);
@@ -80,7 +82,10 @@ describe('a Task.any of events and a timer across a host crash, with an event no
       expect(done).toMatchObject({ runtimeStatus: 'Completed', output: { rounds } });
       // an event is in the last execution's history once if it arrived during that execution, else dropped: never twice
       const counts = Array.from({ length: 4 }, (_, crash) => eventsNamed(done, `C${crash}`));
-      expect(counts.every((n) => n <= 1), `${id}: ${JSON.stringify(done.history)}`).toBe(true);
+      expect(
+        counts.every((n) => n <= 1),
+        `${id}: ${JSON.stringify(done.history)}`,
+      ).toBe(true);
     }
   }, 120_000);
 

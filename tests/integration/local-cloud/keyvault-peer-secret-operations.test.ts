@@ -70,9 +70,20 @@ describe('update secret properties (PATCH /secrets/{name}/{version})', () => {
     const second = await client.setSecret('rotating', 'second-value');
     const expiresOn = new Date(Math.floor(Date.now() / 1000 + 3600) * 1000);
 
-    const updated = await client.updateSecretProperties('rotating', first.properties.version!, { contentType: 'application/json', tags: { owner: 'b' }, expiresOn });
+    const updated = await client.updateSecretProperties('rotating', first.properties.version!, {
+      contentType: 'application/json',
+      tags: { owner: 'b' },
+      expiresOn,
+    });
 
-    expect(updated).toMatchObject({ name: 'rotating', version: first.properties.version, contentType: 'application/json', tags: { owner: 'b' }, expiresOn, enabled: true });
+    expect(updated).toMatchObject({
+      name: 'rotating',
+      version: first.properties.version,
+      contentType: 'application/json',
+      tags: { owner: 'b' },
+      expiresOn,
+      enabled: true,
+    });
     expect(updated).not.toHaveProperty('value');
     const reread = await client.getSecret('rotating', { version: first.properties.version! });
     expect(reread).toMatchObject({ value: 'first-value', properties: { contentType: 'application/json', tags: { owner: 'b' }, expiresOn } });
@@ -105,7 +116,10 @@ describe('update secret properties (PATCH /secrets/{name}/{version})', () => {
     const { client } = await aVault();
     await client.setSecret('known', 'value');
 
-    await expect(client.updateSecretProperties('unknown', '0'.repeat(32), { enabled: false })).rejects.toMatchObject({ statusCode: 404, code: 'SecretNotFound' });
+    await expect(client.updateSecretProperties('unknown', '0'.repeat(32), { enabled: false })).rejects.toMatchObject({
+      statusCode: 404,
+      code: 'SecretNotFound',
+    });
     await expect(client.updateSecretProperties('known', '0'.repeat(32), { enabled: false })).rejects.toMatchObject({ statusCode: 404, code: 'SecretNotFound' });
   });
 });
@@ -139,7 +153,10 @@ describe('deleted secrets (soft delete, recover, purge)', () => {
 
     const secret = await client.getDeletedSecret('removed');
 
-    expect(secret).toMatchObject({ name: 'removed', properties: { version: set.properties.version, tags: { kind: 'x' }, recoveryId: `${peer.vaultUrl}/deletedsecrets/removed` } });
+    expect(secret).toMatchObject({
+      name: 'removed',
+      properties: { version: set.properties.version, tags: { kind: 'x' }, recoveryId: `${peer.vaultUrl}/deletedsecrets/removed` },
+    });
     expect(secret.value).toBeUndefined();
     expect(secret.properties.scheduledPurgeDate).toBeInstanceOf(Date);
     await expect(client.getDeletedSecret('never-deleted')).rejects.toMatchObject({ statusCode: 404, code: 'SecretNotFound' });
@@ -245,7 +262,10 @@ describe('operations the peer does not implement', () => {
   it('answers other APIs with 501, a missing method with 405 and an unknown secrets path with 404', async () => {
     const { peer } = await aVault();
 
-    expect(await call(peer, 'GET', '/keys')).toMatchObject({ status: 501, body: { error: { code: 'NotImplemented', message: expect.stringContaining('GET /keys') } } });
+    expect(await call(peer, 'GET', '/keys')).toMatchObject({
+      status: 501,
+      body: { error: { code: 'NotImplemented', message: expect.stringContaining('GET /keys') } },
+    });
     expect(await call(peer, 'POST', '/secrets/some-name')).toMatchObject({
       status: 405,
       allow: 'PUT, GET, PATCH, DELETE',

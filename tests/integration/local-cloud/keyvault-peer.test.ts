@@ -79,9 +79,7 @@ describe('Key Vault peer through the real SecretClient and KeyVaultSecretStore',
     const ref = await store.set('vm-admin', password);
 
     expect(await store.get(ref)).toBe(password);
-    expect(log.filter((entry) => !entry.authenticated)).toEqual([
-      { method: 'PUT', path: '/secrets/vm-admin', status: 401, authenticated: false },
-    ]);
+    expect(log.filter((entry) => !entry.authenticated)).toEqual([{ method: 'PUT', path: '/secrets/vm-admin', status: 401, authenticated: false }]);
     expect(log.filter((entry) => entry.authenticated).map((entry) => entry.status)).toEqual([200, 200]);
   });
 

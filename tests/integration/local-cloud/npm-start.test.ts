@@ -9,7 +9,10 @@ function descendants(pid: number): number[] {
   } catch {
     return []; // ps exits 1 when there are no children
   }
-  const children = out.split('\n').map((s) => Number(s.trim())).filter((n) => n > 0);
+  const children = out
+    .split('\n')
+    .map((s) => Number(s.trim()))
+    .filter((n) => n > 0);
   return children.flatMap((child) => [child, ...descendants(child)]);
 }
 
@@ -42,7 +45,10 @@ it('npm start serves the API with a token from npm run token, and Ctrl-C leaves 
   const health = await fetch(`http://127.0.0.1:${port}/api/health`);
   expect(health.status).toBe(200);
 
-  const token = execFileSync(process.execPath, ['--import', 'tsx', 'local/token-cli.ts', '--user', 'alice', '--platform-admin'], { env, encoding: 'utf8' }).trim();
+  const token = execFileSync(process.execPath, ['--import', 'tsx', 'local/token-cli.ts', '--user', 'alice', '--platform-admin'], {
+    env,
+    encoding: 'utf8',
+  }).trim();
   const created = await fetch(`http://127.0.0.1:${port}/api/environments`, {
     method: 'POST',
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },

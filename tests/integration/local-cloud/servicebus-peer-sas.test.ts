@@ -77,7 +77,11 @@ describe('SAS tokens on the local Service Bus peer', () => {
   });
 
   it('refuses an expired token, a wrong signature and an unknown rule', async () => {
-    for (const sas of [token('group-a', LISTEN_RULE, -5), token('group-a', { keyName: LISTEN_RULE.keyName, key: 'not-the-key' }), token('group-a', { keyName: 'nobody', key: 'x' })]) {
+    for (const sas of [
+      token('group-a', LISTEN_RULE, -5),
+      token('group-a', { keyName: LISTEN_RULE.keyName, key: 'not-the-key' }),
+      token('group-a', { keyName: 'nobody', key: 'x' }),
+    ]) {
       const client = clientWith(sas);
       try {
         await expect(receiveFrom(client, 'group-a')).rejects.toMatchObject({ code: 'UnauthorizedAccess' });

@@ -40,7 +40,9 @@ describe('topics, subscriptions and rules (admin client)', () => {
   it('refuses createTopic with 501 and creates no queue in its place', async () => {
     const topic = aName('topic');
 
-    await expect(admin.createTopic(topic)).rejects.toMatchObject(notImplemented(/Topics, subscriptions and rules are not supported by the local Service Bus peer/));
+    await expect(admin.createTopic(topic)).rejects.toMatchObject(
+      notImplemented(/Topics, subscriptions and rules are not supported by the local Service Bus peer/),
+    );
 
     expect(await admin.queueExists(topic)).toBe(false);
     expect(await queueNames()).not.toContain(topic);
@@ -62,7 +64,9 @@ describe('topics, subscriptions and rules (admin client)', () => {
 describe('queue properties (admin client)', () => {
   it('refuses requiresSession with 501: sessions are not supported', async () => {
     const name = aName('sessions');
-    await expect(admin.createQueue(name, { requiresSession: true })).rejects.toMatchObject(notImplemented(/Sessions are not supported by the local Service Bus peer/));
+    await expect(admin.createQueue(name, { requiresSession: true })).rejects.toMatchObject(
+      notImplemented(/Sessions are not supported by the local Service Bus peer/),
+    );
     expect(await admin.queueExists(name)).toBe(false);
   });
 
@@ -83,7 +87,11 @@ describe('queue properties (admin client)', () => {
     ['maxMessageSizeInKilobytes', { maxMessageSizeInKilobytes: 1024 }, /maxMessageSizeInKilobytes is 256/],
     [
       'authorizationRules',
-      { authorizationRules: [{ claimType: 'SharedAccessKey', accessRights: ['Send'], keyName: 'sender', primaryKey: 'a'.repeat(44), secondaryKey: 'b'.repeat(44) }] },
+      {
+        authorizationRules: [
+          { claimType: 'SharedAccessKey', accessRights: ['Send'], keyName: 'sender', primaryKey: 'a'.repeat(44), secondaryKey: 'b'.repeat(44) },
+        ],
+      },
       /Queue-level authorization rules/,
     ],
   ];
@@ -116,7 +124,13 @@ describe('queue properties (admin client)', () => {
       requiresDuplicateDetection: false,
       status: 'Active',
     });
-    const expected = { enableBatchedOperations: false, enableExpress: true, userMetadata: 'owner: <team a> & b', duplicateDetectionHistoryTimeWindow: 'PT1H', maxSizeInMegabytes: 2048 };
+    const expected = {
+      enableBatchedOperations: false,
+      enableExpress: true,
+      userMetadata: 'owner: <team a> & b',
+      duplicateDetectionHistoryTimeWindow: 'PT1H',
+      maxSizeInMegabytes: 2048,
+    };
     expect(created).toMatchObject(expected);
     expect(await admin.getQueue(name)).toMatchObject(expected);
 
@@ -126,7 +140,10 @@ describe('queue properties (admin client)', () => {
   });
 
   it('validates values like the service: a Standard-tier queue holds 1 to 5 GB', async () => {
-    await expect(admin.createQueue(aName('size'), { maxSizeInMegabytes: 100 })).rejects.toMatchObject({ statusCode: 400, message: expect.stringMatching(/MaxSizeInMegabytes must be one of 1024/) });
+    await expect(admin.createQueue(aName('size'), { maxSizeInMegabytes: 100 })).rejects.toMatchObject({
+      statusCode: 400,
+      message: expect.stringMatching(/MaxSizeInMegabytes must be one of 1024/),
+    });
     await expect(admin.createQueue(aName('window'), { duplicateDetectionHistoryTimeWindow: 'PT5S' })).rejects.toMatchObject({ statusCode: 400 });
   });
 });
@@ -134,7 +151,9 @@ describe('queue properties (admin client)', () => {
 describe('sessions and subscriptions (ServiceBusClient over AMQP)', () => {
   it('acceptNextSession fails at once with "sessions are not supported"', async () => {
     const started = Date.now();
-    await expect(client.acceptNextSession('plain-queue')).rejects.toMatchObject({ message: expect.stringMatching(/Sessions are not supported by the local Service Bus peer/) });
+    await expect(client.acceptNextSession('plain-queue')).rejects.toMatchObject({
+      message: expect.stringMatching(/Sessions are not supported by the local Service Bus peer/),
+    });
     expect(Date.now() - started).toBeLessThan(3_000);
   });
 
@@ -146,14 +165,19 @@ describe('sessions and subscriptions (ServiceBusClient over AMQP)', () => {
 
   it('detaches a session receiver link with amqp:not-implemented, with or without a session id', async () => {
     for (const sessionId of ['session-1', undefined]) {
-      expect(await sessionLinkError('plain-queue', sessionId)).toMatchObject({ condition: 'amqp:not-implemented', description: 'Sessions are not supported by the local Service Bus peer.' });
+      expect(await sessionLinkError('plain-queue', sessionId)).toMatchObject({
+        condition: 'amqp:not-implemented',
+        description: 'Sessions are not supported by the local Service Bus peer.',
+      });
     }
   });
 
   it('refuses a subscription receiver with "topics are not supported", not with entity-not-found', async () => {
     const receiver = client.createReceiver('some-topic', 'some-subscription');
     try {
-      await expect(receiver.receiveMessages(1, { maxWaitTimeInMs: 1_000 })).rejects.toMatchObject({ message: expect.stringMatching(/Topics, subscriptions and rules are not supported/) });
+      await expect(receiver.receiveMessages(1, { maxWaitTimeInMs: 1_000 })).rejects.toMatchObject({
+        message: expect.stringMatching(/Topics, subscriptions and rules are not supported/),
+      });
     } finally {
       await receiver.close();
     }
@@ -162,7 +186,9 @@ describe('sessions and subscriptions (ServiceBusClient over AMQP)', () => {
   it('refuses a receiver of the transfer dead-letter queue, which only forwarding and transactions fill', async () => {
     const receiver = client.createReceiver('plain-queue', { subQueueType: 'transferDeadLetter' });
     try {
-      await expect(receiver.receiveMessages(1, { maxWaitTimeInMs: 1_000 })).rejects.toMatchObject({ message: expect.stringMatching(/transfer dead-letter queue is not supported/) });
+      await expect(receiver.receiveMessages(1, { maxWaitTimeInMs: 1_000 })).rejects.toMatchObject({
+        message: expect.stringMatching(/transfer dead-letter queue is not supported/),
+      });
     } finally {
       await receiver.close();
     }

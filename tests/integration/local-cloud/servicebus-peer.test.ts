@@ -70,7 +70,12 @@ describe('operation counters (what the bench reports per run)', () => {
     await receiver.completeMessage(second);
     await receiver.close();
     const ops = peer.counters.operations;
-    expect({ send: ops.send - before.send, receive: ops.receive - before.receive, complete: ops.complete - before.complete, abandon: ops.abandon - before.abandon }).toEqual({
+    expect({
+      send: ops.send - before.send,
+      receive: ops.receive - before.receive,
+      complete: ops.complete - before.complete,
+      abandon: ops.abandon - before.abandon,
+    }).toEqual({
       send: 2,
       receive: 3,
       complete: 2,
@@ -82,8 +87,20 @@ describe('operation counters (what the bench reports per run)', () => {
 describe('admin client (HTTPS + Atom XML on the AMQP port)', () => {
   it('creates, reads, lists, updates and deletes queues', async () => {
     const name = `admin-${randomUUID().slice(0, 8)}`;
-    const created = await admin.createQueue(name, { lockDuration: 'PT45S', maxDeliveryCount: 7, defaultMessageTimeToLive: 'P14D', deadLetteringOnMessageExpiration: true });
-    expect(created).toMatchObject({ name, lockDuration: 'PT45S', maxDeliveryCount: 7, defaultMessageTimeToLive: 'P14D', deadLetteringOnMessageExpiration: true, requiresSession: false });
+    const created = await admin.createQueue(name, {
+      lockDuration: 'PT45S',
+      maxDeliveryCount: 7,
+      defaultMessageTimeToLive: 'P14D',
+      deadLetteringOnMessageExpiration: true,
+    });
+    expect(created).toMatchObject({
+      name,
+      lockDuration: 'PT45S',
+      maxDeliveryCount: 7,
+      defaultMessageTimeToLive: 'P14D',
+      deadLetteringOnMessageExpiration: true,
+      requiresSession: false,
+    });
 
     expect(await admin.getQueue(name)).toMatchObject({ name, lockDuration: 'PT45S', maxDeliveryCount: 7 });
     expect(await admin.queueExists(name)).toBe(true);
@@ -326,7 +343,11 @@ describe('messaging through ServiceBusClient (AMQP)', () => {
     expect(await receiver.peekMessages(3)).toHaveLength(0);
 
     const received = await receiver.receiveMessages(3, { maxWaitTimeInMs: 2_000 });
-    expect(received.map((m) => [m.body, m.deliveryCount])).toEqual([['one', 0], ['two', 0], ['three', 0]]);
+    expect(received.map((m) => [m.body, m.deliveryCount])).toEqual([
+      ['one', 0],
+      ['two', 0],
+      ['three', 0],
+    ]);
     await Promise.all(received.map((m) => receiver.completeMessage(m)));
     await receiver.close();
   });

@@ -44,10 +44,14 @@ app.http('echo', {
 // Two functions whose routes overlap: the catch-all's name sorts first, so it answers both paths, as in Azure.
 app.http('aCatchAll', { route: 'shadow/{*rest}', methods: ['GET'], handler: async () => ({ status: 200, body: 'catch-all' }) });
 app.http('shadowed', { route: 'shadow/exact', methods: ['GET'], handler: async () => ({ status: 200, body: 'exact' }) });
-app.http('sleeper', { route: 'sleep', methods: ['GET'], handler: async () => {
-  await new Promise((resolve) => setTimeout(resolve, 300));
-  return { status: 200 };
-} });
+app.http('sleeper', {
+  route: 'sleep',
+  methods: ['GET'],
+  handler: async () => {
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    return { status: 200 };
+  },
+});
 
 const scheduler = new TimerScheduler(registry, invoker, { TEST_TIMER_SCHEDULE: '*/1 * * * * *' }, () => undefined);
 const http = new HttpHost(registry, invoker, { host: '127.0.0.1', port: 0, routePrefix: 'api', maxRequestBodyBytes: 1024, log: () => undefined });
@@ -55,7 +59,10 @@ let base = '';
 
 beforeAll(async () => {
   http.mapHttpFunctions();
-  http.addHostRoute('/admin/functions', adminRoutes(registry, invoker, () => undefined));
+  http.addHostRoute(
+    '/admin/functions',
+    adminRoutes(registry, invoker, () => undefined),
+  );
   base = `http://127.0.0.1:${await http.listen()}`;
 });
 

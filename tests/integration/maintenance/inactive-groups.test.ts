@@ -151,7 +151,10 @@ describe('inactive group cleanup', () => {
     await deps.queues.create(orphanId);
     await changeEnvironment(deps, world.envId, (env) => ({
       ...env,
-      ledger: { ...env.ledger, groups: { ...env.ledger.groups, [orphanId]: { name: 'Half-created', committedBots: 0, maxBots: 5, reservedAt: clock.now().toISOString() } } },
+      ledger: {
+        ...env.ledger,
+        groups: { ...env.ledger.groups, [orphanId]: { name: 'Half-created', committedBots: 0, maxBots: 5, reservedAt: clock.now().toISOString() } },
+      },
     }));
     const signals = new RecordedSignals();
     expect((await cleanUpInactiveGroups(deps, signals)).actions).toEqual([]); // a create may still be writing it

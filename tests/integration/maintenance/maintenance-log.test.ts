@@ -16,6 +16,6 @@ describe('GET .../maintenance', () => {
     expect((await stranger.get(path)).status).toBe(404);
     expect((await admin.get(`${path}?pageSize=0`)).status).toBe(400);
     const badToken = await admin.get<{ errors: Array<{ field: string }> }>(`${path}?pageSize=5&continuationToken=true`);
-    expect([badToken.status, badToken.text]).toEqual([400, expect.stringContaining("continuationToken")]);
+    expect([badToken.status, badToken.text]).toEqual([400, expect.stringContaining('continuationToken')]);
   });
 });

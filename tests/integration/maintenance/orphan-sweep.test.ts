@@ -93,7 +93,12 @@ describe('orphan sweep', () => {
     const lostBot = await aBotRecord(s.deps, s.world.envId, s.world.groupId, 'Busy');
     const reports = await Promise.all([s.sweep(), s.sweep(), s.sweep()]);
     const actions = reports.flatMap((r) => r.actions);
-    expect(actions.filter((a) => a.action === 'orphanVmDeleted').map((a) => a.botId).sort()).toEqual([...strays].sort());
+    expect(
+      actions
+        .filter((a) => a.action === 'orphanVmDeleted')
+        .map((a) => a.botId)
+        .sort(),
+    ).toEqual([...strays].sort());
     expect(actions.filter((a) => a.action === 'botLost').map((a) => a.botId)).toEqual([lostBot.id]);
     expect(s.signals.released).toHaveLength(1);
     expect(await vmBotIds(s)).toEqual([]);

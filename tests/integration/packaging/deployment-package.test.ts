@@ -20,13 +20,17 @@ let load: PackageLoad;
 
 /** The worker's view of the package: loaded in a process of its own, from the package folder, with its node_modules. */
 function loadPackage(dir: string): PackageLoad {
-  const out = execFileSync(process.execPath, ['--import', path.join(repoRoot, 'node_modules/tsx/dist/esm/index.mjs'), path.join(repoRoot, 'tests/support/package-loader.ts'), dir], {
-    cwd: dir,
-    encoding: 'utf8',
-    // no app settings: registration must not depend on them (the host indexes functions before any invocation)
-    env: { PATH: process.env.PATH ?? '' },
-    timeout: 60_000,
-  });
+  const out = execFileSync(
+    process.execPath,
+    ['--import', path.join(repoRoot, 'node_modules/tsx/dist/esm/index.mjs'), path.join(repoRoot, 'tests/support/package-loader.ts'), dir],
+    {
+      cwd: dir,
+      encoding: 'utf8',
+      // no app settings: registration must not depend on them (the host indexes functions before any invocation)
+      env: { PATH: process.env.PATH ?? '' },
+      timeout: 60_000,
+    },
+  );
   return JSON.parse(out.trim().split('\n').at(-1) ?? '{}') as PackageLoad;
 }
 
@@ -55,13 +59,17 @@ describe('the deployment package (npm run package), as azd and Core Tools build 
 
   it('loads every entry point with the real @azure/functions and durable-functions of its own node_modules', () => {
     expect(load.failures).toEqual([]);
-    expect(load.entries).toEqual(expect.arrayContaining(['dist/functions/api.js', 'dist/functions/bots.js', 'dist/functions/run-watchdog.js', 'dist/functions/timers.js']));
+    expect(load.entries).toEqual(
+      expect.arrayContaining(['dist/functions/api.js', 'dist/functions/bots.js', 'dist/functions/run-watchdog.js', 'dist/functions/timers.js']),
+    );
     expect(load.functions.length).toBeGreaterThan(40);
   });
 
   it('holds no test, local-cloud, benchmark, simulator, agent or source file', () => {
     const own = pkg.files.filter((f) => !f.startsWith('node_modules/'));
-    const outside = own.filter((f) => !/^(host\.json|package\.json|dist\/(functions|orchestrations|shared|infra)\/|dist\/console\/(index\.html|console\.js|console\.css)$)/.test(f));
+    const outside = own.filter(
+      (f) => !/^(host\.json|package\.json|dist\/(functions|orchestrations|shared|infra)\/|dist\/console\/(index\.html|console\.js|console\.css)$)/.test(f),
+    );
     expect(outside).toEqual([]);
     expect(own.filter((f) => /\.ts$/.test(f) || /(^|\/)(tests|local|bench|simulator|agent)\//.test(f) || /\.test\.js$/.test(f))).toEqual([]);
   });
@@ -76,15 +84,16 @@ describe('the deployment package (npm run package), as azd and Core Tools build 
     const packaged = pkg.files.filter((f) => f.startsWith('node_modules/') && f.endsWith('/package.json')).map((f) => path.dirname(f));
     const packageDirs = packaged.filter((dir) => /(^|\/)node_modules\/(@[^/]+\/)?[^/@]+$/.test(dir));
     expect(packageDirs.filter((dir) => !prod.has(dir))).toEqual([]);
-    const devOnly = Object.keys((JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { devDependencies: Record<string, string> }).devDependencies).filter(
-      (name) => !prod.has(`node_modules/${name}`),
-    );
+    const devOnly = Object.keys(
+      (JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { devDependencies: Record<string, string> }).devDependencies,
+    ).filter((name) => !prod.has(`node_modules/${name}`));
     expect(devOnly.filter((name) => packageDirs.includes(`node_modules/${name}`))).toEqual([]);
     expect(readdirSync(path.join(pkg.dir, 'node_modules'))).toEqual(expect.arrayContaining(['@azure', 'durable-functions', 'zod', 'jose']));
   });
 
   it("reaches every HTTP route and method under the host's matching order (function name, first match)", () => {
-    const prefix = (JSON.parse(readFileSync(path.join(pkg.dir, 'host.json'), 'utf8')) as { extensions: { http: { routePrefix: string } } }).extensions.http.routePrefix;
+    const prefix = (JSON.parse(readFileSync(path.join(pkg.dir, 'host.json'), 'utf8')) as { extensions: { http: { routePrefix: string } } }).extensions.http
+      .routePrefix;
     const http = load.functions.filter((f) => f.trigger.toLowerCase() === 'httptrigger');
     const ordered = inHostOrder(
       http.map((fn): OrderedRoute<LoadedFunction> => {
@@ -92,14 +101,21 @@ describe('the deployment package (npm run package), as azd and Core Tools build 
         return { name: fn.name, template: compiled.template, methods: new Set(fn.methods ?? []), match: (p) => compiled.match(p), target: fn };
       }),
     );
-    const answeredBy = http.flatMap((fn) => (fn.methods ?? []).map((method) => ({ route: `${method} ${fn.route}`, expected: fn.name, actual: firstMatch(ordered, method, samplePath(prefix, fn.route ?? fn.name))?.route.name })));
+    const answeredBy = http.flatMap((fn) =>
+      (fn.methods ?? []).map((method) => ({
+        route: `${method} ${fn.route}`,
+        expected: fn.name,
+        actual: firstMatch(ordered, method, samplePath(prefix, fn.route ?? fn.name))?.route.name,
+      })),
+    );
     expect(answeredBy.length).toBeGreaterThan(40);
     expect(answeredBy.filter((a) => a.actual !== a.expected)).toEqual([]);
   });
 
   it('holds the web console, whose catch-all route shadows no API route, and no local sign-in', () => {
     expect(pkg.files).toEqual(expect.arrayContaining(['dist/console/index.html', 'dist/console/console.js', 'dist/console/console.css']));
-    const prefix = (JSON.parse(readFileSync(path.join(pkg.dir, 'host.json'), 'utf8')) as { extensions: { http: { routePrefix: string } } }).extensions.http.routePrefix;
+    const prefix = (JSON.parse(readFileSync(path.join(pkg.dir, 'host.json'), 'utf8')) as { extensions: { http: { routePrefix: string } } }).extensions.http
+      .routePrefix;
     const http = load.functions.filter((f) => f.trigger.toLowerCase() === 'httptrigger');
     const ordered = inHostOrder(
       http.map((fn): OrderedRoute<LoadedFunction> => {
@@ -109,11 +125,14 @@ describe('the deployment package (npm run package), as azd and Core Tools build 
     );
     const consoleFn = http.find((f) => f.name === 'console');
     expect(consoleFn?.methods).toEqual(['GET']);
-    for (const asset of ['', 'index.html', 'console.js', 'config.json']) expect(firstMatch(ordered, 'GET', `/${prefix}/console/${asset}`)?.route.name).toBe('console');
+    for (const asset of ['', 'index.html', 'console.js', 'config.json'])
+      expect(firstMatch(ordered, 'GET', `/${prefix}/console/${asset}`)?.route.name).toBe('console');
     // every other route, at a path it serves, is answered by its own function, never by the console's catch-all
     const shadowed = http
       .filter((fn) => fn.name !== 'console')
-      .flatMap((fn) => (fn.methods ?? []).map((method) => ({ fn: fn.name, by: firstMatch(ordered, method, samplePath(prefix, fn.route ?? fn.name))?.route.name })))
+      .flatMap((fn) =>
+        (fn.methods ?? []).map((method) => ({ fn: fn.name, by: firstMatch(ordered, method, samplePath(prefix, fn.route ?? fn.name))?.route.name })),
+      )
       .filter((a) => a.by === 'console');
     expect(shadowed).toEqual([]);
     // the local sign-in is the local host's (local/console/), not the app's: here no function answers it but the catch-all

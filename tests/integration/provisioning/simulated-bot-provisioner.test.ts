@@ -99,7 +99,11 @@ describe('SimulatedBotProvisioner on Azurite', () => {
     const bot = await provisioner.provision(spec);
 
     expect(sleeps[0]).toEqual([DELAY_MS]); // the whole boot delay, before the agent starts
-    expect(bot).toEqual({ botId: spec.botId, vmResourceId: expect.stringMatching(/\/providers\/Microsoft\.Compute\/virtualMachines\/bot-/), imageVersion: '1.2.3' });
+    expect(bot).toEqual({
+      botId: spec.botId,
+      vmResourceId: expect.stringMatching(/\/providers\/Microsoft\.Compute\/virtualMachines\/bot-/),
+      imageVersion: '1.2.3',
+    });
     expect(agents.started).toEqual([spec]);
     await expect(provisioner.list()).resolves.toEqual([
       { botId: spec.botId, environmentId: 'env-1', groupId: 'g-1', vmResourceId: bot.vmResourceId, createdAt: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/) },
@@ -154,7 +158,11 @@ describe('SimulatedBotProvisioner on Azurite', () => {
     const spec = aBot(3);
     await failureOf(cloud.provisioner.provision(spec));
 
-    const healthy = new SimulatedBotProvisioner(table, { deploymentId: cloud.deploymentId, provisionDelayMs: DELAY_MS, failureRate: 0 }, { secrets: cloud.secrets });
+    const healthy = new SimulatedBotProvisioner(
+      table,
+      { deploymentId: cloud.deploymentId, provisionDelayMs: DELAY_MS, failureRate: 0 },
+      { secrets: cloud.secrets },
+    );
 
     await expect(healthy.provision(spec)).resolves.toMatchObject({ botId: spec.botId });
   });

@@ -64,7 +64,7 @@ async function race(world: Awaited<ReturnType<typeof createRunWorld>>, toggle: T
   })();
   const submitter = (async () => {
     // a switched-off environment refuses submissions: those are tried again until accepted
-    for (let submitted = 0; submitted < runs; ) {
+    for (let submitted = 0; submitted < runs;) {
       try {
         await submitManyInProcess(deps, world, 1, 1);
         submitted++;
@@ -97,7 +97,8 @@ describe('changes that stop dispatch, racing assignments', () => {
   it('never starts a run in a window where the group was in maintenance, judged from the group versions', async () => {
     const world = await createRunWorld(admin);
     const principal = { userId: world.client.userId, name: 'admin', platformAdmin: true, isApp: false };
-    const maintenance: Toggle = (on) => retriedOnStale(async () => (await updateGroup(deps, principal, world.envId, world.groupId, { maintenance: on }, undefined)).group.updatedAt);
+    const maintenance: Toggle = (on) =>
+      retriedOnStale(async () => (await updateGroup(deps, principal, world.envId, world.groupId, { maintenance: on }, undefined)).group.updatedAt);
     const result = await race(world, maintenance, TOGGLES, RUNS);
     expect(result.windows).toHaveLength(TOGGLES);
     expect(result.started.size).toBe(RUNS);
@@ -108,7 +109,8 @@ describe('changes that stop dispatch, racing assignments', () => {
   it('never starts a run while the environment switch is off, judged from the environment versions', async () => {
     const world = await createRunWorld(admin);
     const principal = { userId: world.client.userId, name: 'admin', platformAdmin: true, isApp: false };
-    const switchOff: Toggle = (off) => retriedOnStale(async () => (await updateEnvironment(deps, principal, world.envId, { hostedRpaEnabled: !off }, undefined)).updatedAt);
+    const switchOff: Toggle = (off) =>
+      retriedOnStale(async () => (await updateEnvironment(deps, principal, world.envId, { hostedRpaEnabled: !off }, undefined)).updatedAt);
     const result = await race(world, switchOff, SWITCH_TOGGLES, SWITCH_RUNS);
     expect(result.started.size).toBe(SWITCH_RUNS);
     expect(result.inWindow, `runs started while hostedRpaEnabled was false (${result.paused} claims were refused or put back by the gate)`).toEqual([]);

@@ -2,7 +2,17 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { clientFor, type ApiClient } from '../../support/api-client.js';
 import { aConnection, builtInImageId, controlContainer, createGroup, GROUP_ACCOUNT, shareGroup, shareImage } from '../../support/connection-fixtures.js';
 import { addMember, createEnvironment } from '../../support/fixtures.js';
-import { aRun, connectAndRegisterFlow, createRunWorld, runPath, runsPath, submit, type Problem, type RunBody, type RunWorld } from '../../support/run-fixtures.js';
+import {
+  aRun,
+  connectAndRegisterFlow,
+  createRunWorld,
+  runPath,
+  runsPath,
+  submit,
+  type Problem,
+  type RunBody,
+  type RunWorld,
+} from '../../support/run-fixtures.js';
 
 // PRODUCT.md turn 2, "Access": submitting needs the caller's *current* use of the group as well as owning the
 // connection; rotated account passwords outdate connections; only the group's managers move runs to the top.
@@ -35,7 +45,10 @@ async function memberWithConnection(w: RunWorld, roles: string[], permission: 'U
   await addMember(admin, w.envId, client, roles);
   // added to the group's shares (a PUT replaces them all)
   const { items } = (await admin.get<{ items: Array<{ userId: string; permission: 'User' | 'CoOwner' }> }>(`${groupPath(w)}/access`)).body;
-  await shareGroup(admin, w.envId, w.groupId, [...items.map(({ userId, permission: p }) => ({ userId, permission: p })), { userId: client.userId, permission }]);
+  await shareGroup(admin, w.envId, w.groupId, [
+    ...items.map(({ userId, permission: p }) => ({ userId, permission: p })),
+    { userId: client.userId, permission },
+  ]);
   const connection = await client.post<{ id: string }>(`environments/${w.envId}/connections`, aConnection(w.groupId));
   expect(connection.status, connection.text).toBe(201);
   // the world's desktop flow (BasicUsers may run flows but not register them)
@@ -98,7 +111,7 @@ describe('losing access stops runs (403 GroupAccessRevoked)', () => {
   });
 });
 
-describe("rotated account passwords (422 CredentialsOutdated)", () => {
+describe('rotated account passwords (422 CredentialsOutdated)', () => {
   it('refuses runs through a connection checked against the old password until its owner updates it', async () => {
     const w = await aWorld();
     const { own } = await memberWithConnection(w, ['BasicUser']);
@@ -118,8 +131,14 @@ describe("rotated account passwords (422 CredentialsOutdated)", () => {
     const w = await aWorld();
     const { client } = await memberWithConnection(w, ['BasicUser']);
     const credential = await admin.post<{ id: string }>(`environments/${w.envId}/credentials`, { name: 'Runner', ...GROUP_ACCOUNT });
-    expect((await admin.put(`environments/${w.envId}/credentials/${credential.body.id}/access`, [{ userId: client.userId, permission: 'User' }])).status).toBe(200);
-    const connection = await client.post<{ id: string }>(`environments/${w.envId}/connections`, { name: 'Through a credential', groupId: w.groupId, credentialId: credential.body.id });
+    expect((await admin.put(`environments/${w.envId}/credentials/${credential.body.id}/access`, [{ userId: client.userId, permission: 'User' }])).status).toBe(
+      200,
+    );
+    const connection = await client.post<{ id: string }>(`environments/${w.envId}/connections`, {
+      name: 'Through a credential',
+      groupId: w.groupId,
+      credentialId: credential.body.id,
+    });
     expect(connection.status, connection.text).toBe(201);
     const through: RunWorld = { ...w, client, connectionId: connection.body.id };
     expect((await submitAs(through)).status).toBe(202);

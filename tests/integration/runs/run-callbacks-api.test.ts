@@ -24,7 +24,6 @@ beforeAll(async () => {
   w = await createRunWorld(admin);
 });
 
-
 const secretPath = (envId: string) => `environments/${envId}/webhook-secret`;
 // a receiver that never answers: these runs stay queued (capacity 0), so nothing is delivered
 const RECEIVER = 'http://127.0.0.1:9/hooks/run-ended?sig=query-secret';

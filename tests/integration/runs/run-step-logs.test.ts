@@ -28,7 +28,10 @@ describe('desktop flows with run steps', { timeout: 120_000 }, () => {
   it('stores a run step and refuses bad ones with 400 problem+json naming the field', async () => {
     const w = await createRunWorld(admin);
     const step = { run: { command: 'node', args: ['-e', 'console.log(1)'], workingDirectory: '/tmp', timeoutSeconds: 30 } };
-    const created = await admin.post<{ definition: { steps: unknown[] } }>(flowsPath(w), aDesktopFlow({ definition: { steps: [step, { powershell: { script: 'Get-Date' } }] } }));
+    const created = await admin.post<{ definition: { steps: unknown[] } }>(
+      flowsPath(w),
+      aDesktopFlow({ definition: { steps: [step, { powershell: { script: 'Get-Date' } }] } }),
+    );
     expect(created.status, created.text).toBe(201);
     expect(created.body.definition.steps).toEqual([step, { powershell: { script: 'Get-Date' } }]);
 
@@ -37,7 +40,10 @@ describe('desktop flows with run steps', { timeout: 120_000 }, () => {
     expect(empty.headers.get('content-type')).toBe('application/problem+json');
     expect(empty.body.errors).toEqual([expect.objectContaining({ field: 'definition.steps.0.run.command' })]);
 
-    const negative = await admin.post<{ errors: { field: string }[] }>(flowsPath(w), aDesktopFlow({ definition: { steps: [{ run: { command: 'x', timeoutSeconds: -1 } }] } }));
+    const negative = await admin.post<{ errors: { field: string }[] }>(
+      flowsPath(w),
+      aDesktopFlow({ definition: { steps: [{ run: { command: 'x', timeoutSeconds: -1 } }] } }),
+    );
     expect(negative.status).toBe(400);
     expect(negative.body.errors).toEqual([expect.objectContaining({ field: 'definition.steps.0.run.timeoutSeconds' })]);
   });
@@ -52,7 +58,10 @@ describe('desktop flows with run steps', { timeout: 120_000 }, () => {
 
     const claim = await claimNextRun(deps, { environmentId: w.envId, groupId: w.groupId, botId: 'bot-steps' });
     expect('run' in claim && claim.run.id).toBe(run.id);
-    const outcome = await executeFlow({ steps }, { inputs: run.inputs ?? {}, account: GROUP_ACCOUNT, logon: new LocalAccountLogon(GROUP_ACCOUNT), cancelled: () => false });
+    const outcome = await executeFlow(
+      { steps },
+      { inputs: run.inputs ?? {}, account: GROUP_ACCOUNT, logon: new LocalAccountLogon(GROUP_ACCOUNT), cancelled: () => false },
+    );
     expect(outcome).toMatchObject({ outcome: 'Succeeded', outputs: { invoice: 'INV-7' } });
     await finishRun(deps, { environmentId: w.envId, runId: run.id, botId: 'bot-steps', outcome: 'Succeeded', outputs: outcome.outputs, logs: outcome.logs });
 

@@ -42,7 +42,9 @@ describe('run telemetry through the run services', () => {
     expect(points(METRICS.runsSubmitted)).toEqual([expect.objectContaining({ value: 1, attributes: { ...ids, priority: 'Normal' } })]);
     expect((points(METRICS.queueWait) as DataPoint<Histogram>[])[0]?.value.count).toBe(1);
     expect((points(METRICS.dispatchLatency) as DataPoint<Histogram>[])[0]?.value.count).toBe(1);
-    expect(points(METRICS.runsEnded)).toEqual([expect.objectContaining({ value: 1, attributes: { ...ids, outcome: 'Failed', errorCode: 'DesktopFlowFailed' } })]);
+    expect(points(METRICS.runsEnded)).toEqual([
+      expect.objectContaining({ value: 1, attributes: { ...ids, outcome: 'Failed', errorCode: 'DesktopFlowFailed' } }),
+    ]);
 
     const spans = telemetry.spans.getFinishedSpans().filter((s) => s.attributes.runId === run.id);
     expect(spans.map((s) => s.name)).toEqual(['run.submit', 'run.claim', 'run.finish']);

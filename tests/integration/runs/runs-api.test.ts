@@ -57,7 +57,17 @@ describe('submitting and polling (asynchronous request-reply)', () => {
     expect(res.headers.get('location')).toBe(`${localCloud().baseUrl}/api/${runPath(w.envId, run.id)}`);
     expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
     expect(res.headers.get('etag')).toBe(`"${run.etag}"`);
-    expect(run).toMatchObject({ state: 'Queued', priority: 'Normal', groupId: w.groupId, timeoutMinutes: 1440, botId: null, startedAt: null, endedAt: null, outputs: null, error: null });
+    expect(run).toMatchObject({
+      state: 'Queued',
+      priority: 'Normal',
+      groupId: w.groupId,
+      timeoutMinutes: 1440,
+      botId: null,
+      startedAt: null,
+      endedAt: null,
+      outputs: null,
+      error: null,
+    });
     expect(run.definition).toEqual(aDesktopFlow().definition);
 
     const queued = await readRun(w, run.id);
@@ -84,12 +94,26 @@ describe('submitting and polling (asynchronous request-reply)', () => {
     const w = await world();
     const run = await submit(w);
     await claimNextRun(deps, { environmentId: w.envId, groupId: w.groupId, botId: 'bot-f' });
-    const first = await finishRun(deps, { environmentId: w.envId, runId: run.id, botId: 'bot-f', outcome: 'Failed', error: { message: 'The invoice portal refused the login.' } });
+    const first = await finishRun(deps, {
+      environmentId: w.envId,
+      runId: run.id,
+      botId: 'bot-f',
+      outcome: 'Failed',
+      error: { message: 'The invoice portal refused the login.' },
+    });
     expect(first.changed).toBe(true);
-    const again = await finishRun(deps, { environmentId: w.envId, runId: run.id, botId: 'bot-f', outcome: 'Failed', error: { message: 'The invoice portal refused the login.' } });
+    const again = await finishRun(deps, {
+      environmentId: w.envId,
+      runId: run.id,
+      botId: 'bot-f',
+      outcome: 'Failed',
+      error: { message: 'The invoice portal refused the login.' },
+    });
     expect(again.changed).toBe(false);
     expect(again.run.etag).toBe(first.run.etag);
-    await expect(finishRun(deps, { environmentId: w.envId, runId: run.id, botId: 'another-bot', outcome: 'Succeeded' })).rejects.toMatchObject({ code: 'Forbidden' });
+    await expect(finishRun(deps, { environmentId: w.envId, runId: run.id, botId: 'another-bot', outcome: 'Succeeded' })).rejects.toMatchObject({
+      code: 'Forbidden',
+    });
     const done = await readRun(w, run.id);
     expect(done.status).toBe(200);
     expect(done.body).toMatchObject({ state: 'Failed', error: { code: 'DesktopFlowFailed', message: 'The invoice portal refused the login.' } });
@@ -119,7 +143,10 @@ describe('desktop flow versions (a run references the version it was submitted w
   it('stores the version and its hash on the run, not the definition: a large flow costs its runs nothing', async () => {
     const w = await world();
     // close to the 1 MiB body limit: 500 steps of 1.9 KiB
-    const large = { name: 'Large flow', definition: { steps: Array.from({ length: 500 }, (_, i) => ({ output: { name: `o${i}`, value: 'x'.repeat(1900) } })) } };
+    const large = {
+      name: 'Large flow',
+      definition: { steps: Array.from({ length: 500 }, (_, i) => ({ output: { name: `o${i}`, value: 'x'.repeat(1900) } })) },
+    };
     expect((await admin.put(flowPath(w), large)).status).toBe(200);
     const runs = [await submit(w), await submit(w), await submit(w)];
     expect(runs.map((r) => r.desktopFlowVersion)).toEqual([2, 2, 2]);
@@ -233,7 +260,9 @@ describe('why runs wait', () => {
     expect((await admin.get<Record<string, unknown>>(`environments/${w.envId}/groups/${w.groupId}/queue`)).body).not.toHaveProperty('lastScalingDecision');
     await submit(w);
     await runPlanningRound(deps, w.envId, async (envId, groupId) => (await deps.runs.queries.nextQueued(envId, groupId, 1))[0]?.queuedAt);
-    const queue = await admin.get<{ lastScalingDecision?: { action: string; reason: string; detail: string } }>(`environments/${w.envId}/groups/${w.groupId}/queue`);
+    const queue = await admin.get<{ lastScalingDecision?: { action: string; reason: string; detail: string } }>(
+      `environments/${w.envId}/groups/${w.groupId}/queue`,
+    );
     expect(queue.body.lastScalingDecision).toMatchObject({ action: 'none', reason: 'environment-capacity-exhausted', detail: expect.any(String) });
     const scaling = await admin.get<{ items: unknown[] }>(`environments/${w.envId}/groups/${w.groupId}/scaling`);
     expect(queue.body.lastScalingDecision).toEqual(scaling.body.items[0]);
@@ -342,7 +371,10 @@ describe('refusals', () => {
     for (const [overrides, field] of cases) {
       const res = await admin.post<Problem>(runsPath(w.envId), aRun(w, overrides));
       expect(res.status, JSON.stringify(overrides).slice(0, 80)).toBe(400);
-      expect(res.body.errors?.some((e) => e.field === field), JSON.stringify(res.body.errors)).toBe(true);
+      expect(
+        res.body.errors?.some((e) => e.field === field),
+        JSON.stringify(res.body.errors),
+      ).toBe(true);
     }
     expect((await admin.post(runsPath(w.envId), aRun(w, { timeoutMinutes: 1, inputs: { blob: 'x'.repeat(60 * 1024) } }))).status).toBe(202);
   });

@@ -68,11 +68,15 @@ describe('timeouts (the run-deadline sweep, no orchestration per run)', () => {
     expect(waited).toBeGreaterThanOrEqual(QUEUED_TIMEOUT_SECONDS * 1000);
     // the claimed run is within its 60 minutes: left running; no Durable instance was started for either run
     expect((await readRun(w, taken.id)).body.state).toBe('Running');
-    const watchdog = await fetch(`${cloud.baseUrl}/runtime/webhooks/durabletask/instances/run-${waiting.id}?taskHub=${cloud.settings.DURABLE_TASK_HUB}&connection=Storage`);
+    const watchdog = await fetch(
+      `${cloud.baseUrl}/runtime/webhooks/durabletask/instances/run-${waiting.id}?taskHub=${cloud.settings.DURABLE_TASK_HUB}&connection=Storage`,
+    );
     expect(watchdog.status).toBe(404);
     // what the sweep did is on the maintenance log
     const log = await admin.get(`environments/${w.envId}/maintenance`);
-    expect(log.body.items).toEqual(expect.arrayContaining([expect.objectContaining({ sweep: 'runDeadlines', action: 'runTimedOut', reason: 'NoCandidateMachine', runId: waiting.id })]));
+    expect(log.body.items).toEqual(
+      expect.arrayContaining([expect.objectContaining({ sweep: 'runDeadlines', action: 'runTimedOut', reason: 'NoCandidateMachine', runId: waiting.id })]),
+    );
   });
 
   it('ends a run running past its timeoutMinutes as TimedOut and tells its bot to stop (the sweep, a minute later)', async () => {
@@ -168,7 +172,9 @@ describe('what one run costs, from submission to its end', () => {
     expect(shortCalls.filter((c) => c.startsWith('cosmos.'))).toHaveLength(5);
     expect(shortCalls.filter((c) => c.startsWith('gate.'))).toEqual(['gate.read', 'gate.confirm']);
     expect(shortCalls.filter((c) => c.startsWith('servicebus.'))).toEqual(['servicebus.receiveOne']);
-    console.log(`claim: ${shortQueue} Cosmos requests at the peer with ${COUNT_TRIES + 1} queued, ${longQueue} with 150 queued; calls ${shortCalls.join(', ')}`);
+    console.log(
+      `claim: ${shortQueue} Cosmos requests at the peer with ${COUNT_TRIES + 1} queued, ${longQueue} with 150 queued; calls ${shortCalls.join(', ')}`,
+    );
   });
 
   it('checks MAX_QUEUED_RUNS_PER_GROUP with one COUNT query, at a cost that does not grow with the queue', async () => {
@@ -229,7 +235,13 @@ describe('what one run costs, from submission to its end', () => {
     const finishCosmos = await cosmosRequests(async () => {
       calls.length = 0;
       const i = finished++;
-      await finishRun(countedDeps, { environmentId: v.envId, runId: claimed[i] ?? '', botId: `cost-run-${i}`, outcome: 'Succeeded', outputs: { invoice: '42' } });
+      await finishRun(countedDeps, {
+        environmentId: v.envId,
+        runId: claimed[i] ?? '',
+        botId: `cost-run-${i}`,
+        outcome: 'Succeeded',
+        outputs: { invoice: '42' },
+      });
       finishCalls = [...calls];
     });
     const pollCosmos = await cosmosRequests(() => readRun(v, claimed[0] ?? ''));
@@ -240,7 +252,16 @@ describe('what one run costs, from submission to its end', () => {
     // group's maxBots runs queued already, so it does not read whether the controller must plan (round-needed.ts)
     expect(submitCosmos).toBe(10);
     expect(keyedCosmos).toBe(12);
-    expect(claimCalls).toEqual(['cosmos.get', 'cosmos.get', 'cosmos.runningOn', 'gate.read', 'servicebus.receiveOne', 'cosmos.nextQueued', 'cosmos.replace', 'gate.confirm']);
+    expect(claimCalls).toEqual([
+      'cosmos.get',
+      'cosmos.get',
+      'cosmos.runningOn',
+      'gate.read',
+      'servicebus.receiveOne',
+      'cosmos.nextQueued',
+      'cosmos.replace',
+      'gate.confirm',
+    ]);
     expect(claimCosmos).toBe(9);
     expect(finishCalls).toEqual(['cosmos.get', 'cosmos.replace']);
     expect(finishCosmos).toBe(2);

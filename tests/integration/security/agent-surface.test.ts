@@ -26,7 +26,13 @@ let runB: Run;
 let botA: BotDocument;
 let botB: BotDocument;
 
-const identityOf = (bot: BotDocument, overrides: Partial<BotIdentity> = {}): BotIdentity => ({ environmentId: bot.environmentId, groupId: bot.groupId, botId: bot.id, credentialVersion: bot.credentialVersion, ...overrides });
+const identityOf = (bot: BotDocument, overrides: Partial<BotIdentity> = {}): BotIdentity => ({
+  environmentId: bot.environmentId,
+  groupId: bot.groupId,
+  botId: bot.id,
+  credentialVersion: bot.credentialVersion,
+  ...overrides,
+});
 const credentialFor = (bot: BotDocument, overrides: Partial<BotIdentity> = {}) => deps.botCredentials.issue(identityOf(bot, overrides), new Date());
 
 async function agentCall(token: string | undefined, path: string, body: unknown): Promise<{ status: number; body: Record<string, unknown> }> {
@@ -39,13 +45,18 @@ async function agentCall(token: string | undefined, path: string, body: unknown)
   return { status: res.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
 }
 const heartbeat = (token: string | undefined) => agentCall(token, 'agent/heartbeat', {});
-const finish = (token: string | undefined, runId: string) => agentCall(token, `agent/runs/${runId}/finish`, { outcome: 'Succeeded', outputs: { forged: 'yes' } });
+const finish = (token: string | undefined, runId: string) =>
+  agentCall(token, `agent/runs/${runId}/finish`, { outcome: 'Succeeded', outputs: { forged: 'yes' } });
 
 async function runningRun(g: E2eGroup, id: string): Promise<Run> {
-  return until(`run ${id} to be running`, async () => {
-    const run = (await admin.get<Run>(`environments/${g.envId}/runs/${id}`)).body;
-    return run.state === 'Running' && run.botId ? run : undefined;
-  }, 60_000);
+  return until(
+    `run ${id} to be running`,
+    async () => {
+      const run = (await admin.get<Run>(`environments/${g.envId}/runs/${id}`)).body;
+      return run.state === 'Running' && run.botId ? run : undefined;
+    },
+    60_000,
+  );
 }
 
 async function botRecord(botId: string): Promise<BotDocument> {

@@ -14,10 +14,39 @@ const REQUESTS = Number(process.env.HOSTILE_REQUESTS ?? scaled(2_000, 10_000));
 
 const hostileSegment = fc.oneof(
   fc.constantFrom(
-    '%2e%2e', '%2E%2E%2F%2E%2E', '%2e%2e%2f', '..%2f..%2fetc%2fpasswd', '%00', '%ff', '%E0%A4%A', "'", "' OR '1'='1", '"; DROP TABLE c; --',
-    'SELECT * FROM c', '${7*7}', '{{7*7}}', '<script>alert(1)</script>', '%3Cscript%3E', 'null', 'undefined', '-1', '0', '1e309', 'NaN',
-    '6f9619ff-8b86-d011-b42d-00c04fc964ff', '6F9619FF-8B86-D011-B42D-00C04FC964FF', '00000000-0000-0000-0000-000000000000', 'con', 'nul', '%2e',
-    '%E2%80%AE%00%ED%A0%80', encodeURIComponent('🤖'.repeat(50)), 'a'.repeat(2_000), 'member:someone', '%23', '%3F',
+    '%2e%2e',
+    '%2E%2E%2F%2E%2E',
+    '%2e%2e%2f',
+    '..%2f..%2fetc%2fpasswd',
+    '%00',
+    '%ff',
+    '%E0%A4%A',
+    "'",
+    "' OR '1'='1",
+    '"; DROP TABLE c; --',
+    'SELECT * FROM c',
+    '${7*7}',
+    '{{7*7}}',
+    '<script>alert(1)</script>',
+    '%3Cscript%3E',
+    'null',
+    'undefined',
+    '-1',
+    '0',
+    '1e309',
+    'NaN',
+    '6f9619ff-8b86-d011-b42d-00c04fc964ff',
+    '6F9619FF-8B86-D011-B42D-00C04FC964FF',
+    '00000000-0000-0000-0000-000000000000',
+    'con',
+    'nul',
+    '%2e',
+    '%E2%80%AE%00%ED%A0%80',
+    encodeURIComponent('🤖'.repeat(50)),
+    'a'.repeat(2_000),
+    'member:someone',
+    '%23',
+    '%3F',
   ),
   fc.string({ maxLength: 40 }).map(encodeURIComponent),
   fc.uuid(),
@@ -25,13 +54,22 @@ const hostileSegment = fc.oneof(
 
 const hostileQuery = fc.dictionary(
   fc.constantFrom('pageSize', 'continuationToken', 'q', 'top', '$filter', 'pageSize[]'),
-  fc.oneof(hostileSegment, fc.integer({ min: -5, max: 1_000 }).map(String), fc.base64String({ maxLength: 200 }), fc.json({ maxDepth: 2 }).map(encodeURIComponent)),
+  fc.oneof(
+    hostileSegment,
+    fc.integer({ min: -5, max: 1_000 }).map(String),
+    fc.base64String({ maxLength: 200 }),
+    fc.json({ maxDepth: 2 }).map(encodeURIComponent),
+  ),
   { maxKeys: 3 },
 );
 
 const hostileHeaders = fc.record(
   {
-    'if-match': fc.oneof(fc.constant('*'), fc.constant('"x"'), fc.string({ maxLength: 60 }).filter((s) => /^[\x20-\x7e]*$/.test(s))),
+    'if-match': fc.oneof(
+      fc.constant('*'),
+      fc.constant('"x"'),
+      fc.string({ maxLength: 60 }).filter((s) => /^[\x20-\x7e]*$/.test(s)),
+    ),
     'idempotency-key': fc.string({ maxLength: 200 }).filter((s) => /^[\x20-\x7e]*$/.test(s)),
     'content-type': fc.constantFrom('application/json', 'text/plain', 'application/xml', 'application/json; charset=utf-16', 'multipart/form-data; boundary=x'),
   },
@@ -42,7 +80,14 @@ const hostileBody = fc.oneof(
   fc.constant(undefined),
   fc.jsonValue().map((v) => JSON.stringify(v)),
   fc.string({ maxLength: 300 }),
-  fc.constantFrom('{', '[', '{"name": "\\ud800"}', '{"__proto__": {"admin": true}}', '{"constructor": {"prototype": {"x": 1}}}', '[' .repeat(5_000) + ']'.repeat(5_000)),
+  fc.constantFrom(
+    '{',
+    '[',
+    '{"name": "\\ud800"}',
+    '{"__proto__": {"admin": true}}',
+    '{"constructor": {"prototype": {"x": 1}}}',
+    '['.repeat(5_000) + ']'.repeat(5_000),
+  ),
 );
 
 let admin: ApiClient;

@@ -47,13 +47,30 @@ describe('limits', () => {
     const g = await aGroupWithFlow(admin, envId, 'Paged', 1, [{ wait: { ms: 1 } }]);
     await runNoBots(admin, envId);
     // 205 ended runs, written as the runs feature writes them (a submission each would take minutes)
-    const cosmos = new CosmosClient({ endpoint: localCloud().settings.COSMOS_ENDPOINT ?? '', key: localCloud().settings.COSMOS_KEY, connectionPolicy: { enableEndpointDiscovery: false } });
+    const cosmos = new CosmosClient({
+      endpoint: localCloud().settings.COSMOS_ENDPOINT ?? '',
+      key: localCloud().settings.COSMOS_KEY,
+      connectionPolicy: { enableEndpointDiscovery: false },
+    });
     try {
       const runs = cosmos.database(cosmosDefinitions.databaseName).container('runs');
       const flow = { id: g.flowId, name: 'Paged', version: 1, definitionHash: definitionHashOf({ steps: [{ wait: { ms: 1 } }] }) };
       const t0 = Date.now();
       for (let i = 0; i < 205; i++) {
-        const queued = queuedRun({ id: randomUUID(), environmentId: envId, groupId: g.groupId, connectionId: g.connectionId, desktopFlow: flow, inputs: {}, priority: 'Normal', timeoutMinutes: 60, submittedBy: admin.userId }, new Date(t0 + i));
+        const queued = queuedRun(
+          {
+            id: randomUUID(),
+            environmentId: envId,
+            groupId: g.groupId,
+            connectionId: g.connectionId,
+            desktopFlow: flow,
+            inputs: {},
+            priority: 'Normal',
+            timeoutMinutes: 60,
+            submittedBy: admin.userId,
+          },
+          new Date(t0 + i),
+        );
         await runs.items.create(ended(claimedBy(queued, 'bot-1', new Date(t0 + i)), 'Succeeded', {}, new Date(t0 + 1_000 + i)));
       }
     } finally {
@@ -66,7 +83,9 @@ describe('limits', () => {
     expect(first.body.continuationToken).toBeTruthy();
     const big = await admin.get<{ items: unknown[]; continuationToken?: string }>(`${path}?pageSize=200`);
     expect(big.body.items).toHaveLength(200);
-    const rest = await admin.get<{ items: unknown[]; continuationToken?: string }>(`${path}?pageSize=200&continuationToken=${encodeURIComponent(big.body.continuationToken ?? '')}`);
+    const rest = await admin.get<{ items: unknown[]; continuationToken?: string }>(
+      `${path}?pageSize=200&continuationToken=${encodeURIComponent(big.body.continuationToken ?? '')}`,
+    );
     expect(rest.body.items).toHaveLength(5);
     expect(rest.body.continuationToken).toBeUndefined();
     for (const bad of ['0', '201', '-1', '1.5', 'ten']) {

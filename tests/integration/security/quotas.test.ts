@@ -22,7 +22,12 @@ let callers = 0;
 beforeAll(async () => {
   cloud = await startLocalCloud({
     port: 0,
-    settings: { MAX_QUEUED_RUNS_PER_GROUP: String(MAX_QUEUED), RATE_LIMIT_PER_MINUTE: String(PER_MINUTE), CONTROLLER_INTERVAL_SECONDS: '3600', ...MAINTENANCE_TIMERS_OFF },
+    settings: {
+      MAX_QUEUED_RUNS_PER_GROUP: String(MAX_QUEUED),
+      RATE_LIMIT_PER_MINUTE: String(PER_MINUTE),
+      CONTROLLER_INTERVAL_SECONDS: '3600',
+      ...MAINTENANCE_TIMERS_OFF,
+    },
   });
 });
 
@@ -88,7 +93,10 @@ describe(`MAX_QUEUED_RUNS_PER_GROUP (${MAX_QUEUED} on this cloud)`, () => {
     const burst = 12;
     const answers = await Promise.all(Array.from({ length: burst }, (_, n) => submitTo(admin, g, n)));
     const statuses = answers.map((a) => a.status);
-    expect(statuses.every((s) => s === 202 || s === 429), JSON.stringify(statuses)).toBe(true);
+    expect(
+      statuses.every((s) => s === 202 || s === 429),
+      JSON.stringify(statuses),
+    ).toBe(true);
     for (const res of answers.filter((a) => a.status === 429)) expectQuotaAnswer(res, 'QueueFull');
     const queued = statuses.filter((s) => s === 202).length;
     expect(queued).toBeGreaterThanOrEqual(MAX_QUEUED);
@@ -111,7 +119,10 @@ describe(`RATE_LIMIT_PER_MINUTE (${PER_MINUTE} on this cloud)`, () => {
       statuses.push(res.status);
       if (res.status === 429) throttled = res;
     }
-    expect(statuses.slice(0, PER_MINUTE).every((s) => s === 200), JSON.stringify(statuses)).toBe(true);
+    expect(
+      statuses.slice(0, PER_MINUTE).every((s) => s === 200),
+      JSON.stringify(statuses),
+    ).toBe(true);
     expect(throttled, JSON.stringify(statuses)).toBeDefined();
     const retryAfter = expectQuotaAnswer(throttled as ApiResult<unknown>, 'TooManyRequests');
     expect(retryAfter).toBeLessThanOrEqual(60);

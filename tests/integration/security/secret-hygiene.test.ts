@@ -19,15 +19,28 @@ describe('secret hygiene', () => {
       return res;
     };
 
-    const group = keep(await admin.post(`environments/${envId}/groups`, { name: 'Hygiene', maxBots: 2, committedBots: 0, imageId, account: { username: 'rpa-hygiene', password: GROUP_PASSWORD } }));
+    const group = keep(
+      await admin.post(`environments/${envId}/groups`, {
+        name: 'Hygiene',
+        maxBots: 2,
+        committedBots: 0,
+        imageId,
+        account: { username: 'rpa-hygiene', password: GROUP_PASSWORD },
+      }),
+    );
     expect(group.status).toBe(201);
     const groupId = String(group.body.id);
     keep(await admin.get(`environments/${envId}/groups/${groupId}`));
     keep(await admin.get(`environments/${envId}/groups`));
-    const connection = keep(await admin.post(`environments/${envId}/connections`, { name: 'Hygiene', groupId, username: 'rpa-hygiene', password: GROUP_PASSWORD }));
+    const connection = keep(
+      await admin.post(`environments/${envId}/connections`, { name: 'Hygiene', groupId, username: 'rpa-hygiene', password: GROUP_PASSWORD }),
+    );
     expect(connection.status).toBe(201);
     // a password other than the account's is refused (422 InvalidCredentials) without being echoed or logged
-    expect(keep(await admin.post(`environments/${envId}/connections`, { name: 'Wrong password', groupId, username: 'rpa-hygiene', password: CONNECTION_PASSWORD })).status).toBe(422);
+    expect(
+      keep(await admin.post(`environments/${envId}/connections`, { name: 'Wrong password', groupId, username: 'rpa-hygiene', password: CONNECTION_PASSWORD }))
+        .status,
+    ).toBe(422);
     // a rotation, a connection updated to it, and a credential holding it leave no trace either
     expect(keep(await admin.patch(`environments/${envId}/groups/${groupId}`, { account: { password: ROTATED_PASSWORD } })).status).toBe(200);
     expect(keep(await admin.patch(`environments/${envId}/connections/${String(connection.body.id)}`, { password: ROTATED_PASSWORD })).status).toBe(200);
@@ -35,12 +48,23 @@ describe('secret hygiene', () => {
     expect(credential.status).toBe(201);
     keep(await admin.get(`environments/${envId}/credentials/${String(credential.body.id)}`));
     keep(await admin.get(`environments/${envId}/credentials`));
-    expect(keep(await admin.post(`environments/${envId}/connections`, { name: 'Via credential', groupId, credentialId: String(credential.body.id) })).status).toBe(201);
+    expect(
+      keep(await admin.post(`environments/${envId}/connections`, { name: 'Via credential', groupId, credentialId: String(credential.body.id) })).status,
+    ).toBe(201);
     keep(await admin.get(`environments/${envId}/connections/${String(connection.body.id)}`));
     keep(await admin.get(`environments/${envId}/groups/${groupId}/connections`));
     // refused requests must not echo the password either
     keep(await admin.post(`environments/${envId}/connections`, { name: 'Wrong user', groupId, username: 'someone-else', password: REJECTED_PASSWORD }));
-    keep(await admin.post(`environments/${envId}/groups`, { name: 'Bad', maxBots: 2, committedBots: 0, imageId, account: { username: 'admin', password: REJECTED_PASSWORD }, extra: REJECTED_PASSWORD }));
+    keep(
+      await admin.post(`environments/${envId}/groups`, {
+        name: 'Bad',
+        maxBots: 2,
+        committedBots: 0,
+        imageId,
+        account: { username: 'admin', password: REJECTED_PASSWORD },
+        extra: REJECTED_PASSWORD,
+      }),
+    );
     keep(await admin.post(`environments/${envId}/connections`, `{"name":"x","password":"${REJECTED_PASSWORD}"`));
 
     const secrets = [GROUP_PASSWORD, CONNECTION_PASSWORD, REJECTED_PASSWORD, ROTATED_PASSWORD];
@@ -48,7 +72,11 @@ describe('secret hygiene', () => {
       const everything = res.text + JSON.stringify([...res.headers]);
       for (const secret of secrets) expect(everything).not.toContain(secret);
     }
-    const stored = JSON.stringify([...(await rawDocumentsOf(envId, 'control')), ...(await rawDocumentsOf(envId, 'runs')), ...(await rawDocumentsOf(envId, 'bots'))]);
+    const stored = JSON.stringify([
+      ...(await rawDocumentsOf(envId, 'control')),
+      ...(await rawDocumentsOf(envId, 'runs')),
+      ...(await rawDocumentsOf(envId, 'bots')),
+    ]);
     for (const secret of secrets) expect(stored).not.toContain(secret);
     const logs = readFileSync(localCloud().logFile, 'utf8');
     expect(logs.length).toBeGreaterThan(0);

@@ -1,4 +1,12 @@
-import { DuplicateDocumentError, StalePreconditionError, type DocumentStore, type ListOptions, type Page, type StoredDocument, type Versioned } from '../../../shared/store/document-store.js';
+import {
+  DuplicateDocumentError,
+  StalePreconditionError,
+  type DocumentStore,
+  type ListOptions,
+  type Page,
+  type StoredDocument,
+  type Versioned,
+} from '../../../shared/store/document-store.js';
 
 type Field = string | number | boolean;
 

@@ -13,7 +13,10 @@ export class MemoryEnvironmentDirectory implements EnvironmentDirectory {
 
   async membershipsOf(userId: string, page: { pageSize: number; continuationToken?: string | undefined }): Promise<Page<Versioned<MemberDocument>>> {
     const members = [...this.store.docs.values()].filter((d) => d.type === 'member') as unknown as Versioned<MemberDocument>[];
-    return pageOf(members.filter((m) => m.userId === userId && m.active), page);
+    return pageOf(
+      members.filter((m) => m.userId === userId && m.active),
+      page,
+    );
   }
 
   async environments(page: { pageSize: number; continuationToken?: string | undefined }): Promise<Page<Versioned<EnvironmentDocument>>> {

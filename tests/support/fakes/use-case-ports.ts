@@ -80,7 +80,17 @@ export async function seedEnvironment(store: MemoryDocumentStore, overrides: Par
 }
 
 export async function seedMember(store: MemoryDocumentStore, userId: string, roles: Role[], overrides: Partial<MemberDocument> = {}): Promise<void> {
-  await store.create<MemberDocument>({ id: memberDocumentId(userId), environmentId: ENV, type: 'member', userId, roles, active: true, createdAt: NOW, updatedAt: NOW, ...overrides });
+  await store.create<MemberDocument>({
+    id: memberDocumentId(userId),
+    environmentId: ENV,
+    type: 'member',
+    userId,
+    roles,
+    active: true,
+    createdAt: NOW,
+    updatedAt: NOW,
+    ...overrides,
+  });
 }
 
 /** A group (active, owned by `owner`) whose account password is in the secret store: what connections are checked against. */

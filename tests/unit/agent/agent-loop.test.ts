@@ -5,7 +5,11 @@ import type { QueueListener } from '../../../agent/queue-listener.js';
 import type { ClaimResponse, FinishRequest, HeartbeatRequest } from '../../../shared/agent-protocol.js';
 
 /** A fake API that answers claims from a script, then revokes the credential (which ends the loop). */
-function aScriptedAgent(claims: ClaimResponse[], messages: number, execute: RunExecutor = async () => ({ outcome: 'Succeeded', outputs: {}, durationMs: 1, logs: [] })) {
+function aScriptedAgent(
+  claims: ClaimResponse[],
+  messages: number,
+  execute: RunExecutor = async () => ({ outcome: 'Succeeded', outputs: {}, durationMs: 1, logs: [] }),
+) {
   const calls: string[] = [];
   const heartbeats: HeartbeatRequest[] = [];
   const finished: FinishRequest[] = [];
@@ -66,7 +70,10 @@ describe('the agent loop', () => {
     expect(calls).toEqual(['heartbeat', 'claim', 'receive', 'claim', 'abandon']);
   });
 
-  const assigned: ClaimResponse = { assignedRun: { runId: 'r1', definition: { steps: [] }, inputs: {}, timeoutMinutes: 5, account: { username: 'u', password: 'p' } }, resumed: false };
+  const assigned: ClaimResponse = {
+    assignedRun: { runId: 'r1', definition: { steps: [] }, inputs: {}, timeoutMinutes: 5, account: { username: 'u', password: 'p' } },
+    resumed: false,
+  };
 
   it('waits on its queue again as soon as its run is finished, without an idle heartbeat', async () => {
     const { loop, calls } = aScriptedAgent([assigned], 1);

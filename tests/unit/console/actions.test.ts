@@ -44,8 +44,23 @@ describe('the actions the console offers (PRODUCT.md, Roles and rights)', () => 
   });
 
   it("gives the owner everything on anyone's run, by state", () => {
-    expect(runActions(caller(['EnvironmentMaker']), 'Owner', queued('other'))).toEqual({ cancel: true, changePriority: true, moveToTop: true, resubmit: false });
-    expect(runActions(caller(['EnvironmentMaker']), 'Owner', { state: 'Running', submittedBy: 'other' })).toEqual({ cancel: true, changePriority: false, moveToTop: false, resubmit: false });
-    expect(runActions(caller(['EnvironmentMaker']), 'Owner', ended('other'))).toEqual({ cancel: false, changePriority: false, moveToTop: false, resubmit: true });
+    expect(runActions(caller(['EnvironmentMaker']), 'Owner', queued('other'))).toEqual({
+      cancel: true,
+      changePriority: true,
+      moveToTop: true,
+      resubmit: false,
+    });
+    expect(runActions(caller(['EnvironmentMaker']), 'Owner', { state: 'Running', submittedBy: 'other' })).toEqual({
+      cancel: true,
+      changePriority: false,
+      moveToTop: false,
+      resubmit: false,
+    });
+    expect(runActions(caller(['EnvironmentMaker']), 'Owner', ended('other'))).toEqual({
+      cancel: false,
+      changePriority: false,
+      moveToTop: false,
+      resubmit: true,
+    });
   });
 });

@@ -25,7 +25,10 @@ beforeAll(() => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('the console route', () => {
-  const handler = consoleHandler(dir, async () => ({ AUTH_ISSUER: `https://login.microsoftonline.com/${TENANT}/v2.0`, AUTH_AUDIENCE: `api://hosted-rpa,${CLIENT}` }));
+  const handler = consoleHandler(dir, async () => ({
+    AUTH_ISSUER: `https://login.microsoftonline.com/${TENANT}/v2.0`,
+    AUTH_AUDIENCE: `api://hosted-rpa,${CLIENT}`,
+  }));
 
   it.each([
     ['/', 'text/html; charset=utf-8'],
@@ -56,7 +59,9 @@ describe('the console route', () => {
   it('serves config.json from the auth settings, never cached', async () => {
     const answer = await handler(get('/config.json'));
     expect((answer.headers as Record<string, string>)['cache-control']).toBe('no-store');
-    expect(answer.jsonBody).toEqual({ entra: { clientId: CLIENT, authority: `https://login.microsoftonline.com/${TENANT}`, scopes: [`api://${CLIENT}/.default`] } });
+    expect(answer.jsonBody).toEqual({
+      entra: { clientId: CLIENT, authority: `https://login.microsoftonline.com/${TENANT}`, scopes: [`api://${CLIENT}/.default`] },
+    });
   });
 });
 

@@ -4,8 +4,19 @@ import { numericSeries } from '../../../console/src/series.js';
 
 describe('problem+json as the console shows it', () => {
   it('keeps title, detail and the field list', () => {
-    const body = { type: 'x', title: 'The request is not valid.', status: 400, detail: 'maxBots: too big', errors: [{ field: 'maxBots', message: 'Must be at most 50' }] };
-    expect(problemOf(400, body)).toEqual({ status: 400, title: 'The request is not valid.', detail: 'maxBots: too big', fields: ['maxBots: Must be at most 50'] });
+    const body = {
+      type: 'x',
+      title: 'The request is not valid.',
+      status: 400,
+      detail: 'maxBots: too big',
+      errors: [{ field: 'maxBots', message: 'Must be at most 50' }],
+    };
+    expect(problemOf(400, body)).toEqual({
+      status: 400,
+      title: 'The request is not valid.',
+      detail: 'maxBots: too big',
+      fields: ['maxBots: Must be at most 50'],
+    });
   });
 
   it('falls back to the status text when the body is not problem+json', () => {
@@ -16,7 +27,14 @@ describe('problem+json as the console shows it', () => {
 
 describe('history series', () => {
   it('charts every numeric field of the first list of points, with gaps for missing minutes', () => {
-    const body = { groupId: 'g', stepMinutes: 1, points: [{ at: 't1', queued: null, liveBots: 1 }, { at: 't2', queued: 3, liveBots: 2 }] };
+    const body = {
+      groupId: 'g',
+      stepMinutes: 1,
+      points: [
+        { at: 't1', queued: null, liveBots: 1 },
+        { at: 't2', queued: 3, liveBots: 2 },
+      ],
+    };
     expect(numericSeries(body)).toEqual([
       { name: 'liveBots', values: [1, 2] },
       { name: 'queued', values: [null, 3] },

@@ -26,7 +26,8 @@ const claimed = (runId: string, botId: string) => `run.claimed runId=${runId} gr
 const finished = (runId: string, botId: string) => `run.finished runId=${runId} groupId=g environmentId=env botId=${botId} changed=true`;
 const requeued = (runId: string, botId: string) => `run.requeued runId=${runId} groupId=g environmentId=env botId=${botId} reason=BotLost`;
 /** the line `functions/timers.ts` writes for the orphan sweep's botLost action */
-const sweptLost = (botId: string, runId?: string) => `maintenance.botLost environmentId=env reason=VmMissing groupId=g botId=${botId}${runId ? ` runId=${runId}` : ''}`;
+const sweptLost = (botId: string, runId?: string) =>
+  `maintenance.botLost environmentId=env reason=VmMissing groupId=g botId=${botId}${runId ? ` runId=${runId}` : ''}`;
 
 describe('fault invariants: no run on two bots at once', () => {
   const handedOver = aRun('r1', { state: 'Succeeded', botId: 'B', attempt: 2 });
@@ -48,9 +49,15 @@ describe('fault invariants: no run on two bots at once', () => {
   it('fails when two bots finished the run, when a bot gets a run back, and when attempt undercounts', () => {
     const twice = noRunOnTwoBots([claimed('r1', 'A'), requeued('r1', 'A'), claimed('r1', 'B'), finished('r1', 'A'), finished('r1', 'B')], [handedOver]);
     expect(twice.violations).toEqual([expect.stringMatching(/finished by A and B/)]);
-    const back = noRunOnTwoBots([claimed('r1', 'A'), requeued('r1', 'A'), claimed('r1', 'B'), requeued('r1', 'B'), claimed('r1', 'A')], [aRun('r1', { state: 'Running', botId: 'A', attempt: 3 })]);
+    const back = noRunOnTwoBots(
+      [claimed('r1', 'A'), requeued('r1', 'A'), claimed('r1', 'B'), requeued('r1', 'B'), claimed('r1', 'A')],
+      [aRun('r1', { state: 'Running', botId: 'A', attempt: 3 })],
+    );
     expect(back.violations).toEqual([expect.stringMatching(/went back to a bot it had left/)]);
-    const undercounted = noRunOnTwoBots([claimed('r1', 'A'), requeued('r1', 'A'), claimed('r1', 'B')], [aRun('r1', { state: 'Running', botId: 'B', attempt: 1 })]);
+    const undercounted = noRunOnTwoBots(
+      [claimed('r1', 'A'), requeued('r1', 'A'), claimed('r1', 'B')],
+      [aRun('r1', { state: 'Running', botId: 'B', attempt: 1 })],
+    );
     expect(undercounted.violations).toEqual([expect.stringMatching(/attempt 1 but 2 bots/)]);
   });
 });
@@ -58,7 +65,10 @@ describe('fault invariants: no run on two bots at once', () => {
 describe('fault invariants: runs accounted for and bots within limits', () => {
   it('every accepted run ended: a missing or still running run is a violation', () => {
     const runs = [aRun('r1', { state: 'Succeeded' }), aRun('r2', { state: 'Running' })];
-    expect(everyAcceptedRunEnded(['r1', 'r2', 'r3'], runs).violations).toEqual([expect.stringMatching(/r2 is still Running/), expect.stringMatching(/r3 was accepted/)]);
+    expect(everyAcceptedRunEnded(['r1', 'r2', 'r3'], runs).violations).toEqual([
+      expect.stringMatching(/r2 is still Running/),
+      expect.stringMatching(/r3 was accepted/),
+    ]);
     expect(everyAcceptedRunEnded(['r1'], [aRun('r1', { state: 'TimedOut' })]).violations).toEqual([]);
   });
 
@@ -69,10 +79,39 @@ describe('fault invariants: runs accounted for and bots within limits', () => {
   });
 
   it('no group above maxBots, no environment above its capacity', () => {
-    const limits = { capacity: 3, maxBots: new Map([['g', 2], ['h', 2]]) };
-    const ok = { at: 0, accepted: 0, ended: 0, inFlight: 0, missing: 0, slots: new Map([['g', 2], ['h', 1]]) };
+    const limits = {
+      capacity: 3,
+      maxBots: new Map([
+        ['g', 2],
+        ['h', 2],
+      ]),
+    };
+    const ok = {
+      at: 0,
+      accepted: 0,
+      ended: 0,
+      inFlight: 0,
+      missing: 0,
+      slots: new Map([
+        ['g', 2],
+        ['h', 1],
+      ]),
+    };
     expect(withinLimits([ok], limits).violations).toEqual([]);
     expect(withinLimits([{ ...ok, slots: new Map([['g', 3]]) }], limits).violations).toEqual([expect.stringMatching(/maxBots 2/)]);
-    expect(withinLimits([{ ...ok, slots: new Map([['g', 2], ['h', 2]]) }], limits).violations).toEqual([expect.stringMatching(/capacity 3/)]);
+    expect(
+      withinLimits(
+        [
+          {
+            ...ok,
+            slots: new Map([
+              ['g', 2],
+              ['h', 2],
+            ]),
+          },
+        ],
+        limits,
+      ).violations,
+    ).toEqual([expect.stringMatching(/capacity 3/)]);
   });
 });

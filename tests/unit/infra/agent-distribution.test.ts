@@ -49,7 +49,9 @@ describe('the bots queue tokens (Service Bus SAS, Listen only)', () => {
   it('has one authorization rule, bot-listen, with Listen rights only', () => {
     const rules = declarationsOf(serviceBus, 'resource').filter((d) => d.target?.startsWith('Microsoft.ServiceBus/namespaces/authorizationRules@'));
     expect(rules).toHaveLength(1);
-    const rights = bodyEntries(serviceBus, rules[0]!).find((e) => e.key === 'properties')?.value.replace(/\s/g, '');
+    const rights = bodyEntries(serviceBus, rules[0]!)
+      .find((e) => e.key === 'properties')
+      ?.value.replace(/\s/g, '');
     expect(rights).toBe("{rights:['Listen']}");
     expect(serviceBus.code).toMatch(/param agentQueueSasRuleName string = 'bot-listen'/);
     expect(settings.get('AGENT_QUEUE_SAS_RULE')?.value).toBe('serviceBus.outputs.agentQueueSasRuleName');
@@ -68,7 +70,11 @@ describe('the bots queue tokens (Service Bus SAS, Listen only)', () => {
     expect(params.get('agentQueueSasRuleName')).toBe('serviceBus.outputs.agentQueueSasRuleName');
     expect(params.get('keyVaultName')).toBe('keyVault.outputs.name');
     expect(queueKey.code).toMatch(/param secretName string = 'agent-queue-sas-key'/);
-    expect(declarationsOf(queueKey, 'output').map((o) => o.code).join('\n')).not.toMatch(/listKeys|primaryKey/);
+    expect(
+      declarationsOf(queueKey, 'output')
+        .map((o) => o.code)
+        .join('\n'),
+    ).not.toMatch(/listKeys|primaryKey/);
   });
 });
 

@@ -36,7 +36,14 @@ const READ_ELSEWHERE: Record<string, string> = {
 };
 
 /** Flex Consumption refuses these: the runtime and package come from functionAppConfig. */
-const REFUSED_ON_FLEX = ['FUNCTIONS_WORKER_RUNTIME', 'FUNCTIONS_EXTENSION_VERSION', 'WEBSITE_RUN_FROM_PACKAGE', 'WEBSITE_NODE_DEFAULT_VERSION', 'WEBSITE_CONTENTSHARE', 'WEBSITE_CONTENTAZUREFILECONNECTIONSTRING'];
+const REFUSED_ON_FLEX = [
+  'FUNCTIONS_WORKER_RUNTIME',
+  'FUNCTIONS_EXTENSION_VERSION',
+  'WEBSITE_RUN_FROM_PACKAGE',
+  'WEBSITE_NODE_DEFAULT_VERSION',
+  'WEBSITE_CONTENTSHARE',
+  'WEBSITE_CONTENTAZUREFILECONNECTIONSTRING',
+];
 
 /** Folders of the code deployed to the function app. */
 const PRODUCTION_DIRS = ['shared', 'functions', 'orchestrations'];
@@ -81,7 +88,10 @@ describe('app settings in infra/ against shared/config/app-config.ts', () => {
     expect(names.length).toBeGreaterThanOrEqual(3);
     const main = readBicep(MAIN);
     for (const name of names) {
-      const where = schedules.settings.filter((s) => s.name === name).map((s) => s.where).join(', ');
+      const where = schedules.settings
+        .filter((s) => s.name === name)
+        .map((s) => s.where)
+        .join(', ');
       const value = settings.get(name)?.value ?? '';
       expect(value, `${name} (${where}) is read by a timer but not set in the appSettings of ${MAIN}`).not.toBe('');
       expect(settings.get(name)?.file, `${name} belongs in the appSettings of ${MAIN}`).toBe(MAIN);
@@ -113,7 +123,14 @@ describe('app settings in infra/ against shared/config/app-config.ts', () => {
 
   it('keeps the duration defaults of the schema (PRODUCT.md settings table)', () => {
     const main = readBicep(MAIN);
-    const durations = ['BOT_IDLE_TIMEOUT_SECONDS', 'GROUP_IDLE_TEARDOWN_HOURS', 'QUEUED_RUN_TIMEOUT_MINUTES', 'INACTIVE_GROUP_DAYS', 'BOT_HEARTBEAT_TIMEOUT_SECONDS', 'CONTROLLER_INTERVAL_SECONDS'];
+    const durations = [
+      'BOT_IDLE_TIMEOUT_SECONDS',
+      'GROUP_IDLE_TEARDOWN_HOURS',
+      'QUEUED_RUN_TIMEOUT_MINUTES',
+      'INACTIVE_GROUP_DAYS',
+      'BOT_HEARTBEAT_TIMEOUT_SECONDS',
+      'CONTROLLER_INTERVAL_SECONDS',
+    ];
     for (const key of durations) {
       const field = appConfigSchema.shape[key as keyof typeof appConfigSchema.shape];
       expect(field, key).toBeInstanceOf(z.ZodDefault);

@@ -27,7 +27,38 @@ type Token =
   | { kind: 'ident'; value: string; at: number }
   | { kind: 'op'; value: string; at: number };
 
-const OPERATORS = ['.?', '[?', '??', '==', '!=', '=~', '!~', '<=', '>=', '&&', '||', '::', '(', ')', '[', ']', '{', '}', ',', '.', '?', ':', '!', '<', '>', '+', '-', '*', '/', '%'];
+const OPERATORS = [
+  '.?',
+  '[?',
+  '??',
+  '==',
+  '!=',
+  '=~',
+  '!~',
+  '<=',
+  '>=',
+  '&&',
+  '||',
+  '::',
+  '(',
+  ')',
+  '[',
+  ']',
+  '{',
+  '}',
+  ',',
+  '.',
+  '?',
+  ':',
+  '!',
+  '<',
+  '>',
+  '+',
+  '-',
+  '*',
+  '/',
+  '%',
+];
 
 /** Index just past the `}` closing the interpolation that starts at `start` (just after `${`). */
 function interpolationEnd(source: string, start: number): number {
@@ -145,7 +176,24 @@ type Node =
   | { type: 'object'; entries: Array<[string, Node]> };
 
 /** Binary operators by binding power (Bicep's precedence, highest last). */
-const BINARY: Record<string, number> = { '??': 1, '||': 2, '&&': 3, '==': 4, '!=': 4, '=~': 4, '!~': 4, '<': 5, '>': 5, '<=': 5, '>=': 5, '+': 6, '-': 6, '*': 7, '/': 7, '%': 7 };
+const BINARY: Record<string, number> = {
+  '??': 1,
+  '||': 2,
+  '&&': 3,
+  '==': 4,
+  '!=': 4,
+  '=~': 4,
+  '!~': 4,
+  '<': 5,
+  '>': 5,
+  '<=': 5,
+  '>=': 5,
+  '+': 6,
+  '-': 6,
+  '*': 7,
+  '/': 7,
+  '%': 7,
+};
 
 export function parse(source: string): Node {
   const tokens = tokenize(source);
@@ -374,14 +422,20 @@ function callFunction(name: string, args: Value[], ctx: Context, argNodes: Node[
     case 'uniqueString':
       return ctx.uniqueString(args.map((a, i) => asString(a, `uniqueString #${i}`)));
     case 'guid': {
-      const hex = createHash('sha256').update(args.map((a) => asString(a, 'guid')).join('|')).digest('hex');
+      const hex = createHash('sha256')
+        .update(args.map((a) => asString(a, 'guid')).join('|'))
+        .digest('hex');
       return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
     }
     case 'subscription':
       return { id: `/subscriptions/${DEPLOYMENT.subscriptionId}`, subscriptionId: DEPLOYMENT.subscriptionId, tenantId: DEPLOYMENT.tenantId };
     case 'resourceGroup':
       if (args.length > 0) throw new Unresolvable('resourceGroup(...) of another group');
-      return { id: `/subscriptions/${DEPLOYMENT.subscriptionId}/resourceGroups/${DEPLOYMENT.resourceGroup}`, name: DEPLOYMENT.resourceGroup, location: DEPLOYMENT.location };
+      return {
+        id: `/subscriptions/${DEPLOYMENT.subscriptionId}/resourceGroups/${DEPLOYMENT.resourceGroup}`,
+        name: DEPLOYMENT.resourceGroup,
+        location: DEPLOYMENT.location,
+      };
     case 'tenant':
       return { tenantId: DEPLOYMENT.tenantId };
     case 'loadJsonContent': {
@@ -547,7 +601,10 @@ function planOf(file: BicepFile): FilePlan {
   if (cached && cached.file.source === file.source) return cached;
   const values = new Map<string, { kind: 'param' | 'var'; expression?: string }>();
   for (const decl of declarationsOf(file, 'param').concat(declarationsOf(file, 'var'))) {
-    values.set(decl.name, { kind: decl.kind as 'param' | 'var', expression: decl.kind === 'param' && !decl.hasDefault ? undefined : declarationExpression(decl) });
+    values.set(decl.name, {
+      kind: decl.kind as 'param' | 'var',
+      expression: decl.kind === 'param' && !decl.hasDefault ? undefined : declarationExpression(decl),
+    });
   }
   const resources = declarationsOf(file, 'resource')
     .filter((decl) => !/\bexisting\s*=/.test(decl.masked))

@@ -279,7 +279,9 @@ export function loopOf(file: BicepFile, decl: Declaration): { item: string; sour
 /** Resolves a module path written in `from` (relative, not a registry reference) to a repository path. */
 export function resolveModulePath(from: BicepFile, target: string): string | undefined {
   if (/^(br|ts)[:/]/.test(target)) return undefined;
-  return relative(repoRoot, resolve(dirname(from.abs), target)).split('\\').join('/');
+  return relative(repoRoot, resolve(dirname(from.abs), target))
+    .split('\\')
+    .join('/');
 }
 
 export function exists(relPath: string): boolean {
@@ -291,7 +293,9 @@ export function jsonLoads(file: BicepFile): Array<{ variable?: string; path: str
   const loads: Array<{ variable?: string; path: string }> = [];
   for (const decl of declarations(file)) {
     for (const match of decl.code.matchAll(/loadJsonContent\(\s*'([^']+)'/g)) {
-      const path = relative(repoRoot, resolve(dirname(file.abs), match[1] as string)).split('\\').join('/');
+      const path = relative(repoRoot, resolve(dirname(file.abs), match[1] as string))
+        .split('\\')
+        .join('/');
       loads.push({ variable: decl.kind === 'var' ? decl.name : undefined, path });
     }
   }

@@ -37,7 +37,12 @@ function covered(q: OrderedQuery): boolean {
   return indexes.some((index) => {
     const last = index[index.length - 1];
     const prefix = index.slice(0, -1).map((p) => p.path);
-    return last?.path === `/${q.orderBy}` && last.order === (q.descending ? 'descending' : 'ascending') && prefix.length === wanted.size && prefix.every((p) => wanted.has(p));
+    return (
+      last?.path === `/${q.orderBy}` &&
+      last.order === (q.descending ? 'descending' : 'ascending') &&
+      prefix.length === wanted.size &&
+      prefix.every((p) => wanted.has(p))
+    );
   });
 }
 
@@ -121,7 +126,13 @@ function storeListQueries(): { queries: OrderedQuery[]; unreadable: string[] } {
         unreadable.push(`${where}: orderBy not a literal`);
         continue;
       }
-      queries.push({ where, container, equal: ['type', ...keysOf(options, 'where'), ...keysOf(options, 'whereIn')], orderBy, descending: /\bdescending:\s*true\b/.test(options) });
+      queries.push({
+        where,
+        container,
+        equal: ['type', ...keysOf(options, 'where'), ...keysOf(options, 'whereIn')],
+        orderBy,
+        descending: /\bdescending:\s*true\b/.test(options),
+      });
     }
   }
   return { queries, unreadable };
@@ -146,7 +157,9 @@ const DYNAMIC = new Set(['shared/store/cosmos-document-store.ts', 'shared/store/
 
 describe('composite indexes cover every filtered ORDER BY', () => {
   it('tells a served query from one no index serves', () => {
-    expect(covered({ where: 'x', container: 'runs', equal: ['environmentId', 'type', 'groupId', 'state'], orderBy: 'dispatchKey', descending: false })).toBe(true);
+    expect(covered({ where: 'x', container: 'runs', equal: ['environmentId', 'type', 'groupId', 'state'], orderBy: 'dispatchKey', descending: false })).toBe(
+      true,
+    );
     expect(covered({ where: 'x', container: 'runs', equal: ['type', 'groupId', 'state'], orderBy: 'dispatchKey', descending: true })).toBe(false);
     expect(covered({ where: 'x', container: 'runs', equal: ['type', 'botId'], orderBy: 'queuedAt', descending: true })).toBe(false);
   });
@@ -187,7 +200,16 @@ describe('composite indexes cover every filtered ORDER BY', () => {
   });
 
   it('covers the environment runs list with no filter or one of its filters (or group and state): wider combinations and the visibility OR fall back to the range index', () => {
-    const filters: RunFilter[] = [{}, { state: 'Queued' }, { groupId: 'g' }, { groupId: 'g', state: 'Succeeded' }, { desktopFlowId: 'f' }, { submittedBy: 'u' }, { from: 'a', to: 'b' }, { visibleTo: { groupIds: ['g'], userId: 'u' } }];
+    const filters: RunFilter[] = [
+      {},
+      { state: 'Queued' },
+      { groupId: 'g' },
+      { groupId: 'g', state: 'Succeeded' },
+      { desktopFlowId: 'f' },
+      { submittedBy: 'u' },
+      { from: 'a', to: 'b' },
+      { visibleTo: { groupIds: ['g'], userId: 'u' } },
+    ];
     for (const filter of filters) {
       const q = parseSql(runSearchQuery(filter).sql, `runSearchQuery(${JSON.stringify(filter)})`, 'runs');
       expect(covered(q), q.where).toBe(true);

@@ -20,7 +20,9 @@ interface ServiceBusJson {
 const cosmosJson = JSON.parse(readFileSync(join(repoRoot, COSMOS_JSON), 'utf8')) as CosmosJson;
 const serviceBusJson = JSON.parse(readFileSync(join(repoRoot, SERVICE_BUS_JSON), 'utf8')) as ServiceBusJson;
 const main = readBicep(MAIN);
-const allFiles = infraFiles().filter((f) => f.endsWith('.bicep')).map(readBicep);
+const allFiles = infraFiles()
+  .filter((f) => f.endsWith('.bicep'))
+  .map(readBicep);
 
 /** The variable of main.bicep holding `loadJsonContent('<path>')`. */
 function loadedInto(path: string): string {
@@ -43,7 +45,11 @@ function moduleReceiving(variable: string, field: string): { file: BicepFile; pa
 
 /** Resources of every infra file whose type is `type@...`. */
 function resourcesOfType(type: string) {
-  return allFiles.flatMap((file) => declarationsOf(file, 'resource').filter((d) => d.target?.startsWith(`${type}@`)).map((decl) => ({ file, decl })));
+  return allFiles.flatMap((file) =>
+    declarationsOf(file, 'resource')
+      .filter((d) => d.target?.startsWith(`${type}@`))
+      .map((decl) => ({ file, decl })),
+  );
 }
 
 /** A quoted string literal's content, or undefined for an expression. */

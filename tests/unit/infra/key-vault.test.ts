@@ -2,7 +2,19 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { infraFiles, readBicep, repoRoot } from './bicep-source.js';
-import { allowedValues, bodyEntries, declaration, declarationsOf, entriesOf, MAIN, moduleFile, moduleParams, numericDecorator, PARAMS, paramDefault } from './infra-model.js';
+import {
+  allowedValues,
+  bodyEntries,
+  declaration,
+  declarationsOf,
+  entriesOf,
+  MAIN,
+  moduleFile,
+  moduleParams,
+  numericDecorator,
+  PARAMS,
+  paramDefault,
+} from './infra-model.js';
 
 /**
  * `azd down` then `azd up` must work within the Key Vault retention period: the vault name is deterministic, so

@@ -94,4 +94,3 @@ describe('monitoring: the alert rules', () => {
     expect(bodyEntries(main, app).find((e) => e.key === 'params')?.value).toMatch(/OTEL_EXPORTER:\s*'azure-monitor'/);
   });
 });
-

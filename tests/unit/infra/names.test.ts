@@ -50,7 +50,8 @@ function violation(built: BuiltName): string | undefined {
   const rule = RULES[built.type];
   if (!rule) return undefined;
   const { name } = built;
-  if (name.length < rule.min || name.length > rule.max) return `${built.where}: '${name}' has ${name.length} characters, ${built.type} allows ${rule.min}-${rule.max}`;
+  if (name.length < rule.min || name.length > rule.max)
+    return `${built.where}: '${name}' has ${name.length} characters, ${built.type} allows ${rule.min}-${rule.max}`;
   if (!rule.pattern.test(name)) return `${built.where}: '${name}' is not a valid ${built.type} name (${rule.pattern})`;
   const extra = rule.extra?.(name);
   return extra ? `${built.where}: '${name}' ${extra}` : undefined;
@@ -148,7 +149,10 @@ describe('environmentName: any azd environment name deploys', () => {
     expect([...problems].slice(0, 20)).toEqual([]);
     // the evaluator really reached the names (a name it cannot compute is skipped, so check it is not all of them)
     const expected = Object.keys(RULES);
-    expect(expected.filter((t) => !seenTypes.has(t)), 'resource types whose names were not evaluated').toEqual([]);
+    expect(
+      expected.filter((t) => !seenTypes.has(t)),
+      'resource types whose names were not evaluated',
+    ).toEqual([]);
   });
 
   it('computes the example of docs/deploy.md', () => {
@@ -172,7 +176,11 @@ describe('environmentName: any azd environment name deploys', () => {
     expect(deploymentIdSetting).toBeDefined();
     for (const environmentName of legacy) {
       const { names, scope } = namesFor(environmentName, hashToken);
-      const token = hashToken([`/subscriptions/00000000-1111-2222-3333-444444444444`, `/subscriptions/00000000-1111-2222-3333-444444444444/resourceGroups/rg-hostedrpa-prod`, environmentName]);
+      const token = hashToken([
+        `/subscriptions/00000000-1111-2222-3333-444444444444`,
+        `/subscriptions/00000000-1111-2222-3333-444444444444/resourceGroups/rg-hostedrpa-prod`,
+        environmentName,
+      ]);
       const lower = environmentName.toLowerCase();
       // the names the template gave before: <prefix>-<toLower(environmentName)>-<token>
       const before: Record<string, string | string[]> = {
@@ -212,7 +220,9 @@ describe('environmentName: any azd environment name deploys', () => {
 /** References to `environmentName` in a file's masked code, minus those inside uniqueString(...) arguments. */
 function rawReferences(file: BicepFile, from: number, to: number): number[] {
   const spans = callSpans(file.masked, 'uniqueString');
-  return [...file.masked.slice(from, to).matchAll(/\benvironmentName\b/g)].map((m) => from + (m.index as number)).filter((at) => !spans.some(([s, e]) => at >= s && at < e));
+  return [...file.masked.slice(from, to).matchAll(/\benvironmentName\b/g)]
+    .map((m) => from + (m.index as number))
+    .filter((at) => !spans.some(([s, e]) => at >= s && at < e));
 }
 
 describe('environmentName: no resource name is built from the raw name', () => {
@@ -222,13 +232,14 @@ describe('environmentName: no resource name is built from the raw name', () => {
     const rawVars = new Set(vars.filter((v) => rawReferences(main, v.start, v.start + v.masked.length).length > 0).map((v) => v.name));
     // the azd-env-name tag is the one place the full name must go (azd finds the environment's resources by it)
     const tagVar = vars.find((v) => /'azd-env-name'\s*:\s*environmentName\b/.test(v.code));
-    expect(tagVar, "an azd-env-name tag set to environmentName").toBeDefined();
+    expect(tagVar, 'an azd-env-name tag set to environmentName').toBeDefined();
     rawVars.delete(tagVar!.name);
     expect(rawVars.size, 'the sanitising vars').toBeGreaterThan(0);
 
     for (const decl of declarationsOf(main, 'resource').concat(declarationsOf(main, 'module'), declarationsOf(main, 'output'))) {
       expect(rawReferences(main, decl.start, decl.start + decl.masked.length), `${decl.kind} ${decl.name} uses environmentName`).toEqual([]);
-      for (const raw of rawVars) expect(decl.masked, `${decl.kind} ${decl.name} uses ${raw}, which is not sanitised yet`).not.toMatch(new RegExp(`\\b${raw}\\b`));
+      for (const raw of rawVars)
+        expect(decl.masked, `${decl.kind} ${decl.name} uses ${raw}, which is not sanitised yet`).not.toMatch(new RegExp(`\\b${raw}\\b`));
     }
   });
 
@@ -243,7 +254,8 @@ describe('environmentName: no resource name is built from the raw name', () => {
       if (chain.has(v)) return;
       chain.add(v);
       const decl = declarationsOf(main, 'var').find((d) => d.name === v);
-      for (const m of (declarationExpression(decl!) ?? '').matchAll(/\b(env[A-Za-z0-9_]*)\b/g)) if (declarationsOf(main, 'var').some((d) => d.name === m[1])) visit(m[1] as string);
+      for (const m of (declarationExpression(decl!) ?? '').matchAll(/\b(env[A-Za-z0-9_]*)\b/g))
+        if (declarationsOf(main, 'var').some((d) => d.name === m[1])) visit(m[1] as string);
     };
     visit(used[0] as string);
     const text = [...chain].map((v) => declarationExpression(declarationsOf(main, 'var').find((d) => d.name === v)!)).join('\n');

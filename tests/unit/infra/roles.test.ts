@@ -98,7 +98,8 @@ function grantedRoleIds(): Set<string> {
       if (id) granted.add(id);
     }
   };
-  for (const decl of declarationsOf(roles, 'resource')) if (/^Microsoft\.Authorization\/roleAssignments@|\/sqlRoleAssignments@/.test(decl.target ?? '')) collect(decl.code);
+  for (const decl of declarationsOf(roles, 'resource'))
+    if (/^Microsoft\.Authorization\/roleAssignments@|\/sqlRoleAssignments@/.test(decl.target ?? '')) collect(decl.code);
   for (const module of declarationsOf(roles, 'module')) {
     const target = moduleFile(roles, module);
     if (!target || !assignsRoles(target)) continue;
@@ -117,7 +118,9 @@ describe('role assignments of the managed identity (infra/modules/roles)', () =>
   });
 
   it.each(Object.entries(ROLE).filter(([name]) => name !== 'reader'))('assigns %s (%s)', (name, id) => {
-    expect(grantedRoleIds().has(id), `${name} is assigned neither by a role assignment of ${ROLES} nor through a module it passes roleDefinitionIds to`).toBe(true);
+    expect(grantedRoleIds().has(id), `${name} is assigned neither by a role assignment of ${ROLES} nor through a module it passes roleDefinitionIds to`).toBe(
+      true,
+    );
   });
 
   it('gives Reader on the Compute Gallery when one is given', () => {
@@ -144,7 +147,12 @@ describe('role assignments of the managed identity (infra/modules/roles)', () =>
   });
 
   it('assigns every Azure RBAC role to the identity as a service principal', () => {
-    const files = [roles, ...declarationsOf(roles, 'module').map((m) => moduleFile(roles, m)).filter((f): f is BicepFile => f !== undefined)];
+    const files = [
+      roles,
+      ...declarationsOf(roles, 'module')
+        .map((m) => moduleFile(roles, m))
+        .filter((f): f is BicepFile => f !== undefined),
+    ];
     for (const file of files) {
       for (const decl of declarationsOf(file, 'resource').filter((d) => d.target?.startsWith('Microsoft.Authorization/roleAssignments@'))) {
         const properties = bodyEntries(file, decl).find((e) => e.key === 'properties')?.value ?? '';

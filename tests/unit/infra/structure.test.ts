@@ -43,8 +43,13 @@ describe('infra/ Bicep structure', () => {
       if (!target) continue;
       const declared = declarationsOf(target, 'param');
       const passed = moduleParams(file, module).map((e) => e.key);
-      for (const p of passed) expect(declared.map((d) => d.name), `${module.name} passes ${p}, which ${target.rel} does not declare`).toContain(p);
-      for (const p of declared.filter((d) => !d.hasDefault)) expect(passed, `${module.name} misses required param ${p.name} of ${target.rel}`).toContain(p.name);
+      for (const p of passed)
+        expect(
+          declared.map((d) => d.name),
+          `${module.name} passes ${p}, which ${target.rel} does not declare`,
+        ).toContain(p);
+      for (const p of declared.filter((d) => !d.hasDefault))
+        expect(passed, `${module.name} misses required param ${p.name} of ${target.rel}`).toContain(p.name);
     }
   });
 
@@ -57,7 +62,10 @@ describe('infra/ Bicep structure', () => {
       expect(module, `${match[0]}: no module ${match[1]}`).toBeDefined();
       const target = moduleFile(file, module!);
       if (!target) continue;
-      expect(declarationsOf(target, 'output').map((o) => o.name), `${match[0]}: ${target.rel} has no output ${match[2]}`).toContain(match[2]);
+      expect(
+        declarationsOf(target, 'output').map((o) => o.name),
+        `${match[0]}: ${target.rel} has no output ${match[2]}`,
+      ).toContain(match[2]);
     }
   });
 
@@ -68,7 +76,9 @@ describe('infra/ Bicep structure', () => {
     const conditional = declarations(file).filter((d) => (d.kind === 'resource' || d.kind === 'module') && /^[^=]*=\s*if\s*\(/.test(d.masked));
     for (const decl of conditional) {
       // code, not masked: an interpolation inside a string counts too
-      const unsafe = [...file.code.matchAll(new RegExp(`\\b${decl.name}\\s*(\\.(?!\\?)|\\[(?!\\?))`, 'g'))].filter((m) => m.index < decl.start || m.index >= decl.start + decl.masked.length);
+      const unsafe = [...file.code.matchAll(new RegExp(`\\b${decl.name}\\s*(\\.(?!\\?)|\\[(?!\\?))`, 'g'))].filter(
+        (m) => m.index < decl.start || m.index >= decl.start + decl.masked.length,
+      );
       expect(
         unsafe.map((m) => `line ${file.source.slice(0, m.index).split('\n').length}: ${decl.name}${m[1]}`),
         `${rel}: ${decl.kind} ${decl.name} is conditional; use ${decl.name}.?x (with a ?? fallback), ${decl.name}!.x, or resourceId() and dependsOn`,
@@ -96,7 +106,11 @@ describe('infra/ Bicep structure', () => {
     const given = [...params.masked.matchAll(/^param\s+([A-Za-z_]\w*)\s*=/gm)].map((m) => m[1] as string);
     const declared = declarationsOf(main, 'param');
     for (const p of declared.filter((d) => !d.hasDefault)) expect(given, `main.bicepparam does not give ${p.name}`).toContain(p.name);
-    for (const g of given) expect(declared.map((d) => d.name), `main.bicepparam gives ${g}, which main.bicep does not declare`).toContain(g);
+    for (const g of given)
+      expect(
+        declared.map((d) => d.name),
+        `main.bicepparam gives ${g}, which main.bicep does not declare`,
+      ).toContain(g);
   });
 
   it('deploys at resource group scope, as az deployment group create and azd expect', () => {
@@ -130,7 +144,10 @@ describe('infra/ Bicep structure', () => {
 describe('infra/ hardening', () => {
   /** `key: value` pairs that must appear in the body of every resource of a type. */
   const REQUIRED: Array<[type: string, settings: Record<string, string>]> = [
-    ['Microsoft.Storage/storageAccounts', { allowSharedKeyAccess: 'false', allowBlobPublicAccess: 'false', minimumTlsVersion: "'TLS1_2'", supportsHttpsTrafficOnly: 'true' }],
+    [
+      'Microsoft.Storage/storageAccounts',
+      { allowSharedKeyAccess: 'false', allowBlobPublicAccess: 'false', minimumTlsVersion: "'TLS1_2'", supportsHttpsTrafficOnly: 'true' },
+    ],
     ['Microsoft.DocumentDB/databaseAccounts', { disableLocalAuth: 'true', minimalTlsVersion: "'Tls12'" }],
     // SAS on only for the bots' Listen-only queue tokens (service-bus.bicep; checked below)
     ['Microsoft.ServiceBus/namespaces', { disableLocalAuth: 'false', minimumTlsVersion: "'1.2'" }],
@@ -149,7 +166,8 @@ describe('infra/ hardening', () => {
     });
     expect(resources.length, `no ${type} is declared`).toBeGreaterThan(0);
     for (const { file, d } of resources) {
-      for (const [key, value] of Object.entries(settings)) expect(d.code, `${file.rel} ${d.name}: ${key}`).toMatch(new RegExp(`\\b${key}:\\s*${value.replace(/[.']/g, (c) => `\\${c}`)}\\s*(\\n|$)`));
+      for (const [key, value] of Object.entries(settings))
+        expect(d.code, `${file.rel} ${d.name}: ${key}`).toMatch(new RegExp(`\\b${key}:\\s*${value.replace(/[.']/g, (c) => `\\${c}`)}\\s*(\\n|$)`));
     }
   });
 

@@ -11,7 +11,10 @@ describe('npm start: settings from the environment', () => {
       COSMOS_ENDPOINT: 'https://elsewhere.example',
       PROVISIONER: 'arm',
     });
-    expect(result).toEqual({ ok: true, settings: { LOCAL_PROVISION_DELAY_MS: '30000', BOT_IDLE_TIMEOUT_SECONDS: '900', ORPHAN_SWEEP_SCHEDULE: '0 */5 * * * *' } });
+    expect(result).toEqual({
+      ok: true,
+      settings: { LOCAL_PROVISION_DELAY_MS: '30000', BOT_IDLE_TIMEOUT_SECONDS: '900', ORPHAN_SWEEP_SCHEDULE: '0 */5 * * * *' },
+    });
   });
 
   it('names every malformed value, checked by the app’s own config schema', () => {

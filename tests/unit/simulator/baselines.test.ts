@@ -63,7 +63,9 @@ describe('Power-Automate-like', () => {
 
   it('scales in an available bot once idle for its idle time (swept; 15 min here), so a run 2 h later waits for a cold start', () => {
     const runs = [aRun('a', 'g', 0, 5), aRun('b', 'g', 0, 5), aRun('c', 'g', 2 * HOUR, 5)];
-    const world = simulate(aTrace([{ id: 'g', maxBots: 4, committedBots: 0 }], runs, { hours: 8 }), new PowerAutomatePolicy(15), EXACT, 1, { keepSeries: true });
+    const world = simulate(aTrace([{ id: 'g', maxBots: 4, committedBots: 0 }], runs, { hours: 8 }), new PowerAutomatePolicy(15), EXACT, 1, {
+      keepSeries: true,
+    });
     // a and b: two bots, ready at 10 min, idle at 15, scaled in at 30 (the minute's check), torn down a minute later
     const gone = world.recorder.series.find((p) => p.t > T0 && p.bots === 0);
     expect((gone?.t ?? 0) - T0).toBe(30 * MINUTE);
@@ -71,8 +73,10 @@ describe('Power-Automate-like', () => {
     expect(world.runs.find((r) => r.id === 'c')?.startedAt).toBe(T0 + 2 * HOUR + 10 * MINUTE);
   });
 
-  it('keeps committed bots while the group works, and none once it has been idle 3 hours (the project\'s rule)', () => {
-    const world = simulate(aTrace([{ id: 'g', maxBots: 4, committedBots: 1 }], [aRun('a', 'g', 0, 5)], { hours: 8 }), new PowerAutomatePolicy(0), EXACT, 1, { keepSeries: true });
+  it("keeps committed bots while the group works, and none once it has been idle 3 hours (the project's rule)", () => {
+    const world = simulate(aTrace([{ id: 'g', maxBots: 4, committedBots: 1 }], [aRun('a', 'g', 0, 5)], { hours: 8 }), new PowerAutomatePolicy(0), EXACT, 1, {
+      keepSeries: true,
+    });
     const last = world.recorder.series[world.recorder.series.length - 1];
     expect(last?.bots).toBe(0);
     const gone = world.recorder.series.find((p) => p.t > T0 + 15 * MINUTE && p.bots === 0);

@@ -9,7 +9,14 @@ import { competingGroups, dailySlaBatch, steadyTrickle, TRACES } from '../../../
 
 describe('determinism', () => {
   it('a seed gives the same random stream; another seed another', () => {
-    const draw = (seed: number) => Array.from({ length: 5 }, ((r) => () => r.next())(rngOf(seed, 'x')));
+    const draw = (seed: number) =>
+      Array.from(
+        { length: 5 },
+        (
+          (r) => () =>
+            r.next()
+        )(rngOf(seed, 'x')),
+      );
     expect(draw(1)).toEqual(draw(1));
     expect(draw(1)).not.toEqual(draw(2));
   });

@@ -17,7 +17,8 @@ describe('the expected start in the simulator (the queue view’s queueEstimates
   });
 
   it('is deterministic: the same seed gives the same estimates', () => {
-    const run = () => simulate(steadyTrickle(2), new ProjectPolicy(PROJECT_DEFAULTS, { estimate: true }), DEFAULT_PLATFORM, 2).runs.map((r) => r.expectedStartAt);
+    const run = () =>
+      simulate(steadyTrickle(2), new ProjectPolicy(PROJECT_DEFAULTS, { estimate: true }), DEFAULT_PLATFORM, 2).runs.map((r) => r.expectedStartAt);
     expect(run()).toEqual(run());
   });
 });

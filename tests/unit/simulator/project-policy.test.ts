@@ -27,7 +27,10 @@ describe("this project's policy", () => {
     const policy = new ProjectPolicy(undefined, { keepPlans: true });
     const world = run(aTrace([{ id: 'g', maxBots: 3, committedBots: 1 }], burst('g', 5, MINUTE, 15)), policy);
     expect(policy.plans.length).toBe(world.counters.decisions);
-    const asked = policy.plans.flatMap((p) => p.decisions).filter((d) => d.kind === 'create').reduce((sum, d) => sum + (d.kind === 'create' ? d.count : 0), 0);
+    const asked = policy.plans
+      .flatMap((p) => p.decisions)
+      .filter((d) => d.kind === 'create')
+      .reduce((sum, d) => sum + (d.kind === 'create' ? d.count : 0), 0);
     expect(world.allBots.length).toBeGreaterThan(0);
     expect(world.allBots.length).toBeLessThanOrEqual(asked);
     expect(policy.plans.some((p) => p.decisions.some((d) => d.kind === 'create' && d.reason === 'committed'))).toBe(true);
@@ -41,7 +44,12 @@ describe("this project's policy", () => {
     // the run arrives: the controller plans (one bot for it) before any bot exists to take it
     world.handle({ kind: 'arrival', run: first });
     const input = plannerInput(world, { botIdleTimeoutSeconds: 900, groupIdleTeardownHours: 3 });
-    expect(input.groups[0]).toMatchObject({ id: 'g', maxBots: 3, lastActivityAt: new Date(T0).toISOString(), queued: { high: 0, normal: 1, oldestQueuedAt: new Date(T0).toISOString() } });
+    expect(input.groups[0]).toMatchObject({
+      id: 'g',
+      maxBots: 3,
+      lastActivityAt: new Date(T0).toISOString(),
+      queued: { high: 0, normal: 1, oldestQueuedAt: new Date(T0).toISOString() },
+    });
     expect(input.groups[0]?.bots.map((b) => b.state)).toEqual(['Provisioning']);
   });
 
@@ -71,7 +79,10 @@ describe("this project's policy", () => {
       expect(alive(w, 'a')).toBeLessThanOrEqual(3);
       expect(alive(w, 'b')).toBeLessThanOrEqual(4);
       expect(w.occupied()).toBeLessThanOrEqual(5);
-      const running = w.groups.flatMap((g) => g.bots).filter((b) => b.state === 'Busy').map((b) => b.runId);
+      const running = w.groups
+        .flatMap((g) => g.bots)
+        .filter((b) => b.state === 'Busy')
+        .map((b) => b.runId);
       expect(new Set(running).size).toBe(running.length);
     });
     expect(world.runs.every((r) => r.state === 'Succeeded')).toBe(true);
@@ -131,7 +142,7 @@ describe("this project's policy", () => {
     expect(input.groups[0]?.bots).toEqual([expect.objectContaining({ id: bot.id, state: 'Busy', releaseRequested: true })]);
   });
 
-  it('on the competing-groups trace, hands a busy group\'s bot over to the starved group, which meets its SLA', () => {
+  it("on the competing-groups trace, hands a busy group's bot over to the starved group, which meets its SLA", () => {
     const seed = 1;
     const policy = new ProjectPolicy(undefined, { keepPlans: true });
     const today = score(simulate(competingGroups(seed), policy, DEFAULT_PLATFORM, seed));

@@ -44,7 +44,23 @@ describe('the report', () => {
     const svg = chartSvg(outcome.chart);
     expect(svg.startsWith('<svg')).toBe(true);
     expect(svg.match(/<path /g)).toHaveLength(2 * outcome.chart.panels.length);
-    const frontier = frontierSvg({ title: 't', families: [{ label: 'F', points: [{ x: 1, y: 2, knobs: 'k' }, { x: 2, y: 1, knobs: 'k2' }], frontier: [{ x: 1, y: 2 }, { x: 2, y: 1 }] }], operatingPoint: { x: 1.5, y: 1, label: 'op' } });
+    const frontier = frontierSvg({
+      title: 't',
+      families: [
+        {
+          label: 'F',
+          points: [
+            { x: 1, y: 2, knobs: 'k' },
+            { x: 2, y: 1, knobs: 'k2' },
+          ],
+          frontier: [
+            { x: 1, y: 2 },
+            { x: 2, y: 1 },
+          ],
+        },
+      ],
+      operatingPoint: { x: 1.5, y: 1, label: 'op' },
+    });
     expect(frontier).toContain('<circle');
   });
 });

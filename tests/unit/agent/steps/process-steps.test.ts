@@ -5,7 +5,11 @@ import { executeFlow, LocalAccountLogon, type FlowContext } from '../../../../ag
 
 const account = { username: 'rpa-runner', password: 'S3cret-Passw0rd!x' };
 const node = (script: string, extra: Partial<{ timeoutSeconds: number; args: string[] }> = {}): FlowStep => ({
-  run: { command: process.execPath, args: ['-e', script, ...(extra.args ?? [])], ...(extra.timeoutSeconds === undefined ? {} : { timeoutSeconds: extra.timeoutSeconds }) },
+  run: {
+    command: process.execPath,
+    args: ['-e', script, ...(extra.args ?? [])],
+    ...(extra.timeoutSeconds === undefined ? {} : { timeoutSeconds: extra.timeoutSeconds }),
+  },
 });
 
 function context(overrides: Partial<FlowContext> = {}): FlowContext {
@@ -87,7 +91,10 @@ describe.skipIf(process.platform === 'win32')('run steps execute real processes'
   });
 
   it('runs in the working directory', async () => {
-    const result = await executeFlow({ steps: [{ run: { command: process.execPath, args: ['-e', 'console.log(JSON.stringify({ cwd: process.cwd() }))'], workingDirectory: '/tmp' } }] }, context());
+    const result = await executeFlow(
+      { steps: [{ run: { command: process.execPath, args: ['-e', 'console.log(JSON.stringify({ cwd: process.cwd() }))'], workingDirectory: '/tmp' } }] },
+      context(),
+    );
     expect(result).toMatchObject({ outcome: 'Succeeded', outputs: { cwd: '/tmp' } });
   });
 
@@ -127,7 +134,12 @@ describe.skipIf(process.platform === 'win32')('run steps execute real processes'
   });
 
   it('substitutes inputs in the command, arguments and working directory, once', async () => {
-    const inputs = { script: 'console.log(JSON.stringify({ got: process.argv[1], cwd: process.cwd() }))', who: '${inputs.script}', dir: '/tmp', node: process.execPath };
+    const inputs = {
+      script: 'console.log(JSON.stringify({ got: process.argv[1], cwd: process.cwd() }))',
+      who: '${inputs.script}',
+      dir: '/tmp',
+      node: process.execPath,
+    };
     const step: FlowStep = { run: { command: '${inputs.node}', args: ['-e', '${inputs.script}', 'hi ${inputs.who}'], workingDirectory: '${inputs.dir}' } };
     const result = await executeFlow({ steps: [step] }, context({ inputs }));
     expect(result).toMatchObject({ outcome: 'Succeeded', outputs: { got: 'hi ${inputs.script}', cwd: '/tmp' } });

@@ -13,7 +13,15 @@ describe('step logs', () => {
 
   it('redacts the password wherever it shows', () => {
     const book = new StepLogBook(limits, ['hunter2-Passw0rd']);
-    book.add({ step: 0, kind: 'run', durationMs: 1, command: 'tool --pw hunter2-Passw0rd', stdout: 'hunter2-Passw0rd', stderr: 'x hunter2-Passw0rd y', error: 'bad hunter2-Passw0rd' });
+    book.add({
+      step: 0,
+      kind: 'run',
+      durationMs: 1,
+      command: 'tool --pw hunter2-Passw0rd',
+      stdout: 'hunter2-Passw0rd',
+      stderr: 'x hunter2-Passw0rd y',
+      error: 'bad hunter2-Passw0rd',
+    });
     expect(JSON.stringify(book.entries())).not.toContain('hunter2');
   });
 

@@ -4,7 +4,9 @@ import { substituteInputs, substituteStep } from '../../../../agent/steps/substi
 
 describe('${inputs.NAME} substitution', () => {
   it('replaces each reference, strings as they are and other values as JSON', () => {
-    expect(substituteInputs('Invoice ${inputs.id} for ${inputs.who}: ${inputs.n} ${inputs.obj}', { id: 'INV-1', who: 'Ada', n: 3, obj: { a: 1 } })).toBe('Invoice INV-1 for Ada: 3 {"a":1}');
+    expect(substituteInputs('Invoice ${inputs.id} for ${inputs.who}: ${inputs.n} ${inputs.obj}', { id: 'INV-1', who: 'Ada', n: 3, obj: { a: 1 } })).toBe(
+      'Invoice INV-1 for Ada: 3 {"a":1}',
+    );
   });
 
   it('does not substitute inside substituted values', () => {
@@ -29,6 +31,10 @@ describe('${inputs.NAME} substitution', () => {
   });
 
   it('substitutes every string of a step body, arrays included, leaving numbers', () => {
-    expect(substituteStep({ command: '${inputs.c}', args: ['-x', '${inputs.a}'], timeoutSeconds: 5 }, { c: 'tool', a: 'v' })).toEqual({ command: 'tool', args: ['-x', 'v'], timeoutSeconds: 5 });
+    expect(substituteStep({ command: '${inputs.c}', args: ['-x', '${inputs.a}'], timeoutSeconds: 5 }, { c: 'tool', a: 'v' })).toEqual({
+      command: 'tool',
+      args: ['-x', 'v'],
+      timeoutSeconds: 5,
+    });
   });
 });

@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { ProcessLimits, ProcessResult, ProcessSpec } from '../../../../agent/steps/process-runner.js';
 import { BoundedText } from '../../../../agent/steps/bounded-text.js';
-import { LAUNCHER_SCRIPT, launcherSpec, LOGON_FAILED_EXIT_CODE, quoteWindowsArgument, WindowsAccountLogon } from '../../../../agent/steps/windows-account-logon.js';
+import {
+  LAUNCHER_SCRIPT,
+  launcherSpec,
+  LOGON_FAILED_EXIT_CODE,
+  quoteWindowsArgument,
+  WindowsAccountLogon,
+} from '../../../../agent/steps/windows-account-logon.js';
 
 const account = { username: 'rpa-runner', password: 'S3cret "Passw0rd"!' };
 

@@ -24,7 +24,16 @@ describe('the Power Automate custom connector package (connector/)', () => {
     const userRoutes = apiRoutes.filter((r) => r.auth === 'user');
     expect(ops.map((o) => o.operationId).sort()).toEqual(userRoutes.map((r) => r.name).sort());
     const listRuns = ops.find((o) => o.operationId === 'listRuns');
-    expect(listRuns?.parameters?.filter((p) => p.in === 'query').map((p) => p.name)).toEqual(['state', 'groupId', 'desktopFlowId', 'submittedBy', 'from', 'to', 'pageSize', 'continuationToken']);
+    expect(listRuns?.parameters?.filter((p) => p.in === 'query').map((p) => p.name)).toEqual([
+      'state',
+      'groupId',
+      'desktopFlowId',
+      'submittedBy',
+      'from',
+      'to',
+      'pageSize',
+      'continuationToken',
+    ]);
   });
 
   it('declares "When a desktop flow run ends" as a webhook trigger on callbackUrl, with its unsubscribe operation', () => {

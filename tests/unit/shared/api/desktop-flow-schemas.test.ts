@@ -69,13 +69,21 @@ describe('flowDefinitionSchema', () => {
   });
 
   it('names the step and says what is wrong with it', () => {
-    expect(errorsOf({ steps: [wait(1), { click: {} }] })).toEqual([{ field: 'steps.1', message: 'Unknown step kind "click"; expected one of wait, output, fail, run, powershell.' }]);
+    expect(errorsOf({ steps: [wait(1), { click: {} }] })).toEqual([
+      { field: 'steps.1', message: 'Unknown step kind "click"; expected one of wait, output, fail, run, powershell.' },
+    ]);
     expect(errorsOf({ steps: [{ wait: { ms: 1 }, output: { name: 'a', value: 'b' } }] })).toEqual([
       { field: 'steps.0', message: 'A step must have exactly one key (wait, output, fail, run, powershell); this one has 2: wait, output.' },
     ]);
-    expect(errorsOf({ steps: [{}] })).toEqual([{ field: 'steps.0', message: 'A step must have exactly one key (wait, output, fail, run, powershell); this one has 0.' }]);
-    expect(errorsOf({ steps: [7] })).toEqual([{ field: 'steps.0', message: 'A step must be an object with exactly one key: wait, output, fail, run, powershell.' }]);
-    expect(errorsOf({ steps: [{ output: { name: 'a' } }] })).toEqual([{ field: 'steps.0', message: expect.stringMatching(/^Not a valid output step: output\.value: /) }]);
+    expect(errorsOf({ steps: [{}] })).toEqual([
+      { field: 'steps.0', message: 'A step must have exactly one key (wait, output, fail, run, powershell); this one has 0.' },
+    ]);
+    expect(errorsOf({ steps: [7] })).toEqual([
+      { field: 'steps.0', message: 'A step must be an object with exactly one key: wait, output, fail, run, powershell.' },
+    ]);
+    expect(errorsOf({ steps: [{ output: { name: 'a' } }] })).toEqual([
+      { field: 'steps.0', message: expect.stringMatching(/^Not a valid output step: output\.value: /) },
+    ]);
     expect(errorsOf({ steps: [{ wait: { ms: 1, jitter: 2 } }] })).toEqual([
       expect.objectContaining({ field: expect.stringMatching(/^steps\.0/), message: expect.stringContaining('jitter') }),
     ]);

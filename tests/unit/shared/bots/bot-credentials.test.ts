@@ -17,7 +17,9 @@ describe('bot credentials', () => {
     const other = new BotCredentials(async () => new Uint8Array(48).fill(9));
     await expect(credentials.verify(`Bearer ${await other.issue(identity, now)}`)).rejects.toMatchObject({ code: 'Unauthenticated' });
     const expired = new BotCredentials(async () => key, 1);
-    await expect(credentials.verify(`Bearer ${await expired.issue(identity, new Date(Date.now() - 3_600_000))}`)).rejects.toMatchObject({ code: 'Unauthenticated' });
+    await expect(credentials.verify(`Bearer ${await expired.issue(identity, new Date(Date.now() - 3_600_000))}`)).rejects.toMatchObject({
+      code: 'Unauthenticated',
+    });
     const userLike = await new SignJWT({ env: 'e1', grp: 'g1', ver: 1 })
       .setProtectedHeader({ alg: 'HS256' })
       .setSubject('b1')

@@ -4,7 +4,14 @@ import { STRANDED_AFTER_MS, strandedCandidates } from '../../../../shared/bots/s
 
 const NOW = '2026-12-06T12:00:00.000Z';
 const ago = (ms: number) => new Date(Date.parse(NOW) - ms).toISOString();
-const bot = (id: string, state: PlannerBot['state'], extra: Partial<PlannerBot> = {}): PlannerBot => ({ id, state, imageId: 'i', imageVersion: '1', since: ago(60_000), ...extra });
+const bot = (id: string, state: PlannerBot['state'], extra: Partial<PlannerBot> = {}): PlannerBot => ({
+  id,
+  state,
+  imageId: 'i',
+  imageVersion: '1',
+  since: ago(60_000),
+  ...extra,
+});
 
 function group(id: string, queued: number, bots: PlannerBot[], extra: Partial<PlannerGroup> = {}): PlannerGroup {
   return {
@@ -23,12 +30,21 @@ function group(id: string, queued: number, bots: PlannerBot[], extra: Partial<Pl
 }
 
 function input(groups: PlannerGroup[], hostedRpaEnabled = true): PlannerInput {
-  return { now: NOW, environment: { id: 'e', plan: 'paid', capacity: 10, hostedRpaEnabled }, groups, settings: { botIdleTimeoutSeconds: 900, groupIdleTeardownHours: 24 } };
+  return {
+    now: NOW,
+    environment: { id: 'e', plan: 'paid', capacity: 10, hostedRpaEnabled },
+    groups,
+    settings: { botIdleTimeoutSeconds: 900, groupIdleTeardownHours: 24 },
+  };
 }
 
 describe('stranded wake-ups', () => {
   it('asks min(queued, idle bots) for a group whose first run waited while its bots idle', () => {
-    expect(strandedCandidates(input([group('a', 5, [bot('1', 'Ready'), bot('2', 'Ready'), bot('3', 'Busy')]), group('b', 1, [bot('4', 'Ready'), bot('5', 'Ready')])]))).toEqual([
+    expect(
+      strandedCandidates(
+        input([group('a', 5, [bot('1', 'Ready'), bot('2', 'Ready'), bot('3', 'Busy')]), group('b', 1, [bot('4', 'Ready'), bot('5', 'Ready')])]),
+      ),
+    ).toEqual([
       { groupId: 'a', wakeUps: 2 },
       { groupId: 'b', wakeUps: 1 },
     ]);

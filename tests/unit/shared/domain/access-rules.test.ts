@@ -125,7 +125,12 @@ describe('runs and connections on a group', () => {
 
   it('gives a deactivated member none of it', () => {
     const gone: Membership = { userId: me, roles: ['SystemAdministrator'], active: false };
-    expect([canRunOnGroup(gone, resource(me)), canSeeAllGroupConnections(gone, resource(me)), canMoveRunToTop(gone, resource(me)), canHoldConnections(gone)]).toEqual([false, false, false, false]);
+    expect([
+      canRunOnGroup(gone, resource(me)),
+      canSeeAllGroupConnections(gone, resource(me)),
+      canMoveRunToTop(gone, resource(me)),
+      canHoldConnections(gone),
+    ]).toEqual([false, false, false, false]);
     expect(credentialAccess(gone, resource(me))).toBe('none');
   });
 });

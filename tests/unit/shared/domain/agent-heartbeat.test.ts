@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { heartbeatRefreshMs, heartbeatWriteAfterMs, IDLE_FAST_POLL_MS, IDLE_RECORD_REFRESH_MS, nextHeartbeatMs } from '../../../../shared/domain/agent-heartbeat.js';
+import {
+  heartbeatRefreshMs,
+  heartbeatWriteAfterMs,
+  IDLE_FAST_POLL_MS,
+  IDLE_RECORD_REFRESH_MS,
+  nextHeartbeatMs,
+} from '../../../../shared/domain/agent-heartbeat.js';
 import { BOT_STATES } from '../../../../shared/domain/bot.js';
 
 const NOW = new Date('2026-03-01T08:00:00Z');

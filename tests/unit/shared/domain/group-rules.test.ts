@@ -16,16 +16,7 @@ import {
 import { AppError } from '../../../../shared/errors/app-error.js';
 
 describe('accountUsernameProblems', () => {
-  it.each([
-    ['rpa-bot'],
-    ['RpaAdmin'],
-    ['a1'],
-    ['svc.robot'],
-    ['x'.repeat(20)],
-    ['bot_01'],
-    ['administrator2'],
-    ['Ünïcödé'],
-  ])('accepts %j', (username) => {
+  it.each([['rpa-bot'], ['RpaAdmin'], ['a1'], ['svc.robot'], ['x'.repeat(20)], ['bot_01'], ['administrator2'], ['Ünïcödé']])('accepts %j', (username) => {
     expect(accountUsernameProblems(username)).toEqual([]);
   });
 
@@ -48,14 +39,42 @@ describe('accountUsernameProblems', () => {
 
   it('lists Azure’s full set of reserved admin names', () => {
     expect(RESERVED_USERNAMES).toHaveLength(32);
-    for (const name of ['administrator', 'admin', 'user', 'user1', 'test', 'guest', 'root', 'owner', 'sys', 'server', 'sql', 'support', 'support_388945a0', 'console', 'backup', '1', '123', 'a', 'actuser', 'adm', 'aspnet', 'david', 'john', 'user5']) {
+    for (const name of [
+      'administrator',
+      'admin',
+      'user',
+      'user1',
+      'test',
+      'guest',
+      'root',
+      'owner',
+      'sys',
+      'server',
+      'sql',
+      'support',
+      'support_388945a0',
+      'console',
+      'backup',
+      '1',
+      '123',
+      'a',
+      'actuser',
+      'adm',
+      'aspnet',
+      'david',
+      'john',
+      'user5',
+    ]) {
       expect(RESERVED_USERNAMES).toContain(name);
     }
   });
 
-  it.each(RESERVED_USERNAMES.flatMap((name) => [[name], [name.toUpperCase()], [name.charAt(0).toUpperCase() + name.slice(1)]]))('refuses the reserved name %j', (name) => {
-    expect(accountUsernameProblems(name).join(' ')).toContain('reserved');
-  });
+  it.each(RESERVED_USERNAMES.flatMap((name) => [[name], [name.toUpperCase()], [name.charAt(0).toUpperCase() + name.slice(1)]]))(
+    'refuses the reserved name %j',
+    (name) => {
+      expect(accountUsernameProblems(name).join(' ')).toContain('reserved');
+    },
+  );
 
   it('reports every broken rule at once', () => {
     expect(accountUsernameProblems(`${'a'.repeat(20)}@.`)).toHaveLength(3);
@@ -162,7 +181,12 @@ describe('reserveGroup', () => {
     ['a full-width form of a name taken', environment({}, { g0: entry('GA') }), entry('\uff27\uff21'), 'NameTaken'],
     ['maxBots equal to the capacity', environment({ capacity: 10 }), entry('Invoices', 0, 10), undefined],
     ['maxBots above the capacity', environment({ capacity: 10 }), entry('Invoices', 0, 11), 'MaxBotsExceedsCapacity'],
-    ['maxBots above the capacity of a trial (its capacity, not its parallel limit of 2)', environment({ plan: 'trial', capacity: 3 }), entry('Invoices', 0, 4), 'MaxBotsExceedsCapacity'],
+    [
+      'maxBots above the capacity of a trial (its capacity, not its parallel limit of 2)',
+      environment({ plan: 'trial', capacity: 3 }),
+      entry('Invoices', 0, 4),
+      'MaxBotsExceedsCapacity',
+    ],
     ['committed bots up to capacity', environment({ capacity: 10 }, groupsNamed(2, 4)), entry('Invoices', 2), undefined],
     ['committed bots beyond capacity', environment({ capacity: 10 }, groupsNamed(2, 4)), entry('Invoices', 3), 'CommittedExceedsCapacity'],
     ['3 committed bots on a trial of capacity 5', environment({ plan: 'trial', capacity: 5 }), entry('Invoices', 3), 'CommittedExceedsCapacity'],
@@ -190,7 +214,10 @@ describe('the image of a ledger entry', () => {
   it('refuses an image change to an image that left the ledger, and keeps what the entry had', () => {
     const env = environment({}, { g0: { ...withImage('Invoices', 'img1'), reservedAt: '2026-01-01T00:00:00.000Z' } });
     expect(reasonOf(() => resizeGroup(env, 'g0', withImage('Invoices', 'img1'), withImage('Invoices', 'gone')))).toBe('Forbidden');
-    expect(resizeGroup(env, 'g0', withImage('Invoices', 'img1'), withImage('Invoices', 'img2')).ledger.groups.g0).toEqual({ ...withImage('Invoices', 'img2'), reservedAt: '2026-01-01T00:00:00.000Z' });
+    expect(resizeGroup(env, 'g0', withImage('Invoices', 'img1'), withImage('Invoices', 'img2')).ledger.groups.g0).toEqual({
+      ...withImage('Invoices', 'img2'),
+      reservedAt: '2026-01-01T00:00:00.000Z',
+    });
   });
 
   it('names the groups of an image, for the image delete’s check', () => {

@@ -59,7 +59,8 @@ describe('regions', () => {
 });
 
 describe('GALLERY_IMAGE_VERSION_ID', () => {
-  const valid = '/subscriptions/6f9619ff-8b86-d011-b42d-00c04fc964ff/resourceGroups/rpa-images/providers/Microsoft.Compute/galleries/rpa_gallery/images/win11-pad/versions/1.0.3';
+  const valid =
+    '/subscriptions/6f9619ff-8b86-d011-b42d-00c04fc964ff/resourceGroups/rpa-images/providers/Microsoft.Compute/galleries/rpa_gallery/images/win11-pad/versions/1.0.3';
 
   it('accepts an image version resource id', () => {
     expect(GALLERY_IMAGE_VERSION_ID.test(valid)).toBe(true);

@@ -1,12 +1,25 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { BOT_STATES, type BotState } from '../../../../shared/domain/bot.js';
-import { inactivityVerdict, isLostWithoutVm, isOrphanVm, lastRunActivity, staleReservations, unchangedSince, wantsController } from '../../../../shared/domain/maintenance.js';
+import {
+  inactivityVerdict,
+  isLostWithoutVm,
+  isOrphanVm,
+  lastRunActivity,
+  staleReservations,
+  unchangedSince,
+  wantsController,
+} from '../../../../shared/domain/maintenance.js';
 
 const DAY = 86_400_000;
 const CREATED = '2026-01-01T00:00:00.000Z';
 const at = (days: number) => new Date(Date.parse(CREATED) + days * DAY);
-const aGroup = (overrides: Partial<Parameters<typeof inactivityVerdict>[0]> = {}) => ({ status: 'active' as const, committedBots: 0, createdAt: CREATED, ...overrides });
+const aGroup = (overrides: Partial<Parameters<typeof inactivityVerdict>[0]> = {}) => ({
+  status: 'active' as const,
+  committedBots: 0,
+  createdAt: CREATED,
+  ...overrides,
+});
 
 describe('inactivity', () => {
   it.each([
@@ -17,7 +30,13 @@ describe('inactivity', () => {
     ['committed bots', aGroup({ committedBots: 1 }), 0, 400, false],
     ['a run in progress', aGroup(), 1, 400, false],
     ['already deleted', aGroup({ status: 'deleted' }), 0, 400, false],
-    ['brought back 27 days ago after a last run 100 days ago', aGroup({ lastRunStartedAt: at(0).toISOString(), reactivatedAt: at(73).toISOString() }), 0, 100, false],
+    [
+      'brought back 27 days ago after a last run 100 days ago',
+      aGroup({ lastRunStartedAt: at(0).toISOString(), reactivatedAt: at(73).toISOString() }),
+      0,
+      100,
+      false,
+    ],
     ['brought back 28 days ago, no run since', aGroup({ reactivatedAt: at(72).toISOString() }), 0, 100, true],
   ])('%s → inactive %s', (_what, group, running, days, inactive) => {
     expect(inactivityVerdict(group, running, at(days), 28).inactive).toBe(inactive);
@@ -30,7 +49,9 @@ describe('inactivity', () => {
 
   it('starts over from a reactivation, unless a run started later', () => {
     expect(lastRunActivity(aGroup({ reactivatedAt: '2026-03-01T00:00:00.000Z' }))).toBe('2026-03-01T00:00:00.000Z');
-    expect(lastRunActivity(aGroup({ lastRunStartedAt: '2026-04-01T00:00:00.000Z', reactivatedAt: '2026-03-01T00:00:00.000Z' }))).toBe('2026-04-01T00:00:00.000Z');
+    expect(lastRunActivity(aGroup({ lastRunStartedAt: '2026-04-01T00:00:00.000Z', reactivatedAt: '2026-03-01T00:00:00.000Z' }))).toBe(
+      '2026-04-01T00:00:00.000Z',
+    );
   });
 
   it('says why, with the limit', () => {
@@ -40,9 +61,14 @@ describe('inactivity', () => {
 
   it('never finds a group with committed bots inactive, whatever the clock and the limit', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 50 }), fc.double({ min: 0, max: 10_000, noNaN: true }), fc.double({ min: 0.001, max: 365, noNaN: true }), (committedBots, days, limit) => {
-        expect(inactivityVerdict(aGroup({ committedBots }), 0, at(days), limit).inactive).toBe(false);
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 50 }),
+        fc.double({ min: 0, max: 10_000, noNaN: true }),
+        fc.double({ min: 0.001, max: 365, noNaN: true }),
+        (committedBots, days, limit) => {
+          expect(inactivityVerdict(aGroup({ committedBots }), 0, at(days), limit).inactive).toBe(false);
+        },
+      ),
     );
   });
 });

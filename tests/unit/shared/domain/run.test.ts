@@ -82,7 +82,12 @@ describe('dispatch order: one sortable key', () => {
     fc.assert(
       fc.property(fc.uniqueArray(spec, { selector: (s) => s.id, minLength: 1, maxLength: 30 }), (specs) => {
         const runs = specs.map((s) =>
-          aRun({ id: s.id, priority: s.priority, queuedAt: at(s.queuedMs).toISOString(), ...(s.movedMs === undefined ? {} : { movedToTopAt: at(s.movedMs).toISOString() }) }),
+          aRun({
+            id: s.id,
+            priority: s.priority,
+            queuedAt: at(s.queuedMs).toISOString(),
+            ...(s.movedMs === undefined ? {} : { movedToTopAt: at(s.movedMs).toISOString() }),
+          }),
         );
         const byKey = [...runs].sort(byDispatchKey).map((r) => r.id);
         const byRule = [...specs].sort(expected).map((s) => s.id);
@@ -114,7 +119,11 @@ describe('claim and finish transitions', () => {
 
   it('ends with outputs, or fails with OutputsTooLarge above 64 KiB (keeping none)', () => {
     const running = claimedBy(aRun(), 'bot', at(0));
-    expect(ended(running, 'Succeeded', { outputs: { a: '1' } }, at(MIN))).toMatchObject({ state: 'Succeeded', outputs: { a: '1' }, endedAt: at(MIN).toISOString() });
+    expect(ended(running, 'Succeeded', { outputs: { a: '1' } }, at(MIN))).toMatchObject({
+      state: 'Succeeded',
+      outputs: { a: '1' },
+      endedAt: at(MIN).toISOString(),
+    });
     expect(ended(running, 'Succeeded', {}, at(MIN))).not.toHaveProperty('error');
     const big = ended(running, 'Succeeded', { outputs: { a: 'x'.repeat(MAX_OUTPUTS_BYTES) } }, at(MIN));
     expect(big.state).toBe('Failed');
@@ -142,7 +151,12 @@ describe('deadlines', () => {
     ['queued, before its deadline', { state: 'Queued' as const }, 10 * MIN, { kind: 'wakeAt', at: at(70 * MIN).toISOString() }],
     ['queued, close to its deadline', { state: 'Queued' as const }, 350 * MIN, { kind: 'wakeAt', at: at(Q * MIN).toISOString() }],
     ['queued too long', { state: 'Queued' as const }, Q * MIN, { kind: 'timeOut', error: { code: 'NoCandidateMachine' } }],
-    ['running, before its timeout', { state: 'Running' as const, startedAt: at(5 * MIN).toISOString() }, 30 * MIN, { kind: 'wakeAt', at: at(65 * MIN).toISOString() }],
+    [
+      'running, before its timeout',
+      { state: 'Running' as const, startedAt: at(5 * MIN).toISOString() },
+      30 * MIN,
+      { kind: 'wakeAt', at: at(65 * MIN).toISOString() },
+    ],
     ['running too long', { state: 'Running' as const, startedAt: at(5 * MIN).toISOString() }, 65 * MIN, { kind: 'timeOut', error: { code: 'RunTimeout' } }],
     ['ended', { state: 'Succeeded' as const }, 999 * MIN, { kind: 'ended' }],
   ])('%s', (_, overrides, nowMs, verdict) => {
@@ -159,7 +173,9 @@ describe('deadlines', () => {
           const startsAt = startMs < queuedTimeoutMinutes * MIN ? startMs : undefined;
           let now = Date.parse(firstWatchdogWake(at(0).toISOString(), timeoutMinutes, queuedTimeoutMinutes)) - T0;
           for (let wake = 0; wake < 2000; wake++) {
-            const run = aRun(startsAt !== undefined && now >= startsAt ? { state: 'Running', startedAt: at(startsAt).toISOString(), timeoutMinutes } : { timeoutMinutes });
+            const run = aRun(
+              startsAt !== undefined && now >= startsAt ? { state: 'Running', startedAt: at(startsAt).toISOString(), timeoutMinutes } : { timeoutMinutes },
+            );
             const verdict = deadlineVerdict(run, at(now), queuedTimeoutMinutes);
             if (verdict.kind === 'timeOut') {
               const deadline = startsAt !== undefined && run.state === 'Running' ? startsAt + timeoutMinutes * MIN : queuedTimeoutMinutes * MIN;

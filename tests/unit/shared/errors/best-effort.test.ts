@@ -6,9 +6,13 @@ describe('bestEffort', () => {
   it('awaits a step that succeeds and logs nothing', async () => {
     const lines: string[] = [];
     let ran = false;
-    await bestEffort(async () => {
-      ran = true;
-    }, 'a step', (l) => lines.push(l));
+    await bestEffort(
+      async () => {
+        ran = true;
+      },
+      'a step',
+      (l) => lines.push(l),
+    );
     expect(ran).toBe(true);
     expect(lines).toEqual([]);
   });

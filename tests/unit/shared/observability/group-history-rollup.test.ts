@@ -83,7 +83,11 @@ describe('group history rollups', () => {
   });
 
   it('serves one point a minute, null where no sample fell, and the averages of the samples', () => {
-    const bucket: MinuteBucket = mergeSample(mergeSample(undefined, sample({ queued: 3, oldestWaitSeconds: 60, liveBots: 4, busyBots: 1 }), at(5)), sample({ queued: 1, liveBots: 4, busyBots: 3 }), at(25));
+    const bucket: MinuteBucket = mergeSample(
+      mergeSample(undefined, sample({ queued: 3, oldestWaitSeconds: 60, liveBots: 4, busyBots: 1 }), at(5)),
+      sample({ queued: 1, liveBots: 4, busyBots: 3 }),
+      at(25),
+    );
     const points = historySeries(new Map([['2026-03-01T08', { '01': bucket }]]), at(0), at(180), 1);
     expect(points.map((p) => p.at)).toEqual([at(0), at(60), at(120)].map((d) => d.toISOString()));
     expect(points[0]).toMatchObject({ utilisation: null, queued: null, liveBots: null });

@@ -70,7 +70,9 @@ describe('run telemetry (OTEL_EXPORTER=memory)', () => {
     expect(wait[0]?.value).toMatchObject({ count: 1, sum: 90 });
     const dispatch = metric(all, METRICS.dispatchLatency).dataPoints as DataPoint<Histogram>[];
     expect(dispatch[0]?.value).toMatchObject({ count: 1, sum: 0.04 });
-    expect(metric(all, METRICS.runsEnded).dataPoints).toEqual([expect.objectContaining({ value: 1, attributes: { ...IDS, outcome: 'Succeeded', errorCode: 'none' } })]);
+    expect(metric(all, METRICS.runsEnded).dataPoints).toEqual([
+      expect.objectContaining({ value: 1, attributes: { ...IDS, outcome: 'Succeeded', errorCode: 'none' } }),
+    ]);
 
     const spans = telemetry.spans.getFinishedSpans().filter((s) => s.attributes.runId === 'run-a');
     expect(spans.map((s) => s.name)).toEqual(['run.submit', 'run.claim', 'run.finish']);
@@ -87,7 +89,7 @@ describe('run telemetry (OTEL_EXPORTER=memory)', () => {
     expect(runTraceparent('run-a')).toBe(`00-${traceId}-${spanId}-01`);
   });
 
-  it('measures the dispatch of a claim that waited for work from the run\'s arrival, not from the claim\'s start', async () => {
+  it("measures the dispatch of a claim that waited for work from the run's arrival, not from the claim's start", async () => {
     const queued = aRun('run-long-poll');
     // the bot asked 30 s before the run was queued; the run was assigned 0.5 s after it was queued
     observeRunClaimed(claimedBy(queued, 'bot-2', at(0.5)), at(-30), at(0.5));
@@ -101,7 +103,9 @@ describe('run telemetry (OTEL_EXPORTER=memory)', () => {
     observeRunSubmitted(queued, at(0));
     observeRunChange(queued, timedOut(queued, { code: RUN_ERROR_CODES.noCandidateMachine, message: 'queued too long' }, at(600)));
     const ended = metric(await collected(), METRICS.runsEnded).dataPoints;
-    expect(ended).toEqual(expect.arrayContaining([expect.objectContaining({ value: 1, attributes: { ...IDS, outcome: 'TimedOut', errorCode: 'NoCandidateMachine' } })]));
+    expect(ended).toEqual(
+      expect.arrayContaining([expect.objectContaining({ value: 1, attributes: { ...IDS, outcome: 'TimedOut', errorCode: 'NoCandidateMachine' } })]),
+    );
     expect(runSpanContext('run-b').traceId).not.toBe(runSpanContext('run-a').traceId);
     const finish = telemetry.spans.getFinishedSpans().find((s) => s.attributes.runId === 'run-b' && s.name === 'run.finish');
     expect(finish?.spanContext().traceId).toBe(runSpanContext('run-b').traceId);
@@ -111,8 +115,15 @@ describe('run telemetry (OTEL_EXPORTER=memory)', () => {
     observeProvisioningFailure(IDS, at(0).toISOString(), at(20), 'QuotaExceeded', true);
     observeProvisioned(IDS, at(0).toISOString(), at(95));
     const all = await collected();
-    expect(metric(all, METRICS.provisioningFailures).dataPoints).toEqual([expect.objectContaining({ value: 1, attributes: { ...IDS, reason: 'QuotaExceeded', retryable: true } })]);
+    expect(metric(all, METRICS.provisioningFailures).dataPoints).toEqual([
+      expect.objectContaining({ value: 1, attributes: { ...IDS, reason: 'QuotaExceeded', retryable: true } }),
+    ]);
     const durations = metric(all, METRICS.provisioningDuration).dataPoints as DataPoint<Histogram>[];
-    expect(durations.map((d) => [d.attributes.outcome, d.value.sum])).toEqual(expect.arrayContaining([['Failed', 20], ['Ready', 95]]));
+    expect(durations.map((d) => [d.attributes.outcome, d.value.sum])).toEqual(
+      expect.arrayContaining([
+        ['Failed', 20],
+        ['Ready', 95],
+      ]),
+    );
   });
 });

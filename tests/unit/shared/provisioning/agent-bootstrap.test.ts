@@ -52,7 +52,10 @@ describe('packageAgentBootstrap (the agent package from the agent container)', (
   it('downloads the installer and the package with the bots identity and runs the installer with the settings', () => {
     const { commandToExecute, fileUris, managedIdentity } = bootstrap(input);
 
-    expect(fileUris).toEqual([`https://st1.blob.core.windows.net/agent/${AGENT_PACKAGE_BLOBS.installer}`, `https://st1.blob.core.windows.net/agent/${AGENT_PACKAGE_BLOBS.zip}`]);
+    expect(fileUris).toEqual([
+      `https://st1.blob.core.windows.net/agent/${AGENT_PACKAGE_BLOBS.installer}`,
+      `https://st1.blob.core.windows.net/agent/${AGENT_PACKAGE_BLOBS.zip}`,
+    ]);
     expect(managedIdentity).toEqual({ clientId: 'bots-client' });
     expect(commandToExecute).toMatch(COMMAND);
     const script = decodeBootstrapScript(commandToExecute) ?? '';

@@ -8,14 +8,7 @@ import { AGENT_EXTENSION, decodeBootstrapScript, packageAgentBootstrap } from '.
 import { ArmBotProvisioner, type ArmBotProvisionerSettings } from '../../../../shared/provisioning/arm-bot-provisioner.js';
 import { ProvisioningError } from '../../../../shared/provisioning/bot-provisioner.js';
 import { botResourceNames } from '../../../../shared/provisioning/bot-resources.js';
-import {
-  ADMIN_PASSWORD,
-  aBotSpec,
-  aBuiltInImageBot,
-  BOT_CREDENTIAL,
-  GALLERY_IMAGE_VERSION_ID,
-  MemorySecretStore,
-} from './bot-fixtures.js';
+import { ADMIN_PASSWORD, aBotSpec, aBuiltInImageBot, BOT_CREDENTIAL, GALLERY_IMAGE_VERSION_ID, MemorySecretStore } from './bot-fixtures.js';
 import { FakeArm } from './fake-arm.js';
 
 const SUBSCRIPTION = '11111111-2222-3333-4444-555555555555';
@@ -45,7 +38,15 @@ let previousLog: typeof AzureLogger.log;
 
 function aProvisioner(settings: Partial<ArmBotProvisionerSettings> = {}): ArmBotProvisioner {
   return new ArmBotProvisioner(
-    { subscriptionId: SUBSCRIPTION, resourceGroup: RG, subnetId: SUBNET, deploymentId: DEPLOYMENT, pollIntervalMs: 0, log: (line) => progress.push(line), ...settings },
+    {
+      subscriptionId: SUBSCRIPTION,
+      resourceGroup: RG,
+      subnetId: SUBNET,
+      deploymentId: DEPLOYMENT,
+      pollIntervalMs: 0,
+      log: (line) => progress.push(line),
+      ...settings,
+    },
     { credential, secrets, clientOptions: { httpClient: fake.httpClient, retryOptions: { maxRetries: 0 } } },
   );
 }
@@ -288,7 +289,11 @@ describe('ArmBotProvisioner.provision', () => {
   });
 
   it("never touches a VM of the same name that is not this deployment's", async () => {
-    fake.seed(VM_PATH, { location: 'northeurope', tags: { 'hosted-rpa-deployment': 'hostedrpa-staging', 'hosted-rpa-bot': spec.botId }, properties: { provisioningState: 'Succeeded' } });
+    fake.seed(VM_PATH, {
+      location: 'northeurope',
+      tags: { 'hosted-rpa-deployment': 'hostedrpa-staging', 'hosted-rpa-bot': spec.botId },
+      properties: { provisioningState: 'Succeeded' },
+    });
 
     const error = await failureOf(aProvisioner().provision(spec));
 
@@ -337,7 +342,12 @@ describe('ArmBotProvisioner errors', () => {
   });
 
   it('maps a long-running operation that ends Failed (AllocationFailed) to a retryable error with its code', async () => {
-    fake.failAsync({ method: 'PUT', path: VM_PUT, code: 'AllocationFailed', message: 'Allocation failed. We do not have sufficient capacity for the requested VM size in this region.' });
+    fake.failAsync({
+      method: 'PUT',
+      path: VM_PUT,
+      code: 'AllocationFailed',
+      message: 'Allocation failed. We do not have sufficient capacity for the requested VM size in this region.',
+    });
 
     const error = await failureOf(aProvisioner().provision(spec));
 
@@ -370,11 +380,21 @@ describe('ArmBotProvisioner errors', () => {
   });
 
   it('maps a failure of the NIC (network SDK) the same way', async () => {
-    fake.failNext({ method: 'PUT', path: NIC_PUT, status: 400, code: 'InvalidResourceReference', message: `Resource ${SUBNET} referenced by resource ${NIC_PATH} was not found.` });
+    fake.failNext({
+      method: 'PUT',
+      path: NIC_PUT,
+      status: 400,
+      code: 'InvalidResourceReference',
+      message: `Resource ${SUBNET} referenced by resource ${NIC_PATH} was not found.`,
+    });
 
     const error = await failureOf(aProvisioner().provision(spec));
 
-    expect(error).toMatchObject({ reason: 'InvalidResourceReference', retryable: false, details: { operation: 'create network interface', resource: names.nic, status: 400 } });
+    expect(error).toMatchObject({
+      reason: 'InvalidResourceReference',
+      retryable: false,
+      details: { operation: 'create network interface', resource: names.nic, status: 400 },
+    });
     expect(fake.calls({ writesOnly: true })).toEqual([`PUT ${NIC_PATH}`]);
   });
 
@@ -461,14 +481,24 @@ describe('ArmBotProvisioner.list', () => {
     });
     // an orphan: tagged by this deployment, unknown to the control plane, on the last page
     const orphanPath = `${RG_PATH}/providers/Microsoft.Compute/virtualMachines/bot-orphan`;
-    fake.seed(orphanPath, { location: 'northeurope', tags: { 'hosted-rpa-deployment': DEPLOYMENT, 'hosted-rpa-environment': 'env-1', 'hosted-rpa-group': 'g-1', 'hosted-rpa-bot': 'orphan-1' }, properties: {} });
+    fake.seed(orphanPath, {
+      location: 'northeurope',
+      tags: { 'hosted-rpa-deployment': DEPLOYMENT, 'hosted-rpa-environment': 'env-1', 'hosted-rpa-group': 'g-1', 'hosted-rpa-bot': 'orphan-1' },
+      properties: {},
+    });
     fake.requests.length = 0;
 
     const vms = await provisioner.list();
 
     expect(vms).toEqual([
       { botId: spec.botId, environmentId: 'env-1', groupId: 'g-1', vmResourceId: VM_PATH, createdAt: '2025-01-01T00:01:00.000Z' },
-      { botId: other.botId, environmentId: 'env-1', groupId: 'g-2', vmResourceId: `${RG_PATH}/providers/Microsoft.Compute/virtualMachines/${botResourceNames(other.botId).vm}`, createdAt: expect.any(String) },
+      {
+        botId: other.botId,
+        environmentId: 'env-1',
+        groupId: 'g-2',
+        vmResourceId: `${RG_PATH}/providers/Microsoft.Compute/virtualMachines/${botResourceNames(other.botId).vm}`,
+        createdAt: expect.any(String),
+      },
       { botId: 'orphan-1', environmentId: 'env-1', groupId: 'g-1', vmResourceId: orphanPath },
     ]);
     expect(fake.calls()).toEqual([

@@ -34,17 +34,25 @@ describe('armFailure', () => {
     const error = armFailure('create virtual machine', 'bot-1', aRestError(400, 'InvalidParameter', "password 'hunter2-Hunter2' is too weak"));
 
     expect(error).toBeInstanceOf(ProvisioningError);
-    expect(error).toMatchObject({ reason: 'InvalidParameter', retryable: false, details: { operation: 'create virtual machine', resource: 'bot-1', status: 400, code: 'InvalidParameter' } });
+    expect(error).toMatchObject({
+      reason: 'InvalidParameter',
+      retryable: false,
+      details: { operation: 'create virtual machine', resource: 'bot-1', status: 400, code: 'InvalidParameter' },
+    });
     expect(error.message).toBe("create virtual machine 'bot-1' failed: HTTP 400 InvalidParameter");
     expect(error.cause).toBeUndefined();
     expect(JSON.stringify(error)).not.toContain('hunter2');
   });
 
   it('reads the code of a failed long-running operation from core-lro message, and only the code', () => {
-    const lro = new Error('The long-running operation has failed. OverconstrainedAllocationRequest. Allocation failed. VM(s) with the following constraints cannot be allocated');
+    const lro = new Error(
+      'The long-running operation has failed. OverconstrainedAllocationRequest. Allocation failed. VM(s) with the following constraints cannot be allocated',
+    );
 
     expect(armFailure('create virtual machine', 'bot-1', lro)).toMatchObject({ reason: 'OverconstrainedAllocationRequest', retryable: true });
-    expect(armFailure('create virtual machine', 'bot-1', lro).message).toBe("create virtual machine 'bot-1' failed: operation failed OverconstrainedAllocationRequest");
+    expect(armFailure('create virtual machine', 'bot-1', lro).message).toBe(
+      "create virtual machine 'bot-1' failed: operation failed OverconstrainedAllocationRequest",
+    );
   });
 
   it('calls a request that never reached ARM a retryable network error', () => {

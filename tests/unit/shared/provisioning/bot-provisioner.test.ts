@@ -24,7 +24,11 @@ describe('assertValidBotSpec', () => {
   });
 
   it('lists every problem, without the credential', () => {
-    const spec = aBotSpec({ groupId: '', account: { username: '', password: { name: '' } }, agent: { controlPlaneUrl: 'not a url', credential: 'line\nbreak' } });
+    const spec = aBotSpec({
+      groupId: '',
+      account: { username: '', password: { name: '' } },
+      agent: { controlPlaneUrl: 'not a url', credential: 'line\nbreak' },
+    });
 
     let error: unknown;
     try {

@@ -30,8 +30,14 @@ describe('createProvisioner', () => {
   it('installs the agent package when AGENT_PACKAGE_URL is set, and then needs the bots identity', () => {
     const withPackage = { ...armConfig, AGENT_PACKAGE_URL: 'https://st1.blob.core.windows.net/agent' };
 
-    expect(() => createProvisioner(withPackage, { secrets: new MemorySecretStore(), credential })).toThrow(/BOT_IDENTITY_CLIENT_ID and BOT_IDENTITY_RESOURCE_ID/);
-    const complete = { ...withPackage, BOT_IDENTITY_CLIENT_ID: 'bots-client', BOT_IDENTITY_RESOURCE_ID: '/subscriptions/s/resourceGroups/r/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-bots' };
+    expect(() => createProvisioner(withPackage, { secrets: new MemorySecretStore(), credential })).toThrow(
+      /BOT_IDENTITY_CLIENT_ID and BOT_IDENTITY_RESOURCE_ID/,
+    );
+    const complete = {
+      ...withPackage,
+      BOT_IDENTITY_CLIENT_ID: 'bots-client',
+      BOT_IDENTITY_RESOURCE_ID: '/subscriptions/s/resourceGroups/r/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-bots',
+    };
     expect(createProvisioner(complete, { secrets: new MemorySecretStore(), credential })).toBeInstanceOf(ArmBotProvisioner);
   });
 
@@ -50,7 +56,11 @@ describe('createProvisioner', () => {
 
   it("builds a registered provisioner for its name, with the app's secret store", () => {
     const secrets = new MemorySecretStore();
-    const built: BotProvisioner = { provision: async () => ({ botId: 'b', vmResourceId: 'v', imageVersion: '1' }), deprovision: async () => undefined, list: async () => [] };
+    const built: BotProvisioner = {
+      provision: async () => ({ botId: 'b', vmResourceId: 'v', imageVersion: '1' }),
+      deprovision: async () => undefined,
+      list: async () => [],
+    };
     let received: unknown;
     registerProvisioner('simulated', (deps) => {
       received = deps.secrets;

@@ -48,7 +48,8 @@ function child(value: Json, key: string): Json {
   return isJson(found) ? found : {};
 }
 
-const RESOURCE = /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/(Microsoft\.Compute\/virtualMachines|Microsoft\.Compute\/disks|Microsoft\.Network\/networkInterfaces)\/([^/]+)(?:\/extensions\/([^/]+))?$/i;
+const RESOURCE =
+  /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/(Microsoft\.Compute\/virtualMachines|Microsoft\.Compute\/disks|Microsoft\.Network\/networkInterfaces)\/([^/]+)(?:\/extensions\/([^/]+))?$/i;
 const VM_LIST = /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.Compute\/virtualMachines$/i;
 const OPERATION = /^\/subscriptions\/([^/]+)\/providers\/Microsoft\.(Compute|Network)\/locations\/([^/]+)\/operations\/([^/]+)$/i;
 
@@ -99,9 +100,7 @@ export class FakeArm {
 
   /** The recorded requests as `METHOD path` lines, optionally only those that change something. */
   calls(options: { writesOnly?: boolean } = {}): string[] {
-    return this.requests
-      .filter((r) => !options.writesOnly || r.method !== 'GET')
-      .map((r) => `${r.method} ${r.path}`);
+    return this.requests.filter((r) => !options.writesOnly || r.method !== 'GET').map((r) => `${r.method} ${r.path}`);
   }
 
   lastBody(method: string, path: RegExp): Json {
@@ -249,7 +248,8 @@ export class FakeArm {
       if (f !== undefined) {
         this.operations.set(operationPath.toLowerCase(), { status: 'Failed', error: { code: f.code, message: f.message } });
         const stored = this.resources.get(path.toLowerCase());
-        if (stored !== undefined) this.resources.set(path.toLowerCase(), { ...stored, properties: { ...child(stored, 'properties'), provisioningState: 'Failed' } });
+        if (stored !== undefined)
+          this.resources.set(path.toLowerCase(), { ...stored, properties: { ...child(stored, 'properties'), provisioningState: 'Failed' } });
       }
     } else {
       this.operations.set(operationPath.toLowerCase(), { status: 'Succeeded' });
@@ -258,9 +258,7 @@ export class FakeArm {
   }
 
   private listVms(request: PipelineRequest, path: string, skip: number): PipelineResponse {
-    const vms = [...this.resources.entries()]
-      .filter(([key]) => /\/microsoft\.compute\/virtualmachines\/[^/]+$/.test(key))
-      .map(([, vm]) => vm);
+    const vms = [...this.resources.entries()].filter(([key]) => /\/microsoft\.compute\/virtualmachines\/[^/]+$/.test(key)).map(([, vm]) => vm);
     const page = vms.slice(skip, skip + this.listPageSize);
     const next = skip + this.listPageSize < vms.length ? `${ARM_HOST}${path}?api-version=2026-03-01&$skiptoken=${skip + this.listPageSize}` : undefined;
     return this.respond(request, 200, { value: page, ...(next === undefined ? {} : { nextLink: next }) });

@@ -6,7 +6,13 @@ const RULE = { keyName: 'bot-listen', key: 'listen-key', rights: ['Listen' as co
 const NOW = Date.parse('2026-12-06T12:00:00Z');
 
 function sign(entityPath: string, expiresInMs = 3_600_000) {
-  return signEntitySasToken({ fullyQualifiedNamespace: 'ns.servicebus.windows.net', entityPath, keyName: RULE.keyName, key: RULE.key, expiresOn: new Date(NOW + expiresInMs) });
+  return signEntitySasToken({
+    fullyQualifiedNamespace: 'ns.servicebus.windows.net',
+    entityPath,
+    keyName: RULE.keyName,
+    key: RULE.key,
+    expiresOn: new Date(NOW + expiresInMs),
+  });
 }
 
 describe('signEntitySasToken', () => {

@@ -35,7 +35,7 @@ describe('listAudit', () => {
     await expect(listAudit(ports, userPrincipal('maker'), ENV, {}, { pageSize: 10 })).rejects.toMatchObject({ code: 'Forbidden' });
   });
 
-  it("hands out tokens bound to the filter, and hands the log back its own token", async () => {
+  it('hands out tokens bound to the filter, and hands the log back its own token', async () => {
     const first = await listAudit(ports, admin, ENV, { actor: 'maker' }, { pageSize: 10 });
     expect(first.continuationToken).toMatch(/:inner$/);
     await listAudit(ports, admin, ENV, { actor: 'maker' }, { pageSize: 10, continuationToken: first.continuationToken });
@@ -44,8 +44,12 @@ describe('listAudit', () => {
 
   it('answers 400 InvalidContinuationToken to a token of other filters, or one the log does not know', async () => {
     const first = await listAudit(ports, admin, ENV, { actor: 'maker' }, { pageSize: 10 });
-    await expect(listAudit(ports, admin, ENV, { actor: 'someone-else' }, { pageSize: 10, continuationToken: first.continuationToken })).rejects.toMatchObject({ code: 'InvalidContinuationToken' });
+    await expect(listAudit(ports, admin, ENV, { actor: 'someone-else' }, { pageSize: 10, continuationToken: first.continuationToken })).rejects.toMatchObject({
+      code: 'InvalidContinuationToken',
+    });
     const forged = first.continuationToken!.replace(/inner$/, 'forged');
-    await expect(listAudit(ports, admin, ENV, { actor: 'maker' }, { pageSize: 10, continuationToken: forged })).rejects.toMatchObject({ code: 'InvalidContinuationToken' });
+    await expect(listAudit(ports, admin, ENV, { actor: 'maker' }, { pageSize: 10, continuationToken: forged })).rejects.toMatchObject({
+      code: 'InvalidContinuationToken',
+    });
   });
 });

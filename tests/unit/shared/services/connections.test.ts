@@ -5,9 +5,24 @@ import type { CredentialDocument } from '../../../../shared/domain/credential.js
 import type { GroupDocument } from '../../../../shared/domain/group.js';
 import type { Role } from '../../../../shared/domain/roles.js';
 import { AppError } from '../../../../shared/errors/app-error.js';
-import { createConnection, deleteConnection, getConnection, listConnections, requireUsableConnection, updateConnection } from '../../../../shared/services/connections.js';
+import {
+  createConnection,
+  deleteConnection,
+  getConnection,
+  listConnections,
+  requireUsableConnection,
+  updateConnection,
+} from '../../../../shared/services/connections.js';
 import { createCredential } from '../../../../shared/services/credentials.js';
-import { ENV as ENV_ID, seedEnvironment, seedGroup, seedMember, useCasePorts, userPrincipal, type UseCasePorts } from '../../../support/fakes/use-case-ports.js';
+import {
+  ENV as ENV_ID,
+  seedEnvironment,
+  seedGroup,
+  seedMember,
+  useCasePorts,
+  userPrincipal,
+  type UseCasePorts,
+} from '../../../support/fakes/use-case-ports.js';
 import type { DocumentStore, StoredDocument, Versioned } from '../../../../shared/store/document-store.js';
 
 const ENV = 'env';
@@ -90,7 +105,12 @@ function aCredential(overrides: Partial<CredentialDocument> = {}): Versioned<Cre
 }
 
 /** The outcome of a submit's checks: `ok`, or the error code (and reason) it answers. */
-async function outcome(m: Membership, connection: Versioned<ConnectionDocument>, group: Versioned<GroupDocument> | undefined, ...others: Array<Versioned<StoredDocument>>): Promise<string> {
+async function outcome(
+  m: Membership,
+  connection: Versioned<ConnectionDocument>,
+  group: Versioned<GroupDocument> | undefined,
+  ...others: Array<Versioned<StoredDocument>>
+): Promise<string> {
   try {
     await requireUsableConnection({ store: storeOf(...others) }, m, connection, group);
     return 'ok';
@@ -109,16 +129,44 @@ describe('requireUsableConnection (what a submit checks, from documents only)', 
     ['its owner with a User share', user, aConnection(), aGroup(), [], 'ok'],
     ['its owner after the share was removed', user, aConnection(), aGroup({ shares: [] }), [], 'GroupAccessRevoked'],
     ['its owner after losing every connecting role', member('user', 'DesktopFlowsMachineImageAdmin'), aConnection(), aGroup(), [], 'GroupAccessRevoked'],
-    ['someone else with a share', member('other', 'BasicUser'), aConnection(), aGroup({ shares: [{ userId: 'other', permission: 'CoOwner' }] }), [], 'Forbidden'],
+    [
+      'someone else with a share',
+      member('other', 'BasicUser'),
+      aConnection(),
+      aGroup({ shares: [{ userId: 'other', permission: 'CoOwner' }] }),
+      [],
+      'Forbidden',
+    ],
     ['a SystemAdministrator, anyone’s connection', member('admin', 'SystemAdministrator'), aConnection(), aGroup(), [], 'ok'],
     ['a group gone', user, aConnection(), undefined, [], 'BusinessRuleViolated:GroupDeleted'],
     ['a group marked deleted', user, aConnection(), aGroup({ status: 'deleted' }), [], 'BusinessRuleViolated:GroupDeleted'],
     ['its own password, after a rotation', user, aConnection(), rotated, [], 'CredentialsOutdated'],
     ['its own password, updated after the rotation', user, aConnection({ accountVersion: 2 }), rotated, [], 'ok'],
     ['a credential that matches the group', user, aConnection({ password: undefined, credentialId: 'k1' }), aGroup(), [aCredential()], 'ok'],
-    ['a credential checked before the rotation', user, aConnection({ password: undefined, credentialId: 'k1' }), rotated, [aCredential()], 'CredentialsOutdated'],
-    ['a credential rotated with the group', user, aConnection({ password: undefined, credentialId: 'k1' }), rotated, [aCredential({ matches: { g1: 2 } })], 'ok'],
-    ['a credential no longer shared with its user', user, aConnection({ password: undefined, credentialId: 'k1' }), aGroup(), [aCredential({ shares: [] })], 'CredentialAccessRevoked'],
+    [
+      'a credential checked before the rotation',
+      user,
+      aConnection({ password: undefined, credentialId: 'k1' }),
+      rotated,
+      [aCredential()],
+      'CredentialsOutdated',
+    ],
+    [
+      'a credential rotated with the group',
+      user,
+      aConnection({ password: undefined, credentialId: 'k1' }),
+      rotated,
+      [aCredential({ matches: { g1: 2 } })],
+      'ok',
+    ],
+    [
+      'a credential no longer shared with its user',
+      user,
+      aConnection({ password: undefined, credentialId: 'k1' }),
+      aGroup(),
+      [aCredential({ shares: [] })],
+      'CredentialAccessRevoked',
+    ],
     ['a credential that is gone', user, aConnection({ password: undefined, credentialId: 'k1' }), aGroup(), [], 'CredentialsOutdated'],
   ])('%s', async (_case, m, connection, group, others, expected) => {
     expect(await outcome(m, connection, group, ...others)).toBe(expected);
@@ -151,7 +199,9 @@ describe('connection use cases, on in-memory ports', () => {
 
   it('refuses a wrong password (422 InvalidCredentials) and a wrong account name (422 UsernameMismatch), storing nothing', async () => {
     await expect(createConnection(ports, user, ENV_ID, { ...input, password: 'wrong' })).rejects.toMatchObject({ code: 'InvalidCredentials' });
-    await expect(createConnection(ports, user, ENV_ID, { ...input, username: 'administrator' })).rejects.toMatchObject({ options: { reason: 'UsernameMismatch' } });
+    await expect(createConnection(ports, user, ENV_ID, { ...input, username: 'administrator' })).rejects.toMatchObject({
+      options: { reason: 'UsernameMismatch' },
+    });
     expect(ports.store.ofType(ENV_ID, 'connection')).toEqual([]);
   });
 
@@ -190,7 +240,10 @@ describe('connection use cases, on in-memory ports', () => {
     expect((await getConnection(ports, user, ENV_ID, connection.id)).credentialsOutdated).toBe(true);
     await expect(updateConnection(ports, user, ENV_ID, connection.id, { password: PASSWORD }, undefined)).rejects.toMatchObject({ code: 'InvalidCredentials' });
     const updated = await updateConnection(ports, user, ENV_ID, connection.id, { password: 'New-Passw0rd!' }, connection.etag);
-    expect(updated).toMatchObject({ credentialsOutdated: false, connection: { accountVersion: 2, password: { name: connection.password!.name, version: '2' } } });
+    expect(updated).toMatchObject({
+      credentialsOutdated: false,
+      connection: { accountVersion: 2, password: { name: connection.password!.name, version: '2' } },
+    });
   });
 
   it('deletes the connection and its secret; a stale If-Match is 412', async () => {

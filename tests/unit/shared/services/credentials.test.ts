@@ -60,7 +60,9 @@ describe('createCredential', () => {
   });
 
   it('refuses a member without a role that may create credentials (403)', async () => {
-    await expect(createCredential(ports, userPrincipal('nobody'), ENV, { name: 'n', username: 'u', password: PASSWORD })).rejects.toMatchObject({ code: 'Forbidden' });
+    await expect(createCredential(ports, userPrincipal('nobody'), ENV, { name: 'n', username: 'u', password: PASSWORD })).rejects.toMatchObject({
+      code: 'Forbidden',
+    });
   });
 
   it('refuses neither password nor keyVaultSecretUri (400)', async () => {
@@ -69,7 +71,11 @@ describe('createCredential', () => {
 
   it('reads a Key Vault secret of the app vault once and keeps its reference', async () => {
     await ports.secrets.set('my-runner-password', PASSWORD);
-    const { credential } = await createCredential(ports, owner, ENV, { name: 'n', username: 'u', keyVaultSecretUri: `${TEST_KEYVAULT_URL}/secrets/my-runner-password` });
+    const { credential } = await createCredential(ports, owner, ENV, {
+      name: 'n',
+      username: 'u',
+      keyVaultSecretUri: `${TEST_KEYVAULT_URL}/secrets/my-runner-password`,
+    });
     expect(credential.secret).toMatchObject({ source: 'keyVault', ref: { name: 'my-runner-password' } });
   });
 
@@ -78,12 +84,17 @@ describe('createCredential', () => {
     ["one of the app's own secrets", `${TEST_KEYVAULT_URL}/secrets/group-account-abc`, 'SecretNotReadable'],
     ['a secret that does not exist', `${TEST_KEYVAULT_URL}/secrets/missing`, 'SecretNotReadable'],
   ])('refuses a keyVaultSecretUri naming %s (422)', async (_case, keyVaultSecretUri, reason) => {
-    await expect(createCredential(ports, owner, ENV, { name: 'n', username: 'u', keyVaultSecretUri })).rejects.toMatchObject({ code: 'BusinessRuleViolated', options: { reason } });
+    await expect(createCredential(ports, owner, ENV, { name: 'n', username: 'u', keyVaultSecretUri })).rejects.toMatchObject({
+      code: 'BusinessRuleViolated',
+      options: { reason },
+    });
     expect(ports.store.ofType(ENV, 'credential')).toEqual([]);
   });
 
   it('refuses a malformed keyVaultSecretUri (400)', async () => {
-    await expect(createCredential(ports, owner, ENV, { name: 'n', username: 'u', keyVaultSecretUri: `${TEST_KEYVAULT_URL}/keys/x` })).rejects.toMatchObject({ code: 'ValidationFailed' });
+    await expect(createCredential(ports, owner, ENV, { name: 'n', username: 'u', keyVaultSecretUri: `${TEST_KEYVAULT_URL}/keys/x` })).rejects.toMatchObject({
+      code: 'ValidationFailed',
+    });
   });
 
   it('removes the secret again when the document cannot be written', async () => {
@@ -122,7 +133,9 @@ describe('updateCredential', () => {
   it('refuses a share holder who may only use it (403)', async () => {
     const credential = await aCredential();
     const shared = await setCredentialAccess(ports, owner, ENV, credential.id, [{ userId: 'user', permission: 'User' }], credential.etag);
-    await expect(updateCredential(ports, userPrincipal('user'), ENV, credential.id, { name: 'x' }, shared.credential.etag)).rejects.toMatchObject({ code: 'Forbidden' });
+    await expect(updateCredential(ports, userPrincipal('user'), ENV, credential.id, { name: 'x' }, shared.credential.etag)).rejects.toMatchObject({
+      code: 'Forbidden',
+    });
   });
 
   it('on a new password, records which groups of its connections have that password (account names compared without case)', async () => {
@@ -156,7 +169,9 @@ describe('deleteCredential', () => {
 describe('setCredentialAccess', () => {
   it('refuses to share with a user who is not a member (422 NotAMember)', async () => {
     const credential = await aCredential();
-    await expect(setCredentialAccess(ports, owner, ENV, credential.id, [{ userId: 'stranger', permission: 'User' }], undefined)).rejects.toMatchObject({ options: { reason: 'NotAMember' } });
+    await expect(setCredentialAccess(ports, owner, ENV, credential.id, [{ userId: 'stranger', permission: 'User' }], undefined)).rejects.toMatchObject({
+      options: { reason: 'NotAMember' },
+    });
   });
 });
 
@@ -181,7 +196,11 @@ describe('credentialToRotateWith', () => {
   it('refuses a credential that only names a Key Vault secret (422 CredentialNotWritable)', async () => {
     const group = await seedGroup(ports, G1, PASSWORD);
     await ports.secrets.set('mine', PASSWORD);
-    const { credential } = await createCredential(ports, owner, ENV, { name: 'n', username: 'rpa-runner', keyVaultSecretUri: `${TEST_KEYVAULT_URL}/secrets/mine` });
+    const { credential } = await createCredential(ports, owner, ENV, {
+      name: 'n',
+      username: 'rpa-runner',
+      keyVaultSecretUri: `${TEST_KEYVAULT_URL}/secrets/mine`,
+    });
     const { env, member } = await ctx();
     await expect(credentialToRotateWith(ports, env, member, credential.id, group)).rejects.toMatchObject({ options: { reason: 'CredentialNotWritable' } });
   });

@@ -31,7 +31,10 @@ const V1: FlowDefinition = { steps: [{ output: { name: 'v', value: '1' } }] };
 function deps(store: VersionStore) {
   // only get and create are reached; the rest of the port refuses loudly
   const refuse = () => Promise.reject(new Error('not used by flow versions'));
-  return { store: { get: store.get.bind(store), create: store.create.bind(store), replace: refuse, delete: refuse, list: refuse }, now: () => new Date('2026-01-01T00:00:00Z') };
+  return {
+    store: { get: store.get.bind(store), create: store.create.bind(store), replace: refuse, delete: refuse, list: refuse },
+    now: () => new Date('2026-01-01T00:00:00Z'),
+  };
 }
 
 const aFlow = (overrides: Partial<DesktopFlowDocument> = {}): DesktopFlowDocument => ({
@@ -53,7 +56,12 @@ describe('desktop flow versions', () => {
     expect(await recordFlowVersion(deps(store), ENV, FLOW, 3, V1)).toBe(hash);
     expect(store.docs.size).toBe(1);
     expect(store.duplicates).toBe(1);
-    expect(await store.get(ENV, desktopFlowVersionId(FLOW, hash))).toMatchObject({ type: 'desktopFlowVersion', version: 1, definitionHash: hash, definition: V1 });
+    expect(await store.get(ENV, desktopFlowVersionId(FLOW, hash))).toMatchObject({
+      type: 'desktopFlowVersion',
+      version: 1,
+      definitionHash: hash,
+      definition: V1,
+    });
   });
 
   it("answers a flow's current version from the flow; a flow written before versions gets its version document on first use", async () => {

@@ -52,8 +52,12 @@ describe('replaceDesktopFlow', () => {
 
   it("refuses another maker (403) and a stale If-Match (412); an administrator may change anyone's", async () => {
     const flow = await createDesktopFlow(ports, maker, ENV, { name: 'Invoices', definition: V1 });
-    await expect(replaceDesktopFlow(ports, userPrincipal('other-maker'), ENV, flow.id, { name: 'x', definition: V1 }, undefined)).rejects.toMatchObject({ code: 'Forbidden' });
-    await expect(replaceDesktopFlow(ports, maker, ENV, flow.id, { name: 'x', definition: V1 }, '"stale"')).rejects.toMatchObject({ code: 'PreconditionFailed' });
+    await expect(replaceDesktopFlow(ports, userPrincipal('other-maker'), ENV, flow.id, { name: 'x', definition: V1 }, undefined)).rejects.toMatchObject({
+      code: 'Forbidden',
+    });
+    await expect(replaceDesktopFlow(ports, maker, ENV, flow.id, { name: 'x', definition: V1 }, '"stale"')).rejects.toMatchObject({
+      code: 'PreconditionFailed',
+    });
     expect((await replaceDesktopFlow(ports, userPrincipal('admin'), ENV, flow.id, { name: 'x', definition: V1 }, flow.etag)).name).toBe('x');
   });
 });

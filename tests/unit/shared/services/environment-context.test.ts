@@ -22,7 +22,11 @@ describe('loadEnvironmentContext', () => {
 
   it('answers 404 alike to a non-member, a deactivated member and a missing environment', async () => {
     await seedMember(ports.store, 'gone', ['SystemAdministrator'], { active: false });
-    for (const [env, who] of [[ENV, 'stranger'], [ENV, 'gone'], ['66666666-6666-4666-8666-666666666666', 'maker']] as const) {
+    for (const [env, who] of [
+      [ENV, 'stranger'],
+      [ENV, 'gone'],
+      ['66666666-6666-4666-8666-666666666666', 'maker'],
+    ] as const) {
       await expect(loadEnvironmentContext(ports, env, userPrincipal(who))).rejects.toMatchObject({ code: 'NotFound' });
     }
   });
@@ -52,7 +56,7 @@ describe('changeEnvironment', () => {
     await expect(changeEnvironment(ports, ENV, rename('Renamed'))).rejects.toMatchObject({ code: 'Conflict' });
   });
 
-  it('with the caller\'s If-Match: 412 on a stale one, and on a lost race (no retry)', async () => {
+  it("with the caller's If-Match: 412 on a stale one, and on a lost race (no retry)", async () => {
     await expect(changeEnvironment(ports, ENV, rename('Renamed'), '"stale"')).rejects.toMatchObject({ code: 'PreconditionFailed' });
     const current = await ports.store.get<EnvironmentDocument>(ENV, ENV);
     ports.store.replace = async (doc) => {

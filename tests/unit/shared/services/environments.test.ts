@@ -17,8 +17,20 @@ beforeEach(() => {
 describe('createEnvironment', () => {
   it('writes the creator as SystemAdministrator, the built-in image, then the environment (region from the geography)', async () => {
     const env = await createEnvironment(ports, platformAdmin, input);
-    expect(env).toMatchObject({ name: 'Finance', geography: 'Europe', region: 'northeurope', hostedRpaEnabled: true, createdBy: 'root', createdAt: NOW, ledger: { groups: {} } });
-    expect(await ports.store.get<MemberDocument>(env.id, memberDocumentId('root'))).toMatchObject({ roles: ['SystemAdministrator'], name: 'Rita Root', active: true });
+    expect(env).toMatchObject({
+      name: 'Finance',
+      geography: 'Europe',
+      region: 'northeurope',
+      hostedRpaEnabled: true,
+      createdBy: 'root',
+      createdAt: NOW,
+      ledger: { groups: {} },
+    });
+    expect(await ports.store.get<MemberDocument>(env.id, memberDocumentId('root'))).toMatchObject({
+      roles: ['SystemAdministrator'],
+      name: 'Rita Root',
+      active: true,
+    });
     const [image] = ports.store.ofType<ImageDocument>(env.id, 'image');
     expect(image).toMatchObject({ builtIn: true });
     expect(Object.keys(env.ledger.imageNames)).toEqual([image!.id]);
@@ -30,7 +42,9 @@ describe('createEnvironment', () => {
   });
 
   it('refuses a geography without hosted bots (422 GeographyNotSupported)', async () => {
-    await expect(createEnvironment(ports, platformAdmin, { ...input, geography: 'Atlantis' })).rejects.toMatchObject({ options: { reason: 'GeographyNotSupported' } });
+    await expect(createEnvironment(ports, platformAdmin, { ...input, geography: 'Atlantis' })).rejects.toMatchObject({
+      options: { reason: 'GeographyNotSupported' },
+    });
   });
 });
 
@@ -81,7 +95,10 @@ describe('updateEnvironment (the whole Services: turning hosted RPA off stops di
   const admin = userPrincipal('admin');
 
   beforeEach(async () => {
-    await seedEnvironment(ports.store, { capacity: 4, ledger: { groups: { [G1]: { name: 'one', committedBots: 3, maxBots: 4, reservedAt: NOW } }, imageNames: {} } });
+    await seedEnvironment(ports.store, {
+      capacity: 4,
+      ledger: { groups: { [G1]: { name: 'one', committedBots: 3, maxBots: 4, reservedAt: NOW } }, imageNames: {} },
+    });
     await seedMember(ports.store, 'admin', ['SystemAdministrator']);
     await seedMember(ports.store, 'maker', ['EnvironmentMaker']);
     await seedGroup(ports, G1, 'p');

@@ -2,7 +2,16 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { EnvironmentDocument } from '../../../../shared/domain/environment.js';
 import { imageNameKey, type ImageDocument } from '../../../../shared/domain/image.js';
 import { createImage, deleteImage, getImage, listImages, setImageAccess, updateImage } from '../../../../shared/services/images.js';
-import { BUILT_IN_IMAGE, ENV, seedEnvironment, seedGroup, seedMember, useCasePorts, userPrincipal, type UseCasePorts } from '../../../support/fakes/use-case-ports.js';
+import {
+  BUILT_IN_IMAGE,
+  ENV,
+  seedEnvironment,
+  seedGroup,
+  seedMember,
+  useCasePorts,
+  userPrincipal,
+  type UseCasePorts,
+} from '../../../support/fakes/use-case-ports.js';
 
 const GALLERY = '/subscriptions/00000000-0000-4000-8000-000000000000/resourceGroups/rg/providers/Microsoft.Compute/galleries/g/images/i/versions/1.0.0';
 const input = { name: 'Finance Image', galleryImageVersionId: GALLERY, replicatedRegions: ['NorthEurope'] };
@@ -34,7 +43,9 @@ describe('createImage', () => {
   });
 
   it("refuses an image not replicated to the environment's region (422 ImageNotInRegion)", async () => {
-    await expect(createImage(ports, maker, ENV, { ...input, replicatedRegions: ['westus'] })).rejects.toMatchObject({ options: { reason: 'ImageNotInRegion' } });
+    await expect(createImage(ports, maker, ENV, { ...input, replicatedRegions: ['westus'] })).rejects.toMatchObject({
+      options: { reason: 'ImageNotInRegion' },
+    });
   });
 
   it('refuses a member without an image role (403)', async () => {
@@ -70,7 +81,9 @@ describe('updateImage', () => {
   it('refuses a stale If-Match (412) and a change of the built-in image (422 BuiltInImage)', async () => {
     const image = await createImage(ports, maker, ENV, input);
     await expect(updateImage(ports, maker, ENV, image.id, { description: 'x' }, '"stale"')).rejects.toMatchObject({ code: 'PreconditionFailed' });
-    await expect(updateImage(ports, userPrincipal('admin'), ENV, BUILT_IN_IMAGE, { name: 'Mine' }, undefined)).rejects.toMatchObject({ options: { reason: 'BuiltInImage' } });
+    await expect(updateImage(ports, userPrincipal('admin'), ENV, BUILT_IN_IMAGE, { name: 'Mine' }, undefined)).rejects.toMatchObject({
+      options: { reason: 'BuiltInImage' },
+    });
   });
 
   it('moves the name back when the image write loses a race', async () => {
@@ -102,7 +115,9 @@ describe('deleteImage', () => {
 describe('setImageAccess', () => {
   it('shares with members only (422 NotAMember), and a shared user then sees the image', async () => {
     const image = await createImage(ports, maker, ENV, input);
-    await expect(setImageAccess(ports, maker, ENV, image.id, [{ userId: 'stranger', permission: 'User' }], image.etag)).rejects.toMatchObject({ options: { reason: 'NotAMember' } });
+    await expect(setImageAccess(ports, maker, ENV, image.id, [{ userId: 'stranger', permission: 'User' }], image.etag)).rejects.toMatchObject({
+      options: { reason: 'NotAMember' },
+    });
     await setImageAccess(ports, maker, ENV, image.id, [{ userId: 'user', permission: 'User' }], image.etag);
     expect((await getImage(ports, userPrincipal('user'), ENV, image.id)).image.id).toBe(image.id);
   });

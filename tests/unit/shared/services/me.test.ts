@@ -19,7 +19,13 @@ beforeEach(async () => {
 describe('getMe', () => {
   it("answers the caller and its environments with its roles, and records its token's name on its member documents", async () => {
     const me = await getMe(ports, userPrincipal('maker', 'Max Maker'));
-    expect(me).toMatchObject({ id: 'maker', name: 'Max Maker', platformAdmin: false, environments: [{ id: ENV, name: 'Env', roles: ['EnvironmentMaker'] }], environmentsTruncated: false });
+    expect(me).toMatchObject({
+      id: 'maker',
+      name: 'Max Maker',
+      platformAdmin: false,
+      environments: [{ id: ENV, name: 'Env', roles: ['EnvironmentMaker'] }],
+      environmentsTruncated: false,
+    });
     expect((await ports.store.get<MemberDocument>(ENV, memberDocumentId('maker')))?.name).toBe('Max Maker');
   });
 

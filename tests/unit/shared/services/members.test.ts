@@ -46,7 +46,9 @@ describe('setMemberRoles', () => {
   });
 
   it('refuses to demote the last active SystemAdministrator (422 LastSystemAdministrator)', async () => {
-    await expect(setMemberRoles(ports, admin, ENV, 'admin', ['BasicUser'], undefined)).rejects.toMatchObject({ options: { reason: 'LastSystemAdministrator' } });
+    await expect(setMemberRoles(ports, admin, ENV, 'admin', ['BasicUser'], undefined)).rejects.toMatchObject({
+      options: { reason: 'LastSystemAdministrator' },
+    });
     expect((await memberOf('admin'))?.roles).toEqual(['SystemAdministrator']);
   });
 

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { durationModel, normalCdf, normalQuantile, samplesFor } from '../../../../../shared/domain/planner/duration-model.js';
 
 /** Log-normal samples at evenly spaced quantiles: median `median`, log-sd `sigma`. */
-const logNormalSamples = (n: number, median: number, sigma: number) => Array.from({ length: n }, (_, i) => median * Math.exp(sigma * normalQuantile((i + 0.5) / n)));
+const logNormalSamples = (n: number, median: number, sigma: number) =>
+  Array.from({ length: n }, (_, i) => median * Math.exp(sigma * normalQuantile((i + 0.5) / n)));
 
 describe('learned durations (log-normal fit)', () => {
   it('Φ and Φ⁻¹ invert each other', () => {

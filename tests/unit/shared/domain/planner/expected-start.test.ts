@@ -21,7 +21,11 @@ describe('expected starts, played over scenarios of the learned durations', () =
     const input = {
       now: NOW,
       queued: Array.from({ length: 30 }, (_, i) => ({ id: `r${i}`, runMinutes: 0, runSamplesMinutes: heavy })),
-      bots: [{ state: 'Busy' as const, since: ago(40), runSamplesMinutes: heavy }, { state: 'Provisioning' as const, since: ago(3) }, { state: 'Ready' as const, since: ago(1) }],
+      bots: [
+        { state: 'Busy' as const, since: ago(40), runSamplesMinutes: heavy },
+        { state: 'Provisioning' as const, since: ago(3) },
+        { state: 'Ready' as const, since: ago(1) },
+      ],
       creating: 1,
       provisionMinutes: 8,
     };

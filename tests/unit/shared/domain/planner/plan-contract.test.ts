@@ -11,7 +11,9 @@ const busyEnvironment = (): PlannerInput =>
     .withCapacity(6)
     .withGroups(
       aGroup('g1').withCommitted(1).withQueued(4).withBusy(1),
-      aGroup('g2').withReady(2, 20 * 60).withBotsIn('Failed', 1),
+      aGroup('g2')
+        .withReady(2, 20 * 60)
+        .withBotsIn('Failed', 1),
       aGroup('g3').onImage('img-1', '2').withCommitted(1).withBot(aBot('old').idle(30).onImageVersion('1')),
       aGroup('g4').deleted().withReady(1).withQueued(1),
       aGroup('g5').withMaxBots(1).withBusy(1).withQueued(3),
@@ -102,7 +104,10 @@ describe('plan contract', () => {
     const input = anEnvironment().withGroups(aGroup('g1').withQueued(2).withReady(1)).build();
     const g = input.groups[0];
     if (g === undefined) throw new Error('fixture');
-    const broken: PlannerInput = { ...input, groups: [{ ...g, maxBots: Number.NaN, queued: { high: -3, normal: 2.7 }, bots: g.bots.map((b) => ({ ...b, since: 'not a date' })) }] };
+    const broken: PlannerInput = {
+      ...input,
+      groups: [{ ...g, maxBots: Number.NaN, queued: { high: -3, normal: 2.7 }, bots: g.bots.map((b) => ({ ...b, since: 'not a date' })) }],
+    };
     const p = plan(broken);
     expect(p.decisions.filter((d) => d.kind === 'create')).toEqual([]);
     expect(p.groups[0]).toMatchObject({ maxBots: 0, queued: 2 });

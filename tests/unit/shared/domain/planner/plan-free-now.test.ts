@@ -7,7 +7,15 @@ describe('plan: new bots only in slots free now', () => {
   const created = (p: ReturnType<typeof plan>) => p.decisions.reduce((n, d) => (d.kind === 'create' ? n + d.count : n), 0);
 
   it('creates no bot for a slot an idle release frees in the same plan, and says so in the group plan and totals', () => {
-    const input = anEnvironment().withCapacity(4).withGroups(aGroup('claims').withBusy(3).withReady(1, 20 * 60), aGroup('audit').withQueued(1)).build();
+    const input = anEnvironment()
+      .withCapacity(4)
+      .withGroups(
+        aGroup('claims')
+          .withBusy(3)
+          .withReady(1, 20 * 60),
+        aGroup('audit').withQueued(1),
+      )
+      .build();
     expect(created(planTarget(input))).toBe(1);
     const p = plan(input);
     expect(created(p)).toBe(0);
@@ -34,7 +42,9 @@ describe('plan: the capacity schedule in the reasons', () => {
     const input = anEnvironment().withCapacity(10).withGroups(aGroup('finance').withCommitted(1)).build();
     const finance = input.groups[0];
     if (finance === undefined) throw new Error('no group');
-    finance.capacitySchedule = [{ from: new Date(Date.parse(input.now) - 3_600_000).toISOString(), to: new Date(Date.parse(input.now) + 3_600_000).toISOString(), committedBots: 3 }];
+    finance.capacitySchedule = [
+      { from: new Date(Date.parse(input.now) - 3_600_000).toISOString(), to: new Date(Date.parse(input.now) + 3_600_000).toISOString(), committedBots: 3 },
+    ];
     const [create] = plan(input).decisions;
     expect(create).toMatchObject({ kind: 'create', reason: 'committed', count: 3, message: expect.stringContaining('capacity schedule') });
     finance.capacitySchedule = [];
@@ -59,12 +69,18 @@ describe('plan: who gets the slots when there are fewer than the plan wants', ()
   });
 
   it('gives the free slots to the oldest waiting runs first', () => {
-    const input = anEnvironment().withCapacity(2).withGroups(aGroup('a-young').withQueued(1, 10), aGroup('b-old').withQueued(1, 600), aGroup('c-gone').deleted().withProvisioning(1)).build();
+    const input = anEnvironment()
+      .withCapacity(2)
+      .withGroups(aGroup('a-young').withQueued(1, 10), aGroup('b-old').withQueued(1, 600), aGroup('c-gone').deleted().withProvisioning(1))
+      .build();
     expect(plan(input).decisions.filter((d) => d.kind === 'create')).toEqual([expect.objectContaining({ groupId: 'b-old', count: 1 })]);
   });
 
   it('above the parallel limit, releases the idle bot of the group whose run waited least, and takes no other bot for it', () => {
-    const input = anEnvironment().withCapacity(1).withGroups(aGroup('a-old').withReady(1, 30).withQueued(1, 6000), aGroup('b-young').withReady(1, 30).withQueued(1, 0)).build();
+    const input = anEnvironment()
+      .withCapacity(1)
+      .withGroups(aGroup('a-old').withReady(1, 30).withQueued(1, 6000), aGroup('b-young').withReady(1, 30).withQueued(1, 0))
+      .build();
     const p = planTarget(input);
     expect(p.decisions).toEqual([expect.objectContaining({ kind: 'release', groupId: 'b-young', reason: 'over-limit' })]);
   });

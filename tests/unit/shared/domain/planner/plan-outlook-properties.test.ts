@@ -10,17 +10,29 @@ const arbOutlook = fc.record({
   runMinutes: fc.double({ min: 0, max: 120, noNaN: true }),
   expectedArrivals: fc.double({ min: 0, max: 60, noNaN: true }),
 });
-const arbServiceLevel = fc.record({ targetWaitMinutes: fc.integer({ min: 1, max: 60 }), minUtilization: fc.double({ min: 0, max: 1, noNaN: true }) }, { requiredKeys: [] });
+const arbServiceLevel = fc.record(
+  { targetWaitMinutes: fc.integer({ min: 1, max: 60 }), minUtilization: fc.double({ min: 0, max: 1, noNaN: true }) },
+  { requiredKeys: [] },
+);
 
 const arbLearnedInput: fc.Arbitrary<PlannerInput> = fc
-  .tuple(fc.oneof(arbPlannerInput, arbContendedInput), fc.array(fc.option(arbOutlook), { minLength: 12, maxLength: 12 }), fc.array(fc.option(arbServiceLevel), { minLength: 12, maxLength: 12 }), fc.constantFrom(0, 0.5, 0.9))
+  .tuple(
+    fc.oneof(arbPlannerInput, arbContendedInput),
+    fc.array(fc.option(arbOutlook), { minLength: 12, maxLength: 12 }),
+    fc.array(fc.option(arbServiceLevel), { minLength: 12, maxLength: 12 }),
+    fc.constantFrom(0, 0.5, 0.9),
+  )
   .map(([input, outlooks, levels, warmQuantile]) => ({
     ...input,
     settings: { ...input.settings, warmQuantile },
     groups: input.groups.map((g, i) => {
       const outlook = outlooks[i % outlooks.length];
       const level = levels[i % levels.length];
-      return { ...g, ...(outlook === null || outlook === undefined ? {} : { outlook }), ...(level === null || level === undefined ? {} : { serviceLevel: level }) };
+      return {
+        ...g,
+        ...(outlook === null || outlook === undefined ? {} : { outlook }),
+        ...(level === null || level === undefined ? {} : { serviceLevel: level }),
+      };
     }),
   }));
 

@@ -48,7 +48,10 @@ describe('warm bots: the pure pieces', () => {
   });
 
   it('a capacity window raises the committed bots while it covers now', () => {
-    const schedule = [{ from: secondsAgo(3600), to: new Date(NOW_MS + 3600_000).toISOString(), committedBots: 5 }, { from: secondsAgo(7200), to: secondsAgo(3600), committedBots: 9 }];
+    const schedule = [
+      { from: secondsAgo(3600), to: new Date(NOW_MS + 3600_000).toISOString(), committedBots: 5 },
+      { from: secondsAgo(7200), to: secondsAgo(3600), committedBots: 9 },
+    ];
     expect(committedNow({ committedBots: 1, capacitySchedule: schedule }, NOW_MS, 1)).toBe(5);
     expect(committedNow({ committedBots: 1 }, NOW_MS, 1)).toBe(1);
   });
@@ -81,7 +84,11 @@ describe('the planner with an outlook', () => {
   });
 
   it('warms bots before a forecast peak, with reason warm, only from free slots', () => {
-    const input = anEnvironment().withCapacity(3).withGroups(aGroup('g').withMaxBots(10), aGroup('h').withMaxBots(10).withQueued(2)).withSettings({ warmQuantile: 0.5 }).build();
+    const input = anEnvironment()
+      .withCapacity(3)
+      .withGroups(aGroup('g').withMaxBots(10), aGroup('h').withMaxBots(10).withQueued(2))
+      .withSettings({ warmQuantile: 0.5 })
+      .build();
     const [g, h] = input.groups;
     if (g === undefined || h === undefined) throw new Error('groups');
     const result = plan({ ...input, groups: [withOutlook(g, { ...outlook, expectedArrivals: 6 }), h] });
@@ -95,7 +102,15 @@ describe('the planner with an outlook', () => {
   });
 
   it('a group idle for hours whose forecast expects runs is not cold: it is warmed', () => {
-    const input = anEnvironment().withCapacity(10).withGroups(aGroup('g').withMaxBots(10).idleFor(5 * 3600)).withSettings({ warmQuantile: 0.8 }).build();
+    const input = anEnvironment()
+      .withCapacity(10)
+      .withGroups(
+        aGroup('g')
+          .withMaxBots(10)
+          .idleFor(5 * 3600),
+      )
+      .withSettings({ warmQuantile: 0.8 })
+      .build();
     const result = plan({ ...input, groups: input.groups.map((x) => withOutlook(x, { ...outlook, expectedArrivals: 3 })) });
     expect(result.groups[0]?.condition).toBe('active');
     expect(createdIn(result, 'g', 'warm')).toBe(Math.ceil(poissonQuantile(3, 0.8) / 4));
@@ -117,7 +132,10 @@ describe('the planner with an outlook', () => {
 
   it('reports the service level and its conflict with minUtilization', () => {
     const input = anEnvironment().withCapacity(10).withGroups(aGroup('g').withMaxBots(10).withBusy(1)).build();
-    const result = plan({ ...input, groups: input.groups.map((x) => withOutlook(x, { ...outlook, expectedArrivals: 5 }, { serviceLevel: { targetWaitMinutes: 2, minUtilization: 0.5 } })) });
+    const result = plan({
+      ...input,
+      groups: input.groups.map((x) => withOutlook(x, { ...outlook, expectedArrivals: 5 }, { serviceLevel: { targetWaitMinutes: 2, minUtilization: 0.5 } })),
+    });
     const g = result.groups[0];
     expect(g?.serviceLevel).toMatchObject({ targetWaitMinutes: 2, minUtilization: 0.5, conflict: true });
     expect(g?.serviceLevel?.message).toContain('minUtilization 0.5');
@@ -181,7 +199,13 @@ describe('expected start times', () => {
     expect(one[0]?.expectedStartAt).toBe(new Date(NOW_MS + 12 * MIN).toISOString());
     expect(expectedStarts({ now: NOW, queued: [{ id: 'r1', runMinutes: 5 }], bots: [], creating: 0, provisionMinutes: 12 })).toEqual([{ id: 'r1' }]);
     // a run past its typical end: half of what it has run so far is expected to remain
-    const late = expectedStarts({ now: NOW, queued: [{ id: 'r1', runMinutes: 5 }], bots: [{ state: 'Busy', since: secondsAgo(20 * 60), runMinutes: 5 }], creating: 0, provisionMinutes: 12 });
+    const late = expectedStarts({
+      now: NOW,
+      queued: [{ id: 'r1', runMinutes: 5 }],
+      bots: [{ state: 'Busy', since: secondsAgo(20 * 60), runMinutes: 5 }],
+      creating: 0,
+      provisionMinutes: 12,
+    });
     expect(late[0]?.expectedStartAt).toBe(new Date(NOW_MS + 10 * MIN).toISOString());
   });
 });

@@ -116,8 +116,13 @@ function applyInstantly(input: PlannerInput, p: ReturnType<typeof plan>): Planne
       const bots = g.bots
         .filter((b) => !released.has(b.id))
         .map((b) => (handedOver.has(b.id) ? { ...b, releaseRequested: true } : b))
-        .map((b) => (drained.has(b.id) ? { ...b, state: b.state === 'Ready' ? ('Provisioning' as const) : ('Draining' as const), imageId: g.imageId, imageVersion: g.imageVersion } : b));
-      for (let i = 0; i < created; i += 1) bots.push({ id: `${g.id}-new${i}`, state: 'Provisioning', imageId: g.imageId, imageVersion: g.imageVersion, since: input.now });
+        .map((b) =>
+          drained.has(b.id)
+            ? { ...b, state: b.state === 'Ready' ? ('Provisioning' as const) : ('Draining' as const), imageId: g.imageId, imageVersion: g.imageVersion }
+            : b,
+        );
+      for (let i = 0; i < created; i += 1)
+        bots.push({ id: `${g.id}-new${i}`, state: 'Provisioning', imageId: g.imageId, imageVersion: g.imageVersion, since: input.now });
       return { ...g, bots };
     }),
   };

@@ -65,7 +65,11 @@ interface SimGroup {
   longestStarved: number;
 }
 
-const window = (from: number) => fc.option(fc.tuple(fc.integer({ min: from, max: 30 }), fc.integer({ min: 1, max: 8 })).map(([a, len]): [number, number] => [a, a + len]), { nil: undefined, freq: 3 });
+const window = (from: number) =>
+  fc.option(
+    fc.tuple(fc.integer({ min: from, max: 30 }), fc.integer({ min: 1, max: 8 })).map(([a, len]): [number, number] => [a, a + len]),
+    { nil: undefined, freq: 3 },
+  );
 
 const arbSimConfig: fc.Arbitrary<SimConfig> = fc
   .record({
@@ -96,7 +100,9 @@ const arbSimConfig: fc.Arbitrary<SimConfig> = fc
       uncommitted -= committed;
       return { ...g, committed };
     });
-    const arrivals = Array.from({ length: STEPS }, (_, step) => groups.map((_g, gi) => ((r.draws[step * 10 + gi] ?? 20) < (r.groups[gi]?.arrivalChance ?? 0) ? 1 : 0)));
+    const arrivals = Array.from({ length: STEPS }, (_, step) =>
+      groups.map((_g, gi) => ((r.draws[step * 10 + gi] ?? 20) < (r.groups[gi]?.arrivalChance ?? 0) ? 1 : 0)),
+    );
     return { capacity: r.capacity, trial: r.trial, provisionSteps: r.provisionSteps, switchOff: r.switchOff, groups, arrivals };
   });
 
@@ -108,7 +114,18 @@ class Simulation {
   private nextBot = 0;
 
   constructor(readonly config: SimConfig) {
-    this.groups = config.groups.map((c, i) => ({ id: `g${i}`, config: c, version: 1, bots: [], queue: [], lastActivity: 0, arrived: 0, started: 0, starvedFor: 0, longestStarved: 0 }));
+    this.groups = config.groups.map((c, i) => ({
+      id: `g${i}`,
+      config: c,
+      version: 1,
+      bots: [],
+      queue: [],
+      lastActivity: 0,
+      arrived: 0,
+      started: 0,
+      starvedFor: 0,
+      longestStarved: 0,
+    }));
   }
 
   get limit(): number {
@@ -127,7 +144,8 @@ class Simulation {
       for (const b of g.bots) {
         if (b.state === 'Provisioning' && b.readyAt <= step) Object.assign(b, { state: 'Ready', since: step });
         else if (b.state === 'Busy' && b.runEndsAt <= step) Object.assign(b, { state: 'Ready', since: step });
-        else if (b.state === 'Draining' && b.runEndsAt <= step) Object.assign(b, { state: 'Provisioning', version: String(g.version), since: step, readyAt: step + this.config.provisionSteps });
+        else if (b.state === 'Draining' && b.runEndsAt <= step)
+          Object.assign(b, { state: 'Provisioning', version: String(g.version), since: step, readyAt: step + this.config.provisionSteps });
         if (b.runEndsAt === step) g.lastActivity = step;
       }
       const arriving = this.config.arrivals[step]?.[this.groups.indexOf(g)] ?? 0;
@@ -153,7 +171,14 @@ class Simulation {
         imageId: 'img',
         imageVersion: String(g.version),
         lastActivityAt: at(g.lastActivity),
-        bots: g.bots.map((b) => ({ id: b.id, state: b.state, imageId: 'img', imageVersion: b.version, since: at(b.since), ...(b.leaving === true ? { releaseRequested: true } : {}) })),
+        bots: g.bots.map((b) => ({
+          id: b.id,
+          state: b.state,
+          imageId: 'img',
+          imageVersion: b.version,
+          since: at(b.since),
+          ...(b.leaving === true ? { releaseRequested: true } : {}),
+        })),
         queued: { high: 0, normal: g.queue.length, ...(g.queue.length > 0 ? { oldestQueuedAt: at(g.queue[0] ?? step) } : {}) },
       })),
     };
@@ -173,12 +198,20 @@ class Simulation {
         }
       } else if (d.kind === 'drain') {
         const b = g.bots.find((x) => x.id === d.botId);
-        if (b?.state === 'Ready') Object.assign(b, { state: 'Provisioning', version: String(g.version), since: step, readyAt: step + this.config.provisionSteps });
+        if (b?.state === 'Ready')
+          Object.assign(b, { state: 'Provisioning', version: String(g.version), since: step, readyAt: step + this.config.provisionSteps });
         else if (b?.state === 'Busy') b.state = 'Draining';
       } else {
         for (let i = 0; i < d.count; i += 1) {
           this.nextBot += 1;
-          g.bots.push({ id: `b${String(this.nextBot).padStart(4, '0')}`, state: 'Provisioning', version: d.imageVersion, since: step, readyAt: step + this.config.provisionSteps, runEndsAt: -1 });
+          g.bots.push({
+            id: `b${String(this.nextBot).padStart(4, '0')}`,
+            state: 'Provisioning',
+            version: d.imageVersion,
+            since: step,
+            readyAt: step + this.config.provisionSteps,
+            runEndsAt: -1,
+          });
         }
       }
     }

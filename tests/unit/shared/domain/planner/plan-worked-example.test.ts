@@ -15,16 +15,34 @@ const contoso = () =>
   anEnvironment('contoso-prod')
     .withCapacity(6)
     .withGroups(
-      aGroup('sales').withMaxBots(4).withCommitted(2).withBusy(2).withQueued(5, 10 * MINUTE),
-      aGroup('finance').withMaxBots(3).withQueued(2, 4 * MINUTE),
+      aGroup('sales')
+        .withMaxBots(4)
+        .withCommitted(2)
+        .withBusy(2)
+        .withQueued(5, 10 * MINUTE),
+      aGroup('finance')
+        .withMaxBots(3)
+        .withQueued(2, 4 * MINUTE),
       aGroup('hr')
         .withMaxBots(2)
         .withCommitted(1)
         .onImage('img-1', '2')
         .idleFor(20 * MINUTE)
-        .withBot(aBot('hr-b1').idle(40 * MINUTE).onImageVersion('1'))
-        .withBot(aBot('hr-b2').idle(20 * MINUTE).onImageVersion('1')),
-      aGroup('ops').withMaxBots(2).withCommitted(1).idleFor(4 * HOUR).withReady(1, 4 * HOUR),
+        .withBot(
+          aBot('hr-b1')
+            .idle(40 * MINUTE)
+            .onImageVersion('1'),
+        )
+        .withBot(
+          aBot('hr-b2')
+            .idle(20 * MINUTE)
+            .onImageVersion('1'),
+        ),
+      aGroup('ops')
+        .withMaxBots(2)
+        .withCommitted(1)
+        .idleFor(4 * HOUR)
+        .withReady(1, 4 * HOUR),
     )
     .build();
 

@@ -58,8 +58,7 @@ function factsOf(input: PlannerInput, plan: Plan): Facts[] {
     const active = group.status === 'active';
     const cold = active && queued === 0 && running === 0 && nowMs - Date.parse(group.lastActivityAt) >= input.settings.groupIdleTeardownHours * HOUR_MS;
     const mine = plan.decisions.filter((d) => d.groupId === group.id);
-    const botsNamed = (kind: 'release' | 'drain') =>
-      mine.flatMap((d) => (d.kind === kind ? group.bots.filter((b) => b.id === d.botId) : []));
+    const botsNamed = (kind: 'release' | 'drain') => mine.flatMap((d) => (d.kind === kind ? group.bots.filter((b) => b.id === d.botId) : []));
     const released = botsNamed('release');
     const handedOver = mine.flatMap((d) => (d.kind === 'release' && d.reason === 'handover' ? group.bots.filter((b) => b.id === d.botId) : []));
     const createdOf = (reason: 'committed' | 'demand') => mine.reduce((n, d) => (d.kind === 'create' && d.reason === reason ? n + d.count : n), 0);
@@ -149,13 +148,15 @@ function decisionShape(input: PlannerInput, plan: Plan, facts: Facts[]): string[
       // a busy bot goes only when its group is deleted, or after its run when handed over to a starved group
       const allowed = f.group.status === 'deleted' ? OCCUPYING_STATES : f.cold ? ['Ready', 'Provisioning'] : d.reason === 'handover' ? ['Busy'] : ['Ready'];
       if (!allowed.includes(bot.state)) out.push(`${bot.id}: released while ${bot.state} (${d.reason})`);
-      if (bot.releaseRequested === true && d.reason !== 'group-deleted' && d.reason !== 'group-cold') out.push(`${bot.id}: released again (${d.reason}) while its release is pending`);
+      if (bot.releaseRequested === true && d.reason !== 'group-deleted' && d.reason !== 'group-cold')
+        out.push(`${bot.id}: released again (${d.reason}) while its release is pending`);
     } else {
       if (bot.releaseRequested === true) out.push(`${bot.id}: drained while its release is pending`);
       const outdated = bot.imageId !== f.group.imageId || bot.imageVersion !== f.group.imageVersion;
       if (!outdated) out.push(`${bot.id}: drained but runs the current image`);
       if (!f.warmable) out.push(`${bot.id}: drained in a group that gets no bot`);
-      if (f.group.bots.some((b) => (b.state === 'Draining' || b.state === 'Provisioning') && b.releaseRequested !== true)) out.push(`${bot.id}: drained while another drain may be in progress`);
+      if (f.group.bots.some((b) => (b.state === 'Draining' || b.state === 'Provisioning') && b.releaseRequested !== true))
+        out.push(`${bot.id}: drained while another drain may be in progress`);
       if (bot.state !== 'Ready' && bot.state !== 'Busy') out.push(`${bot.id}: drained while ${bot.state}`);
     }
   }
@@ -172,12 +173,15 @@ function releaseReasons(input: PlannerInput, plan: Plan, facts: Facts[]): string
     const timedOut = mine.filter((d) => d.reason === 'idle-timeout');
     for (const d of timedOut) {
       const bot = f.group.bots.find((b) => b.id === d.botId);
-      if (bot === undefined || nowMs - Date.parse(bot.since) < input.settings.botIdleTimeoutSeconds * 1000) out.push(`${d.botId}: timed out before the timeout`);
+      if (bot === undefined || nowMs - Date.parse(bot.since) < input.settings.botIdleTimeoutSeconds * 1000)
+        out.push(`${d.botId}: timed out before the timeout`);
     }
-    if (timedOut.length > 0 && f.before - timedOut.length < f.target) out.push(`${f.group.id}: timed out to ${f.before - timedOut.length} bots below its need of ${f.target}`);
+    if (timedOut.length > 0 && f.before - timedOut.length < f.target)
+      out.push(`${f.group.id}: timed out to ${f.before - timedOut.length} bots below its need of ${f.target}`);
     if (mine.some((d) => d.reason === 'group-cold') && !f.cold) out.push(`${f.group.id}: released as cold while not cold`);
     if (mine.some((d) => d.reason === 'group-deleted') && f.group.status !== 'deleted') out.push(`${f.group.id}: released as deleted while active`);
-    if (mine.some((d) => (d.reason === 'idle-surplus' || d.reason === 'handover') !== (d.forGroupId !== undefined))) out.push(`${f.group.id}: a release for another group without the group it goes to, or the reverse`);
+    if (mine.some((d) => (d.reason === 'idle-surplus' || d.reason === 'handover') !== (d.forGroupId !== undefined)))
+      out.push(`${f.group.id}: a release for another group without the group it goes to, or the reverse`);
   }
   return out;
 }
@@ -193,15 +197,18 @@ function limits(input: PlannerInput, facts: Facts[]): string[] {
   const heldForCold = facts.filter((f) => f.cold).reduce((n, f) => n + f.committed, 0);
   const handedOver = facts.reduce((n, f) => n + f.releasedFor, 0);
   const forRuns = facts.reduce((n, f) => n + f.createdDemand, 0);
-  if (forRuns > handedOver && after + heldForCold > limit) out.push(`environment: bots for runs in slots committed to cold groups (${after} + ${heldForCold} > ${limit})`);
+  if (forRuns > handedOver && after + heldForCold > limit)
+    out.push(`environment: bots for runs in slots committed to cold groups (${after} + ${heldForCold} > ${limit})`);
   for (const f of facts) {
     const id = f.group.id;
     if (f.created > 0 && f.holding > f.group.maxBots) out.push(`${id}: ${f.holding} bots after the plan, maxBots ${f.group.maxBots}`);
     // a leaving bot with no run holds a slot but serves nothing: it is not counted against the group's need
     const serving = f.holding - f.leavingIdleLeft;
-    if (f.created > 0 && serving > Math.max(f.committed, f.queued + f.running)) out.push(`${id}: ${serving} bots for committed ${f.committed} and demand ${f.queued + f.running}`);
+    if (f.created > 0 && serving > Math.max(f.committed, f.queued + f.running))
+      out.push(`${id}: ${serving} bots for committed ${f.committed} and demand ${f.queued + f.running}`);
     if (f.createdDemand > 0 && !f.servable) out.push(`${id}: bots for runs while it may not get them`);
-    if (f.createdCommitted > 0 && (!f.warmable || f.holding - f.createdDemand > f.committed)) out.push(`${id}: committed bots beyond committed or while it keeps none`);
+    if (f.createdCommitted > 0 && (!f.warmable || f.holding - f.createdDemand > f.committed))
+      out.push(`${id}: committed bots beyond committed or while it keeps none`);
     if (f.handedOver.length > 0 && keptOf(f) < f.committed) out.push(`${id}: handed over to ${keptOf(f)} bots, below its ${f.committed} committed`);
     if ((f.group.status === 'deleted' || f.cold) && f.after > 0) out.push(`${id}: keeps ${f.after} bots while ${f.cold ? 'cold' : 'deleted'}`);
   }
@@ -215,7 +222,9 @@ function committedHonoured(input: PlannerInput, facts: Facts[]): string[] {
     // a bot leaving still counts towards the committed bots until it has gone (then the next plan tops up)
     if (!f.warmable || f.holding >= f.committed) return [];
     const donors = facts.filter((h) => h !== f && couldGive(h, f, 'above-committed')).map((h) => h.group.id);
-    return total < limit || donors.length > 0 ? [`${f.group.id}: ${f.after} of ${f.committed} committed bots with ${limit - total} free slots and donors [${donors.join(', ')}]`] : [];
+    return total < limit || donors.length > 0
+      ? [`${f.group.id}: ${f.after} of ${f.committed} committed bots with ${limit - total} free slots and donors [${donors.join(', ')}]`]
+      : [];
   });
 }
 
@@ -301,7 +310,8 @@ function deferredHandovers(input: PlannerInput, plan: Plan, facts: Facts[]): str
     if (limit - total - heldForCold > 0) out.push(`${d.botId}: handed over with ${limit - total - heldForCold} unreserved free slots`);
     const donors = facts.filter((x) => x !== s && couldGive(x, s, 'starved')).map((x) => x.group.id);
     if (donors.length > 0) out.push(`${d.botId}: handed over while [${donors.join(', ')}] hold idle bots ${s.group.id} may take`);
-    if (!(keptOf(h) >= 1 || s.waitingSinceMs < h.waitingSinceMs)) out.push(`${d.botId}: ${h.group.id}'s only bot handed over to ${s.group.id}, whose runs waited less`);
+    if (!(keptOf(h) >= 1 || s.waitingSinceMs < h.waitingSinceMs))
+      out.push(`${d.botId}: ${h.group.id}'s only bot handed over to ${s.group.id}, whose runs waited less`);
   }
   for (const [id, n] of perGroup) if (n > 1) out.push(`${id}: ${n} handovers at once`);
   return out;
@@ -317,10 +327,13 @@ function unservedReasons(input: PlannerInput, plan: Plan, facts: Facts[]): strin
     if ((entry?.waitingRuns ?? 0) !== waiting) out.push(`${f.group.id}: ${waiting} runs without a bot, reported ${entry?.waitingRuns ?? 0}`);
     if (entry === undefined) continue;
     const expected =
-      f.group.status === 'deleted' ? 'group-deleted'
-      : !input.environment.hostedRpaEnabled ? 'switch-off'
-      : f.group.maintenance ? 'group-in-maintenance'
-      : undefined;
+      f.group.status === 'deleted'
+        ? 'group-deleted'
+        : !input.environment.hostedRpaEnabled
+          ? 'switch-off'
+          : f.group.maintenance
+            ? 'group-in-maintenance'
+            : undefined;
     if (expected !== undefined && entry.reason !== expected) out.push(`${f.group.id}: reason ${entry.reason}, expected ${expected}`);
     if (entry.reason === 'group-at-max-bots' && f.holding < f.group.maxBots) out.push(`${f.group.id}: at maxBots with ${f.holding} of ${f.group.maxBots}`);
   }
@@ -356,7 +369,9 @@ export function checkPlan(input: PlannerInput, plan: Plan): Violations {
     starvation: fairness ? [...noStarvation(input, plan, facts), ...handovers(plan, facts)] : [],
     handover: !input.environment.hostedRpaEnabled
       ? plan.decisions.flatMap((d) => (d.kind === 'release' && d.reason === 'handover' ? [`${d.botId}: handed over while the switch is off`] : []))
-      : committedFits ? deferredHandovers(input, plan, facts) : [],
+      : committedFits
+        ? deferredHandovers(input, plan, facts)
+        : [],
   };
 }
 

@@ -45,7 +45,9 @@ function runtimeClosure(roots: string[]): Map<string, ImportSite[]> {
 
 describe('the planner is pure', () => {
   it('has sources to check', () => {
-    expect(plannerFiles.map((f) => f.slice(plannerDir.length + 1))).toEqual(expect.arrayContaining(['plan.ts', 'planner-input.ts', 'fair-share.ts', 'reasons.ts']));
+    expect(plannerFiles.map((f) => f.slice(plannerDir.length + 1))).toEqual(
+      expect.arrayContaining(['plan.ts', 'planner-input.ts', 'fair-share.ts', 'reasons.ts']),
+    );
   });
 
   it('reads its own imports (the check itself works)', () => {
@@ -57,13 +59,17 @@ describe('the planner is pure', () => {
   });
 
   it.each(plannerFiles.map((f) => [f.slice(plannerDir.length + 1), f]))('%s imports no SDK and no Node built-in', (_name, file) => {
-    const bad = importsOf(readFileSync(file, 'utf8')).filter((s) => s.specifier.startsWith('@azure/') || s.specifier.startsWith('node:') || !s.specifier.startsWith('.'));
+    const bad = importsOf(readFileSync(file, 'utf8')).filter(
+      (s) => s.specifier.startsWith('@azure/') || s.specifier.startsWith('node:') || !s.specifier.startsWith('.'),
+    );
     expect(bad).toEqual([]);
   });
 
   it('nothing it loads at run time imports a package or a Node built-in', () => {
     const closure = runtimeClosure(plannerFiles);
-    const offenders = [...closure].flatMap(([file, sites]) => sites.filter((s) => !s.typeOnly && !s.specifier.startsWith('.')).map((s) => `${file}: ${s.specifier}`));
+    const offenders = [...closure].flatMap(([file, sites]) =>
+      sites.filter((s) => !s.typeOnly && !s.specifier.startsWith('.')).map((s) => `${file}: ${s.specifier}`),
+    );
     expect(offenders).toEqual([]);
   });
 

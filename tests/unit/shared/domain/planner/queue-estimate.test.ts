@@ -13,7 +13,14 @@ const runs = (...flows: string[]) => flows.map((f, i) => ({ id: `r${i + 1}`, des
 
 describe('expectedStartAt of the queue view', () => {
   it('an idle bot starts the first run now, the next when the busy bot’s run (typical for its flow) ends', () => {
-    const estimates = queueEstimates({ ...base, queued: runs('fast', 'fast'), bots: [{ state: 'Ready', since: ago(1), createdAt: ago(60) }, { state: 'Busy', since: ago(5), createdAt: ago(60), runFlowId: 'slow' }] });
+    const estimates = queueEstimates({
+      ...base,
+      queued: runs('fast', 'fast'),
+      bots: [
+        { state: 'Ready', since: ago(1), createdAt: ago(60) },
+        { state: 'Busy', since: ago(5), createdAt: ago(60), runFlowId: 'slow' },
+      ],
+    });
     expect(estimates.map((e) => minutesFromNow(e.expectedStartAt))).toEqual([0, 2]);
   });
 
@@ -28,13 +35,25 @@ describe('expectedStartAt of the queue view', () => {
   });
 
   it('null with the controller’s reason when no bot will come, with no-bot-yet before it has acted, and for a group in maintenance', () => {
-    expect(queueEstimates({ ...base, queued: runs('fast'), unservedReason: 'group-at-max-bots' })).toEqual([{ id: 'r1', expectedStartAt: null, reason: 'group-at-max-bots' }]);
+    expect(queueEstimates({ ...base, queued: runs('fast'), unservedReason: 'group-at-max-bots' })).toEqual([
+      { id: 'r1', expectedStartAt: null, reason: 'group-at-max-bots' },
+    ]);
     expect(queueEstimates({ ...base, queued: runs('fast') })).toEqual([{ id: 'r1', expectedStartAt: null, reason: NO_BOT_YET }]);
-    expect(queueEstimates({ ...base, queued: runs('fast'), bots: [{ state: 'Ready', since: ago(1), createdAt: ago(9) }], blocked: 'group-in-maintenance' })[0]?.reason).toBe('group-in-maintenance');
+    expect(
+      queueEstimates({ ...base, queued: runs('fast'), bots: [{ state: 'Ready', since: ago(1), createdAt: ago(9) }], blocked: 'group-in-maintenance' })[0]
+        ?.reason,
+    ).toBe('group-in-maintenance');
   });
 
   it('ignores bots that are leaving or draining', () => {
-    const [e] = queueEstimates({ ...base, queued: runs('fast'), bots: [{ state: 'Ready', since: ago(1), createdAt: ago(9), releaseRequested: true }, { state: 'Ready', since: ago(1), createdAt: ago(9), drainRequested: true }] });
+    const [e] = queueEstimates({
+      ...base,
+      queued: runs('fast'),
+      bots: [
+        { state: 'Ready', since: ago(1), createdAt: ago(9), releaseRequested: true },
+        { state: 'Ready', since: ago(1), createdAt: ago(9), drainRequested: true },
+      ],
+    });
     expect(e?.expectedStartAt).toBeNull();
   });
 
@@ -45,23 +64,33 @@ describe('expectedStartAt of the queue view', () => {
       runFlowId: fc.option(fc.constantFrom('slow', 'fast', 'unknown'), { nil: undefined }),
     });
     fc.assert(
-      fc.property(fc.array(bot, { maxLength: 12 }), fc.array(fc.constantFrom('slow', 'fast', 'new'), { maxLength: 40 }), fc.integer({ min: 0, max: 30 }), (bots, flows, ahead) => {
-        const estimates = queueEstimates({
-          ...base,
-          queuedAhead: ahead,
-          queued: runs(...flows),
-          bots: bots.map((b) => ({ state: b.state, since: ago(b.sinceMinutes), createdAt: ago(b.sinceMinutes), ...(b.runFlowId === undefined ? {} : { runFlowId: b.runFlowId }) })),
-        });
-        expect(estimates.map((e) => e.id)).toEqual(runs(...flows).map((r) => r.id));
-        let previous = NOW_MS;
-        for (const e of estimates) {
-          if (e.expectedStartAt === null) continue;
-          const t = Date.parse(e.expectedStartAt);
-          expect(t).toBeGreaterThanOrEqual(NOW_MS);
-          expect(t).toBeGreaterThanOrEqual(previous);
-          previous = t;
-        }
-      }),
+      fc.property(
+        fc.array(bot, { maxLength: 12 }),
+        fc.array(fc.constantFrom('slow', 'fast', 'new'), { maxLength: 40 }),
+        fc.integer({ min: 0, max: 30 }),
+        (bots, flows, ahead) => {
+          const estimates = queueEstimates({
+            ...base,
+            queuedAhead: ahead,
+            queued: runs(...flows),
+            bots: bots.map((b) => ({
+              state: b.state,
+              since: ago(b.sinceMinutes),
+              createdAt: ago(b.sinceMinutes),
+              ...(b.runFlowId === undefined ? {} : { runFlowId: b.runFlowId }),
+            })),
+          });
+          expect(estimates.map((e) => e.id)).toEqual(runs(...flows).map((r) => r.id));
+          let previous = NOW_MS;
+          for (const e of estimates) {
+            if (e.expectedStartAt === null) continue;
+            const t = Date.parse(e.expectedStartAt);
+            expect(t).toBeGreaterThanOrEqual(NOW_MS);
+            expect(t).toBeGreaterThanOrEqual(previous);
+            previous = t;
+          }
+        },
+      ),
     );
   });
 });

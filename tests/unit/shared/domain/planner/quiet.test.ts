@@ -6,7 +6,10 @@ import { aGroup, anEnvironment, type GroupBuilder } from './builders.js';
 /** When the controller may sleep for CONTROLLER_QUIET_INTERVAL_SECONDS: nothing to watch, nothing decided. */
 describe('isQuietEnvironment', () => {
   const quiet = (running: number, ...groups: GroupBuilder[]) => {
-    const input = anEnvironment().withCapacity(10).withGroups(...groups).build();
+    const input = anEnvironment()
+      .withCapacity(10)
+      .withGroups(...groups)
+      .build();
     return isQuietEnvironment(input, plan(input), running);
   };
 

@@ -3,7 +3,16 @@ import type { EnvironmentDocument } from '../../../../../shared/domain/environme
 import type { GroupDocument } from '../../../../../shared/domain/group.js';
 import type { ImageDocument } from '../../../../../shared/domain/image.js';
 import { createGroup } from '../../../../../shared/services/groups/create-group.js';
-import { BUILT_IN_IMAGE, ENV, NOW, seedEnvironment, seedMember, useCasePorts, userPrincipal, type UseCasePorts } from '../../../../support/fakes/use-case-ports.js';
+import {
+  BUILT_IN_IMAGE,
+  ENV,
+  NOW,
+  seedEnvironment,
+  seedMember,
+  useCasePorts,
+  userPrincipal,
+  type UseCasePorts,
+} from '../../../../support/fakes/use-case-ports.js';
 
 const maker = userPrincipal('maker', 'Maker');
 const input = { name: 'Invoices', maxBots: 2, committedBots: 1, imageId: BUILT_IN_IMAGE, account: { username: 'rpa-runner', password: 'Val1d-Passw0rd!' } };
@@ -53,7 +62,10 @@ describe('createGroup', () => {
   });
 
   it('refuses committedBots above maxBots (422 CommittedExceedsMax)', async () => {
-    await expect(createGroup(ports, maker, ENV, { ...input, committedBots: 3 })).rejects.toMatchObject({ code: 'BusinessRuleViolated', options: { reason: 'CommittedExceedsMax' } });
+    await expect(createGroup(ports, maker, ENV, { ...input, committedBots: 3 })).rejects.toMatchObject({
+      code: 'BusinessRuleViolated',
+      options: { reason: 'CommittedExceedsMax' },
+    });
   });
 
   it('refuses while hosted RPA is off in the environment', async () => {

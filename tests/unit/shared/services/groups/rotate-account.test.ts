@@ -41,7 +41,7 @@ describe('prepareAccountRotation', () => {
     expect(await ports.secrets.get(rotated.secret.ref)).toBe(NEW);
   });
 
-  it("refuses a credential the caller may not rotate before writing any secret (404 for one it cannot see)", async () => {
+  it('refuses a credential the caller may not rotate before writing any secret (404 for one it cannot see)', async () => {
     const group = await seedGroup(ports, G1, OLD);
     const { credential } = await createCredential(ports, userPrincipal('other'), ENV, { name: 'k', username: 'rpa-runner', password: OLD });
     await expect(prepareAccountRotation(ports, env, owner, group, { password: NEW, credentialId: credential.id })).rejects.toMatchObject({ code: 'NotFound' });

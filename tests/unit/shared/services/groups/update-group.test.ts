@@ -4,7 +4,16 @@ import type { EnvironmentDocument } from '../../../../../shared/domain/environme
 import { createGroup } from '../../../../../shared/services/groups/create-group.js';
 import { deleteGroup, updateGroup } from '../../../../../shared/services/groups/update-group.js';
 import { StalePreconditionError } from '../../../../../shared/store/document-store.js';
-import { BUILT_IN_IMAGE, ENV, NOW, seedEnvironment, seedMember, useCasePorts, userPrincipal, type UseCasePorts } from '../../../../support/fakes/use-case-ports.js';
+import {
+  BUILT_IN_IMAGE,
+  ENV,
+  NOW,
+  seedEnvironment,
+  seedMember,
+  useCasePorts,
+  userPrincipal,
+  type UseCasePorts,
+} from '../../../../support/fakes/use-case-ports.js';
 import { servicesOf } from '../../../../support/fakes/whole-services.js';
 
 const admin = userPrincipal('admin', 'Admin');

@@ -5,13 +5,18 @@ import type { ListOptions, Page, StoredDocument, Versioned } from '../../../../.
 
 /** The two reads roundNeededFor makes, over a fixed set of bots and a fixed queued count. */
 function world(bots: Array<Partial<BotDocument>>, queued: number) {
-  const docs = bots.map((b, i) => ({ id: `b${i}`, environmentId: 'e', type: 'bot', groupId: 'g', state: 'Ready', etag: `"${i}"`, ...b }) as Versioned<BotDocument>);
+  const docs = bots.map(
+    (b, i) => ({ id: `b${i}`, environmentId: 'e', type: 'bot', groupId: 'g', state: 'Ready', etag: `"${i}"`, ...b }) as Versioned<BotDocument>,
+  );
   const seen: ListOptions[] = [];
   const botStore = {
     async list<T extends StoredDocument>(environmentId: string, type: string, options: ListOptions = {}): Promise<Page<Versioned<T>>> {
       seen.push(options);
       const where = options.where ?? {};
-      const items = docs.filter((d) => d.environmentId === environmentId && d.type === type && Object.entries(where).every(([k, v]) => (d as unknown as Record<string, unknown>)[k] === v));
+      const items = docs.filter(
+        (d) =>
+          d.environmentId === environmentId && d.type === type && Object.entries(where).every(([k, v]) => (d as unknown as Record<string, unknown>)[k] === v),
+      );
       return { items: items as unknown as Array<Versioned<T>> };
     },
   };
