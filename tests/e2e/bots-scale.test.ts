@@ -65,9 +65,10 @@ describe('bots on demand', () => {
         const bots = await botsOf(admin, g);
         return bots.length > 0 && alive(bots).length === 0 ? true : undefined;
       },
-      30_000,
+      // idle 4 s, rounds every 2 s, then the VM's deletion: seconds alone, but the whole suite loads the 2 cores
+      60_000,
     );
-  }, 120_000);
+  }, 150_000);
 
   it('lets two groups sharing a capacity of 2 both progress', async () => {
     const envId = await anEnvironment(admin, 2);

@@ -5,7 +5,7 @@ import type { ApiClient } from '../../support/api-client.js';
 import { clientFor } from '../../support/api-client.js';
 import { aGroupBody, expectStatus, groupEnvironment, groupPath, groupsPath, readGroup, type GroupBody } from '../../support/group-fixtures.js';
 import { aBotRecord } from '../../support/maintenance-fixtures.js';
-import { createRunWorld, inProcessServices, submit } from '../../support/run-fixtures.js';
+import { createRunWorld, inProcessServices, submit, submitManyInProcess } from '../../support/run-fixtures.js';
 
 // The service level of a group (targetWaitMinutes, minUtilization, capacitySchedule) through the API, the queue
 // view's expectedStartAt, and the planning round recording a service-level conflict. docs/scaling.md.
@@ -135,12 +135,13 @@ describe('the planning round and the service level', () => {
     );
     const deps = inProcessServices();
     const noQueue = async () => undefined;
-    await submit(w);
+    // submitted in process: the route would wake the environment's controller, whose own round could take the
+    // arrivals in between and leave this test's rounds none to learn from
+    await submitManyInProcess(deps, w, 1, 1);
     await runPlanningRound(deps, w.envId, noQueue);
     // runs arrive between two rounds: the group's stats learn an arrival rate, so runs are expected within the
     // provisioning time; the 1-minute target asks for warm bots, and minUtilization 0.9 with nothing running allows none
-    await submit(w);
-    await submit(w);
+    await submitManyInProcess(deps, w, 2, 1);
     const round = await runPlanningRound(deps, w.envId, noQueue);
     const groupPlan = round.plan?.groups.find((g) => g.groupId === w.groupId);
     expect(groupPlan?.serviceLevel).toMatchObject({ targetWaitMinutes: 1, minUtilization: 0.9, conflict: true });
