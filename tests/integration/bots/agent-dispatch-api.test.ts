@@ -165,8 +165,10 @@ describe('agent/heartbeat held for a cancel', () => {
     expect((await held.client.post(`environments/${held.envId}/runs/${runId}/cancel`)).status).toBe(202);
     const answered = await beat;
     expect(answered).toMatchObject({ status: 200, body: { cancelRequested: true } });
-    // one re-read a second (CANCEL_POLL_MS) after the cancel at 0.5 s
-    expect(performance.now() - started).toBeLessThan(2_500);
+    // answered by a re-read after the cancel (one a second), not at the end of the 8 s wait; the bound leaves a
+    // loaded machine room: what is checked is the early answer, not its latency (the e2e cancel test and docs/agent.md
+    // give the figures)
+    expect(performance.now() - started).toBeLessThan(6_000);
   });
 
   it('refuses a wait over 10 s with 400 problem+json', async () => {
