@@ -89,7 +89,11 @@ export class DeliveryDispatcher {
     delivery.update(true, settled ? confirmationState(event) : rejectionState(LOCK_LOST));
   }
 
-  /** Hands available messages to consumers with credit, one per consumer per round. */
+  /**
+   * Hands available messages to consumers with credit, one per consumer per round. A consumer that was handed a message
+   * goes to the back of the line, so that competing receivers share a queue's messages rather than the oldest link taking
+   * them all (Service Bus promises each message to one receiver, not an order among receivers).
+   */
   private pump(subQueue: SubQueue): void {
     const entry = this.bySubQueue.get(subQueue);
     let delivered = true;
@@ -102,6 +106,8 @@ export class DeliveryDispatcher {
         }
         if (usableCredit(consumer.sender) <= 0) continue;
         if (!this.deliverOne(consumer)) return;
+        entry.consumers.delete(consumer);
+        entry.consumers.add(consumer);
         delivered = true;
       }
     }

@@ -11,6 +11,7 @@ import { currentBot } from './agent.js';
 import { credentialPassword } from './credentials.js';
 import { runDefinition } from './desktop-flow-versions.js';
 import { claimNextRun } from './runs/index.js';
+import { readForClaim } from './runs/claim.js';
 
 /** Agents renew well before this; short, so that a revoked bot stops receiving soon. */
 export const AGENT_QUEUE_TOKEN_LIFETIME_MS = 60 * 60_000;
@@ -57,14 +58,14 @@ async function runAccount(deps: Services, run: RunDocument): Promise<RunAccount>
  * run (`resumed`). The agent completes its message whatever the answer (docs/agent.md).
  */
 export async function agentClaim(deps: Services, identity: BotIdentity): Promise<ClaimResponse> {
-  const bot = await currentBot(deps, identity);
+  const request = { environmentId: identity.environmentId, groupId: identity.groupId, botId: identity.botId, receive: false };
+  // the claim's reads go out with the bot's: nothing is written before the bot is known to be current
+  const [bot, reads] = await Promise.all([currentBot(deps, identity), readForClaim(deps, request)]);
   const leaving = bot.releaseRequested ? 'ReleaseRequested' : bot.drainRequested ? 'DrainRequested' : undefined;
   // a leaving bot takes no new run, but its restarted agent gets back the run it holds (its lifecycle waits for it)
-  const held = leaving ? await deps.runs.queries.runningOn(identity.environmentId, identity.groupId, identity.botId) : undefined;
+  const held = leaving ? reads.held : undefined;
   if (leaving && !held) return { none: leaving };
-  const result = held
-    ? { run: held, resumed: true }
-    : await claimNextRun(deps, { environmentId: identity.environmentId, groupId: identity.groupId, botId: identity.botId, receive: false });
+  const result = held ? { run: held, resumed: true } : await claimNextRun(deps, request, reads);
   if (!('run' in result)) return { none: result.none };
   const run = result.run;
   // busy from now: the heartbeat timeout counts from the claim (the idle agent last heartbeat up to 2 min ago); the

@@ -36,12 +36,31 @@ export type ClaimResult =
   /** `resumed`: the bot already held this run (a retried claim): nothing new was assigned */
   { run: Versioned<RunDocument>; resumed?: boolean } | { none: ClaimNoneReason };
 
-async function loadTargets(deps: Services, request: ClaimRequest) {
-  const [env, group] = await Promise.all([
+/** What a claim reads before it decides, read at once (one round trip instead of five in a row). */
+export interface ClaimReads {
+  env: EnvironmentDocument | undefined;
+  group: Versioned<GroupDocument> | undefined;
+  /** a running run of the group that the bot already holds */
+  held: Versioned<RunDocument> | undefined;
+  gate: GateState | undefined;
+  /** the first candidates in dispatch order; read up front only when the caller holds the wake-up (`receive: false`) */
+  candidates: Array<Versioned<RunDocument>> | undefined;
+}
+
+/**
+ * The claim's reads, in parallel. Reading the gate and the candidates even when the claim is then refused costs two
+ * reads on a rare path; on the common one they were needed anyway. The gate is still read before the assignment,
+ * which is all `confirmOrPutBack` needs.
+ */
+export async function readForClaim(deps: Services, request: ClaimRequest): Promise<ClaimReads> {
+  const [env, group, held, gate, candidates] = await Promise.all([
     deps.store.get<EnvironmentDocument>(request.environmentId, request.environmentId),
     findGroupOf(deps, request.environmentId, request.groupId),
+    deps.runs.queries.runningOn(request.environmentId, request.groupId, request.botId),
+    deps.dispatchGates.read(request.environmentId, request.groupId),
+    request.receive === false ? deps.runs.queries.nextQueued(request.environmentId, request.groupId, CLAIM_CANDIDATES) : undefined,
   ]);
-  return { env: env?.type === 'environment' ? env : undefined, group };
+  return { env: env?.type === 'environment' ? env : undefined, group, held, gate, candidates };
 }
 
 /**
@@ -49,9 +68,14 @@ async function loadTargets(deps: Services, request: ClaimRequest) {
  * dispatch order and try a conditional replace Queued → Running on each, in order. The etag makes two winners
  * impossible; a lost race (412) moves on to the next candidate. Undefined: nothing queued; null: contention.
  */
-async function takeNext(deps: Services, request: ClaimRequest): Promise<{ before: Versioned<RunDocument>; won: Versioned<RunDocument> } | undefined | null> {
+async function takeNext(
+  deps: Services,
+  request: ClaimRequest,
+  firstCandidates: Array<Versioned<RunDocument>> | undefined,
+): Promise<{ before: Versioned<RunDocument>; won: Versioned<RunDocument> } | undefined | null> {
   for (let round = 1; round <= MAX_ROUNDS; round++) {
-    const candidates = await deps.runs.queries.nextQueued(request.environmentId, request.groupId, CLAIM_CANDIDATES);
+    const candidates =
+      round === 1 && firstCandidates ? firstCandidates : await deps.runs.queries.nextQueued(request.environmentId, request.groupId, CLAIM_CANDIDATES);
     if (candidates.length === 0) return undefined;
     for (const candidate of candidates) {
       try {
@@ -69,8 +93,8 @@ async function takeNext(deps: Services, request: ClaimRequest): Promise<{ before
  * the moment between a change's writes, unless it stays closed past STUCK_GATE_MS (shared/domain/run-claim.ts): then the change died half-way
  * and the gate is reopened, and this claim waits for the next one.
  */
-async function gateFor(deps: Services, request: ClaimRequest): Promise<GateState | undefined> {
-  const gate: GateState = (await deps.dispatchGates.read(request.environmentId, request.groupId)) ?? { open: true, epoch: 0 };
+async function gateFor(deps: Services, request: ClaimRequest, read: GateState | undefined): Promise<GateState | undefined> {
+  const gate: GateState = read ?? { open: true, epoch: 0 };
   if (gate.open) return gate;
   if (isStuckGate(gate.changedAt, deps.now().getTime())) await deps.dispatchGates.open(request.environmentId, request.groupId);
   return undefined;
@@ -128,26 +152,25 @@ async function touchGroup(deps: Services, group: Versioned<GroupDocument>, start
  *
  * Never assigns one run to two bots (conditional replace on the etag); duplicate and redelivered messages only
  * cost a `NothingQueued` answer. Store cost: 3 point reads, 2 queries with TOP, 1 replace and 1 conditional patch
- * of the gate (plus one replace per lost race), whatever the length of the queue.
+ * of the gate (plus one replace per lost race), whatever the length of the queue. The reads go out together
+ * (`readForClaim`); a caller that read them already, alongside its own, passes them in.
  */
-export async function claimNextRun(deps: Services, request: ClaimRequest): Promise<ClaimResult> {
+export async function claimNextRun(deps: Services, request: ClaimRequest, reads?: ClaimReads): Promise<ClaimResult> {
   const claimStartedAt = deps.now();
-  const { env, group } = await loadTargets(deps, request);
+  // read before the wait, so that a change landing during the wait is caught by the confirm
+  const { env, group, held, gate: gateRead, candidates } = reads ?? (await readForClaim(deps, request));
   const refused = claimRefusal(env, group);
   if (refused || !group || !env) return { none: refused ?? 'GroupNotFound' };
-
-  const held = await deps.runs.queries.runningOn(request.environmentId, request.groupId, request.botId);
   if (held) return { run: held, resumed: true };
 
-  // read before the wait, so that a change landing during the wait is caught by the confirm
-  const gate = mayDispatch(env, group) ? await gateFor(deps, request) : undefined;
+  const gate = mayDispatch(env, group) ? await gateFor(deps, request, gateRead) : undefined;
   if (!gate) return { none: 'DispatchPaused' };
 
   const message: ReceivedWakeUp | undefined =
     request.receive === false ? undefined : await deps.queues.receiveOne(request.groupId, request.waitMs ?? DEFAULT_CLAIM_WAIT_MS);
   let taken: Awaited<ReturnType<typeof takeNext>>;
   try {
-    taken = await takeNext(deps, request);
+    taken = await takeNext(deps, request, candidates);
     if (taken && !(await confirmOrPutBack(deps, request, gate, taken.before, taken.won))) {
       if (message) await settle(message.abandon());
       return { none: 'DispatchPaused' };

@@ -391,6 +391,29 @@ describe('messaging through ServiceBusClient (AMQP)', () => {
     await Promise.all([sender.close(), receiver.close()]);
   });
 
+  it('shares one message at a time between competing receivers instead of handing all to the oldest link', async () => {
+    const queue = await newQueue();
+    const receivers = [client.createReceiver(queue), client.createReceiver(queue), client.createReceiver(queue)];
+    const takers: number[] = [];
+    try {
+      for (let i = 0; i < 6; i++) {
+        const waiting = receivers.map((r, k) => r.receiveMessages(1, { maxWaitTimeInMs: 400 }).then((got) => ({ k, got })));
+        await sleep(50);
+        await send(queue, { i });
+        for (const { k, got } of await Promise.all(waiting)) {
+          for (const m of got) {
+            takers.push(k);
+            await receivers[k]!.completeMessage(m);
+          }
+        }
+      }
+    } finally {
+      await Promise.all(receivers.map((r) => r.close()));
+    }
+    expect(takers).toHaveLength(6);
+    expect(new Set(takers).size).toBe(3);
+  });
+
   it('defers a message and receives it by sequence number', async () => {
     const queue = await newQueue();
     await send(queue, 'later please');
