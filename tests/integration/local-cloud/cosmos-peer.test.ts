@@ -129,7 +129,6 @@ describe('Cosmos peer through the real @azure/cosmos SDK', () => {
       peer.faults.throttleRate = 0;
     }
     expect(peer.counters.throttled).toBeGreaterThan(before);
-    // The local server ignores the partitionKey option when filtering queries: the WHERE clause must carry it.
     const { resources } = await container.items
       .query<number>(
         { query: 'SELECT VALUE COUNT(1) FROM c WHERE c.environmentId = @env', parameters: [{ name: '@env', value: 'et' }] },
