@@ -18,8 +18,9 @@ import { dirname, join } from 'node:path';
  *   it (@azure/cosmos 4.9.3 `NonePartitionKeyLiteral`), e.g. `["e1",{}]`.
  * - A query or read feed that names a partition key (full or prefix) sees only that partition's items, single-path
  *   containers included.
- * Refused with a 400 that says so: transactional batches against hierarchical containers, and queries that name an
- * effective-partition-key range (`x-ms-start-epk`), which the peer cannot compute.
+ * - Bulk (a non-atomic batch) carries each operation's full key and is served as those operations one by one.
+ * Refused with a 400 that says so: transactional (atomic) batches against hierarchical containers, and queries that
+ * name an effective-partition-key range (`x-ms-start-epk`), which the peer cannot compute.
  */
 
 const PARTITION_KEY_HEADER = 'x-ms-documentdb-partitionkey';
@@ -154,7 +155,7 @@ export function guardPartitionKeys(account: PeerAccount, req: IncomingMessage, r
   const isQuery =
     method === 'POST' && (req.headers['x-ms-documentdb-isquery'] === 'true' || String(req.headers['content-type']).startsWith('application/query+json'));
   const isFeed = m[3] === undefined && method === 'GET';
-  if (hierarchical && req.headers['x-ms-cosmos-is-batch-request'] !== undefined) {
+  if (hierarchical && req.headers['x-ms-cosmos-batch-atomic'] === 'true') {
     return refuse(req, res, 'Transactional batch on a container with a hierarchical partition key is not implemented by the local Cosmos peer.');
   }
   if (hierarchical && req.headers['x-ms-start-epk'] !== undefined) {

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createHttpServer } from '@vercel/cosmosdb-server';
-import { CosmosClient, type IndexingPolicy } from '@azure/cosmos';
+import { CosmosClient, PartitionKeyKind, type IndexingPolicy } from '@azure/cosmos';
 import { cosmosDefinitions } from '../../shared/config/infra-definitions.js';
 import { CosmosOperationCounters } from './cosmos-operations.js';
 import { guardPartitionKeys, honourPartitionKeys, takeListeningAccount, type PeerAccount } from './cosmos-partition-keys.js';
@@ -104,7 +104,7 @@ async function createDatabaseAndContainers(endpoint: string): Promise<void> {
     for (const c of cosmosDefinitions.containers) {
       await database.containers.createIfNotExists({
         id: c.name,
-        partitionKey: { paths: [c.partitionKeyPath] },
+        partitionKey: { paths: c.partitionKeyPaths, kind: c.partitionKeyPaths.length > 1 ? PartitionKeyKind.MultiHash : PartitionKeyKind.Hash, version: 2 },
         uniqueKeyPolicy: c.uniqueKeyPaths.length > 0 ? { uniqueKeys: [{ paths: c.uniqueKeyPaths }] } : undefined,
         ...(c.defaultTtl === undefined ? {} : { defaultTtl: c.defaultTtl }),
         // the peer keeps the policy and consults its composite indexes for multi-path ORDER BY only; passed so that

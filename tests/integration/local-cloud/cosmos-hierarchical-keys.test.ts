@@ -116,6 +116,16 @@ describe('Cosmos peer: hierarchical (MultiHash) partition keys through the real 
     expect(resources).toHaveLength(1);
   });
 
+  it('serves bulk operations, each under its own full key', async () => {
+    const results = await runs.items.bulk([
+      { operationType: 'Create', resourceBody: { id: 'bulk1', environmentId: 'e6', month: '2026-11', n: 1 } },
+      { operationType: 'Create', resourceBody: { id: 'bulk2', environmentId: 'e6', month: '2026-12', n: 2 } },
+    ]);
+    expect(results.map((r) => r.statusCode)).toEqual([201, 201]);
+    expect((await runs.item('bulk2', ['e6', '2026-12']).read<Run>()).resource?.n).toBe(2);
+    expect((await runs.item('bulk2', ['e6', '2026-11']).read<Run>()).statusCode).toBe(404);
+  });
+
   it('refuses a transactional batch on a hierarchical container with a clear 400', async () => {
     // the SDK rethrows a batch's failure as a plain Error carrying the peer's message
     await expect(
