@@ -51,9 +51,13 @@ function encodeKey(components: unknown[]): string {
   return JSON.stringify(components.map((c) => (c === undefined ? {} : c)));
 }
 
+const segmentsOf = new Map<string, string[]>();
+
 function valueAt(path: string, doc: Record<string, unknown>): unknown {
+  let segments = segmentsOf.get(path);
+  if (segments === undefined) segmentsOf.set(path, (segments = path.slice(1).split('/')));
   let value: unknown = doc;
-  for (const segment of path.slice(1).split('/')) {
+  for (const segment of segments) {
     if (value === null || typeof value !== 'object') return undefined;
     value = (value as Record<string, unknown>)[segment];
   }
@@ -100,12 +104,12 @@ export function honourPartitionKeys(): void {
       const all = this._data;
       const prefix = scope.prefix.map(asValue);
       const paths = this._partitionKeyPath.slice(0, prefix.length);
-      this._data = new Map(
-        [...all].filter(([, item]) => {
-          const doc = item.read();
-          return paths.every((p, i) => valueAt(p, doc) === prefix[i]);
-        }),
-      );
+      const inScope = new Map<string, { read(): Record<string, unknown> }>();
+      for (const [rid, item] of all) {
+        const doc = item.read();
+        if (paths.every((p, i) => valueAt(p, doc) === prefix[i])) inScope.set(rid, item);
+      }
+      this._data = inScope;
       try {
         return original.apply(this, args); // synchronous: no other request sees the narrowed map
       } finally {
