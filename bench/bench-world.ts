@@ -6,7 +6,7 @@ import type { LocalCloud } from '../local/stack/local-cloud.js';
 import { mintToken } from '../local/stack/token-issuer.js';
 import type { BotIdentity } from '../shared/bots/bot-credentials.js';
 import type { Services } from '../shared/composition/services.js';
-import { cosmosDefinitions } from '../shared/config/infra-definitions.js';
+import { cosmosDefinitions, RUNS_CONTAINER } from '../shared/config/infra-definitions.js';
 import type { BotDocument, BotState } from '../shared/domain/bot.js';
 import type { ImageDocument } from '../shared/domain/image.js';
 import { dispatchKeyOf, type RunDocument } from '../shared/domain/run.js';
@@ -125,7 +125,7 @@ export async function writeBotRecords(deps: Services, env: BenchEnvironment, gro
 /** The runs container of the peer, through the Cosmos SDK (not the product's store). */
 export function runsContainer(cloud: LocalCloud): { container: Container; close(): void } {
   const client = new CosmosClient({ endpoint: cloud.cosmos.endpoint, key: cloud.cosmos.key, connectionPolicy: { enableEndpointDiscovery: false } });
-  return { container: client.database(cosmosDefinitions.databaseName).container('runs'), close: () => client.dispose() };
+  return { container: client.database(cosmosDefinitions.databaseName).container(RUNS_CONTAINER), close: () => client.dispose() };
 }
 
 const SYSTEM_FIELDS = ['_rid', '_self', '_etag', '_attachments', '_ts'] as const;
@@ -179,7 +179,7 @@ export async function seedQueuedRuns(container: Container, template: RunDocument
 }
 
 export async function rawRun(container: Container, environmentId: string, runId: string): Promise<RunDocument> {
-  const { resource } = await container.item(runId, environmentId).read<RunDocument>();
+  const { resource } = await container.item(runId, [environmentId, runId]).read<RunDocument>();
   if (!resource) throw new Error(`run ${runId} not found`);
   return resource;
 }

@@ -7,7 +7,8 @@
 @description('One container of infra/definitions/cosmos.json.')
 type containerDefinition = {
   name: string
-  partitionKeyPath: string
+  @description('One path: a Hash key. Two or three: a hierarchical (MultiHash) key. Cosmos cannot change a container\'s key: a change here needs a new container name.')
+  partitionKeyPaths: string[]
   uniqueKeyPaths: string[]
   @description('Cosmos indexing policy; when absent the container indexes every path (consistent).')
   indexingPolicy: object?
@@ -104,10 +105,8 @@ resource sqlContainers 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/conta
     resource: {
       id: container.name
       partitionKey: {
-        paths: [
-          container.partitionKeyPath
-        ]
-        kind: 'Hash'
+        paths: container.partitionKeyPaths
+        kind: length(container.partitionKeyPaths) > 1 ? 'MultiHash' : 'Hash'
         version: 2
       }
       // Cosmos cannot change unique keys of an existing container: a change here needs a new container.

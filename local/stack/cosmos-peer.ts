@@ -1,9 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createHttpServer } from '@vercel/cosmosdb-server';
-import { CosmosClient, type IndexingPolicy } from '@azure/cosmos';
+import { CosmosClient, PartitionKeyKind, type IndexingPolicy } from '@azure/cosmos';
 import { cosmosDefinitions } from '../../shared/config/infra-definitions.js';
 import { CosmosOperationCounters } from './cosmos-operations.js';
+import { guardPartitionKeys, honourPartitionKeys, takeListeningAccount, type PeerAccount } from './cosmos-partition-keys.js';
 import { speedUpPeerQueries } from './cosmos-query-speedup.js';
 
 /** Injected failures: a share of data requests answered as a throttled or unavailable Cosmos account would. */
@@ -38,10 +39,12 @@ type RequestListener = (req: IncomingMessage, res: ServerResponse) => void;
  */
 export async function startCosmosPeer(options: { port?: number } = {}): Promise<CosmosPeer> {
   speedUpPeerQueries();
+  honourPartitionKeys();
   const server = createHttpServer({ keepAlive: true } as Parameters<typeof createHttpServer>[0]);
   const faults: CosmosFaults = { throttleRate: 0, throttleRetryAfterMs: 50, unavailableRate: 0 };
   const counters = { requests: 0, throttled: 0, unavailable: 0 };
   const operations = new CosmosOperationCounters();
+  let account: PeerAccount | undefined;
   const inner = server.listeners('request') as RequestListener[];
   server.removeAllListeners('request');
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
@@ -63,13 +66,20 @@ export async function startCosmosPeer(options: { port?: number } = {}): Promise<
       res.end(JSON.stringify({ code: 'ServiceUnavailable', message: 'Service is unavailable (injected by the local cloud).' }));
       return;
     }
-    for (const listener of inner) listener(req, res);
+    if (account === undefined) throw new Error('the Cosmos peer answered before it listened');
+    guardPartitionKeys(account, req, res, () => {
+      for (const listener of inner) listener(req, res);
+    });
   });
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+    server.listen(options.port ?? 0, '127.0.0.1', () => {
+      account = takeListeningAccount(); // the peer created it in its own 'listening' listener, just before this one
+      resolve();
+    });
   });
+
   const port = (server.address() as AddressInfo).port;
   const endpoint = `http://127.0.0.1:${port}`;
   await createDatabaseAndContainers(endpoint);
@@ -94,7 +104,7 @@ async function createDatabaseAndContainers(endpoint: string): Promise<void> {
     for (const c of cosmosDefinitions.containers) {
       await database.containers.createIfNotExists({
         id: c.name,
-        partitionKey: { paths: [c.partitionKeyPath] },
+        partitionKey: { paths: c.partitionKeyPaths, kind: c.partitionKeyPaths.length > 1 ? PartitionKeyKind.MultiHash : PartitionKeyKind.Hash, version: 2 },
         uniqueKeyPolicy: c.uniqueKeyPaths.length > 0 ? { uniqueKeys: [{ paths: c.uniqueKeyPaths }] } : undefined,
         ...(c.defaultTtl === undefined ? {} : { defaultTtl: c.defaultTtl }),
         // the peer keeps the policy and consults its composite indexes for multi-path ORDER BY only; passed so that

@@ -7,12 +7,12 @@ import { JwtAuthenticator } from '../auth/jwt-authenticator.js';
 import { BotCredentials } from '../bots/bot-credentials.js';
 import { secretStoreSigningKey } from '../bots/signing-key.js';
 import { loadAppConfig, type AppConfig } from '../config/app-config.js';
-import { cosmosDefinitions, serviceBusDefinitions } from '../config/infra-definitions.js';
+import { cosmosDefinitions, RUNS_CONTAINER, serviceBusDefinitions } from '../config/infra-definitions.js';
 import { FixedWindowRateLimiter } from '../http/rate-limiter.js';
 import { ServiceBusGroupQueues, type ServiceBusTarget } from '../queues/service-bus-group-queues.js';
 import { setUpTelemetry } from '../observability/telemetry-setup.js';
 import { KeyVaultSecretStore } from '../secrets/key-vault-secret-store.js';
-import { CosmosDocumentStore } from '../store/cosmos-document-store.js';
+import { BY_ENVIRONMENT_AND_ID, CosmosDocumentStore } from '../store/cosmos-document-store.js';
 import { botRecordRetention, runRetention } from '../store/retention.js';
 import { countActiveBots } from '../store/bot-counts.js';
 import { CosmosAuditLog } from '../store/cosmos-audit-log.js';
@@ -87,10 +87,10 @@ export function buildServices(config: AppConfig): Services {
     directory: new CosmosEnvironmentDirectory(database.container('control')),
     audit: new CosmosAuditLog(database.container('control')),
     activeBotsByGroup: (environmentId) => countActiveBots(database.container('bots'), environmentId),
-    runCounts: new CosmosRunCounts(database.container('runs')),
+    runCounts: new CosmosRunCounts(database.container(RUNS_CONTAINER)),
     runs: {
-      docs: new CosmosDocumentStore(database.container('runs'), runRetention(config.RUN_RETENTION_DAYS)),
-      queries: new CosmosRunQueries(database.container('runs')),
+      docs: new CosmosDocumentStore(database.container(RUNS_CONTAINER), runRetention(config.RUN_RETENTION_DAYS), BY_ENVIRONMENT_AND_ID),
+      queries: new CosmosRunQueries(database.container(RUNS_CONTAINER)),
     },
     dispatchGates: new CosmosDispatchGates(database.container('control')),
     rateLimiter: new FixedWindowRateLimiter({ limit: config.RATE_LIMIT_PER_MINUTE, windowMs: 60_000 }),

@@ -7,7 +7,8 @@ import serviceBus from '../../infra/definitions/service-bus.json' with { type: '
  */
 export interface ContainerDefinition {
   name: string;
-  partitionKeyPath: string;
+  /** one path: a Hash key; two or three: a hierarchical (MultiHash) key, queried by its prefix */
+  partitionKeyPaths: string[];
   uniqueKeyPaths: string[];
   /** -1: TTL on, items expire only by their own `ttl`; absent: TTL off */
   defaultTtl?: number;
@@ -33,6 +34,10 @@ export interface QueueDefinition {
 }
 
 export const cosmosDefinitions: { databaseName: string; containers: ContainerDefinition[] } = cosmos;
+
+/** The container of runs and Idempotency-Key records, keyed [environmentId, id]: point operations name both. */
+export const RUNS_CONTAINER = 'runs-v2';
+if (!cosmosDefinitions.containers.some((c) => c.name === RUNS_CONTAINER)) throw new Error(`infra/definitions/cosmos.json has no ${RUNS_CONTAINER} container`);
 
 export const serviceBusDefinitions: {
   groupQueue: QueueDefinition & { namePrefix: string };

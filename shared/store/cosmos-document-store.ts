@@ -1,4 +1,4 @@
-import type { Container, ItemDefinition, SqlParameter } from '@azure/cosmos';
+import type { Container, ItemDefinition, PartitionKey, SqlParameter } from '@azure/cosmos';
 import {
   DuplicateDocumentError,
   StalePreconditionError,
@@ -35,21 +35,34 @@ function withoutEtag<T extends StoredDocument>(doc: T): T {
   return copy as unknown as T;
 }
 
+/** How a container is keyed: the full key of one document, and the key (or key prefix) of an environment's documents. */
+export interface PartitionKeys {
+  of(environmentId: string, id: string): PartitionKey;
+  ofEnvironment(environmentId: string): PartitionKey;
+}
+
+/** `/environmentId`: one logical partition per environment (control, bots). */
+export const BY_ENVIRONMENT: PartitionKeys = { of: (environmentId) => environmentId, ofEnvironment: (environmentId) => environmentId };
+
+/** `[/environmentId, /id]` (hierarchical): one logical partition per document, queried by the prefix [environmentId] (runs-v2). */
+export const BY_ENVIRONMENT_AND_ID: PartitionKeys = { of: (environmentId, id) => [environmentId, id], ofEnvironment: (environmentId) => [environmentId] };
+
 /**
- * The control documents in Cosmos DB, partitioned by environment. Every conditional write goes through
- * If-Match; queries always name the partition in the WHERE clause as well as in the options, so that no
- * query fans out across partitions (and none depends on an emulator honouring the option alone).
+ * The control documents in Cosmos DB, partitioned by environment (or by environment and id). Every conditional
+ * write goes through If-Match; queries always name the environment in the WHERE clause as well as in the options,
+ * so that no query fans out across environments (and none depends on an emulator honouring the option alone).
  */
 export class CosmosDocumentStore implements DocumentStore {
   /** `expiry`: the per-item ttl written with every create and replace (shared/store/retention.ts) */
   constructor(
     private readonly container: Container,
     private readonly expiry?: ExpiryPolicy,
+    private readonly keys: PartitionKeys = BY_ENVIRONMENT,
   ) {}
 
   async get<T extends StoredDocument>(environmentId: string, id: string): Promise<Versioned<T> | undefined> {
     try {
-      const { resource, statusCode } = await this.container.item(id, environmentId).read<ItemDefinition>();
+      const { resource, statusCode } = await this.container.item(id, this.keys.of(environmentId, id)).read<ItemDefinition>();
       if (statusCode === 404 || !resource) return undefined;
       return toVersioned<T>(resource, id);
     } catch (err) {
@@ -71,7 +84,7 @@ export class CosmosDocumentStore implements DocumentStore {
   async replace<T extends StoredDocument>(doc: T, etag: string): Promise<Versioned<T>> {
     try {
       const { resource } = await this.container
-        .item(doc.id, doc.environmentId)
+        .item(doc.id, this.keys.of(doc.environmentId, doc.id))
         .replace<ItemDefinition>(withExpiry(withoutEtag(doc), this.expiry), { accessCondition: { type: 'IfMatch', condition: etag } });
       return toVersioned<T>(resource, doc.id);
     } catch (err) {
@@ -82,7 +95,7 @@ export class CosmosDocumentStore implements DocumentStore {
 
   async delete(environmentId: string, id: string, etag?: string): Promise<void> {
     try {
-      await this.container.item(id, environmentId).delete(etag ? { accessCondition: { type: 'IfMatch', condition: etag } } : undefined);
+      await this.container.item(id, this.keys.of(environmentId, id)).delete(etag ? { accessCondition: { type: 'IfMatch', condition: etag } } : undefined);
     } catch (err) {
       if (statusOf(err) === 404) return;
       if (statusOf(err) === 412) throw new StalePreconditionError(id);
@@ -113,7 +126,7 @@ export class CosmosDocumentStore implements DocumentStore {
     sql += ` ORDER BY c.${orderBy} ${options.descending ? 'DESC' : 'ASC'}`;
     const iterator = this.container.items.query<ItemDefinition>(
       { query: sql, parameters },
-      { partitionKey: environmentId, maxItemCount: options.pageSize ?? 100, continuationToken: options.continuationToken },
+      { partitionKey: this.keys.ofEnvironment(environmentId), maxItemCount: options.pageSize ?? 100, continuationToken: options.continuationToken },
     );
     if (options.pageSize === undefined) {
       const { resources } = await iterator.fetchAll();

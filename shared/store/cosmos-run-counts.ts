@@ -6,7 +6,7 @@ const OF_GROUP = "SELECT VALUE COUNT(1) FROM c WHERE c.environmentId = @env AND 
 const HIGH_OF_GROUP = `${OF_GROUP} AND c.priority = 'High'`;
 
 /**
- * Queued and running runs per group of one environment, from the `runs` container (partitioned by `/environmentId`),
+ * Queued and running runs per group of one environment, from the runs container (its key prefix `[environmentId]`),
  * by index-only `COUNT` aggregates, so that the cost does not grow with the queue (issue 19): one query for the whole
  * environment, and when it has unfinished runs, three per group (running, queued, queued High). The query engines we
  * run against locally have no GROUP BY, hence per-group queries rather than one grouped one.
@@ -15,7 +15,7 @@ export class CosmosRunCounts implements RunCounts {
   constructor(private readonly runs: Container) {}
 
   private async count(environmentId: string, query: SqlQuerySpec): Promise<number> {
-    const { resources } = await this.runs.items.query<number>(query, { partitionKey: environmentId }).fetchAll();
+    const { resources } = await this.runs.items.query<number>(query, { partitionKey: [environmentId] }).fetchAll();
     return resources[0] ?? 0;
   }
 

@@ -5,7 +5,7 @@ import { statusOf, toVersioned } from './cosmos-document-store.js';
 import type { Page, Versioned } from './document-store.js';
 
 /**
- * The claim's query: the first queued runs of one group in dispatch order. One partition (`environmentId`),
+ * The claim's query: the first queued runs of one group in dispatch order. One key prefix (`[environmentId]`),
  * equality filters, `TOP` and an `ORDER BY` on one field (`dispatchKey`, served by a composite index of infra/definitions/cosmos.json), so
  * its cost does not depend on how many runs are queued.
  */
@@ -21,13 +21,13 @@ export const RUNNING_ON_SQL =
 export const ACTIVE_SQL =
   "SELECT * FROM c WHERE c.environmentId = @env AND c.type = 'run' AND c.groupId = @group AND c.state IN ('Queued', 'Running') ORDER BY c.dispatchKey ASC";
 
-/** the stuck-run sweep's query: every queued or running run of the environment, any group (one partition) */
+/** the stuck-run sweep's query: every queued or running run of the environment, any group (one key prefix) */
 export const UNFINISHED_SQL = "SELECT * FROM c WHERE c.environmentId = @env AND c.type = 'run' AND c.state IN ('Queued', 'Running') ORDER BY c.dispatchKey ASC";
 
 export const ENDED_SQL =
   "SELECT * FROM c WHERE c.environmentId = @env AND c.type = 'run' AND c.groupId = @group AND c.state IN ('Succeeded', 'Failed', 'Cancelled', 'TimedOut') ORDER BY c.endedAt DESC";
 
-/** the callback sweep's query: ended runs whose callback awaits delivery (one partition, equality filters) */
+/** the callback sweep's query: ended runs whose callback awaits delivery (one key prefix, equality filters) */
 export const PENDING_CALLBACKS_SQL =
   "SELECT * FROM c WHERE c.environmentId = @env AND c.type = 'run' AND c.callback.state = 'Pending' AND c.state IN ('Succeeded', 'Failed', 'Cancelled', 'TimedOut')";
 
@@ -36,7 +36,7 @@ export const MAX_VISIBLE_GROUPS = 250;
 
 /**
  * The environment's runs list: equality filters, an inclusive range on `queuedAt`, and for members who are not
- * SystemAdministrators `(c.groupId IN (<groups it may see>) OR c.submittedBy = @me)`; one partition, `ORDER BY` on the
+ * SystemAdministrators `(c.groupId IN (<groups it may see>) OR c.submittedBy = @me)`; one key prefix, `ORDER BY` on the
  * field the range is on, so a composite index of infra/definitions/cosmos.json serves filter and order and the cost follows the page.
  */
 export function runSearchQuery(filter: RunFilter): { sql: string; parameters: SqlParameter[] } {
@@ -84,7 +84,7 @@ export class CosmosRunQueries implements RunQueries {
 
   async queuedCount(environmentId: string, groupId: string): Promise<number> {
     const { resources } = await this.runs.items
-      .query<number>(this.spec(environmentId, QUEUED_COUNT_SQL, [{ name: '@group', value: groupId }]), { partitionKey: environmentId })
+      .query<number>(this.spec(environmentId, QUEUED_COUNT_SQL, [{ name: '@group', value: groupId }]), { partitionKey: [environmentId] })
       .fetchAll();
     return resources[0] ?? 0;
   }
@@ -123,13 +123,15 @@ export class CosmosRunQueries implements RunQueries {
   }
 
   private async all(environmentId: string, query: string, parameters: SqlParameter[]): Promise<Versioned<RunDocument>[]> {
-    const { resources } = await this.runs.items.query<ItemDefinition>(this.spec(environmentId, query, parameters), { partitionKey: environmentId }).fetchAll();
+    const { resources } = await this.runs.items
+      .query<ItemDefinition>(this.spec(environmentId, query, parameters), { partitionKey: [environmentId] })
+      .fetchAll();
     return resources.map(asRun);
   }
 
   private async page(environmentId: string, query: string, parameters: SqlParameter[], request: PageRequest): Promise<Page<Versioned<RunDocument>>> {
     const iterator = this.runs.items.query<ItemDefinition>(this.spec(environmentId, query, parameters), {
-      partitionKey: environmentId,
+      partitionKey: [environmentId],
       maxItemCount: request.pageSize,
       ...(request.continuationToken ? { continuationToken: request.continuationToken } : {}),
     });

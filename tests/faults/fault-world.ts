@@ -4,7 +4,7 @@ import { CosmosClient, type Container } from '@azure/cosmos';
 import { odata, TableClient } from '@azure/data-tables';
 import { afterAll, beforeAll } from 'vitest';
 import type { LocalCloud } from '../../local/stack/local-cloud.js';
-import { cosmosDefinitions } from '../../shared/config/infra-definitions.js';
+import { cosmosDefinitions, RUNS_CONTAINER } from '../../shared/config/infra-definitions.js';
 import type { BotDocument } from '../../shared/domain/bot.js';
 import type { RunDocument } from '../../shared/domain/run.js';
 import { SIMULATED_VM_TABLE } from '../../local/bots/simulated-bot-provisioner.js';
@@ -102,7 +102,7 @@ export class StoreReader {
   constructor(cloud: LocalCloud) {
     this.client = new CosmosClient({ endpoint: cloud.cosmos.endpoint, key: cloud.cosmos.key, connectionPolicy: { enableEndpointDiscovery: false } });
     const database = this.client.database(cosmosDefinitions.databaseName);
-    this.runs = database.container('runs');
+    this.runs = database.container(RUNS_CONTAINER);
     this.bots = database.container('bots');
     this.control = database.container('control');
     this.vms = TableClient.fromConnectionString(cloud.settings.AzureWebJobsStorage ?? '', SIMULATED_VM_TABLE, { allowInsecureConnection: true });

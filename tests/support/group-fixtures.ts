@@ -4,6 +4,7 @@ import { SecretClient } from '@azure/keyvault-secrets';
 import { LocalTokenCredential } from '../../local/keyvault/local-credential.js';
 import { localSecretClientOptions } from '../../local/keyvault/local-secret-client-options.js';
 import { secretNameFor } from '../../shared/secrets/secret-store.js';
+import { RUNS_CONTAINER } from '../../shared/config/infra-definitions.js';
 import { clientFor, localCloud, type ApiClient, type ApiResult } from './api-client.js';
 import { addMember, createEnvironment } from './fixtures.js';
 
@@ -113,7 +114,7 @@ function container(name: 'control' | 'runs' | 'bots'): Container {
   const endpoint = settings.COSMOS_ENDPOINT;
   if (!endpoint) throw new Error('the local cloud has no COSMOS_ENDPOINT');
   database ??= new CosmosClient({ endpoint, key: settings.COSMOS_KEY, connectionPolicy: { enableEndpointDiscovery: false } }).database('hostedrpa');
-  return database.container(name);
+  return database.container(name === 'runs' ? RUNS_CONTAINER : name);
 }
 
 /** Every raw document of the environment's partition in a container, Cosmos system fields included. */
@@ -137,7 +138,7 @@ export async function alterGroupDocument(envId: string, groupId: string, change:
 
 /** Changes a document of the runs container behind the API (a run, an Idempotency-Key record), as time or a timer would. */
 export async function alterRunsDocument(envId: string, id: string, change: (doc: Record<string, unknown>) => Record<string, unknown>): Promise<void> {
-  const item = container('runs').item(id, envId);
+  const item = container('runs').item(id, [envId, id]);
   const { resource } = await item.read<Record<string, unknown>>();
   if (!resource) throw new Error(`document ${id} not found in the runs container`);
   await item.replace(change(resource));

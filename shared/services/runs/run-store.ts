@@ -2,15 +2,16 @@ import type { RunDocument } from '../../domain/run.js';
 import type { DocumentStore, Page, StoredDocument, Versioned } from '../../store/document-store.js';
 
 /**
- * What the runs services need of the `runs` container (partitioned by `/environmentId`, like every container):
- * point reads and conditional writes through the generic `DocumentStore`, plus the few queries below. Every
- * query stays in one partition and sorts on one indexed field.
+ * What the runs services need of the runs container (keyed [environmentId, id]: each document is its own logical
+ * partition, so none grows with the environment's history): point reads and conditional writes through the generic
+ * `DocumentStore`, plus the few queries below. Every query names the key prefix [environmentId] and sorts on one
+ * indexed field.
  */
 export interface RunQueries {
   /** the first `top` queued runs of a group in dispatch order (`TOP @top … ORDER BY c.dispatchKey`): the claim's only query */
   nextQueued(environmentId: string, groupId: string, top: number): Promise<Versioned<RunDocument>[]>;
   /**
-   * how many runs of a group are queued: one index-only `SELECT VALUE COUNT(1)` in one partition (the submission's
+   * how many runs of a group are queued: one index-only `SELECT VALUE COUNT(1)` under one key prefix (the submission's
    * queue-length check). It reads index entries, not documents, and there are at most MAX_QUEUED_RUNS_PER_GROUP of them.
    */
   queuedCount(environmentId: string, groupId: string): Promise<number>;

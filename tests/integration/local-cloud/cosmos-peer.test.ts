@@ -1,6 +1,6 @@
 import { CosmosClient, type Container } from '@azure/cosmos';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cosmosDefinitions } from '../../../shared/config/infra-definitions.js';
+import { cosmosDefinitions, RUNS_CONTAINER } from '../../../shared/config/infra-definitions.js';
 import { startCosmosPeer, type CosmosPeer } from '../../../local/stack/cosmos-peer.js';
 
 interface Item {
@@ -30,23 +30,23 @@ describe('Cosmos peer through the real @azure/cosmos SDK', () => {
     const { resources } = await client.database(cosmosDefinitions.databaseName).containers.readAll().fetchAll();
     for (const def of cosmosDefinitions.containers) {
       const found = resources.find((c) => c.id === def.name);
-      expect(found?.partitionKey?.paths).toEqual([def.partitionKeyPath]);
+      expect(found?.partitionKey?.paths).toEqual(def.partitionKeyPaths);
     }
   });
 
   it('counts reads, writes, queries and query plans per container, as Cosmos bills them', async () => {
-    const runs = client.database(cosmosDefinitions.databaseName).container('runs');
+    const runs = client.database(cosmosDefinitions.databaseName).container(RUNS_CONTAINER);
     await runs.items.create({ id: 'warm', environmentId: 'e9' }); // container metadata is fetched once
     const before = structuredClone(peer.operations.byContainer);
     await runs.items.create({ id: 'op1', environmentId: 'e9', n: 1 });
-    await runs.item('op1', 'e9').read();
-    await runs.item('op1', 'e9').replace({ id: 'op1', environmentId: 'e9', n: 2 });
+    await runs.item('op1', ['e9', 'op1']).read();
+    await runs.item('op1', ['e9', 'op1']).replace({ id: 'op1', environmentId: 'e9', n: 2 });
     await runs.items
-      .query({ query: 'SELECT TOP 1 * FROM c WHERE c.environmentId = @e ORDER BY c.n', parameters: [{ name: '@e', value: 'e9' }] }, { partitionKey: 'e9' })
+      .query({ query: 'SELECT TOP 1 * FROM c WHERE c.environmentId = @e ORDER BY c.n', parameters: [{ name: '@e', value: 'e9' }] }, { partitionKey: ['e9'] })
       .fetchAll();
-    await runs.item('op1', 'e9').delete();
-    const after = peer.operations.byContainer.runs;
-    const was = before.runs ?? { reads: 0, writes: 0, queries: 0, queryPlans: 0 };
+    await runs.item('op1', ['e9', 'op1']).delete();
+    const after = peer.operations.byContainer[RUNS_CONTAINER];
+    const was = before[RUNS_CONTAINER] ?? { reads: 0, writes: 0, queries: 0, queryPlans: 0 };
     expect({
       reads: (after?.reads ?? 0) - was.reads,
       writes: (after?.writes ?? 0) - was.writes,
@@ -129,7 +129,6 @@ describe('Cosmos peer through the real @azure/cosmos SDK', () => {
       peer.faults.throttleRate = 0;
     }
     expect(peer.counters.throttled).toBeGreaterThan(before);
-    // The local server ignores the partitionKey option when filtering queries: the WHERE clause must carry it.
     const { resources } = await container.items
       .query<number>(
         { query: 'SELECT VALUE COUNT(1) FROM c WHERE c.environmentId = @env', parameters: [{ name: '@env', value: 'et' }] },

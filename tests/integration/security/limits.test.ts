@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { CosmosClient } from '@azure/cosmos';
 import { describe, expect, it } from 'vitest';
-import { cosmosDefinitions } from '../../../shared/config/infra-definitions.js';
+import { cosmosDefinitions, RUNS_CONTAINER } from '../../../shared/config/infra-definitions.js';
 import { definitionHashOf } from '../../../shared/domain/desktop-flow.js';
 import { claimedBy, ended, queuedRun } from '../../../shared/domain/run.js';
 import { MAX_BODY_BYTES } from '../../../shared/http/json-body.js';
@@ -53,7 +53,7 @@ describe('limits', () => {
       connectionPolicy: { enableEndpointDiscovery: false },
     });
     try {
-      const runs = cosmos.database(cosmosDefinitions.databaseName).container('runs');
+      const runs = cosmos.database(cosmosDefinitions.databaseName).container(RUNS_CONTAINER);
       const flow = { id: g.flowId, name: 'Paged', version: 1, definitionHash: definitionHashOf({ steps: [{ wait: { ms: 1 } }] }) };
       const t0 = Date.now();
       for (let i = 0; i < 205; i++) {

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { auditQuery } from '../../../shared/store/cosmos-audit-log.js';
 import { runSearchQuery } from '../../../shared/store/cosmos-run-queries.js';
+import { RUNS_CONTAINER } from '../../../shared/config/infra-definitions.js';
 import type { RunFilter } from '../../../shared/services/runs/run-store.js';
 import { repoRoot } from './bicep-source.js';
 import { sourceFiles } from './code-scan.js';
@@ -99,7 +100,7 @@ function keysOf(options: string, field: string): string[] {
   return topLevelParts(options.slice(open + 1, closing(options, open))).map((p) => /^(\w+)/.exec(p)?.[1] ?? p);
 }
 
-const STORES: Record<string, string> = { 'deps.store': 'control', 'deps.botStore': 'bots', 'deps.runs.docs': 'runs' };
+const STORES: Record<string, string> = { 'deps.store': 'control', 'deps.botStore': 'bots', 'deps.runs.docs': RUNS_CONTAINER };
 const files = sourceFiles(['shared', 'orchestrations', 'functions']).map((f) => ({ ...f, text: withoutComments(f.text) }));
 
 /** Every DocumentStore `list` call: `ORDER BY c.<orderBy>` (createdAt by default) after equality on type and `where`/`whereIn`. */
@@ -151,17 +152,17 @@ function parseSql(sql: string, where: string, container: string): OrderedQuery {
 }
 
 /** Files whose SQL is written out (not through the DocumentStore), and the container they query. */
-const SQL_FILES: Record<string, string> = { 'shared/store/cosmos-run-queries.ts': 'runs' };
+const SQL_FILES: Record<string, string> = { 'shared/store/cosmos-run-queries.ts': RUNS_CONTAINER };
 /** Files building an ORDER BY at run time, each checked another way here. */
 const DYNAMIC = new Set(['shared/store/cosmos-document-store.ts', 'shared/store/cosmos-run-queries.ts', 'shared/store/cosmos-audit-log.ts']);
 
 describe('composite indexes cover every filtered ORDER BY', () => {
   it('tells a served query from one no index serves', () => {
-    expect(covered({ where: 'x', container: 'runs', equal: ['environmentId', 'type', 'groupId', 'state'], orderBy: 'dispatchKey', descending: false })).toBe(
-      true,
-    );
-    expect(covered({ where: 'x', container: 'runs', equal: ['type', 'groupId', 'state'], orderBy: 'dispatchKey', descending: true })).toBe(false);
-    expect(covered({ where: 'x', container: 'runs', equal: ['type', 'botId'], orderBy: 'queuedAt', descending: true })).toBe(false);
+    expect(
+      covered({ where: 'x', container: RUNS_CONTAINER, equal: ['environmentId', 'type', 'groupId', 'state'], orderBy: 'dispatchKey', descending: false }),
+    ).toBe(true);
+    expect(covered({ where: 'x', container: RUNS_CONTAINER, equal: ['type', 'groupId', 'state'], orderBy: 'dispatchKey', descending: true })).toBe(false);
+    expect(covered({ where: 'x', container: RUNS_CONTAINER, equal: ['type', 'botId'], orderBy: 'queuedAt', descending: true })).toBe(false);
   });
 
   it('reads every DocumentStore list call', () => {
@@ -211,7 +212,7 @@ describe('composite indexes cover every filtered ORDER BY', () => {
       { visibleTo: { groupIds: ['g'], userId: 'u' } },
     ];
     for (const filter of filters) {
-      const q = parseSql(runSearchQuery(filter).sql, `runSearchQuery(${JSON.stringify(filter)})`, 'runs');
+      const q = parseSql(runSearchQuery(filter).sql, `runSearchQuery(${JSON.stringify(filter)})`, RUNS_CONTAINER);
       expect(covered(q), q.where).toBe(true);
     }
   });

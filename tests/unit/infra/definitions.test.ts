@@ -10,7 +10,7 @@ import { bodyEntries, COSMOS_JSON, declaration, declarationsOf, entriesOf, MAIN,
  */
 interface CosmosJson {
   databaseName: string;
-  containers: Array<{ name: string; partitionKeyPath: string; uniqueKeyPaths: string[] }>;
+  containers: Array<{ name: string; partitionKeyPaths: string[]; uniqueKeyPaths: string[] }>;
 }
 interface ServiceBusJson {
   groupQueue: Record<string, unknown> & { namePrefix: string };
@@ -77,10 +77,12 @@ describe('Cosmos DB from infra/definitions/cosmos.json', () => {
     const { decl } = looping[0]!;
     const item = loopOf(file, decl)!.item;
     expect(bodyEntries(file, decl).find((e) => e.key === 'name')?.value).toBe(`${item}.name`);
-    // every field of a container definition is used, partitionKeyPath first of all
+    // every field of a container definition is used, partitionKeyPaths first of all
     const fields = new Set(cosmosJson.containers.flatMap((c) => Object.keys(c)));
     for (const field of fields) expect(decl.code, `${item}.${field} unused`).toMatch(new RegExp(`\\b${item}\\.\\??${field}\\b`));
-    expect(decl.code).toMatch(new RegExp(`paths:\\s*\\[\\s*${item}\\.partitionKeyPath\\s*\\]`));
+    expect(decl.code).toMatch(new RegExp(`paths:\\s*${item}\\.partitionKeyPaths\\b`));
+    // several paths are a hierarchical key: Cosmos takes them only as kind MultiHash
+    expect(decl.code).toMatch(new RegExp(`kind:\\s*length\\(${item}\\.partitionKeyPaths\\)\\s*>\\s*1\\s*\\?\\s*'MultiHash'\\s*:\\s*'Hash'`));
   });
 
   it('declares the container type with every field of the JSON', () => {
@@ -97,13 +99,13 @@ describe('Cosmos DB from infra/definitions/cosmos.json', () => {
       const defined = cosmosJson.containers.find((c) => c.name === name);
       expect(defined, `${f.rel}: container ${name} is not in ${COSMOS_JSON}`).toBeDefined();
       const path = /paths:\s*\[\s*'([^']*)'/.exec(decl.code)?.[1];
-      expect(path, `${f.rel}: container ${name} partition key`).toBe(defined?.partitionKeyPath);
+      expect(path, `${f.rel}: container ${name} partition key`).toBe(defined?.partitionKeyPaths[0]);
     }
   });
 
   it('restates no partition key path, and names the database from the JSON only', () => {
     for (const f of allFiles) {
-      for (const c of cosmosJson.containers) expect(f.code, `${f.rel} writes ${c.partitionKeyPath}`).not.toContain(`'${c.partitionKeyPath}'`);
+      for (const c of cosmosJson.containers) for (const path of c.partitionKeyPaths) expect(f.code, `${f.rel} writes ${path}`).not.toContain(`'${path}'`);
       expect(f.code, `${f.rel} writes a database name`).not.toMatch(/\bdatabaseName:\s*'/);
     }
     for (const { file: f, decl } of resourcesOfType('Microsoft.DocumentDB/databaseAccounts/sqlDatabases')) {
