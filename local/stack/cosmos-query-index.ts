@@ -91,7 +91,9 @@ export class QueryIndex {
     const parameters = new Map((options.parameters ?? []).map((p) => [p.name, p.value]));
     const conditions = readConditions(body.where.condition, alias, parameters);
     if (conditions === undefined || conditions.indexed.size === 0) return undefined;
-    const tuples = [...this.#tuples.values()].filter((t) => [...conditions.indexed].every(([i, allowed]) => typeof t.values[i] === 'string' && allowed.has(t.values[i])));
+    const tuples = [...this.#tuples.values()].filter((t) =>
+      [...conditions.indexed].every(([i, allowed]) => typeof t.values[i] === 'string' && allowed.has(t.values[i])),
+    );
 
     if (isCountOne(body) && !conditions.residual) {
       const count = tuples.reduce((n, t) => n + t.entries.size, 0);

@@ -12,7 +12,11 @@ import { NEXT_QUEUED_SQL, QUEUED_COUNT_SQL } from '../../../shared/store/cosmos-
 speedUpPeerQueries();
 const require = createRequire(import.meta.url);
 const serverEntry = require.resolve('@vercel/cosmosdb-server');
-const Account = (require(require.resolve('@vercel/cosmosdb-server/lib/account/index.js', { paths: [serverEntry] })) as { default: new (host: string, port: number) => PeerAccount }).default;
+const Account = (
+  require(require.resolve('@vercel/cosmosdb-server/lib/account/index.js', { paths: [serverEntry] })) as {
+    default: new (host: string, port: number) => PeerAccount;
+  }
+).default;
 
 type Doc = Record<string, unknown>;
 interface PeerDocuments {
@@ -48,14 +52,14 @@ const QUERIES = [
   "SELECT VALUE COUNT(1) FROM c WHERE c.environmentId = @env AND c.type = 'run' AND c.state IN ('Queued', 'Running')",
   "SELECT TOP 1 * FROM c WHERE c.environmentId = @env AND c.type = 'run' AND c.groupId = @group AND c.state = 'Running' AND c.botId = @bot",
   "SELECT * FROM c WHERE c.environmentId = @env AND c.type = 'run' AND c.groupId = @group AND c.state IN ('Queued', 'Running') ORDER BY c.dispatchKey ASC",
-  "SELECT TOP 3 * FROM c WHERE c.environmentId = @env AND c.state = @state ORDER BY c.dispatchKey DESC",
+  'SELECT TOP 3 * FROM c WHERE c.environmentId = @env AND c.state = @state ORDER BY c.dispatchKey DESC',
   "SELECT TOP @top c.id FROM c WHERE @group = c.groupId AND c.state IN ('Queued', @state) ORDER BY c.dispatchKey",
   "SELECT VALUE COUNT(1) FROM c WHERE c.environmentId = @env AND c.groupId = @group AND c.groupId = 'g2'",
   "SELECT VALUE COUNT(1) FROM c WHERE c.environmentId = @env AND (c.state = 'Queued' OR c.state = 'Running')",
   "SELECT VALUE COUNT(1) FROM c WHERE c.environmentId = @env AND c.state != 'Queued'",
   'SELECT * FROM c WHERE c.environmentId = @env AND c.type = @type',
   "SELECT c.id, c.dispatchKey FROM c WHERE c.environmentId = @env AND c.priority = 'High' ORDER BY c.dispatchKey ASC",
-  "SELECT TOP 2 * FROM c WHERE c.environmentId = @env AND c.groupId = @group ORDER BY c.queuedAt DESC",
+  'SELECT TOP 2 * FROM c WHERE c.environmentId = @env AND c.groupId = @group ORDER BY c.queuedAt DESC',
 ];
 
 function pick<T>(rnd: () => number, list: readonly T[]): T {
