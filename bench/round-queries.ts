@@ -129,7 +129,7 @@ async function main(): Promise<void> {
     const scanned = { round: await series(SCAN_ROUNDS, round), submitQueuedCount: await series(SCAN_ROUNDS, submitCount), load: [loadScan, load()] };
 
     process.stdout.write(
-      `${JSON.stringify({ at: new Date().toISOString(), groups: GROUPS, botsPerGroup: 50, queued: QUEUED, seedMs, indexed, scanned, ratioP50: Math.round((scanned.round.p50 / indexed.round.p50) * 10) / 10 })}\n`,
+      `${JSON.stringify({ at: new Date().toISOString(), groups: GROUPS, botsPerGroup: 50, queued: QUEUED, seedMs, indexed, scanned, ratioP50: scanned.round.n === 0 ? null : Math.round((scanned.round.p50 / indexed.round.p50) * 10) / 10 })}\n`,
     );
   } finally {
     client.dispose();

@@ -117,19 +117,24 @@ export class QueryIndex {
 /**
  * The entries that can be among the first `top` by `field`: all whose value is at most the top-th value (ties
  * included), so that the peer's sort over them gives the scan's first `top`. Only when every value is a string (one
- * type, compared as the peer compares strings); otherwise all entries.
+ * type, compared with `<` as the peer compares strings); otherwise all entries. One pass keeping the best `top` values.
  */
 function firstByOrder(entries: Entry[], field: string, descending: boolean, top: number): Entry[] {
   if (top <= 0 || entries.length <= top) return entries;
-  const values: string[] = [];
+  const before = (a: string, b: string) => (descending ? a > b : a < b);
+  // the best `top` values so far, best first
+  const best: string[] = [];
   for (const e of entries) {
     const v = e.doc[field];
     if (typeof v !== 'string') return entries;
-    values.push(v);
+    if (best.length === top && !before(v, best[top - 1] as string)) continue;
+    let at = best.length;
+    while (at > 0 && before(v, best[at - 1] as string)) at--;
+    best.splice(at, 0, v);
+    if (best.length > top) best.pop();
   }
-  const sorted = [...values].sort();
-  const bound = descending ? (sorted[sorted.length - top] as string) : (sorted[top - 1] as string);
-  return entries.filter((_, i) => (descending ? (values[i] as string) >= bound : (values[i] as string) <= bound));
+  const bound = best[top - 1] as string;
+  return entries.filter((e) => !before(bound, e.doc[field] as string));
 }
 
 /** `FROM c` (no join, no IN, no subquery): its alias. */
