@@ -100,10 +100,12 @@ export class QueryIndex {
       const shape = query.exec([], options);
       return { ...shape, result: [count] };
     }
-    let entries = tuples.flatMap((t) => [...t.entries.values()]);
     const top = topOf(body, parameters);
     const order = singleOrder(body, alias);
-    if (top !== undefined && order !== undefined && !conditions.residual) entries = firstByOrder(entries, order.field, order.descending, top);
+    const bound = top !== undefined && order !== undefined && !conditions.residual ? topBound(tuples, order.field, order.descending, top) : undefined;
+    const entries: Entry[] = [];
+    for (const t of tuples)
+      for (const e of t.entries.values()) if (bound === undefined || !bound.before(bound.value, e.doc[bound.field] as string)) entries.push(e);
     entries.sort((a, b) => a.seq - b.seq);
     const answer = query.exec(
       entries.map((e) => e.doc),
@@ -115,26 +117,32 @@ export class QueryIndex {
 }
 
 /**
- * The entries that can be among the first `top` by `field`: all whose value is at most the top-th value (ties
- * included), so that the peer's sort over them gives the scan's first `top`. Only when every value is a string (one
- * type, compared with `<` as the peer compares strings); otherwise all entries. One pass keeping the best `top` values.
+ * The `top`-th value by `field` among the tuples' documents: the documents at or before it (ties included) hold the
+ * scan's first `top`, so the peer's sort over them gives the scan's answer. Only when every value is a string (one
+ * type, compared with `<` as the peer compares strings) and there are more than `top`; otherwise undefined (all
+ * documents). One pass keeping the best `top` values.
  */
-function firstByOrder(entries: Entry[], field: string, descending: boolean, top: number): Entry[] {
-  if (top <= 0 || entries.length <= top) return entries;
+function topBound(
+  tuples: Tuple[],
+  field: string,
+  descending: boolean,
+  top: number,
+): { field: string; value: string; before: (a: string, b: string) => boolean } | undefined {
+  if (top <= 0 || tuples.reduce((n, t) => n + t.entries.size, 0) <= top) return undefined;
   const before = (a: string, b: string) => (descending ? a > b : a < b);
   // the best `top` values so far, best first
   const best: string[] = [];
-  for (const e of entries) {
-    const v = e.doc[field];
-    if (typeof v !== 'string') return entries;
-    if (best.length === top && !before(v, best[top - 1] as string)) continue;
-    let at = best.length;
-    while (at > 0 && before(v, best[at - 1] as string)) at--;
-    best.splice(at, 0, v);
-    if (best.length > top) best.pop();
-  }
-  const bound = best[top - 1] as string;
-  return entries.filter((e) => !before(bound, e.doc[field] as string));
+  for (const t of tuples)
+    for (const e of t.entries.values()) {
+      const v = e.doc[field];
+      if (typeof v !== 'string') return undefined;
+      if (best.length === top && !before(v, best[top - 1] as string)) continue;
+      let at = best.length;
+      while (at > 0 && before(v, best[at - 1] as string)) at--;
+      best.splice(at, 0, v);
+      if (best.length > top) best.pop();
+    }
+  return { field, value: best[top - 1] as string, before };
 }
 
 /** `FROM c` (no join, no IN, no subquery): its alias. */
