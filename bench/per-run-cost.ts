@@ -6,8 +6,8 @@ import { runPlanningRound } from '../shared/bots/planning-round.js';
 import { buildServices } from '../shared/composition/root.js';
 import { loadAppConfig } from '../shared/config/app-config.js';
 import { sweepRunDeadlines } from '../shared/services/maintenance/run-deadlines.js';
-import { heartbeatWriteAfterMs } from '../shared/domain/agent-heartbeat.js';
-import { BUSY_CANCEL_WAIT_MS, BUSY_HEARTBEAT_MS } from '../agent/agent-loop.js';
+import { busyHeartbeatWrites, heartbeatWriteAfterMs } from '../shared/domain/agent-heartbeat.js';
+import { BUSY_CANCEL_WAIT_MS, BUSY_FIRST_HEARTBEAT_MS, BUSY_HEARTBEAT_MS } from '../agent/agent-loop.js';
 import { BenchAgent } from './agent-http.js';
 import {
   addGroup,
@@ -175,8 +175,10 @@ async function main(): Promise<void> {
       const d = (a: number, b: number) => difference(marks[b] as OperationCounts, marks[a] as OperationCounts);
       // the agent beats every BUSY_HEARTBEAT_MS while busy, each beat held up to BUSY_CANCEL_WAIT_MS (cancel within 2 s)
       const perMinute = Math.ceil((RUN_SECONDS * 1000) / Math.min(BUSY_HEARTBEAT_MS, heartbeat.nextHeartbeatMs));
-      // of those, the ones due for a record refresh (heartbeatWriteAfterMs); the others cost what the fresh one did
-      const dueMinute = Math.min(perMinute, Math.ceil((RUN_SECONDS * 1000) / heartbeatWriteAfterMs(true, deps.config.BOT_HEARTBEAT_TIMEOUT_SECONDS)));
+      // of those, the ones due for a record refresh (heartbeatWriteAfterMs; the claim's Busy write stored the first);
+      // the others cost what the fresh one did
+      const writeAfterMs = heartbeatWriteAfterMs(true, deps.config.BOT_HEARTBEAT_TIMEOUT_SECONDS);
+      const dueMinute = Math.min(perMinute, busyHeartbeatWrites(RUN_SECONDS * 1000, BUSY_FIRST_HEARTBEAT_MS, BUSY_HEARTBEAT_MS, writeAfterMs));
       const e = (a: number, b: number) => (execs[b] as number) - (execs[a] as number);
       return {
         phases: {

@@ -5,7 +5,7 @@ import type { DurableClient } from 'durable-functions';
 import type { Principal } from '../auth/principal.js';
 import type { Services } from '../composition/services.js';
 import { AppError, ensureError } from '../errors/app-error.js';
-import { auditEntryOf, auditIntentOf, type AuditDocument } from '../services/audit-log.js';
+import { auditEntryOf, auditImpliedIntentOf, auditIntentOf, impliedIntentHolds, type AuditDocument } from '../services/audit-log.js';
 import type { ApiRequest, ApiResponse, ApiRoute } from './api-route.js';
 import type { RouteSignals } from './route-signals.js';
 import { entityTag, ifNoneMatchMatches } from './entity-tags.js';
@@ -57,6 +57,8 @@ async function confirmAuditEntry(
     status: result.status,
     responseBody: result.body,
   });
+  // a created resource's entry filed in its final form before the change: its existence is the confirmation
+  if (entry && intent && impliedIntentHolds(intent, entry)) return;
   try {
     if (entry) await (intent ? deps.audit.confirm(entry) : deps.audit.record(entry));
     else if (intent) await deps.audit.discard(intent.environmentId, intent.id);
@@ -67,10 +69,17 @@ async function confirmAuditEntry(
 
 /**
  * A write that failed: one refused with a 4xx changed nothing, so its unconfirmed entry goes; after an unexpected
- * error the change may have landed, and the entry stays, unconfirmed.
+ * error the change may have landed, and the entry stays, unconfirmed (an implied one is rewritten so, best effort: if
+ * that fails too, its rule still holds, the resource exists if and only if the change landed).
  */
 async function settleAuditIntent(deps: Services, intent: AuditDocument, err: unknown, context: InvocationContext): Promise<void> {
-  if (!(err instanceof AppError) || err.status >= 500) return;
+  if (!(err instanceof AppError) || err.status >= 500) {
+    if (intent.outcome !== 'implied') return;
+    await deps.audit
+      .confirm({ ...intent, status: 0, outcome: 'unconfirmed' })
+      .catch((e: unknown) => context.warn(`audit entry ${intent.id} of a failed write not marked unconfirmed: ${ensureError(e).message}`));
+    return;
+  }
   await deps.audit
     .discard(intent.environmentId, intent.id)
     .catch((e: unknown) => context.warn(`audit entry ${intent.id} of a refused write not removed: ${ensureError(e).message}`));
@@ -113,6 +122,7 @@ export function toAzureHandler(route: ApiRoute<unknown>, services: () => Promise
         principal,
         bot,
         ifMatch: httpRequest.headers.get('if-match') ?? undefined,
+        ...(route.auditImplied ? { createdId: deps.newId() } : {}),
         absoluteUrl: (path) => `${url.origin}/api/${path.replace(/^\/+/, '')}`,
         log: (line) => context.info(line),
         signals: () => {
@@ -122,7 +132,13 @@ export function toAzureHandler(route: ApiRoute<unknown>, services: () => Promise
       };
       // write-ahead: the attempt is on record before anything changes (a write whose entry cannot be filed is not
       // made), so a host that dies between the change and the confirmation below never loses it
-      const intent = route.auth === 'user' ? auditIntentOf({ id: deps.newId(), now: deps.now(), principal, route, params: httpRequest.params, body }) : null;
+      const audited = { id: deps.newId(), now: deps.now(), principal, route, params: httpRequest.params, body };
+      const intent =
+        route.auth !== 'user'
+          ? null
+          : apiRequest.createdId !== undefined && route.auditImplied
+            ? auditImpliedIntentOf({ ...audited, status: route.auditImplied.status, createdId: apiRequest.createdId })
+            : auditIntentOf(audited);
       if (intent) await deps.audit.record(intent);
       let result: ApiResponse;
       try {

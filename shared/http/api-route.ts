@@ -19,6 +19,8 @@ export interface ApiRequest<TBody> {
   bot: BotIdentity | undefined;
   /** the `If-Match` header, when sent */
   ifMatch: string | undefined;
+  /** on routes with `auditImplied`: the id the resource created takes (drawn before the change, for its audit entry) */
+  createdId?: string | undefined;
   /** absolute URL of a path under the API base (`/api`), for Location headers */
   absoluteUrl(pathUnderApi: string): string;
   /** an information line in the function's log (Application Insights traces in Azure) */
@@ -75,6 +77,12 @@ export interface ApiRoute<TBody = undefined> {
    * than at its next periodic round. Registers the Durable client input too.
    */
   wakesController?: boolean;
+  /**
+   * The route creates one resource under `request.createdId` and answers this status: its audit entry is written once,
+   * before the change, in that final form (`implied`: the resource exists if and only if the change landed), instead
+   * of written ahead and confirmed after (shared/services/audit-log.ts).
+   */
+  auditImplied?: { status: number };
   responses: Record<number, ApiResponseDoc>;
   handle(request: ApiRequest<TBody>, services: Services): Promise<ApiResponse>;
 }

@@ -33,7 +33,7 @@ const stopAsked = (run: RunDocument | undefined, botId: string) => !run || (run.
 export async function agentHeartbeat(deps: Services, identity: BotIdentity, reportedRunId: string | undefined, cancelWaitMs = 0): Promise<HeartbeatResponse> {
   const bot = await currentBot(deps, identity);
   const now = deps.now();
-  // a heartbeat is written only when the stored one is getting old (busy: a sixth of the timeout; idle: 5 minutes)
+  // a heartbeat is written only when the stored one is getting old (busy: a third of the timeout; idle: 5 minutes)
   const refreshAfterMs = heartbeatWriteAfterMs(bot.state === 'Busy', deps.config.BOT_HEARTBEAT_TIMEOUT_SECONDS);
   const stale = (b: BotDocument) => !b.lastHeartbeatAt || now.getTime() - Date.parse(b.lastHeartbeatAt) > refreshAfterMs;
   const updated = stale(bot) ? await updateBot(deps, identity, (b) => (stale(b) ? { ...b, lastHeartbeatAt: now.toISOString() } : undefined)) : bot;

@@ -25,9 +25,11 @@ export interface AuditDocument extends StoredDocument {
   status: number;
   /**
    * `unconfirmed`: filed before the change and never confirmed, because the request failed unexpectedly or its host
-   * died after it: the change may or may not have landed, but the attempt is never lost. Absent: confirmed.
+   * died after it: the change may or may not have landed, but the attempt is never lost. `implied`: filed once, before
+   * the change, as its success is answered (a submitted run: `targetId` is the id the run takes); the change landed if
+   * and only if `targetId` exists. Absent: confirmed.
    */
-  outcome?: 'unconfirmed';
+  outcome?: 'unconfirmed' | 'implied';
 }
 
 export interface AuditFilter {
@@ -104,4 +106,21 @@ export function auditIntentOf(input: AuditedRequest): AuditDocument | null {
   if (input.route.method === 'GET' || !input.params.env) return null;
   const entry = auditEntryOf({ ...input, status: 0, responseBody: undefined });
   return entry ? { ...entry, outcome: 'unconfirmed' } : null;
+}
+
+/**
+ * The one entry of a write that creates a resource under an id drawn before it (a submitted run), filed before the
+ * change in the form its success takes: `status` and the created id as its target, `implied` (the resource exists if
+ * and only if the change landed). One write instead of two: a confirmation would only repeat what the resource's
+ * existence says. A request answered otherwise (refused, failed, or naming another resource) settles it as any intent.
+ */
+export function auditImpliedIntentOf(input: AuditedRequest & { status: number; createdId: string }): AuditDocument | null {
+  if (input.route.method === 'GET' || !input.params.env) return null;
+  const entry = auditEntryOf({ ...input, responseBody: { id: input.createdId } });
+  return entry ? { ...entry, outcome: 'implied' } : null;
+}
+
+/** Whether the answer's entry says no more than the implied intent filed before it: then nothing is written after the change. */
+export function impliedIntentHolds(intent: AuditDocument, entry: AuditDocument): boolean {
+  return intent.outcome === 'implied' && entry.status === intent.status && entry.targetId === intent.targetId;
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { anEnvironment } from '../e2e/e2e-world.js';
+import { aRun, createRunWorld } from '../support/run-fixtures.js';
 import { sleep, useFaultWorld } from './fault-world.js';
 
 /**
@@ -79,5 +80,32 @@ describe('faults: a write whose confirmation never comes', () => {
     expect(refused.status).toBe(404);
     const none = await until2xx('audit', () => admin.get<{ items: unknown[] }>(`environments/${envId}/audit?targetId=${missing}`));
     expect(none.items).toEqual([]);
+  }, 120_000);
+});
+
+describe('faults: a submitted run whose write fails', () => {
+  it('has its implied entry, filed before the run, marked unconfirmed: it names a run that does not exist', async () => {
+    const { admin, cloud } = world();
+    const runWorld = await createRunWorld(admin);
+    // the run's create (a POST to the runs container that is neither a query nor an upsert) fails as a store outage would
+    cloud.cosmos.faults.unavailableWhen = (req) =>
+      req.method === 'POST' &&
+      (req.url ?? '').includes('/colls/runs/docs') &&
+      req.headers['x-ms-documentdb-isquery'] !== 'true' &&
+      req.headers['x-ms-cosmos-is-query-plan-request'] !== 'true' &&
+      req.headers['x-ms-documentdb-is-upsert'] !== 'true';
+    let status: number;
+    try {
+      status = (await admin.post(`environments/${runWorld.envId}/runs`, aRun(runWorld))).status;
+    } finally {
+      cloud.cosmos.faults.unavailableWhen = undefined;
+    }
+    expect(status).toBeGreaterThanOrEqual(500);
+    const page = await until2xx('audit', () =>
+      admin.get<{ items: Array<{ action: string; outcome: string; status: number; targetId: string }> }>(`environments/${runWorld.envId}/audit`),
+    );
+    const entry = page.items.find((e) => e.action === 'submitRun');
+    expect(entry).toMatchObject({ outcome: 'unconfirmed', status: 0 });
+    expect((await admin.get(`environments/${runWorld.envId}/runs/${entry?.targetId ?? ''}`)).status).toBe(404);
   }, 120_000);
 });

@@ -96,9 +96,9 @@ const auditEntrySchema = z
     changedFields: z.array(z.string()).describe('Names of the top-level fields the request sent; never their values.'),
     status: z.number().int().describe('The answer given; 0 while unconfirmed.'),
     outcome: z
-      .enum(['confirmed', 'unconfirmed'])
+      .enum(['confirmed', 'unconfirmed', 'implied'])
       .describe(
-        'unconfirmed: filed before the write and never confirmed (the request failed unexpectedly or its host stopped): the change may or may not have landed.',
+        'unconfirmed: filed before the write and never confirmed (the request failed unexpectedly or its host stopped): the change may or may not have landed. implied (submitRun): filed once before the write as its success is answered; the run named by targetId exists if and only if it landed.',
       ),
   })
   .meta({ id: 'AuditEntry' });

@@ -218,6 +218,7 @@ export const runsRoutes: ApiRoute<unknown>[] = [
     tag: TAG,
     auth: 'user',
     durableClient: true,
+    auditImplied: { status: 202 },
     body: submitRunSchema,
     requestHeaders: {
       'Idempotency-Key': {
@@ -240,7 +241,7 @@ export const runsRoutes: ApiRoute<unknown>[] = [
     },
     async handle(req, deps) {
       const idempotencyKey = idempotencyKeyOf(req.headers.get('idempotency-key'));
-      const { run, definition, roundNeeded } = await submitRun(deps, req.principal, req.params.env, req.body, { idempotencyKey });
+      const { run, definition, roundNeeded } = await submitRun(deps, req.principal, req.params.env, req.body, { idempotencyKey, runId: req.createdId });
       req.log(runLogLine('submitted', run, { priority: run.priority }));
       // the environment's controller plans for the new run unless an idle bot takes it from the queue (a failure
       // here is covered by the controller's periodic round)

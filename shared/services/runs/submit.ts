@@ -32,6 +32,8 @@ export interface SubmitRunOptions {
   idempotencyKey?: string | undefined;
   /** a resubmission: the flow version of the run resubmitted, instead of the flow's current one */
   flowVersion?: { version: number; definitionHash: string } | undefined;
+  /** the id a new run takes, drawn by the caller before the submission (its audit entry names it); else a new one */
+  runId?: string | undefined;
 }
 
 export interface SubmittedRun {
@@ -84,7 +86,7 @@ export async function submitRun(
   const queuedBefore = await checkQueueRoom(deps, env.id, group.id);
 
   if (use && runId === undefined) {
-    const proposed = deps.newId();
+    const proposed = options.runId ?? deps.newId();
     runId = await reserveKey(deps, use, proposed, key);
     // another request with the same key reserved it first: its run, if it is written already
     const raced = runId === proposed ? undefined : await findRun(deps, env.id, runId);
@@ -92,7 +94,7 @@ export async function submitRun(
   }
   const queued = queuedRun(
     {
-      id: runId ?? deps.newId(),
+      id: runId ?? options.runId ?? deps.newId(),
       environmentId: env.id,
       groupId: group.id,
       connectionId: connection.id,

@@ -2,6 +2,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { clientFor, type ApiClient } from '../../support/api-client.js';
 import { aConnection, builtInImageId, createGroup, GROUP_ACCOUNT, shareImage } from '../../support/connection-fixtures.js';
 import { addMember, createEnvironment } from '../../support/fixtures.js';
+import { expectStatus } from '../../support/group-fixtures.js';
+import { aRun, createRunWorld, runsPath, submit } from '../../support/run-fixtures.js';
 
 // GET /environments/{env}/audit (PRODUCT.md, turn 2 "New routes"): every write by a user or app, no secrets.
 
@@ -98,5 +100,28 @@ describe('GET /environments/{env}/audit', () => {
       expect(res.status, query).toBe(400);
       expect(res.body.errors, query).toEqual(expect.arrayContaining([expect.objectContaining({ field })]));
     }
+  });
+});
+
+describe('the audit entry of a submitted run', () => {
+  it('is filed once, before the run is written, in its final form: implied, 202, the run as its target', async () => {
+    const world = await createRunWorld(admin);
+    const run = await submit(world);
+    const page = await admin.get<AuditList & { items: Array<{ outcome: string }> }>(`environments/${world.envId}/audit?targetId=${run.id}`);
+    expect(page.body.items).toEqual([expect.objectContaining({ action: 'submitRun', targetId: run.id, status: 202, outcome: 'implied', actor: admin.userId })]);
+
+    // a replay under the same Idempotency-Key names the first run, not the id drawn for it: its entry is confirmed so
+    const key = { 'idempotency-key': `audit-${run.id.slice(0, 8)}` };
+    const inputs = { invoice: 'INV-replayed' };
+    const first = await submit(world, { inputs }, key);
+    const again = expectStatus(await admin.post<{ id: string }>(runsPath(world.envId), aRun(world, { inputs }), key), 202, 'replay');
+    expect(again.body.id).toBe(first.id);
+    const onFirst = await admin.get<{ items: Array<{ action: string; outcome: string; status: number }> }>(
+      `environments/${world.envId}/audit?targetId=${first.id}`,
+    );
+    expect(onFirst.body.items.map((e) => [e.action, e.outcome, e.status])).toEqual([
+      ['submitRun', 'confirmed', 202],
+      ['submitRun', 'implied', 202],
+    ]);
   });
 });

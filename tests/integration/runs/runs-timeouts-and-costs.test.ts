@@ -12,6 +12,10 @@ import { ApiClient } from '../../support/api-client.js';
 import { expectExactlyOnceInOrder, raceClaimers } from '../../support/run-claimers.js';
 import { createRunWorld, inProcessServices, readRun, sleep, submit, submitManyInProcess, type RunWorld } from '../../support/run-fixtures.js';
 import { MAINTENANCE_TIMERS_OFF } from '../../support/timer-schedules.js';
+import { aBotRecord } from '../../support/maintenance-fixtures.js';
+import { updateBot } from '../../../shared/bots/bot-records.js';
+import { busyHeartbeatWrites, heartbeatWriteAfterMs } from '../../../shared/domain/agent-heartbeat.js';
+import { BUSY_FIRST_HEARTBEAT_MS, BUSY_HEARTBEAT_MS } from '../../../agent/agent-loop.js';
 
 // A second local cloud of its own, so that (1) the queued-run timeout is seconds long (QUEUED_RUN_TIMEOUT_MINUTES
 // 0.05 = 3 s) and the real run-deadline sweep plays it out on the real host, fired on demand, (2) store requests can be
@@ -248,10 +252,11 @@ describe('what one run costs, from submission to its end', () => {
 
     // point reads and writes are one request each; every query is two (the SDK asks the gateway for a query plan first):
     // the submission's 5 reads and 1 create, plus the queue-length COUNT (MAX_QUEUED_RUNS_PER_GROUP), plus the audit
-    // entry: written ahead of the change and confirmed after it (2 writes). The fewest of the tries is one made with the
-    // group's maxBots runs queued already, so it does not read whether the controller must plan (round-needed.ts)
-    expect(submitCosmos).toBe(10);
-    expect(keyedCosmos).toBe(12);
+    // entry: written once, ahead of the change, in its final form (implied by the run's existence). The fewest of the
+    // tries is one made with the group's maxBots runs queued already, so it does not read whether the controller must
+    // plan (round-needed.ts)
+    expect(submitCosmos).toBe(9);
+    expect(keyedCosmos).toBe(11);
     expect(claimCalls).toEqual([
       'cosmos.get',
       'cosmos.get',
@@ -268,6 +273,68 @@ describe('what one run costs, from submission to its end', () => {
     // environment, member, run and group, plus the run's flow version (its definition)
     expect(pollCosmos).toBe(5);
     console.log(JSON.stringify({ submitCosmos, keyedCosmos, claimCosmos, claimCalls, finishCosmos, finishCalls, pollCosmos }));
+  });
+});
+
+describe('Cosmos writes per run, counted at the peer (issue #19: at most 8)', () => {
+  /** Writes at this cloud's Cosmos peer while `work` runs, all containers together. */
+  async function writesOf(work: () => Promise<unknown>): Promise<number> {
+    const before = cloud.cosmos.operations.total().writes;
+    await work();
+    return cloud.cosmos.operations.total().writes - before;
+  }
+
+  async function agentCall<T>(token: string, route: string, body: unknown): Promise<T> {
+    const res = await fetch(`${cloud.baseUrl}/api/agent/${route}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    const text = await res.text();
+    expect(res.status, `agent ${route}: ${text}`).toBe(200);
+    return JSON.parse(text) as T;
+  }
+
+  it('submit ≤ 2 (the run, its audit entry once), claim ≤ 3, busy heartbeats of a 1-minute run ≤ 1, finish ≤ 2: ≤ 8 in all', async () => {
+    const w = await createRunWorld(admin);
+    // room for the bot, so that no controller round releases it (a submit an idle bot takes wakes none)
+    expect((await admin.patch(`environments/${w.envId}`, { capacity: 2 })).status).toBe(200);
+    await sleep(1_000);
+    const bot = await aBotRecord(deps, w.envId, w.groupId, 'Ready');
+    const identity = { environmentId: w.envId, groupId: w.groupId, botId: bot.id, credentialVersion: bot.credentialVersion };
+    const token = await deps.botCredentials.issue(identity, deps.now());
+    const perMinute = busyHeartbeatWrites(
+      60_000,
+      BUSY_FIRST_HEARTBEAT_MS,
+      BUSY_HEARTBEAT_MS,
+      heartbeatWriteAfterMs(true, deps.config.BOT_HEARTBEAT_TIMEOUT_SECONDS),
+    );
+    expect(deps.config.BOT_HEARTBEAT_TIMEOUT_SECONDS).toBe(120);
+    expect(perMinute).toBe(1);
+    // background work of the host (a controller round a submit wakes) can only add writes: the fewest of 3 runs counts
+    const totals: Array<Record<string, number>> = [];
+    for (let i = 0; i < 3; i++) {
+      await sleep(400);
+      let runId = '';
+      const submitted = await writesOf(async () => (runId = (await submit(w)).id));
+      let claim: { assignedRun?: { runId: string } } = {};
+      const claimed = await writesOf(async () => (claim = await agentCall(token, 'claim', {})));
+      expect(claim.assignedRun?.runId, JSON.stringify(claim)).toBe(runId);
+      // a heartbeat whose record is due (made due outside the counts), then one whose record is fresh
+      await updateBot(deps, identity, (b) => ({ ...b, lastHeartbeatAt: new Date(Date.now() - 3_600_000).toISOString() }));
+      const due = await writesOf(() => agentCall(token, 'heartbeat', { runId }));
+      const fresh = await writesOf(() => agentCall(token, 'heartbeat', { runId }));
+      const finished = await writesOf(() => agentCall(token, `runs/${runId}/finish`, { outcome: 'Succeeded', outputs: {}, durationMs: 60_000 }));
+      totals.push({ submitted, claimed, due, fresh, finished, total: submitted + claimed + due * perMinute + finished });
+    }
+    const fewest = (k: string) => Math.min(...totals.map((t) => t[k] ?? Number.POSITIVE_INFINITY));
+    console.log(`writes per run: ${JSON.stringify(totals)}`);
+    expect(fewest('submitted')).toBeLessThanOrEqual(2);
+    expect(fewest('claimed')).toBeLessThanOrEqual(3);
+    expect(fewest('due')).toBeLessThanOrEqual(1);
+    expect(fewest('fresh')).toBe(0);
+    expect(fewest('finished')).toBeLessThanOrEqual(2);
+    expect(fewest('total')).toBeLessThanOrEqual(8);
   });
 });
 

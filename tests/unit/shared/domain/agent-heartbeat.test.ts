@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  busyHeartbeatWrites,
   heartbeatRefreshMs,
   heartbeatWriteAfterMs,
   IDLE_FAST_POLL_MS,
@@ -40,9 +41,14 @@ describe('agent heartbeat interval', () => {
 });
 
 describe('heartbeat writes', () => {
-  it('a busy bot writes at most every sixth of the timeout (30 s at most), so a live agent beating every 5 s never looks lost', () => {
-    expect(heartbeatWriteAfterMs(true, 120)).toBe(20_000);
-    expect(heartbeatWriteAfterMs(true, 600)).toBe(30_000);
+  it('a busy bot writes at most every third of the timeout (a minute at most), so a live agent beating every 5 s never looks lost', () => {
+    expect(heartbeatWriteAfterMs(true, 120)).toBe(40_000);
+    expect(heartbeatWriteAfterMs(true, 600)).toBe(60_000);
+    // a 1-minute run at the default timeout: the claim's Busy write stores a heartbeat, then one write (at ~40 s)
+    expect(busyHeartbeatWrites(60_000, 1_000, 5_000, heartbeatWriteAfterMs(true, 120))).toBe(1);
+    expect(busyHeartbeatWrites(120_000, 1_000, 5_000, heartbeatWriteAfterMs(true, 120))).toBe(2);
+    // before: a sixth of the timeout
+    expect(busyHeartbeatWrites(60_000, 1_000, 5_000, 20_000)).toBe(2);
     // from the smallest timeout the Bicep allows (10 s)
     for (const timeout of [10, 12, 30, 60, 120, 600]) expect(5_000 + heartbeatWriteAfterMs(true, timeout)).toBeLessThan(timeout * 1000);
   });

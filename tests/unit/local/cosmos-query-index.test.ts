@@ -1,0 +1,154 @@
+import { createRequire } from 'node:module';
+import { describe, expect, it, vi } from 'vitest';
+import { QueryIndex } from '../../../local/stack/cosmos-query-index.js';
+import { speedUpPeerQueries } from '../../../local/stack/cosmos-query-speedup.js';
+import { NEXT_QUEUED_SQL, QUEUED_COUNT_SQL } from '../../../shared/store/cosmos-run-queries.js';
+
+/**
+ * The peer's equality index (local/stack/cosmos-query-index.ts) against the peer's own full evaluation: random
+ * documents written, replaced, upserted and deleted at random, then the round's and a submit's queries and random
+ * conjunctions, each answered both ways. Same rows, same order, same continuation.
+ */
+speedUpPeerQueries();
+const require = createRequire(import.meta.url);
+const serverEntry = require.resolve('@vercel/cosmosdb-server');
+const Account = (
+  require(require.resolve('@vercel/cosmosdb-server/lib/account/index.js', { paths: [serverEntry] })) as {
+    default: new (host: string, port: number) => PeerAccount;
+  }
+).default;
+
+type Doc = Record<string, unknown>;
+interface PeerDocuments {
+  create(doc: Doc): Doc;
+  replace(doc: Doc, original: Doc): Doc;
+  upsert(doc: Doc): Doc;
+  delete(id: string, partition: unknown): void;
+  query(params: { query: string; parameters?: Array<{ name: string; value: unknown }> }, options: { maxItemCount?: number; continuation?: unknown }): unknown;
+}
+interface PeerAccount {
+  databases: { create(d: Doc): Doc };
+  database(id: string): { collections: { create(d: Doc): Doc }; collection(id: string): { documents: PeerDocuments } };
+}
+
+/** A small deterministic generator (mulberry32), so that a failure names its seed. */
+function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const OF_GROUP = "SELECT VALUE COUNT(1) FROM c WHERE c.environmentId = @env AND c.type = 'run' AND c.groupId = @group AND c.state = @state";
+const QUERIES = [
+  QUEUED_COUNT_SQL,
+  NEXT_QUEUED_SQL,
+  OF_GROUP,
+  `${OF_GROUP} AND c.priority = 'High'`,
+  "SELECT VALUE COUNT(1) FROM c WHERE c.environmentId = @env AND c.type = 'run' AND c.state IN ('Queued', 'Running')",
+  "SELECT TOP 1 * FROM c WHERE c.environmentId = @env AND c.type = 'run' AND c.groupId = @group AND c.state = 'Running' AND c.botId = @bot",
+  "SELECT * FROM c WHERE c.environmentId = @env AND c.type = 'run' AND c.groupId = @group AND c.state IN ('Queued', 'Running') ORDER BY c.dispatchKey ASC",
+  'SELECT TOP 3 * FROM c WHERE c.environmentId = @env AND c.state = @state ORDER BY c.dispatchKey DESC',
+  "SELECT TOP @top c.id FROM c WHERE @group = c.groupId AND c.state IN ('Queued', @state) ORDER BY c.dispatchKey",
+  "SELECT VALUE COUNT(1) FROM c WHERE c.environmentId = @env AND c.groupId = @group AND c.groupId = 'g2'",
+  "SELECT VALUE COUNT(1) FROM c WHERE c.environmentId = @env AND (c.state = 'Queued' OR c.state = 'Running')",
+  "SELECT VALUE COUNT(1) FROM c WHERE c.environmentId = @env AND c.state != 'Queued'",
+  'SELECT * FROM c WHERE c.environmentId = @env AND c.type = @type',
+  "SELECT c.id, c.dispatchKey FROM c WHERE c.environmentId = @env AND c.priority = 'High' ORDER BY c.dispatchKey ASC",
+  'SELECT TOP 2 * FROM c WHERE c.environmentId = @env AND c.groupId = @group ORDER BY c.queuedAt DESC',
+];
+
+function pick<T>(rnd: () => number, list: readonly T[]): T {
+  return list[Math.floor(rnd() * list.length)] as T;
+}
+
+function aDocument(rnd: () => number, id: string): Doc {
+  const doc: Doc = {
+    id,
+    environmentId: pick(rnd, ['e1', 'e1', 'e2']),
+    type: pick(rnd, ['run', 'run', 'run', 'bot', undefined]),
+    groupId: pick(rnd, ['g1', 'g2', 'g3', undefined, 7]),
+    state: pick(rnd, ['Queued', 'Queued', 'Running', 'Succeeded', undefined, null]),
+    priority: pick(rnd, ['High', 'Normal', 'Normal', undefined]),
+    dispatchKey: pick(rnd, ['a', 'b', 'b', 'c', 'd', 'e', undefined, 3]),
+    queuedAt: pick(rnd, ['2026-01-01', '2026-01-02', '2026-01-02']),
+    botId: pick(rnd, ['b1', 'b2', undefined]),
+  };
+  for (const k of Object.keys(doc)) if (doc[k] === undefined) delete doc[k];
+  return doc;
+}
+
+function aQuery(rnd: () => number): { query: string; parameters: Array<{ name: string; value: unknown }> } {
+  return {
+    query: pick(rnd, QUERIES),
+    parameters: [
+      { name: '@env', value: pick(rnd, ['e1', 'e2', 'e3']) },
+      { name: '@group', value: pick(rnd, ['g1', 'g2', 'g3', 7]) },
+      { name: '@state', value: pick(rnd, ['Queued', 'Running', 'Succeeded']) },
+      { name: '@bot', value: pick(rnd, ['b1', 'b2']) },
+      { name: '@type', value: pick(rnd, ['run', 'bot']) },
+      { name: '@top', value: pick(rnd, [0, 1, 2, 10]) },
+    ],
+  };
+}
+
+function newDocuments(name: string): PeerDocuments {
+  const account = new Account('localhost', 0);
+  account.databases.create({ id: name });
+  account.database(name).collections.create({ id: 'runs', partitionKey: { paths: ['/environmentId'], kind: 'Hash' } });
+  return account.database(name).collection('runs').documents;
+}
+
+/** The peer's own evaluation: every document of the container (the method the index stands in front of). */
+function scanned(documents: PeerDocuments, params: ReturnType<typeof aQuery>, options: { maxItemCount?: number }) {
+  const items = Object.getPrototypeOf(Object.getPrototypeOf(documents)) as PeerDocuments;
+  return items.query.call(documents, params, options);
+}
+
+describe('the local Cosmos peer: the equality index answers as the scan does', () => {
+  it('on random documents under random writes, for the round’s and a submit’s queries and random conjunctions', () => {
+    let compared = 0;
+    let indexedCounts = 0;
+    const answer = vi.spyOn(QueryIndex.prototype, 'answer');
+    for (const seed of [1, 2, 3, 4, 5, 6, 7, 8]) {
+      const rnd = random(seed);
+      const documents = newDocuments(`db${seed}`);
+      const live = new Map<string, Doc>();
+      for (let step = 0; step < 400; step++) {
+        const id = `d${Math.floor(rnd() * 150)}`;
+        const existing = live.get(id);
+        const r = rnd();
+        if (!existing) live.set(id, documents.create(aDocument(rnd, id)));
+        else if (r < 0.4) live.set(id, documents.replace({ ...aDocument(rnd, id), environmentId: existing.environmentId }, existing));
+        else if (r < 0.6) live.set(id, documents.upsert({ ...aDocument(rnd, id), environmentId: existing.environmentId }));
+        else if (r < 0.75) {
+          documents.delete(id, existing.environmentId);
+          live.delete(id);
+        }
+        if (step % 2 !== 0) continue;
+        const params = aQuery(rnd);
+        const options = rnd() < 0.2 ? { maxItemCount: 2 } : {};
+        const byIndex = documents.query(params, options);
+        expect(byIndex, `seed ${seed} step ${step}: ${params.query} ${JSON.stringify(params.parameters)}`).toEqual(scanned(documents, params, options));
+        compared++;
+        if (params.query.includes('COUNT')) indexedCounts++;
+      }
+    }
+    expect(compared).toBe(1_600);
+    expect(indexedCounts).toBeGreaterThan(400);
+    // most of them answered by the index, not handed back to the scan
+    expect(answer.mock.results.filter((r) => r.value !== undefined).length).toBeGreaterThan(1_000);
+    answer.mockRestore();
+  }, 120_000);
+
+  it('still refuses what the peer does not implement (an ORDER BY on two fields without a composite index)', () => {
+    const documents = newDocuments('refusals');
+    documents.create({ id: 'x', environmentId: 'e1', type: 'run', state: 'Queued', a: 1, b: 2 });
+    const params = { query: "SELECT * FROM c WHERE c.environmentId = 'e1' AND c.state = 'Queued' ORDER BY c.a, c.b", parameters: [] };
+    expect(() => documents.query(params, {})).toThrow(/composite index/);
+  });
+});
