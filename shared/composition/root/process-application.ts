@@ -1,0 +1,7 @@
+import { composeApplication } from './application.js';
+
+/**
+ * This process's application: the one instance every functions/ module registers from (the host loads them all
+ * into one process). Composing it builds nothing yet (see composeApplication).
+ */
+export const application = composeApplication(process.env);
