@@ -1,7 +1,13 @@
 import { z } from 'zod';
-import type { Services } from '../../shared/composition/services.js';
-import { deprovisionBot, markBotFailed, provisionBot, type ProvisionOutcome } from '../../shared/bots/bot-operations.js';
-import { readServeState, type ServeState } from '../../shared/bots/serve-state.js';
+import {
+  deprovisionBot,
+  markBotFailed,
+  provisionBot,
+  type DeprovisionPorts,
+  type ProvisionOutcome,
+  type ProvisionPorts,
+} from '../../shared/bots/bot-operations.js';
+import { readServeState, type ServeState, type ServeStatePorts } from '../../shared/bots/serve-state.js';
 import { runLogLine } from '../../shared/observability/run-log.js';
 import type { BotProvisioner } from '../../shared/provisioning/bot-provisioner.js';
 import type { ActivityLog } from './activity-log.js';
@@ -12,7 +18,7 @@ const serveStateInput = botRef.extend({ release: z.string().optional(), drain: z
 
 /** What the bot lifecycle's activities work with: the stores, a provisioner, and where agents reach the API. */
 export interface BotActivityDeps {
-  deps: Services;
+  deps: ProvisionPorts & DeprovisionPorts & ServeStatePorts;
   provisioner: BotProvisioner;
   /** e.g. https://<app>.azurewebsites.net/api; locally http://127.0.0.1:7071/api */
   agentApiBaseUrl: string;

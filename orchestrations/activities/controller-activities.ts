@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import type { Services } from '../../shared/composition/services.js';
-import { runPlanningRound } from '../../shared/bots/planning-round.js';
+import { runPlanningRound, type PlanningRoundPorts } from '../../shared/bots/planning-round.js';
+import type { AppConfig } from '../../shared/config/app-config.js';
+import type { RunStore } from '../../shared/services/runs/run-store.js';
 import { runLogLine } from '../../shared/observability/run-log.js';
 import type { BotLifecycleInput } from '../bot-lifecycle-types.js';
 import type { PlanningRound } from '../environment-controller.js';
@@ -13,8 +14,14 @@ const envInput = z.object({ environmentId: z.string() });
 const startInput = z.array(z.custom<BotLifecycleInput>((v) => botRef.safeParse(v).success));
 const signalsInput = z.array(z.object({ botId: z.string(), event: z.string(), data: z.unknown().optional() }));
 
+/** What the planning step needs: a planning round's ports, the run queries (oldest queued run) and the controller's intervals. */
+export type PlanActivityPorts = PlanningRoundPorts & {
+  runs: Pick<RunStore, 'queries'>;
+  config: Pick<AppConfig, 'CONTROLLER_INTERVAL_SECONDS' | 'CONTROLLER_QUIET_INTERVAL_SECONDS' | 'BOT_HEARTBEAT_TIMEOUT_SECONDS'>;
+};
+
 /** The controller's planning step: one planning round, its findings logged, the lifecycles to start and the signals to send. */
-export async function planActivity(deps: Services, input: unknown, log: ActivityLog): Promise<PlanningRound> {
+export async function planActivity(deps: PlanActivityPorts, input: unknown, log: ActivityLog): Promise<PlanningRound> {
   const { environmentId } = envInput.parse(input);
   const outcome = await runPlanningRound(deps, environmentId, async (env, group) => (await deps.runs.queries.nextQueued(env, group, 1))[0]?.queuedAt);
   for (const lost of outcome.lost) {

@@ -11,7 +11,7 @@ import { durableRunCallbacks } from '../../../orchestrations/run-callback.js';
 import { apiRoutes } from '../../api/routes/index.js';
 import type { ApiRoute } from '../../http/api-route.js';
 import { toAzureHandler } from '../../http/api-handler.js';
-import { loadAppConfig } from '../../config/app-config.js';
+import type { AppConfig } from '../../config/app-config.js';
 import { consoleHandler } from '../../console/console-assets.js';
 import { setUpTelemetry } from '../../observability/telemetry-setup.js';
 import { sweepPendingCallbacks } from '../../services/callbacks/callback-sweep.js';
@@ -46,11 +46,11 @@ export interface Application {
  * setting fails invocations with its message rather than the indexing. The Durable side is reached through ports
  * built per invocation from its Durable client, the one thing an invocation hands in.
  */
-export function composeApplication(env: NodeJS.ProcessEnv): Application {
+export function composeApplication(loadConfig: () => AppConfig): Application {
   let built: Promise<BotRuntime> | undefined;
   const runtime = (): Promise<BotRuntime> => {
     built ??= Promise.resolve().then(async () => {
-      const config = loadAppConfig(env);
+      const config = loadConfig();
       await setUpTelemetry(config);
       return buildBotRuntime(buildServices(config));
     });

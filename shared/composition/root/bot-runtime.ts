@@ -1,11 +1,10 @@
 import { createProvisioner } from '../../provisioning/create-provisioner.js';
 import type { BotProvisioner } from '../../provisioning/bot-provisioner.js';
-import { credentialFor } from './clients.js';
-import type { Services } from '../services.js';
+import { credentialFor, type AppClients } from './clients.js';
 
 /** What bot lifecycles need beyond the request-serving services: a provisioner and where agents reach the API. */
 export interface BotRuntime {
-  deps: Services;
+  deps: AppClients;
   provisioner: BotProvisioner;
   /** e.g. https://<app>.azurewebsites.net/api; locally http://127.0.0.1:7071/api */
   agentApiBaseUrl: string;
@@ -18,7 +17,7 @@ export function agentApiBaseUrlOf(hostName: string | undefined): string {
 }
 
 /** The provisioner `PROVISIONER` names, beside the services it was built from. */
-export function buildBotRuntime(deps: Services): BotRuntime {
+export function buildBotRuntime(deps: AppClients): BotRuntime {
   return {
     deps,
     agentApiBaseUrl: agentApiBaseUrlOf(deps.config.WEBSITE_HOSTNAME),

@@ -20,7 +20,6 @@ import { CosmosEnvironmentDirectory } from '../../store/cosmos-environment-direc
 import { CosmosRunCounts } from '../../store/cosmos-run-counts.js';
 import { CosmosRunQueries } from '../../store/cosmos-run-queries.js';
 import { listEnvironmentIds } from '../../store/environment-directory.js';
-import type { Services } from '../services.js';
 
 /** A static bearer token for local peers that accept any (they stand in for a service, not for Entra ID). */
 const localPeerCredential: TokenCredential = {
@@ -63,7 +62,13 @@ function serviceBusTargetFor(config: AppConfig): ServiceBusTarget {
   return { namespace: config.SERVICEBUS_NAMESPACE, credential: credentialFor(config) };
 }
 
-export function buildServices(config: AppConfig): Services {
+/**
+ * Every client of the process, built from validated settings: each handler is handed the ones its ports name.
+ * (Tests and benchmarks build the same set against the local cloud.)
+ */
+export type AppClients = ReturnType<typeof buildServices>;
+
+export function buildServices(config: AppConfig) {
   const cosmos = config.COSMOS_KEY
     ? new CosmosClient({ endpoint: config.COSMOS_ENDPOINT, key: config.COSMOS_KEY, connectionPolicy: { enableEndpointDiscovery: false } })
     : new CosmosClient({ endpoint: config.COSMOS_ENDPOINT, aadCredentials: credentialFor(config) });
@@ -85,7 +90,7 @@ export function buildServices(config: AppConfig): Services {
     environmentIds: () => listEnvironmentIds(database.container('control')),
     directory: new CosmosEnvironmentDirectory(database.container('control')),
     audit: new CosmosAuditLog(database.container('control')),
-    activeBotsByGroup: (environmentId) => countActiveBots(database.container('bots'), environmentId),
+    activeBotsByGroup: (environmentId: string) => countActiveBots(database.container('bots'), environmentId),
     runCounts: new CosmosRunCounts(database.container('runs')),
     runs: {
       docs: new CosmosDocumentStore(database.container('runs'), runRetention(config.RUN_RETENTION_DAYS)),
