@@ -24,16 +24,16 @@ export interface BotActivityDeps {
   agentApiBaseUrl: string;
 }
 
-export function provisionActivity({ deps, provisioner, agentApiBaseUrl }: BotActivityDeps, input: unknown): Promise<ProvisionOutcome> {
+export async function provisionActivity({ deps, provisioner, agentApiBaseUrl }: BotActivityDeps, input: unknown): Promise<ProvisionOutcome> {
   return provisionBot(deps, provisioner, agentApiBaseUrl, botRef.parse(input));
 }
 
-export function markFailedActivity({ deps, provisioner }: BotActivityDeps, input: unknown): Promise<void> {
+export async function markFailedActivity({ deps, provisioner }: BotActivityDeps, input: unknown): Promise<void> {
   const { reason, ...ref } = withReason.parse(input);
   return markBotFailed(deps, provisioner, ref, reason);
 }
 
-export function serveStateActivity({ deps }: Pick<BotActivityDeps, 'deps'>, input: unknown): Promise<ServeState> {
+export async function serveStateActivity({ deps }: Pick<BotActivityDeps, 'deps'>, input: unknown): Promise<ServeState> {
   const { release, drain, ...ref } = serveStateInput.parse(input);
   return readServeState(deps, ref, { ...(release === undefined ? {} : { release }), ...(drain === undefined ? {} : { drain }) });
 }

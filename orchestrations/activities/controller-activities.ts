@@ -44,14 +44,14 @@ export async function planActivity(deps: PlanActivityPorts, input: unknown, log:
   };
 }
 
-export function startBotsActivity(signals: Pick<ControllerSignals, 'startBotLifecycles'>, input: unknown): Promise<void> {
+export async function startBotsActivity(signals: Pick<ControllerSignals, 'startBotLifecycles'>, input: unknown): Promise<void> {
   return signals.startBotLifecycles(startInput.parse(input));
 }
 
-export function signalBotsActivity(signals: Pick<ControllerSignals, 'signalBots'>, input: unknown): Promise<void> {
+export async function signalBotsActivity(signals: Pick<ControllerSignals, 'signalBots'>, input: unknown): Promise<void> {
   return signals.signalBots(signalsInput.parse(input));
 }
 
-export function wakeControllerActivity(signals: Pick<ControllerSignals, 'wakeController'>, input: unknown): Promise<void> {
+export async function wakeControllerActivity(signals: Pick<ControllerSignals, 'wakeController'>, input: unknown): Promise<void> {
   return signals.wakeController(envInput.parse(input).environmentId);
 }

@@ -22,7 +22,7 @@ import { sweepRunDeadlines } from '../../services/maintenance/run-deadlines.js';
 import { sweepLogLines, type SweepReport } from '../../services/maintenance/sweep-report.js';
 import { sweepStuckRuns } from '../../services/maintenance/stuck-runs.js';
 import { buildBotRuntime, type BotRuntime } from './bot-runtime.js';
-import { buildServices } from './clients.js';
+import { buildServices, type AppClients } from './clients.js';
 
 /** An activity's handler as durable-functions calls it. */
 export type ActivityHandler = (input: unknown, context: InvocationContext) => Promise<unknown>;
@@ -47,16 +47,21 @@ export interface Application {
  * built per invocation from its Durable client, the one thing an invocation hands in.
  */
 export function composeApplication(loadConfig: () => AppConfig): Application {
-  let built: Promise<BotRuntime> | undefined;
-  const runtime = (): Promise<BotRuntime> => {
-    built ??= Promise.resolve().then(async () => {
+  let clients: Promise<AppClients> | undefined;
+  let botRuntime: Promise<BotRuntime> | undefined;
+  const services = (): Promise<AppClients> => {
+    clients ??= Promise.resolve().then(async () => {
       const config = loadConfig();
       await setUpTelemetry(config);
-      return buildBotRuntime(buildServices(config));
+      return buildServices(config);
     });
-    return built;
+    return clients;
   };
-  const services = async () => (await runtime()).deps;
+  // the provisioner only where bots are handled: a provisioner setting that is wrong fails those, never the API
+  const runtime = (): Promise<BotRuntime> => {
+    botRuntime ??= services().then(buildBotRuntime);
+    return botRuntime;
+  };
   const lifecycleSignals = (context: InvocationContext): LifecycleSignals => durableLifecycleSignals(df.getClient(context));
   const controllerSignals = (context: InvocationContext) => durableControllerSignals(df.getClient(context));
 
@@ -72,12 +77,12 @@ export function composeApplication(loadConfig: () => AppConfig): Application {
     console: (assetsDir) => consoleHandler(assetsDir, async () => (await services()).config),
     controller: {
       plan: async (input, context) => planActivity(await services(), input, context),
-      startBots: (input, context) => startBotsActivity(controllerSignals(context), input),
-      signalBots: (input, context) => signalBotsActivity(controllerSignals(context), input),
+      startBots: async (input, context) => startBotsActivity(controllerSignals(context), input),
+      signalBots: async (input, context) => signalBotsActivity(controllerSignals(context), input),
       recordHistory: async (input, context) => recordHistoryActivity(await services(), input, (line) => context.warn(line)),
     },
     bot: {
-      wakeController: (input, context) => wakeControllerActivity(controllerSignals(context), input),
+      wakeController: async (input, context) => wakeControllerActivity(controllerSignals(context), input),
       provision: async (input) => provisionActivity(await runtime(), input),
       markFailed: async (input) => markFailedActivity(await runtime(), input),
       serveState: async (input) => serveStateActivity(await runtime(), input),
