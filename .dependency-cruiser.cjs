@@ -15,6 +15,8 @@ const DOMAIN_KERNEL = ['^shared/domain/', '^shared/errors/app-error\\.ts$', '^sh
 const PRODUCTION = '^(shared|functions|orchestrations|agent)/';
 const DEVELOPMENT_ONLY = '^(local|tests|bench|simulator|packaging)/';
 const AGENT_PROTOCOL = '^shared/agent-protocol\\.ts$';
+/** The composition root: the outermost layer, the one place that builds clients and binds every handler to them. */
+const COMPOSITION_ROOT = '^shared/composition/root/';
 
 const escape = (s) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 
@@ -45,9 +47,17 @@ module.exports = {
     {
       name: 'shared-not-to-hosts',
       severity: 'error',
-      comment: 'shared/ is used by functions/ and orchestrations/; it never reaches up into them (invert through a port type instead).',
-      from: { path: '^shared/' },
+      comment:
+        'shared/ is used by functions/ and orchestrations/; it never reaches up into them (invert through a port type instead). The composition root, outermost, binds their activities and Durable adapters.',
+      from: { path: '^shared/', pathNot: COMPOSITION_ROOT },
       to: { path: '^(functions|orchestrations)/' },
+    },
+    {
+      name: 'only-hosts-import-the-root',
+      severity: 'error',
+      comment: 'The composition root hands its handlers to functions/; nothing it builds on imports it back.',
+      from: { path: PRODUCTION, pathNot: ['^functions/', COMPOSITION_ROOT] },
+      to: { path: COMPOSITION_ROOT },
     },
     {
       name: 'agent-only-through-protocol',

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { startLocalCloud } from '../local/stack/local-cloud.js';
 import { updateBot } from '../shared/bots/bot-records.js';
 import { runPlanningRound } from '../shared/bots/planning-round.js';
-import { buildServices } from '../shared/composition/root.js';
+import { buildServices } from '../shared/composition/root/clients.js';
 import { loadAppConfig } from '../shared/config/app-config.js';
 import { sweepRunDeadlines } from '../shared/services/maintenance/run-deadlines.js';
 import { busyHeartbeatWrites, heartbeatWriteAfterMs } from '../shared/domain/agent-heartbeat.js';

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { startLocalCloud, type LocalCloud } from '../local/stack/local-cloud.js';
 import { planningInput, runPlanningRound } from '../shared/bots/planning-round.js';
 import type { BotIdentity } from '../shared/bots/bot-credentials.js';
-import { buildServices } from '../shared/composition/root.js';
+import { buildServices } from '../shared/composition/root/clients.js';
 import type { Services } from '../shared/composition/services.js';
 import { loadAppConfig } from '../shared/config/app-config.js';
 import type { EnvironmentDocument } from '../shared/domain/environment.js';

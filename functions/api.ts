@@ -1,20 +1,17 @@
 import { app } from '@azure/functions';
 import * as df from 'durable-functions';
-import { apiRoutes } from '../shared/api/routes/index.js';
-import { durableRouteSignals } from '../orchestrations/activities/durable-route-signals.js';
-import { getServices } from '../shared/composition/root.js';
-import { toAzureHandler } from '../shared/http/api-handler.js';
+import { application } from '../shared/composition/root/process-application.js';
 import { metaRouteDocs } from '../shared/api/routes/meta.js';
 import { NO_ROUTE_FUNCTION, noRouteHandler } from '../shared/http/not-found.js';
 
-for (const route of apiRoutes) {
+for (const { route, handler } of application.api) {
   app.http(route.name, {
     route: route.route,
     methods: [route.method],
     authLevel: 'anonymous',
     // only routes that start or signal orchestrations carry the Durable client input
     ...(route.durableClient || route.wakesController ? { extraInputs: [df.input.durableClient()] } : {}),
-    handler: toAzureHandler(route, getServices, durableRouteSignals),
+    handler,
   });
 }
 
@@ -24,5 +21,5 @@ app.http(NO_ROUTE_FUNCTION, {
   route: '{*path}',
   methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
   authLevel: 'anonymous',
-  handler: noRouteHandler([...metaRouteDocs, ...apiRoutes]),
+  handler: noRouteHandler([...metaRouteDocs, ...application.api.map(({ route }) => route)]),
 });

@@ -1,9 +1,5 @@
-import type { InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
-import { recordHistoryActivity } from '../orchestrations/activities/group-history.js';
 import { CONTROLLER_ACTIVITIES } from '../orchestrations/names.js';
-import { getServices } from '../shared/composition/root.js';
+import { application } from '../shared/composition/root/process-application.js';
 
-df.app.activity(CONTROLLER_ACTIVITIES.recordHistory, {
-  handler: async (input: unknown, context: InvocationContext) => recordHistoryActivity(await getServices(), input, (line) => context.warn(line)),
-});
+df.app.activity(CONTROLLER_ACTIVITIES.recordHistory, { handler: application.controller.recordHistory });

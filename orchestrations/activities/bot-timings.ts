@@ -5,7 +5,7 @@ import { SERVE_CHECK_SECONDS } from '../bot-lifecycle.js';
 const clamp = (value: number, min: number, max: number) => Math.min(max, Math.max(min, value));
 
 /** Lifecycle timings derived from the settings, handed to each lifecycle in its input. */
-export function botTimingsOf(config: AppConfig): BotTimings {
+export function botTimingsOf(config: Pick<AppConfig, 'BOT_HEARTBEAT_TIMEOUT_SECONDS'>): BotTimings {
   return {
     serveCheckSeconds: SERVE_CHECK_SECONDS,
     healthCheckSeconds: clamp(config.BOT_HEARTBEAT_TIMEOUT_SECONDS / 3, 1, 60),

@@ -1,5 +1,6 @@
 import type { DurableClient } from 'durable-functions';
 import type { BotLifecycleInput } from '../bot-lifecycle-types.js';
+import type { ControllerSignals } from './controller-signals.js';
 import type { LifecycleSignals } from '../../shared/services/maintenance/lifecycle-signals.js';
 import { BOT_EVENTS, botInstanceId, controllerInstanceId, CONTROLLER_EVENTS, ORCHESTRATORS } from '../names.js';
 import { bestEffort } from '../../shared/errors/best-effort.js';
@@ -97,5 +98,14 @@ export function durableLifecycleSignals(client: DurableClient): LifecycleSignals
   return {
     wakeController: (environmentId) => wakeController(client, environmentId),
     releaseBot: (botId, reason) => signalBots(client, [{ botId, event: BOT_EVENTS.release, data: reason }]),
+  };
+}
+
+/** The controller activities' view of the Durable side (see controller-signals.ts). */
+export function durableControllerSignals(client: DurableClient): ControllerSignals {
+  return {
+    startBotLifecycles: (inputs) => startBotLifecycles(client, inputs),
+    signalBots: (signals) => signalBots(client, signals),
+    wakeController: (environmentId) => wakeController(client, environmentId),
   };
 }

@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import type { Services } from '../../shared/composition/services.js';
-import { recordGroupHistory, type HistoryRound } from '../../shared/observability/group-history.js';
+import { recordGroupHistory, type GroupHistoryPorts, type HistoryRound } from '../../shared/observability/group-history.js';
 
 const input = z.object({ environmentId: z.string() });
 
@@ -8,7 +7,7 @@ const input = z.object({ environmentId: z.string() });
  * The controller's history step (recordGroupHistory). It never fails the round: history and metrics are worth less
  * than planning, so a store error is logged and the round goes on (the next round samples again).
  */
-export async function recordHistoryActivity(deps: Services, raw: unknown, warn: (line: string) => void): Promise<HistoryRound> {
+export async function recordHistoryActivity(deps: GroupHistoryPorts, raw: unknown, warn: (line: string) => void): Promise<HistoryRound> {
   const { environmentId } = input.parse(raw);
   try {
     return await recordGroupHistory(deps, environmentId);

@@ -1,13 +1,27 @@
-import type { Services } from '../composition/services.js';
 import type { BotDocument, BotState } from '../domain/bot.js';
 import type { EnvironmentDocument } from '../domain/environment.js';
 import type { GroupDocument } from '../domain/group.js';
 import type { ImageDocument } from '../domain/image.js';
 import { botImageSpecOf, ProvisioningError, type BotProvisioner } from '../provisioning/bot-provisioner.js';
 import { observeProvisioned, observeProvisioningFailure } from '../observability/bot-telemetry.js';
-import { recordProvisioningError, setState, updateBot, type BotRef } from './bot-records.js';
-import { requeueLostRun, type LostRunOutcome } from './lost-runs.js';
+import type { RunStore } from '../services/runs/run-store.js';
+import type { BotCredentials } from './bot-credentials.js';
+import { recordProvisioningError, setState, updateBot, type BotRecordPorts, type BotRef, type GroupErrorPorts } from './bot-records.js';
+import { requeueLostRun, type LostRunOutcome, type LostRunPorts } from './lost-runs.js';
 import { bestEffort } from '../errors/best-effort.js';
+
+/** What provisioning needs: the environment, group and image (control container), the bot record, a credential issuer. */
+export interface ProvisionPorts extends BotRecordPorts, GroupErrorPorts {
+  botCredentials: Pick<BotCredentials, 'issue'>;
+}
+
+/** What the health check needs: the bot record, and the run queries (does it still hold a running run?). */
+export interface BotHealthPorts extends BotRecordPorts {
+  runs: Pick<RunStore, 'queries'>;
+}
+
+/** What a teardown needs: the bot record, and what requeueing the run it may hold needs. */
+export type DeprovisionPorts = BotRecordPorts & LostRunPorts;
 
 export type ProvisionOutcome = { ok: true } | { ok: false; retryable: boolean; reason: string };
 
@@ -15,7 +29,7 @@ export type ProvisionOutcome = { ok: true } | { ok: false; retryable: boolean; r
  * Provisions (or reprovisions) a bot: a new credential version, the VM from the group's current image, then
  * Ready. A failure is recorded on the group and answered with whether a retry may help.
  */
-export async function provisionBot(deps: Services, provisioner: BotProvisioner, apiBaseUrl: string, ref: BotRef): Promise<ProvisionOutcome> {
+export async function provisionBot(deps: ProvisionPorts, provisioner: BotProvisioner, apiBaseUrl: string, ref: BotRef): Promise<ProvisionOutcome> {
   const [env, group, bot] = await Promise.all([
     deps.store.get<EnvironmentDocument>(ref.environmentId, ref.environmentId),
     deps.store.get<GroupDocument>(ref.environmentId, ref.groupId),
@@ -67,7 +81,7 @@ export async function provisionBot(deps: Services, provisioner: BotProvisioner, 
   }
 }
 
-export async function markBotFailed(deps: Services, provisioner: BotProvisioner, ref: BotRef, reason: string): Promise<void> {
+export async function markBotFailed(deps: BotRecordPorts, provisioner: BotProvisioner, ref: BotRef, reason: string): Promise<void> {
   // whatever a failed provisioning left behind goes too: no VM without a bot
   await bestEffort(provisioner.deprovision(ref), `deleting what the failed provisioning of bot ${ref.botId} left (the orphan sweep retries)`);
   await setState(deps, ref, 'Failed', { reason });
@@ -76,7 +90,7 @@ export async function markBotFailed(deps: Services, provisioner: BotProvisioner,
 /** States a bot never comes back from by going idle: it was marked lost, or is being (or was) torn down. */
 const GONE_STATES: readonly BotState[] = ['Failed', 'Deleted', 'Deprovisioning'];
 
-export async function markBotIdle(deps: Services, ref: BotRef): Promise<void> {
+export async function markBotIdle(deps: BotRecordPorts, ref: BotRef): Promise<void> {
   // a bot the orphan sweep marked lost while its run was in progress stays Failed: its lifecycle tears it down
   await updateBot(deps, ref, (current) => {
     if (GONE_STATES.includes(current.state) || (current.state === 'Ready' && current.currentRunId === undefined)) return undefined;
@@ -92,7 +106,7 @@ export type BotHealth = { healthy: true; runEnded?: boolean } | { healthy: false
  * A busy bot whose agent has not sent a heartbeat for `timeoutSeconds` since it took its run is lost. A busy bot whose
  * run has ended without its agent's finish (the watchdog timed it out, or it was recovered) is told so: it goes idle.
  */
-export async function checkBotHealth(deps: Services, ref: BotRef, timeoutSeconds: number): Promise<BotHealth> {
+export async function checkBotHealth(deps: BotHealthPorts, ref: BotRef, timeoutSeconds: number): Promise<BotHealth> {
   const bot = await deps.botStore.get<BotDocument>(ref.environmentId, ref.botId);
   if (!bot) return { healthy: false, reason: 'BotRecordMissing' };
   const held = await deps.runs.queries.runningOn(ref.environmentId, ref.groupId, ref.botId);
@@ -107,7 +121,13 @@ export async function checkBotHealth(deps: Services, ref: BotRef, timeoutSeconds
  * claimed while the lifecycle decided to go (the claim read the record just before the release was written on it) is
  * requeued once the agent is gone: one query, and no run is left on a bot that no longer exists.
  */
-export async function deprovisionBot(deps: Services, provisioner: BotProvisioner, ref: BotRef, reason: string, keepRecord: boolean): Promise<LostRunOutcome> {
+export async function deprovisionBot(
+  deps: DeprovisionPorts,
+  provisioner: BotProvisioner,
+  ref: BotRef,
+  reason: string,
+  keepRecord: boolean,
+): Promise<LostRunOutcome> {
   await setState(deps, ref, 'Deprovisioning', { reason });
   await provisioner.deprovision(ref);
   const held = await requeueLostRun(deps, ref, reason);

@@ -1,10 +1,21 @@
-import type { Services } from '../composition/services.js';
 import type { BotDocument, BotState } from '../domain/bot.js';
 import type { GroupDocument, ProvisioningError } from '../domain/group.js';
-import { StalePreconditionError, type Versioned } from '../store/document-store.js';
+import { StalePreconditionError, type DocumentStore, type Versioned } from '../store/document-store.js';
 
 const ATTEMPTS = 8;
 export const MAX_PROVISIONING_ERRORS = 50;
+
+/** What a bot record's read-modify-write needs: the bots container and the clock. */
+export interface BotRecordPorts {
+  botStore: DocumentStore;
+  now(): Date;
+}
+
+/** What filing a provisioning failure on its group needs: the control container and the clock. */
+export interface GroupErrorPorts {
+  store: DocumentStore;
+  now(): Date;
+}
 
 export interface BotRef {
   environmentId: string;
@@ -17,7 +28,7 @@ export interface BotRef {
  * lifecycle write the same record). `change` returns undefined to leave the record as it is.
  */
 export async function updateBot(
-  deps: Services,
+  deps: BotRecordPorts,
   ref: BotRef,
   change: (bot: Versioned<BotDocument>) => BotDocument | undefined,
 ): Promise<Versioned<BotDocument> | undefined> {
@@ -35,7 +46,7 @@ export async function updateBot(
   return undefined;
 }
 
-export function setState(deps: Services, ref: BotRef, state: BotState, fields: Partial<BotDocument> = {}): Promise<Versioned<BotDocument> | undefined> {
+export function setState(deps: BotRecordPorts, ref: BotRef, state: BotState, fields: Partial<BotDocument> = {}): Promise<Versioned<BotDocument> | undefined> {
   const since = deps.now().toISOString();
   return updateBot(deps, ref, (bot) =>
     bot.state === state && Object.keys(fields).length === 0 ? undefined : { ...bot, ...fields, state, since: bot.state === state ? bot.since : since },
@@ -43,7 +54,7 @@ export function setState(deps: Services, ref: BotRef, state: BotState, fields: P
 }
 
 /** Appends a provisioning failure to the group (the newest 50 are kept), served by `.../groups/{id}/errors`. */
-export async function recordProvisioningError(deps: Services, ref: BotRef, reason: string): Promise<void> {
+export async function recordProvisioningError(deps: GroupErrorPorts, ref: BotRef, reason: string): Promise<void> {
   const entry: ProvisioningError = { at: deps.now().toISOString(), botId: ref.botId, reason: reason.slice(0, 1_000) };
   for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
     const group = await deps.store.get<GroupDocument>(ref.environmentId, ref.groupId);

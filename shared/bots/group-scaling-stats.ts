@@ -1,7 +1,18 @@
-import type { Services } from '../composition/services.js';
 import { EMPTY_STATS, type GroupScalingStats } from '../domain/planner/group-stats.js';
 import type { RunDocument } from '../domain/run.js';
-import { DuplicateDocumentError, StalePreconditionError, type StoredDocument, type Versioned } from '../store/document-store.js';
+import type { RunStore } from '../services/runs/run-store.js';
+import { DuplicateDocumentError, StalePreconditionError, type DocumentStore, type StoredDocument, type Versioned } from '../store/document-store.js';
+
+/** The stats documents live in the bots container; a write stamps them with the clock. */
+export interface GroupStatsPorts {
+  botStore: DocumentStore;
+  now(): Date;
+}
+
+/** Ended runs are read from the runs container. */
+export interface EndedRunPorts {
+  runs: Pick<RunStore, 'docs'>;
+}
 
 /**
  * The stats the controller keeps per group (shared/domain/planner/group-stats.ts), one document per group in the
@@ -18,19 +29,22 @@ export const STATS_TYPE = 'groupScalingStats';
 export const statsDocumentId = (groupId: string) => `scaling-stats-${groupId}`;
 
 /** Every group's stats document of an environment, by group id (one query). */
-export async function loadGroupStats(deps: Services, environmentId: string): Promise<Map<string, Versioned<GroupScalingStatsDocument>>> {
+export async function loadGroupStats(
+  deps: Pick<GroupStatsPorts, 'botStore'>,
+  environmentId: string,
+): Promise<Map<string, Versioned<GroupScalingStatsDocument>>> {
   const { items } = await deps.botStore.list<GroupScalingStatsDocument>(environmentId, STATS_TYPE);
   return new Map(items.map((d) => [d.groupId, d]));
 }
 
 /** One group's stats, or the empty ones (the queue view). */
-export async function groupStatsOf(deps: Services, environmentId: string, groupId: string): Promise<GroupScalingStats> {
+export async function groupStatsOf(deps: Pick<GroupStatsPorts, 'botStore'>, environmentId: string, groupId: string): Promise<GroupScalingStats> {
   const doc = await deps.botStore.get<GroupScalingStatsDocument>(environmentId, statsDocumentId(groupId));
   return doc?.stats ?? EMPTY_STATS;
 }
 
 /** The runs that ended since the last round, by point reads (absent ones skipped). */
-export async function endedRuns(deps: Services, environmentId: string, runIds: readonly string[]): Promise<RunDocument[]> {
+export async function endedRuns(deps: EndedRunPorts, environmentId: string, runIds: readonly string[]): Promise<RunDocument[]> {
   const runs = await Promise.all(runIds.map((id) => deps.runs.docs.get<RunDocument>(environmentId, id)));
   return runs.filter((r): r is Versioned<RunDocument> => r !== undefined);
 }
@@ -40,7 +54,7 @@ export async function endedRuns(deps: Services, environmentId: string, runIds: r
  * first) drops this round's observation: the stats are a learned estimate, and the next round observes again.
  */
 export async function saveGroupStats(
-  deps: Services,
+  deps: GroupStatsPorts,
   environmentId: string,
   groupId: string,
   previous: Versioned<GroupScalingStatsDocument> | undefined,

@@ -1,8 +1,10 @@
-import type { Services } from '../composition/services.js';
 import type { BotDocument } from '../domain/bot.js';
-import { checkBotHealth, markBotIdle } from './bot-operations.js';
+import { checkBotHealth, markBotIdle, type BotHealthPorts } from './bot-operations.js';
 import { updateBot, type BotRef } from './bot-records.js';
-import { requeueLostRun, type LostRunOutcome } from './lost-runs.js';
+import { requeueLostRun, type LostRunOutcome, type LostRunPorts } from './lost-runs.js';
+
+/** What the recovery needs: the health check's reads, and what requeueing a lost bot's run needs. */
+export type LostBusyBotPorts = BotHealthPorts & LostRunPorts;
 
 export interface LostBusyBot {
   botId: string;
@@ -31,7 +33,7 @@ function silentTooLong(bot: BotDocument, now: number, timeoutSeconds: number): b
  * ended (the watchdog ended it, the finish never came) only goes idle. Only stale candidates cost more requests.
  */
 export async function recoverLostBusyBots(
-  deps: Services,
+  deps: LostBusyBotPorts,
   environmentId: string,
   bots: readonly BotDocument[],
   timeoutSeconds: number,

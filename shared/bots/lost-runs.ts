@@ -1,8 +1,15 @@
-import type { Services } from '../composition/services.js';
 import { dispatchKeyOf, ended, RUN_ERROR_CODES, type RunDocument } from '../domain/run.js';
+import type { GroupQueues } from '../queues/group-queues.js';
+import type { RunStore } from '../services/runs/run-store.js';
 import { changeRun } from '../services/runs/transitions.js';
 import type { BotRef } from './bot-records.js';
 import { bestEffort } from '../errors/best-effort.js';
+
+/** What requeueing a lost bot's run needs: the run queries, the wake-up queue, and what changing a run needs. */
+export type LostRunPorts = Parameters<typeof changeRun>[0] & {
+  runs: Pick<RunStore, 'queries'>;
+  queues: Pick<GroupQueues, 'sendWakeUp'>;
+};
 
 /** A run whose bot was lost goes back to the queue this many times, then fails. */
 export const MAX_RUN_ATTEMPTS = 3;
@@ -16,7 +23,7 @@ export type LostRunOutcome = { verdict: 'none' } | { verdict: 'requeued' | 'fail
  * The run a lost bot held goes back to the queue (at its original place: the dispatch key keeps its priority
  * and queue time), or fails with `BotLost` after MAX_RUN_ATTEMPTS; a new wake-up is sent so a bot claims it.
  */
-export async function requeueLostRun(deps: Services, ref: BotRef, reason: string): Promise<LostRunOutcome> {
+export async function requeueLostRun(deps: LostRunPorts, ref: BotRef, reason: string): Promise<LostRunOutcome> {
   const run = await deps.runs.queries.runningOn(ref.environmentId, ref.groupId, ref.botId);
   if (!run) return { verdict: 'none' };
   const outcome: { verdict: LostRunVerdict } = { verdict: 'none' };

@@ -1,4 +1,4 @@
-import type { Services } from '../composition/services.js';
+import type { AppConfig } from '../config/app-config.js';
 import type { BotDocument } from '../domain/bot.js';
 import type { EnvironmentDocument } from '../domain/environment.js';
 import type { GroupDocument } from '../domain/group.js';
@@ -21,13 +21,31 @@ import {
 } from '../domain/planner/index.js';
 import type { ScalingDecisionDocument } from '../domain/scaling-decision.js';
 import { botImageSpecOf } from '../provisioning/bot-provisioner.js';
-import type { Versioned } from '../store/document-store.js';
-import { NO_RUNS, type GroupRunCounts } from '../services/groups/run-counts.js';
+import type { DocumentStore, Versioned } from '../store/document-store.js';
+import { NO_RUNS, type GroupRunCounts, type RunCounts } from '../services/groups/run-counts.js';
 import { updateBot } from './bot-records.js';
-import { endedRuns, loadGroupStats, saveGroupStats, type GroupScalingStatsDocument } from './group-scaling-stats.js';
-import { recoverLostBusyBots, type LostBusyBot } from './lost-busy-bots.js';
-import { latestScalingDecision } from './scaling-decisions.js';
-import { resendStrandedWakeUps } from './stranded-wake-ups.js';
+import { endedRuns, loadGroupStats, saveGroupStats, type EndedRunPorts, type GroupScalingStatsDocument, type GroupStatsPorts } from './group-scaling-stats.js';
+import { recoverLostBusyBots, type LostBusyBot, type LostBusyBotPorts } from './lost-busy-bots.js';
+import { latestScalingDecision, type ScalingDecisionPorts } from './scaling-decisions.js';
+import { resendStrandedWakeUps, type StrandedWakeUpPorts } from './stranded-wake-ups.js';
+
+/**
+ * What a planning round reads and writes: the environment, its groups and images (control container), the bots and
+ * decisions (bots container), the run counts, the settings it plans with, the clock and new ids; and what the steps
+ * it runs need (learning the stats, recovering lost busy bots, re-sending stranded wake-ups).
+ */
+export type PlanningRoundPorts = {
+  store: Pick<DocumentStore, 'get' | 'list'>;
+  botStore: DocumentStore;
+  runCounts: Pick<RunCounts, 'countsFor'>;
+  config: Pick<AppConfig, 'BOT_IDLE_TIMEOUT_SECONDS' | 'GROUP_IDLE_TEARDOWN_HOURS' | 'BOT_HEARTBEAT_TIMEOUT_SECONDS'>;
+  now(): Date;
+  newId(): string;
+} & GroupStatsPorts &
+  EndedRunPorts &
+  LostBusyBotPorts &
+  ScalingDecisionPorts &
+  StrandedWakeUpPorts;
 
 /** A leaving, idle bot still there this long after its record last changed is sent its Release again. */
 const STUCK_LEAVING_MS = 30_000;
@@ -82,7 +100,7 @@ export interface LearnedStats {
  * from it (warm bots, the break-even idle keep); the others keep BOT_IDLE_TIMEOUT_SECONDS.
  */
 async function learn(
-  deps: Services,
+  deps: PlanningRoundPorts,
   environmentId: string,
   groups: readonly GroupDocument[],
   bots: readonly BotDocument[],
@@ -104,7 +122,7 @@ async function learn(
 
 /** Reads what the planner needs: one environment, its groups, images, bots, queue counts and learned stats (all in-partition). */
 export async function planningInput(
-  deps: Services,
+  deps: PlanningRoundPorts,
   env: Versioned<EnvironmentDocument>,
   oldestQueued: OldestQueued,
 ): Promise<{ input: PlannerInput; bots: BotDocument[]; learned: Map<string, LearnedStats>; runningRuns: number }> {
@@ -141,7 +159,7 @@ export async function planningInput(
   return { input, bots: bots.items, learned, runningRuns };
 }
 
-function decisionRecord(deps: Services, environmentId: string, d: Decision, at: string, botIds: string[]): ScalingDecisionDocument {
+function decisionRecord(deps: PlanningRoundPorts, environmentId: string, d: Decision, at: string, botIds: string[]): ScalingDecisionDocument {
   const base = { id: deps.newId(), environmentId, type: 'scalingDecision' as const, groupId: d.groupId, at, createdAt: at, updatedAt: at, detail: d.message };
   if (d.kind === 'create') return { ...base, action: 'create', botIds, count: d.count, reason: d.reason };
   return { ...base, action: d.kind, botIds: [d.botId], count: 1, reason: d.reason };
@@ -152,7 +170,7 @@ function decisionRecord(deps: Services, environmentId: string, d: Decision, at: 
  * group got nothing, when it changes), create the records of new bots, and say which lifecycles to start or
  * signal. Bot records are written before their lifecycles start, so the next round counts them.
  */
-export async function runPlanningRound(deps: Services, environmentId: string, oldestQueued: OldestQueued): Promise<PlanningOutcome> {
+export async function runPlanningRound(deps: PlanningRoundPorts, environmentId: string, oldestQueued: OldestQueued): Promise<PlanningOutcome> {
   const env = await deps.store.get<EnvironmentDocument>(environmentId, environmentId);
   if (!env) return { active: false, created: [], unstarted: [], signals: [], lost: [], strandedWakeUps: 0 };
   const { input, bots, learned, runningRuns } = await planningInput(deps, env, oldestQueued);
@@ -224,7 +242,7 @@ export async function runPlanningRound(deps: Services, environmentId: string, ol
 }
 
 /** A group's "got nothing" reason is recorded when it changes, not at every round. */
-async function recordUnserved(deps: Services, environmentId: string, result: Plan, at: string): Promise<void> {
+async function recordUnserved(deps: PlanningRoundPorts, environmentId: string, result: Plan, at: string): Promise<void> {
   for (const u of result.unserved) {
     const previous = await latestScalingDecision(deps, environmentId, u.groupId);
     if (previous?.action === 'none' && previous.reason === u.reason) continue;
@@ -249,7 +267,13 @@ async function recordUnserved(deps: Services, environmentId: string, result: Pla
  * A group whose targetWaitMinutes and minUtilization conflict gets a `service-level-conflict` record when the
  * conflict starts (the stats remember the last round's verdict); then every group's stats are saved.
  */
-async function recordConflictsAndStats(deps: Services, environmentId: string, result: Plan, learned: Map<string, LearnedStats>, at: string): Promise<void> {
+async function recordConflictsAndStats(
+  deps: PlanningRoundPorts,
+  environmentId: string,
+  result: Plan,
+  learned: Map<string, LearnedStats>,
+  at: string,
+): Promise<void> {
   const planOf = new Map(result.groups.map((g) => [g.groupId, g]));
   for (const [groupId, { previous, next }] of learned) {
     const sl = planOf.get(groupId)?.serviceLevel;

@@ -1,8 +1,13 @@
-import type { Services } from '../composition/services.js';
 import type { ScalingDecisionDocument } from '../domain/scaling-decision.js';
+import type { DocumentStore } from '../store/document-store.js';
+
+/** Scaling decisions live in the bots container. */
+export interface ScalingDecisionPorts {
+  botStore: Pick<DocumentStore, 'list'>;
+}
 
 /** The controller's latest decision about a group (why its runs wait, or what it did for them), if it made one. */
-export async function latestScalingDecision(deps: Services, environmentId: string, groupId: string): Promise<ScalingDecisionDocument | undefined> {
+export async function latestScalingDecision(deps: ScalingDecisionPorts, environmentId: string, groupId: string): Promise<ScalingDecisionDocument | undefined> {
   const { items } = await deps.botStore.list<ScalingDecisionDocument>(environmentId, 'scalingDecision', {
     where: { groupId },
     orderBy: 'at',

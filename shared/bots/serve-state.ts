@@ -1,6 +1,11 @@
-import type { Services } from '../composition/services.js';
 import type { BotDocument, BotState } from '../domain/bot.js';
-import { updateBot, type BotRef } from './bot-records.js';
+import type { RunStore } from '../services/runs/run-store.js';
+import { updateBot, type BotRecordPorts, type BotRef } from './bot-records.js';
+
+/** What the serve phase's read needs: the bot record, and the run queries (does it still hold a running run?). */
+export interface ServeStatePorts extends BotRecordPorts {
+  runs: Pick<RunStore, 'queries'>;
+}
 
 export type ServeState = { gone: true } | { gone: false; busy: boolean; release?: string; drain?: 'reprovision' };
 
@@ -12,7 +17,7 @@ const GONE_STATES: readonly BotState[] = ['Deleted', 'Failed', 'Deprovisioning']
  * the record first (under its etag), so the agent's next claim refuses the bot and its finish wakes the lifecycle.
  * A bot still Busy whose run already ended (the watchdog ended it, the finish never came) goes idle here.
  */
-export async function readServeState(deps: Services, ref: BotRef, pending: { release?: string; drain?: 'reprovision' }): Promise<ServeState> {
+export async function readServeState(deps: ServeStatePorts, ref: BotRef, pending: { release?: string; drain?: 'reprovision' }): Promise<ServeState> {
   let bot = await updateBot(deps, ref, (b) => {
     if (GONE_STATES.includes(b.state)) return undefined;
     const addRelease = pending.release !== undefined && b.releaseRequested === undefined;
@@ -40,7 +45,7 @@ export async function readServeState(deps: Services, ref: BotRef, pending: { rel
   };
 }
 
-async function holdsRunningRun(deps: Services, ref: BotRef, bot: BotDocument): Promise<boolean> {
+async function holdsRunningRun(deps: Pick<ServeStatePorts, 'runs'>, ref: BotRef, bot: BotDocument): Promise<boolean> {
   const held = await deps.runs.queries.runningOn(ref.environmentId, ref.groupId, ref.botId);
   return held !== undefined && (bot.currentRunId === undefined || held.id === bot.currentRunId);
 }

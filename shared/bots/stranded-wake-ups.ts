@@ -1,5 +1,10 @@
-import type { Services } from '../composition/services.js';
 import type { PlannerInput } from '../domain/planner/index.js';
+import type { GroupQueues } from '../queues/group-queues.js';
+
+/** What the re-send needs: the groups' queues (their depth, and a way to send wake-ups). */
+export interface StrandedWakeUpPorts {
+  queues: Pick<GroupQueues, 'depth' | 'sendWakeUp'>;
+}
 
 /** A run queued for longer than this while bots of its group idle may have lost its wake-up. */
 export const STRANDED_AFTER_MS = 10_000;
@@ -26,7 +31,7 @@ export function strandedCandidates(input: PlannerInput): Array<{ groupId: string
  * holds no message, min(queued, idle bots) wake-ups are sent. Costs one queue-depth read per such group and round; a
  * healthy group (no idle bot while runs wait, or a message in its queue) costs nothing more.
  */
-export async function resendStrandedWakeUps(deps: Services, input: PlannerInput): Promise<number> {
+export async function resendStrandedWakeUps(deps: StrandedWakeUpPorts, input: PlannerInput): Promise<number> {
   let sent = 0;
   for (const { groupId, wakeUps } of strandedCandidates(input)) {
     try {

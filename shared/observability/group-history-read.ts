@@ -1,7 +1,7 @@
 import type { Principal } from '../auth/principal.js';
-import type { Services } from '../composition/services.js';
 import { AppError } from '../errors/app-error.js';
 import { loadGroup } from '../services/groups/load-group.js';
+import type { DocumentStore } from '../store/document-store.js';
 import type { GroupHistoryDocument } from './group-history.js';
 import {
   HISTORY_RETENTION_DAYS,
@@ -12,6 +12,9 @@ import {
   type HistoryPoint,
   type MinuteBucket,
 } from './group-history-rollup.js';
+
+/** What reading a group's history needs: what loading the group for the caller needs, the history documents, the clock. */
+export type GroupHistoryReadPorts = Parameters<typeof loadGroup>[0] & { botStore: Pick<DocumentStore, 'get'>; now(): Date };
 
 export const DEFAULT_HISTORY_HOURS = 24;
 const MAX_RANGE_MS = HISTORY_RETENTION_DAYS * 86_400_000;
@@ -31,7 +34,7 @@ export interface GroupHistory {
  * the rollups are kept (HISTORY_RETENTION_DAYS), is refused (400).
  */
 export async function readGroupHistory(
-  deps: Services,
+  deps: GroupHistoryReadPorts,
   principal: Principal,
   environmentId: string | undefined,
   groupId: string | undefined,

@@ -1,8 +1,8 @@
-import type { Services } from '../composition/services.js';
 import { BOT_STATES, isAlive, type BotDocument } from '../domain/bot.js';
 import type { GroupDocument } from '../domain/group.js';
-import { NO_RUNS } from '../services/groups/run-counts.js';
-import { DuplicateDocumentError, StalePreconditionError, type StoredDocument, type Versioned } from '../store/document-store.js';
+import type { RunDocument } from '../domain/run.js';
+import { NO_RUNS, type RunCounts } from '../services/groups/run-counts.js';
+import { DuplicateDocumentError, StalePreconditionError, type DocumentStore, type StoredDocument, type Versioned } from '../store/document-store.js';
 import { SECONDS_PER_DAY } from '../store/retention.js';
 import {
   HISTORY_RETENTION_DAYS,
@@ -16,6 +16,19 @@ import {
   type MinuteBucket,
 } from './group-history-rollup.js';
 import { instruments } from './instruments.js';
+
+/**
+ * What a history round reads and writes: the active groups (control container), the bots and the history documents
+ * (bots container), the run counts and the oldest queued run, the clock.
+ */
+export interface GroupHistoryPorts {
+  store: Pick<DocumentStore, 'list'>;
+  botStore: Pick<DocumentStore, 'get' | 'list' | 'create' | 'replace'>;
+  runCounts: Pick<RunCounts, 'countsFor'>;
+  /** the first queued run of a group, in dispatch order */
+  runs: { queries: { nextQueued(environmentId: string, groupId: string, top: number): Promise<ReadonlyArray<Pick<RunDocument, 'queuedAt'>>> } };
+  now(): Date;
+}
 
 /** One group's hour of history (`bots` container, the environment's partition), expiring HISTORY_RETENTION_DAYS after its last write. */
 export interface GroupHistoryDocument extends StoredDocument {
@@ -44,7 +57,7 @@ export interface HistoryRound {
  * and one point read per group when nothing is due; otherwise the planner's two other queries (bots, run counts),
  * one TOP 1 query per group with runs waiting and one replace per sampled group. O(groups), never O(runs).
  */
-export async function recordGroupHistory(deps: Services, environmentId: string): Promise<HistoryRound> {
+export async function recordGroupHistory(deps: GroupHistoryPorts, environmentId: string): Promise<HistoryRound> {
   instruments().controllerRounds.add(1, { environmentId });
   const now = deps.now();
   const { hour, minute } = hourKeyOf(now);
@@ -97,7 +110,13 @@ interface Slot {
 }
 
 /** Read-modify-write of the hour document under its etag; a lost race reads it again (another round sampled first: skipped). */
-async function mergeIntoHour(deps: Services, slot: Slot, known: Versioned<GroupHistoryDocument> | undefined, sample: GroupSample, now: Date): Promise<void> {
+async function mergeIntoHour(
+  deps: Pick<GroupHistoryPorts, 'botStore'>,
+  slot: Slot,
+  known: Versioned<GroupHistoryDocument> | undefined,
+  sample: GroupSample,
+  now: Date,
+): Promise<void> {
   let current = known;
   for (let attempt = 1; attempt <= WRITE_ATTEMPTS; attempt++) {
     if (current && !sampleDue(current.minutes[slot.minute], now)) return;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Services } from '../../shared/composition/services.js';
-import { buildServices } from '../../shared/composition/root.js';
+import { buildServices } from '../../shared/composition/root/clients.js';
 import { loadAppConfig } from '../../shared/config/app-config.js';
 import { claimNextRun, type ClaimResult } from '../../shared/services/runs/claim.js';
 import { submitRun } from '../../shared/services/runs/submit.js';

@@ -1,7 +1,8 @@
-import type { Services } from '../../composition/services.js';
+import type { AppConfig } from '../../config/app-config.js';
 import type { FlowDefinition } from '../../domain/desktop-flow.js';
 import { isEnded, type RunDocument } from '../../domain/run.js';
 import { stateAfterAttempt, type CallbackState } from '../../domain/run-callback.js';
+import type { SecretStore } from '../../secrets/secret-store.js';
 import type { Versioned } from '../../store/document-store.js';
 import { runDefinition } from '../desktop-flow-versions.js';
 import { findRun } from '../runs/load-run.js';
@@ -9,6 +10,18 @@ import { changeRun } from '../runs/transitions.js';
 import { checkCallbackHost } from './callback-address.js';
 import { postCallback } from './callback-post.js';
 import { signatureOf, webhookSecret } from './webhook-secret.js';
+
+/**
+ * What an attempt needs: the webhook secret, whether private addresses may be called, the clock; and what finding the
+ * run, reading its definition and recording the attempt on it need.
+ */
+export type CallbackDeliveryPorts = {
+  secrets: Pick<SecretStore, 'get' | 'set'>;
+  config: Pick<AppConfig, 'ALLOW_PRIVATE_CALLBACKS'>;
+  now(): Date;
+} & Parameters<typeof findRun>[0] &
+  Parameters<typeof runDefinition>[0] &
+  Parameters<typeof changeRun>[0];
 
 export interface CallbackTarget {
   environmentId: string;
@@ -29,7 +42,12 @@ export interface AttemptResult {
  * `GET .../runs/{id}`), signed with the environment's webhook secret, and record the outcome on the run (etag).
  * A callback no longer Pending (delivered, unsubscribed) is left alone. `last`: a failure ends the callback Failed.
  */
-export async function attemptCallback(deps: Services, target: CallbackTarget, last: boolean, representationOf: RunRepresentation): Promise<AttemptResult> {
+export async function attemptCallback(
+  deps: CallbackDeliveryPorts,
+  target: CallbackTarget,
+  last: boolean,
+  representationOf: RunRepresentation,
+): Promise<AttemptResult> {
   const run = await findRun(deps, target.environmentId, target.runId);
   const callback = run?.callback;
   if (!run || !callback) return { state: 'Unsubscribed', attempts: 0 };

@@ -1,5 +1,11 @@
-import type { Services } from '../../composition/services.js';
+import type { RunStore } from '../runs/run-store.js';
 import type { RunCallbacks } from './run-callbacks.js';
+
+/** What the sweep reads: every environment, and the runs whose callback is still Pending. */
+export interface CallbackSweepPorts {
+  environmentIds(): Promise<string[]>;
+  runs: Pick<RunStore, 'queries'>;
+}
 
 const PAGE_SIZE = 100;
 
@@ -8,7 +14,7 @@ const PAGE_SIZE = 100;
  * callback is written Pending with the run (at submission), so a host that died right after a run ended loses
  * nothing; the next sweep starts its delivery. One query per environment (index: `callback.state`, `state`).
  */
-export async function sweepPendingCallbacks(deps: Services, callbacks: RunCallbacks): Promise<{ started: number }> {
+export async function sweepPendingCallbacks(deps: CallbackSweepPorts, callbacks: RunCallbacks): Promise<{ started: number }> {
   let started = 0;
   for (const environmentId of await deps.environmentIds()) {
     let continuationToken: string | undefined;

@@ -1,5 +1,5 @@
 import type { Principal } from '../../auth/principal.js';
-import type { Services } from '../../composition/services.js';
+import type { AppConfig } from '../../config/app-config.js';
 import { AppError } from '../../errors/app-error.js';
 import type { RunDocument } from '../../domain/run.js';
 import { newCallback } from '../../domain/run-callback.js';
@@ -8,12 +8,16 @@ import { validateCallbackUrl } from './callback-url.js';
 import { loadRun } from '../runs/load-run.js';
 import { changeRun } from '../runs/transitions.js';
 
+/** What (un)subscribing needs: the callback address rules, and what loading and changing the run need. */
+export type CallbackSubscriptionPorts = { config: Pick<AppConfig, 'ALLOW_HTTP_CALLBACKS' | 'ALLOW_PRIVATE_CALLBACKS'> } & Parameters<typeof loadRun>[0] &
+  Parameters<typeof changeRun>[0];
+
 /**
  * `DELETE .../runs/{id}/callback`: the run's callback is Unsubscribed and never (again) delivered; its submitter and
  * whoever may cancel the run may. 404 when the run has no callback. Unsubscribing again is harmless (204).
  */
 export async function unsubscribeRunCallback(
-  deps: Services,
+  deps: CallbackSubscriptionPorts,
   principal: Principal,
   environmentId: string | undefined,
   runId: string | undefined,
@@ -34,7 +38,7 @@ export async function unsubscribeRunCallback(
  * Who may: as for DELETE. A run that has ended already is delivered at once (the route starts the delivery).
  */
 export async function subscribeRunCallback(
-  deps: Services,
+  deps: CallbackSubscriptionPorts,
   principal: Principal,
   environmentId: string | undefined,
   runId: string | undefined,

@@ -1,10 +1,12 @@
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import type { Principal } from '../../auth/principal.js';
-import type { Services } from '../../composition/services.js';
 import { canManageEnvironment } from '../../domain/access-rules.js';
 import { AppError } from '../../errors/app-error.js';
 import { SecretNotFoundError, type SecretStore } from '../../secrets/secret-store.js';
 import { loadEnvironmentContext } from '../environment-context.js';
+
+/** What reading or rotating the secret needs: the caller's environment and membership, and the secret store. */
+export type WebhookSecretPorts = Parameters<typeof loadEnvironmentContext>[0] & { secrets: Pick<SecretStore, 'get' | 'set'> };
 
 /** The environment's webhook secret's name in the secret store (Key Vault names: `[0-9a-zA-Z-]`). */
 export function webhookSecretName(environmentId: string): string {
@@ -19,7 +21,7 @@ function newSecret(): string {
  * The secret run callbacks of the environment are signed with, created on first use. It lives in the secret store
  * only. Two first uses racing may each store one; the later version wins and signs every delivery after it.
  */
-export async function webhookSecret(secrets: SecretStore, environmentId: string): Promise<string> {
+export async function webhookSecret(secrets: Pick<SecretStore, 'get' | 'set'>, environmentId: string): Promise<string> {
   const name = webhookSecretName(environmentId);
   try {
     return await secrets.get({ name });
@@ -36,7 +38,7 @@ export function signatureOf(secret: string, body: Buffer | string): string {
   return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
 }
 
-async function requireAdmin(deps: Services, principal: Principal, environmentId: string | undefined): Promise<string> {
+async function requireAdmin(deps: Parameters<typeof loadEnvironmentContext>[0], principal: Principal, environmentId: string | undefined): Promise<string> {
   const { env, member } = await loadEnvironmentContext(deps, environmentId, principal);
   if (!canManageEnvironment(member)) throw AppError.forbidden('Only a SystemAdministrator may read or rotate the webhook secret.');
   return env.id;
@@ -44,7 +46,7 @@ async function requireAdmin(deps: Services, principal: Principal, environmentId:
 
 /** `GET .../webhook-secret` (SystemAdministrators): the current secret, created if there is none yet. */
 export async function readWebhookSecret(
-  deps: Services,
+  deps: WebhookSecretPorts,
   principal: Principal,
   environmentId: string | undefined,
 ): Promise<{ environmentId: string; secret: string }> {
@@ -54,7 +56,7 @@ export async function readWebhookSecret(
 
 /** `POST .../webhook-secret` (SystemAdministrators): a new secret; deliveries from now on are signed with it. */
 export async function rotateWebhookSecret(
-  deps: Services,
+  deps: WebhookSecretPorts,
   principal: Principal,
   environmentId: string | undefined,
 ): Promise<{ environmentId: string; secret: string }> {

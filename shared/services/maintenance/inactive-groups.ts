@@ -1,4 +1,3 @@
-import type { Services } from '../../composition/services.js';
 import { DELETED_FOR_INACTIVITY, type GroupDocument } from '../../domain/group.js';
 import type { EnvironmentDocument, GroupLedgerEntry } from '../../domain/environment.js';
 import { inactivityVerdict, staleReservations, type MaintenanceActionDocument } from '../../domain/maintenance.js';
@@ -7,17 +6,41 @@ import { changeEnvironment } from '../environment-context.js';
 import { StalePreconditionError, type Versioned } from '../../store/document-store.js';
 import { stoppingDispatch } from '../runs/dispatch-changes.js';
 import { cancelQueuedRunsOfGroup } from '../runs/drain.js';
-import { recordMaintenanceAction } from './action-log.js';
+import type { AppConfig } from '../../config/app-config.js';
+import type { GroupQueues } from '../../queues/group-queues.js';
+import type { SecretStore } from '../../secrets/secret-store.js';
+import type { DocumentStore } from '../../store/document-store.js';
+import { recordMaintenanceAction, type ActionLogPorts } from './action-log.js';
 import type { LifecycleSignals } from './lifecycle-signals.js';
-import { sweepEnvironments } from './sweep-lease.js';
+import { sweepEnvironments, type SweepLeasePorts } from './sweep-lease.js';
 import type { SweepReport } from './sweep-report.js';
 import { bestEffort } from '../../errors/best-effort.js';
+
+/**
+ * What the cleanup needs: the environments, their groups (control container), the running counts, the setting that
+ * says when a group is inactive, the group's secret and queue to remove, the clock; and what stopping a group's
+ * dispatch, cancelling its queued runs, changing the environment's ledger, the action log and the lease need.
+ */
+export type InactiveGroupPorts = {
+  environmentIds(): Promise<string[]>;
+  store: Pick<DocumentStore, 'get' | 'list' | 'replace'>;
+  /** the running runs per group */
+  runCounts: { countsFor(environmentId: string, groupIds: readonly string[]): Promise<Record<string, { running: number }>> };
+  config: Pick<AppConfig, 'INACTIVE_GROUP_DAYS'>;
+  secrets: Pick<SecretStore, 'delete'>;
+  queues: Pick<GroupQueues, 'delete'>;
+  now(): Date;
+} & Parameters<typeof stoppingDispatch>[0] &
+  Parameters<typeof cancelQueuedRunsOfGroup>[0] &
+  Parameters<typeof changeEnvironment>[0] &
+  ActionLogPorts &
+  SweepLeasePorts;
 
 /**
  * Marks the group deleted if it is (still) inactive: a conditional write, so a run that started meanwhile (its
  * claim refreshes `lastRunStartedAt`) or an edit wins and the group is looked at again.
  */
-async function markInactiveGroupDeleted(deps: Services, start: Versioned<GroupDocument>, running: number): Promise<string | undefined> {
+async function markInactiveGroupDeleted(deps: InactiveGroupPorts, start: Versioned<GroupDocument>, running: number): Promise<string | undefined> {
   let group: Versioned<GroupDocument> | undefined = start;
   for (let attempt = 1; attempt <= 3 && group; attempt++) {
     const now = deps.now();
@@ -39,7 +62,7 @@ async function markInactiveGroupDeleted(deps: Services, start: Versioned<GroupDo
 }
 
 /** Ledger entries whose group document never came (or is gone) are removed, with the secret and queue they may have left. */
-async function removeStaleReservations(deps: Services, environmentId: string, groupIds: ReadonlySet<string>): Promise<MaintenanceActionDocument[]> {
+async function removeStaleReservations(deps: InactiveGroupPorts, environmentId: string, groupIds: ReadonlySet<string>): Promise<MaintenanceActionDocument[]> {
   const env = await deps.store.get<EnvironmentDocument>(environmentId, environmentId);
   if (!env || staleReservations(env.ledger.groups, groupIds, deps.now()).length === 0) return [];
   let removed: Array<[string, GroupLedgerEntry]> = [];
@@ -62,7 +85,7 @@ async function removeStaleReservations(deps: Services, environmentId: string, gr
   return actions;
 }
 
-async function cleanEnvironment(deps: Services, signals: LifecycleSignals, environmentId: string): Promise<MaintenanceActionDocument[]> {
+async function cleanEnvironment(deps: InactiveGroupPorts, signals: LifecycleSignals, environmentId: string): Promise<MaintenanceActionDocument[]> {
   const groups = await deps.store.list<GroupDocument>(environmentId, 'group');
   const counts = await deps.runCounts.countsFor(
     environmentId,
@@ -91,6 +114,6 @@ async function cleanEnvironment(deps: Services, signals: LifecycleSignals, envir
  * its queued runs end Cancelled and its bots are torn down by the controller. Ledger reservations whose group
  * document never came are removed too.
  */
-export async function cleanUpInactiveGroups(deps: Services, signals: LifecycleSignals): Promise<SweepReport> {
+export async function cleanUpInactiveGroups(deps: InactiveGroupPorts, signals: LifecycleSignals): Promise<SweepReport> {
   return sweepEnvironments(deps, 'inactiveGroups', await deps.environmentIds(), (environmentId) => cleanEnvironment(deps, signals, environmentId));
 }

@@ -1,15 +1,17 @@
 import type { Principal } from '../../auth/principal.js';
-import type { Services } from '../../composition/services.js';
 import { canManageEnvironment } from '../../domain/access-rules.js';
 import { MAINTENANCE_ACTION, type MaintenanceActionDocument } from '../../domain/maintenance.js';
 import { AppError } from '../../errors/app-error.js';
-import type { Page, Versioned } from '../../store/document-store.js';
+import type { DocumentStore, Page, Versioned } from '../../store/document-store.js';
 import { loadEnvironmentContext } from '../environment-context.js';
 import { readPage } from '../paged-list.js';
 
+/** The caller's environment and membership, and the action log in the bots container. */
+export type MaintenanceLogPorts = Parameters<typeof loadEnvironmentContext>[0] & { botStore: Pick<DocumentStore, 'list'> };
+
 /** What the maintenance timers did in an environment, newest first, paged (SystemAdministrators). */
 export async function listMaintenanceActions(
-  deps: Services,
+  deps: MaintenanceLogPorts,
   principal: Principal,
   environmentId: string | undefined,
   page: { pageSize: number; continuationToken?: string },

@@ -1,18 +1,31 @@
-import type { Services } from '../../composition/services.js';
 import type { BotDocument } from '../../domain/bot.js';
 import type { EnvironmentDocument } from '../../domain/environment.js';
 import { isLostWithoutVm, isOrphanVm, unchangedSince, wantsController, type MaintenanceActionDocument } from '../../domain/maintenance.js';
-import { requeueLostRun } from '../../bots/lost-runs.js';
-import { updateBot } from '../../bots/bot-records.js';
+import { requeueLostRun, type LostRunPorts } from '../../bots/lost-runs.js';
+import { updateBot, type BotRecordPorts } from '../../bots/bot-records.js';
 import type { BotProvisioner, ProvisionedVm } from '../../provisioning/bot-provisioner.js';
-import type { Versioned } from '../../store/document-store.js';
-import { recordMaintenanceAction } from './action-log.js';
+import type { DocumentStore, Versioned } from '../../store/document-store.js';
+import { recordMaintenanceAction, type ActionLogPorts } from './action-log.js';
 import type { LifecycleSignals } from './lifecycle-signals.js';
-import { sweepEnvironments } from './sweep-lease.js';
+import { sweepEnvironments, type SweepLeasePorts } from './sweep-lease.js';
 import type { SweepReport } from './sweep-report.js';
 
+/**
+ * What the orphan sweep reads and writes: the environments (control container), their bots, the clock; and what
+ * requeueing a lost bot's run, the action log and the lease need.
+ */
+export type OrphanSweepPorts = {
+  environmentIds(): Promise<string[]>;
+  store: Pick<DocumentStore, 'get'>;
+  botStore: Pick<DocumentStore, 'get' | 'list'>;
+  now(): Date;
+} & BotRecordPorts &
+  LostRunPorts &
+  ActionLogPorts &
+  SweepLeasePorts;
+
 interface OrphanSweepDeps {
-  deps: Services;
+  deps: OrphanSweepPorts;
   provisioner: BotProvisioner;
   signals: LifecycleSignals;
 }
@@ -110,7 +123,7 @@ async function sweepEnvironment(ctx: OrphanSweepDeps, environmentId: string): Pr
  * the control plane knows. A VM no live bot owns is deleted; a bot whose VM is gone is marked lost. Every
  * action is recorded with its reason.
  */
-export async function sweepOrphans(deps: Services, provisioner: BotProvisioner, signals: LifecycleSignals): Promise<SweepReport> {
+export async function sweepOrphans(deps: OrphanSweepPorts, provisioner: BotProvisioner, signals: LifecycleSignals): Promise<SweepReport> {
   const vmEnvironments = new Set((await provisioner.list()).map((vm) => vm.environmentId));
   const environmentIds = new Set([...(await deps.environmentIds()), ...vmEnvironments]);
   return sweepEnvironments(deps, 'orphans', environmentIds, (environmentId) => sweepEnvironment({ deps, provisioner, signals }, environmentId));

@@ -1,15 +1,24 @@
-import type { Services } from '../../composition/services.js';
 import type { MaintenanceActionDocument } from '../../domain/maintenance.js';
 import { deadlineVerdict, type RunDocument } from '../../domain/run.js';
 import type { Versioned } from '../../store/document-store.js';
 import { timeOutIfDue } from '../runs/deadlines.js';
-import type { RunFilter } from '../runs/run-store.js';
-import { recordMaintenanceAction } from './action-log.js';
+import type { AppConfig } from '../../config/app-config.js';
+import type { RunFilter, RunStore } from '../runs/run-store.js';
+import { recordMaintenanceAction, type ActionLogPorts } from './action-log.js';
+
+/** What the deadline sweep needs: the environments, the run queries, the queue-time limit, the clock; and what timing a run out and the action log need. */
+export type RunDeadlinePorts = {
+  environmentIds(): Promise<string[]>;
+  runs: Pick<RunStore, 'queries'>;
+  config: Pick<AppConfig, 'QUEUED_RUN_TIMEOUT_MINUTES'>;
+  now(): Date;
+} & Parameters<typeof timeOutIfDue>[0] &
+  ActionLogPorts;
 import type { SweepReport } from './sweep-report.js';
 
 const PAGE = 200;
 
-async function* runsMatching(deps: Services, environmentId: string, filter: RunFilter): AsyncGenerator<Versioned<RunDocument>> {
+async function* runsMatching(deps: RunDeadlinePorts, environmentId: string, filter: RunFilter): AsyncGenerator<Versioned<RunDocument>> {
   let continuationToken: string | undefined;
   do {
     const page = await deps.runs.queries.search(environmentId, filter, { pageSize: PAGE, continuationToken });
@@ -23,7 +32,7 @@ async function* runsMatching(deps: Services, environmentId: string, filter: RunF
  * index-served range on `queuedAt`: only the due runs are read) and running past their own `timeoutMinutes` (every
  * running run is read, and there are at most as many as the environment has bots).
  */
-async function* dueRuns(deps: Services, environmentId: string, now: Date): AsyncGenerator<Versioned<RunDocument>> {
+async function* dueRuns(deps: RunDeadlinePorts, environmentId: string, now: Date): AsyncGenerator<Versioned<RunDocument>> {
   const cutoff = new Date(now.getTime() - deps.config.QUEUED_RUN_TIMEOUT_MINUTES * 60_000).toISOString();
   yield* runsMatching(deps, environmentId, { state: 'Queued', to: cutoff });
   for await (const run of runsMatching(deps, environmentId, { state: 'Running' })) {
@@ -31,7 +40,7 @@ async function* dueRuns(deps: Services, environmentId: string, now: Date): Async
   }
 }
 
-async function sweepEnvironment(deps: Services, environmentId: string): Promise<MaintenanceActionDocument[]> {
+async function sweepEnvironment(deps: RunDeadlinePorts, environmentId: string): Promise<MaintenanceActionDocument[]> {
   const actions: MaintenanceActionDocument[] = [];
   for await (const run of dueRuns(deps, environmentId, deps.now())) {
     const { changed, code } = await timeOutIfDue(deps, run);
@@ -59,7 +68,7 @@ async function sweepEnvironment(deps: Services, environmentId: string): Promise<
  * number of runs, against at least three function executions and a Durable instance per run. No lease: ending a run
  * is a conditional write, so two sweeps at once end it once.
  */
-export async function sweepRunDeadlines(deps: Services): Promise<SweepReport> {
+export async function sweepRunDeadlines(deps: RunDeadlinePorts): Promise<SweepReport> {
   const report: SweepReport = { sweep: 'runDeadlines', environments: 0, skipped: 0, actions: [] };
   for (const environmentId of await deps.environmentIds()) {
     report.actions.push(...(await sweepEnvironment(deps, environmentId)));

@@ -1,16 +1,38 @@
-import type { Services } from '../../composition/services.js';
 import type { BotDocument } from '../../domain/bot.js';
 import type { GroupDocument } from '../../domain/group.js';
 import type { MaintenanceActionDocument } from '../../domain/maintenance.js';
 import type { RunDocument } from '../../domain/run.js';
-import { requeueLostRun } from '../../bots/lost-runs.js';
-import type { Page, Versioned } from '../../store/document-store.js';
-import { QueueNotFoundError } from '../../queues/group-queues.js';
+import { requeueLostRun, type LostRunPorts } from '../../bots/lost-runs.js';
+import type { DocumentStore, Page, Versioned } from '../../store/document-store.js';
+import { QueueNotFoundError, type GroupQueues } from '../../queues/group-queues.js';
 import { cancelForDeletedGroup } from '../runs/drain.js';
-import { recordMaintenanceAction, type MaintenanceAction } from './action-log.js';
+import type { RunStore } from '../runs/run-store.js';
+import { recordMaintenanceAction, type ActionLogPorts, type MaintenanceAction } from './action-log.js';
 import type { LifecycleSignals } from './lifecycle-signals.js';
-import { sweepEnvironments } from './sweep-lease.js';
+import { sweepEnvironments, type SweepLeasePorts } from './sweep-lease.js';
 import type { SweepReport } from './sweep-report.js';
+
+/**
+ * What the stuck-run sweep reads and writes: the environments, their groups (control container), bots, runs and run
+ * counts, the groups' queues, the clock; and what cancelling a run, requeueing a lost bot's run, the action log and
+ * the lease need.
+ */
+export type StuckRunPorts = {
+  environmentIds(): Promise<string[]>;
+  store: Pick<DocumentStore, 'list'>;
+  botStore: Pick<DocumentStore, 'list'>;
+  runs: Pick<RunStore, 'queries'>;
+  /** the queued runs per group, and the unfinished runs of the whole environment */
+  runCounts: {
+    countsFor(environmentId: string, groupIds: readonly string[]): Promise<Record<string, { queued: number; running: number }>>;
+    unfinishedTotal(environmentId: string): Promise<number>;
+  };
+  queues: Pick<GroupQueues, 'create' | 'depth' | 'sendWakeUp'>;
+  now(): Date;
+} & Parameters<typeof cancelForDeletedGroup>[0] &
+  LostRunPorts &
+  ActionLogPorts &
+  SweepLeasePorts;
 
 /** A queued run younger than this still has its submission's wake-up in flight: it is not counted as stuck. */
 export const WAKE_UP_GRACE_SECONDS = 60;
@@ -32,7 +54,7 @@ async function allPages(
 }
 
 /** A queued run of a group that is gone or marked deleted never runs: it ends Cancelled. */
-async function cancelOrphanedRun(deps: Services, run: Versioned<RunDocument>, act: Act): Promise<void> {
+async function cancelOrphanedRun(deps: StuckRunPorts, run: Versioned<RunDocument>, act: Act): Promise<void> {
   const { changed } = await cancelForDeletedGroup(deps, run);
   if (changed)
     await act({
@@ -45,7 +67,7 @@ async function cancelOrphanedRun(deps: Services, run: Versioned<RunDocument>, ac
 }
 
 /** A run Running on a bot that no longer exists (or ended Deleted/Failed) goes back to the queue, or fails after the attempt limit. */
-async function recoverRunOfGoneBot(deps: Services, run: Versioned<RunDocument>, bot: BotDocument | undefined, act: Act): Promise<void> {
+async function recoverRunOfGoneBot(deps: StuckRunPorts, run: Versioned<RunDocument>, bot: BotDocument | undefined, act: Act): Promise<void> {
   const botId = run.botId ?? '';
   const { verdict } = await requeueLostRun(
     deps,
@@ -62,7 +84,7 @@ async function recoverRunOfGoneBot(deps: Services, run: Versioned<RunDocument>, 
  * missing wake-ups are sent again for the first runs in dispatch order that have waited longer than the grace period
  * (a spare one only costs a discarded message at claim time). Reads the missing runs only, not the queue.
  */
-async function resendMissingWakeUps(deps: Services, environmentId: string, groupId: string, queued: number, act: Act): Promise<void> {
+async function resendMissingWakeUps(deps: StuckRunPorts, environmentId: string, groupId: string, queued: number, act: Act): Promise<void> {
   let depth: number;
   try {
     depth = await deps.queues.depth(groupId);
@@ -93,7 +115,7 @@ async function resendMissingWakeUps(deps: Services, environmentId: string, group
  * queue lacks wake-ups. Only when the environment holds unfinished runs of a group whose document is gone (a delete
  * that died half-way) are its unfinished runs read, to find them.
  */
-async function sweepEnvironment(deps: Services, signals: LifecycleSignals, environmentId: string): Promise<MaintenanceActionDocument[]> {
+async function sweepEnvironment(deps: StuckRunPorts, signals: LifecycleSignals, environmentId: string): Promise<MaintenanceActionDocument[]> {
   const actions: MaintenanceActionDocument[] = [];
   const act: Act = async (a) => {
     actions.push(await recordMaintenanceAction(deps, { ...a, environmentId, sweep: 'stuckRuns' }));
@@ -141,6 +163,6 @@ async function sweepEnvironment(deps: Services, signals: LifecycleSignals, envir
  * missing get a new one; runs on a bot that is gone are requeued (or fail after the attempt limit); queued runs of a
  * deleted group end Cancelled. Deadlines are the run-deadline sweep's (run-deadlines.ts), every minute.
  */
-export async function sweepStuckRuns(deps: Services, signals: LifecycleSignals): Promise<SweepReport> {
+export async function sweepStuckRuns(deps: StuckRunPorts, signals: LifecycleSignals): Promise<SweepReport> {
   return sweepEnvironments(deps, 'stuckRuns', await deps.environmentIds(), (environmentId) => sweepEnvironment(deps, signals, environmentId));
 }

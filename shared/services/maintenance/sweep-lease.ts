@@ -1,9 +1,15 @@
-import type { Services } from '../../composition/services.js';
 import type { MaintenanceActionDocument, Sweep } from '../../domain/maintenance.js';
-import { DuplicateDocumentError, StalePreconditionError, type StoredDocument } from '../../store/document-store.js';
+import { DuplicateDocumentError, StalePreconditionError, type DocumentStore, type StoredDocument } from '../../store/document-store.js';
 import { SWEEP_LEASE_SECONDS, type SweepReport } from './sweep-report.js';
 
 export const SWEEP_LEASE = 'sweepLease' as const;
+
+/** The leases are documents in each environment's partition of the control container; a holder is a new id. */
+export interface SweepLeasePorts {
+  store: Pick<DocumentStore, 'get' | 'create' | 'replace' | 'delete'>;
+  now(): Date;
+  newId(): string;
+}
 
 /** Who runs a sweep over one environment now; a crashed holder's lease simply expires. */
 interface SweepLeaseDocument extends StoredDocument {
@@ -25,7 +31,7 @@ const leaseId = (sweep: Sweep) => `lease:${sweep}`;
  * timers firing at once (two hosts, a manual fire during a scheduled one) never act on the same environment
  * together. Taking and giving back are conditional writes of one document in the environment's partition.
  */
-async function acquireSweepLease(deps: Services, environmentId: string, sweep: Sweep, holdSeconds: number): Promise<SweepLease | undefined> {
+async function acquireSweepLease(deps: SweepLeasePorts, environmentId: string, sweep: Sweep, holdSeconds: number): Promise<SweepLease | undefined> {
   const now = deps.now();
   const holder = deps.newId();
   const lease: SweepLeaseDocument = {
@@ -60,7 +66,7 @@ async function acquireSweepLease(deps: Services, environmentId: string, sweep: S
 }
 
 /** Runs `work` while holding the environment's lease for `sweep`; answers undefined when the lease was taken. */
-async function withSweepLease<T>(deps: Services, environmentId: string, sweep: Sweep, work: () => Promise<T>): Promise<T | undefined> {
+async function withSweepLease<T>(deps: SweepLeasePorts, environmentId: string, sweep: Sweep, work: () => Promise<T>): Promise<T | undefined> {
   const lease = await acquireSweepLease(deps, environmentId, sweep, SWEEP_LEASE_SECONDS);
   if (!lease) return undefined;
   try {
@@ -75,7 +81,7 @@ async function withSweepLease<T>(deps: Services, environmentId: string, sweep: S
  * another instance holds it), with what `sweepOne` did recorded in the report.
  */
 export async function sweepEnvironments(
-  deps: Services,
+  deps: SweepLeasePorts,
   sweep: Sweep,
   environmentIds: Iterable<string>,
   sweepOne: (environmentId: string) => Promise<MaintenanceActionDocument[]>,

@@ -17,5 +17,16 @@ export function summariseSweep(report: SweepReport): string {
   return `maintenance.${report.sweep} environments=${report.environments} skipped=${report.skipped} actions=${report.actions.length}${actions ? ` ${actions}` : ''}`;
 }
 
+/** The timer's log lines for one firing: the summary, then one line per action. */
+export function sweepLogLines(report: SweepReport): string[] {
+  return [
+    summariseSweep(report),
+    ...report.actions.map(
+      (a) =>
+        `maintenance.${a.action} environmentId=${a.environmentId} reason=${a.reason}${a.groupId ? ` groupId=${a.groupId}` : ''}${a.botId ? ` botId=${a.botId}` : ''}${a.runId ? ` runId=${a.runId}` : ''}`,
+    ),
+  ];
+}
+
 /** How long a sweep holds an environment at most: a crashed instance's environments are free again after this. */
 export const SWEEP_LEASE_SECONDS = 600;

@@ -134,7 +134,7 @@ async function touchGroup(deps: Services, group: Versioned<GroupDocument>, start
 
 /**
  * Assigns the next run of a group to `botId`, or says why there is none. For the bots' lifecycle (a Durable
- * activity with `getServices()`); see docs/queueing.md.
+ * activity bound by the composition root); see docs/queueing.md.
  *
  * 1. Refuses (`none`) while the environment's switch is off, or the group is in maintenance or deleted.
  * 2. A bot that already holds a running run of the group gets it back (`resumed`): a retried activity never

@@ -1,6 +1,6 @@
 /**
  * Desktop-flow runs: submission and the API's reads and controls, and the operations the bots' lifecycle calls
- * (`claimNextRun`, `finishRun`) from Durable activities with `getServices()`. Design: docs/queueing.md.
+ * (`claimNextRun`, `finishRun`) from handlers the composition root binds (shared/composition/root). Design: docs/queueing.md.
  */
 export { claimNextRun, CLAIM_CANDIDATES, DEFAULT_CLAIM_WAIT_MS, type ClaimNoneReason, type ClaimRequest, type ClaimResult } from './claim.js';
 export { cancelRun, changeRunPriority, moveRunToTop, type CancelResult } from './control.js';

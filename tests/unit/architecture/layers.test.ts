@@ -32,8 +32,12 @@ describe('the layering rule on a tree of wrong imports', () => {
     expect(named(violations, 'production-not-to-development')).toEqual(['shared/uses-the-local-cloud.ts → local/dev-only.ts']);
   });
 
-  it('shared-not-to-hosts: shared/ never reaches up into functions/ or orchestrations/', () => {
+  it('shared-not-to-hosts: shared/ never reaches up into functions/ or orchestrations/; the composition root may', () => {
     expect(named(violations, 'shared-not-to-hosts')).toEqual(['shared/reaches-up-to-functions.ts → functions/host.ts']);
+  });
+
+  it('only-hosts-import-the-root: nothing but functions/ imports the composition root', () => {
+    expect(named(violations, 'only-hosts-import-the-root')).toEqual(['shared/imports-the-root.ts → shared/composition/root/binds-the-host-allowed.ts']);
   });
 
   it('agent-only-through-protocol and server-not-to-agent: the two sides meet only in shared/agent-protocol.ts', () => {
@@ -47,7 +51,7 @@ describe('the layering rule on a tree of wrong imports', () => {
 
   it('reports nothing else: the files named *-allowed import what the rule allows', () => {
     expect(violations.filter((v) => v.from.includes('-allowed')).map(describeViolation)).toEqual([]);
-    expect(violations).toHaveLength(9);
+    expect(violations).toHaveLength(10);
   });
 });
 

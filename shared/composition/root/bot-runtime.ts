@@ -1,11 +1,10 @@
-import { createProvisioner } from '../provisioning/create-provisioner.js';
-import type { BotProvisioner } from '../provisioning/bot-provisioner.js';
-import { credentialFor, getServices } from './root.js';
-import type { Services } from './services.js';
+import { createProvisioner } from '../../provisioning/create-provisioner.js';
+import type { BotProvisioner } from '../../provisioning/bot-provisioner.js';
+import { credentialFor, type AppClients } from './clients.js';
 
 /** What bot lifecycles need beyond the request-serving services: a provisioner and where agents reach the API. */
 export interface BotRuntime {
-  deps: Services;
+  deps: AppClients;
   provisioner: BotProvisioner;
   /** e.g. https://<app>.azurewebsites.net/api; locally http://127.0.0.1:7071/api */
   agentApiBaseUrl: string;
@@ -17,11 +16,9 @@ export function agentApiBaseUrlOf(hostName: string | undefined): string {
   return `${local ? 'http' : 'https'}://${host}/api`;
 }
 
-let runtime: Promise<BotRuntime> | undefined;
-
-/** Built once per process, after the services; the provisioner is the one `PROVISIONER` names. */
-export function getBotRuntime(): Promise<BotRuntime> {
-  runtime ??= getServices().then((deps) => ({
+/** The provisioner `PROVISIONER` names, beside the services it was built from. */
+export function buildBotRuntime(deps: AppClients): BotRuntime {
+  return {
     deps,
     agentApiBaseUrl: agentApiBaseUrlOf(deps.config.WEBSITE_HOSTNAME),
     // ARM calls take the process's one credential (the simulated provisioner takes none)
@@ -29,6 +26,5 @@ export function getBotRuntime(): Promise<BotRuntime> {
       deps.config,
       deps.config.PROVISIONER === 'arm' ? { secrets: deps.secrets, credential: credentialFor(deps.config) } : { secrets: deps.secrets },
     ),
-  }));
-  return runtime;
+  };
 }

@@ -3,25 +3,23 @@ import { readFileSync } from 'node:fs';
 import { CosmosClient } from '@azure/cosmos';
 import { DefaultAzureCredential, type TokenCredential } from '@azure/identity';
 import { SecretClient, type SecretClientOptions } from '@azure/keyvault-secrets';
-import { JwtAuthenticator } from '../auth/jwt-authenticator.js';
-import { BotCredentials } from '../bots/bot-credentials.js';
-import { secretStoreSigningKey } from '../bots/signing-key.js';
-import { loadAppConfig, type AppConfig } from '../config/app-config.js';
-import { cosmosDefinitions, RUNS_CONTAINER, serviceBusDefinitions } from '../config/infra-definitions.js';
-import { FixedWindowRateLimiter } from '../http/rate-limiter.js';
-import { ServiceBusGroupQueues, type ServiceBusTarget } from '../queues/service-bus-group-queues.js';
-import { setUpTelemetry } from '../observability/telemetry-setup.js';
-import { KeyVaultSecretStore } from '../secrets/key-vault-secret-store.js';
-import { BY_ENVIRONMENT_AND_ID, CosmosDocumentStore } from '../store/cosmos-document-store.js';
-import { botRecordRetention, runRetention } from '../store/retention.js';
-import { countActiveBots } from '../store/bot-counts.js';
-import { CosmosAuditLog } from '../store/cosmos-audit-log.js';
-import { CosmosDispatchGates } from '../store/cosmos-dispatch-gates.js';
-import { CosmosEnvironmentDirectory } from '../store/cosmos-environment-directory.js';
-import { CosmosRunCounts } from '../store/cosmos-run-counts.js';
-import { CosmosRunQueries } from '../store/cosmos-run-queries.js';
-import { listEnvironmentIds } from '../store/environment-directory.js';
-import type { Services } from './services.js';
+import { JwtAuthenticator } from '../../auth/jwt-authenticator.js';
+import { BotCredentials } from '../../bots/bot-credentials.js';
+import { secretStoreSigningKey } from '../../bots/signing-key.js';
+import type { AppConfig } from '../../config/app-config.js';
+import { cosmosDefinitions, RUNS_CONTAINER, serviceBusDefinitions } from '../../config/infra-definitions.js';
+import { FixedWindowRateLimiter } from '../../http/rate-limiter.js';
+import { ServiceBusGroupQueues, type ServiceBusTarget } from '../../queues/service-bus-group-queues.js';
+import { KeyVaultSecretStore } from '../../secrets/key-vault-secret-store.js';
+import { BY_ENVIRONMENT_AND_ID, CosmosDocumentStore } from '../../store/cosmos-document-store.js';
+import { botRecordRetention, runRetention } from '../../store/retention.js';
+import { countActiveBots } from '../../store/bot-counts.js';
+import { CosmosAuditLog } from '../../store/cosmos-audit-log.js';
+import { CosmosDispatchGates } from '../../store/cosmos-dispatch-gates.js';
+import { CosmosEnvironmentDirectory } from '../../store/cosmos-environment-directory.js';
+import { CosmosRunCounts } from '../../store/cosmos-run-counts.js';
+import { CosmosRunQueries } from '../../store/cosmos-run-queries.js';
+import { listEnvironmentIds } from '../../store/environment-directory.js';
 
 /** A static bearer token for local peers that accept any (they stand in for a service, not for Entra ID). */
 const localPeerCredential: TokenCredential = {
@@ -64,7 +62,13 @@ function serviceBusTargetFor(config: AppConfig): ServiceBusTarget {
   return { namespace: config.SERVICEBUS_NAMESPACE, credential: credentialFor(config) };
 }
 
-export function buildServices(config: AppConfig): Services {
+/**
+ * Every client of the process, built from validated settings: each handler is handed the ones its ports name.
+ * (Tests and benchmarks build the same set against the local cloud.)
+ */
+export type AppClients = ReturnType<typeof buildServices>;
+
+export function buildServices(config: AppConfig) {
   const cosmos = config.COSMOS_KEY
     ? new CosmosClient({ endpoint: config.COSMOS_ENDPOINT, key: config.COSMOS_KEY, connectionPolicy: { enableEndpointDiscovery: false } })
     : new CosmosClient({ endpoint: config.COSMOS_ENDPOINT, aadCredentials: credentialFor(config) });
@@ -86,7 +90,7 @@ export function buildServices(config: AppConfig): Services {
     environmentIds: () => listEnvironmentIds(database.container('control')),
     directory: new CosmosEnvironmentDirectory(database.container('control')),
     audit: new CosmosAuditLog(database.container('control')),
-    activeBotsByGroup: (environmentId) => countActiveBots(database.container('bots'), environmentId),
+    activeBotsByGroup: (environmentId: string) => countActiveBots(database.container('bots'), environmentId),
     runCounts: new CosmosRunCounts(database.container(RUNS_CONTAINER)),
     runs: {
       docs: new CosmosDocumentStore(database.container(RUNS_CONTAINER), runRetention(config.RUN_RETENTION_DAYS), BY_ENVIRONMENT_AND_ID),
@@ -98,17 +102,4 @@ export function buildServices(config: AppConfig): Services {
     now: () => new Date(),
     newId: () => randomUUID(),
   };
-}
-
-let services: Promise<Services> | undefined;
-
-/** The process's services, built on first use from the validated app settings (the only read of process.env), telemetry set up first. */
-export function getServices(): Promise<Services> {
-  services ??= Promise.resolve().then(async () => {
-    const config = loadAppConfig(process.env);
-    // before any instrument is used: meters taken before a provider is registered stay no-ops
-    await setUpTelemetry(config);
-    return buildServices(config);
-  });
-  return services;
 }
