@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import { CosmosClient, type Container } from '@azure/cosmos';
 import { startCosmosPeer } from '../local/stack/cosmos-peer.js';
-import { cosmosDefinitions } from '../shared/config/infra-definitions.js';
+import { cosmosDefinitions, RUNS_CONTAINER } from '../shared/config/infra-definitions.js';
 import { dispatchKeyOf, type RunDocument } from '../shared/domain/run.js';
 import { CosmosRunCounts } from '../shared/store/cosmos-run-counts.js';
 import { CosmosRunQueries } from '../shared/store/cosmos-run-queries.js';
@@ -71,7 +71,7 @@ async function main(): Promise<void> {
   const peer = await startCosmosPeer();
   const client = new CosmosClient({ endpoint: peer.endpoint, key: peer.key, connectionPolicy: { enableEndpointDiscovery: false } });
   const database = client.database(cosmosDefinitions.databaseName);
-  const runs = database.container('runs');
+  const runs = database.container(RUNS_CONTAINER);
   const bots = database.container('bots');
   const groupIds = Array.from({ length: GROUPS }, (_, i) => `g${i}`);
   const counts = new CosmosRunCounts(runs);
