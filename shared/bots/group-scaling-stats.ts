@@ -24,7 +24,7 @@ export async function loadGroupStats(deps: Services, environmentId: string): Pro
 }
 
 /** One group's stats, or the empty ones (the queue view). */
-export async function groupStatsOf(deps: Services, environmentId: string, groupId: string): Promise<GroupScalingStats> {
+export async function groupStatsOf(deps: Pick<Services, 'botStore'>, environmentId: string, groupId: string): Promise<GroupScalingStats> {
   const doc = await deps.botStore.get<GroupScalingStatsDocument>(environmentId, statsDocumentId(groupId));
   return doc?.stats ?? EMPTY_STATS;
 }

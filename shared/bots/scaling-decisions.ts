@@ -2,7 +2,11 @@ import type { Services } from '../composition/services.js';
 import type { ScalingDecisionDocument } from '../domain/scaling-decision.js';
 
 /** The controller's latest decision about a group (why its runs wait, or what it did for them), if it made one. */
-export async function latestScalingDecision(deps: Services, environmentId: string, groupId: string): Promise<ScalingDecisionDocument | undefined> {
+export async function latestScalingDecision(
+  deps: Pick<Services, 'botStore'>,
+  environmentId: string,
+  groupId: string,
+): Promise<ScalingDecisionDocument | undefined> {
   const { items } = await deps.botStore.list<ScalingDecisionDocument>(environmentId, 'scalingDecision', {
     where: { groupId },
     orderBy: 'at',

@@ -12,12 +12,7 @@ import { changeRun } from '../runs/transitions.js';
  * `DELETE .../runs/{id}/callback`: the run's callback is Unsubscribed and never (again) delivered; its submitter and
  * whoever may cancel the run may. 404 when the run has no callback. Unsubscribing again is harmless (204).
  */
-export async function unsubscribeRunCallback(
-  deps: Services,
-  principal: Principal,
-  environmentId: string | undefined,
-  runId: string | undefined,
-): Promise<Versioned<RunDocument>> {
+export async function unsubscribeRunCallback(deps: Services, principal: Principal, environmentId: string, runId: string): Promise<Versioned<RunDocument>> {
   const { run } = await loadRun(deps, principal, environmentId, runId, 'control');
   if (!run.callback) throw AppError.notFound('Callback');
   const { run: saved } = await changeRun(deps, run, (current, now) => {
@@ -36,8 +31,8 @@ export async function unsubscribeRunCallback(
 export async function subscribeRunCallback(
   deps: Services,
   principal: Principal,
-  environmentId: string | undefined,
-  runId: string | undefined,
+  environmentId: string,
+  runId: string,
   callbackUrl: string,
 ): Promise<Versioned<RunDocument>> {
   const { run } = await loadRun(deps, principal, environmentId, runId, 'control');
