@@ -29,20 +29,18 @@ import { pageOf } from '../../paging.js';
 import { queueEntryResource, runResource, runSummaryResource } from '../../run-presenters.js';
 import { scalingDecisionResource } from '../../scaling-decision-schema.js';
 import { runListFilterOf } from './run-list-filter.js';
-import type { callbackSubscriptionSchema, changePrioritySchema, environmentParams, groupParams, runParams, submitRunSchema } from './run-schemas.js';
+import type { EnvironmentPath, GroupPath, RunPath } from '../path-schemas.js';
+import type { callbackSubscriptionSchema, changePrioritySchema, submitRunSchema } from './run-schemas.js';
 
 /** Seconds a poller is asked to wait before asking again (the `Retry-After` of 202 answers). */
 export const RETRY_AFTER_SECONDS = { Queued: 10, Running: 5 } as const;
 
-type EnvironmentPath = z.output<typeof environmentParams>;
-type RunPath = z.output<typeof runParams>;
-type GroupPath = z.output<typeof groupParams>;
 type RunCallbackPorts = Parameters<typeof subscribeRunCallback>[0] & Parameters<typeof unsubscribeRunCallback>[0];
 
 /** What the run routes need of the composition root: the ports of the use cases they call. */
 export type RunRoutePorts = RunListPorts & SubmitRunPorts & RunControlPorts & GroupRunsPorts & RunCallbackPorts;
 
-const runPath = (run: RunDocument) => `environments/${run.environmentId}/runs/${run.id}`;
+const runLocation = (run: RunDocument) => `environments/${run.environmentId}/runs/${run.id}`;
 
 /** The run with the definition of its flow version: one point read, unless the caller has the definition at hand. */
 async function runBody(deps: RunReadPorts, run: Versioned<RunDocument>, definition?: FlowDefinition) {
@@ -56,7 +54,7 @@ async function runBody(deps: RunReadPorts, run: Versioned<RunDocument>, definiti
 async function runStatusResponse(deps: RunReadPorts, run: Versioned<RunDocument>): Promise<ApiResponse> {
   const body = await runBody(deps, run);
   if (run.state === 'Queued' || run.state === 'Running') {
-    return { status: 202, body, etag: run.etag, location: runPath(run), headers: { 'retry-after': String(RETRY_AFTER_SECONDS[run.state]) } };
+    return { status: 202, body, etag: run.etag, location: runLocation(run), headers: { 'retry-after': String(RETRY_AFTER_SECONDS[run.state]) } };
   }
   return { status: 200, body, etag: run.etag };
 }
@@ -67,7 +65,7 @@ async function acceptedRunResponse(deps: RunReadPorts, run: Versioned<RunDocumen
     status: 202,
     body: await runBody(deps, run, definition),
     etag: run.etag,
-    location: runPath(run),
+    location: runLocation(run),
     headers: { 'retry-after': String(run.state === 'Running' ? RETRY_AFTER_SECONDS.Running : RETRY_AFTER_SECONDS.Queued) },
   };
 }
@@ -127,7 +125,7 @@ export async function cancelRunHandler(req: ApiRequest<undefined, RunPath>, deps
   await req.signals().afterRunEnded(deps.config.CALLBACK_RETRY_BASE_SECONDS, run);
   const body = await runBody(deps, run);
   if (outcome === 'requested')
-    return { status: 202, body, etag: run.etag, location: runPath(run), headers: { 'retry-after': String(RETRY_AFTER_SECONDS.Running) } };
+    return { status: 202, body, etag: run.etag, location: runLocation(run), headers: { 'retry-after': String(RETRY_AFTER_SECONDS.Running) } };
   return { status: 200, body, etag: run.etag };
 }
 
@@ -138,7 +136,7 @@ export async function subscribeRunCallbackHandler(
 ): Promise<ApiResponse> {
   const run = await subscribeRunCallback(deps, req.principal, req.params.env, req.params.id, req.body.callbackUrl);
   await req.signals().afterRunEnded(deps.config.CALLBACK_RETRY_BASE_SECONDS, run);
-  return { status: 201, body: run.callback ? callbackView(run.callback) : {}, location: `${runPath(run)}/callback` };
+  return { status: 201, body: run.callback ? callbackView(run.callback) : {}, location: `${runLocation(run)}/callback` };
 }
 
 /** `DELETE environments/{env}/runs/{id}/callback` */

@@ -17,16 +17,14 @@ import {
 import {
   callbackSubscriptionSchema,
   changePrioritySchema,
-  environmentParams,
-  groupParams,
   queueSchema,
   runCallbackSchema,
   runListQueryDocs,
-  runParams,
   runSchema,
   runSummarySchema,
   submitRunSchema,
 } from './run-schemas.js';
+import { environmentPath, groupPath, runPath } from '../path-schemas.js';
 
 const problem = (description: string) => ({ description, schema: problemSchema });
 const TAG = 'Runs';
@@ -38,7 +36,7 @@ export const runsRoutes: ApiRoute<unknown>[] = [
     name: 'listRuns',
     method: 'GET',
     route: 'environments/{env}/runs',
-    params: environmentParams,
+    params: environmentPath,
     summary:
       "The environment's runs the caller may see (SystemAdministrators: all; others: runs of groups they may use and runs they submitted, of deleted groups too), the most recently queued first, paged with continuationToken. Filters combine: state, groupId, desktopFlowId, submittedBy, from and to (on queuedAt, inclusive).",
     tag: TAG,
@@ -57,7 +55,7 @@ export const runsRoutes: ApiRoute<unknown>[] = [
     name: 'submitRun',
     method: 'POST',
     route: 'environments/{env}/runs',
-    params: environmentParams,
+    params: environmentPath,
     summary:
       "Submit a desktop-flow run through a connection: it is queued on the connection's group. Answers 202 with the run's Location (poll it) and Retry-After. The same Idempotency-Key (per caller, 24 h) answers the first run.",
     tag: TAG,
@@ -89,7 +87,7 @@ export const runsRoutes: ApiRoute<unknown>[] = [
     name: 'resubmitRun',
     method: 'POST',
     route: `${RUN}/resubmit`,
-    params: runParams,
+    params: runPath,
     summary:
       "Submit a new run with the same connection, desktop flow version (not the flow's current one), inputs, priority and timeout as this one, under the same checks as a submission. Answers 202 with the new run's Location and Retry-After.",
     tag: TAG,
@@ -110,7 +108,7 @@ export const runsRoutes: ApiRoute<unknown>[] = [
     name: 'getRun',
     method: 'GET',
     route: RUN,
-    params: runParams,
+    params: runPath,
     summary: "A run's status: 202 with Location and Retry-After while Queued or Running, 200 with outputs or error once ended (asynchronous request-reply).",
     tag: TAG,
     auth: 'user',
@@ -125,7 +123,7 @@ export const runsRoutes: ApiRoute<unknown>[] = [
     name: 'changeRunPriority',
     method: 'PATCH',
     route: RUN,
-    params: runParams,
+    params: runPath,
     summary: "Change a queued run's priority (its submitter, the group's owner and CoOwners, SystemAdministrators).",
     tag: TAG,
     wakesController: true,
@@ -146,7 +144,7 @@ export const runsRoutes: ApiRoute<unknown>[] = [
     name: 'moveRunToTop',
     method: 'POST',
     route: `${RUN}/move-to-top`,
-    params: runParams,
+    params: runPath,
     summary:
       "Put a queued run first in its group's dispatch order (the group's owner and CoOwners, SystemAdministrators: it jumps other users' runs, so its submitter alone may not).",
     tag: TAG,
@@ -164,7 +162,7 @@ export const runsRoutes: ApiRoute<unknown>[] = [
     name: 'cancelRun',
     method: 'POST',
     route: `${RUN}/cancel`,
-    params: runParams,
+    params: runPath,
     summary:
       'Cancel a run: a queued run ends Cancelled and is never dispatched (200); a running run is stopped by its bot and ends Cancelled, whatever the bot reports afterwards (202, cancelRequested); a run that had already ended answers 409.',
     tag: TAG,
@@ -184,7 +182,7 @@ export const runsRoutes: ApiRoute<unknown>[] = [
     name: 'subscribeRunCallback',
     method: 'POST',
     route: `${RUN}/callback`,
-    params: runParams,
+    params: runPath,
     summary:
       "Set the run's callback (replacing any earlier one): the run's final representation is POSTed to callbackUrl when it ends, at once if it has ended. Answers 201 with Location, the URL that DELETE unsubscribes (Power Automate's webhook trigger 'When a desktop flow run ends').",
     tag: TAG,
@@ -203,7 +201,7 @@ export const runsRoutes: ApiRoute<unknown>[] = [
     name: 'deleteRunCallback',
     method: 'DELETE',
     route: `${RUN}/callback`,
-    params: runParams,
+    params: runPath,
     summary: "Unsubscribe the run's callback: it is not delivered (again). Its submitter, the group's owner and CoOwners, SystemAdministrators.",
     tag: TAG,
     auth: 'user',
@@ -218,7 +216,7 @@ export const runsRoutes: ApiRoute<unknown>[] = [
     name: 'getGroupQueue',
     method: 'GET',
     route: 'environments/{env}/groups/{id}/queue',
-    params: groupParams,
+    params: groupPath,
     summary:
       "The group's queue: running runs, then queued runs, in dispatch order, with position and waitSeconds; and the controller's latest scaling decision about the group, which says why its runs wait (e.g. `none` with `group-at-max-bots`) or what was done for them (`create`, reason `demand`).",
     tag: 'Hosted machine groups',
@@ -235,7 +233,7 @@ export const runsRoutes: ApiRoute<unknown>[] = [
     name: 'listGroupRuns',
     method: 'GET',
     route: 'environments/{env}/groups/{id}/runs',
-    params: groupParams,
+    params: groupPath,
     summary: "The group's past runs (Succeeded, Failed, Cancelled, TimedOut), the most recently ended first, paged with continuationToken.",
     tag: 'Hosted machine groups',
     auth: 'user',

@@ -9,21 +9,11 @@ import {
   RUN_STATES,
 } from '../../../domain/run.js';
 import { CALLBACK_STATES } from '../../../domain/run-callback.js';
-import { pathId } from '../../../http/path-params.js';
 import { GUID, listOf, resourceFields, userIdSchema } from '../../common-schemas.js';
 import { flowDefinitionSchema } from '../../desktop-flow-schemas.js';
 import { pagingQueryDocs } from '../../paging.js';
 import { scalingDecisionSchema } from '../../scaling-decision-schema.js';
 import { stepLogsSchema } from '../../step-log-schemas.js';
-
-/** The path of the environment's run list and submissions. */
-export const environmentParams = z.object({ env: pathId('Environment') });
-
-/** The path of one run: `environments/{env}/runs/{id}`. */
-export const runParams = z.object({ env: pathId('Environment'), id: pathId('Run') });
-
-/** The path of one group's queue and past runs: `environments/{env}/groups/{id}/...`. */
-export const groupParams = z.object({ env: pathId('Environment'), id: pathId('Group') });
 
 export const prioritySchema = z.enum(RUN_PRIORITIES);
 
