@@ -6,7 +6,7 @@ import type { Principal } from '../auth/principal.js';
 import type { Services } from '../composition/services.js';
 import { AppError, ensureError } from '../errors/app-error.js';
 import { auditEntryOf, auditIntentOf, type AuditDocument } from '../services/audit-log.js';
-import type { ApiRequest, ApiResponse, ApiRoute } from './api-route.js';
+import type { ApiRequest, ApiResponse, ApiRoute, RawPathParams } from './api-route.js';
 import type { RouteSignals } from './route-signals.js';
 import { entityTag, ifNoneMatchMatches } from './entity-tags.js';
 import { parseJsonBody } from './json-body.js';
@@ -107,11 +107,15 @@ export function toAzureHandler(route: ApiRoute<unknown>, services: () => Promise
         const text = await httpRequest.text();
         if (text.trim() !== '' && text.trim() !== '{}') throw AppError.validation([{ field: '', message: 'This request takes no body.' }]);
       }
-      // after the body, so that a bad body is 400 whatever the ids (as when the use cases checked the ids)
-      const params = route.params ? parsePathParams(route.params, httpRequest.params) : httpRequest.params;
+      // parsed on the handler's first read, after the body and the query it reads first, so that a bad body or query
+      // is 400 whatever the ids, as when the use cases checked the ids
+      let params: RawPathParams | undefined;
+      const paramsOf = () => (params ??= route.params ? parsePathParams(route.params, httpRequest.params) : httpRequest.params);
       const apiRequest: ApiRequest<unknown> = {
         url,
-        params,
+        get params() {
+          return paramsOf();
+        },
         query,
         headers: httpRequest.headers,
         body,

@@ -12,7 +12,10 @@ export type RawPathParams = Record<string, string>;
 /** What a route's handler receives: parsed, validated and authenticated. */
 export interface ApiRequest<TBody, TParams = RawPathParams> {
   url: URL;
-  /** the path parameters, parsed with the route's `params` schema when it has one */
+  /**
+   * the path parameters, parsed with the route's `params` schema when it has one, on first read (a bad id throws the
+   * 404 there): a handler reads its query first, so that a bad query is 400 whatever the ids
+   */
   params: TParams;
   query: URLSearchParams;
   headers: Headers;
@@ -62,8 +65,8 @@ export interface ApiRoute<TBody = undefined, TParams = RawPathParams, TDeps = Se
   auth: 'anonymous' | 'user' | 'bot';
   body?: z.ZodType<TBody>;
   /**
-   * The path parameters' schema (ids with `pathId`, shared/http/path-params.ts): parsed at the edge after the body, so
-   * the handler and its use case take plain strings; a bad id answers 404 as a missing resource does.
+   * The path parameters' schema (ids with `pathId`, shared/http/path-params.ts): parsed by the wrapper when the handler
+   * reads `params`, so the handler and its use case take plain strings; a bad id answers 404 as a missing resource does.
    */
   params?: z.ZodType<TParams, RawPathParams>;
   /**

@@ -73,10 +73,11 @@ async function acceptedRunResponse(deps: RunReadPorts, run: Versioned<RunDocumen
 /** `GET environments/{env}/runs` */
 export async function listRunsHandler(req: ApiRequest<undefined, EnvironmentPath>, deps: RunListPorts): Promise<ApiResponse> {
   const filter = runListFilterOf(req.query);
-  const page = await listRuns(deps, req.principal, req.params.env, filter, pageOf(req.query));
+  const page = pageOf(req.query);
+  const runs = await listRuns(deps, req.principal, req.params.env, filter, page);
   return {
     status: 200,
-    body: { items: page.items.map(runSummaryResource), ...(page.continuationToken ? { continuationToken: page.continuationToken } : {}) },
+    body: { items: runs.items.map(runSummaryResource), ...(runs.continuationToken ? { continuationToken: runs.continuationToken } : {}) },
   };
 }
 
@@ -147,7 +148,8 @@ export async function deleteRunCallbackHandler(req: ApiRequest<undefined, RunPat
 
 /** `GET environments/{env}/groups/{id}/queue` */
 export async function getGroupQueueHandler(req: ApiRequest<undefined, GroupPath>, deps: GroupRunsPorts): Promise<ApiResponse> {
-  const view = await groupQueue(deps, req.principal, req.params.env, req.params.id, pageOf(req.query));
+  const page = pageOf(req.query);
+  const view = await groupQueue(deps, req.principal, req.params.env, req.params.id, page);
   return {
     status: 200,
     body: {
@@ -160,9 +162,10 @@ export async function getGroupQueueHandler(req: ApiRequest<undefined, GroupPath>
 
 /** `GET environments/{env}/groups/{id}/runs` */
 export async function listGroupRunsHandler(req: ApiRequest<undefined, GroupPath>, deps: GroupRunsPorts): Promise<ApiResponse> {
-  const page = await pastRuns(deps, req.principal, req.params.env, req.params.id, pageOf(req.query));
+  const page = pageOf(req.query);
+  const runs = await pastRuns(deps, req.principal, req.params.env, req.params.id, page);
   return {
     status: 200,
-    body: { items: page.items.map(runSummaryResource), ...(page.continuationToken ? { continuationToken: page.continuationToken } : {}) },
+    body: { items: runs.items.map(runSummaryResource), ...(runs.continuationToken ? { continuationToken: runs.continuationToken } : {}) },
   };
 }
