@@ -1,4 +1,3 @@
-import type { Services } from '../composition/services.js';
 import { memberNames } from '../services/members.js';
 
 type Named<T> = T & { ownerName?: string };
@@ -7,7 +6,11 @@ type Named<T> = T & { ownerName?: string };
  * Adds `ownerName` next to `ownerId`: the owner's display name as its member document has it (absent for an owner
  * without one, e.g. the built-in image's). One query of the environment's members for the whole list.
  */
-export async function withOwnerNames<T extends { ownerId: string }>(deps: Services, environmentId: string | undefined, resources: T[]): Promise<Named<T>[]> {
+export async function withOwnerNames<T extends { ownerId: string }>(
+  deps: Parameters<typeof memberNames>[0],
+  environmentId: string | undefined,
+  resources: T[],
+): Promise<Named<T>[]> {
   if (resources.length === 0 || environmentId === undefined) return resources;
   const names = await memberNames(deps, environmentId.toLowerCase());
   return resources.map((r) => {
@@ -16,7 +19,11 @@ export async function withOwnerNames<T extends { ownerId: string }>(deps: Servic
   });
 }
 
-export async function withOwnerName<T extends { ownerId: string }>(deps: Services, environmentId: string | undefined, resource: T): Promise<Named<T>> {
+export async function withOwnerName<T extends { ownerId: string }>(
+  deps: Parameters<typeof memberNames>[0],
+  environmentId: string | undefined,
+  resource: T,
+): Promise<Named<T>> {
   const [named] = await withOwnerNames(deps, environmentId, [resource]);
   return named ?? resource;
 }

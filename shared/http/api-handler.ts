@@ -6,10 +6,11 @@ import type { Principal } from '../auth/principal.js';
 import type { Services } from '../composition/services.js';
 import { AppError, ensureError } from '../errors/app-error.js';
 import { auditEntryOf, auditImpliedIntentOf, auditIntentOf, impliedIntentHolds, type AuditDocument } from '../services/audit-log.js';
-import type { ApiRequest, ApiResponse, ApiRoute } from './api-route.js';
+import type { ApiRequest, ApiResponse, ApiRoute, RawPathParams } from './api-route.js';
 import type { RouteSignals } from './route-signals.js';
 import { entityTag, ifNoneMatchMatches } from './entity-tags.js';
 import { parseJsonBody } from './json-body.js';
+import { parsePathParams } from './path-params.js';
 import { problemResponse } from './problem.js';
 import { checkQueryParameters, openedQuery, sealedResponse } from './query-parameters.js';
 import { checkRateLimit } from './rate-limiter.js';
@@ -43,6 +44,7 @@ async function confirmAuditEntry(
   deps: Services,
   route: ApiRoute<unknown>,
   request: ApiRequest<unknown>,
+  rawParams: Record<string, string>,
   result: ApiResponse,
   intent: AuditDocument | null,
   context: InvocationContext,
@@ -52,7 +54,8 @@ async function confirmAuditEntry(
     now: intent ? new Date(intent.at) : deps.now(),
     principal: request.principal,
     route,
-    params: request.params,
+    // as the host gave them, as the intent has them (a parsed id is lowercased)
+    params: rawParams,
     body: request.body,
     status: result.status,
     responseBody: result.body,
@@ -113,9 +116,15 @@ export function toAzureHandler(route: ApiRoute<unknown>, services: () => Promise
         const text = await httpRequest.text();
         if (text.trim() !== '' && text.trim() !== '{}') throw AppError.validation([{ field: '', message: 'This request takes no body.' }]);
       }
+      // parsed on the handler's first read, after the body and the query it reads first, so that a bad body or query
+      // is 400 whatever the ids, as when the use cases checked the ids
+      let params: RawPathParams | undefined;
+      const paramsOf = () => (params ??= route.params ? parsePathParams(route.params, httpRequest.params) : httpRequest.params);
       const apiRequest: ApiRequest<unknown> = {
         url,
-        params: httpRequest.params,
+        get params() {
+          return paramsOf();
+        },
         query,
         headers: httpRequest.headers,
         body,
@@ -147,7 +156,7 @@ export function toAzureHandler(route: ApiRoute<unknown>, services: () => Promise
         if (intent) await settleAuditIntent(deps, intent, err, context);
         throw err;
       }
-      if (route.auth === 'user') await confirmAuditEntry(deps, route, apiRequest, result, intent, context);
+      if (route.auth === 'user') await confirmAuditEntry(deps, route, apiRequest, httpRequest.params, result, intent, context);
       const environmentId = httpRequest.params.env;
       if (route.wakesController && signalsOf && result.status < 300 && environmentId) {
         // best effort: the controller's periodic round plans anyway, later

@@ -6,10 +6,17 @@ import type { RouteSignals } from './route-signals.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
+/** The path parameters as the host hands them, before a route's schema parses them. */
+export type RawPathParams = Record<string, string>;
+
 /** What a route's handler receives: parsed, validated and authenticated. */
-export interface ApiRequest<TBody> {
+export interface ApiRequest<TBody, TParams = RawPathParams> {
   url: URL;
-  params: Record<string, string>;
+  /**
+   * the path parameters, parsed with the route's `params` schema when it has one, on first read (a bad id throws the
+   * 404 there): a handler reads its query first, so that a bad query is 400 whatever the ids
+   */
+  params: TParams;
   query: URLSearchParams;
   headers: Headers;
   body: TBody;
@@ -48,7 +55,7 @@ export interface ApiResponseDoc {
  * One route of the API: registration (functions/), validation, OpenAPI and the handler all read this one
  * definition, so the document cannot drift from what is served.
  */
-export interface ApiRoute<TBody = undefined> {
+export interface ApiRoute<TBody = undefined, TParams = RawPathParams, TDeps = Services> {
   /** function name and OpenAPI operationId */
   name: string;
   method: HttpMethod;
@@ -59,6 +66,11 @@ export interface ApiRoute<TBody = undefined> {
   /** `bot`: the agent surface, which accepts only bot credentials (and user routes refuse them) */
   auth: 'anonymous' | 'user' | 'bot';
   body?: z.ZodType<TBody>;
+  /**
+   * The path parameters' schema (ids with `pathId`, shared/http/path-params.ts): parsed by the wrapper when the handler
+   * reads `params`, so the handler and its use case take plain strings; a bad id answers 404 as a missing resource does.
+   */
+  params?: z.ZodType<TParams, RawPathParams>;
   /**
    * The query parameters the route takes, as the OpenAPI document lists them: any other, or one given twice, is
    * refused at the edge (400). A declared `continuationToken` is sealed to its list by the handler wrapper: the route
@@ -84,13 +96,16 @@ export interface ApiRoute<TBody = undefined> {
    */
   auditImplied?: { status: number };
   responses: Record<number, ApiResponseDoc>;
-  handle(request: ApiRequest<TBody>, services: Services): Promise<ApiResponse>;
+  /** a named handler (shared/api/routes/<resource>/); `deps` is what the composition root hands the API */
+  handle(request: ApiRequest<TBody, TParams>, deps: TDeps): Promise<ApiResponse>;
 }
 
 /** What the OpenAPI document needs of a route: everything but its handler. */
-export type RouteDoc = Omit<ApiRoute<unknown>, 'handle' | 'auth'> & { auth: 'anonymous' | 'user' | 'bot' };
+export type RouteDoc = Omit<ApiRoute<unknown>, 'handle' | 'auth' | 'params'> & { auth: 'anonymous' | 'user' | 'bot' };
 
-/** Keeps the body type of a route definition inferred. */
-export function defineRoute<TBody = undefined>(route: ApiRoute<TBody>): ApiRoute<TBody> {
+/** Keeps the body, parameter and dependency types of a route definition inferred. */
+export function defineRoute<TBody = undefined, TParams = RawPathParams, TDeps = Services>(
+  route: ApiRoute<TBody, TParams, TDeps>,
+): ApiRoute<TBody, TParams, TDeps> {
   return route;
 }

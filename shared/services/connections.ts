@@ -78,7 +78,7 @@ const invalidCredentials = () =>
 const usernameMismatch = () =>
   AppError.rule('UsernameMismatch', "Only the group's local account is supported: the username must be the group's account username.");
 
-async function findGroup(deps: ConnectionPorts, environmentId: string, groupId: string): Promise<Versioned<GroupDocument> | undefined> {
+async function findGroup(deps: Pick<ConnectionPorts, 'store'>, environmentId: string, groupId: string): Promise<Versioned<GroupDocument> | undefined> {
   const group = await deps.store.get<GroupDocument>(environmentId, groupId);
   return group?.type === GROUP ? group : undefined;
 }
@@ -113,7 +113,7 @@ async function credentialOf(deps: Pick<Services, 'store'>, connection: Connectio
 
 /** A connection of the environment by its path id, with its group (absent once a user deleted it); 404 when there is none. */
 export async function findConnection(
-  deps: ConnectionPorts,
+  deps: Pick<ConnectionPorts, 'store'>,
   environmentId: string,
   connectionId: string | undefined,
 ): Promise<{ connection: Versioned<ConnectionDocument>; group: Versioned<GroupDocument> | undefined }> {

@@ -29,7 +29,11 @@ function canManageFlow(member: Membership, flow: DesktopFlowRecord): boolean {
 }
 
 /** A flow of the environment by its path id; 404 when there is none (the caller's membership is checked by the caller). */
-export async function requireDesktopFlow(deps: DesktopFlowPorts, environmentId: string, flowId: string | undefined): Promise<Versioned<DesktopFlowRecord>> {
+export async function requireDesktopFlow(
+  deps: Pick<DesktopFlowPorts, 'store'>,
+  environmentId: string,
+  flowId: string | undefined,
+): Promise<Versioned<DesktopFlowRecord>> {
   const id = requireGuid(flowId, 'Desktop flow');
   const flow = await deps.store.get<DesktopFlowRecord>(environmentId, id);
   if (!flow || flow.type !== TYPE) throw AppError.notFound('Desktop flow');

@@ -1,14 +1,21 @@
 import type { Principal } from '../auth/principal.js';
-import type { Services } from '../composition/services.js';
 import type { Membership } from '../domain/access-rules.js';
 import { memberDocumentId, type EnvironmentDocument, type MemberDocument } from '../domain/environment.js';
 import { requireGuid } from '../domain/validation.js';
 import { AppError } from '../errors/app-error.js';
 import { ifMatchAllows } from '../http/entity-tags.js';
-import { StalePreconditionError, type Versioned } from '../store/document-store.js';
+import { StalePreconditionError, type DocumentStore, type Versioned } from '../store/document-store.js';
 
-/** What loading and changing an environment needs (consumer-side: callers pass any object that has these). */
-export type EnvironmentContextPorts = Pick<Services, 'store' | 'now'>;
+/** What loading an environment as its caller may see it needs (consumer-side: callers pass any object that has these). */
+export interface EnvironmentReadPorts {
+  /** environments and their members */
+  store: DocumentStore;
+}
+
+/** What loading and changing an environment needs. */
+export interface EnvironmentContextPorts extends EnvironmentReadPorts {
+  now(): Date;
+}
 
 export interface EnvironmentContext {
   env: Versioned<EnvironmentDocument>;
@@ -21,11 +28,7 @@ export interface EnvironmentContext {
  * The environment as its caller may see it. Callers who are not active members get 404, exactly as for an
  * environment that does not exist, so ids of other tenants' environments reveal nothing.
  */
-export async function loadEnvironmentContext(
-  deps: EnvironmentContextPorts,
-  environmentId: string | undefined,
-  principal: Principal,
-): Promise<EnvironmentContext> {
+export async function loadEnvironmentContext(deps: EnvironmentReadPorts, environmentId: string | undefined, principal: Principal): Promise<EnvironmentContext> {
   const id = requireGuid(environmentId, 'Environment');
   const [env, member] = await Promise.all([
     deps.store.get<EnvironmentDocument>(id, id),

@@ -19,7 +19,7 @@ export { deleteGroup, updateGroup, type UpdateGroupInput } from './groups/update
  * The groups the caller may see, with their run and bot counts. While the environment's `hostedRpaEnabled`
  * switch is off the list is empty: groups are hidden, not changed, and reappear when it is turned back on.
  */
-export async function listGroups(deps: GroupQueryPorts, principal: Principal, environmentId: string | undefined): Promise<GroupView[]> {
+export async function listGroups(deps: GroupQueryPorts, principal: Principal, environmentId: string): Promise<GroupView[]> {
   const { env, member } = await loadEnvironmentContext(deps, environmentId, principal);
   if (!env.hostedRpaEnabled) return [];
   const { items } = await deps.store.list<GroupDocument>(env.id, GROUP, { orderBy: 'createdAt' });
@@ -31,12 +31,7 @@ export async function listGroups(deps: GroupQueryPorts, principal: Principal, en
   );
 }
 
-export async function getGroup(
-  deps: GroupQueryPorts,
-  principal: Principal,
-  environmentId: string | undefined,
-  groupId: string | undefined,
-): Promise<GroupView> {
+export async function getGroup(deps: GroupQueryPorts, principal: Principal, environmentId: string, groupId: string): Promise<GroupView> {
   const { env, member, group } = await loadGroup(deps, principal, environmentId, groupId, 'use');
   return viewOf(deps, env.id, member, group);
 }
@@ -48,8 +43,8 @@ export async function getGroup(
 export async function listGroupConnections(
   deps: GroupQueryPorts,
   principal: Principal,
-  environmentId: string | undefined,
-  groupId: string | undefined,
+  environmentId: string,
+  groupId: string,
 ): Promise<Versioned<ConnectionDocument>[]> {
   const { env, member, group } = await loadGroup(deps, principal, environmentId, groupId, 'use');
   const { items } = await deps.store.list<ConnectionDocument>(env.id, 'connection', { where: { groupId: group.id }, orderBy: 'createdAt' });
@@ -57,12 +52,7 @@ export async function listGroupConnections(
 }
 
 /** The group's recorded provisioning failures, newest first. */
-export async function listGroupErrors(
-  deps: GroupQueryPorts,
-  principal: Principal,
-  environmentId: string | undefined,
-  groupId: string | undefined,
-): Promise<ProvisioningError[]> {
+export async function listGroupErrors(deps: GroupQueryPorts, principal: Principal, environmentId: string, groupId: string): Promise<ProvisioningError[]> {
   const { group } = await loadGroup(deps, principal, environmentId, groupId, 'use');
   return [...group.provisioningErrors].sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0));
 }

@@ -1,12 +1,15 @@
-import type { Services } from '../composition/services.js';
 import type { Share } from '../domain/roles.js';
 import { AppError } from '../errors/app-error.js';
-import { StalePreconditionError, type StoredDocument, type Versioned } from '../store/document-store.js';
+import { StalePreconditionError, type DocumentStore, type StoredDocument, type Versioned } from '../store/document-store.js';
 import { checkIfMatch } from './environment-context.js';
 import { memberStatus } from './members.js';
 
 /** What reading and replacing an access list needs. */
-export type SharePorts = Pick<Services, 'store' | 'now'>;
+export interface SharePorts {
+  /** the resource and the environment's members */
+  store: DocumentStore;
+  now(): Date;
+}
 
 /** One entry of an access list as the API answers it. */
 export interface AccessEntry {

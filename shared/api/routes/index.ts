@@ -6,9 +6,9 @@ import { credentialsRoutes } from './credentials.js';
 import { desktopFlowsRoutes } from './desktop-flows.js';
 import { environmentRoutes } from './environments.js';
 import { groupHistoryRoutes } from './group-history.js';
-import { groupsRoutes } from './groups.js';
+import { groupsRoutes } from './groups/group-routes.js';
 import { imagesRoutes } from './images.js';
-import { runsRoutes } from './runs.js';
+import { runsRoutes } from './runs/run-routes.js';
 import { webhookSecretRoutes } from './webhook-secret.js';
 
 /** Every route of the API, in one table: functions/api.ts registers them and the OpenAPI document lists them. */

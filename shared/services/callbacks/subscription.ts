@@ -19,8 +19,8 @@ export type CallbackSubscriptionPorts = { config: Pick<AppConfig, 'ALLOW_HTTP_CA
 export async function unsubscribeRunCallback(
   deps: CallbackSubscriptionPorts,
   principal: Principal,
-  environmentId: string | undefined,
-  runId: string | undefined,
+  environmentId: string,
+  runId: string,
 ): Promise<Versioned<RunDocument>> {
   const { run } = await loadRun(deps, principal, environmentId, runId, 'control');
   if (!run.callback) throw AppError.notFound('Callback');
@@ -40,8 +40,8 @@ export async function unsubscribeRunCallback(
 export async function subscribeRunCallback(
   deps: CallbackSubscriptionPorts,
   principal: Principal,
-  environmentId: string | undefined,
-  runId: string | undefined,
+  environmentId: string,
+  runId: string,
   callbackUrl: string,
 ): Promise<Versioned<RunDocument>> {
   const { run } = await loadRun(deps, principal, environmentId, runId, 'control');

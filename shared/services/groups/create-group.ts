@@ -1,18 +1,23 @@
 import type { Principal } from '../../auth/principal.js';
-import type { Services } from '../../composition/services.js';
 import { canCreateGroup } from '../../domain/access-rules.js';
 import type { GroupLedgerEntry } from '../../domain/environment.js';
 import type { CapacityWindow, GroupDocument } from '../../domain/group.js';
 import { releaseGroup, reserveGroup } from '../../domain/group-rules.js';
 import { AppError } from '../../errors/app-error.js';
-import { secretNameFor, type SecretReference } from '../../secrets/secret-store.js';
+import type { GroupQueues } from '../../queues/group-queues.js';
+import { secretNameFor, type SecretReference, type SecretStore } from '../../secrets/secret-store.js';
 import type { Versioned } from '../../store/document-store.js';
 import { changeEnvironment, loadEnvironmentContext } from '../environment-context.js';
 import { committedExceedsMax, GROUP, refuseWhenHostedRpaDisabled, requireImageUse, viewOf, type GroupReadPorts, type GroupView } from './load-group.js';
 import { bestEffort } from '../../errors/best-effort.js';
 
 /** What creating a group needs: its secret, its run queue, and the reads of its view. */
-export type CreateGroupPorts = GroupReadPorts & Pick<Services, 'secrets' | 'queues' | 'newId'>;
+export interface CreateGroupPorts extends GroupReadPorts {
+  /** the local account's password */
+  secrets: SecretStore;
+  queues: GroupQueues;
+  newId(): string;
+}
 
 export interface CreateGroupInput {
   name: string;
@@ -50,12 +55,7 @@ async function undo(steps: Array<() => Promise<unknown>>): Promise<void> {
  * 3. create the group's run queue (`group-{id}` on Service Bus, properties from infra/definitions/service-bus.json);
  * 4. write the group document, which holds the secret's reference only.
  */
-export async function createGroup(
-  deps: CreateGroupPorts,
-  principal: Principal,
-  environmentId: string | undefined,
-  input: CreateGroupInput,
-): Promise<GroupView> {
+export async function createGroup(deps: CreateGroupPorts, principal: Principal, environmentId: string, input: CreateGroupInput): Promise<GroupView> {
   const { env, member } = await loadEnvironmentContext(deps, environmentId, principal);
   if (!canCreateGroup(member)) throw AppError.forbidden('Creating groups needs the EnvironmentMaker, DesktopFlowsMachineOwner or SystemAdministrator role.');
   refuseWhenHostedRpaDisabled(env);

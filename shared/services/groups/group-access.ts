@@ -16,12 +16,7 @@ export interface GroupAccessList {
   items: AccessEntry[];
 }
 
-export async function getGroupAccess(
-  deps: GroupAccessPorts,
-  principal: Principal,
-  environmentId: string | undefined,
-  groupId: string | undefined,
-): Promise<GroupAccessList> {
+export async function getGroupAccess(deps: GroupAccessPorts, principal: Principal, environmentId: string, groupId: string): Promise<GroupAccessList> {
   const { group } = await loadGroup(deps, principal, environmentId, groupId, 'manage');
   return { group, items: await readAccessList(deps, group) };
 }
@@ -30,8 +25,8 @@ export async function getGroupAccess(
 export async function setGroupAccess(
   deps: GroupAccessPorts,
   principal: Principal,
-  environmentId: string | undefined,
-  groupId: string | undefined,
+  environmentId: string,
+  groupId: string,
   shares: readonly Share[],
   ifMatch: string | undefined,
 ): Promise<GroupAccessList> {

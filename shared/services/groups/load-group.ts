@@ -1,5 +1,4 @@
 import type { Principal } from '../../auth/principal.js';
-import type { Services } from '../../composition/services.js';
 import { groupAccess, groupAccessType, imageAccess, type GroupAccess, type Membership } from '../../domain/access-rules.js';
 import type { EnvironmentDocument } from '../../domain/environment.js';
 import type { GroupDocument } from '../../domain/group.js';
@@ -8,12 +7,20 @@ import type { ImageDocument } from '../../domain/image.js';
 import { requireGuid } from '../../domain/validation.js';
 import { AppError } from '../../errors/app-error.js';
 import { memberNames } from '../members.js';
-import type { Versioned } from '../../store/document-store.js';
+import type { DocumentStore, Versioned } from '../../store/document-store.js';
 import { loadEnvironmentContext } from '../environment-context.js';
-import { NO_RUNS, type GroupRunCounts } from './run-counts.js';
+import { NO_RUNS, type GroupRunCounts, type RunCounts } from './run-counts.js';
 
 /** What reading a group and building its view needs. */
-export type GroupReadPorts = Pick<Services, 'store' | 'now' | 'runCounts' | 'activeBotsByGroup'>;
+export interface GroupReadPorts {
+  /** environments, members, groups and images */
+  store: DocumentStore;
+  now(): Date;
+  /** queued and running runs per group */
+  runCounts: RunCounts;
+  /** live bots per group */
+  activeBotsByGroup(environmentId: string): Promise<Record<string, number>>;
+}
 
 export const GROUP = 'group' satisfies GroupDocument['type'];
 
@@ -56,6 +63,7 @@ export async function loadGroup(
   groupId: string | undefined,
   needed: 'use' | 'manage',
 ): Promise<GroupContext> {
+  // the ids are checked here too while some callers' routes do not parse their path yet (bots, group history)
   const { env, member } = await loadEnvironmentContext(deps, environmentId, principal);
   if (!env.hostedRpaEnabled) throw AppError.notFound('Group');
   const id = requireGuid(groupId, 'Group');

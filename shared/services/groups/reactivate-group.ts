@@ -1,11 +1,13 @@
-import { resumingDispatch } from '../runs/dispatch-changes.js';
+import { resumingDispatch, type DispatchChangePorts } from '../runs/dispatch-changes.js';
 import type { Principal } from '../../auth/principal.js';
-import type { Services } from '../../composition/services.js';
 import { DELETED_FOR_INACTIVITY, type GroupDocument } from '../../domain/group.js';
 import { AppError } from '../../errors/app-error.js';
 import { StalePreconditionError, type Versioned } from '../../store/document-store.js';
 import { checkIfMatch } from '../environment-context.js';
-import { loadGroup, staleGroup, viewOf, type GroupView } from './load-group.js';
+import { loadGroup, staleGroup, viewOf, type GroupReadPorts, type GroupView } from './load-group.js';
+
+/** What reactivating a group needs: its reads, and dispatch resuming (its queue made sure of first). */
+export type ReactivateGroupPorts = GroupReadPorts & DispatchChangePorts;
 
 /**
  * Brings back a group the inactivity cleanup marked deleted (owner, CoOwner, SystemAdministrator), under If-Match:
@@ -15,10 +17,10 @@ import { loadGroup, staleGroup, viewOf, type GroupView } from './load-group.js';
  * back: a second DELETE finishes it.
  */
 export async function reactivateGroup(
-  deps: Services,
+  deps: ReactivateGroupPorts,
   principal: Principal,
-  environmentId: string | undefined,
-  groupId: string | undefined,
+  environmentId: string,
+  groupId: string,
   ifMatch: string | undefined,
 ): Promise<GroupView> {
   const { env, member, group } = await loadGroup(deps, principal, environmentId, groupId, 'manage');

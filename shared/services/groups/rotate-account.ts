@@ -1,10 +1,21 @@
 import type { Membership } from '../../domain/access-rules.js';
 import type { EnvironmentDocument } from '../../domain/environment.js';
 import { accountVersionOf, type GroupDocument } from '../../domain/group.js';
-import { credentialToRotateWith, rotateCredentialWithGroup, type CredentialPorts } from '../credentials.js';
+import type { AppConfig } from '../../config/app-config.js';
+import type { SecretStore } from '../../secrets/secret-store.js';
+import type { DocumentStore } from '../../store/document-store.js';
+import { credentialToRotateWith, rotateCredentialWithGroup } from '../credentials.js';
 
 /** What rotating a group's account password needs. */
-export type AccountRotationPorts = CredentialPorts;
+export interface AccountRotationPorts {
+  /** groups, credentials and the connections through them */
+  store: DocumentStore;
+  /** the passwords, and a credential's external secret */
+  secrets: SecretStore;
+  config: AppConfig;
+  now(): Date;
+  newId(): string;
+}
 
 /** `PATCH .../groups/{id}` with `account`: a new password, and optionally the credential to rotate with it. */
 export interface AccountRotationInput {

@@ -1,15 +1,21 @@
 import type { Principal } from '../../auth/principal.js';
 import { statsDocumentId } from '../../bots/group-scaling-stats.js';
-import type { Services } from '../../composition/services.js';
 import type { GroupLedgerEntry } from '../../domain/environment.js';
 import type { CapacityWindow, GroupDocument } from '../../domain/group.js';
 import { releaseGroup, resizeGroup, restoreGroup, sameLedgerEntry } from '../../domain/group-rules.js';
 import { StalePreconditionError, type Versioned } from '../../store/document-store.js';
-import { resumingDispatch, stoppingDispatch } from '../runs/dispatch-changes.js';
+import { resumingDispatch, stoppingDispatch, type DispatchChangePorts } from '../runs/dispatch-changes.js';
 import { cancelQueuedRunsOfGroup } from '../runs/drain.js';
+import type { RunChangePorts } from '../runs/transitions.js';
 import { changeEnvironment, checkIfMatch } from '../environment-context.js';
-import { loadGroup, refuseDeleted, requireImageUse, staleGroup, viewOf, type GroupView, committedExceedsMax } from './load-group.js';
-import { prepareAccountRotation, type AccountRotationInput } from './rotate-account.js';
+import { loadGroup, refuseDeleted, requireImageUse, staleGroup, viewOf, type GroupReadPorts, type GroupView, committedExceedsMax } from './load-group.js';
+import { prepareAccountRotation, type AccountRotationInput, type AccountRotationPorts } from './rotate-account.js';
+
+/**
+ * What editing and deleting a group need: its reads, its password (rotation, delete), dispatch stopped and resumed,
+ * its queued runs cancelled and its queue, gate and learned stats removed (delete).
+ */
+export type UpdateGroupPorts = GroupReadPorts & AccountRotationPorts & DispatchChangePorts & RunChangePorts;
 import { bestEffort } from '../../errors/best-effort.js';
 
 export interface UpdateGroupInput {
@@ -60,10 +66,10 @@ const ledgerEntryOf = (g: Pick<GroupDocument, 'name' | 'committedBots' | 'maxBot
  * `CredentialsOutdated` until their owners update them (or the credential they reference is rotated).
  */
 export async function updateGroup(
-  deps: Services,
+  deps: UpdateGroupPorts,
   principal: Principal,
-  environmentId: string | undefined,
-  groupId: string | undefined,
+  environmentId: string,
+  groupId: string,
   input: UpdateGroupInput,
   ifMatch: string | undefined,
 ): Promise<GroupView> {
@@ -129,10 +135,10 @@ export async function updateGroup(
  * gone, are planned as a deleted group's (shared/bots/planning-round.ts).
  */
 export async function deleteGroup(
-  deps: Services,
+  deps: UpdateGroupPorts,
   principal: Principal,
-  environmentId: string | undefined,
-  groupId: string | undefined,
+  environmentId: string,
+  groupId: string,
   ifMatch: string | undefined,
 ): Promise<void> {
   const { env, group } = await loadGroup(deps, principal, environmentId, groupId, 'manage');

@@ -1,5 +1,4 @@
 import type { Principal } from '../../auth/principal.js';
-import type { Services } from '../../composition/services.js';
 import { canMoveRunToTop } from '../../domain/access-rules.js';
 import {
   cancelledWhileQueued,
@@ -15,8 +14,11 @@ import {
 import { AppError } from '../../errors/app-error.js';
 import type { Versioned } from '../../store/document-store.js';
 import { checkIfMatch } from '../environment-context.js';
-import { loadRun } from './load-run.js';
-import { changeRun } from './transitions.js';
+import { loadRun, type RunReadPorts } from './load-run.js';
+import { changeRun, type RunChangePorts } from './transitions.js';
+
+/** What controlling a run (priority, move to top, cancel) needs. */
+export type RunControlPorts = RunReadPorts & RunChangePorts;
 
 function requireQueued(run: RunDocument): void {
   const reason = notQueuedReason(run);
@@ -29,10 +31,10 @@ function requireQueued(run: RunDocument): void {
  * stays where it is, because messages are wake-ups, not places in line. A run moved to the top stays there.
  */
 export async function changeRunPriority(
-  deps: Services,
+  deps: RunControlPorts,
   principal: Principal,
-  environmentId: string | undefined,
-  runId: string | undefined,
+  environmentId: string,
+  runId: string,
   priority: RunPriority,
   ifMatch: string | undefined,
 ): Promise<Versioned<RunDocument>> {
@@ -50,12 +52,7 @@ export async function changeRunPriority(
  * Puts a queued run first in its group's dispatch order (the latest move first among moved runs). It jumps other
  * users' runs, so it needs the group's owner, a CoOwner or a SystemAdministrator, not only the submitter.
  */
-export async function moveRunToTop(
-  deps: Services,
-  principal: Principal,
-  environmentId: string | undefined,
-  runId: string | undefined,
-): Promise<Versioned<RunDocument>> {
+export async function moveRunToTop(deps: RunControlPorts, principal: Principal, environmentId: string, runId: string): Promise<Versioned<RunDocument>> {
   const { run, member, group } = await loadRun(deps, principal, environmentId, runId, 'control');
   if (!canMoveRunToTop(member, group ?? NO_GROUP)) {
     throw AppError.forbidden(
@@ -82,7 +79,7 @@ export interface CancelResult {
  * finishes the run as Cancelled (whatever its bot reports after the cancel was accepted: see finishRun). Cancelling
  * again is harmless; an otherwise ended run answers 409 `RunAlreadyEnded`.
  */
-export async function cancelRun(deps: Services, principal: Principal, environmentId: string | undefined, runId: string | undefined): Promise<CancelResult> {
+export async function cancelRun(deps: RunControlPorts, principal: Principal, environmentId: string, runId: string): Promise<CancelResult> {
   const { run } = await loadRun(deps, principal, environmentId, runId, 'control');
   const { run: saved } = await changeRun(deps, run, (current, now) => {
     switch (current.state) {

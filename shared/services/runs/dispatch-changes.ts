@@ -1,11 +1,30 @@
-import type { Services } from '../../composition/services.js';
 import type { BotDocument } from '../../domain/bot.js';
 import { mayDispatch } from '../../domain/dispatch-gate.js';
 import type { EnvironmentDocument } from '../../domain/environment.js';
 import type { GroupDocument } from '../../domain/group.js';
+import type { GroupQueues } from '../../queues/group-queues.js';
+import type { DocumentStore } from '../../store/document-store.js';
+import type { RunCounts } from '../groups/run-counts.js';
+import type { DispatchGates } from './dispatch-gates.js';
+
+/** What stopping and resuming a group's dispatch needs. */
+export interface DispatchChangePorts {
+  /** environments and groups (whether each may dispatch now) */
+  store: DocumentStore;
+  dispatchGates: DispatchGates;
+  /** the queued runs per group, the Ready bots and the wake-ups sent to them when dispatch resumes */
+  runCounts: RunCounts;
+  botStore: DocumentStore;
+  queues: GroupQueues;
+  now(): Date;
+}
 
 /** Opens the gates of those groups that may dispatch now (by a fresh read), and says which; the others stay closed. */
-export async function reopenWhereAllowed(deps: Services, environmentId: string, groupIds: readonly string[]): Promise<string[]> {
+export async function reopenWhereAllowed(
+  deps: Pick<DispatchChangePorts, 'store' | 'dispatchGates'>,
+  environmentId: string,
+  groupIds: readonly string[],
+): Promise<string[]> {
   const env = await deps.store.get<EnvironmentDocument>(environmentId, environmentId);
   const opened: string[] = [];
   for (const groupId of groupIds) {
@@ -24,7 +43,7 @@ export async function reopenWhereAllowed(deps: Services, environmentId: string, 
  * with, taken once the gates are closed. If the write fails, gates of groups that may still dispatch reopen.
  */
 export async function stoppingDispatch<T>(
-  deps: Services,
+  deps: Pick<DispatchChangePorts, 'store' | 'dispatchGates' | 'now'>,
   environmentId: string,
   groupIds: readonly string[],
   reason: string,
@@ -46,7 +65,7 @@ export async function stoppingDispatch<T>(
  * then idle agents are woken for the runs that waited (their wake-ups may have been consumed by claims that answered
  * DispatchPaused).
  */
-export async function resumingDispatch<T>(deps: Services, environmentId: string, groupIds: readonly string[], write: () => Promise<T>): Promise<T> {
+export async function resumingDispatch<T>(deps: DispatchChangePorts, environmentId: string, groupIds: readonly string[], write: () => Promise<T>): Promise<T> {
   const result = await write();
   const open = await reopenWhereAllowed(deps, environmentId, groupIds);
   await wakeIdleBots(deps, environmentId, open).catch(() => {
@@ -59,7 +78,11 @@ export async function resumingDispatch<T>(deps: Services, environmentId: string,
  * min(queued runs, idle bots) wake-ups for each group: one count query and one bot query per group, paid only when
  * dispatch resumes. A wake-up too many costs its agent one claim answering `none`.
  */
-async function wakeIdleBots(deps: Services, environmentId: string, groupIds: readonly string[]): Promise<void> {
+async function wakeIdleBots(
+  deps: Pick<DispatchChangePorts, 'runCounts' | 'botStore' | 'queues'>,
+  environmentId: string,
+  groupIds: readonly string[],
+): Promise<void> {
   if (groupIds.length === 0) return;
   const counts = await deps.runCounts.countsFor(environmentId, groupIds);
   for (const groupId of groupIds) {

@@ -1,16 +1,22 @@
 import type { Principal } from '../../auth/principal.js';
-import type { Services } from '../../composition/services.js';
 import type { RunDocument } from '../../domain/run.js';
 import type { ScalingDecisionDocument } from '../../domain/scaling-decision.js';
 import { invalidContinuationToken } from '../../http/continuation-tokens.js';
-import type { Versioned } from '../../store/document-store.js';
+import type { DocumentStore, Versioned } from '../../store/document-store.js';
 import { latestScalingDecision } from '../../bots/scaling-decisions.js';
 import { groupStatsOf } from '../../bots/group-scaling-stats.js';
 import type { BotDocument } from '../../domain/bot.js';
 import { queueEstimates, SERVICE_LEVEL_CONFLICT, type QueueEstimate } from '../../domain/planner/index.js';
 import { LIVE_BOT_STATES } from '../bots.js';
-import { loadGroup } from '../groups/load-group.js';
-import { BadContinuationTokenError, type PageRequest } from './run-store.js';
+import { loadGroup, type GroupReadPorts } from '../groups/load-group.js';
+import { BadContinuationTokenError, type PageRequest, type RunStore } from './run-store.js';
+
+/** What reading a group's queue and past runs needs. */
+export interface GroupRunsPorts extends GroupReadPorts {
+  runs: RunStore;
+  /** the group's bots, scaling decisions and learned stats */
+  botStore: DocumentStore;
+}
 
 export interface QueueEntry {
   run: Versioned<RunDocument>;
@@ -71,13 +77,7 @@ function waitSecondsOf(run: RunDocument, now: Date): number {
 }
 
 /** The group's queue as its users see it: queued and running runs in dispatch order, with position and wait. */
-export async function groupQueue(
-  deps: Services,
-  principal: Principal,
-  environmentId: string | undefined,
-  groupId: string | undefined,
-  page: PageRequest,
-): Promise<QueueView> {
+export async function groupQueue(deps: GroupRunsPorts, principal: Principal, environmentId: string, groupId: string, page: PageRequest): Promise<QueueView> {
   const { env, group } = await loadGroup(deps, principal, environmentId, groupId, 'use');
   const token = decodeToken(page.continuationToken);
   const offset = token?.o ?? 0;
@@ -156,10 +156,10 @@ function estimatesOf(
 
 /** The group's ended runs, the most recently ended first, a page at a time. */
 export async function pastRuns(
-  deps: Services,
+  deps: GroupRunsPorts,
   principal: Principal,
-  environmentId: string | undefined,
-  groupId: string | undefined,
+  environmentId: string,
+  groupId: string,
   page: PageRequest,
 ): Promise<{ items: Versioned<RunDocument>[]; continuationToken?: string }> {
   const { env, group } = await loadGroup(deps, principal, environmentId, groupId, 'use');

@@ -1,9 +1,14 @@
 import { createHash } from 'node:crypto';
-import type { Services } from '../../composition/services.js';
 import { canonicalHash, canonicalJson } from '../../domain/canonical-json.js';
 import { AppError } from '../../errors/app-error.js';
 import { DuplicateDocumentError, StalePreconditionError, type Versioned } from '../../store/document-store.js';
-import { IDEMPOTENCY, type IdempotencyRecord } from './run-store.js';
+import { IDEMPOTENCY, type IdempotencyRecord, type RunStore } from './run-store.js';
+
+/** What looking up and reserving an Idempotency-Key needs (its records live in the runs container). */
+export interface IdempotencyPorts {
+  runs: RunStore;
+  now(): Date;
+}
 
 /** PRODUCT.md: kept 24 hours. */
 export const IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60;
@@ -62,7 +67,7 @@ export interface KeyLookup {
 }
 
 /** Reads the key's record: 422 `IdempotencyKeyReused` when it is live and was used with another body. */
-export async function lookUpKey(deps: Services, use: KeyUse): Promise<KeyLookup> {
+export async function lookUpKey(deps: IdempotencyPorts, use: KeyUse): Promise<KeyLookup> {
   const stored = await deps.runs.docs.get<IdempotencyRecord>(use.environmentId, idempotencyRecordId(use.environmentId, use.callerId, use.key));
   const record = live(stored, deps.now());
   if (!record) return stored ? { stored } : {};
@@ -75,7 +80,7 @@ export async function lookUpKey(deps: Services, use: KeyUse): Promise<KeyLookup>
  * `lookUpKey` read. When another request reserved it first, answers that request's run id: exactly one run id per
  * live key, whatever the race.
  */
-export async function reserveKey(deps: Services, use: KeyUse, runId: string, read: KeyLookup): Promise<string> {
+export async function reserveKey(deps: IdempotencyPorts, use: KeyUse, runId: string, read: KeyLookup): Promise<string> {
   const id = idempotencyRecordId(use.environmentId, use.callerId, use.key);
   let stored = read.stored;
   for (let attempt = 1; attempt <= RESERVE_ATTEMPTS; attempt++) {

@@ -1,14 +1,20 @@
 import { createHash } from 'node:crypto';
 import type { Principal } from '../../auth/principal.js';
-import type { Services } from '../../composition/services.js';
 import { canManageEnvironment, groupAccess } from '../../domain/access-rules.js';
 import type { GroupDocument } from '../../domain/group.js';
 import type { RunDocument } from '../../domain/run.js';
 import { invalidContinuationToken } from '../../http/continuation-tokens.js';
-import type { Page, Versioned } from '../../store/document-store.js';
+import type { DocumentStore, Page, Versioned } from '../../store/document-store.js';
 import { loadEnvironmentContext } from '../environment-context.js';
 import { GROUP } from '../groups/load-group.js';
-import { BadContinuationTokenError, type PageRequest, type RunFilter } from './run-store.js';
+import { BadContinuationTokenError, type PageRequest, type RunFilter, type RunStore } from './run-store.js';
+
+/** What listing an environment's runs needs. */
+export interface RunListPorts {
+  /** environments, members and groups (the groups the caller may use) */
+  store: DocumentStore;
+  runs: RunStore;
+}
 
 export type RunListFilter = Omit<RunFilter, 'visibleTo'>;
 
@@ -32,9 +38,9 @@ function openToken(filter: RunListFilter, token: string | undefined): string | u
  * (of deleted groups too). One query in the environment's partition; the visibility is part of its WHERE clause.
  */
 export async function listRuns(
-  deps: Services,
+  deps: RunListPorts,
   principal: Principal,
-  environmentId: string | undefined,
+  environmentId: string,
   filter: RunListFilter,
   page: PageRequest,
 ): Promise<Page<Versioned<RunDocument>>> {

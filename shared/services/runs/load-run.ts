@@ -1,13 +1,19 @@
 import type { Principal } from '../../auth/principal.js';
-import type { Services } from '../../composition/services.js';
 import { canControlRun, type Membership } from '../../domain/access-rules.js';
 import type { EnvironmentDocument } from '../../domain/environment.js';
 import type { GroupDocument } from '../../domain/group.js';
 import { canReadRun, NO_GROUP, RUN, type RunDocument } from '../../domain/run.js';
-import { requireGuid } from '../../domain/validation.js';
 import { AppError } from '../../errors/app-error.js';
-import type { Versioned } from '../../store/document-store.js';
+import type { DocumentStore, Versioned } from '../../store/document-store.js';
 import { loadEnvironmentContext } from '../environment-context.js';
+import type { RunStore } from './run-store.js';
+
+/** What reading a run and its group needs. */
+export interface RunReadPorts {
+  /** environments, members and groups */
+  store: DocumentStore;
+  runs: RunStore;
+}
 
 export interface RunContext {
   env: Versioned<EnvironmentDocument>;
@@ -18,12 +24,12 @@ export interface RunContext {
 }
 
 /** A run of the environment by id, or undefined (no access check). */
-export async function findRun(deps: Services, environmentId: string, runId: string): Promise<Versioned<RunDocument> | undefined> {
+export async function findRun(deps: Pick<RunReadPorts, 'runs'>, environmentId: string, runId: string): Promise<Versioned<RunDocument> | undefined> {
   const run = await deps.runs.docs.get<RunDocument>(environmentId, runId);
   return run?.type === RUN ? run : undefined;
 }
 
-export async function findGroupOf(deps: Services, environmentId: string, groupId: string): Promise<Versioned<GroupDocument> | undefined> {
+export async function findGroupOf(deps: Pick<RunReadPorts, 'store'>, environmentId: string, groupId: string): Promise<Versioned<GroupDocument> | undefined> {
   const group = await deps.store.get<GroupDocument>(environmentId, groupId);
   return group?.type === 'group' ? group : undefined;
 }
@@ -32,16 +38,9 @@ export async function findGroupOf(deps: Services, environmentId: string, groupId
  * The run if the caller may read it (404 otherwise, exactly as for a missing one), and, with `control`, may also
  * cancel and reprioritise it (403 otherwise): its submitter, the group's owner and CoOwners, SystemAdministrators.
  */
-export async function loadRun(
-  deps: Services,
-  principal: Principal,
-  environmentId: string | undefined,
-  runId: string | undefined,
-  needed: 'read' | 'control',
-): Promise<RunContext> {
+export async function loadRun(deps: RunReadPorts, principal: Principal, environmentId: string, runId: string, needed: 'read' | 'control'): Promise<RunContext> {
   const { env, member } = await loadEnvironmentContext(deps, environmentId, principal);
-  const id = requireGuid(runId, 'Run');
-  const run = await findRun(deps, env.id, id);
+  const run = await findRun(deps, env.id, runId);
   if (!run) throw AppError.notFound('Run');
   const group = await findGroupOf(deps, env.id, run.groupId);
   if (!canReadRun(member, run, group)) throw AppError.notFound('Run');

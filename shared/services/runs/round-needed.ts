@@ -1,6 +1,13 @@
-import type { Services } from '../../composition/services.js';
+import type { DocumentStore } from '../../store/document-store.js';
+import type { RunStore } from './run-store.js';
 import type { BotDocument } from '../../domain/bot.js';
 import type { RunDocument } from '../../domain/run.js';
+
+/** What telling whether a new run needs a planning round reads. */
+export interface RoundNeededPorts {
+  botStore: DocumentStore;
+  runs: RunStore;
+}
 
 /**
  * Whether a new run needs a planning round: not when its group's idle bots (none with a run, a release or a drain
@@ -12,7 +19,7 @@ import type { RunDocument } from '../../domain/run.js';
  *   later one sees both runs; and the controller's periodic round plans anyway.
  */
 export async function roundNeededFor(
-  deps: Pick<Services, 'botStore' | 'runs'>,
+  deps: RoundNeededPorts,
   run: Pick<RunDocument, 'environmentId' | 'groupId'>,
   group: { maxBots: number; queuedBefore: number },
 ): Promise<boolean> {

@@ -1,11 +1,11 @@
 import type { Principal } from '../../auth/principal.js';
-import type { Services } from '../../composition/services.js';
+import type { AppConfig } from '../../config/app-config.js';
 import type { FlowDefinition } from '../../domain/desktop-flow.js';
 import { queuedRun, RUN_ERROR_CODES, type RunDocument, type RunPriority } from '../../domain/run.js';
 import { AppError } from '../../errors/app-error.js';
-import { QueueNotFoundError } from '../../queues/group-queues.js';
+import { QueueNotFoundError, type GroupQueues } from '../../queues/group-queues.js';
 import { observeRunSubmitted } from '../../observability/run-telemetry.js';
-import { DuplicateDocumentError, type Versioned } from '../../store/document-store.js';
+import { DuplicateDocumentError, type DocumentStore, type Versioned } from '../../store/document-store.js';
 import { newCallback } from '../../domain/run-callback.js';
 import { validateCallbackUrl } from '../callbacks/callback-url.js';
 import { findConnection, requireUsableConnection } from '../connections.js';
@@ -16,6 +16,20 @@ import { bodyHashOf, lookUpKey, reserveKey, type KeyLookup, type KeyUse } from '
 import { findRun, loadRun } from './load-run.js';
 import { endQueuedRun } from './transitions.js';
 import { roundNeededFor } from './round-needed.js';
+import type { RunStore } from './run-store.js';
+
+/** What submitting (and resubmitting) a run needs. */
+export interface SubmitRunPorts {
+  /** environments, members, connections, groups and desktop flows */
+  store: DocumentStore;
+  runs: RunStore;
+  /** the group's Ready bots (whether a planning round is needed) */
+  botStore: DocumentStore;
+  queues: GroupQueues;
+  config: AppConfig;
+  now(): Date;
+  newId(): string;
+}
 
 export interface SubmitRunInput {
   connectionId: string;
@@ -54,9 +68,9 @@ export interface SubmittedRun {
  * one run; a replay also re-sends the wake-up of a still-queued run (harmless when it exists already), which repairs a first attempt that died between its writes.
  */
 export async function submitRun(
-  deps: Services,
+  deps: SubmitRunPorts,
   principal: Principal,
-  environmentId: string | undefined,
+  environmentId: string,
   input: SubmitRunInput,
   options: SubmitRunOptions,
 ): Promise<SubmittedRun> {
@@ -137,7 +151,7 @@ export const QUEUE_FULL_RETRY_AFTER_SECONDS = 60;
  * reads at most the limit's worth of index entries). Not a lock: submissions racing past the same count may overshoot
  * the limit by the number in flight at that moment, which stays small next to the limit.
  */
-async function checkQueueRoom(deps: Services, environmentId: string, groupId: string): Promise<number> {
+async function checkQueueRoom(deps: SubmitRunPorts, environmentId: string, groupId: string): Promise<number> {
   const limit = deps.config.MAX_QUEUED_RUNS_PER_GROUP;
   const queued = await deps.runs.queries.queuedCount(environmentId, groupId);
   if (queued < limit) return queued;
@@ -150,7 +164,7 @@ async function checkQueueRoom(deps: Services, environmentId: string, groupId: st
   );
 }
 
-async function replay(deps: Services, run: Versioned<RunDocument>): Promise<SubmittedRun> {
+async function replay(deps: SubmitRunPorts, run: Versioned<RunDocument>): Promise<SubmittedRun> {
   if (run.state !== 'Queued') return { run, replayed: true, roundNeeded: false };
   // still queued: the first submission may have died before its wake-up, so this one does what it would have done
   return { run: await wake(deps, run), replayed: true, roundNeeded: true };
@@ -160,7 +174,7 @@ async function replay(deps: Services, run: Versioned<RunDocument>): Promise<Subm
  * The run is written; now its wake-up. A queue that is gone means the group was deleted while the run was being
  * submitted: the run ends Cancelled and the caller gets 422 GroupDeleted.
  */
-async function wake(deps: Services, run: Versioned<RunDocument>): Promise<Versioned<RunDocument>> {
+async function wake(deps: SubmitRunPorts, run: Versioned<RunDocument>): Promise<Versioned<RunDocument>> {
   try {
     await deps.queues.sendWakeUp(run.groupId, { runId: run.id });
   } catch (err) {
@@ -176,10 +190,10 @@ async function wake(deps: Services, run: Versioned<RunDocument>): Promise<Versio
  * same checks as a submission (the caller's current use of the group, holding the connection, room in the queue).
  */
 export async function resubmitRun(
-  deps: Services,
+  deps: SubmitRunPorts,
   principal: Principal,
-  environmentId: string | undefined,
-  runId: string | undefined,
+  environmentId: string,
+  runId: string,
   options: SubmitRunOptions,
 ): Promise<SubmittedRun> {
   const { run } = await loadRun(deps, principal, environmentId, runId, 'read');

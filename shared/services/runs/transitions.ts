@@ -1,9 +1,15 @@
-import type { Services } from '../../composition/services.js';
 import { cancelledWhileQueued, type RunDocument, type RunError } from '../../domain/run.js';
 import { AppError } from '../../errors/app-error.js';
 import { observeRunChange } from '../../observability/run-telemetry.js';
 import { StalePreconditionError, type Versioned } from '../../store/document-store.js';
 import { findRun } from './load-run.js';
+import type { RunStore } from './run-store.js';
+
+/** What changing a run needs. */
+export interface RunChangePorts {
+  runs: RunStore;
+  now(): Date;
+}
 
 const ATTEMPTS = 8;
 
@@ -19,7 +25,7 @@ export interface RunChange {
  * pure (it may run more than once) and may throw an AppError to refuse.
  */
 export async function changeRun(
-  deps: Services,
+  deps: RunChangePorts,
   start: Versioned<RunDocument>,
   decide: (run: Versioned<RunDocument>, now: Date) => RunDocument | undefined,
 ): Promise<RunChange> {
@@ -39,6 +45,6 @@ export async function changeRun(
 }
 
 /** Ends a run that is still queued as Cancelled with the given error; any other state is left alone. */
-export function endQueuedRun(deps: Services, run: Versioned<RunDocument>, error: RunError): Promise<RunChange> {
+export function endQueuedRun(deps: RunChangePorts, run: Versioned<RunDocument>, error: RunError): Promise<RunChange> {
   return changeRun(deps, run, (current, now) => (current.state === 'Queued' ? cancelledWhileQueued(current, error, now) : undefined));
 }
