@@ -10,15 +10,16 @@
 /** npm packages and Node modules the domain may use: they compute, they do no I/O (node:crypto: for its hashes). */
 const PURE_NPM_PACKAGES = ['zod', 'unhomoglyph'];
 const PURE_NODE_MODULES = ['crypto'];
-/** The error catalogue is part of the domain's language (a refused rule is an AppError); it must stay pure too. */
-const DOMAIN_KERNEL = ['^shared/domain/', '^shared/errors/app-error\\.ts$', '^shared/errors/error-catalogue\\.ts$'];
-const PRODUCTION = '^(shared|functions|orchestrations|agent)/';
+const PRODUCTION = '^(domain|app|adapters|api|composition|protocol|functions|orchestrations|agent)/';
 const DEVELOPMENT_ONLY = '^(local|tests|bench|simulator|packaging)/';
-const AGENT_PROTOCOL = '^shared/agent-protocol\\.ts$';
-/** The composition root: the outermost layer, the one place that builds clients and binds every handler to them. */
-const COMPOSITION_ROOT = '^shared/composition/root/';
+const AGENT_PROTOCOL = '^protocol/agent-protocol\\.ts$';
+/** the server's layers, innermost first */
+const SERVER = '^(domain|app|adapters|api|composition|functions|orchestrations)/';
 
 const escape = (s) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+
+/** `from` may import nothing of the repository's folders in `to` */
+const inward = (name, from, to, comment) => ({ name, severity: 'error', comment, from: { path: from }, to: { path: to } });
 
 /* global module -- a CommonJS file: dependency-cruiser also reads it from its own command */
 /** @type {import('dependency-cruiser').IConfiguration} */
@@ -27,66 +28,80 @@ module.exports = {
     {
       name: 'domain-is-pure',
       severity: 'error',
-      comment: 'shared/domain (and the error catalogue it speaks in) imports only itself and a few pure packages: no SDK, no store, no api, no Node I/O.',
-      from: { path: DOMAIN_KERNEL },
+      comment: 'domain/ (documents, rules, the planner, the error catalogue) imports only itself and a few pure packages: no SDK, no port, no Node I/O.',
+      from: { path: '^domain/' },
       to: {
-        pathNot: [
-          ...DOMAIN_KERNEL,
-          ...PURE_NPM_PACKAGES.map((p) => `(^|/)node_modules/${escape(p)}/`),
-          ...PURE_NODE_MODULES.map((m) => `^(node:)?${escape(m)}$`),
-        ],
+        pathNot: ['^domain/', ...PURE_NPM_PACKAGES.map((p) => `(^|/)node_modules/${escape(p)}/`), ...PURE_NODE_MODULES.map((m) => `^(node:)?${escape(m)}$`)],
       },
     },
+    inward(
+      'app-imports-inward',
+      '^app/',
+      '^(adapters|api|functions|orchestrations)/',
+      'app/ (use cases and the ports they declare) imports domain/, its own modules and the protocol; an adapter, a route or the composition root is handed to it, never imported.',
+    ),
+    inward(
+      'adapters-import-inward',
+      '^adapters/',
+      '^(api|functions|orchestrations)/',
+      'adapters/ implement the ports of app/ with the SDKs; they know nothing of routes, of the composition root or of the hosts.',
+    ),
+    inward(
+      'api-imports-inward',
+      '^api/',
+      '^(adapters|functions|orchestrations)/',
+      "api/ (routes, HTTP, OpenAPI) calls use cases through their ports; the adapters behind them are the composition root's choice.",
+    ),
+    inward(
+      'composition-not-to-functions',
+      '^composition/',
+      '^functions/',
+      'composition/ builds the clients and hands out handlers (the activities of orchestrations/ among them); functions/ registers them, not the other way round.',
+    ),
+    inward(
+      'only-functions-import-the-composition',
+      '^(domain|app|adapters|api|protocol|orchestrations|agent)/',
+      '^composition/',
+      'Only functions/ (and tests) take what the composition root hands out; everything else is handed its dependencies.',
+    ),
     {
       name: 'production-not-to-development',
       severity: 'error',
-      comment: 'Production code (shared, functions, orchestrations, agent) never imports the local cloud, tests, benchmarks, the simulator or packaging.',
+      comment: 'Production code never imports the local cloud, tests, benchmarks, the simulator or packaging.',
       from: { path: PRODUCTION },
       to: { path: DEVELOPMENT_ONLY },
-    },
-    {
-      name: 'shared-not-to-hosts',
-      severity: 'error',
-      comment:
-        'shared/ is used by functions/ and orchestrations/; it never reaches up into them (invert through a port type instead). The composition root, outermost, binds their activities and Durable adapters.',
-      from: { path: '^shared/', pathNot: COMPOSITION_ROOT },
-      to: { path: '^(functions|orchestrations)/' },
-    },
-    {
-      name: 'only-hosts-import-the-root',
-      severity: 'error',
-      comment: 'The composition root hands its handlers to functions/; nothing it builds on imports it back.',
-      from: { path: PRODUCTION, pathNot: ['^functions/', COMPOSITION_ROOT] },
-      to: { path: COMPOSITION_ROOT },
     },
     {
       name: 'agent-only-through-protocol',
       severity: 'error',
       comment: 'The agent runs on the bots: it imports its own files, npm packages and the protocol module, nothing else of the repository.',
       from: { path: '^agent/' },
-      to: { path: '^(shared|functions|orchestrations|local|tests|bench|simulator|packaging|console)/', pathNot: AGENT_PROTOCOL },
+      to: {
+        path: '^(domain|app|adapters|api|composition|protocol|functions|orchestrations|local|tests|bench|simulator|packaging|console)/',
+        pathNot: AGENT_PROTOCOL,
+      },
     },
     {
       name: 'server-not-to-agent',
       severity: 'error',
-      comment: 'The server and the agent meet only in shared/agent-protocol.ts; the server never imports agent internals.',
-      from: { path: '^(shared|functions|orchestrations)/' },
+      comment: 'The server and the agent meet only in protocol/agent-protocol.ts; the server never imports agent internals.',
+      from: { path: SERVER },
       to: { path: '^agent/' },
     },
     {
       name: 'protocol-is-standalone',
       severity: 'error',
       comment: 'Both sides import the protocol module, so it imports nothing of either side.',
-      from: { path: AGENT_PROTOCOL },
-      to: { path: '^(shared|functions|orchestrations|agent)/', pathNot: AGENT_PROTOCOL },
+      from: { path: '^protocol/' },
+      to: { path: '^(domain|app|adapters|api|composition|functions|orchestrations|agent)/' },
     },
     {
-      name: 'no-cycles-between-shared-folders',
+      name: 'no-cycles-between-app-folders',
       severity: 'error',
-      comment: 'The folders of shared/ depend on each other one way: a cycle between two of them means one should be split or inverted.',
+      comment: 'The folders of app/ depend on each other one way: a cycle between two of them means one should be split or inverted.',
       scope: 'folder',
-      from: { path: '^shared/' },
-      to: { path: '^shared/', circular: true },
+      from: { path: '^app/' },
+      to: { path: '^app/', circular: true },
     },
   ],
   options: {

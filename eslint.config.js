@@ -36,14 +36,14 @@ export default tseslint.config(
   },
   {
     // a swallowed failure in the product is logged (bestEffort) or says, beside a disable comment, why silence is right
-    files: ['shared/**', 'functions/**', 'orchestrations/**', 'agent/**'],
+    files: ['domain/**', 'app/**', 'adapters/**', 'api/**', 'composition/**', 'protocol/**', 'functions/**', 'orchestrations/**', 'agent/**'],
     rules: {
       'no-restricted-syntax': [
         'error',
         {
           selector: "CallExpression[callee.property.name='catch'] > ArrowFunctionExpression[body.type='Identifier'][body.name='undefined']",
           message:
-            'A swallowed error: await bestEffort(step, what) (shared/errors/best-effort.ts) logs it; if silence is right, say why beside an eslint-disable comment.',
+            'A swallowed error: await bestEffort(step, what) (app/errors/best-effort.ts) logs it; if silence is right, say why beside an eslint-disable comment.',
         },
       ],
     },

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { RunAccount } from './steps/index.js';
 
 /**
- * agent.json (`--config`): the fields shared/provisioning/agent-bootstrap.ts writes (controlPlaneUrl, environmentId,
+ * agent.json (`--config`): the fields adapters/vms/agent-bootstrap.ts writes (controlPlaneUrl, environmentId,
  * groupId, botId, credential), plus two the local simulated bot adds: the machine's local account and the Service Bus
  * peer's plain-AMQP endpoint.
  */

@@ -1,4 +1,4 @@
-import type { ClaimResponse, FinishRequest } from '../shared/agent-protocol.js';
+import type { ClaimResponse, FinishRequest } from '../protocol/agent-protocol.js';
 import { CredentialRevokedError, type AgentApiClient } from './api-client.js';
 import type { QueueListener } from './queue-listener.js';
 import type { FlowOutcome } from './steps/index.js';

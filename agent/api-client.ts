@@ -5,7 +5,7 @@ import {
   type HeartbeatRequest,
   type HeartbeatResponse,
   type QueueCredentialResponse,
-} from '../shared/agent-protocol.js';
+} from '../protocol/agent-protocol.js';
 
 /** The control plane refused the bot's credential (401): the bot was torn down or reprovisioned; the agent stops. */
 export class CredentialRevokedError extends Error {

@@ -1,5 +1,5 @@
 import { ServiceBusClient, type ServiceBusReceivedMessage, type ServiceBusReceiver } from '@azure/service-bus';
-import type { QueueCredentialResponse } from '../shared/agent-protocol.js';
+import type { QueueCredentialResponse } from '../protocol/agent-protocol.js';
 
 /**
  * `AzureSASCredential` of @azure/core-auth, by its shape (the SDK recognises a SAS credential by its `signature`):

@@ -1,7 +1,7 @@
 import type { LocalCloud } from '../local/stack/local-cloud.js';
-import type { ClaimResponse, HeartbeatResponse } from '../shared/agent-protocol.js';
-import type { BotIdentity } from '../shared/bots/bot-credentials.js';
-import type { Services } from '../shared/composition/services.js';
+import type { ClaimResponse, HeartbeatResponse } from '../protocol/agent-protocol.js';
+import type { BotIdentity } from '../app/bots/bot-credentials.js';
+import type { Services } from '../composition/services.js';
 
 /**
  * A bot's agent as the benches play it: the agent HTTP API (`/api/agent/...`) with the bot's own credential, issued

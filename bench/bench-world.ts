@@ -4,13 +4,13 @@ import os from 'node:os';
 import { BulkOperationType, CosmosClient, type Container, type JSONObject } from '@azure/cosmos';
 import type { LocalCloud } from '../local/stack/local-cloud.js';
 import { mintToken } from '../local/stack/token-issuer.js';
-import type { BotIdentity } from '../shared/bots/bot-credentials.js';
-import type { Services } from '../shared/composition/services.js';
-import { cosmosDefinitions, RUNS_CONTAINER } from '../shared/config/infra-definitions.js';
-import type { BotDocument, BotState } from '../shared/domain/bot.js';
-import type { ImageDocument } from '../shared/domain/image.js';
-import { dispatchKeyOf, type RunDocument } from '../shared/domain/run.js';
-import { botImageSpecOf } from '../shared/provisioning/bot-provisioner.js';
+import type { BotIdentity } from '../app/bots/bot-credentials.js';
+import type { Services } from '../composition/services.js';
+import { cosmosDefinitions, RUNS_CONTAINER } from '../app/config/infra-definitions.js';
+import type { BotDocument, BotState } from '../domain/bot.js';
+import type { ImageDocument } from '../domain/image.js';
+import { dispatchKeyOf, type RunDocument } from '../domain/run.js';
+import { botImageSpecOf } from '../app/ports/bot-provisioner.js';
 
 /**
  * What the cost and scale benches share: an HTTP client of the API (as an admin), an environment with groups made
@@ -88,7 +88,7 @@ export function submitBody(env: BenchEnvironment, group: BenchGroup, i: number):
 }
 
 /**
- * Bot records of a group as the planning round writes them (shared/bots/planning-round.ts), already up: `state`
+ * Bot records of a group as the planning round writes them (app/bots/planning-round.ts), already up: `state`
  * with credential version 1, so that the agent services (`agentClaim`, `agentHeartbeat`, `agentFinish`) accept the
  * identity. No lifecycle runs behind them: the bench acts as their agents.
  */

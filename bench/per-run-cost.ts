@@ -1,12 +1,12 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { startLocalCloud } from '../local/stack/local-cloud.js';
-import { updateBot } from '../shared/bots/bot-records.js';
-import { runPlanningRound } from '../shared/bots/planning-round.js';
-import { buildServices } from '../shared/composition/root/clients.js';
-import { loadAppConfig } from '../shared/config/app-config.js';
-import { sweepRunDeadlines } from '../shared/services/maintenance/run-deadlines.js';
-import { busyHeartbeatWrites, heartbeatWriteAfterMs } from '../shared/domain/agent-heartbeat.js';
+import { updateBot } from '../app/bots/bot-records.js';
+import { runPlanningRound } from '../app/bots/planning-round.js';
+import { buildServices } from '../composition/root/clients.js';
+import { loadAppConfig } from '../app/config/app-config.js';
+import { sweepRunDeadlines } from '../app/maintenance/run-deadlines.js';
+import { busyHeartbeatWrites, heartbeatWriteAfterMs } from '../domain/agent-heartbeat.js';
 import { BUSY_CANCEL_WAIT_MS, BUSY_FIRST_HEARTBEAT_MS, BUSY_HEARTBEAT_MS } from '../agent/agent-loop.js';
 import { BenchAgent } from './agent-http.js';
 import {

@@ -1,9 +1,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { plan } from '../shared/domain/planner/plan.js';
-import type { BotState } from '../shared/domain/planner/planner-input.js';
+import { plan } from '../domain/planner/plan.js';
+import type { BotState } from '../domain/planner/planner-input.js';
 import { DurableTestHost } from '../tests/integration/local-cloud/durable-host.js';
-import { aBot, aGroup, anEnvironment } from '../tests/unit/shared/domain/planner/builders.js';
+import { aBot, aGroup, anEnvironment } from '../tests/unit/domain/planner/builders.js';
 import { machineInfo, stats } from './stats.js';
 import { writeSummary } from './summary.js';
 

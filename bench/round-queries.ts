@@ -2,10 +2,10 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import { CosmosClient, type Container } from '@azure/cosmos';
 import { startCosmosPeer } from '../local/stack/cosmos-peer.js';
-import { cosmosDefinitions, RUNS_CONTAINER } from '../shared/config/infra-definitions.js';
-import { dispatchKeyOf, type RunDocument } from '../shared/domain/run.js';
-import { CosmosRunCounts } from '../shared/store/cosmos-run-counts.js';
-import { CosmosRunQueries } from '../shared/store/cosmos-run-queries.js';
+import { cosmosDefinitions, RUNS_CONTAINER } from '../app/config/infra-definitions.js';
+import { dispatchKeyOf, type RunDocument } from '../domain/run.js';
+import { CosmosRunCounts } from '../adapters/cosmos/cosmos-run-counts.js';
+import { CosmosRunQueries } from '../adapters/cosmos/cosmos-run-queries.js';
 import { seedQueuedRuns } from './bench-world.js';
 import { stats } from './stats.js';
 

@@ -2,10 +2,10 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { startLocalCloud } from '../local/stack/local-cloud.js';
 import { adminApi } from './bench-world.js';
-import { buildServices } from '../shared/composition/root/clients.js';
-import { loadAppConfig } from '../shared/config/app-config.js';
-import { claimNextRun } from '../shared/services/runs/claim.js';
-import { finishRun } from '../shared/services/runs/finish.js';
+import { buildServices } from '../composition/root/clients.js';
+import { loadAppConfig } from '../app/config/app-config.js';
+import { claimNextRun } from '../app/runs/claim.js';
+import { finishRun } from '../app/runs/finish.js';
 import { machineInfo, stats } from './stats.js';
 
 /**

@@ -1,14 +1,14 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { startLocalCloud, type LocalCloud } from '../local/stack/local-cloud.js';
-import { planningInput, runPlanningRound } from '../shared/bots/planning-round.js';
-import type { BotIdentity } from '../shared/bots/bot-credentials.js';
-import { buildServices } from '../shared/composition/root/clients.js';
-import type { Services } from '../shared/composition/services.js';
-import { loadAppConfig } from '../shared/config/app-config.js';
-import type { EnvironmentDocument } from '../shared/domain/environment.js';
-import { plan } from '../shared/domain/planner/index.js';
-import type { RunDocument } from '../shared/domain/run.js';
+import { planningInput, runPlanningRound } from '../app/bots/planning-round.js';
+import type { BotIdentity } from '../app/bots/bot-credentials.js';
+import { buildServices } from '../composition/root/clients.js';
+import type { Services } from '../composition/services.js';
+import { loadAppConfig } from '../app/config/app-config.js';
+import type { EnvironmentDocument } from '../domain/environment.js';
+import { plan } from '../domain/planner/index.js';
+import type { RunDocument } from '../domain/run.js';
 import { BenchAgent } from './agent-http.js';
 import {
   addGroup,

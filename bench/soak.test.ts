@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect, it } from 'vitest';
-import { isEnded } from '../shared/domain/run.js';
+import { isEnded } from '../domain/run.js';
 import { anEnvironmentWithGroups, outcomesOf, sleep, until, useFaultWorld } from '../tests/faults/fault-world.js';
 import { conservation, everyAcceptedRunEnded, noOrchestrationFailed, noOrphanVms, noRunOnTwoBots, Sampler, withinLimits } from '../tests/faults/invariants.js';
 import { FLOW } from '../tests/faults/scenario.js';

@@ -1,8 +1,8 @@
 import { app } from '@azure/functions';
 import * as df from 'durable-functions';
-import { application } from '../shared/composition/root/process-application.js';
-import { metaRouteDocs } from '../shared/api/routes/meta.js';
-import { NO_ROUTE_FUNCTION, noRouteHandler } from '../shared/http/not-found.js';
+import { application } from '../composition/root/process-application.js';
+import { metaRouteDocs } from '../api/routes/meta.js';
+import { NO_ROUTE_FUNCTION, noRouteHandler } from '../api/http/not-found.js';
 
 for (const { route, handler } of application.api) {
   app.http(route.name, {

@@ -2,7 +2,7 @@ import * as df from 'durable-functions';
 import { botLifecycle } from '../orchestrations/bot-lifecycle.js';
 import { environmentController } from '../orchestrations/environment-controller.js';
 import { BOT_ACTIVITIES, CONTROLLER_ACTIVITIES, ORCHESTRATORS } from '../orchestrations/names.js';
-import { application } from '../shared/composition/root/process-application.js';
+import { application } from '../composition/root/process-application.js';
 
 df.app.orchestration(ORCHESTRATORS.environmentController, environmentController);
 df.app.orchestration(ORCHESTRATORS.botLifecycle, botLifecycle);

@@ -1,6 +1,6 @@
 import { app } from '@azure/functions';
-import { CONSOLE_FUNCTION, consoleAssetsDir } from '../shared/console/console-assets.js';
-import { application } from '../shared/composition/root/process-application.js';
+import { CONSOLE_FUNCTION, consoleAssetsDir } from '../api/console/console-assets.js';
+import { application } from '../composition/root/process-application.js';
 
 // The web console (docs/console.md). The host tries routes in function-name order and no API route starts with
 // `console/`, so this catch-all shadows none (the packaging test checks every route stays reachable).

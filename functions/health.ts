@@ -1,4 +1,4 @@
 import { app } from '@azure/functions';
-import { healthHandler } from '../shared/http/health.js';
+import { healthHandler } from '../api/http/health.js';
 
 app.http('health', { route: 'health', methods: ['GET'], authLevel: 'anonymous', handler: healthHandler });

@@ -1,8 +1,8 @@
 import { app, type TimerHandler } from '@azure/functions';
 import * as df from 'durable-functions';
-import { application } from '../shared/composition/root/process-application.js';
+import { application } from '../composition/root/process-application.js';
 
-// Registration only: the sweeps live in shared/services/maintenance. Schedules are app settings (NCRONTAB);
+// Registration only: the sweeps live in app/maintenance. Schedules are app settings (NCRONTAB);
 // each timer can be fired on demand (locally: POST /admin/functions/{name}).
 function registerSweep(name: string, scheduleSetting: string, handler: TimerHandler): void {
   app.timer(name, { schedule: `%${scheduleSetting}%`, extraInputs: [df.input.durableClient()], handler });

@@ -3,7 +3,7 @@
 // `az deployment group create -g <rg> -f infra/main.bicep -p infra/main.bicepparam` (docs/deploy.md).
 //
 // The Cosmos containers and Service Bus queues come from infra/definitions/*.json, the same files the code and
-// the local cloud read. The app settings below are every setting of shared/config/app-config.ts that Azure
+// the local cloud read. The app settings below are every setting of app/config/app-config.ts that Azure
 // needs (tests/unit/infra/app-settings.test.ts checks the list); the local-only ones (COSMOS_KEY,
 // SERVICEBUS_CONNECTION_STRING, LOCAL_CA_CERT_FILE, LOCAL_PROVISION_DELAY_MS) are never set here.
 
@@ -344,7 +344,7 @@ module functionApp 'modules/function-app.bicep' = {
     maximumInstanceCount: maximumInstanceCount
     // Setting -> source. No secrets: every service is reached with the managed identity (roles module).
     appSettings: {
-      // shared/config/app-config.ts
+      // app/config/app-config.ts
       COSMOS_ENDPOINT: cosmos.outputs.endpoint
       SERVICEBUS_NAMESPACE: serviceBus.outputs.fullyQualifiedNamespace
       KEYVAULT_URL: keyVault.outputs.uri

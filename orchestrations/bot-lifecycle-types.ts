@@ -40,7 +40,7 @@ export interface BotRef {
 }
 
 /** The bot as its serve phase sees it. */
-export type { ServeState } from '../shared/bots/serve-state.js';
+export type { ServeState } from '../app/bots/serve-state.js';
 
 export type ProvisionOutcome = { ok: true } | { ok: false; retryable: boolean; reason: string };
 

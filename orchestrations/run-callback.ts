@@ -1,10 +1,10 @@
 import * as df from 'durable-functions';
 import type { DurableClient, OrchestrationContext, Task } from 'durable-functions';
 import { z } from 'zod';
-import { isEnded, type RunDocument } from '../shared/domain/run.js';
-import { CALLBACK_RETRY_WINDOW_MS, retryDelaySeconds } from '../shared/domain/run-callback.js';
-import type { RunCallbacks } from '../shared/services/callbacks/run-callbacks.js';
-import { bestEffort } from '../shared/errors/best-effort.js';
+import { isEnded, type RunDocument } from '../domain/run.js';
+import { CALLBACK_RETRY_WINDOW_MS, retryDelaySeconds } from '../domain/run-callback.js';
+import type { RunCallbacks } from '../app/callbacks/run-callbacks.js';
+import { bestEffort } from '../app/errors/best-effort.js';
 
 /** The callback delivery's Durable function names. */
 export const RUN_CALLBACK = {

@@ -1,7 +1,7 @@
 import * as df from 'durable-functions';
 import type { OrchestrationContext, Task } from 'durable-functions';
 import { z } from 'zod';
-import type { DeadlineTarget } from '../shared/services/runs/deadlines.js';
+import type { DeadlineTarget } from '../app/runs/deadlines.js';
 
 /** The watchdog's Durable function names, in one place. */
 export const RUN_WATCHDOG = {
@@ -33,7 +33,7 @@ const checkSchema = z.union([z.object({ done: z.string() }), z.object({ wakeAt: 
 const RETRY_AFTER_FAILURE_MS = 60_000;
 
 /**
- * Since the run-deadline sweep (shared/services/maintenance/run-deadlines.ts) no watchdog is started; the
+ * Since the run-deadline sweep (app/maintenance/run-deadlines.ts) no watchdog is started; the
  * orchestration stays registered so that the instances an earlier version started finish after a deploy.
  *
  * One run's deadlines, with Durable timers only: sleep until `wakeAt`, let the activity time the run out or say

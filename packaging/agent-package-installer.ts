@@ -1,4 +1,4 @@
-import { AGENT_PACKAGE_BLOBS } from '../shared/provisioning/agent-bootstrap.js';
+import { AGENT_PACKAGE_BLOBS } from '../adapters/vms/agent-bootstrap.js';
 import { SERVICE_HOST_SOURCE } from './agent-package-service-host.js';
 
 /**

@@ -49,7 +49,7 @@ function zipFolder(dir: string, files: string[], zipPath: string): Promise<void>
 }
 
 /**
- * Builds the deployment package: the production build (tsconfig.build.json: functions, orchestrations, shared, and
+ * Builds the deployment package: the production build (tsconfig.build.json: functions, orchestrations, domain, app, adapters, api, composition, protocol, and
  * what they import), host.json, a package.json with the production dependencies only, those dependencies' folders,
  * the web console's bundled assets (dist/console), and the zip azd uploads. Nothing of tests, the local cloud,
  * benchmarks, the simulator or the agent.

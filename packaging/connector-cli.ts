@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { connectorFiles } from '../shared/api/openapi/connector-package.js';
-import { apiRoutes } from '../shared/api/routes/index.js';
+import { connectorFiles } from '../api/openapi/connector-package.js';
+import { apiRoutes } from '../api/routes/index.js';
 
 // `npm run connector`: writes the Power Automate custom connector package generated from the route table.
 const dir = join(process.cwd(), 'connector');

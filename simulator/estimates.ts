@@ -1,5 +1,5 @@
-import { EMPTY_STATS, FLOW_WINDOW, STATS_WINDOW, type GroupScalingStats } from '../shared/domain/planner/group-stats.js';
-import { queueEstimates, type QueueEstimateBot } from '../shared/domain/planner/queue-estimate.js';
+import { EMPTY_STATS, FLOW_WINDOW, STATS_WINDOW, type GroupScalingStats } from '../domain/planner/group-stats.js';
+import { queueEstimates, type QueueEstimateBot } from '../domain/planner/queue-estimate.js';
 import { MINUTE } from './model.js';
 import { iso } from './run-queue.js';
 import type { SimGroup } from './sim-group.js';
@@ -7,7 +7,7 @@ import type { World } from './world.js';
 
 /**
  * The expected start of every newly queued run, as the product's queue view shows it right after a plan: the
- * product's own `queueEstimates` (shared/domain/planner/queue-estimate.ts), fed what the view reads (the group's
+ * product's own `queueEstimates` (domain/planner/queue-estimate.ts), fed what the view reads (the group's
  * bots, its queue in dispatch order) and the group's stats as the controller keeps them (group-stats.ts: the last
  * STATS_WINDOW provisioning times and run durations, the last FLOW_WINDOW per flow). Recorded on the run once,
  * when it is first estimated: the metric scores what the view showed when the run was queued.

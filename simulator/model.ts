@@ -1,5 +1,5 @@
-import { OCCUPYING_STATES, type BotState } from '../shared/domain/planner/index.js';
-import type { RunPriority } from '../shared/domain/run.js';
+import { OCCUPYING_STATES, type BotState } from '../domain/planner/index.js';
+import type { RunPriority } from '../domain/run.js';
 import { PRODUCT_BOT_TIMINGS, PRODUCT_CONFIG } from './product-settings.js';
 
 /**

@@ -1,9 +1,9 @@
 import { botTimingsOf } from '../orchestrations/activities/bot-timings.js';
-import { loadAppConfig, type AppConfig } from '../shared/config/app-config.js';
+import { loadAppConfig, type AppConfig } from '../app/config/app-config.js';
 import type { BotTimings } from '../orchestrations/bot-lifecycle-types.js';
 
 /**
- * The product's settings at their defaults (shared/config/app-config.ts), read the way the app reads them; the
+ * The product's settings at their defaults (app/config/app-config.ts), read the way the app reads them; the
  * required connection settings are placeholders: the simulator connects to nothing.
  */
 export const PRODUCT_CONFIG: AppConfig = loadAppConfig({

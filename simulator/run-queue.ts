@@ -1,9 +1,9 @@
-import { byDispatchKey, dispatchKeyOf } from '../shared/domain/run.js';
+import { byDispatchKey, dispatchKeyOf } from '../domain/run.js';
 import type { SimRun } from './model.js';
 
 /**
  * One group's queue of waiting runs, kept in the product's dispatch order: the run document's
- * `dispatchKeyOf` and the store's `ORDER BY c.dispatchKey` (`byDispatchKey`) from shared/domain/run.ts, so
+ * `dispatchKeyOf` and the store's `ORDER BY c.dispatchKey` (`byDispatchKey`) from domain/run.ts, so
  * priority, then time queued, decide which run a free bot takes, exactly as a claim does.
  */
 const isoCache = new Map<number, string>();

@@ -1,5 +1,5 @@
-import { shouldTouchGroup } from '../shared/domain/run-claim.js';
-import { deadlineVerdict, DEFAULT_TIMEOUT_MINUTES, firstWatchdogWake } from '../shared/domain/run.js';
+import { shouldTouchGroup } from '../domain/run-claim.js';
+import { deadlineVerdict, DEFAULT_TIMEOUT_MINUTES, firstWatchdogWake } from '../domain/run.js';
 import { EventQueue } from './event-queue.js';
 import { holdsSlot, provisionBackoffMs, type PlatformSettings, type SimBot, type SimRun, type Trace } from './model.js';
 import type { ScalingPolicy, WorldEvent } from './policy.js';

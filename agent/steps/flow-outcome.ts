@@ -1,4 +1,4 @@
-import type { StepLog } from '../../shared/agent-protocol.js';
+import type { StepLog } from '../../protocol/agent-protocol.js';
 
 /** How a flow ended, with the outputs gathered so far and the steps' logs (bounded, password-free). */
 export type FlowOutcome =

@@ -1,4 +1,4 @@
-import type { FlowStep, StepLog } from '../../shared/agent-protocol.js';
+import type { FlowStep, StepLog } from '../../protocol/agent-protocol.js';
 import type { AccountLogon, AccountSession, RunAccount } from './account-logon.js';
 import type { FlowOutcome } from './flow-outcome.js';
 import { executeProcessStep, powerShellSpec, runStepSpec } from './process-step.js';

@@ -1,4 +1,4 @@
-import type { PowerShellStep, RunStep, StepLog } from '../../shared/agent-protocol.js';
+import type { PowerShellStep, RunStep, StepLog } from '../../protocol/agent-protocol.js';
 import type { AccountSession } from './account-logon.js';
 import { runProcess, type ProcessResult, type ProcessSpec } from './process-runner.js';
 import { redact } from './redact.js';

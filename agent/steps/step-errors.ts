@@ -1,5 +1,5 @@
 /**
- * The error codes a run may end with because of a step (mirrored in RUN_ERROR_CODES of shared/domain/run.ts; the agent
+ * The error codes a run may end with because of a step (mirrored in RUN_ERROR_CODES of domain/run.ts; the agent
  * ships on its own, so it keeps its copy, and a unit test checks both agree).
  */
 export const STEP_ERROR_CODES = {

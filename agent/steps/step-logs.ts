@@ -1,4 +1,4 @@
-import type { StepLog } from '../../shared/agent-protocol.js';
+import type { StepLog } from '../../protocol/agent-protocol.js';
 import { redact } from './redact.js';
 
 /** The last `maxBytes` of `text` (UTF-8), marked when cut. */

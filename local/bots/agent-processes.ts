@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { build } from 'esbuild';
 import type { AgentConfig } from '../../agent/agent-config.js';
-import type { BotSpec } from '../../shared/provisioning/bot-provisioner.js';
+import type { BotSpec } from '../../app/ports/bot-provisioner.js';
 import type { RunningAgent } from './simulated-bot-provisioner.js';
 
 const REPO_ROOT = path.resolve(import.meta.dirname, '../..');

@@ -1,9 +1,9 @@
 import { odata, TableClient } from '@azure/data-tables';
 import { z } from 'zod';
 
-import type { SecretStore } from '../../shared/secrets/secret-store.js';
-import { readAdminPassword } from '../../shared/provisioning/admin-password.js';
-import { armErrorFields } from '../../shared/provisioning/arm-errors.js';
+import type { SecretStore } from '../../app/ports/secret-store.js';
+import { readAdminPassword } from '../../adapters/vms/admin-password.js';
+import { armErrorFields } from '../../adapters/vms/arm-errors.js';
 import {
   assertValidBotSpec,
   type BotProvisioner,
@@ -13,8 +13,8 @@ import {
   type ProvisionedBot,
   type ProvisionedVm,
   ProvisioningError,
-} from '../../shared/provisioning/bot-provisioner.js';
-import { botResourceNames, vmResourceId } from '../../shared/provisioning/bot-resources.js';
+} from '../../app/ports/bot-provisioner.js';
+import { botResourceNames, vmResourceId } from '../../adapters/vms/bot-resources.js';
 
 /** The table in `AzureWebJobsStorage` (Azurite locally) that holds the simulated VMs. */
 export const SIMULATED_VM_TABLE = 'simulatedvms';

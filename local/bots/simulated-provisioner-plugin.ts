@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { loadAppConfig } from '../../shared/config/app-config.js';
-import { readAdminPassword } from '../../shared/provisioning/admin-password.js';
-import { registerProvisioner } from '../../shared/provisioning/provisioner-registry.js';
+import { loadAppConfig } from '../../app/config/app-config.js';
+import { readAdminPassword } from '../../adapters/vms/admin-password.js';
+import { registerProvisioner } from '../../adapters/vms/provisioner-registry.js';
 import { resumeAgentProcess, startAgentProcess } from './agent-processes.js';
 import { SimulatedBotProvisioner } from './simulated-bot-provisioner.js';
 

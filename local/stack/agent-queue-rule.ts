@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { SecretClient } from '@azure/keyvault-secrets';
 import type { AuthorizationRule } from '../servicebus/sas.js';
 import { LOCAL_RULE } from '../servicebus/peer.js';
-import { AGENT_QUEUE_SAS_KEY_SECRET } from '../../shared/queues/queue-sas-token.js';
+import { AGENT_QUEUE_SAS_KEY_SECRET } from '../../app/bots/queue-sas-token.js';
 
 /** As in Azure (infra: agent-queue-key.bicep): the Listen-only rule whose key signs the agents' per-queue tokens. */
 export const AGENT_QUEUE_RULE_NAME = 'bot-listen';

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createHttpServer } from '@vercel/cosmosdb-server';
 import { CosmosClient, PartitionKeyKind, type IndexingPolicy } from '@azure/cosmos';
-import { cosmosDefinitions } from '../../shared/config/infra-definitions.js';
+import { cosmosDefinitions } from '../../app/config/infra-definitions.js';
 import { CosmosOperationCounters } from './cosmos-operations.js';
 import { guardPartitionKeys, honourPartitionKeys, takeListeningAccount, type PeerAccount } from './cosmos-partition-keys.js';
 import { speedUpPeerQueries } from './cosmos-query-speedup.js';

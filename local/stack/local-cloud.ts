@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { serviceBusDefinitions } from '../../shared/config/infra-definitions.js';
+import { serviceBusDefinitions } from '../../app/config/infra-definitions.js';
 import { startKeyVaultPeer } from '../keyvault/peer.js';
 import { startServiceBusPeer } from '../servicebus/peer.js';
 import { startAzurite } from './azurite.js';

@@ -1,4 +1,4 @@
-import { appConfigSchema } from '../../shared/config/app-config.js';
+import { appConfigSchema } from '../../app/config/app-config.js';
 
 /**
  * The settings `npm start` takes from its own environment (`LOCAL_PROVISION_DELAY_MS=30000 npm start`): the

@@ -6,10 +6,10 @@ import {
   type DeprovisionPorts,
   type ProvisionOutcome,
   type ProvisionPorts,
-} from '../../shared/bots/bot-operations.js';
-import { readServeState, type ServeState, type ServeStatePorts } from '../../shared/bots/serve-state.js';
-import { runLogLine } from '../../shared/observability/run-log.js';
-import type { BotProvisioner } from '../../shared/provisioning/bot-provisioner.js';
+} from '../../app/bots/bot-operations.js';
+import { readServeState, type ServeState, type ServeStatePorts } from '../../app/bots/serve-state.js';
+import { runLogLine } from '../../app/observability/run-log.js';
+import type { BotProvisioner } from '../../app/ports/bot-provisioner.js';
 import type { ActivityLog } from './activity-log.js';
 
 const botRef = z.object({ environmentId: z.string(), groupId: z.string(), botId: z.string() });

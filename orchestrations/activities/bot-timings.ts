@@ -1,4 +1,4 @@
-import type { AppConfig } from '../../shared/config/app-config.js';
+import type { AppConfig } from '../../app/config/app-config.js';
 import type { BotTimings } from '../bot-lifecycle-types.js';
 import { SERVE_CHECK_SECONDS } from '../bot-lifecycle.js';
 

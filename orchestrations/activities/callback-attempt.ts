@@ -1,5 +1,5 @@
-import { runResource } from '../../shared/api/run-presenters.js';
-import { attemptCallback, type AttemptResult, type CallbackDeliveryPorts } from '../../shared/services/callbacks/callback-delivery.js';
+import { runResource } from '../../api/run-presenters.js';
+import { attemptCallback, type AttemptResult, type CallbackDeliveryPorts } from '../../app/callbacks/callback-delivery.js';
 import { parseAttemptInput } from '../run-callback.js';
 import type { ActivityLog } from './activity-log.js';
 

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { runPlanningRound, type PlanningRoundPorts } from '../../shared/bots/planning-round.js';
-import type { AppConfig } from '../../shared/config/app-config.js';
-import type { RunStore } from '../../shared/services/runs/run-store.js';
-import { runLogLine } from '../../shared/observability/run-log.js';
+import { runPlanningRound, type PlanningRoundPorts } from '../../app/bots/planning-round.js';
+import type { AppConfig } from '../../app/config/app-config.js';
+import type { RunStore } from '../../app/runs/run-store.js';
+import { runLogLine } from '../../app/observability/run-log.js';
 import type { BotLifecycleInput } from '../bot-lifecycle-types.js';
 import type { PlanningRound } from '../environment-controller.js';
 import type { ActivityLog } from './activity-log.js';

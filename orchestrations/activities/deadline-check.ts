@@ -1,7 +1,7 @@
-import type { RunDocument } from '../../shared/domain/run.js';
-import { runLogLine } from '../../shared/observability/run-log.js';
-import { checkRunDeadline, type DeadlineCheck } from '../../shared/services/runs/deadlines.js';
-import type { RunStore } from '../../shared/services/runs/run-store.js';
+import type { RunDocument } from '../../domain/run.js';
+import { runLogLine } from '../../app/observability/run-log.js';
+import { checkRunDeadline, type DeadlineCheck } from '../../app/runs/deadlines.js';
+import type { RunStore } from '../../app/runs/run-store.js';
 import { parseDeadlineTarget } from '../run-watchdog.js';
 import type { ActivityLog } from './activity-log.js';
 

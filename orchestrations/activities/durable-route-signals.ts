@@ -1,5 +1,5 @@
 import type { DurableClient } from 'durable-functions';
-import type { RouteSignals } from '../../shared/http/route-signals.js';
+import type { RouteSignals } from '../../api/http/route-signals.js';
 import { BOT_EVENTS, botInstanceId } from '../names.js';
 import { afterRunEnded } from '../run-callback.js';
 import { wakeController } from './durable-signals.js';

@@ -1,9 +1,9 @@
 import type { DurableClient } from 'durable-functions';
 import type { BotLifecycleInput } from '../bot-lifecycle-types.js';
 import type { ControllerSignals } from './controller-signals.js';
-import type { LifecycleSignals } from '../../shared/services/maintenance/lifecycle-signals.js';
+import type { LifecycleSignals } from '../../app/maintenance/lifecycle-signals.js';
 import { BOT_EVENTS, botInstanceId, controllerInstanceId, CONTROLLER_EVENTS, ORCHESTRATORS } from '../names.js';
-import { bestEffort } from '../../shared/errors/best-effort.js';
+import { bestEffort } from '../../app/errors/best-effort.js';
 
 function isGone(err: unknown): boolean {
   const message = err instanceof Error ? err.message : String(err);
@@ -93,7 +93,7 @@ export async function signalBots(client: DurableClient, signals: ReadonlyArray<{
   }
 }
 
-/** The maintenance sweeps' view of the Durable side (see shared/services/maintenance/lifecycle-signals.ts). */
+/** The maintenance sweeps' view of the Durable side (see app/maintenance/lifecycle-signals.ts). */
 export function durableLifecycleSignals(client: DurableClient): LifecycleSignals {
   return {
     wakeController: (environmentId) => wakeController(client, environmentId),

@@ -1,7 +1,7 @@
-import { plannerGroupOf } from '../../shared/domain/planner/input-projection.js';
-import type { Plan, PlannerGroup, PlannerInput, PlannerOutlook, PlannerServiceLevel, PlannerSettings } from '../../shared/domain/planner/index.js';
-import { DEFAULT_OUTLOOK, outlookOf, sortedCounter } from '../../shared/domain/planner/outlook.js';
-import { plan } from '../../shared/domain/planner/plan.js';
+import { plannerGroupOf } from '../../domain/planner/input-projection.js';
+import type { Plan, PlannerGroup, PlannerInput, PlannerOutlook, PlannerServiceLevel, PlannerSettings } from '../../domain/planner/index.js';
+import { DEFAULT_OUTLOOK, outlookOf, sortedCounter } from '../../domain/planner/outlook.js';
+import { plan } from '../../domain/planner/plan.js';
 import { estimateStarts } from '../estimates.js';
 import { MINUTE } from '../model.js';
 import type { ScalingPolicy, WorldEvent } from '../policy.js';
@@ -11,8 +11,8 @@ import type { SimGroup } from '../sim-group.js';
 import type { World } from '../world.js';
 
 /**
- * This project's policy: the real capacity planner (`plan` from shared/domain/planner), called the way the
- * environment controller calls it (orchestrations/environment-controller.ts, shared/bots/planning-round.ts):
+ * This project's policy: the real capacity planner (`plan` from domain/planner), called the way the
+ * environment controller calls it (orchestrations/environment-controller.ts, app/bots/planning-round.ts):
  * - when woken: a run submitted, a bot provisioned, failed or torn down; and on its safety timer,
  *   CONTROLLER_INTERVAL_SECONDS after its last plan;
  * - its input built as planningInput builds it: every bot not Deleted (with `releaseRequested` when a release
@@ -31,7 +31,7 @@ export interface ProjectSettings extends PlannerSettings {
   controllerIntervalSeconds: number;
   /**
    * true: the controller learns each group's outlook (provisioning time, run duration, expected arrivals:
-   * shared/domain/planner/outlook.ts) from its own records and passes it to the planner, which then keeps warm bots
+   * domain/planner/outlook.ts) from its own records and passes it to the planner, which then keeps warm bots
    * and adapts the idle keep time; false: the planner as it was (BOT_IDLE_TIMEOUT_SECONDS for every group).
    */
   learn: boolean;
@@ -39,7 +39,7 @@ export interface ProjectSettings extends PlannerSettings {
   serviceLevels?: Record<string, PlannerServiceLevel>;
 }
 
-/** The product's defaults (shared/config/app-config.ts). */
+/** The product's defaults (app/config/app-config.ts). */
 export const PROJECT_DEFAULTS: ProjectSettings = {
   botIdleTimeoutSeconds: PRODUCT_CONFIG.BOT_IDLE_TIMEOUT_SECONDS,
   groupIdleTeardownHours: PRODUCT_CONFIG.GROUP_IDLE_TEARDOWN_HOURS,

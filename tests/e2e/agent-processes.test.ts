@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Services } from '../../shared/composition/services.js';
+import type { Services } from '../../composition/services.js';
 import { clientFor, type ApiClient } from '../support/api-client.js';
 import { agentOutputs, startAgentProcess, stopAgentProcesses } from '../support/agent-processes.js';
 import { GROUP_ACCOUNT } from '../support/connection-fixtures.js';

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Services } from '../../shared/composition/services.js';
-import type { BotDocument } from '../../shared/domain/bot.js';
-import type { RunDocument } from '../../shared/domain/run.js';
+import type { Services } from '../../composition/services.js';
+import type { BotDocument } from '../../domain/bot.js';
+import type { RunDocument } from '../../domain/run.js';
 import { everyAcceptedRunEnded, noRunOnTwoBots } from '../faults/invariants.js';
 import { clientFor, localCloud, type ApiClient } from '../support/api-client.js';
 import { startAgentProcess, stopAgentProcesses, type AgentProcess } from '../support/agent-processes.js';

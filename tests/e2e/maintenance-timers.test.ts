@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalCloud } from '../../local/stack/local-cloud.js';
-import type { Services } from '../../shared/composition/services.js';
-import type { BotProvisioner } from '../../shared/provisioning/bot-provisioner.js';
+import type { Services } from '../../composition/services.js';
+import type { BotProvisioner } from '../../app/ports/bot-provisioner.js';
 import type { ApiClient } from '../support/api-client.js';
 import { aVm, localVms } from '../support/maintenance-fixtures.js';
 import { inProcessServices } from '../support/run-fixtures.js';

@@ -3,8 +3,8 @@ import { createServer, type IncomingHttpHeaders, type Server, type ServerRespons
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalCloud } from '../../local/stack/local-cloud.js';
-import type { Services } from '../../shared/composition/services.js';
-import { cancelRun } from '../../shared/services/runs/control.js';
+import type { Services } from '../../composition/services.js';
+import { cancelRun } from '../../app/runs/control.js';
 import type { ApiClient } from '../support/api-client.js';
 import { createRunWorld, inProcessServices, readRun, runPath, submit, type RunWorld } from '../support/run-fixtures.js';
 import { MAINTENANCE_TIMERS_OFF } from '../support/timer-schedules.js';

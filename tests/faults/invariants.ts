@@ -1,6 +1,6 @@
-import type { BotDocument } from '../../shared/domain/bot.js';
-import { OCCUPYING_STATES } from '../../shared/domain/planner/index.js';
-import { isEnded, type RunDocument } from '../../shared/domain/run.js';
+import type { BotDocument } from '../../domain/bot.js';
+import { OCCUPYING_STATES } from '../../domain/planner/index.js';
+import { isEnded, type RunDocument } from '../../domain/run.js';
 import type { StoreReader, VmRow } from './fault-world.js';
 
 /**
@@ -42,7 +42,7 @@ interface RunEvents {
 const FIELD = (line: string, key: string) => new RegExp(`(?:^|\\s)${key}=(\\S+)`).exec(line)?.[1];
 
 /**
- * The assignment history of each run, from the stack's log lines (`shared/observability/run-log.ts`): claims, and the
+ * The assignment history of each run, from the stack's log lines (`app/observability/run-log.ts`): claims, and the
  * lost-bot recoveries of the bot lifecycle (`run.requeued`, `run.failed`) and of the maintenance sweeps
  * (`maintenance.runRequeued`, `maintenance.runFailed`, and `maintenance.botLost` naming the run the lost bot held).
  */

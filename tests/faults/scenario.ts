@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect } from 'vitest';
-import { isEnded } from '../../shared/domain/run.js';
+import { isEnded } from '../../domain/run.js';
 import {
   FIGURES_DIR,
   FULL,

@@ -3,8 +3,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { AgentConfig } from '../../agent/agent-config.js';
-import type { Services } from '../../shared/composition/services.js';
-import type { BotDocument } from '../../shared/domain/bot.js';
+import type { Services } from '../../composition/services.js';
+import type { BotDocument } from '../../domain/bot.js';
 import { localCloud } from './api-client.js';
 
 const REPO_ROOT = path.resolve(import.meta.dirname, '../..');

@@ -2,7 +2,7 @@ import { CosmosClient, type Container } from '@azure/cosmos';
 import { SecretClient } from '@azure/keyvault-secrets';
 import { LocalTokenCredential } from '../../local/keyvault/local-credential.js';
 import { localSecretClientOptions } from '../../local/keyvault/local-secret-client-options.js';
-import { secretNameFor } from '../../shared/secrets/secret-store.js';
+import { secretNameFor } from '../../app/ports/secret-store.js';
 import { localCloud, type ApiClient, type ApiResult } from './api-client.js';
 
 /** Object mothers for groups, connections and desktop flows; override what a test is about. */

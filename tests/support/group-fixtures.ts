@@ -3,8 +3,8 @@ import { CosmosClient, type Container } from '@azure/cosmos';
 import { SecretClient } from '@azure/keyvault-secrets';
 import { LocalTokenCredential } from '../../local/keyvault/local-credential.js';
 import { localSecretClientOptions } from '../../local/keyvault/local-secret-client-options.js';
-import { secretNameFor } from '../../shared/secrets/secret-store.js';
-import { RUNS_CONTAINER } from '../../shared/config/infra-definitions.js';
+import { secretNameFor } from '../../app/ports/secret-store.js';
+import { RUNS_CONTAINER } from '../../app/config/infra-definitions.js';
 import { clientFor, localCloud, type ApiClient, type ApiResult } from './api-client.js';
 import { addMember, createEnvironment } from './fixtures.js';
 

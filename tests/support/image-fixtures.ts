@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { CosmosClient } from '@azure/cosmos';
-import { cosmosDefinitions } from '../../shared/config/infra-definitions.js';
+import { cosmosDefinitions } from '../../app/config/infra-definitions.js';
 import { clientFor, localCloud, type ApiClient } from './api-client.js';
 import { addMember, createEnvironment, type CreatedEnvironment } from './fixtures.js';
 

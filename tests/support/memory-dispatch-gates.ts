@@ -1,5 +1,5 @@
-import type { GateState } from '../../shared/domain/dispatch-gate.js';
-import type { DispatchGates } from '../../shared/services/runs/dispatch-gates.js';
+import type { GateState } from '../../domain/dispatch-gate.js';
+import type { DispatchGates } from '../../app/runs/dispatch-gates.js';
 
 /** Dispatch gates in memory, for unit tests of services that close and open them. */
 export class MemoryDispatchGates implements DispatchGates {

@@ -1,7 +1,7 @@
 import { expect } from 'vitest';
-import type { Services } from '../../shared/composition/services.js';
-import { dispatchKeyOf } from '../../shared/domain/run.js';
-import { claimNextRun } from '../../shared/services/runs/claim.js';
+import type { Services } from '../../composition/services.js';
+import { dispatchKeyOf } from '../../domain/run.js';
+import { claimNextRun } from '../../app/runs/claim.js';
 import type { RunWorld, SubmittedRun } from './run-fixtures.js';
 
 export interface Claimed {

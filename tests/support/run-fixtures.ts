@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type { Services } from '../../shared/composition/services.js';
-import { buildServices } from '../../shared/composition/root/clients.js';
-import { loadAppConfig } from '../../shared/config/app-config.js';
-import { claimNextRun, type ClaimResult } from '../../shared/services/runs/claim.js';
-import { submitRun } from '../../shared/services/runs/submit.js';
+import type { Services } from '../../composition/services.js';
+import { buildServices } from '../../composition/root/clients.js';
+import { loadAppConfig } from '../../app/config/app-config.js';
+import { claimNextRun, type ClaimResult } from '../../app/runs/claim.js';
+import { submitRun } from '../../app/runs/submit.js';
 import type { ApiClient, ApiResult } from './api-client.js';
 import { localCloud } from './api-client.js';
 import { aConnection, aDesktopFlow, builtInImageId, createGroup } from './connection-fixtures.js';

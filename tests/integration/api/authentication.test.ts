@@ -1,6 +1,6 @@
 import { generateKeyPair, importJWK, SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { apiRoutes } from '../../../shared/api/routes/index.js';
+import { apiRoutes } from '../../../api/routes/index.js';
 import { mintToken } from '../../../local/stack/token-issuer.js';
 import { ApiClient, anonymousClient, localCloud } from '../../support/api-client.js';
 

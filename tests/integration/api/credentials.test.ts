@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { secretNameFor } from '../../../shared/secrets/secret-store.js';
+import { secretNameFor } from '../../../app/ports/secret-store.js';
 import { clientFor, localCloud, type ApiClient } from '../../support/api-client.js';
 import {
   aConnection,

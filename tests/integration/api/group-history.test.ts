@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { recordHistoryActivity } from '../../../orchestrations/activities/group-history.js';
-import type { GroupHistory } from '../../../shared/observability/group-history-read.js';
-import { recordGroupHistory, type GroupHistoryDocument } from '../../../shared/observability/group-history.js';
-import { historyDocumentId, MAX_POINTS } from '../../../shared/observability/group-history-rollup.js';
-import type { DocumentStore } from '../../../shared/store/document-store.js';
+import type { GroupHistory } from '../../../app/observability/group-history-read.js';
+import { recordGroupHistory, type GroupHistoryDocument } from '../../../app/observability/group-history.js';
+import { historyDocumentId, MAX_POINTS } from '../../../app/observability/group-history-rollup.js';
+import type { DocumentStore } from '../../../app/ports/document-store.js';
 import { clientFor } from '../../support/api-client.js';
 import { addMember } from '../../support/fixtures.js';
 import { aBotRecord, sweepServices, TestClock } from '../../support/maintenance-fixtures.js';
-import type { Services } from '../../../shared/composition/services.js';
+import type { Services } from '../../../composition/services.js';
 import { createRunWorld, submit, submitManyInProcess } from '../../support/run-fixtures.js';
 
 const MINUTE = 60_000;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { apiRoutes } from '../../../shared/api/routes/index.js';
+import { apiRoutes } from '../../../api/routes/index.js';
 import {
   aGroupBody,
   createGroup,

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { runPlanningRound } from '../../../shared/bots/planning-round.js';
-import type { ScalingDecisionDocument } from '../../../shared/domain/scaling-decision.js';
+import { runPlanningRound } from '../../../app/bots/planning-round.js';
+import type { ScalingDecisionDocument } from '../../../domain/scaling-decision.js';
 import type { ApiClient } from '../../support/api-client.js';
 import { clientFor } from '../../support/api-client.js';
 import { aGroupBody, expectStatus, groupEnvironment, groupPath, groupsPath, readGroup, type GroupBody } from '../../support/group-fixtures.js';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { apiRoutes } from '../../../shared/api/routes/index.js';
+import { apiRoutes } from '../../../api/routes/index.js';
 import { anonymousClient, clientFor, type ApiClient } from '../../support/api-client.js';
 import { aDesktopFlow } from '../../support/connection-fixtures.js';
 import { createGroup, groupEnvironment, groupPath, readGroup, type GroupBody } from '../../support/group-fixtures.js';

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiRoutes } from '../../../shared/api/routes/index.js';
+import { apiRoutes } from '../../../api/routes/index.js';
 import { clientFor, type ApiClient } from '../../support/api-client.js';
 import { createEnvironment } from '../../support/fixtures.js';
 

@@ -1,9 +1,9 @@
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { describe, expect, it } from 'vitest';
-import { apiRoutes } from '../../../shared/api/routes/index.js';
-import { metaRouteDocs } from '../../../shared/api/routes/meta.js';
-import { CONSOLE_FUNCTION } from '../../../shared/console/console-assets.js';
-import { NO_ROUTE_FUNCTION } from '../../../shared/http/not-found.js';
+import { apiRoutes } from '../../../api/routes/index.js';
+import { metaRouteDocs } from '../../../api/routes/meta.js';
+import { CONSOLE_FUNCTION } from '../../../api/console/console-assets.js';
+import { NO_ROUTE_FUNCTION } from '../../../api/http/not-found.js';
 import { anonymousClient, localCloud } from '../../support/api-client.js';
 
 type OpenApi = { paths: Record<string, Record<string, { operationId: string; security?: unknown[] }>>; servers: Array<{ url: string }> };

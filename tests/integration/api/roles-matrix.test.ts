@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { apiRoutes } from '../../../shared/api/routes/index.js';
-import type { Role } from '../../../shared/domain/roles.js';
+import { apiRoutes } from '../../../api/routes/index.js';
+import type { Role } from '../../../domain/roles.js';
 import { clientFor, type ApiClient, type ApiResult } from '../../support/api-client.js';
 import {
   aConnection,

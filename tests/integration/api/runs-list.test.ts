@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Services } from '../../../shared/composition/services.js';
+import type { Services } from '../../../composition/services.js';
 import { clientFor, type ApiClient } from '../../support/api-client.js';
 import { aConnection, builtInImageId, createGroup, removeGroupDocument, shareGroup } from '../../support/connection-fixtures.js';
 import { addMember, createEnvironment } from '../../support/fixtures.js';

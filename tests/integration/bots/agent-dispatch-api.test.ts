@@ -1,9 +1,9 @@
 import { ServiceBusClient } from '@azure/service-bus';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ClaimResponse, HeartbeatResponse, QueueCredentialResponse } from '../../../shared/agent-protocol.js';
-import type { BotIdentity } from '../../../shared/bots/bot-credentials.js';
-import type { Services } from '../../../shared/composition/services.js';
-import type { BotDocument } from '../../../shared/domain/bot.js';
+import type { ClaimResponse, HeartbeatResponse, QueueCredentialResponse } from '../../../protocol/agent-protocol.js';
+import type { BotIdentity } from '../../../app/bots/bot-credentials.js';
+import type { Services } from '../../../composition/services.js';
+import type { BotDocument } from '../../../domain/bot.js';
 import { localCloud, clientFor } from '../../support/api-client.js';
 import { GROUP_ACCOUNT } from '../../support/connection-fixtures.js';
 import { aBotRecord } from '../../support/maintenance-fixtures.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { agentHeartbeat } from '../../../shared/services/agent.js';
+import { agentHeartbeat } from '../../../app/agent.js';
 import { clientFor } from '../../support/api-client.js';
 import { builtInImageId, createGroup } from '../../support/connection-fixtures.js';
 import { createEnvironment } from '../../support/fixtures.js';

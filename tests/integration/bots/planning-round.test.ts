@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { planningInput, runPlanningRound } from '../../../shared/bots/planning-round.js';
-import type { EnvironmentDocument } from '../../../shared/domain/environment.js';
+import { planningInput, runPlanningRound } from '../../../app/bots/planning-round.js';
+import type { EnvironmentDocument } from '../../../domain/environment.js';
 import { clientFor } from '../../support/api-client.js';
 import { builtInImageId, createGroup, removeGroupDocument } from '../../support/connection-fixtures.js';
 import { createEnvironment } from '../../support/fixtures.js';
-import { updateBot } from '../../../shared/bots/bot-records.js';
-import type { BotDocument } from '../../../shared/domain/bot.js';
-import type { RunDocument } from '../../../shared/domain/run.js';
-import { claimNextRun } from '../../../shared/services/runs/claim.js';
+import { updateBot } from '../../../app/bots/bot-records.js';
+import type { BotDocument } from '../../../domain/bot.js';
+import type { RunDocument } from '../../../domain/run.js';
+import { claimNextRun } from '../../../app/runs/claim.js';
 import { aBotRecord, sweepServices, TestClock } from '../../support/maintenance-fixtures.js';
 import { createRunWorld, inProcessServices, submit } from '../../support/run-fixtures.js';
 

@@ -1,6 +1,6 @@
 import { CosmosClient, type Container } from '@azure/cosmos';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cosmosDefinitions, RUNS_CONTAINER } from '../../../shared/config/infra-definitions.js';
+import { cosmosDefinitions, RUNS_CONTAINER } from '../../../app/config/infra-definitions.js';
 import { startCosmosPeer, type CosmosPeer } from '../../../local/stack/cosmos-peer.js';
 
 interface Item {

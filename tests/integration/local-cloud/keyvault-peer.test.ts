@@ -12,8 +12,8 @@ import { LocalTokenCredential } from '../../../local/keyvault/local-credential.j
 import { localSecretClientOptions } from '../../../local/keyvault/local-secret-client-options.js';
 import { type KeyVaultPeer, type KeyVaultPeerLogEntry, startKeyVaultPeer } from '../../../local/keyvault/peer.js';
 import { createLocalCertificateAuthority, type LocalCertificateAuthority, type ServerCertificate } from '../../../local/stack/tls.js';
-import { KeyVaultSecretStore } from '../../../shared/secrets/key-vault-secret-store.js';
-import { SecretNotFoundError, secretNameFor, SecretStoreError } from '../../../shared/secrets/secret-store.js';
+import { KeyVaultSecretStore } from '../../../adapters/key-vault/key-vault-secret-store.js';
+import { SecretNotFoundError, secretNameFor, SecretStoreError } from '../../../app/ports/secret-store.js';
 
 let ca: LocalCertificateAuthority;
 let serverCertificate: ServerCertificate;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { BotDocument } from '../../../shared/domain/bot.js';
-import { runPlanningRound } from '../../../shared/bots/planning-round.js';
+import type { BotDocument } from '../../../domain/bot.js';
+import { runPlanningRound } from '../../../app/bots/planning-round.js';
 import { clientFor } from '../../support/api-client.js';
 import { createEnvironment } from '../../support/fixtures.js';
 import { aBotRecord, aGroupWithoutController, HOUR, MINUTE, sweepServices, TestClock } from '../../support/maintenance-fixtures.js';

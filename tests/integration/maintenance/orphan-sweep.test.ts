@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { BotDocument } from '../../../shared/domain/bot.js';
-import type { BotProvisioner } from '../../../shared/provisioning/bot-provisioner.js';
-import { claimNextRun } from '../../../shared/services/runs/claim.js';
-import { sweepOrphans } from '../../../shared/services/maintenance/orphan-sweep.js';
+import type { BotDocument } from '../../../domain/bot.js';
+import type { BotProvisioner } from '../../../app/ports/bot-provisioner.js';
+import { claimNextRun } from '../../../app/runs/claim.js';
+import { sweepOrphans } from '../../../app/maintenance/orphan-sweep.js';
 import { clientFor, type ApiClient } from '../../support/api-client.js';
 import { aBotRecord, aSweepWorld, aVm, localVms, scopedProvisioner, type SweepWorld } from '../../support/maintenance-fixtures.js';
 import { readRun, submit } from '../../support/run-fixtures.js';

@@ -1,8 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { claimNextRun } from '../../../shared/services/runs/claim.js';
-import { finishRun } from '../../../shared/services/runs/finish.js';
-import { sweepRunDeadlines } from '../../../shared/services/maintenance/run-deadlines.js';
-import { sweepStuckRuns } from '../../../shared/services/maintenance/stuck-runs.js';
+import { claimNextRun } from '../../../app/runs/claim.js';
+import { finishRun } from '../../../app/runs/finish.js';
+import { sweepRunDeadlines } from '../../../app/maintenance/run-deadlines.js';
+import { sweepStuckRuns } from '../../../app/maintenance/stuck-runs.js';
 import { clientFor, type ApiClient } from '../../support/api-client.js';
 import { markGroupDeleted, removeGroupDocument } from '../../support/connection-fixtures.js';
 import { aBotRecord, aSweepWorld, MINUTE, type SweepWorld } from '../../support/maintenance-fixtures.js';

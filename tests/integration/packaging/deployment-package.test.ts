@@ -68,7 +68,10 @@ describe('the deployment package (npm run package), as azd and Core Tools build 
   it('holds no test, local-cloud, benchmark, simulator, agent or source file', () => {
     const own = pkg.files.filter((f) => !f.startsWith('node_modules/'));
     const outside = own.filter(
-      (f) => !/^(host\.json|package\.json|dist\/(functions|orchestrations|shared|infra)\/|dist\/console\/(index\.html|console\.js|console\.css)$)/.test(f),
+      (f) =>
+        !/^(host\.json|package\.json|dist\/(functions|orchestrations|domain|app|adapters|api|composition|protocol|infra)\/|dist\/console\/(index\.html|console\.js|console\.css)$)/.test(
+          f,
+        ),
     );
     expect(outside).toEqual([]);
     expect(own.filter((f) => /\.ts$/.test(f) || /(^|\/)(tests|local|bench|simulator|agent)\//.test(f) || /\.test\.js$/.test(f))).toEqual([]);

@@ -4,15 +4,15 @@ import { TableClient } from '@azure/data-tables';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 
 import { type AzuriteInstance, startAzurite } from '../../../local/stack/azurite.js';
-import type { BotSpec } from '../../../shared/provisioning/bot-provisioner.js';
-import { ProvisioningError } from '../../../shared/provisioning/bot-provisioner.js';
+import type { BotSpec } from '../../../app/ports/bot-provisioner.js';
+import { ProvisioningError } from '../../../app/ports/bot-provisioner.js';
 import {
   type RunningAgent,
   SimulatedBotProvisioner,
   type SimulatedBotProvisionerSettings,
   type SimulatedVmRow,
 } from '../../../local/bots/simulated-bot-provisioner.js';
-import { aBotSpec, MemorySecretStore } from '../../unit/shared/provisioning/bot-fixtures.js';
+import { aBotSpec, MemorySecretStore } from '../../unit/adapters/vms/bot-fixtures.js';
 
 const DELAY_MS = 50;
 

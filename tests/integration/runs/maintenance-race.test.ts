@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Services } from '../../../shared/composition/services.js';
-import type { RunDocument } from '../../../shared/domain/run.js';
-import { AppError } from '../../../shared/errors/app-error.js';
-import { claimNextRun } from '../../../shared/services/runs/claim.js';
-import { updateEnvironment } from '../../../shared/services/environments.js';
-import { updateGroup } from '../../../shared/services/groups/update-group.js';
+import type { Services } from '../../../composition/services.js';
+import type { RunDocument } from '../../../domain/run.js';
+import { AppError } from '../../../domain/errors/app-error.js';
+import { claimNextRun } from '../../../app/runs/claim.js';
+import { updateEnvironment } from '../../../app/environments.js';
+import { updateGroup } from '../../../app/groups/update-group.js';
 import { clientFor, type ApiClient } from '../../support/api-client.js';
 import { createRunWorld, inProcessServices, sleep, submitManyInProcess } from '../../support/run-fixtures.js';
 import { scaled } from '../../support/test-scale.js';

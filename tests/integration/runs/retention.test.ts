@@ -1,15 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Services } from '../../../shared/composition/services.js';
-import { claimNextRun } from '../../../shared/services/runs/claim.js';
-import { finishRun } from '../../../shared/services/runs/finish.js';
+import type { Services } from '../../../composition/services.js';
+import { claimNextRun } from '../../../app/runs/claim.js';
+import { finishRun } from '../../../app/runs/finish.js';
 import { clientFor } from '../../support/api-client.js';
 import { rawDocumentsOf } from '../../support/group-fixtures.js';
 import { aBotRecord } from '../../support/maintenance-fixtures.js';
 import { createRunWorld, inProcessServices, runPath, submit } from '../../support/run-fixtures.js';
 import type { ApiClient } from '../../support/api-client.js';
-import type { BotDocument } from '../../../shared/domain/bot.js';
+import type { BotDocument } from '../../../domain/bot.js';
 
-// Data that stays bounded (shared/store/retention.ts): an ended run and the record of a gone bot carry a Cosmos ttl
+// Data that stays bounded (domain/retention.ts): an ended run and the record of a gone bot carry a Cosmos ttl
 // of their retention setting in seconds; queued and running runs and live bots carry none. The local Cosmos peer
 // does not expire anything, so what is checked is the ttl written, through the same stores the app uses (the API
 // in the host process for the cancel, the in-process services for the rest).

@@ -3,7 +3,7 @@ import { clientFor, type ApiClient } from '../../support/api-client.js';
 import { addMember, createEnvironment } from '../../support/fixtures.js';
 import { createRunWorld, readRun, runPath, runsPath, aRun, submit, type Problem, type RunWorld } from '../../support/run-fixtures.js';
 import { storedSecret } from '../../support/connection-fixtures.js';
-import { webhookSecretName } from '../../../shared/services/callbacks/webhook-secret.js';
+import { webhookSecretName } from '../../../app/callbacks/webhook-secret.js';
 
 // Run callbacks' API (PRODUCT.md, turn 2): callbackUrl validation, the webhook secret, DELETE .../callback.
 // The local cloud allows http and loopback receivers (ALLOW_*_CALLBACKS=true); the address rules are unit-tested.

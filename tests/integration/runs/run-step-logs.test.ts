@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { executeFlow, LocalAccountLogon } from '../../../agent/steps/index.js';
-import type { Services } from '../../../shared/composition/services.js';
-import { claimNextRun } from '../../../shared/services/runs/claim.js';
-import { finishRun } from '../../../shared/services/runs/finish.js';
+import type { Services } from '../../../composition/services.js';
+import { claimNextRun } from '../../../app/runs/claim.js';
+import { finishRun } from '../../../app/runs/finish.js';
 import { clientFor, type ApiClient } from '../../support/api-client.js';
 import { aDesktopFlow, GROUP_ACCOUNT } from '../../support/connection-fixtures.js';
 import { createRunWorld, inProcessServices, pollUntilEnded, submit, type RunWorld } from '../../support/run-fixtures.js';

@@ -1,14 +1,14 @@
 import type { DataPoint, Histogram, MetricData } from '@opentelemetry/sdk-metrics';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { claimNextRun, finishRun } from '../../../shared/services/runs/index.js';
-import { METRICS } from '../../../shared/observability/instruments.js';
-import { runSpanContext } from '../../../shared/observability/run-trace.js';
-import { registerMemory, type MemoryTelemetry } from '../../../shared/observability/telemetry-setup.js';
+import { claimNextRun, finishRun } from '../../../app/runs/index.js';
+import { METRICS } from '../../../app/observability/instruments.js';
+import { runSpanContext } from '../../../app/observability/run-trace.js';
+import { registerMemory, type MemoryTelemetry } from '../../../adapters/telemetry/telemetry-setup.js';
 import { clientFor } from '../../support/api-client.js';
 import { createRunWorld, inProcessServices, submitManyInProcess } from '../../support/run-fixtures.js';
 
 // The run services in this process against the shared cloud, with OTEL_EXPORTER=memory: what submit, claim and finish
-// emit through the one-line calls in shared/services/runs (docs/observability.md).
+// emit through the one-line calls in app/runs (docs/observability.md).
 
 let telemetry: MemoryTelemetry;
 

@@ -1,20 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalCloud, type LocalCloud } from '../../../local/stack/local-cloud.js';
-import { planningInput } from '../../../shared/bots/planning-round.js';
-import type { EnvironmentDocument } from '../../../shared/domain/environment.js';
+import { planningInput } from '../../../app/bots/planning-round.js';
+import type { EnvironmentDocument } from '../../../domain/environment.js';
 import { mintToken } from '../../../local/stack/token-issuer.js';
-import type { Services } from '../../../shared/composition/services.js';
-import { claimNextRun } from '../../../shared/services/runs/claim.js';
-import { sweepRunDeadlines } from '../../../shared/services/maintenance/run-deadlines.js';
-import { finishRun } from '../../../shared/services/runs/finish.js';
-import { NEXT_QUEUED_SQL } from '../../../shared/store/cosmos-run-queries.js';
+import type { Services } from '../../../composition/services.js';
+import { claimNextRun } from '../../../app/runs/claim.js';
+import { sweepRunDeadlines } from '../../../app/maintenance/run-deadlines.js';
+import { finishRun } from '../../../app/runs/finish.js';
+import { NEXT_QUEUED_SQL } from '../../../adapters/cosmos/cosmos-run-queries.js';
 import { ApiClient } from '../../support/api-client.js';
 import { expectExactlyOnceInOrder, raceClaimers } from '../../support/run-claimers.js';
 import { createRunWorld, inProcessServices, readRun, sleep, submit, submitManyInProcess, type RunWorld } from '../../support/run-fixtures.js';
 import { MAINTENANCE_TIMERS_OFF } from '../../support/timer-schedules.js';
 import { aBotRecord } from '../../support/maintenance-fixtures.js';
-import { updateBot } from '../../../shared/bots/bot-records.js';
-import { busyHeartbeatWrites, heartbeatWriteAfterMs } from '../../../shared/domain/agent-heartbeat.js';
+import { updateBot } from '../../../app/bots/bot-records.js';
+import { busyHeartbeatWrites, heartbeatWriteAfterMs } from '../../../domain/agent-heartbeat.js';
 import { BUSY_FIRST_HEARTBEAT_MS, BUSY_HEARTBEAT_MS } from '../../../agent/agent-loop.js';
 
 // A second local cloud of its own, so that (1) the queued-run timeout is seconds long (QUEUED_RUN_TIMEOUT_MINUTES

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mintToken } from '../../../local/stack/token-issuer.js';
-import { BotCredentials, type BotIdentity } from '../../../shared/bots/bot-credentials.js';
-import type { Services } from '../../../shared/composition/services.js';
-import type { BotDocument } from '../../../shared/domain/bot.js';
+import { BotCredentials, type BotIdentity } from '../../../app/bots/bot-credentials.js';
+import type { Services } from '../../../composition/services.js';
+import type { BotDocument } from '../../../domain/bot.js';
 import { aGroupWithFlow, submitRuns, until, type E2eGroup, type Run } from '../../e2e/e2e-world.js';
 import { ApiClient, clientFor, localCloud } from '../../support/api-client.js';
 import { createEnvironment } from '../../support/fixtures.js';

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { CosmosClient } from '@azure/cosmos';
 import { describe, expect, it } from 'vitest';
-import { cosmosDefinitions, RUNS_CONTAINER } from '../../../shared/config/infra-definitions.js';
-import { definitionHashOf } from '../../../shared/domain/desktop-flow.js';
-import { claimedBy, ended, queuedRun } from '../../../shared/domain/run.js';
-import { MAX_BODY_BYTES } from '../../../shared/http/json-body.js';
-import { idempotencyRecordId, IDEMPOTENCY_TTL_SECONDS } from '../../../shared/services/runs/idempotency.js';
+import { cosmosDefinitions, RUNS_CONTAINER } from '../../../app/config/infra-definitions.js';
+import { definitionHashOf } from '../../../domain/desktop-flow.js';
+import { claimedBy, ended, queuedRun } from '../../../domain/run.js';
+import { MAX_BODY_BYTES } from '../../../api/http/json-body.js';
+import { idempotencyRecordId, IDEMPOTENCY_TTL_SECONDS } from '../../../app/runs/idempotency.js';
 import { aGroupWithFlow } from '../../e2e/e2e-world.js';
 import { clientFor, localCloud, type ApiClient } from '../../support/api-client.js';
 import { createEnvironment } from '../../support/fixtures.js';

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalCloud, type LocalCloud } from '../../../local/stack/local-cloud.js';
 import { mintToken } from '../../../local/stack/token-issuer.js';
-import { apiRoutes } from '../../../shared/api/routes/index.js';
+import { apiRoutes } from '../../../api/routes/index.js';
 import { ApiClient, type ApiResult } from '../../support/api-client.js';
 import { MAINTENANCE_TIMERS_OFF } from '../../support/timer-schedules.js';
 import { aGroupWithFlow, anEnvironment, type E2eGroup } from '../../e2e/e2e-world.js';

@@ -6,7 +6,7 @@ import {
   type Page,
   type StoredDocument,
   type Versioned,
-} from '../../../shared/store/document-store.js';
+} from '../../../app/ports/document-store.js';
 
 type Field = string | number | boolean;
 

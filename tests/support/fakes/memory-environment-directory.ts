@@ -1,7 +1,7 @@
-import type { EnvironmentDocument, MemberDocument } from '../../../shared/domain/environment.js';
-import type { EnvironmentDirectory } from '../../../shared/services/environment-directory.js';
-import { BadContinuationTokenError } from '../../../shared/services/runs/run-store.js';
-import type { Page, Versioned } from '../../../shared/store/document-store.js';
+import type { EnvironmentDocument, MemberDocument } from '../../../domain/environment.js';
+import type { EnvironmentDirectory } from '../../../app/environment-directory.js';
+import { BadContinuationTokenError } from '../../../app/runs/run-store.js';
+import type { Page, Versioned } from '../../../app/ports/document-store.js';
 import type { MemoryDocumentStore } from './memory-document-store.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { GroupQueues } from '../../../shared/queues/group-queues.js';
+import type { GroupQueues } from '../../../app/ports/group-queues.js';
 
 /** The group queues as a set of names: what creating and deleting a group leaves behind. Nothing is ever received. */
 export class MemoryGroupQueues implements GroupQueues {

@@ -1,6 +1,6 @@
-import type { RunDocument } from '../../../shared/domain/run.js';
-import type { RunFilter, RunQueries, RunStore } from '../../../shared/services/runs/run-store.js';
-import type { Page, Versioned } from '../../../shared/store/document-store.js';
+import type { RunDocument } from '../../../domain/run.js';
+import type { RunFilter, RunQueries, RunStore } from '../../../app/runs/run-store.js';
+import type { Page, Versioned } from '../../../app/ports/document-store.js';
 import { MemoryDocumentStore } from './memory-document-store.js';
 
 const ENDED: readonly RunDocument['state'][] = ['Succeeded', 'Failed', 'Cancelled', 'TimedOut'];

@@ -1,4 +1,4 @@
-import { SecretNotFoundError, type SecretReference, type SecretStore } from '../../../shared/secrets/secret-store.js';
+import { SecretNotFoundError, type SecretReference, type SecretStore } from '../../../app/ports/secret-store.js';
 
 /**
  * A SecretStore in memory: each `set` of a name adds a version ("1", "2", ...); `get` of a missing name or version

@@ -1,5 +1,5 @@
-import { queuedRun, type RunDocument } from '../../../shared/domain/run.js';
-import type { Versioned } from '../../../shared/store/document-store.js';
+import { queuedRun, type RunDocument } from '../../../domain/run.js';
+import type { Versioned } from '../../../app/ports/document-store.js';
 import { MemoryDocumentStore } from './memory-document-store.js';
 import { MemoryRunStore } from './memory-run-store.js';
 import { ENV, NOW, useCasePorts, type UseCasePorts } from './use-case-ports.js';

@@ -1,4 +1,4 @@
-import { loadAppConfig, type AppConfig } from '../../../shared/config/app-config.js';
+import { loadAppConfig, type AppConfig } from '../../../app/config/app-config.js';
 
 /** The Key Vault URL the test config names: a credential may name secrets of this vault only. */
 export const TEST_KEYVAULT_URL = 'https://vault.test';

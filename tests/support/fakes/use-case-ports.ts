@@ -1,12 +1,12 @@
-import type { Principal } from '../../../shared/auth/principal.js';
-import type { AppConfig } from '../../../shared/config/app-config.js';
-import type { EnvironmentDocument, MemberDocument } from '../../../shared/domain/environment.js';
-import { memberDocumentId } from '../../../shared/domain/environment.js';
-import { DEFAULT_IMAGE_NAME, defaultImageDocument, imageNameKey } from '../../../shared/domain/image.js';
-import type { GroupDocument } from '../../../shared/domain/group.js';
-import type { Role } from '../../../shared/domain/roles.js';
-import type { Versioned } from '../../../shared/store/document-store.js';
-import type { RunCounts } from '../../../shared/services/groups/run-counts.js';
+import type { Principal } from '../../../domain/principal.js';
+import type { AppConfig } from '../../../app/config/app-config.js';
+import type { EnvironmentDocument, MemberDocument } from '../../../domain/environment.js';
+import { memberDocumentId } from '../../../domain/environment.js';
+import { DEFAULT_IMAGE_NAME, defaultImageDocument, imageNameKey } from '../../../domain/image.js';
+import type { GroupDocument } from '../../../domain/group.js';
+import type { Role } from '../../../domain/roles.js';
+import type { Versioned } from '../../../app/ports/document-store.js';
+import type { RunCounts } from '../../../app/groups/run-counts.js';
 import { fixedClock, type FixedClock } from './fixed-clock.js';
 import { idSequence } from './id-sequence.js';
 import { MemoryDocumentStore } from './memory-document-store.js';
@@ -19,7 +19,7 @@ export const BUILT_IN_IMAGE = '22222222-2222-4222-8222-222222222222';
 export const NOW = '2026-01-01T00:00:00.000Z';
 
 /**
- * The ports the use cases of shared/services declare, all in memory: each use case takes the few it names. No run
+ * The ports the use cases of app declare, all in memory: each use case takes the few it names. No run
  * store, bot store or dispatch gates: the use cases that need those (runs, bots, group edits that stop dispatch)
  * are tested elsewhere.
  */

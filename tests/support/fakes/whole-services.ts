@@ -1,13 +1,13 @@
-import type { Principal } from '../../../shared/auth/principal.js';
-import { BotCredentials } from '../../../shared/bots/bot-credentials.js';
-import type { Services } from '../../../shared/composition/services.js';
+import type { Principal } from '../../../domain/principal.js';
+import { BotCredentials } from '../../../app/bots/bot-credentials.js';
+import type { Services } from '../../../composition/services.js';
 import { MemoryDispatchGates } from '../memory-dispatch-gates.js';
 import { MemoryDocumentStore } from './memory-document-store.js';
 import type { UseCasePorts } from './use-case-ports.js';
 
 /**
  * The whole Services around the in-memory ports, for the use cases that still take it: those that stop and resume
- * dispatch or cancel queued runs through shared/services/runs (group edits, deletes and reactivation). Runs are
+ * dispatch or cancel queued runs through app/runs (group edits, deletes and reactivation). Runs are
  * absent: every run query answers nothing, and the gates are kept in memory.
  */
 export function servicesOf(ports: UseCasePorts, caller: Principal): Services {

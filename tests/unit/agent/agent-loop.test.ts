@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { AgentLoop, BUSY_CANCEL_WAIT_MS, BUSY_FIRST_HEARTBEAT_MS, type RunExecutor } from '../../../agent/agent-loop.js';
 import { CredentialRevokedError, type AgentApiClient } from '../../../agent/api-client.js';
 import type { QueueListener } from '../../../agent/queue-listener.js';
-import type { ClaimResponse, FinishRequest, HeartbeatRequest } from '../../../shared/agent-protocol.js';
+import type { ClaimResponse, FinishRequest, HeartbeatRequest } from '../../../protocol/agent-protocol.js';
 
 /** A fake API that answers claims from a script, then revokes the credential (which ends the loop). */
 function aScriptedAgent(

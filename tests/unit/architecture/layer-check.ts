@@ -18,7 +18,22 @@ import extractTSConfig from 'dependency-cruiser/config-utl/extract-ts-config';
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 export const KNOWN_VIOLATIONS_FILE = join(REPO_ROOT, '.dependency-cruiser-known-violations.json');
 /** Every folder of TypeScript the rules speak of (console/ is a separate browser build with its own tsconfig). */
-export const CHECKED_FOLDERS = ['shared', 'functions', 'orchestrations', 'agent', 'local', 'tests', 'bench', 'simulator', 'packaging'];
+export const CHECKED_FOLDERS = [
+  'domain',
+  'app',
+  'adapters',
+  'api',
+  'composition',
+  'protocol',
+  'functions',
+  'orchestrations',
+  'agent',
+  'local',
+  'tests',
+  'bench',
+  'simulator',
+  'packaging',
+];
 
 export interface LayerViolation {
   rule: string;

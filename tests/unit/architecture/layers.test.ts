@@ -17,41 +17,65 @@ function named(violations: readonly LayerViolation[], rule: string): string[] {
 describe('the layering rule on a tree of wrong imports', () => {
   let violations: LayerViolation[] = [];
   beforeAll(async () => {
-    violations = await layerViolations(FIXTURE, ['shared', 'local', 'functions', 'agent']);
+    violations = await layerViolations(FIXTURE, [
+      'domain',
+      'app',
+      'adapters',
+      'api',
+      'composition',
+      'protocol',
+      'functions',
+      'orchestrations',
+      'agent',
+      'local',
+    ]);
   }, CRUISE_MS);
 
   it('domain-is-pure: the domain imports no SDK, no Node I/O and nothing outside itself; zod and node:crypto pass', () => {
     expect(named(violations, 'domain-is-pure').sort()).toEqual([
-      'shared/domain/imports-an-sdk.ts → @azure/cosmos',
-      'shared/domain/reaches-the-store.ts → shared/store/thing.ts',
-      'shared/domain/reads-files.ts → fs',
+      'domain/imports-an-sdk.ts → @azure/cosmos',
+      'domain/reaches-a-port.ts → app/ports/thing.ts',
+      'domain/reads-files.ts → fs',
+    ]);
+  });
+
+  it('app-imports-inward: a use case is handed its adapters, never imports one, nor the composition root or a host', () => {
+    expect(named(violations, 'app-imports-inward').sort()).toEqual([
+      'app/reaches-up-to-functions.ts → functions/host.ts',
+      'app/uses-an-adapter.ts → adapters/implements-a-port-allowed.ts',
+    ]);
+  });
+
+  it('adapters-import-inward and api-imports-inward: adapters know no route; routes reach adapters only through ports', () => {
+    expect(named(violations, 'adapters-import-inward')).toEqual(['adapters/knows-a-route.ts → api/route-allowed.ts']);
+    expect(named(violations, 'api-imports-inward')).toEqual(['api/calls-an-adapter.ts → adapters/implements-a-port-allowed.ts']);
+  });
+
+  it('composition-not-to-functions and only-functions-import-the-composition: the root hands out, functions/ registers', () => {
+    expect(named(violations, 'composition-not-to-functions')).toEqual(['composition/registers-in-a-host.ts → functions/host.ts']);
+    expect(named(violations, 'only-functions-import-the-composition').sort()).toEqual([
+      'app/reaches-the-composition.ts → composition/root.ts',
+      'orchestrations/reaches-the-root.ts → composition/root.ts',
     ]);
   });
 
   it('production-not-to-development: production code imports no local cloud, tests, bench, simulator or packaging', () => {
-    expect(named(violations, 'production-not-to-development')).toEqual(['shared/uses-the-local-cloud.ts → local/dev-only.ts']);
+    expect(named(violations, 'production-not-to-development')).toEqual(['app/uses-the-local-cloud.ts → local/dev-only.ts']);
   });
 
-  it('shared-not-to-hosts: shared/ never reaches up into functions/ or orchestrations/; the composition root may', () => {
-    expect(named(violations, 'shared-not-to-hosts')).toEqual(['shared/reaches-up-to-functions.ts → functions/host.ts']);
+  it('agent-only-through-protocol, server-not-to-agent, protocol-is-standalone: the two sides meet only in protocol/', () => {
+    expect(named(violations, 'agent-only-through-protocol')).toEqual(['agent/reaches-into-the-server.ts → app/ports/thing.ts']);
+    expect(named(violations, 'server-not-to-agent')).toEqual(['app/reaches-into-the-agent.ts → agent/speaks-the-protocol-allowed.ts']);
+    expect(named(violations, 'protocol-is-standalone')).toEqual(['protocol/imports-the-app.ts → app/ports/thing.ts']);
   });
 
-  it('only-hosts-import-the-root: nothing but functions/ imports the composition root', () => {
-    expect(named(violations, 'only-hosts-import-the-root')).toEqual(['shared/imports-the-root.ts → shared/composition/root/binds-the-host-allowed.ts']);
-  });
-
-  it('agent-only-through-protocol and server-not-to-agent: the two sides meet only in shared/agent-protocol.ts', () => {
-    expect(named(violations, 'agent-only-through-protocol')).toEqual(['agent/reaches-into-the-server.ts → shared/store/thing.ts']);
-    expect(named(violations, 'server-not-to-agent')).toEqual(['shared/reaches-into-the-agent.ts → agent/speaks-the-protocol-allowed.ts']);
-  });
-
-  it('no-cycles-between-shared-folders: two folders of shared/ that import each other', () => {
-    expect(named(violations, 'no-cycles-between-shared-folders').sort()).toEqual(['shared/a → shared/b', 'shared/b → shared/a']);
+  it('no-cycles-between-app-folders: two folders of app/ that import each other', () => {
+    expect(named(violations, 'no-cycles-between-app-folders').sort()).toEqual(['app/a → app/b', 'app/b → app/a']);
   });
 
   it('reports nothing else: the files named *-allowed import what the rule allows', () => {
     expect(violations.filter((v) => v.from.includes('-allowed')).map(describeViolation)).toEqual([]);
-    expect(violations).toHaveLength(10);
+    expect(violations).toHaveLength(16);
   });
 });
 

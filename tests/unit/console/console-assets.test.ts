@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { HttpRequest } from '@azure/functions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { consoleAssetsDir, consoleHandler } from '../../../shared/console/console-assets.js';
-import { consoleBrowserConfig } from '../../../shared/console/console-config.js';
+import { consoleAssetsDir, consoleHandler } from '../../../api/console/console-assets.js';
+import { consoleBrowserConfig } from '../../../api/console/console-config.js';
 
 const TENANT = '72f988bf-86f1-41af-91ab-2d7cd011db47';
 const CLIENT = '0f8fad5b-d9cb-469f-a165-70867728950e';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { queuedRun, type RunDocument } from '../../../shared/domain/run.js';
+import { queuedRun, type RunDocument } from '../../../domain/run.js';
 import { conservation, everyAcceptedRunEnded, noRunOnTwoBots, withinLimits } from '../../faults/invariants.js';
 
 /** The fault suite's checkers must be able to fail: each is fed a history that breaks its invariant, and one that keeps it. */

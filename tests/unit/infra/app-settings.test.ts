@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { appConfigSchema } from '../../../shared/config/app-config.js';
+import { appConfigSchema } from '../../../app/config/app-config.js';
 import { infraFiles, readBicep, repoRoot } from './bicep-source.js';
 import { directEnvironmentReads, timerSchedules } from './code-scan.js';
 import { appSettings, appSettingsResourceProperties, MAIN, paramDefault } from './infra-model.js';
@@ -51,7 +51,7 @@ const PRODUCTION_DIRS = ['shared', 'functions', 'orchestrations'];
 const schemaKeys = Object.keys(appConfigSchema.shape);
 const settings = appSettings();
 
-describe('app settings in infra/ against shared/config/app-config.ts', () => {
+describe('app settings in infra/ against app/config/app-config.ts', () => {
   it('finds the settings where the infra tests expect them', () => {
     expect(settings.size).toBeGreaterThan(10);
     // both objects are really applied to the app
@@ -110,7 +110,7 @@ describe('app settings in infra/ against shared/config/app-config.ts', () => {
   });
 
   it('reads the settings only through the config schema (loadAppConfig(process.env)), so the schema is the whole list', () => {
-    expect(directEnvironmentReads(PRODUCTION_DIRS), 'read the setting through shared/config/app-config.ts instead').toEqual([]);
+    expect(directEnvironmentReads(PRODUCTION_DIRS), 'read the setting through app/config/app-config.ts instead').toEqual([]);
   });
 
   it('leaves the runtime to functionAppConfig, as Flex Consumption requires', () => {

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { auditQuery } from '../../../shared/store/cosmos-audit-log.js';
-import { runSearchQuery } from '../../../shared/store/cosmos-run-queries.js';
-import { RUNS_CONTAINER } from '../../../shared/config/infra-definitions.js';
-import type { RunFilter } from '../../../shared/services/runs/run-store.js';
+import { auditQuery } from '../../../adapters/cosmos/cosmos-audit-log.js';
+import { runSearchQuery } from '../../../adapters/cosmos/cosmos-run-queries.js';
+import { RUNS_CONTAINER } from '../../../app/config/infra-definitions.js';
+import type { RunFilter } from '../../../app/runs/run-store.js';
 import { repoRoot } from './bicep-source.js';
 import { sourceFiles } from './code-scan.js';
 
@@ -101,7 +101,10 @@ function keysOf(options: string, field: string): string[] {
 }
 
 const STORES: Record<string, string> = { 'deps.store': 'control', 'deps.botStore': 'bots', 'deps.runs.docs': RUNS_CONTAINER };
-const files = sourceFiles(['shared', 'orchestrations', 'functions']).map((f) => ({ ...f, text: withoutComments(f.text) }));
+const files = sourceFiles(['domain', 'app', 'adapters', 'api', 'composition', 'protocol', 'orchestrations', 'functions']).map((f) => ({
+  ...f,
+  text: withoutComments(f.text),
+}));
 
 /** Every DocumentStore `list` call: `ORDER BY c.<orderBy>` (createdAt by default) after equality on type and `where`/`whereIn`. */
 function storeListQueries(): { queries: OrderedQuery[]; unreadable: string[] } {
@@ -152,9 +155,9 @@ function parseSql(sql: string, where: string, container: string): OrderedQuery {
 }
 
 /** Files whose SQL is written out (not through the DocumentStore), and the container they query. */
-const SQL_FILES: Record<string, string> = { 'shared/store/cosmos-run-queries.ts': RUNS_CONTAINER };
+const SQL_FILES: Record<string, string> = { 'adapters/cosmos/cosmos-run-queries.ts': RUNS_CONTAINER };
 /** Files building an ORDER BY at run time, each checked another way here. */
-const DYNAMIC = new Set(['shared/store/cosmos-document-store.ts', 'shared/store/cosmos-run-queries.ts', 'shared/store/cosmos-audit-log.ts']);
+const DYNAMIC = new Set(['adapters/cosmos/cosmos-document-store.ts', 'adapters/cosmos/cosmos-run-queries.ts', 'adapters/cosmos/cosmos-audit-log.ts']);
 
 describe('composite indexes cover every filtered ORDER BY', () => {
   it('tells a served query from one no index serves', () => {

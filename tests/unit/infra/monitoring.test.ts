@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { METRICS } from '../../../shared/observability/instruments.js';
+import { METRICS } from '../../../app/observability/instruments.js';
 import { readBicep } from './bicep-source.js';
 import { bodyEntries, declaration, declarationsOf, MAIN, moduleFile, moduleParams } from './infra-model.js';
 

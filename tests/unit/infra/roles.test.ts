@@ -45,7 +45,7 @@ const SDK_ROLES: Record<string, RoleName[]> = {
   '@azure/logger': [],
 };
 
-const SOURCE_DIRS = ['shared', 'functions', 'orchestrations'];
+const SOURCE_DIRS = ['domain', 'app', 'adapters', 'api', 'composition', 'protocol', 'functions', 'orchestrations'];
 
 /** Packages the production code imports (static, type-only and dynamic imports) that need a look here. */
 function productionSdkImports(): Map<string, string[]> {

@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import { describe, expect, it, vi } from 'vitest';
 import { QueryIndex } from '../../../local/stack/cosmos-query-index.js';
 import { speedUpPeerQueries } from '../../../local/stack/cosmos-query-speedup.js';
-import { NEXT_QUEUED_SQL, QUEUED_COUNT_SQL } from '../../../shared/store/cosmos-run-queries.js';
+import { NEXT_QUEUED_SQL, QUEUED_COUNT_SQL } from '../../../adapters/cosmos/cosmos-run-queries.js';
 
 /**
  * The peer's equality index (local/stack/cosmos-query-index.ts) against the peer's own full evaluation: random

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { FlowStep } from '../../../../shared/agent-protocol.js';
+import type { FlowStep } from '../../../../protocol/agent-protocol.js';
 import { executeFlow, LocalAccountLogon, type FlowContext } from '../../../../agent/steps/index.js';
 
 const account = { username: 'rpa-runner', password: 'S3cret-Passw0rd!x' };

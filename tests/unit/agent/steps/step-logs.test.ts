@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { StepLogBook, tailOf } from '../../../../agent/steps/step-logs.js';
-import { RUN_ERROR_CODES } from '../../../../shared/domain/run.js';
+import { RUN_ERROR_CODES } from '../../../../domain/run.js';
 import { STEP_ERROR_CODES } from '../../../../agent/steps/step-errors.js';
 
 const limits = { stepLogBytes: 8 * 1024, runLogBytes: 32 * 1024 };

@@ -1,0 +1,39 @@
+import { z } from 'zod';
+import { defineRoute, type ApiRoute } from '../http/api-route.js';
+import { DEFAULT_HISTORY_HOURS, readGroupHistory } from '../../app/observability/group-history-read.js';
+import { HISTORY_RETENTION_DAYS } from '../../app/observability/group-history-rollup.js';
+import { problemSchema } from '../common-schemas.js';
+import { groupHistoryResource, groupHistorySchema } from '../group-history-schema.js';
+import { queryFilters } from '../query-filters.js';
+
+const isoTimeSchema = z.iso.datetime({ offset: true });
+const problem = (description: string) => ({ description, schema: problemSchema });
+
+export const groupHistoryRoutes: ApiRoute<unknown>[] = [
+  defineRoute({
+    name: 'getGroupHistory',
+    method: 'GET',
+    route: 'environments/{env}/groups/{id}/history',
+    summary: `The group's history from the controller's rollups: utilisation, queued runs, estimated p95 wait, live and busy bots, one point a minute (default the last ${DEFAULT_HISTORY_HOURS} h; wider steps for longer ranges, at most 1440 points; kept ${HISTORY_RETENTION_DAYS} days).`,
+    tag: 'Bots',
+    auth: 'user',
+    query: {
+      from: { description: `Start of the range (ISO 8601); default \`to\` minus ${DEFAULT_HISTORY_HOURS} h.`, schema: isoTimeSchema },
+      to: {
+        description: `End of the range (ISO 8601), after \`from\`; default now. At most ${HISTORY_RETENTION_DAYS} days after \`from\`.`,
+        schema: isoTimeSchema,
+      },
+    },
+    responses: {
+      200: { description: 'History', schema: groupHistorySchema },
+      400: problem('from not before to, a range longer than the retention, a malformed time, or an unknown query parameter'),
+      404: problem('Not found, not visible to the caller, or hostedRpaEnabled is off'),
+    },
+    async handle(req, deps) {
+      const filters = queryFilters(req.query);
+      const range = filters.range(isoTimeSchema);
+      filters.done('The history range is not valid.');
+      return { status: 200, body: groupHistoryResource(await readGroupHistory(deps, req.principal, req.params.env, req.params.id, range)) };
+    },
+  }),
+];

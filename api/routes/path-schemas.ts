@@ -1,0 +1,15 @@
+import { z } from 'zod';
+import { pathId } from '../http/path-params.js';
+
+/** `environments/{env}/...`: the environment's own routes and its lists. */
+export const environmentPath = z.object({ env: pathId('Environment') });
+
+/** `environments/{env}/runs/{id}/...` */
+export const runPath = z.object({ env: pathId('Environment'), id: pathId('Run') });
+
+/** `environments/{env}/groups/{id}/...` */
+export const groupPath = z.object({ env: pathId('Environment'), id: pathId('Group') });
+
+export type EnvironmentPath = z.output<typeof environmentPath>;
+export type RunPath = z.output<typeof runPath>;
+export type GroupPath = z.output<typeof groupPath>;

@@ -1,0 +1,55 @@
+import { z } from 'zod';
+import { defineRoute, type ApiRoute } from '../http/api-route.js';
+import { readWebhookSecret, rotateWebhookSecret } from '../../app/callbacks/webhook-secret.js';
+import { problemSchema } from '../common-schemas.js';
+
+const webhookSecretSchema = z
+  .object({
+    environmentId: z.string(),
+    secret: z.string().describe('The key of the HMAC-SHA256 in the X-Signature header of run callbacks (docs/callbacks.md).'),
+  })
+  .meta({ id: 'WebhookSecret' });
+
+const problem = (description: string) => ({ description, schema: problemSchema });
+const TAG = 'Environments';
+const ROUTE = 'environments/{env}/webhook-secret';
+
+/**
+ * The environment's webhook secret: the one route whose purpose is to show a secret (to a SystemAdministrator, who
+ * configures the receivers that verify callbacks). It lives in the secret store only; responses are not cached.
+ */
+export const webhookSecretRoutes: ApiRoute<unknown>[] = [
+  defineRoute({
+    name: 'getWebhookSecret',
+    method: 'GET',
+    route: ROUTE,
+    summary:
+      'The secret run callbacks of the environment are signed with (X-Signature: sha256=<hex HMAC-SHA256 of the body>), created on first read. SystemAdministrators.',
+    tag: TAG,
+    auth: 'user',
+    responses: {
+      200: { description: 'The current secret', schema: webhookSecretSchema },
+      403: problem('Not a SystemAdministrator'),
+      404: problem('Environment not found or not a member'),
+    },
+    async handle(req, deps) {
+      return { status: 200, body: await readWebhookSecret(deps, req.principal, req.params.env), headers: { 'cache-control': 'no-store' } };
+    },
+  }),
+  defineRoute({
+    name: 'rotateWebhookSecret',
+    method: 'POST',
+    route: ROUTE,
+    summary: 'Replace the webhook secret: deliveries from now on (retries of earlier ones included) are signed with the new one. SystemAdministrators.',
+    tag: TAG,
+    auth: 'user',
+    responses: {
+      200: { description: 'The new secret', schema: webhookSecretSchema },
+      403: problem('Not a SystemAdministrator'),
+      404: problem('Environment not found or not a member'),
+    },
+    async handle(req, deps) {
+      return { status: 200, body: await rotateWebhookSecret(deps, req.principal, req.params.env), headers: { 'cache-control': 'no-store' } };
+    },
+  }),
+];

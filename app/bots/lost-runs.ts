@@ -1,0 +1,58 @@
+import { dispatchKeyOf, ended, RUN_ERROR_CODES, type RunDocument } from '../../domain/run.js';
+import type { GroupQueues } from '../ports/group-queues.js';
+import type { RunStore } from '../runs/run-store.js';
+import { changeRun } from '../runs/transitions.js';
+import type { BotRef } from './bot-records.js';
+import { bestEffort } from '../errors/best-effort.js';
+
+/** What requeueing a lost bot's run needs: the run queries, the wake-up queue, and what changing a run needs. */
+export type LostRunPorts = Parameters<typeof changeRun>[0] & {
+  runs: Pick<RunStore, 'queries'>;
+  queues: Pick<GroupQueues, 'sendWakeUp'>;
+};
+
+/** A run whose bot was lost goes back to the queue this many times, then fails. */
+export const MAX_RUN_ATTEMPTS = 3;
+
+export type LostRunVerdict = 'requeued' | 'failed' | 'none';
+
+/** What became of a lost bot's run, and which run it was (none when the bot held no run, or another took it). */
+export type LostRunOutcome = { verdict: 'none' } | { verdict: 'requeued' | 'failed'; runId: string };
+
+/**
+ * The run a lost bot held goes back to the queue (at its original place: the dispatch key keeps its priority
+ * and queue time), or fails with `BotLost` after MAX_RUN_ATTEMPTS; a new wake-up is sent so a bot claims it.
+ */
+export async function requeueLostRun(deps: LostRunPorts, ref: BotRef, reason: string): Promise<LostRunOutcome> {
+  const run = await deps.runs.queries.runningOn(ref.environmentId, ref.groupId, ref.botId);
+  if (!run) return { verdict: 'none' };
+  const outcome: { verdict: LostRunVerdict } = { verdict: 'none' };
+  await changeRun(deps, run, (current, now) => {
+    if (current.state !== 'Running' || current.botId !== ref.botId) {
+      outcome.verdict = 'none';
+      return undefined;
+    }
+    if (current.attempt >= MAX_RUN_ATTEMPTS) {
+      outcome.verdict = 'failed';
+      return ended(
+        current,
+        'Failed',
+        {
+          error: {
+            code: RUN_ERROR_CODES.botLost,
+            message: `The bot running this run was lost (${reason}) on attempt ${current.attempt} of ${MAX_RUN_ATTEMPTS}.`,
+          },
+        },
+        now,
+      );
+    }
+    outcome.verdict = 'requeued';
+    const back: RunDocument = { ...current, state: 'Queued', updatedAt: now.toISOString() };
+    delete back.botId;
+    delete back.startedAt;
+    return { ...back, dispatchKey: dispatchKeyOf(back) };
+  });
+  // the run is back in Cosmos, which claims read: a lost wake-up only delays it until the stuck-run sweep sends another
+  if (outcome.verdict === 'requeued') await bestEffort(deps.queues.sendWakeUp(ref.groupId, { runId: run.id }), `wake-up for requeued run ${run.id}`);
+  return outcome.verdict === 'none' ? { verdict: 'none' } : { verdict: outcome.verdict, runId: run.id };
+}
