@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { RUNS_CONTAINER } from '../../app/config/infra-definitions.js';
 import { anEnvironment } from '../e2e/e2e-world.js';
 import { aRun, createRunWorld } from '../support/run-fixtures.js';
 import { sleep, useFaultWorld } from './fault-world.js';
@@ -90,7 +91,7 @@ describe('faults: a submitted run whose write fails', () => {
     // the run's create (a POST to the runs container that is neither a query nor an upsert) fails as a store outage would
     cloud.cosmos.faults.unavailableWhen = (req) =>
       req.method === 'POST' &&
-      (req.url ?? '').includes('/colls/runs/docs') &&
+      (req.url ?? '').includes(`/colls/${RUNS_CONTAINER}/docs`) &&
       req.headers['x-ms-documentdb-isquery'] !== 'true' &&
       req.headers['x-ms-cosmos-is-query-plan-request'] !== 'true' &&
       req.headers['x-ms-documentdb-is-upsert'] !== 'true';
