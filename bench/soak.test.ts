@@ -53,11 +53,21 @@ it(
     const sampler = new Sampler(w.store, envId, accepted, 5_000);
 
     const memory: Array<{ atMs: number; hostRssMiB?: number }> = [];
+    // a line a minute on stderr, so that a 35-minute command shows where it is
+    const progress = () => {
+      const load = loadAverage()['1m'];
+      const rss = memory.at(-1)?.hostRssMiB;
+      process.stderr.write(
+        `soak ${Math.round((Date.now() - t0) / 60_000)} min: ${submitted.length}/${RUNS} submitted, ${accepted().length} accepted, ` +
+          `${submitted.reduce((n, s) => n + s.retries, 0)} retries, most bots alive ${sampler.mostAlive}, host ${rss ?? '?'} MiB, load ${load}\n`,
+      );
+    };
     let soaking = true;
     const memoryLoop = (async () => {
-      while (soaking) {
+      for (let tick = 1; soaking; tick++) {
         memory.push({ atMs: Date.now() - t0, hostRssMiB: rssMiB(cloud.host.pid) });
         await sleep(10_000);
+        if (tick % 6 === 0) progress();
       }
     })();
 
