@@ -1,7 +1,7 @@
 import type { LocalCloud } from '../local/stack/local-cloud.js';
 import type { ClaimResponse, HeartbeatResponse } from '../protocol/agent-protocol.js';
 import type { BotIdentity } from '../app/bots/bot-credentials.js';
-import type { Services } from '../composition/services.js';
+import type { AppClients } from '../composition/root/clients.js';
 
 /**
  * A bot's agent as the benches play it: the agent HTTP API (`/api/agent/...`) with the bot's own credential, issued
@@ -15,7 +15,7 @@ export class BenchAgent {
     private readonly token: string,
   ) {}
 
-  static async of(cloud: LocalCloud, deps: Services, identity: BotIdentity): Promise<BenchAgent> {
+  static async of(cloud: LocalCloud, deps: AppClients, identity: BotIdentity): Promise<BenchAgent> {
     return new BenchAgent(cloud.baseUrl, identity, await deps.botCredentials.issue(identity, deps.now()));
   }
 

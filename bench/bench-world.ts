@@ -5,7 +5,7 @@ import { BulkOperationType, CosmosClient, type Container, type JSONObject } from
 import type { LocalCloud } from '../local/stack/local-cloud.js';
 import { mintToken } from '../local/stack/token-issuer.js';
 import type { BotIdentity } from '../app/bots/bot-credentials.js';
-import type { Services } from '../composition/services.js';
+import type { AppClients } from '../composition/root/clients.js';
 import { cosmosDefinitions, RUNS_CONTAINER } from '../app/config/infra-definitions.js';
 import type { BotDocument, BotState } from '../domain/bot.js';
 import type { ImageDocument } from '../domain/image.js';
@@ -92,7 +92,7 @@ export function submitBody(env: BenchEnvironment, group: BenchGroup, i: number):
  * with credential version 1, so that the agent services (`agentClaim`, `agentHeartbeat`, `agentFinish`) accept the
  * identity. No lifecycle runs behind them: the bench acts as their agents.
  */
-export async function writeBotRecords(deps: Services, env: BenchEnvironment, groupId: string, count: number, state: BotState): Promise<BotIdentity[]> {
+export async function writeBotRecords(deps: AppClients, env: BenchEnvironment, groupId: string, count: number, state: BotState): Promise<BotIdentity[]> {
   const at = deps.now().toISOString();
   const image = await deps.store.get<ImageDocument>(env.envId, env.imageId);
   if (!image) throw new Error(`image ${env.imageId} not found`);

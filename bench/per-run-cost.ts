@@ -3,7 +3,7 @@ import path from 'node:path';
 import { startLocalCloud } from '../local/stack/local-cloud.js';
 import { updateBot } from '../app/bots/bot-records.js';
 import { runPlanningRound } from '../app/bots/planning-round.js';
-import { buildServices } from '../composition/root/clients.js';
+import { buildClients } from '../composition/root/clients.js';
 import { loadAppConfig } from '../app/config/app-config.js';
 import { sweepRunDeadlines } from '../app/maintenance/run-deadlines.js';
 import { busyHeartbeatWrites, heartbeatWriteAfterMs } from '../domain/agent-heartbeat.js';
@@ -107,7 +107,7 @@ async function main(): Promise<void> {
   const loadAtStart = loadAverage();
   log('Starting a local cloud for the cost bench…');
   const cloud = await startLocalCloud({ port: 0, settings: BENCH_CLOUD_SETTINGS });
-  const deps = buildServices(loadAppConfig(cloud.settings));
+  const deps = buildClients(loadAppConfig(cloud.settings));
   const runs = runsContainer(cloud);
   try {
     const api = await adminApi(cloud);

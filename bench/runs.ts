@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { startLocalCloud } from '../local/stack/local-cloud.js';
 import { adminApi } from './bench-world.js';
-import { buildServices } from '../composition/root/clients.js';
+import { buildClients } from '../composition/root/clients.js';
 import { loadAppConfig } from '../app/config/app-config.js';
 import { claimNextRun } from '../app/runs/claim.js';
 import { finishRun } from '../app/runs/finish.js';
@@ -30,7 +30,7 @@ async function main(): Promise<void> {
   log('Starting a local cloud for the benchmark…');
   // one caller submits about a thousand runs a minute: the benchmark measures the API path, not RATE_LIMIT_PER_MINUTE
   const cloud = await startLocalCloud({ port: 0, settings: { RATE_LIMIT_PER_MINUTE: '1000000' } });
-  const deps = buildServices(loadAppConfig(cloud.settings));
+  const deps = buildClients(loadAppConfig(cloud.settings));
   try {
     const { call, must } = await adminApi(cloud);
 

@@ -3,8 +3,7 @@ import path from 'node:path';
 import { startLocalCloud, type LocalCloud } from '../local/stack/local-cloud.js';
 import { planningInput, runPlanningRound } from '../app/bots/planning-round.js';
 import type { BotIdentity } from '../app/bots/bot-credentials.js';
-import { buildServices } from '../composition/root/clients.js';
-import type { Services } from '../composition/services.js';
+import { buildClients, type AppClients } from '../composition/root/clients.js';
 import { loadAppConfig } from '../app/config/app-config.js';
 import type { EnvironmentDocument } from '../domain/environment.js';
 import { plan } from '../domain/planner/index.js';
@@ -60,7 +59,7 @@ const round1 = (v: number) => Math.round(v * 10) / 10;
  * Planning rounds of the environment, each timed whole (reads, plan, writes), one after the other: `n` of them, or
  * fewer when `budgetSeconds` runs out first (at least 3; the result's n says how many).
  */
-async function timeRounds(deps: Services, envId: string, n: number, budgetSeconds: number): Promise<Stats> {
+async function timeRounds(deps: AppClients, envId: string, n: number, budgetSeconds: number): Promise<Stats> {
   const oldestQueued = async (e: string, g: string) => (await deps.runs.queries.nextQueued(e, g, 1))[0]?.queuedAt;
   const samples: number[] = [];
   const deadline = Date.now() + budgetSeconds * 1000;
@@ -69,7 +68,7 @@ async function timeRounds(deps: Services, envId: string, n: number, budgetSecond
 }
 
 /** The pure plan() on the round's input (µs), to show what of the round is reads. */
-async function timePlanOnly(deps: Services, envId: string): Promise<Stats> {
+async function timePlanOnly(deps: AppClients, envId: string): Promise<Stats> {
   const env = await deps.store.get<EnvironmentDocument>(envId, envId);
   if (!env) throw new Error('no environment');
   const { input } = await planningInput(deps, env, async (e, g) => (await deps.runs.queries.nextQueued(e, g, 1))[0]?.queuedAt);
@@ -119,7 +118,7 @@ async function submitSeries(api: Api, env: BenchEnvironment): Promise<Record<str
  */
 async function claimsUnderLoad(
   cloud: LocalCloud,
-  deps: Services,
+  deps: AppClients,
   api: Api,
   env: BenchEnvironment,
   identities: BotIdentity[],
@@ -178,7 +177,7 @@ async function main(): Promise<void> {
   };
   log(`Scale bench ${JSON.stringify(sizes)}: starting a local cloud…`);
   const cloud = await startLocalCloud({ port: 0, settings: BENCH_CLOUD_SETTINGS });
-  const deps = buildServices(loadAppConfig(cloud.settings));
+  const deps = buildClients(loadAppConfig(cloud.settings));
   const runs = runsContainer(cloud);
   const memory: Array<{ at: string; hostRssMiB?: number; benchProcessRssMiB: number; loadAverage: ReturnType<typeof loadAverage> }> = [];
   const sampleMemory = (at: string) => {

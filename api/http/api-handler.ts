@@ -3,9 +3,9 @@ import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/fu
 import * as df from 'durable-functions';
 import type { DurableClient } from 'durable-functions';
 import type { Principal } from '../../domain/principal.js';
-import type { Services } from '../../composition/services.js';
+import type { BotIdentity } from '../../domain/bot-identity.js';
 import { AppError, ensureError } from '../../domain/errors/app-error.js';
-import { auditEntryOf, auditImpliedIntentOf, auditIntentOf, impliedIntentHolds, type AuditDocument } from '../../app/audit-log.js';
+import { auditEntryOf, auditImpliedIntentOf, auditIntentOf, impliedIntentHolds, type AuditDocument, type AuditLog } from '../../app/audit-log.js';
 import type { ApiRequest, ApiResponse, ApiRoute, RawPathParams } from './api-route.js';
 import type { RouteSignals } from './route-signals.js';
 import { entityTag, ifNoneMatchMatches } from '../../app/paging/entity-tags.js';
@@ -13,7 +13,17 @@ import { parseJsonBody } from './json-body.js';
 import { parsePathParams } from './path-params.js';
 import { problemResponse } from './problem.js';
 import { checkQueryParameters, openedQuery, sealedResponse } from './query-parameters.js';
-import { checkRateLimit } from './rate-limiter.js';
+import { checkRateLimit, type RateLimiter } from './rate-limiter.js';
+
+/** What the wrapper itself needs around every route: the caller's identity and pace, the audit trail, ids and time. */
+export interface ApiWrapperPorts {
+  authenticator: { authenticate(authorization: string | null): Promise<Principal> };
+  botCredentials: { verify(authorization: string | null): Promise<BotIdentity> };
+  rateLimiter: RateLimiter;
+  audit: Pick<AuditLog, 'record' | 'confirm' | 'discard'>;
+  now(): Date;
+  newId(): string;
+}
 
 const ANONYMOUS: Principal = { userId: 'anonymous', name: 'anonymous', platformAdmin: false, isApp: false };
 
@@ -40,9 +50,9 @@ function toHttpResponse(result: ApiResponse, request: ApiRequest<unknown>, metho
  * is logged as a warning rather than turned into an error answer. A refused write (an answer ≥ 300) changed nothing:
  * its unconfirmed entry is removed.
  */
-async function confirmAuditEntry(
-  deps: Services,
-  route: ApiRoute<unknown>,
+async function confirmAuditEntry<TDeps>(
+  deps: ApiWrapperPorts,
+  route: ApiRoute<unknown, RawPathParams, TDeps>,
   request: ApiRequest<unknown>,
   rawParams: Record<string, string>,
   result: ApiResponse,
@@ -75,7 +85,7 @@ async function confirmAuditEntry(
  * error the change may have landed, and the entry stays, unconfirmed (an implied one is rewritten so, best effort: if
  * that fails too, its rule still holds, the resource exists if and only if the change landed).
  */
-async function settleAuditIntent(deps: Services, intent: AuditDocument, err: unknown, context: InvocationContext): Promise<void> {
+async function settleAuditIntent(deps: ApiWrapperPorts, intent: AuditDocument, err: unknown, context: InvocationContext): Promise<void> {
   if (!(err instanceof AppError) || err.status >= 500) {
     if (intent.outcome !== 'implied') return;
     await deps.audit
@@ -96,7 +106,11 @@ export type RouteSignalsOf = (client: DurableClient) => RouteSignals;
  * route's declared parameters, parse and validate the body, call the route, and map every failure to problem+json
  * in one place.
  */
-export function toAzureHandler(route: ApiRoute<unknown>, services: () => Promise<Services>, signalsOf?: RouteSignalsOf) {
+export function toAzureHandler<TDeps>(
+  route: ApiRoute<unknown, RawPathParams, TDeps>,
+  services: () => Promise<ApiWrapperPorts & TDeps>,
+  signalsOf?: RouteSignalsOf,
+) {
   return async (httpRequest: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> => {
     try {
       const deps = await services();

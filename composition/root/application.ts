@@ -22,7 +22,7 @@ import { sweepRunDeadlines } from '../../app/maintenance/run-deadlines.js';
 import { sweepLogLines, type SweepReport } from '../../app/maintenance/sweep-report.js';
 import { sweepStuckRuns } from '../../app/maintenance/stuck-runs.js';
 import { buildBotRuntime, type BotRuntime } from './bot-runtime.js';
-import { buildServices, type AppClients } from './clients.js';
+import { buildClients, type AppClients } from './clients.js';
 
 /** An activity's handler as durable-functions calls it. */
 export type ActivityHandler = (input: unknown, context: InvocationContext) => Promise<unknown>;
@@ -53,7 +53,7 @@ export function composeApplication(loadConfig: () => AppConfig): Application {
     clients ??= Promise.resolve().then(async () => {
       const config = loadConfig();
       await setUpTelemetry(config);
-      return buildServices(config);
+      return buildClients(config);
     });
     return clients;
   };

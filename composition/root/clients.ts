@@ -66,9 +66,9 @@ function serviceBusTargetFor(config: AppConfig): ServiceBusTarget {
  * Every client of the process, built from validated settings: each handler is handed the ones its ports name.
  * (Tests and benchmarks build the same set against the local cloud.)
  */
-export type AppClients = ReturnType<typeof buildServices>;
+export type AppClients = ReturnType<typeof buildClients>;
 
-export function buildServices(config: AppConfig) {
+export function buildClients(config: AppConfig) {
   const cosmos = config.COSMOS_KEY
     ? new CosmosClient({ endpoint: config.COSMOS_ENDPOINT, key: config.COSMOS_KEY, connectionPolicy: { enableEndpointDiscovery: false } })
     : new CosmosClient({ endpoint: config.COSMOS_ENDPOINT, aadCredentials: credentialFor(config) });

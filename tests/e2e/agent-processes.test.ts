@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Services } from '../../composition/services.js';
+import type { AppClients } from '../../composition/root/clients.js';
 import { clientFor, type ApiClient } from '../support/api-client.js';
 import { agentOutputs, startAgentProcess, stopAgentProcesses } from '../support/agent-processes.js';
 import { GROUP_ACCOUNT } from '../support/connection-fixtures.js';
@@ -16,7 +16,7 @@ import { until } from './e2e-world.js';
  * are records made here, so the agents started here are the only consumers.
  */
 const NODE = process.execPath;
-let deps: Services;
+let deps: AppClients;
 let admin: ApiClient;
 let world: RunWorld;
 

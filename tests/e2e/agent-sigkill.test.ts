@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Services } from '../../composition/services.js';
+import type { AppClients } from '../../composition/root/clients.js';
 import type { BotDocument } from '../../domain/bot.js';
 import type { RunDocument } from '../../domain/run.js';
 import { everyAcceptedRunEnded, noRunOnTwoBots } from '../faults/invariants.js';
@@ -18,7 +18,7 @@ import { until } from './e2e-world.js';
  * restarted agent's first claim gives it back the run its bot holds, so every run ends, and no run runs on two bots.
  * (The loss of a whole bot, whose run is requeued by the heartbeat check, is the bot lifecycle's, tests/faults.)
  */
-let deps: Services;
+let deps: AppClients;
 let admin: ApiClient;
 
 beforeAll(async () => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalCloud } from '../../local/stack/local-cloud.js';
-import type { Services } from '../../composition/services.js';
+import type { AppClients } from '../../composition/root/clients.js';
 import type { BotProvisioner } from '../../app/ports/bot-provisioner.js';
 import type { ApiClient } from '../support/api-client.js';
 import { aVm, localVms } from '../support/maintenance-fixtures.js';
@@ -16,7 +16,7 @@ const INACTIVE_SECONDS = 4;
 
 let cloud: LocalCloud;
 let admin: ApiClient;
-let deps: Services;
+let deps: AppClients;
 let vms: BotProvisioner;
 
 beforeAll(async () => {

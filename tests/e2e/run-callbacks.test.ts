@@ -3,7 +3,7 @@ import { createServer, type IncomingHttpHeaders, type Server, type ServerRespons
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalCloud } from '../../local/stack/local-cloud.js';
-import type { Services } from '../../composition/services.js';
+import type { AppClients } from '../../composition/root/clients.js';
 import { cancelRun } from '../../app/runs/control.js';
 import type { ApiClient } from '../support/api-client.js';
 import { createRunWorld, inProcessServices, readRun, runPath, submit, type RunWorld } from '../support/run-fixtures.js';
@@ -67,7 +67,7 @@ class Receiver {
 
 let cloud: LocalCloud;
 let admin: ApiClient;
-let deps: Services;
+let deps: AppClients;
 let w: RunWorld;
 const receiver = new Receiver();
 

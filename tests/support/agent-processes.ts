@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { AgentConfig } from '../../agent/agent-config.js';
-import type { Services } from '../../composition/services.js';
+import type { AppClients } from '../../composition/root/clients.js';
 import type { BotDocument } from '../../domain/bot.js';
 import { localCloud } from './api-client.js';
 
@@ -20,7 +20,7 @@ export interface AgentProcess {
 const started = new Set<AgentProcess>();
 const folders: string[] = [];
 
-export async function startAgentProcess(deps: Services, bot: BotDocument, machineAccount: AgentConfig['machineAccount']): Promise<AgentProcess> {
+export async function startAgentProcess(deps: AppClients, bot: BotDocument, machineAccount: AgentConfig['machineAccount']): Promise<AgentProcess> {
   const folder = mkdtempSync(path.join(tmpdir(), 'agent-'));
   folders.push(folder);
   const config: AgentConfig = {

@@ -4,7 +4,7 @@ import * as df from 'durable-functions';
 import type { DurableClient } from 'durable-functions';
 import { durableClientBindingData } from '../../local/durable/api/client-binding.js';
 import { durableLifecycleSignals } from '../../orchestrations/activities/durable-signals.js';
-import type { Services } from '../../composition/services.js';
+import type { AppClients } from '../../composition/root/clients.js';
 import type { BotDocument, BotState } from '../../domain/bot.js';
 import type { BotProvisioner } from '../../app/ports/bot-provisioner.js';
 import type { GroupDocument } from '../../domain/group.js';
@@ -17,7 +17,7 @@ import { alterGroupDocument } from './group-fixtures.js';
 import type { ApiClient } from './api-client.js';
 import { createRunWorld, inProcessServices, type RunWorld } from './run-fixtures.js';
 
-/** A clock the test moves: the sweeps read time only through `Services.now`. */
+/** A clock the test moves: the sweeps read time only through `AppClients.now`. */
 export class TestClock {
   private at: number;
   constructor(start: Date = new Date()) {
@@ -42,7 +42,7 @@ export const DAY = 24 * HOUR;
  * The services a timer gets, in this process against the shared local cloud, with the test's clock and limited
  * to the test's environments (the shared cloud holds other tests' environments, which a sweep must not touch).
  */
-export function sweepServices(environmentIds: string[], clock: TestClock): Services {
+export function sweepServices(environmentIds: string[], clock: TestClock): AppClients {
   return { ...inProcessServices(), now: clock.now, environmentIds: async () => environmentIds };
 }
 
@@ -75,7 +75,7 @@ export class RecordedSignals implements LifecycleSignals {
 }
 
 /** The local cloud's simulated provisioner (the VMs table in its Azurite), seen from this process: VMs boot at once. */
-export function localVms(deps: Services, storage: string = localCloud().settings.AzureWebJobsStorage ?? ''): BotProvisioner {
+export function localVms(deps: AppClients, storage: string = localCloud().settings.AzureWebJobsStorage ?? ''): BotProvisioner {
   return new SimulatedBotProvisioner(
     SimulatedBotProvisioner.tableFromConnectionString(storage),
     { deploymentId: deps.config.DEPLOYMENT_ID ?? 'local', provisionDelayMs: 0, failureRate: 0 },
@@ -84,7 +84,13 @@ export function localVms(deps: Services, storage: string = localCloud().settings
 }
 
 /** Creates a VM for `botId` the way the provisioner does for a bot, with the group's account; no agent starts. */
-export async function aVm(provisioner: BotProvisioner, deps: Services, environmentId: string, groupId: string, botId: string = randomUUID()): Promise<string> {
+export async function aVm(
+  provisioner: BotProvisioner,
+  deps: AppClients,
+  environmentId: string,
+  groupId: string,
+  botId: string = randomUUID(),
+): Promise<string> {
   const group = await deps.store.get<GroupDocument>(environmentId, groupId);
   if (!group) throw new Error(`no group ${groupId}`);
   await provisioner.provision({
@@ -110,7 +116,7 @@ export function scopedProvisioner(provisioner: BotProvisioner, environmentIds: s
 
 /** A bot record as the controller writes it, from the group's (built-in) image, in the given state; no lifecycle runs for it. */
 export async function aBotRecord(
-  deps: Services,
+  deps: AppClients,
   environmentId: string,
   groupId: string,
   state: BotState,
@@ -139,7 +145,7 @@ export async function aBotRecord(
 export interface SweepWorld {
   world: RunWorld;
   clock: TestClock;
-  deps: Services;
+  deps: AppClients;
   signals: RecordedSignals;
 }
 

@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import type { Services } from '../../composition/services.js';
+import type { AppClients } from '../../composition/root/clients.js';
 import { dispatchKeyOf } from '../../domain/run.js';
 import { claimNextRun } from '../../app/runs/claim.js';
 import type { RunWorld, SubmittedRun } from './run-fixtures.js';
@@ -23,7 +23,7 @@ export interface ClaimRace {
  * `claimers` concurrent claim loops over one group, as that many bots would run them; each claim is for a fresh
  * bot id. A loop stops when its queue has no message for it (`QueueEmpty`).
  */
-export async function raceClaimers(deps: Services, world: Pick<RunWorld, 'envId' | 'groupId'>, claimers: number): Promise<ClaimRace> {
+export async function raceClaimers(deps: AppClients, world: Pick<RunWorld, 'envId' | 'groupId'>, claimers: number): Promise<ClaimRace> {
   const claims: Claimed[] = [];
   let nothingQueued = 0;
   let contention = 0;

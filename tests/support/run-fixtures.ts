@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Services } from '../../composition/services.js';
-import { buildServices } from '../../composition/root/clients.js';
+import { buildClients, type AppClients } from '../../composition/root/clients.js';
 import { loadAppConfig } from '../../app/config/app-config.js';
 import { claimNextRun, type ClaimResult } from '../../app/runs/claim.js';
 import { submitRun } from '../../app/runs/submit.js';
@@ -126,7 +125,7 @@ export async function submitMany(
 export type SubmittedRun = Pick<RunBody, 'id' | 'priority' | 'queuedAt'>;
 
 export async function submitManyInProcess(
-  deps: Services,
+  deps: AppClients,
   world: RunWorld,
   count: number,
   concurrency: number,
@@ -167,13 +166,13 @@ export async function queueOf(world: RunWorld, query = ''): Promise<{ items: Run
   ).body;
 }
 
-/** Services in this process against the local cloud's Cosmos and Service Bus: what a bot's Durable activity gets. */
-export function inProcessServices(settings: Record<string, string> = localCloud().settings): Services {
-  return buildServices(loadAppConfig(settings));
+/** AppClients in this process against the local cloud's Cosmos and Service Bus: what a bot's Durable activity gets. */
+export function inProcessServices(settings: Record<string, string> = localCloud().settings): AppClients {
+  return buildClients(loadAppConfig(settings));
 }
 
 /** Claims until the group's queue answers nothing, each claim for a new bot (`{prefix}-{n}`); the claimed run ids in claim order. */
-export async function claimAll(deps: Services, world: Pick<RunWorld, 'envId' | 'groupId'>, botPrefix: string): Promise<string[]> {
+export async function claimAll(deps: AppClients, world: Pick<RunWorld, 'envId' | 'groupId'>, botPrefix: string): Promise<string[]> {
   const claimed: string[] = [];
   for (;;) {
     const botId = `${botPrefix}-${claimed.length + 1}`;

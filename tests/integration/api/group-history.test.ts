@@ -7,7 +7,7 @@ import type { DocumentStore } from '../../../app/ports/document-store.js';
 import { clientFor } from '../../support/api-client.js';
 import { addMember } from '../../support/fixtures.js';
 import { aBotRecord, sweepServices, TestClock } from '../../support/maintenance-fixtures.js';
-import type { Services } from '../../../composition/services.js';
+import type { AppClients } from '../../../composition/root/clients.js';
 import { createRunWorld, submit, submitManyInProcess } from '../../support/run-fixtures.js';
 
 const MINUTE = 60_000;
@@ -106,7 +106,7 @@ describe('GET .../groups/{id}/history', () => {
           };
         },
       });
-    const measured: Services = {
+    const measured: AppClients = {
       ...deps,
       store: counted('store', deps.store),
       botStore: counted('botStore', deps.botStore),

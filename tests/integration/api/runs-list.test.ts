@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Services } from '../../../composition/services.js';
+import type { AppClients } from '../../../composition/root/clients.js';
 import { clientFor, type ApiClient } from '../../support/api-client.js';
 import { aConnection, builtInImageId, createGroup, removeGroupDocument, shareGroup } from '../../support/connection-fixtures.js';
 import { addMember, createEnvironment } from '../../support/fixtures.js';
@@ -13,7 +13,7 @@ interface RunList {
 }
 
 let admin: ApiClient;
-let deps: Services;
+let deps: AppClients;
 let w: RunWorld;
 let other: RunWorld;
 /** the admin's group: runs a, b, c (c cancelled); the second group (shared with `user`): d by `user`; e on a group later deleted, by `user` */

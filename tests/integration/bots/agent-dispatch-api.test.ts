@@ -2,7 +2,7 @@ import { ServiceBusClient } from '@azure/service-bus';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClaimResponse, HeartbeatResponse, QueueCredentialResponse } from '../../../protocol/agent-protocol.js';
 import type { BotIdentity } from '../../../app/bots/bot-credentials.js';
-import type { Services } from '../../../composition/services.js';
+import type { AppClients } from '../../../composition/root/clients.js';
 import type { BotDocument } from '../../../domain/bot.js';
 import { localCloud, clientFor } from '../../support/api-client.js';
 import { GROUP_ACCOUNT } from '../../support/connection-fixtures.js';
@@ -14,7 +14,7 @@ import { createRunWorld, inProcessServices, submit, type RunWorld } from '../../
  * group queue, checked by the Service Bus peer) and `agent/claim` (the next run, to one bot only). The environment has
  * no capacity, so no real bot competes with the bot records made here.
  */
-let deps: Services;
+let deps: AppClients;
 let world: RunWorld;
 let other: RunWorld;
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Services } from '../../../composition/services.js';
+import type { AppClients } from '../../../composition/root/clients.js';
 import type { RunDocument } from '../../../domain/run.js';
 import { AppError } from '../../../domain/errors/app-error.js';
 import { claimNextRun } from '../../../app/runs/claim.js';
@@ -21,7 +21,7 @@ const SWITCH_TOGGLES = scaled(6, 12);
 const SWITCH_RUNS = scaled(40, 100);
 
 let admin: ApiClient;
-let deps: Services;
+let deps: AppClients;
 
 beforeAll(async () => {
   admin = await clientFor({ platformAdmin: true });

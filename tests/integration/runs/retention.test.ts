@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Services } from '../../../composition/services.js';
+import type { AppClients } from '../../../composition/root/clients.js';
 import { claimNextRun } from '../../../app/runs/claim.js';
 import { finishRun } from '../../../app/runs/finish.js';
 import { clientFor } from '../../support/api-client.js';
@@ -15,7 +15,7 @@ import type { BotDocument } from '../../../domain/bot.js';
 // in the host process for the cancel, the in-process services for the rest).
 
 let admin: ApiClient;
-let deps: Services;
+let deps: AppClients;
 
 beforeAll(async () => {
   admin = await clientFor({ platformAdmin: true });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { executeFlow, LocalAccountLogon } from '../../../agent/steps/index.js';
-import type { Services } from '../../../composition/services.js';
+import type { AppClients } from '../../../composition/root/clients.js';
 import { claimNextRun } from '../../../app/runs/claim.js';
 import { finishRun } from '../../../app/runs/finish.js';
 import { clientFor, type ApiClient } from '../../support/api-client.js';
@@ -11,7 +11,7 @@ import { createRunWorld, inProcessServices, pollUntilEnded, submit, type RunWorl
 // outcome and logs finished through the service the agent route calls, and read back over HTTP.
 
 let admin: ApiClient;
-let deps: Services;
+let deps: AppClients;
 
 beforeAll(async () => {
   admin = await clientFor({ platformAdmin: true });

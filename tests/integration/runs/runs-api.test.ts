@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { ServiceBusAdministrationClient } from '@azure/service-bus';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serviceBusDefinitions } from '../../../app/config/infra-definitions.js';
-import type { Services } from '../../../composition/services.js';
+import type { AppClients } from '../../../composition/root/clients.js';
 import { runPlanningRound } from '../../../app/bots/planning-round.js';
 import { claimNextRun } from '../../../app/runs/claim.js';
 import { finishRun } from '../../../app/runs/finish.js';
@@ -34,7 +34,7 @@ import {
 // Durable activities call, against the same Cosmos and Service Bus (real SDKs, no mocks).
 
 let admin: ApiClient;
-let deps: Services;
+let deps: AppClients;
 
 beforeAll(async () => {
   admin = await clientFor({ platformAdmin: true });

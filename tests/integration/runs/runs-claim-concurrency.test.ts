@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Services } from '../../../composition/services.js';
+import type { AppClients } from '../../../composition/root/clients.js';
 import { clientFor, type ApiClient } from '../../support/api-client.js';
 import { expectExactlyOnceInOrder, raceClaimers } from '../../support/run-claimers.js';
 import { createRunWorld, inProcessServices, submitManyInProcess } from '../../support/run-fixtures.js';
@@ -14,7 +14,7 @@ const RUNS = scaled(80, 200);
 const CLAIMERS = 8;
 
 let admin: ApiClient;
-let deps: Services;
+let deps: AppClients;
 
 beforeAll(async () => {
   admin = await clientFor({ platformAdmin: true });

@@ -3,12 +3,12 @@ import { clientFor, localCloud, type ApiClient } from '../../support/api-client.
 import { aConnection, aDesktopFlow, shareGroup } from '../../support/connection-fixtures.js';
 import { addMember } from '../../support/fixtures.js';
 import { createRunWorld, inProcessServices, runPath, submit, type Problem, type RunBody } from '../../support/run-fixtures.js';
-import type { Services } from '../../../composition/services.js';
+import type { AppClients } from '../../../composition/root/clients.js';
 
 // POST /environments/{env}/runs/{id}/resubmit (PRODUCT.md, turn 2 "New routes"): a new run like the old one.
 
 let admin: ApiClient;
-let deps: Services;
+let deps: AppClients;
 
 beforeAll(async () => {
   admin = await clientFor({ platformAdmin: true });

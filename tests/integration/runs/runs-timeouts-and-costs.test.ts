@@ -3,7 +3,7 @@ import { startLocalCloud, type LocalCloud } from '../../../local/stack/local-clo
 import { planningInput } from '../../../app/bots/planning-round.js';
 import type { EnvironmentDocument } from '../../../domain/environment.js';
 import { mintToken } from '../../../local/stack/token-issuer.js';
-import type { Services } from '../../../composition/services.js';
+import type { AppClients } from '../../../composition/root/clients.js';
 import { claimNextRun } from '../../../app/runs/claim.js';
 import { sweepRunDeadlines } from '../../../app/maintenance/run-deadlines.js';
 import { finishRun } from '../../../app/runs/finish.js';
@@ -24,7 +24,7 @@ import { BUSY_FIRST_HEARTBEAT_MS, BUSY_HEARTBEAT_MS } from '../../../agent/agent
 const QUEUED_TIMEOUT_SECONDS = 3;
 
 let cloud: LocalCloud;
-let deps: Services;
+let deps: AppClients;
 let admin: ApiClient;
 
 beforeAll(async () => {
@@ -87,9 +87,9 @@ describe('timeouts (the run-deadline sweep, no orchestration per run)', () => {
     const w = await createRunWorld(admin);
     const run = await submit(w, { timeoutMinutes: 1 });
     await claimNextRun(deps, { environmentId: w.envId, groupId: w.groupId, botId: 'slow-bot' });
-    const scoped: Services = { ...deps, environmentIds: async () => [w.envId] };
+    const scoped: AppClients = { ...deps, environmentIds: async () => [w.envId] };
     expect((await sweepRunDeadlines(scoped)).actions).toEqual([]);
-    const aMinuteLater: Services = { ...scoped, now: () => new Date(Date.now() + 61_000) };
+    const aMinuteLater: AppClients = { ...scoped, now: () => new Date(Date.now() + 61_000) };
     const swept = await sweepRunDeadlines(aMinuteLater);
     expect(swept.actions).toEqual([expect.objectContaining({ action: 'runTimedOut', reason: 'RunTimeout', runId: run.id })]);
     expect((await readRun(w, run.id)).body).toMatchObject({ state: 'TimedOut', cancelRequested: true, error: { code: 'RunTimeout' } });
@@ -120,7 +120,7 @@ const COUNT_TRIES = 5;
 describe('what one run costs, from submission to its end', () => {
   let w: RunWorld;
   const calls: string[] = [];
-  let countedDeps: Services;
+  let countedDeps: AppClients;
 
   beforeAll(async () => {
     w = await createRunWorld(admin);

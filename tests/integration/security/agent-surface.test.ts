@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mintToken } from '../../../local/stack/token-issuer.js';
 import { BotCredentials, type BotIdentity } from '../../../app/bots/bot-credentials.js';
-import type { Services } from '../../../composition/services.js';
+import type { AppClients } from '../../../composition/root/clients.js';
 import type { BotDocument } from '../../../domain/bot.js';
 import { aGroupWithFlow, submitRuns, until, type E2eGroup, type Run } from '../../e2e/e2e-world.js';
 import { ApiClient, clientFor, localCloud } from '../../support/api-client.js';
@@ -16,7 +16,7 @@ import { inProcessServices } from '../../support/run-fixtures.js';
 const LONG_FLOW = [{ wait: { ms: 120_000 } }, { output: { name: 'never', value: 'x' } }];
 const someGuid = '6f9619ff-8b86-d011-b42d-00c04fc964ff';
 
-let deps: Services;
+let deps: AppClients;
 let admin: ApiClient;
 let envId: string;
 let a: E2eGroup;
