@@ -7,7 +7,7 @@ import type { Versioned } from '../ports/document-store.js';
 import { runDefinition } from '../desktop-flow-versions.js';
 import { findRun } from '../runs/load-run.js';
 import { changeRun } from '../runs/transitions.js';
-import { checkCallbackHost } from './callback-address.js';
+import { checkCallbackHost } from '../callback-targets/callback-address.js';
 import { postCallback } from './callback-post.js';
 import { signatureOf, webhookSecret } from './webhook-secret.js';
 

@@ -7,7 +7,7 @@ import { QueueNotFoundError, type GroupQueues } from '../ports/group-queues.js';
 import { observeRunSubmitted } from '../observability/run-telemetry.js';
 import { DuplicateDocumentError, type DocumentStore, type Versioned } from '../ports/document-store.js';
 import { newCallback } from '../../domain/run-callback.js';
-import { validateCallbackUrl } from '../callbacks/callback-url.js';
+import { validateCallbackUrl } from '../callback-targets/callback-url.js';
 import { findConnection, requireUsableConnection } from '../connections.js';
 import { currentFlowVersion } from '../desktop-flow-versions.js';
 import { requireDesktopFlow } from '../desktop-flows.js';

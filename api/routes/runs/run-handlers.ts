@@ -12,16 +12,14 @@ import {
   cancelRun,
   changeRunPriority,
   getRun,
-  groupQueue,
   idempotencyKeyOf,
   listRuns,
   moveRunToTop,
-  pastRuns,
   resubmitRun,
   submitRun,
 } from '../../../app/runs/index.js';
 import type { RunControlPorts } from '../../../app/runs/control.js';
-import type { GroupRunsPorts } from '../../../app/runs/group-runs.js';
+import { groupQueue, pastRuns, type GroupRunsPorts } from '../../../app/groups/group-runs.js';
 import type { RunListPorts } from '../../../app/runs/list-runs.js';
 import type { RunReadPorts } from '../../../app/runs/load-run.js';
 import type { SubmitRunPorts } from '../../../app/runs/submit.js';

@@ -15,7 +15,7 @@ import {
   type GroupSample,
   type MinuteBucket,
 } from './group-history-rollup.js';
-import { instruments } from './instruments.js';
+import { instruments } from '../observability/instruments.js';
 
 /**
  * What a history round reads and writes: the active groups (control container), the bots and the history documents
