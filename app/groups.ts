@@ -3,7 +3,7 @@ import { canSeeAllGroupConnections, groupAccess } from '../domain/access-rules.j
 import type { ConnectionDocument } from '../domain/connection.js';
 import { GROUP, type GroupDocument, type ProvisioningError } from '../domain/group.js';
 import type { Versioned } from './ports/document-store.js';
-import { loadEnvironmentContext } from './environment-context.js';
+import { loadEnvironmentContext } from './environments/environment-context.js';
 import { loadGroup, viewOf, viewsOf, type GroupReadPorts, type GroupView } from './groups/load-group.js';
 
 /** What the group queries need. */

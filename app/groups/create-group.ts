@@ -7,7 +7,7 @@ import { AppError } from '../../domain/errors/app-error.js';
 import type { GroupQueues } from '../ports/group-queues.js';
 import { secretNameFor, type SecretReference, type SecretStore } from '../ports/secret-store.js';
 import type { Versioned } from '../ports/document-store.js';
-import { changeEnvironment, loadEnvironmentContext } from '../environment-context.js';
+import { changeEnvironment, loadEnvironmentContext } from '../environments/environment-context.js';
 import { committedExceedsMax, refuseWhenHostedRpaDisabled, requireImageUse, viewOf, type GroupReadPorts, type GroupView } from './load-group.js';
 import { bestEffort } from '../errors/best-effort.js';
 

@@ -6,9 +6,9 @@ import { imageUnusable } from '../../domain/group-rules.js';
 import type { ImageDocument } from '../../domain/image.js';
 import { requireGuid } from '../../domain/validation.js';
 import { AppError } from '../../domain/errors/app-error.js';
-import { memberNames } from '../members.js';
+import { memberNames } from '../environments/members.js';
 import type { DocumentStore, Versioned } from '../ports/document-store.js';
-import { loadEnvironmentContext } from '../environment-context.js';
+import { loadEnvironmentContext } from '../environments/environment-context.js';
 import { NO_RUNS, type GroupRunCounts, type RunCounts } from '../runs/run-counts.js';
 
 /** What reading a group and building its view needs. */
