@@ -16,10 +16,41 @@ const AGENT_PROTOCOL = '^protocol/agent-protocol\\.ts$';
 /** the server's layers, innermost first */
 const SERVER = '^(domain|app|adapters|api|composition|functions|orchestrations)/';
 
+/**
+ * The folders of app/, lowest first: a folder imports only folders of a lower rank (or of its own), and the resource
+ * modules at the top of app/ (app/*.ts) sit above them all. docs/architecture.md ("The order of app/'s folders") says
+ * what each holds. A new folder of app/ takes its place here.
+ */
+const APP_FOLDER_ORDER = [
+  ['config', 'errors', 'ports', 'paging'],
+  ['environments'],
+  ['observability'],
+  ['callback-targets'],
+  ['connections'],
+  ['desktop-flows'],
+  ['runs'],
+  ['callbacks'],
+  ['bots'],
+  ['groups'],
+  ['maintenance'],
+];
+
 const escape = (s) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 
 /** `from` may import nothing of the repository's folders in `to` */
 const inward = (name, from, to, comment) => ({ name, severity: 'error', comment, from: { path: from }, to: { path: to } });
+
+/** one rule per rank of APP_FOLDER_ORDER: its folders import no folder ranked above them, nor a module at the top of app/ */
+const appFoldersInOrder = APP_FOLDER_ORDER.map((rank, i) => {
+  const above = APP_FOLDER_ORDER.slice(i + 1).flat();
+  return {
+    name: 'app-folders-in-order',
+    severity: 'error',
+    comment: `app/{${rank.join(',')}}/ import no folder of app/ ranked above them (APP_FOLDER_ORDER: ${above.join(', ') || 'none'}) and no resource module at the top of app/.`,
+    from: { path: `^app/(${rank.map(escape).join('|')})/` },
+    to: { path: [...(above.length > 0 ? [`^app/(${above.map(escape).join('|')})/`] : []), '^app/[^/]+$'] },
+  };
+});
 
 /* global module -- a CommonJS file: dependency-cruiser also reads it from its own command */
 /** @type {import('dependency-cruiser').IConfiguration} */
@@ -103,6 +134,7 @@ module.exports = {
       from: { path: '^app/' },
       to: { path: '^app/', circular: true },
     },
+    ...appFoldersInOrder,
   ],
   options: {
     doNotFollow: { path: 'node_modules' },

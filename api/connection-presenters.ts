@@ -1,4 +1,4 @@
-import type { ConnectionView } from '../app/connections.js';
+import type { ConnectionView } from '../app/connections/connections.js';
 
 /**
  * A connection as the API shows it: the credentials' username (and the credential it references), never the

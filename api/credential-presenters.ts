@@ -1,4 +1,4 @@
-import type { CredentialView } from '../app/credentials.js';
+import type { CredentialView } from '../app/connections/credentials.js';
 
 /**
  * A credential as the API shows it: where its password lives (`secretStore`, or the Key Vault secret it names),

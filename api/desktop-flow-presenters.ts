@@ -1,4 +1,4 @@
-import type { DesktopFlowRecord } from '../app/desktop-flows.js';
+import type { DesktopFlowRecord } from '../app/desktop-flows/desktop-flows.js';
 import type { Versioned } from '../app/ports/document-store.js';
 
 /** A desktop flow in lists: everything but the definition, which can be large; `stepCount` says how long it is. */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { GroupHistory } from '../app/observability/group-history-read.js';
+import type { GroupHistory } from '../app/groups/group-history-read.js';
 
 const nullableNumber = (description: string) => z.number().nullable().describe(description);
 

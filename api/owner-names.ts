@@ -1,4 +1,4 @@
-import { memberNames } from '../app/members.js';
+import { memberNames } from '../app/environments/members.js';
 
 type Named<T> = T & { ownerName?: string };
 

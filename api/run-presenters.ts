@@ -1,7 +1,7 @@
 import type { FlowDefinition } from '../domain/desktop-flow.js';
 import type { RunDocument } from '../domain/run.js';
 import { callbackView } from '../domain/run-callback.js';
-import type { QueueEntry } from '../app/runs/group-runs.js';
+import type { QueueEntry } from '../app/groups/group-runs.js';
 import type { Versioned } from '../app/ports/document-store.js';
 
 /**

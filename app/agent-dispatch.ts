@@ -8,8 +8,8 @@ import type { RunDocument } from '../domain/run.js';
 import { AppError } from '../domain/errors/app-error.js';
 import { AGENT_QUEUE_SAS_KEY_SECRET, signEntitySasToken } from './bots/queue-sas-token.js';
 import { currentBot } from './agent.js';
-import { credentialPassword } from './credentials.js';
-import { runDefinition } from './desktop-flow-versions.js';
+import { credentialPassword } from './connections/credentials.js';
+import { runDefinition } from './desktop-flows/desktop-flow-versions.js';
 import { claimNextRun } from './runs/index.js';
 import { readForClaim } from './runs/claim.js';
 

@@ -7,7 +7,7 @@ import { heartbeatWriteAfterMs, nextHeartbeatMs } from '../domain/agent-heartbea
 import type { BotDocument } from '../domain/bot.js';
 import type { RunDocument } from '../domain/run.js';
 import { AppError } from '../domain/errors/app-error.js';
-import { runDefinition } from './desktop-flow-versions.js';
+import { runDefinition } from './desktop-flows/desktop-flow-versions.js';
 import { finishRun, type FinishResult } from './runs/index.js';
 
 const LIVE_STATES = new Set(['Provisioning', 'Ready', 'Busy', 'Draining']);

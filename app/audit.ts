@@ -6,7 +6,7 @@ import { AppError } from '../domain/errors/app-error.js';
 import { invalidContinuationToken } from './paging/continuation-tokens.js';
 import type { Page, Versioned } from './ports/document-store.js';
 import type { AuditDocument, AuditFilter } from './audit-log.js';
-import { loadEnvironmentContext } from './environment-context.js';
+import { loadEnvironmentContext } from './environments/environment-context.js';
 import { BadContinuationTokenError, type PageRequest } from './runs/run-store.js';
 
 /** What reading the audit log needs. */

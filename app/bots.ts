@@ -1,14 +1,11 @@
 import type { Principal } from '../domain/principal.js';
 import type { Services } from '../composition/services.js';
-import { BOT_STATES, isAlive, type BotDocument, type BotState } from '../domain/bot.js';
+import type { BotDocument, BotState } from '../domain/bot.js';
 import { invalidContinuationToken } from './paging/continuation-tokens.js';
 import type { ScalingDecisionDocument } from '../domain/scaling-decision.js';
 import type { Page, Versioned } from './ports/document-store.js';
 import { loadGroup } from './groups/load-group.js';
-import { readPage } from './paged-list.js';
-
-/** The states a bots list shows when the caller names none: the bots that exist (not Deleted or Failed). */
-export const LIVE_BOT_STATES: readonly BotState[] = BOT_STATES.filter(isAlive);
+import { readPage } from './paging/paged-list.js';
 
 /**
  * The bots of a group in the given states (newest first), paged, for anyone who may see the group. The store's

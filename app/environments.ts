@@ -16,7 +16,7 @@ import { isSupportedGeography, regionOf } from '../domain/geography.js';
 import { defaultImageDocument, imageNameKey } from '../domain/image.js';
 import { AppError } from '../domain/errors/app-error.js';
 import type { Versioned } from './ports/document-store.js';
-import { changeEnvironment, loadEnvironmentContext, type EnvironmentContext } from './environment-context.js';
+import { changeEnvironment, loadEnvironmentContext, type EnvironmentContext } from './environments/environment-context.js';
 
 /** What creating and reading an environment needs (updateEnvironment also stops and resumes dispatch: it takes the whole Services). */
 export type EnvironmentPorts = Pick<Services, 'store' | 'now' | 'newId'>;

@@ -1,10 +1,10 @@
 import type { Principal } from '../domain/principal.js';
 import { canSeeAllGroupConnections, groupAccess } from '../domain/access-rules.js';
 import type { ConnectionDocument } from '../domain/connection.js';
-import type { GroupDocument, ProvisioningError } from '../domain/group.js';
+import { GROUP, type GroupDocument, type ProvisioningError } from '../domain/group.js';
 import type { Versioned } from './ports/document-store.js';
-import { loadEnvironmentContext } from './environment-context.js';
-import { GROUP, loadGroup, viewOf, viewsOf, type GroupReadPorts, type GroupView } from './groups/load-group.js';
+import { loadEnvironmentContext } from './environments/environment-context.js';
+import { loadGroup, viewOf, viewsOf, type GroupReadPorts, type GroupView } from './groups/load-group.js';
 
 /** What the group queries need. */
 export type GroupQueryPorts = GroupReadPorts;

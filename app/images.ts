@@ -9,8 +9,8 @@ import { groupsOfImage } from '../domain/group-rules.js';
 import { requireGuid } from '../domain/validation.js';
 import { AppError } from '../domain/errors/app-error.js';
 import { StalePreconditionError, type Versioned } from './ports/document-store.js';
-import { changeEnvironment, checkIfMatch, loadEnvironmentContext } from './environment-context.js';
-import { readAccessList, replaceAccessList, type AccessEntry } from './shares.js';
+import { changeEnvironment, checkIfMatch, loadEnvironmentContext } from './environments/environment-context.js';
+import { readAccessList, replaceAccessList, type AccessEntry } from './environments/shares.js';
 import { bestEffort } from './errors/best-effort.js';
 
 /** What the image use cases need. */

@@ -4,7 +4,7 @@ import type { AppConfig } from '../app/config/app-config.js';
 import type { RateLimiter } from '../api/http/rate-limiter.js';
 import type { GroupQueues } from '../app/ports/group-queues.js';
 import type { SecretStore } from '../app/ports/secret-store.js';
-import type { RunCounts } from '../app/groups/run-counts.js';
+import type { RunCounts } from '../app/runs/run-counts.js';
 import type { AuditLog } from '../app/audit-log.js';
 import type { EnvironmentDirectory } from '../app/environment-directory.js';
 import type { DispatchGates } from '../app/runs/dispatch-gates.js';

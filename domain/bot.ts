@@ -8,6 +8,9 @@ export function isAlive(state: BotState): boolean {
   return state !== 'Deleted' && state !== 'Failed';
 }
 
+/** The states a bots list shows when the caller names none: the bots that exist (not Deleted or Failed). */
+export const LIVE_BOT_STATES: readonly BotState[] = BOT_STATES.filter(isAlive);
+
 /**
  * A bot (a VM of a group) as the control plane knows it, in the `bots` container. Its lifecycle orchestration
  * (`bot-{id}`) is the only writer of `state`; the agent surface writes `lastHeartbeatAt`.

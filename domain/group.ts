@@ -48,6 +48,8 @@ export interface GroupDocument extends StoredDocument {
   capacitySchedule?: CapacityWindow[];
 }
 
+export const GROUP = 'group' satisfies GroupDocument['type'];
+
 /** A window of the capacity schedule: from and to are ISO 8601 instants (from inclusive, to exclusive). */
 export interface CapacityWindow {
   from: string;

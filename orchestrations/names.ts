@@ -16,7 +16,7 @@ export const CONTROLLER_ACTIVITIES = {
   plan: 'planEnvironment',
   startBots: 'startBotLifecycles',
   signalBots: 'signalBots',
-  /** per-group history rollups and the controller's heartbeat metric (app/observability/group-history.ts) */
+  /** per-group history rollups and the controller's heartbeat metric (app/groups/group-history.ts) */
   recordHistory: 'recordGroupHistory',
 } as const;
 

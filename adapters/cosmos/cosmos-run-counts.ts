@@ -1,5 +1,5 @@
 import type { Container, SqlQuerySpec } from '@azure/cosmos';
-import type { GroupRunCounts, RunCounts } from '../../app/groups/run-counts.js';
+import type { GroupRunCounts, RunCounts } from '../../app/runs/run-counts.js';
 
 const UNFINISHED = "SELECT VALUE COUNT(1) FROM c WHERE c.environmentId = @env AND c.type = 'run' AND c.state IN ('Queued', 'Running')";
 const OF_GROUP = "SELECT VALUE COUNT(1) FROM c WHERE c.environmentId = @env AND c.type = 'run' AND c.groupId = @group AND c.state = @state";

@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { BOT_STATES, type BotState } from '../../domain/bot.js';
+import { BOT_STATES, LIVE_BOT_STATES, type BotState } from '../../domain/bot.js';
 import { AppError } from '../../domain/errors/app-error.js';
 import { MAINTENANCE_ACTION_KINDS, SWEEPS } from '../../domain/maintenance.js';
 import { pageOf, pagingQueryDocs } from '../paging.js';
 import { defineRoute, type ApiRoute } from '../http/api-route.js';
-import { LIVE_BOT_STATES, listGroupBots, listScalingDecisions } from '../../app/bots.js';
+import { listGroupBots, listScalingDecisions } from '../../app/bots.js';
 import { listMaintenanceActions } from '../../app/maintenance/list-actions.js';
 import { listOf, problemSchema } from '../common-schemas.js';
 import { scalingDecisionResource, scalingDecisionSchema } from '../scaling-decision-schema.js';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineRoute, type ApiRoute } from '../http/api-route.js';
-import { createConnection, deleteConnection, getConnection, listConnections, updateConnection } from '../../app/connections.js';
+import { createConnection, deleteConnection, getConnection, listConnections, updateConnection } from '../../app/connections/connections.js';
 import { GUID, listOf, nameSchema, problemSchema, resourceFields } from '../common-schemas.js';
 import { connectionResource } from '../connection-presenters.js';
 import { OWNER_NAME_DESCRIPTION, withOwnerName, withOwnerNames } from '../owner-names.js';

@@ -9,7 +9,7 @@ import {
   listCredentials,
   setCredentialAccess,
   updateCredential,
-} from '../../app/credentials.js';
+} from '../../app/connections/credentials.js';
 import { listOf, nameSchema, problemSchema, resourceFields } from '../common-schemas.js';
 import { credentialResource } from '../credential-presenters.js';
 import { OWNER_NAME_DESCRIPTION, withOwnerName, withOwnerNames } from '../owner-names.js';

@@ -1,6 +1,6 @@
 import { pageOf, pagingQueryDocs } from '../paging.js';
 import { defineRoute, type ApiRoute } from '../http/api-route.js';
-import { createDesktopFlow, deleteDesktopFlow, getDesktopFlow, listDesktopFlows, replaceDesktopFlow } from '../../app/desktop-flows.js';
+import { createDesktopFlow, deleteDesktopFlow, getDesktopFlow, listDesktopFlows, replaceDesktopFlow } from '../../app/desktop-flows/desktop-flows.js';
 import { listOf, problemSchema } from '../common-schemas.js';
 import { desktopFlowResource, desktopFlowSummary } from '../desktop-flow-presenters.js';
 import { withOwnerName, withOwnerNames } from '../owner-names.js';

@@ -5,7 +5,7 @@ import { AppError } from '../../domain/errors/app-error.js';
 import { createEnvironment, getCapacity, getEnvironment, updateEnvironment } from '../../app/environments.js';
 import { listAudit } from '../../app/audit.js';
 import { getMe, listEnvironments } from '../../app/me.js';
-import { deactivateMember, listMembers, setMemberRoles } from '../../app/members.js';
+import { deactivateMember, listMembers, setMemberRoles } from '../../app/environments/members.js';
 import { defineRoute, type ApiRoute } from '../http/api-route.js';
 import { pageOf, pagingQueryDocs } from '../paging.js';
 import { queryFilters } from '../query-filters.js';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineRoute, type ApiRoute } from '../http/api-route.js';
-import { DEFAULT_HISTORY_HOURS, readGroupHistory } from '../../app/observability/group-history-read.js';
-import { HISTORY_RETENTION_DAYS } from '../../app/observability/group-history-rollup.js';
+import { DEFAULT_HISTORY_HOURS, readGroupHistory } from '../../app/groups/group-history-read.js';
+import { HISTORY_RETENTION_DAYS } from '../../app/groups/group-history-rollup.js';
 import { problemSchema } from '../common-schemas.js';
 import { groupHistoryResource, groupHistorySchema } from '../group-history-schema.js';
 import { queryFilters } from '../query-filters.js';

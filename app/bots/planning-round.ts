@@ -22,7 +22,7 @@ import {
 import type { ScalingDecisionDocument } from '../../domain/scaling-decision.js';
 import { botImageSpecOf } from '../ports/bot-provisioner.js';
 import type { DocumentStore, Versioned } from '../ports/document-store.js';
-import { NO_RUNS, type GroupRunCounts, type RunCounts } from '../groups/run-counts.js';
+import { NO_RUNS, type GroupRunCounts, type RunCounts } from '../runs/run-counts.js';
 import { updateBot } from './bot-records.js';
 import { endedRuns, loadGroupStats, saveGroupStats, type EndedRunPorts, type GroupScalingStatsDocument, type GroupStatsPorts } from './group-scaling-stats.js';
 import { recoverLostBusyBots, type LostBusyBot, type LostBusyBotPorts } from './lost-busy-bots.js';

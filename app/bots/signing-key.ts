@@ -1,8 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { SecretNotFoundError, type SecretStore } from '../ports/secret-store.js';
+import { BOT_SIGNING_KEY_SECRET, SecretNotFoundError, type SecretStore } from '../ports/secret-store.js';
 import type { SigningKeySource } from './bot-credentials.js';
-
-export const BOT_SIGNING_KEY_SECRET = 'bot-credential-signing-key';
 
 /**
  * The bot-credential signing key from the secret store, made on first use. Two instances racing to make it

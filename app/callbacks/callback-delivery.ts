@@ -4,10 +4,10 @@ import { isEnded, type RunDocument } from '../../domain/run.js';
 import { stateAfterAttempt, type CallbackState } from '../../domain/run-callback.js';
 import type { SecretStore } from '../ports/secret-store.js';
 import type { Versioned } from '../ports/document-store.js';
-import { runDefinition } from '../desktop-flow-versions.js';
+import { runDefinition } from '../desktop-flows/desktop-flow-versions.js';
 import { findRun } from '../runs/load-run.js';
 import { changeRun } from '../runs/transitions.js';
-import { checkCallbackHost } from './callback-address.js';
+import { checkCallbackHost } from '../callback-targets/callback-address.js';
 import { postCallback } from './callback-post.js';
 import { signatureOf, webhookSecret } from './webhook-secret.js';
 

@@ -1,7 +1,7 @@
 import { request as httpRequest, type RequestOptions } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { LookupFunction } from 'node:net';
-import type { ResolvedAddress } from './callback-address.js';
+import type { ResolvedAddress } from '../callback-targets/callback-address.js';
 
 /** Each attempt gets this long for connect, send and the answer's status line. */
 export const CALLBACK_ATTEMPT_TIMEOUT_MS = 10_000;

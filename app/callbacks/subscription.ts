@@ -4,7 +4,7 @@ import { AppError } from '../../domain/errors/app-error.js';
 import type { RunDocument } from '../../domain/run.js';
 import { newCallback } from '../../domain/run-callback.js';
 import type { Versioned } from '../ports/document-store.js';
-import { validateCallbackUrl } from './callback-url.js';
+import { validateCallbackUrl } from '../callback-targets/callback-url.js';
 import { loadRun } from '../runs/load-run.js';
 import { changeRun } from '../runs/transitions.js';
 

@@ -3,7 +3,7 @@ import type { Principal } from '../../domain/principal.js';
 import { canManageEnvironment } from '../../domain/access-rules.js';
 import { AppError } from '../../domain/errors/app-error.js';
 import { SecretNotFoundError, type SecretStore } from '../ports/secret-store.js';
-import { loadEnvironmentContext } from '../environment-context.js';
+import { loadEnvironmentContext } from '../environments/environment-context.js';
 
 /** What reading or rotating the secret needs: the caller's environment and membership, and the secret store. */
 export type WebhookSecretPorts = Parameters<typeof loadEnvironmentContext>[0] & { secrets: Pick<SecretStore, 'get' | 'set'> };

@@ -1,14 +1,14 @@
 import type { Principal } from '../../domain/principal.js';
 import { canCreateGroup } from '../../domain/access-rules.js';
 import type { GroupLedgerEntry } from '../../domain/environment.js';
-import type { CapacityWindow, GroupDocument } from '../../domain/group.js';
+import { GROUP, type CapacityWindow, type GroupDocument } from '../../domain/group.js';
 import { releaseGroup, reserveGroup } from '../../domain/group-rules.js';
 import { AppError } from '../../domain/errors/app-error.js';
 import type { GroupQueues } from '../ports/group-queues.js';
 import { secretNameFor, type SecretReference, type SecretStore } from '../ports/secret-store.js';
 import type { Versioned } from '../ports/document-store.js';
-import { changeEnvironment, loadEnvironmentContext } from '../environment-context.js';
-import { committedExceedsMax, GROUP, refuseWhenHostedRpaDisabled, requireImageUse, viewOf, type GroupReadPorts, type GroupView } from './load-group.js';
+import { changeEnvironment, loadEnvironmentContext } from '../environments/environment-context.js';
+import { committedExceedsMax, refuseWhenHostedRpaDisabled, requireImageUse, viewOf, type GroupReadPorts, type GroupView } from './load-group.js';
 import { bestEffort } from '../errors/best-effort.js';
 
 /** What creating a group needs: its secret, its run queue, and the reads of its view. */

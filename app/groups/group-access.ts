@@ -2,8 +2,8 @@ import type { Principal } from '../../domain/principal.js';
 import type { GroupDocument } from '../../domain/group.js';
 import type { Share } from '../../domain/roles.js';
 import type { Versioned } from '../ports/document-store.js';
-import { checkIfMatch } from '../environment-context.js';
-import { readAccessList, replaceAccessList, type AccessEntry } from '../shares.js';
+import { checkIfMatch } from '../environments/environment-context.js';
+import { readAccessList, replaceAccessList, type AccessEntry } from '../environments/shares.js';
 import { loadGroup, refuseDeleted, staleGroup, type GroupReadPorts } from './load-group.js';
 
 /** What reading and replacing a group's access list needs. */

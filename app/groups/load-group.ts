@@ -1,15 +1,15 @@
 import type { Principal } from '../../domain/principal.js';
 import { groupAccess, groupAccessType, imageAccess, type GroupAccess, type Membership } from '../../domain/access-rules.js';
 import type { EnvironmentDocument } from '../../domain/environment.js';
-import type { GroupDocument } from '../../domain/group.js';
+import { GROUP, type GroupDocument } from '../../domain/group.js';
 import { imageUnusable } from '../../domain/group-rules.js';
 import type { ImageDocument } from '../../domain/image.js';
 import { requireGuid } from '../../domain/validation.js';
 import { AppError } from '../../domain/errors/app-error.js';
-import { memberNames } from '../members.js';
+import { memberNames } from '../environments/members.js';
 import type { DocumentStore, Versioned } from '../ports/document-store.js';
-import { loadEnvironmentContext } from '../environment-context.js';
-import { NO_RUNS, type GroupRunCounts, type RunCounts } from './run-counts.js';
+import { loadEnvironmentContext } from '../environments/environment-context.js';
+import { NO_RUNS, type GroupRunCounts, type RunCounts } from '../runs/run-counts.js';
 
 /** What reading a group and building its view needs. */
 export interface GroupReadPorts {
@@ -21,8 +21,6 @@ export interface GroupReadPorts {
   /** live bots per group */
   activeBotsByGroup(environmentId: string): Promise<Record<string, number>>;
 }
-
-export const GROUP = 'group' satisfies GroupDocument['type'];
 
 export interface GroupContext {
   env: Versioned<EnvironmentDocument>;

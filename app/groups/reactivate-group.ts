@@ -3,7 +3,7 @@ import type { Principal } from '../../domain/principal.js';
 import { DELETED_FOR_INACTIVITY, type GroupDocument } from '../../domain/group.js';
 import { AppError } from '../../domain/errors/app-error.js';
 import { StalePreconditionError, type Versioned } from '../ports/document-store.js';
-import { checkIfMatch } from '../environment-context.js';
+import { checkIfMatch } from '../environments/environment-context.js';
 import { loadGroup, staleGroup, viewOf, type GroupReadPorts, type GroupView } from './load-group.js';
 
 /** What reactivating a group needs: its reads, and dispatch resuming (its queue made sure of first). */

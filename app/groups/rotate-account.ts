@@ -4,7 +4,7 @@ import { accountVersionOf, type GroupDocument } from '../../domain/group.js';
 import type { AppConfig } from '../config/app-config.js';
 import type { SecretStore } from '../ports/secret-store.js';
 import type { DocumentStore } from '../ports/document-store.js';
-import { credentialToRotateWith, rotateCredentialWithGroup } from '../credentials.js';
+import { credentialToRotateWith, rotateCredentialWithGroup } from '../connections/credentials.js';
 
 /** What rotating a group's account password needs. */
 export interface AccountRotationPorts {

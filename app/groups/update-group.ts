@@ -7,7 +7,7 @@ import { StalePreconditionError, type Versioned } from '../ports/document-store.
 import { resumingDispatch, stoppingDispatch, type DispatchChangePorts } from '../runs/dispatch-changes.js';
 import { cancelQueuedRunsOfGroup } from '../runs/drain.js';
 import type { RunChangePorts } from '../runs/transitions.js';
-import { changeEnvironment, checkIfMatch } from '../environment-context.js';
+import { changeEnvironment, checkIfMatch } from '../environments/environment-context.js';
 import { loadGroup, refuseDeleted, requireImageUse, staleGroup, viewOf, type GroupReadPorts, type GroupView, committedExceedsMax } from './load-group.js';
 import { prepareAccountRotation, type AccountRotationInput, type AccountRotationPorts } from './rotate-account.js';
 

@@ -2,7 +2,7 @@ import { DELETED_FOR_INACTIVITY, type GroupDocument } from '../../domain/group.j
 import type { EnvironmentDocument, GroupLedgerEntry } from '../../domain/environment.js';
 import { inactivityVerdict, staleReservations, type MaintenanceActionDocument } from '../../domain/maintenance.js';
 import { secretNameFor } from '../ports/secret-store.js';
-import { changeEnvironment } from '../environment-context.js';
+import { changeEnvironment } from '../environments/environment-context.js';
 import { StalePreconditionError, type Versioned } from '../ports/document-store.js';
 import { stoppingDispatch } from '../runs/dispatch-changes.js';
 import { cancelQueuedRunsOfGroup } from '../runs/drain.js';

@@ -3,8 +3,8 @@ import { canManageEnvironment } from '../../domain/access-rules.js';
 import { MAINTENANCE_ACTION, type MaintenanceActionDocument } from '../../domain/maintenance.js';
 import { AppError } from '../../domain/errors/app-error.js';
 import type { DocumentStore, Page, Versioned } from '../ports/document-store.js';
-import { loadEnvironmentContext } from '../environment-context.js';
-import { readPage } from '../paged-list.js';
+import { loadEnvironmentContext } from '../environments/environment-context.js';
+import { readPage } from '../paging/paged-list.js';
 
 /** The caller's environment and membership, and the action log in the bots container. */
 export type MaintenanceLogPorts = Parameters<typeof loadEnvironmentContext>[0] & { botStore: Pick<DocumentStore, 'list'> };

@@ -45,6 +45,9 @@ export type SecretKind = 'group-account' | 'connection' | 'credential';
 
 export const SECRET_KINDS: readonly SecretKind[] = ['group-account', 'connection', 'credential'];
 
+/** the one secret not of an entity: the key that signs the bots' credentials (app/bots/signing-key.ts) */
+export const BOT_SIGNING_KEY_SECRET = 'bot-credential-signing-key';
+
 const MAX_SECRET_NAME_LENGTH = 127;
 const DIGEST_LENGTH = 16;
 

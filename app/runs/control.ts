@@ -13,7 +13,7 @@ import {
 } from '../../domain/run.js';
 import { AppError } from '../../domain/errors/app-error.js';
 import type { Versioned } from '../ports/document-store.js';
-import { checkIfMatch } from '../environment-context.js';
+import { checkIfMatch } from '../environments/environment-context.js';
 import { loadRun, type RunReadPorts } from './load-run.js';
 import { changeRun, type RunChangePorts } from './transitions.js';
 

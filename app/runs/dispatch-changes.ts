@@ -4,7 +4,7 @@ import type { EnvironmentDocument } from '../../domain/environment.js';
 import type { GroupDocument } from '../../domain/group.js';
 import type { GroupQueues } from '../ports/group-queues.js';
 import type { DocumentStore } from '../ports/document-store.js';
-import type { RunCounts } from '../groups/run-counts.js';
+import type { RunCounts } from './run-counts.js';
 import type { DispatchGates } from './dispatch-gates.js';
 
 /** What stopping and resuming a group's dispatch needs. */

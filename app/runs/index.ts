@@ -7,7 +7,6 @@ export { cancelRun, changeRunPriority, moveRunToTop, type CancelResult } from '.
 export { checkRunDeadline, type DeadlineCheck, type DeadlineTarget } from './deadlines.js';
 export { cancelQueuedRunsOfGroup } from './drain.js';
 export { finishRun, type FinishRequest, type FinishResult } from './finish.js';
-export { groupQueue, pastRuns, type QueueEntry, type QueueView } from './group-runs.js';
 export { idempotencyKeyOf } from './idempotency.js';
 export { listRuns, type RunListFilter } from './list-runs.js';
 export { getRun } from './read.js';

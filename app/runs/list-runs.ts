@@ -1,12 +1,11 @@
 import { createHash } from 'node:crypto';
 import type { Principal } from '../../domain/principal.js';
 import { canManageEnvironment, groupAccess } from '../../domain/access-rules.js';
-import type { GroupDocument } from '../../domain/group.js';
+import { GROUP, type GroupDocument } from '../../domain/group.js';
 import type { RunDocument } from '../../domain/run.js';
 import { invalidContinuationToken } from '../paging/continuation-tokens.js';
 import type { DocumentStore, Page, Versioned } from '../ports/document-store.js';
-import { loadEnvironmentContext } from '../environment-context.js';
-import { GROUP } from '../groups/load-group.js';
+import { loadEnvironmentContext } from '../environments/environment-context.js';
 import { BadContinuationTokenError, type PageRequest, type RunFilter, type RunStore } from './run-store.js';
 
 /** What listing an environment's runs needs. */

@@ -5,7 +5,7 @@ import type { GroupDocument } from '../../domain/group.js';
 import { canReadRun, NO_GROUP, RUN, type RunDocument } from '../../domain/run.js';
 import { AppError } from '../../domain/errors/app-error.js';
 import type { DocumentStore, Versioned } from '../ports/document-store.js';
-import { loadEnvironmentContext } from '../environment-context.js';
+import { loadEnvironmentContext } from '../environments/environment-context.js';
 import type { RunStore } from './run-store.js';
 
 /** What reading a run and its group needs. */

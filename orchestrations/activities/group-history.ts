@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { recordGroupHistory, type GroupHistoryPorts, type HistoryRound } from '../../app/observability/group-history.js';
+import { recordGroupHistory, type GroupHistoryPorts, type HistoryRound } from '../../app/groups/group-history.js';
 
 const input = z.object({ environmentId: z.string() });
 

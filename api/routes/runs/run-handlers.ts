@@ -7,21 +7,10 @@ import { bestEffort } from '../../../app/errors/best-effort.js';
 import type { ApiRequest, ApiResponse } from '../../http/api-route.js';
 import { runLogLine } from '../../../app/observability/run-log.js';
 import { subscribeRunCallback, unsubscribeRunCallback } from '../../../app/callbacks/subscription.js';
-import { runDefinition } from '../../../app/desktop-flow-versions.js';
-import {
-  cancelRun,
-  changeRunPriority,
-  getRun,
-  groupQueue,
-  idempotencyKeyOf,
-  listRuns,
-  moveRunToTop,
-  pastRuns,
-  resubmitRun,
-  submitRun,
-} from '../../../app/runs/index.js';
+import { runDefinition } from '../../../app/desktop-flows/desktop-flow-versions.js';
+import { cancelRun, changeRunPriority, getRun, idempotencyKeyOf, listRuns, moveRunToTop, resubmitRun, submitRun } from '../../../app/runs/index.js';
 import type { RunControlPorts } from '../../../app/runs/control.js';
-import type { GroupRunsPorts } from '../../../app/runs/group-runs.js';
+import { groupQueue, pastRuns, type GroupRunsPorts } from '../../../app/groups/group-runs.js';
 import type { RunListPorts } from '../../../app/runs/list-runs.js';
 import type { RunReadPorts } from '../../../app/runs/load-run.js';
 import type { SubmitRunPorts } from '../../../app/runs/submit.js';

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { recordHistoryActivity } from '../../../orchestrations/activities/group-history.js';
-import type { GroupHistory } from '../../../app/observability/group-history-read.js';
-import { recordGroupHistory, type GroupHistoryDocument } from '../../../app/observability/group-history.js';
-import { historyDocumentId, MAX_POINTS } from '../../../app/observability/group-history-rollup.js';
+import type { GroupHistory } from '../../../app/groups/group-history-read.js';
+import { recordGroupHistory, type GroupHistoryDocument } from '../../../app/groups/group-history.js';
+import { historyDocumentId, MAX_POINTS } from '../../../app/groups/group-history-rollup.js';
 import type { DocumentStore } from '../../../app/ports/document-store.js';
 import { clientFor } from '../../support/api-client.js';
 import { addMember } from '../../support/fixtures.js';

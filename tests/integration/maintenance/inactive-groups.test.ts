@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { EnvironmentDocument } from '../../../domain/environment.js';
 import type { GroupDocument } from '../../../domain/group.js';
 import { QueueNotFoundError } from '../../../app/ports/group-queues.js';
-import { changeEnvironment } from '../../../app/environment-context.js';
+import { changeEnvironment } from '../../../app/environments/environment-context.js';
 import { claimNextRun } from '../../../app/runs/claim.js';
 import { finishRun } from '../../../app/runs/finish.js';
 import { cleanUpInactiveGroups } from '../../../app/maintenance/inactive-groups.js';

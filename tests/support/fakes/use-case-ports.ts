@@ -6,7 +6,7 @@ import { DEFAULT_IMAGE_NAME, defaultImageDocument, imageNameKey } from '../../..
 import type { GroupDocument } from '../../../domain/group.js';
 import type { Role } from '../../../domain/roles.js';
 import type { Versioned } from '../../../app/ports/document-store.js';
-import type { RunCounts } from '../../../app/groups/run-counts.js';
+import type { RunCounts } from '../../../app/runs/run-counts.js';
 import { fixedClock, type FixedClock } from './fixed-clock.js';
 import { idSequence } from './id-sequence.js';
 import { MemoryDocumentStore } from './memory-document-store.js';

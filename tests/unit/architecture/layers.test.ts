@@ -66,9 +66,16 @@ describe('the layering rule on a tree of wrong imports', () => {
     expect(named(violations, 'no-cycles-between-app-folders').sort()).toEqual(['app/a → app/b', 'app/b → app/a']);
   });
 
+  it('app-folders-in-order: a folder of app/ imports no folder ranked above it, nor a resource module at the top of app/', () => {
+    expect(named(violations, 'app-folders-in-order').sort()).toEqual([
+      'app/runs/reaches-a-top-level-module.ts → app/uses-the-domain-allowed.ts',
+      'app/runs/reaches-up-to-groups.ts → app/groups/group-view.ts',
+    ]);
+  });
+
   it('reports nothing else: the files named *-allowed import what the rule allows', () => {
     expect(violations.filter((v) => v.from.includes('-allowed')).map(describeViolation)).toEqual([]);
-    expect(violations).toHaveLength(16);
+    expect(violations).toHaveLength(18);
   });
 });
 

@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { Membership } from '../../../../domain/access-rules.js';
 import type { CredentialDocument } from '../../../../domain/credential.js';
 import type { EnvironmentDocument } from '../../../../domain/environment.js';
-import { createCredential } from '../../../../app/credentials.js';
+import { createCredential } from '../../../../app/connections/credentials.js';
 import { prepareAccountRotation } from '../../../../app/groups/rotate-account.js';
 import { ENV, seedEnvironment, seedGroup, seedMember, useCasePorts, userPrincipal, type UseCasePorts } from '../../../support/fakes/use-case-ports.js';
 

@@ -1,20 +1,19 @@
-import type { Principal } from '../domain/principal.js';
-import { BOT_SIGNING_KEY_SECRET } from './bots/signing-key.js';
-import type { Services } from '../composition/services.js';
-import { canCreateCredential, credentialAccess, type Membership } from '../domain/access-rules.js';
-import type { ConnectionDocument } from '../domain/connection.js';
-import { CREDENTIAL, keyVaultSecretReference, type CredentialDocument, type CredentialSecret } from '../domain/credential.js';
-import type { EnvironmentDocument } from '../domain/environment.js';
-import { accountVersionOf, type GroupDocument } from '../domain/group.js';
-import type { Share } from '../domain/roles.js';
-import { requireGuid } from '../domain/validation.js';
-import { AppError } from '../domain/errors/app-error.js';
-import { sameSecret } from '../domain/same-secret.js';
-import { SECRET_KINDS, SecretNotFoundError, secretNameFor, type SecretReference } from './ports/secret-store.js';
-import { StalePreconditionError, type Versioned } from './ports/document-store.js';
-import { checkIfMatch, loadEnvironmentContext } from './environment-context.js';
-import { readAccessList, replaceAccessList, type AccessEntry } from './shares.js';
-import { bestEffort } from './errors/best-effort.js';
+import type { Principal } from '../../domain/principal.js';
+import type { Services } from '../../composition/services.js';
+import { canCreateCredential, credentialAccess, type Membership } from '../../domain/access-rules.js';
+import type { ConnectionDocument } from '../../domain/connection.js';
+import { CREDENTIAL, keyVaultSecretReference, type CredentialDocument, type CredentialSecret } from '../../domain/credential.js';
+import type { EnvironmentDocument } from '../../domain/environment.js';
+import { accountVersionOf, type GroupDocument } from '../../domain/group.js';
+import type { Share } from '../../domain/roles.js';
+import { requireGuid } from '../../domain/validation.js';
+import { AppError } from '../../domain/errors/app-error.js';
+import { sameSecret } from '../../domain/same-secret.js';
+import { BOT_SIGNING_KEY_SECRET, SECRET_KINDS, SecretNotFoundError, secretNameFor, type SecretReference } from '../ports/secret-store.js';
+import { StalePreconditionError, type Versioned } from '../ports/document-store.js';
+import { checkIfMatch, loadEnvironmentContext } from '../environments/environment-context.js';
+import { readAccessList, replaceAccessList, type AccessEntry } from '../environments/shares.js';
+import { bestEffort } from '../errors/best-effort.js';
 
 /** What the credential use cases need (the config for the app's own Key Vault URL). */
 export type CredentialPorts = Pick<Services, 'store' | 'secrets' | 'now' | 'newId' | 'config'>;

@@ -12,7 +12,7 @@ function refuse(message: string): AppError {
 /**
  * Checks a submission's callback URL: absolute, at most 2,048 characters, https (http too with ALLOW_HTTP_CALLBACKS),
  * no user info, and a host whose every address is public (any with ALLOW_PRIVATE_CALLBACKS). 400 naming `callbackUrl`.
- * Delivery checks the address again (callback-delivery.ts).
+ * Delivery checks the address again (app/callbacks/callback-delivery.ts).
  */
 export async function validateCallbackUrl(config: Pick<AppConfig, 'ALLOW_HTTP_CALLBACKS' | 'ALLOW_PRIVATE_CALLBACKS'>, value: string): Promise<string> {
   if (value.length > MAX_CALLBACK_URL_LENGTH) throw refuse(`Must be at most ${MAX_CALLBACK_URL_LENGTH} characters.`);

@@ -1,8 +1,8 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { EnvironmentDocument } from '../../../domain/environment.js';
-import { changeEnvironment, checkIfMatch, loadEnvironmentContext } from '../../../app/environment-context.js';
-import { StalePreconditionError } from '../../../app/ports/document-store.js';
-import { ENV, seedEnvironment, seedMember, useCasePorts, userPrincipal, type UseCasePorts } from '../../support/fakes/use-case-ports.js';
+import type { EnvironmentDocument } from '../../../../domain/environment.js';
+import { changeEnvironment, checkIfMatch, loadEnvironmentContext } from '../../../../app/environments/environment-context.js';
+import { StalePreconditionError } from '../../../../app/ports/document-store.js';
+import { ENV, seedEnvironment, seedMember, useCasePorts, userPrincipal, type UseCasePorts } from '../../../support/fakes/use-case-ports.js';
 
 let ports: UseCasePorts;
 

@@ -1,13 +1,13 @@
-import type { Principal } from '../domain/principal.js';
-import type { Services } from '../composition/services.js';
-import { canCreateDesktopFlow, canManageEnvironment, type Membership } from '../domain/access-rules.js';
-import { definitionHashOf, type DesktopFlowDocument, type FlowStep } from '../domain/desktop-flow.js';
-import { requireGuid } from '../domain/validation.js';
-import { AppError } from '../domain/errors/app-error.js';
-import { StalePreconditionError, type Page, type Versioned } from './ports/document-store.js';
+import type { Principal } from '../../domain/principal.js';
+import type { Services } from '../../composition/services.js';
+import { canCreateDesktopFlow, canManageEnvironment, type Membership } from '../../domain/access-rules.js';
+import { definitionHashOf, type DesktopFlowDocument, type FlowStep } from '../../domain/desktop-flow.js';
+import { requireGuid } from '../../domain/validation.js';
+import { AppError } from '../../domain/errors/app-error.js';
+import { StalePreconditionError, type Page, type Versioned } from '../ports/document-store.js';
 import { recordFlowVersion } from './desktop-flow-versions.js';
-import { checkIfMatch, loadEnvironmentContext } from './environment-context.js';
-import { readPage } from './paged-list.js';
+import { checkIfMatch, loadEnvironmentContext } from '../environments/environment-context.js';
+import { readPage } from '../paging/paged-list.js';
 
 /** What the desktop flow use cases need. */
 export type DesktopFlowPorts = Pick<Services, 'store' | 'now' | 'newId'>;

@@ -1,5 +1,5 @@
-import type { Principal } from '../domain/principal.js';
-import type { Services } from '../composition/services.js';
+import type { Principal } from '../../domain/principal.js';
+import type { Services } from '../../composition/services.js';
 import {
   canCreateConnection,
   canHoldConnections,
@@ -8,16 +8,16 @@ import {
   credentialAccess,
   groupAccess,
   type Membership,
-} from '../domain/access-rules.js';
-import { connectionAccountVersion, type ConnectionDocument } from '../domain/connection.js';
-import { credentialMatches, type CredentialDocument } from '../domain/credential.js';
-import type { EnvironmentDocument } from '../domain/environment.js';
-import { accountVersionOf, type GroupDocument, type GroupStatus } from '../domain/group.js';
-import { canSubmitRun } from '../domain/run.js';
-import { requireGuid } from '../domain/validation.js';
-import { AppError } from '../domain/errors/app-error.js';
-import { secretNameFor, type SecretReference } from './ports/secret-store.js';
-import { StalePreconditionError, type Versioned } from './ports/document-store.js';
+} from '../../domain/access-rules.js';
+import { connectionAccountVersion, type ConnectionDocument } from '../../domain/connection.js';
+import { credentialMatches, type CredentialDocument } from '../../domain/credential.js';
+import type { EnvironmentDocument } from '../../domain/environment.js';
+import { accountVersionOf, type GroupDocument, type GroupStatus } from '../../domain/group.js';
+import { canSubmitRun } from '../../domain/run.js';
+import { requireGuid } from '../../domain/validation.js';
+import { AppError } from '../../domain/errors/app-error.js';
+import { secretNameFor, type SecretReference } from '../ports/secret-store.js';
+import { StalePreconditionError, type Versioned } from '../ports/document-store.js';
 import {
   credentialPassword,
   findCredential,
@@ -27,8 +27,8 @@ import {
   sameAccountName,
   type CredentialPorts,
 } from './credentials.js';
-import { checkIfMatch, loadEnvironmentContext } from './environment-context.js';
-import { bestEffort } from './errors/best-effort.js';
+import { checkIfMatch, loadEnvironmentContext } from '../environments/environment-context.js';
+import { bestEffort } from '../errors/best-effort.js';
 
 /** What the connection use cases need (the credential ones: a connection may name a credential). */
 export type ConnectionPorts = CredentialPorts;

@@ -7,8 +7,8 @@ export interface GroupRunCounts {
 }
 
 /**
- * The port the group views read run counts through, declared where it is consumed. The runs themselves
- * (and the adapter's container) belong to the runs feature; group lists only need the counts.
+ * The port run counts are read through: by the group views, the planning round, dispatch changes and the group
+ * history. It sits with the runs it counts, below all of them in app/'s order (docs/architecture.md).
  */
 export interface RunCounts {
   /** counts per group id (of `groupIds`) of one environment; groups without queued or running runs are absent */

@@ -1,6 +1,6 @@
 import type { Principal } from '../../domain/principal.js';
 import { AppError } from '../../domain/errors/app-error.js';
-import { loadGroup } from '../groups/load-group.js';
+import { loadGroup } from './load-group.js';
 import type { DocumentStore } from '../ports/document-store.js';
 import type { GroupHistoryDocument } from './group-history.js';
 import {

@@ -1,4 +1,4 @@
-import type { Services } from '../composition/services.js';
+import type { Services } from '../../composition/services.js';
 import {
   definitionHashOf,
   DESKTOP_FLOW_VERSION,
@@ -6,9 +6,9 @@ import {
   type DesktopFlowDocument,
   type DesktopFlowVersionDocument,
   type FlowDefinition,
-} from '../domain/desktop-flow.js';
-import type { RunDocument } from '../domain/run.js';
-import { DuplicateDocumentError } from './ports/document-store.js';
+} from '../../domain/desktop-flow.js';
+import type { RunDocument } from '../../domain/run.js';
+import { DuplicateDocumentError } from '../ports/document-store.js';
 
 /** What a run records of the flow it is submitted with. */
 export interface FlowVersionRef {

@@ -15,7 +15,7 @@ import {
   utilisationOf,
   type GroupSample,
   type MinuteBucket,
-} from '../../../../app/observability/group-history-rollup.js';
+} from '../../../../app/groups/group-history-rollup.js';
 
 const T0 = new Date('2026-03-01T08:00:00.000Z');
 const at = (seconds: number) => new Date(T0.getTime() + seconds * 1000);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { definitionHashOf, desktopFlowVersionId, type DesktopFlowDocument, type FlowDefinition } from '../../../domain/desktop-flow.js';
-import { currentFlowVersion, FlowVersionMissingError, recordFlowVersion, runDefinition } from '../../../app/desktop-flow-versions.js';
-import { DuplicateDocumentError, type DocumentStore, type StoredDocument, type Versioned } from '../../../app/ports/document-store.js';
+import { definitionHashOf, desktopFlowVersionId, type DesktopFlowDocument, type FlowDefinition } from '../../../../domain/desktop-flow.js';
+import { currentFlowVersion, FlowVersionMissingError, recordFlowVersion, runDefinition } from '../../../../app/desktop-flows/desktop-flow-versions.js';
+import { DuplicateDocumentError, type DocumentStore, type StoredDocument, type Versioned } from '../../../../app/ports/document-store.js';
 
 /** The two operations versions use, in memory; counts the creates that were refused as duplicates. */
 class VersionStore implements Pick<DocumentStore, 'get' | 'create'> {

@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { groupQueue, pastRuns } from '../../../../app/runs/group-runs.js';
+import { groupQueue, pastRuns } from '../../../../app/groups/group-runs.js';
 import { runPorts, seedRun, type RunPorts } from '../../../support/fakes/run-ports.js';
 import { ENV, NOW, seedEnvironment, seedGroup, seedMember, userPrincipal } from '../../../support/fakes/use-case-ports.js';
 

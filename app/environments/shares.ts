@@ -1,6 +1,6 @@
-import type { Share } from '../domain/roles.js';
-import { AppError } from '../domain/errors/app-error.js';
-import { StalePreconditionError, type DocumentStore, type StoredDocument, type Versioned } from './ports/document-store.js';
+import type { Share } from '../../domain/roles.js';
+import { AppError } from '../../domain/errors/app-error.js';
+import { StalePreconditionError, type DocumentStore, type StoredDocument, type Versioned } from '../ports/document-store.js';
 import { checkIfMatch } from './environment-context.js';
 import { memberStatus } from './members.js';
 

@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { memberDocumentId, type MemberDocument } from '../../../domain/environment.js';
-import { deactivateMember, listMembers, memberNames, setMemberRoles } from '../../../app/members.js';
-import { ENV, seedEnvironment, seedMember, useCasePorts, userPrincipal, type UseCasePorts } from '../../support/fakes/use-case-ports.js';
+import { memberDocumentId, type MemberDocument } from '../../../../domain/environment.js';
+import { deactivateMember, listMembers, memberNames, setMemberRoles } from '../../../../app/environments/members.js';
+import { ENV, seedEnvironment, seedMember, useCasePorts, userPrincipal, type UseCasePorts } from '../../../support/fakes/use-case-ports.js';
 
 const admin = userPrincipal('admin');
 let ports: UseCasePorts;

@@ -1,12 +1,12 @@
-import type { Principal } from '../domain/principal.js';
-import type { Services } from '../composition/services.js';
-import { canManageEnvironment } from '../domain/access-rules.js';
-import { memberDocumentId, type EnvironmentDocument, type MemberDocument } from '../domain/environment.js';
-import type { Role } from '../domain/roles.js';
-import { AppError } from '../domain/errors/app-error.js';
-import { StalePreconditionError, type Versioned } from './ports/document-store.js';
+import type { Principal } from '../../domain/principal.js';
+import type { Services } from '../../composition/services.js';
+import { canManageEnvironment } from '../../domain/access-rules.js';
+import { memberDocumentId, type EnvironmentDocument, type MemberDocument } from '../../domain/environment.js';
+import type { Role } from '../../domain/roles.js';
+import { AppError } from '../../domain/errors/app-error.js';
+import { StalePreconditionError, type Versioned } from '../ports/document-store.js';
 import { checkIfMatch, loadEnvironmentContext } from './environment-context.js';
-import { bestEffort } from './errors/best-effort.js';
+import { bestEffort } from '../errors/best-effort.js';
 
 /** What the member use cases need. */
 export type MemberPorts = Pick<Services, 'store' | 'now'>;

@@ -1,7 +1,7 @@
 import { BOT_STATES, isAlive, type BotDocument } from '../../domain/bot.js';
 import type { GroupDocument } from '../../domain/group.js';
 import type { RunDocument } from '../../domain/run.js';
-import { NO_RUNS, type RunCounts } from '../groups/run-counts.js';
+import { NO_RUNS, type RunCounts } from '../runs/run-counts.js';
 import { DuplicateDocumentError, StalePreconditionError, type DocumentStore, type StoredDocument, type Versioned } from '../ports/document-store.js';
 import { SECONDS_PER_DAY } from '../../domain/retention.js';
 import {
@@ -15,7 +15,7 @@ import {
   type GroupSample,
   type MinuteBucket,
 } from './group-history-rollup.js';
-import { instruments } from './instruments.js';
+import { instruments } from '../observability/instruments.js';
 
 /**
  * What a history round reads and writes: the active groups (control container), the bots and the history documents

@@ -1,14 +1,29 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { Membership } from '../../../domain/access-rules.js';
-import type { ConnectionDocument } from '../../../domain/connection.js';
-import type { CredentialDocument } from '../../../domain/credential.js';
-import type { GroupDocument } from '../../../domain/group.js';
-import type { Role } from '../../../domain/roles.js';
-import { AppError } from '../../../domain/errors/app-error.js';
-import { createConnection, deleteConnection, getConnection, listConnections, requireUsableConnection, updateConnection } from '../../../app/connections.js';
-import { createCredential } from '../../../app/credentials.js';
-import { ENV as ENV_ID, seedEnvironment, seedGroup, seedMember, useCasePorts, userPrincipal, type UseCasePorts } from '../../support/fakes/use-case-ports.js';
-import type { DocumentStore, StoredDocument, Versioned } from '../../../app/ports/document-store.js';
+import type { Membership } from '../../../../domain/access-rules.js';
+import type { ConnectionDocument } from '../../../../domain/connection.js';
+import type { CredentialDocument } from '../../../../domain/credential.js';
+import type { GroupDocument } from '../../../../domain/group.js';
+import type { Role } from '../../../../domain/roles.js';
+import { AppError } from '../../../../domain/errors/app-error.js';
+import {
+  createConnection,
+  deleteConnection,
+  getConnection,
+  listConnections,
+  requireUsableConnection,
+  updateConnection,
+} from '../../../../app/connections/connections.js';
+import { createCredential } from '../../../../app/connections/credentials.js';
+import {
+  ENV as ENV_ID,
+  seedEnvironment,
+  seedGroup,
+  seedMember,
+  useCasePorts,
+  userPrincipal,
+  type UseCasePorts,
+} from '../../../support/fakes/use-case-ports.js';
+import type { DocumentStore, StoredDocument, Versioned } from '../../../../app/ports/document-store.js';
 
 const ENV = 'env';
 const NOW = '2026-01-01T00:00:00.000Z';

@@ -5,11 +5,10 @@ import { invalidContinuationToken } from '../paging/continuation-tokens.js';
 import type { DocumentStore, Versioned } from '../ports/document-store.js';
 import { latestScalingDecision } from '../bots/scaling-decisions.js';
 import { groupStatsOf } from '../bots/group-scaling-stats.js';
-import type { BotDocument } from '../../domain/bot.js';
+import { LIVE_BOT_STATES, type BotDocument } from '../../domain/bot.js';
 import { queueEstimates, SERVICE_LEVEL_CONFLICT, type QueueEstimate } from '../../domain/planner/index.js';
-import { LIVE_BOT_STATES } from '../bots.js';
-import { loadGroup, type GroupReadPorts } from '../groups/load-group.js';
-import { BadContinuationTokenError, type PageRequest, type RunStore } from './run-store.js';
+import { loadGroup, type GroupReadPorts } from './load-group.js';
+import { BadContinuationTokenError, type PageRequest, type RunStore } from '../runs/run-store.js';
 
 /** What reading a group's queue and past runs needs. */
 export interface GroupRunsPorts extends GroupReadPorts {

@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { ConnectionDocument } from '../../../domain/connection.js';
-import type { Membership } from '../../../domain/access-rules.js';
-import type { EnvironmentDocument } from '../../../domain/environment.js';
+import type { ConnectionDocument } from '../../../../domain/connection.js';
+import type { Membership } from '../../../../domain/access-rules.js';
+import type { EnvironmentDocument } from '../../../../domain/environment.js';
 import {
   createCredential,
   credentialToRotateWith,
@@ -10,9 +10,9 @@ import {
   listCredentials,
   setCredentialAccess,
   updateCredential,
-} from '../../../app/credentials.js';
-import { ENV, NOW, seedEnvironment, seedGroup, seedMember, useCasePorts, userPrincipal, type UseCasePorts } from '../../support/fakes/use-case-ports.js';
-import { TEST_KEYVAULT_URL } from '../../support/fakes/test-config.js';
+} from '../../../../app/connections/credentials.js';
+import { ENV, NOW, seedEnvironment, seedGroup, seedMember, useCasePorts, userPrincipal, type UseCasePorts } from '../../../support/fakes/use-case-ports.js';
+import { TEST_KEYVAULT_URL } from '../../../support/fakes/test-config.js';
 
 const G1 = '55555555-5555-4555-8555-000000000001';
 const G2 = '55555555-5555-4555-8555-000000000002';

@@ -1,10 +1,10 @@
-import type { Principal } from '../domain/principal.js';
-import type { Membership } from '../domain/access-rules.js';
-import { memberDocumentId, type EnvironmentDocument, type MemberDocument } from '../domain/environment.js';
-import { requireGuid } from '../domain/validation.js';
-import { AppError } from '../domain/errors/app-error.js';
-import { ifMatchAllows } from './paging/entity-tags.js';
-import { StalePreconditionError, type DocumentStore, type Versioned } from './ports/document-store.js';
+import type { Principal } from '../../domain/principal.js';
+import type { Membership } from '../../domain/access-rules.js';
+import { memberDocumentId, type EnvironmentDocument, type MemberDocument } from '../../domain/environment.js';
+import { requireGuid } from '../../domain/validation.js';
+import { AppError } from '../../domain/errors/app-error.js';
+import { ifMatchAllows } from '../paging/entity-tags.js';
+import { StalePreconditionError, type DocumentStore, type Versioned } from '../ports/document-store.js';
 
 /** What loading an environment as its caller may see it needs (consumer-side: callers pass any object that has these). */
 export interface EnvironmentReadPorts {

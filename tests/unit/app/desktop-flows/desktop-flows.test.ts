@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { desktopFlowVersionId, type FlowDefinition } from '../../../domain/desktop-flow.js';
-import { createDesktopFlow, deleteDesktopFlow, getDesktopFlow, listDesktopFlows, replaceDesktopFlow } from '../../../app/desktop-flows.js';
-import { ENV, seedEnvironment, seedMember, useCasePorts, userPrincipal, type UseCasePorts } from '../../support/fakes/use-case-ports.js';
+import { desktopFlowVersionId, type FlowDefinition } from '../../../../domain/desktop-flow.js';
+import { createDesktopFlow, deleteDesktopFlow, getDesktopFlow, listDesktopFlows, replaceDesktopFlow } from '../../../../app/desktop-flows/desktop-flows.js';
+import { ENV, seedEnvironment, seedMember, useCasePorts, userPrincipal, type UseCasePorts } from '../../../support/fakes/use-case-ports.js';
 
 const V1: FlowDefinition = { steps: [{ output: { name: 'v', value: '1' } }] };
 const V2: FlowDefinition = { steps: [{ output: { name: 'v', value: '2' } }] };
