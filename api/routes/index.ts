@@ -4,7 +4,7 @@ import { botsRoutes } from './bots.js';
 import { connectionsRoutes } from './connections.js';
 import { credentialsRoutes } from './credentials.js';
 import { desktopFlowsRoutes } from './desktop-flows.js';
-import { environmentRoutes } from './environments.js';
+import { environmentRoutes } from './environments/environment-routes.js';
 import { groupHistoryRoutes } from './group-history.js';
 import { groupsRoutes } from './groups/group-routes.js';
 import { imagesRoutes } from './images.js';
