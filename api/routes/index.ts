@@ -1,6 +1,6 @@
 import type { ApiRoute } from '../http/api-route.js';
 import { agentRoutes } from './agent.js';
-import { botsRoutes } from './bots.js';
+import { botsRoutes } from './bots/bot-routes.js';
 import { connectionsRoutes } from './connections.js';
 import { credentialsRoutes } from './credentials.js';
 import { desktopFlowsRoutes } from './desktop-flows.js';
