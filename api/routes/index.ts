@@ -7,7 +7,7 @@ import { desktopFlowsRoutes } from './desktop-flows.js';
 import { environmentRoutes } from './environments/environment-routes.js';
 import { groupHistoryRoutes } from './group-history.js';
 import { groupsRoutes } from './groups/group-routes.js';
-import { imagesRoutes } from './images.js';
+import { imagesRoutes } from './images/image-routes.js';
 import { runsRoutes } from './runs/run-routes.js';
 import { webhookSecretRoutes } from './webhook-secret.js';
 

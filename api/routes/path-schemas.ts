@@ -11,6 +11,9 @@ export const runPath = z.object({ env: pathId('Environment'), id: pathId('Run') 
 /** `environments/{env}/groups/{id}/...` */
 export const groupPath = z.object({ env: pathId('Environment'), id: pathId('Group') });
 
+/** `environments/{env}/images/{id}/...` */
+export const imagePath = z.object({ env: pathId('Environment'), id: pathId('Image') });
+
 /** `environments/{env}/members/{userId}`: a user or app id (a token's `oid`, not necessarily a GUID); a bad one is 404 Member */
 export const memberPath = z.object({
   env: pathId('Environment'),
@@ -20,4 +23,5 @@ export const memberPath = z.object({
 export type EnvironmentPath = z.output<typeof environmentPath>;
 export type RunPath = z.output<typeof runPath>;
 export type GroupPath = z.output<typeof groupPath>;
+export type ImagePath = z.output<typeof imagePath>;
 export type MemberPath = z.output<typeof memberPath>;
