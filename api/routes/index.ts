@@ -5,7 +5,7 @@ import { connectionsRoutes } from './connections.js';
 import { credentialsRoutes } from './credentials.js';
 import { desktopFlowsRoutes } from './desktop-flows.js';
 import { environmentRoutes } from './environments/environment-routes.js';
-import { groupHistoryRoutes } from './group-history.js';
+import { groupHistoryRoutes } from './group-history/group-history-routes.js';
 import { groupsRoutes } from './groups/group-routes.js';
 import { imagesRoutes } from './images/image-routes.js';
 import { runsRoutes } from './runs/run-routes.js';
