@@ -9,7 +9,7 @@ import { groupHistoryRoutes } from './group-history/group-history-routes.js';
 import { groupsRoutes } from './groups/group-routes.js';
 import { imagesRoutes } from './images/image-routes.js';
 import { runsRoutes } from './runs/run-routes.js';
-import { webhookSecretRoutes } from './webhook-secret.js';
+import { webhookSecretRoutes } from './webhook-secret/webhook-secret-routes.js';
 
 /** Every route of the API, in one table: functions/api.ts registers them and the OpenAPI document lists them. */
 export const apiRoutes: ApiRoute<unknown>[] = [
