@@ -1,16 +1,19 @@
 import { createHash } from 'node:crypto';
 import type { Principal } from '../domain/principal.js';
-import type { Services } from '../composition/services.js';
 import { canManageEnvironment } from '../domain/access-rules.js';
 import { AppError } from '../domain/errors/app-error.js';
 import { invalidContinuationToken } from './paging/continuation-tokens.js';
-import type { Page, Versioned } from './ports/document-store.js';
-import type { AuditDocument, AuditFilter } from './audit-log.js';
+import type { DocumentStore, Page, Versioned } from './ports/document-store.js';
+import type { AuditDocument, AuditFilter, AuditLog } from './audit-log.js';
 import { loadEnvironmentContext } from './environments/environment-context.js';
 import { BadContinuationTokenError, type PageRequest } from './runs/run-store.js';
 
 /** What reading the audit log needs. */
-export type AuditPorts = Pick<Services, 'store' | 'now' | 'audit'>;
+export interface AuditPorts {
+  /** the environment and the caller's membership */
+  store: DocumentStore;
+  audit: Pick<AuditLog, 'search'>;
+}
 
 // a token of other filters is refused (400) rather than continuing another query (see runs/list-runs.ts)
 function filterDigest(filter: AuditFilter): string {
@@ -24,7 +27,7 @@ function filterDigest(filter: AuditFilter): string {
 export async function listAudit(
   deps: AuditPorts,
   principal: Principal,
-  environmentId: string | undefined,
+  environmentId: string,
   filter: AuditFilter,
   page: PageRequest,
 ): Promise<Page<Versioned<AuditDocument>>> {

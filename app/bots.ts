@@ -1,21 +1,26 @@
 import type { Principal } from '../domain/principal.js';
-import type { Services } from '../composition/services.js';
-import type { BotDocument, BotState } from '../domain/bot.js';
+import { BOT_STATES, isAlive, type BotDocument, type BotState } from '../domain/bot.js';
 import { invalidContinuationToken } from './paging/continuation-tokens.js';
 import type { ScalingDecisionDocument } from '../domain/scaling-decision.js';
-import type { Page, Versioned } from './ports/document-store.js';
-import { loadGroup } from './groups/load-group.js';
+import type { DocumentStore, Page, Versioned } from './ports/document-store.js';
+import { loadGroup, type GroupReadPorts } from './groups/load-group.js';
 import { readPage } from './paging/paged-list.js';
+
+/** What listing a group's bots and its scaling decisions needs: the group as the caller may see it, and the bots container. */
+export type GroupBotsPorts = GroupReadPorts & { botStore: Pick<DocumentStore, 'list'> };
+
+/** The states a bots list shows when the caller names none: the bots that exist (not Deleted or Failed). */
+export const LIVE_BOT_STATES: readonly BotState[] = BOT_STATES.filter(isAlive);
 
 /**
  * The bots of a group in the given states (newest first), paged, for anyone who may see the group. The store's
  * continuation token travels with the states it was read for, so that a token is good only for the same filter.
  */
 export async function listGroupBots(
-  deps: Services,
+  deps: GroupBotsPorts,
   principal: Principal,
-  environmentId: string | undefined,
-  groupId: string | undefined,
+  environmentId: string,
+  groupId: string,
   page: { states: readonly BotState[]; pageSize: number; continuationToken?: string },
 ): Promise<Page<Versioned<BotDocument>>> {
   const { group } = await loadGroup(deps, principal, environmentId, groupId, 'use');
@@ -50,10 +55,10 @@ function openBotsToken(token: string, filter: string): string {
 
 /** Recent scaling decisions about a group, newest first, paged. */
 export async function listScalingDecisions(
-  deps: Services,
+  deps: GroupBotsPorts,
   principal: Principal,
-  environmentId: string | undefined,
-  groupId: string | undefined,
+  environmentId: string,
+  groupId: string,
   page: { pageSize: number; continuationToken?: string },
 ): Promise<Page<Versioned<ScalingDecisionDocument>>> {
   const { group } = await loadGroup(deps, principal, environmentId, groupId, 'use');

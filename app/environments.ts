@@ -1,6 +1,5 @@
-import { resumingDispatch, stoppingDispatch } from './runs/dispatch-changes.js';
+import { resumingDispatch, stoppingDispatch, type DispatchChangePorts } from './runs/dispatch-changes.js';
 import type { Principal } from '../domain/principal.js';
-import type { Services } from '../composition/services.js';
 import { canManageEnvironment, groupAccess, type Membership } from '../domain/access-rules.js';
 import {
   committedTotal,
@@ -15,11 +14,19 @@ import type { GroupDocument } from '../domain/group.js';
 import { isSupportedGeography, regionOf } from '../domain/geography.js';
 import { defaultImageDocument, imageNameKey } from '../domain/image.js';
 import { AppError } from '../domain/errors/app-error.js';
-import type { Versioned } from './ports/document-store.js';
+import type { DocumentStore, Versioned } from './ports/document-store.js';
 import { changeEnvironment, loadEnvironmentContext, type EnvironmentContext } from './environments/environment-context.js';
 
-/** What creating and reading an environment needs (updateEnvironment also stops and resumes dispatch: it takes the whole Services). */
-export type EnvironmentPorts = Pick<Services, 'store' | 'now' | 'newId'>;
+/** What creating and reading an environment needs. */
+export interface EnvironmentPorts {
+  /** environments, members and images */
+  store: DocumentStore;
+  now(): Date;
+  newId(): string;
+}
+
+/** What changing an environment needs: the switch stops and resumes every group's dispatch. */
+export type UpdateEnvironmentPorts = DispatchChangePorts;
 
 export interface CreateEnvironmentInput {
   name: string;
@@ -84,7 +91,7 @@ export async function createEnvironment(deps: EnvironmentPorts, principal: Princ
   return deps.store.create(env);
 }
 
-export async function getEnvironment(deps: EnvironmentPorts, principal: Principal, environmentId: string | undefined): Promise<EnvironmentContext> {
+export async function getEnvironment(deps: EnvironmentPorts, principal: Principal, environmentId: string): Promise<EnvironmentContext> {
   return loadEnvironmentContext(deps, environmentId, principal);
 }
 
@@ -95,9 +102,9 @@ export interface UpdateEnvironmentInput {
 }
 
 export async function updateEnvironment(
-  deps: Services,
+  deps: UpdateEnvironmentPorts,
   principal: Principal,
-  environmentId: string | undefined,
+  environmentId: string,
   input: UpdateEnvironmentInput,
   ifMatch: string | undefined,
 ): Promise<Versioned<EnvironmentDocument>> {
@@ -139,7 +146,7 @@ export interface CapacityView {
 export async function getCapacity(
   deps: EnvironmentPorts,
   principal: Principal,
-  environmentId: string | undefined,
+  environmentId: string,
   activeBotsByGroup: (environmentId: string) => Promise<Record<string, number>>,
 ): Promise<CapacityView> {
   const { env, member } = await loadEnvironmentContext(deps, environmentId, principal);

@@ -1,20 +1,23 @@
 import type { Principal } from '../domain/principal.js';
-import type { Services } from '../composition/services.js';
 import { canCreateImage, imageAccess, type Membership } from '../domain/access-rules.js';
 import type { EnvironmentDocument } from '../domain/environment.js';
 import type { GroupDocument } from '../domain/group.js';
 import { imageNameHolder, imageNameKey, isReplicatedTo, normaliseRegions, sameImageNameKey, type ImageDocument } from '../domain/image.js';
 import type { Share } from '../domain/roles.js';
 import { groupsOfImage } from '../domain/group-rules.js';
-import { requireGuid } from '../domain/validation.js';
 import { AppError } from '../domain/errors/app-error.js';
-import { StalePreconditionError, type Versioned } from './ports/document-store.js';
+import { StalePreconditionError, type DocumentStore, type Versioned } from './ports/document-store.js';
 import { changeEnvironment, checkIfMatch, loadEnvironmentContext } from './environments/environment-context.js';
 import { readAccessList, replaceAccessList, type AccessEntry } from './environments/shares.js';
 import { bestEffort } from './errors/best-effort.js';
 
 /** What the image use cases need. */
-export type ImagePorts = Pick<Services, 'store' | 'now' | 'newId'>;
+export interface ImagePorts {
+  /** the environment (its ledger of image names), its members, images and groups */
+  store: DocumentStore;
+  now(): Date;
+  newId(): string;
+}
 
 /** An image as the API shows it: the document and how many groups build their bots from it. */
 export interface ImageView {
@@ -59,16 +62,9 @@ function notInRegion(region: string): AppError {
  * The image if the caller may see it (404 otherwise, exactly as for a missing one, so invisible images
  * reveal nothing), and, when `needed` is `manage`, may also edit, delete and share it (403 otherwise).
  */
-async function loadImage(
-  deps: ImagePorts,
-  principal: Principal,
-  environmentId: string | undefined,
-  imageId: string | undefined,
-  needed: 'use' | 'manage',
-): Promise<ImageContext> {
+async function loadImage(deps: ImagePorts, principal: Principal, environmentId: string, imageId: string, needed: 'use' | 'manage'): Promise<ImageContext> {
   const { env, member } = await loadEnvironmentContext(deps, environmentId, principal);
-  const id = requireGuid(imageId, 'Image');
-  const image = await deps.store.get<ImageDocument>(env.id, id);
+  const image = await deps.store.get<ImageDocument>(env.id, imageId);
   if (!image || image.type !== 'image') throw AppError.notFound('Image');
   const access = imageAccess(member, image);
   if (access === 'none') throw AppError.notFound('Image');
@@ -101,7 +97,7 @@ async function undoReservation(deps: ImagePorts, environmentId: string, imageId:
   await bestEffort(moveLedgerName(deps, environmentId, imageId, from, to), `undoing the name reservation of image ${imageId}`);
 }
 
-export async function listImages(deps: ImagePorts, principal: Principal, environmentId: string | undefined): Promise<ImageView[]> {
+export async function listImages(deps: ImagePorts, principal: Principal, environmentId: string): Promise<ImageView[]> {
   const { env, member } = await loadEnvironmentContext(deps, environmentId, principal);
   const [images, groups] = await Promise.all([
     deps.store.list<ImageDocument>(env.id, 'image', { orderBy: 'createdAt' }),
@@ -112,7 +108,7 @@ export async function listImages(deps: ImagePorts, principal: Principal, environ
   return images.items.filter((image) => imageAccess(member, image) !== 'none').map((image) => ({ image, usedByGroups: uses.get(image.id) ?? 0 }));
 }
 
-export async function getImage(deps: ImagePorts, principal: Principal, environmentId: string | undefined, imageId: string | undefined): Promise<ImageView> {
+export async function getImage(deps: ImagePorts, principal: Principal, environmentId: string, imageId: string): Promise<ImageView> {
   const { env, image } = await loadImage(deps, principal, environmentId, imageId, 'use');
   return { image, usedByGroups: await groupsUsing(deps, env.id, image.id) };
 }
@@ -122,12 +118,7 @@ export async function getImage(deps: ImagePorts, principal: Principal, environme
  * conditional write, so of two racing creates of one name only one passes), then the image is written; if
  * that fails, the reservation is released.
  */
-export async function createImage(
-  deps: ImagePorts,
-  principal: Principal,
-  environmentId: string | undefined,
-  input: CreateImageInput,
-): Promise<Versioned<ImageDocument>> {
+export async function createImage(deps: ImagePorts, principal: Principal, environmentId: string, input: CreateImageInput): Promise<Versioned<ImageDocument>> {
   const { env, member } = await loadEnvironmentContext(deps, environmentId, principal);
   if (!canCreateImage(member))
     throw AppError.forbidden('Creating images needs the EnvironmentMaker, DesktopFlowsMachineImageAdmin or SystemAdministrator role.');
@@ -172,8 +163,8 @@ export async function createImage(
 export async function updateImage(
   deps: ImagePorts,
   principal: Principal,
-  environmentId: string | undefined,
-  imageId: string | undefined,
+  environmentId: string,
+  imageId: string,
   input: UpdateImageInput,
   ifMatch: string | undefined,
 ): Promise<ImageView> {
@@ -218,13 +209,7 @@ export async function updateImage(
 }
 
 /** Deletes a custom image no group uses, then releases its name. */
-export async function deleteImage(
-  deps: ImagePorts,
-  principal: Principal,
-  environmentId: string | undefined,
-  imageId: string | undefined,
-  ifMatch: string | undefined,
-): Promise<void> {
+export async function deleteImage(deps: ImagePorts, principal: Principal, environmentId: string, imageId: string, ifMatch: string | undefined): Promise<void> {
   const { env, image } = await loadImage(deps, principal, environmentId, imageId, 'manage');
   checkIfMatch(ifMatch, image.etag);
   if (image.builtIn) throw AppError.rule('BuiltInImage', 'The built-in image cannot be deleted: the platform provides it to every environment.');
@@ -257,8 +242,8 @@ export async function deleteImage(
 export async function getImageAccess(
   deps: ImagePorts,
   principal: Principal,
-  environmentId: string | undefined,
-  imageId: string | undefined,
+  environmentId: string,
+  imageId: string,
 ): Promise<{ image: Versioned<ImageDocument>; items: ImageAccessEntry[] }> {
   const { image } = await loadImage(deps, principal, environmentId, imageId, 'manage');
   return { image, items: await readAccessList(deps, image) };
@@ -268,8 +253,8 @@ export async function getImageAccess(
 export async function setImageAccess(
   deps: ImagePorts,
   principal: Principal,
-  environmentId: string | undefined,
-  imageId: string | undefined,
+  environmentId: string,
+  imageId: string,
   shares: readonly Share[],
   ifMatch: string | undefined,
 ): Promise<{ image: Versioned<ImageDocument>; items: ImageAccessEntry[] }> {

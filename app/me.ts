@@ -1,14 +1,20 @@
 import type { Principal } from '../domain/principal.js';
-import type { Services } from '../composition/services.js';
 import type { EnvironmentDocument, MemberDocument } from '../domain/environment.js';
 import type { Role } from '../domain/roles.js';
 import { invalidContinuationToken } from './paging/continuation-tokens.js';
-import type { Page, Versioned } from './ports/document-store.js';
+import type { DocumentStore, Page, Versioned } from './ports/document-store.js';
+import type { EnvironmentDirectory } from './environment-directory.js';
 import { BadContinuationTokenError, type PageRequest } from './runs/run-store.js';
 import { bestEffort } from './errors/best-effort.js';
 
 /** What `GET /me` and `GET /environments` need. */
-export type MePorts = Pick<Services, 'store' | 'now' | 'directory'>;
+export interface MePorts {
+  /** environments and members (a member's name is recorded in its document) */
+  store: DocumentStore;
+  /** the caller's memberships and every environment, paged */
+  directory: EnvironmentDirectory;
+  now(): Date;
+}
 
 /** At most this many environments are listed in `GET /me` (the rest through `GET /environments`). */
 export const ME_MAX_ENVIRONMENTS = 200;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { pathId } from '../http/path-params.js';
+import { userIdSchema } from '../common-schemas.js';
 
 /** `environments/{env}/...`: the environment's own routes and its lists. */
 export const environmentPath = z.object({ env: pathId('Environment') });
@@ -10,6 +11,17 @@ export const runPath = z.object({ env: pathId('Environment'), id: pathId('Run') 
 /** `environments/{env}/groups/{id}/...` */
 export const groupPath = z.object({ env: pathId('Environment'), id: pathId('Group') });
 
+/** `environments/{env}/images/{id}/...` */
+export const imagePath = z.object({ env: pathId('Environment'), id: pathId('Image') });
+
+/** `environments/{env}/members/{userId}`: a user or app id (a token's `oid`, not necessarily a GUID); a bad one is 404 Member */
+export const memberPath = z.object({
+  env: pathId('Environment'),
+  userId: z.string({ error: 'Member' }).refine((id) => userIdSchema.safeParse(id).success, 'Member'),
+});
+
 export type EnvironmentPath = z.output<typeof environmentPath>;
 export type RunPath = z.output<typeof runPath>;
 export type GroupPath = z.output<typeof groupPath>;
+export type ImagePath = z.output<typeof imagePath>;
+export type MemberPath = z.output<typeof memberPath>;

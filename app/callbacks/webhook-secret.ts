@@ -38,7 +38,7 @@ export function signatureOf(secret: string, body: Buffer | string): string {
   return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
 }
 
-async function requireAdmin(deps: Parameters<typeof loadEnvironmentContext>[0], principal: Principal, environmentId: string | undefined): Promise<string> {
+async function requireAdmin(deps: Parameters<typeof loadEnvironmentContext>[0], principal: Principal, environmentId: string): Promise<string> {
   const { env, member } = await loadEnvironmentContext(deps, environmentId, principal);
   if (!canManageEnvironment(member)) throw AppError.forbidden('Only a SystemAdministrator may read or rotate the webhook secret.');
   return env.id;
@@ -48,7 +48,7 @@ async function requireAdmin(deps: Parameters<typeof loadEnvironmentContext>[0], 
 export async function readWebhookSecret(
   deps: WebhookSecretPorts,
   principal: Principal,
-  environmentId: string | undefined,
+  environmentId: string,
 ): Promise<{ environmentId: string; secret: string }> {
   const id = await requireAdmin(deps, principal, environmentId);
   return { environmentId: id, secret: await webhookSecret(deps.secrets, id) };
@@ -58,7 +58,7 @@ export async function readWebhookSecret(
 export async function rotateWebhookSecret(
   deps: WebhookSecretPorts,
   principal: Principal,
-  environmentId: string | undefined,
+  environmentId: string,
 ): Promise<{ environmentId: string; secret: string }> {
   const id = await requireAdmin(deps, principal, environmentId);
   const secret = newSecret();

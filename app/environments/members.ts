@@ -1,17 +1,25 @@
 import type { Principal } from '../../domain/principal.js';
-import type { Services } from '../../composition/services.js';
 import { canManageEnvironment } from '../../domain/access-rules.js';
 import { memberDocumentId, type EnvironmentDocument, type MemberDocument } from '../../domain/environment.js';
 import type { Role } from '../../domain/roles.js';
 import { AppError } from '../../domain/errors/app-error.js';
-import { StalePreconditionError, type Versioned } from '../ports/document-store.js';
+import { StalePreconditionError, type DocumentStore, type Versioned } from '../ports/document-store.js';
 import { checkIfMatch, loadEnvironmentContext } from './environment-context.js';
 import { bestEffort } from '../errors/best-effort.js';
 
 /** What the member use cases need. */
-export type MemberPorts = Pick<Services, 'store' | 'now'>;
+export interface MemberPorts {
+  /** the environment and its members */
+  store: DocumentStore;
+  now(): Date;
+}
 
-async function requireAdmin(deps: MemberPorts, principal: Principal, environmentId: string | undefined) {
+/** What reading the members' names and status needs. */
+export interface MemberReadPorts {
+  store: Pick<DocumentStore, 'list'>;
+}
+
+async function requireAdmin(deps: MemberPorts, principal: Principal, environmentId: string) {
   const ctx = await loadEnvironmentContext(deps, environmentId, principal);
   if (!canManageEnvironment(ctx.member)) throw AppError.forbidden('Only a SystemAdministrator may manage members.');
   return ctx;
@@ -72,7 +80,7 @@ async function withoutLosingLastAdministrator(
   throw new AppError('Conflict', 'The environment is being changed by other requests; retry.');
 }
 
-export async function listMembers(deps: MemberPorts, principal: Principal, environmentId: string | undefined): Promise<Versioned<MemberDocument>[]> {
+export async function listMembers(deps: MemberPorts, principal: Principal, environmentId: string): Promise<Versioned<MemberDocument>[]> {
   const { env } = await loadEnvironmentContext(deps, environmentId, principal);
   return (await deps.store.list<MemberDocument>(env.id, 'member', { orderBy: 'createdAt' })).items;
 }
@@ -81,7 +89,7 @@ export async function listMembers(deps: MemberPorts, principal: Principal, envir
 export async function setMemberRoles(
   deps: MemberPorts,
   principal: Principal,
-  environmentId: string | undefined,
+  environmentId: string,
   userId: string,
   roles: Role[],
   ifMatch: string | undefined,
@@ -130,7 +138,7 @@ export async function setMemberRoles(
 export async function deactivateMember(
   deps: MemberPorts,
   principal: Principal,
-  environmentId: string | undefined,
+  environmentId: string,
   userId: string,
   ifMatch: string | undefined,
 ): Promise<void> {
@@ -153,13 +161,13 @@ export async function deactivateMember(
 }
 
 /** userId → deactivated? and name (as its member document has it), for access lists. */
-export async function memberStatus(deps: MemberPorts, environmentId: string): Promise<Map<string, { active: boolean; name?: string | undefined }>> {
+export async function memberStatus(deps: MemberReadPorts, environmentId: string): Promise<Map<string, { active: boolean; name?: string | undefined }>> {
   const { items } = await deps.store.list<MemberDocument>(environmentId, 'member');
   return new Map(items.map((m) => [m.userId, { active: m.active, name: m.name }]));
 }
 
 /** userId → display name, from the environment's member documents (one query): shown next to owners' ids. */
-export async function memberNames(deps: MemberPorts, environmentId: string): Promise<Map<string, string>> {
+export async function memberNames(deps: MemberReadPorts, environmentId: string): Promise<Map<string, string>> {
   const members = await memberStatus(deps, environmentId);
   return new Map([...members].flatMap(([userId, m]) => (m.name ? [[userId, m.name] as const] : [])));
 }

@@ -36,8 +36,8 @@ export interface GroupHistory {
 export async function readGroupHistory(
   deps: GroupHistoryReadPorts,
   principal: Principal,
-  environmentId: string | undefined,
-  groupId: string | undefined,
+  environmentId: string,
+  groupId: string,
   range: { from?: string | undefined; to?: string | undefined },
 ): Promise<GroupHistory> {
   const { group } = await loadGroup(deps, principal, environmentId, groupId, 'use');

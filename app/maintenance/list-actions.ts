@@ -13,7 +13,7 @@ export type MaintenanceLogPorts = Parameters<typeof loadEnvironmentContext>[0] &
 export async function listMaintenanceActions(
   deps: MaintenanceLogPorts,
   principal: Principal,
-  environmentId: string | undefined,
+  environmentId: string,
   page: { pageSize: number; continuationToken?: string },
 ): Promise<Page<Versioned<MaintenanceActionDocument>>> {
   const ctx = await loadEnvironmentContext(deps, environmentId, principal);

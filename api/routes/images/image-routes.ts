@@ -1,78 +1,40 @@
-import { z } from 'zod';
-import { GALLERY_IMAGE_VERSION_ID } from '../../domain/image.js';
-import { defineRoute, type ApiRoute } from '../http/api-route.js';
-import { createImage, deleteImage, getImage, getImageAccess, listImages, setImageAccess, updateImage } from '../../app/images.js';
-import { accessEntrySchema, accessListBodySchema } from '../share-schemas.js';
-import { descriptionSchema, listOf, nameSchema, problemSchema, resourceFields } from '../common-schemas.js';
-import { imageResource, imageViewResource } from '../image-presenters.js';
-import { OWNER_NAME_DESCRIPTION, withOwnerName, withOwnerNames } from '../owner-names.js';
-
-const regionSchema = z.string().regex(/^[A-Za-z][A-Za-z0-9]{1,49}$/, 'Must be an Azure region name such as "eastus".');
-
-const galleryImageVersionIdSchema = z
-  .string()
-  .max(1024)
-  .regex(
-    GALLERY_IMAGE_VERSION_ID,
-    'Must be an Azure Compute Gallery image version resource id: /subscriptions/{subscriptionId}/resourceGroups/{group}/providers/Microsoft.Compute/galleries/{gallery}/images/{image}/versions/{major.minor.patch}.',
-  );
-
-const replicatedRegionsSchema = z.array(regionSchema).min(1).max(64);
-
-const imageSchema = z
-  .object({
-    ...resourceFields,
-    name: z.string(),
-    description: z.string(),
-    builtIn: z.boolean(),
-    galleryImageVersionId: z.string().optional(),
-    replicatedRegions: z.array(z.string()),
-    ownerId: z.string(),
-    ownerName: z.string().optional().describe(OWNER_NAME_DESCRIPTION),
-    usedByGroups: z.number().int().optional(),
-  })
-  .meta({ id: 'Image' });
-
-const createImageSchema = z
-  .strictObject({
-    name: nameSchema,
-    description: descriptionSchema.optional(),
-    galleryImageVersionId: galleryImageVersionIdSchema,
-    replicatedRegions: replicatedRegionsSchema,
-  })
-  .meta({ id: 'ImageCreate' });
-
-const updateImageSchema = z
-  .strictObject({
-    name: nameSchema.optional(),
-    description: descriptionSchema.optional(),
-    galleryImageVersionId: galleryImageVersionIdSchema.optional(),
-    replicatedRegions: replicatedRegionsSchema.optional(),
-  })
-  .meta({ id: 'ImageUpdate' });
+import { defineRoute, type ApiRoute } from '../../http/api-route.js';
+import { accessEntrySchema, accessListBodySchema } from '../../share-schemas.js';
+import { listOf, problemSchema } from '../../common-schemas.js';
+import { environmentPath, imagePath } from '../path-schemas.js';
+import {
+  createImageHandler,
+  deleteImageHandler,
+  getImageAccessHandler,
+  getImageHandler,
+  listImagesHandler,
+  setImageAccessHandler,
+  updateImageHandler,
+} from './image-handlers.js';
+import { createImageSchema, imageSchema, updateImageSchema } from './image-schemas.js';
 
 const problem = (description: string) => ({ description, schema: problemSchema });
 const TAG = 'Images';
 const IMAGE = 'environments/{env}/images/{id}';
 
+/** The image routes, in the order the host matches them. */
 export const imagesRoutes: ApiRoute<unknown>[] = [
   defineRoute({
     name: 'listImages',
     method: 'GET',
     route: 'environments/{env}/images',
+    params: environmentPath,
     summary: 'List the images the caller may see or use.',
     tag: TAG,
     auth: 'user',
     responses: { 200: { description: 'Visible images', schema: listOf(imageSchema) }, 404: problem('Environment not found or not a member') },
-    async handle(req, deps) {
-      const views = await listImages(deps, req.principal, req.params.env);
-      return { status: 200, body: { items: await withOwnerNames(deps, req.params.env, views.map(imageViewResource)) } };
-    },
+    handle: listImagesHandler,
   }),
   defineRoute({
     name: 'createImage',
     method: 'POST',
     route: 'environments/{env}/images',
+    params: environmentPath,
     summary: 'Create a custom image from an Azure Compute Gallery image version replicated to the environment region.',
     tag: TAG,
     auth: 'user',
@@ -85,33 +47,24 @@ export const imagesRoutes: ApiRoute<unknown>[] = [
       409: problem('NameTaken: an image of that name exists'),
       422: problem('ImageNotInRegion: not replicated to the environment region'),
     },
-    async handle(req, deps) {
-      const image = await createImage(deps, req.principal, req.params.env, req.body);
-      return {
-        status: 201,
-        body: await withOwnerName(deps, image.environmentId, imageResource(image, 0)),
-        etag: image.etag,
-        location: `environments/${image.environmentId}/images/${image.id}`,
-      };
-    },
+    handle: createImageHandler,
   }),
   defineRoute({
     name: 'getImage',
     method: 'GET',
     route: IMAGE,
+    params: imagePath,
     summary: 'Read an image.',
     tag: TAG,
     auth: 'user',
     responses: { 200: { description: 'The image', schema: imageSchema }, 404: problem('Not found or not visible to the caller') },
-    async handle(req, deps) {
-      const view = await getImage(deps, req.principal, req.params.env, req.params.id);
-      return { status: 200, body: await withOwnerName(deps, view.image.environmentId, imageViewResource(view)), etag: view.image.etag };
-    },
+    handle: getImageHandler,
   }),
   defineRoute({
     name: 'updateImage',
     method: 'PATCH',
     route: IMAGE,
+    params: imagePath,
     summary: 'Edit name, description, replicated regions or (custom images) the gallery image version.',
     tag: TAG,
     wakesController: true,
@@ -127,15 +80,13 @@ export const imagesRoutes: ApiRoute<unknown>[] = [
       412: problem('Stale If-Match'),
       422: problem('BuiltInImage, ImageNotInRegion'),
     },
-    async handle(req, deps) {
-      const view = await updateImage(deps, req.principal, req.params.env, req.params.id, req.body, req.ifMatch);
-      return { status: 200, body: await withOwnerName(deps, view.image.environmentId, imageViewResource(view)), etag: view.image.etag };
-    },
+    handle: updateImageHandler,
   }),
   defineRoute({
     name: 'deleteImage',
     method: 'DELETE',
     route: IMAGE,
+    params: imagePath,
     summary: 'Delete a custom image that no group uses.',
     tag: TAG,
     auth: 'user',
@@ -148,15 +99,13 @@ export const imagesRoutes: ApiRoute<unknown>[] = [
       412: problem('Stale If-Match'),
       422: problem('BuiltInImage'),
     },
-    async handle(req, deps) {
-      await deleteImage(deps, req.principal, req.params.env, req.params.id, req.ifMatch);
-      return { status: 204 };
-    },
+    handle: deleteImageHandler,
   }),
   defineRoute({
     name: 'getImageAccess',
     method: 'GET',
     route: `${IMAGE}/access`,
+    params: imagePath,
     summary: "The image's shares, deactivated members flagged; the ETag is the image's.",
     tag: TAG,
     auth: 'user',
@@ -165,15 +114,13 @@ export const imagesRoutes: ApiRoute<unknown>[] = [
       403: problem('May use but not manage the image'),
       404: problem('Not found or not visible'),
     },
-    async handle(req, deps) {
-      const { image, items } = await getImageAccess(deps, req.principal, req.params.env, req.params.id);
-      return { status: 200, body: { items }, etag: image.etag };
-    },
+    handle: getImageAccessHandler,
   }),
   defineRoute({
     name: 'setImageAccess',
     method: 'PUT',
     route: `${IMAGE}/access`,
+    params: imagePath,
     summary: "Replace the image's shares with a bare array of {userId, permission}; If-Match refers to the image's ETag.",
     tag: TAG,
     auth: 'user',
@@ -187,9 +134,6 @@ export const imagesRoutes: ApiRoute<unknown>[] = [
       412: problem('Stale If-Match'),
       422: problem('NotAMember: a user is not a member of the environment'),
     },
-    async handle(req, deps) {
-      const { image, items } = await setImageAccess(deps, req.principal, req.params.env, req.params.id, req.body, req.ifMatch);
-      return { status: 200, body: { items }, etag: image.etag };
-    },
+    handle: setImageAccessHandler,
   }),
 ];

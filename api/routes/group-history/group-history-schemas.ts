@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import type { GroupHistory } from '../app/groups/group-history-read.js';
+import type { GroupHistory } from '../../../app/groups/group-history-read.js';
+
+export const isoTimeSchema = z.iso.datetime({ offset: true });
 
 const nullableNumber = (description: string) => z.number().nullable().describe(description);
 

@@ -1,12 +1,11 @@
-import { z } from 'zod';
-import { defineRoute, type ApiRoute } from '../http/api-route.js';
-import { DEFAULT_HISTORY_HOURS, readGroupHistory } from '../../app/groups/group-history-read.js';
-import { HISTORY_RETENTION_DAYS } from '../../app/groups/group-history-rollup.js';
-import { problemSchema } from '../common-schemas.js';
-import { groupHistoryResource, groupHistorySchema } from '../group-history-schema.js';
-import { queryFilters } from '../query-filters.js';
+import { defineRoute, type ApiRoute } from '../../http/api-route.js';
+import { DEFAULT_HISTORY_HOURS } from '../../../app/groups/group-history-read.js';
+import { HISTORY_RETENTION_DAYS } from '../../../app/groups/group-history-rollup.js';
+import { problemSchema } from '../../common-schemas.js';
+import { groupPath } from '../path-schemas.js';
+import { getGroupHistoryHandler } from './group-history-handlers.js';
+import { groupHistorySchema, isoTimeSchema } from './group-history-schemas.js';
 
-const isoTimeSchema = z.iso.datetime({ offset: true });
 const problem = (description: string) => ({ description, schema: problemSchema });
 
 export const groupHistoryRoutes: ApiRoute<unknown>[] = [
@@ -14,6 +13,7 @@ export const groupHistoryRoutes: ApiRoute<unknown>[] = [
     name: 'getGroupHistory',
     method: 'GET',
     route: 'environments/{env}/groups/{id}/history',
+    params: groupPath,
     summary: `The group's history from the controller's rollups: utilisation, queued runs, estimated p95 wait, live and busy bots, one point a minute (default the last ${DEFAULT_HISTORY_HOURS} h; wider steps for longer ranges, at most 1440 points; kept ${HISTORY_RETENTION_DAYS} days).`,
     tag: 'Bots',
     auth: 'user',
@@ -29,11 +29,6 @@ export const groupHistoryRoutes: ApiRoute<unknown>[] = [
       400: problem('from not before to, a range longer than the retention, a malformed time, or an unknown query parameter'),
       404: problem('Not found, not visible to the caller, or hostedRpaEnabled is off'),
     },
-    async handle(req, deps) {
-      const filters = queryFilters(req.query);
-      const range = filters.range(isoTimeSchema);
-      filters.done('The history range is not valid.');
-      return { status: 200, body: groupHistoryResource(await readGroupHistory(deps, req.principal, req.params.env, req.params.id, range)) };
-    },
+    handle: getGroupHistoryHandler,
   }),
 ];

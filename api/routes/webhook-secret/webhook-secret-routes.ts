@@ -1,14 +1,8 @@
-import { z } from 'zod';
-import { defineRoute, type ApiRoute } from '../http/api-route.js';
-import { readWebhookSecret, rotateWebhookSecret } from '../../app/callbacks/webhook-secret.js';
-import { problemSchema } from '../common-schemas.js';
-
-const webhookSecretSchema = z
-  .object({
-    environmentId: z.string(),
-    secret: z.string().describe('The key of the HMAC-SHA256 in the X-Signature header of run callbacks (docs/callbacks.md).'),
-  })
-  .meta({ id: 'WebhookSecret' });
+import { defineRoute, type ApiRoute } from '../../http/api-route.js';
+import { problemSchema } from '../../common-schemas.js';
+import { environmentPath } from '../path-schemas.js';
+import { getWebhookSecretHandler, rotateWebhookSecretHandler } from './webhook-secret-handlers.js';
+import { webhookSecretSchema } from './webhook-secret-schemas.js';
 
 const problem = (description: string) => ({ description, schema: problemSchema });
 const TAG = 'Environments';
@@ -23,6 +17,7 @@ export const webhookSecretRoutes: ApiRoute<unknown>[] = [
     name: 'getWebhookSecret',
     method: 'GET',
     route: ROUTE,
+    params: environmentPath,
     summary:
       'The secret run callbacks of the environment are signed with (X-Signature: sha256=<hex HMAC-SHA256 of the body>), created on first read. SystemAdministrators.',
     tag: TAG,
@@ -32,14 +27,13 @@ export const webhookSecretRoutes: ApiRoute<unknown>[] = [
       403: problem('Not a SystemAdministrator'),
       404: problem('Environment not found or not a member'),
     },
-    async handle(req, deps) {
-      return { status: 200, body: await readWebhookSecret(deps, req.principal, req.params.env), headers: { 'cache-control': 'no-store' } };
-    },
+    handle: getWebhookSecretHandler,
   }),
   defineRoute({
     name: 'rotateWebhookSecret',
     method: 'POST',
     route: ROUTE,
+    params: environmentPath,
     summary: 'Replace the webhook secret: deliveries from now on (retries of earlier ones included) are signed with the new one. SystemAdministrators.',
     tag: TAG,
     auth: 'user',
@@ -48,8 +42,6 @@ export const webhookSecretRoutes: ApiRoute<unknown>[] = [
       403: problem('Not a SystemAdministrator'),
       404: problem('Environment not found or not a member'),
     },
-    async handle(req, deps) {
-      return { status: 200, body: await rotateWebhookSecret(deps, req.principal, req.params.env), headers: { 'cache-control': 'no-store' } };
-    },
+    handle: rotateWebhookSecretHandler,
   }),
 ];

@@ -1,0 +1,13 @@
+import type { ApiRequest, ApiResponse } from '../../http/api-route.js';
+import { readGroupHistory, type GroupHistoryReadPorts } from '../../../app/groups/group-history-read.js';
+import { queryFilters } from '../../query-filters.js';
+import type { GroupPath } from '../path-schemas.js';
+import { groupHistoryResource, isoTimeSchema } from './group-history-schemas.js';
+
+/** `GET environments/{env}/groups/{id}/history` */
+export async function getGroupHistoryHandler(req: ApiRequest<undefined, GroupPath>, deps: GroupHistoryReadPorts): Promise<ApiResponse> {
+  const filters = queryFilters(req.query);
+  const range = filters.range(isoTimeSchema);
+  filters.done('The history range is not valid.');
+  return { status: 200, body: groupHistoryResource(await readGroupHistory(deps, req.principal, req.params.env, req.params.id, range)) };
+}
