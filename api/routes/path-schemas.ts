@@ -10,6 +10,18 @@ export const runPath = z.object({ env: pathId('Environment'), id: pathId('Run') 
 /** `environments/{env}/groups/{id}/...` */
 export const groupPath = z.object({ env: pathId('Environment'), id: pathId('Group') });
 
+/** `environments/{env}/connections/{id}` */
+export const connectionPath = z.object({ env: pathId('Environment'), id: pathId('Connection') });
+
+/** `environments/{env}/credentials/{id}/...` */
+export const credentialPath = z.object({ env: pathId('Environment'), id: pathId('Credential') });
+
+/** `environments/{env}/desktop-flows/{id}/...` */
+export const desktopFlowPath = z.object({ env: pathId('Environment'), id: pathId('Desktop flow') });
+
 export type EnvironmentPath = z.output<typeof environmentPath>;
 export type RunPath = z.output<typeof runPath>;
 export type GroupPath = z.output<typeof groupPath>;
+export type ConnectionPath = z.output<typeof connectionPath>;
+export type CredentialPath = z.output<typeof credentialPath>;
+export type DesktopFlowPath = z.output<typeof desktopFlowPath>;
