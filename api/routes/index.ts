@@ -2,7 +2,7 @@ import type { ApiRoute } from '../http/api-route.js';
 import { agentRoutes } from './agent.js';
 import { botsRoutes } from './bots.js';
 import { connectionsRoutes } from './connections/connection-routes.js';
-import { credentialsRoutes } from './credentials.js';
+import { credentialsRoutes } from './credentials/credential-routes.js';
 import { desktopFlowsRoutes } from './desktop-flows.js';
 import { environmentRoutes } from './environments.js';
 import { groupHistoryRoutes } from './group-history.js';
