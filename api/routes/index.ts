@@ -3,7 +3,7 @@ import { agentRoutes } from './agent.js';
 import { botsRoutes } from './bots.js';
 import { connectionsRoutes } from './connections/connection-routes.js';
 import { credentialsRoutes } from './credentials/credential-routes.js';
-import { desktopFlowsRoutes } from './desktop-flows.js';
+import { desktopFlowsRoutes } from './desktop-flows/desktop-flow-routes.js';
 import { environmentRoutes } from './environments.js';
 import { groupHistoryRoutes } from './group-history.js';
 import { groupsRoutes } from './groups/group-routes.js';
