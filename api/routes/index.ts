@@ -1,5 +1,5 @@
 import type { ApiRoute } from '../http/api-route.js';
-import { agentRoutes } from './agent.js';
+import { agentRoutes } from './agent/agent-routes.js';
 import { botsRoutes } from './bots.js';
 import { connectionsRoutes } from './connections/connection-routes.js';
 import { credentialsRoutes } from './credentials/credential-routes.js';

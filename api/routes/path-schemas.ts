@@ -19,9 +19,13 @@ export const credentialPath = z.object({ env: pathId('Environment'), id: pathId(
 /** `environments/{env}/desktop-flows/{id}/...` */
 export const desktopFlowPath = z.object({ env: pathId('Environment'), id: pathId('Desktop flow') });
 
+/** `agent/runs/{runId}/...`: the bot's own run */
+export const agentRunPath = z.object({ runId: pathId('Run') });
+
 export type EnvironmentPath = z.output<typeof environmentPath>;
 export type RunPath = z.output<typeof runPath>;
 export type GroupPath = z.output<typeof groupPath>;
 export type ConnectionPath = z.output<typeof connectionPath>;
 export type CredentialPath = z.output<typeof credentialPath>;
 export type DesktopFlowPath = z.output<typeof desktopFlowPath>;
+export type AgentRunPath = z.output<typeof agentRunPath>;
