@@ -1,7 +1,6 @@
 import type { ClaimResponse, QueueCredentialResponse, RunAccount } from '../protocol/agent-protocol.js';
 import type { BotIdentity } from './bots/bot-credentials.js';
-import { setState } from './bots/bot-records.js';
-import type { Services } from '../composition/services.js';
+import { setState, type BotRecordPorts } from './bots/bot-records.js';
 import type { ConnectionDocument } from '../domain/connection.js';
 import type { CredentialDocument } from '../domain/credential.js';
 import type { RunDocument } from '../domain/run.js';
@@ -10,14 +9,27 @@ import { AGENT_QUEUE_SAS_KEY_SECRET, signEntitySasToken } from './bots/queue-sas
 import { currentBot } from './agent.js';
 import { credentialPassword } from './connections/credentials.js';
 import { runDefinition } from './desktop-flows/desktop-flow-versions.js';
+import type { AppConfig } from './config/app-config.js';
+import type { GroupQueues } from './ports/group-queues.js';
+import type { SecretStore } from './ports/secret-store.js';
 import { claimNextRun } from './runs/index.js';
-import { readForClaim } from './runs/claim.js';
+import { readForClaim, type ClaimPorts } from './runs/claim.js';
+
+type NamespaceConfig = Pick<AppConfig, 'SERVICEBUS_NAMESPACE' | 'SERVICEBUS_CONNECTION_STRING'>;
+
+/** What the agent's claim and queue credential need: the claim's ports, the bot's record, and the secrets it hands out. */
+export interface AgentDispatchPorts extends ClaimPorts, BotRecordPorts {
+  /** the queue signing key, and the run connection's password */
+  secrets: Pick<SecretStore, 'get'>;
+  queues: Pick<GroupQueues, 'receiveOne' | 'queueNameOf'>;
+  config: NamespaceConfig & Pick<AppConfig, 'AGENT_QUEUE_SAS_RULE'>;
+}
 
 /** Agents renew well before this; short, so that a revoked bot stops receiving soon. */
 export const AGENT_QUEUE_TOKEN_LIFETIME_MS = 60 * 60_000;
 
 /** `<name>.servicebus.windows.net` in Azure; locally the peer's `host:port` from its connection string. */
-export function serviceBusNamespaceOf(config: Services['config']): string {
+export function serviceBusNamespaceOf(config: NamespaceConfig): string {
   if (config.SERVICEBUS_NAMESPACE) return config.SERVICEBUS_NAMESPACE;
   const endpoint = /Endpoint=sb:\/\/([^/;]+)/i.exec(config.SERVICEBUS_CONNECTION_STRING ?? '')?.[1];
   if (!endpoint) throw new Error('SERVICEBUS_NAMESPACE or a connection string with an Endpoint is required.');
@@ -25,7 +37,7 @@ export function serviceBusNamespaceOf(config: Services['config']): string {
 }
 
 /** A receive-only token for the bot's own group queue, signed with the Listen-only rule's key. */
-export async function agentQueueCredential(deps: Services, identity: BotIdentity): Promise<QueueCredentialResponse> {
+export async function agentQueueCredential(deps: AgentDispatchPorts, identity: BotIdentity): Promise<QueueCredentialResponse> {
   await currentBot(deps, identity);
   const key = await deps.secrets.get({ name: AGENT_QUEUE_SAS_KEY_SECRET }).catch(() => {
     throw new AppError('DependencyUnavailable', 'The queue signing key is not available.');
@@ -43,7 +55,7 @@ export async function agentQueueCredential(deps: Services, identity: BotIdentity
 }
 
 /** The account the run's process starts as: the run connection's own password, or its credential's. */
-async function runAccount(deps: Services, run: RunDocument): Promise<RunAccount> {
+async function runAccount(deps: Pick<AgentDispatchPorts, 'store' | 'secrets'>, run: RunDocument): Promise<RunAccount> {
   const connection = await deps.store.get<ConnectionDocument>(run.environmentId, run.connectionId);
   if (!connection) throw AppError.notFound('Connection');
   if (connection.password) return { username: connection.username, password: await deps.secrets.get(connection.password) };
@@ -57,7 +69,7 @@ async function runAccount(deps: Services, run: RunDocument): Promise<RunAccount>
  * against Cosmos by claim.ts) to the bot and mark the bot Busy. A retried claim of the same bot answers the same
  * run (`resumed`). The agent completes its message whatever the answer (docs/agent.md).
  */
-export async function agentClaim(deps: Services, identity: BotIdentity): Promise<ClaimResponse> {
+export async function agentClaim(deps: AgentDispatchPorts, identity: BotIdentity): Promise<ClaimResponse> {
   const request = { environmentId: identity.environmentId, groupId: identity.groupId, botId: identity.botId, receive: false };
   // the claim's reads go out with the bot's: nothing is written before the bot is known to be current
   const [bot, reads] = await Promise.all([currentBot(deps, identity), readForClaim(deps, request)]);

@@ -1,14 +1,23 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { MAX_CANCEL_WAIT_MS, type AssignedRun, type FinishRequest, type HeartbeatResponse } from '../protocol/agent-protocol.js';
 import type { BotIdentity } from './bots/bot-credentials.js';
-import { updateBot } from './bots/bot-records.js';
-import type { Services } from '../composition/services.js';
+import { updateBot, type BotRecordPorts } from './bots/bot-records.js';
 import { heartbeatWriteAfterMs, nextHeartbeatMs } from '../domain/agent-heartbeat.js';
 import type { BotDocument } from '../domain/bot.js';
 import type { RunDocument } from '../domain/run.js';
 import { AppError } from '../domain/errors/app-error.js';
+import type { AppConfig } from './config/app-config.js';
+import type { DocumentStore } from './ports/document-store.js';
 import { runDefinition } from './desktop-flows/desktop-flow-versions.js';
 import { finishRun, type FinishResult } from './runs/index.js';
+import type { RunChangePorts } from './runs/transitions.js';
+
+/** What the agent's heartbeat and finish need: its bot's record, its run, and the run's flow version. */
+export interface AgentPorts extends BotRecordPorts, RunChangePorts {
+  /** the flow versions */
+  store: DocumentStore;
+  config: Pick<AppConfig, 'BOT_HEARTBEAT_TIMEOUT_SECONDS'>;
+}
 
 const LIVE_STATES = new Set(['Provisioning', 'Ready', 'Busy', 'Draining']);
 
@@ -16,7 +25,7 @@ const LIVE_STATES = new Set(['Provisioning', 'Ready', 'Busy', 'Draining']);
  * The bot behind a credential, if the credential is still the bot's current one: a credential of an older
  * provisioning, or of a bot being torn down or gone, is refused (that is how credentials are revoked).
  */
-export async function currentBot(deps: Services, identity: BotIdentity): Promise<BotDocument> {
+export async function currentBot(deps: Pick<BotRecordPorts, 'botStore'>, identity: BotIdentity): Promise<BotDocument> {
   const bot = await deps.botStore.get<BotDocument>(identity.environmentId, identity.botId);
   if (!bot || bot.groupId !== identity.groupId || bot.credentialVersion !== identity.credentialVersion || !LIVE_STATES.has(bot.state)) {
     throw new AppError('Unauthenticated', 'The bot credential has been revoked.');
@@ -30,7 +39,7 @@ export const CANCEL_POLL_MS = 1_000;
 /** The reported run was cancelled, or ended without the agent (timed out, or cancelled while its bot was recovered). */
 const stopAsked = (run: RunDocument | undefined, botId: string) => !run || (run.state === 'Running' && run.botId === botId ? run.cancelRequested : true);
 
-export async function agentHeartbeat(deps: Services, identity: BotIdentity, reportedRunId: string | undefined, cancelWaitMs = 0): Promise<HeartbeatResponse> {
+export async function agentHeartbeat(deps: AgentPorts, identity: BotIdentity, reportedRunId: string | undefined, cancelWaitMs = 0): Promise<HeartbeatResponse> {
   const bot = await currentBot(deps, identity);
   const now = deps.now();
   // a heartbeat is written only when the stored one is getting old (busy: a third of the timeout; idle: 5 minutes)
@@ -70,7 +79,7 @@ export async function agentHeartbeat(deps: Services, identity: BotIdentity, repo
  * waits on it), true as soon as the agent should stop it. The cancel API stays a plain write, and a run that is not
  * cancelled costs no Service Bus operation nor function execution more than its heartbeats.
  */
-async function cancelWithin(deps: Services, identity: BotIdentity, runId: string, waitMs: number): Promise<boolean> {
+async function cancelWithin(deps: Pick<AgentPorts, 'runs'>, identity: BotIdentity, runId: string, waitMs: number): Promise<boolean> {
   const until = Date.now() + Math.min(waitMs, MAX_CANCEL_WAIT_MS);
   for (let left = until - Date.now(); left > 0; left = until - Date.now()) {
     await sleep(Math.min(CANCEL_POLL_MS, left));
@@ -85,7 +94,7 @@ async function cancelWithin(deps: Services, identity: BotIdentity, runId: string
  * normal run costs no orchestration execution.
  */
 export async function agentFinish(
-  deps: Services,
+  deps: AgentPorts,
   identity: BotIdentity,
   runId: string,
   request: FinishRequest,
@@ -110,7 +119,7 @@ export async function agentFinish(
 }
 
 /** The bot is idle again as soon as its run ended (its agent waits on the group queue next); conditional write. */
-async function botIdleAgain(deps: Services, identity: BotIdentity, runId: string): Promise<boolean> {
+async function botIdleAgain(deps: BotRecordPorts, identity: BotIdentity, runId: string): Promise<boolean> {
   const bot = await updateBot(deps, identity, (b) => {
     if (b.state !== 'Busy' || b.currentRunId !== runId) return undefined;
     const next: BotDocument = { ...b, state: 'Ready', since: deps.now().toISOString() };

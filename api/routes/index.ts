@@ -1,9 +1,9 @@
 import type { ApiRoute } from '../http/api-route.js';
-import { agentRoutes } from './agent.js';
+import { agentRoutes } from './agent/agent-routes.js';
 import { botsRoutes } from './bots/bot-routes.js';
-import { connectionsRoutes } from './connections.js';
-import { credentialsRoutes } from './credentials.js';
-import { desktopFlowsRoutes } from './desktop-flows.js';
+import { connectionsRoutes } from './connections/connection-routes.js';
+import { credentialsRoutes } from './credentials/credential-routes.js';
+import { desktopFlowsRoutes } from './desktop-flows/desktop-flow-routes.js';
 import { environmentRoutes } from './environments/environment-routes.js';
 import { groupHistoryRoutes } from './group-history/group-history-routes.js';
 import { groupsRoutes } from './groups/group-routes.js';

@@ -19,9 +19,24 @@ export const memberPath = z.object({
   env: pathId('Environment'),
   userId: z.string({ error: 'Member' }).refine((id) => userIdSchema.safeParse(id).success, 'Member'),
 });
+/** `environments/{env}/connections/{id}` */
+export const connectionPath = z.object({ env: pathId('Environment'), id: pathId('Connection') });
+
+/** `environments/{env}/credentials/{id}/...` */
+export const credentialPath = z.object({ env: pathId('Environment'), id: pathId('Credential') });
+
+/** `environments/{env}/desktop-flows/{id}/...` */
+export const desktopFlowPath = z.object({ env: pathId('Environment'), id: pathId('Desktop flow') });
+
+/** `agent/runs/{runId}/...`: the bot's own run */
+export const agentRunPath = z.object({ runId: pathId('Run') });
 
 export type EnvironmentPath = z.output<typeof environmentPath>;
 export type RunPath = z.output<typeof runPath>;
 export type GroupPath = z.output<typeof groupPath>;
 export type ImagePath = z.output<typeof imagePath>;
 export type MemberPath = z.output<typeof memberPath>;
+export type ConnectionPath = z.output<typeof connectionPath>;
+export type CredentialPath = z.output<typeof credentialPath>;
+export type DesktopFlowPath = z.output<typeof desktopFlowPath>;
+export type AgentRunPath = z.output<typeof agentRunPath>;

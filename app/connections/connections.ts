@@ -1,5 +1,4 @@
 import type { Principal } from '../../domain/principal.js';
-import type { Services } from '../../composition/services.js';
 import {
   canCreateConnection,
   canHoldConnections,
@@ -12,9 +11,8 @@ import {
 import { connectionAccountVersion, type ConnectionDocument } from '../../domain/connection.js';
 import { credentialMatches, type CredentialDocument } from '../../domain/credential.js';
 import type { EnvironmentDocument } from '../../domain/environment.js';
-import { accountVersionOf, type GroupDocument, type GroupStatus } from '../../domain/group.js';
+import { accountVersionOf, GROUP, type GroupDocument, type GroupStatus } from '../../domain/group.js';
 import { canSubmitRun } from '../../domain/run.js';
-import { requireGuid } from '../../domain/validation.js';
 import { AppError } from '../../domain/errors/app-error.js';
 import { secretNameFor, type SecretReference } from '../ports/secret-store.js';
 import { StalePreconditionError, type Versioned } from '../ports/document-store.js';
@@ -68,7 +66,6 @@ export interface ConnectionView {
 }
 
 const CONNECTION = 'connection' satisfies ConnectionDocument['type'];
-const GROUP = 'group' satisfies GroupDocument['type'];
 const CREDENTIAL = 'credential' satisfies CredentialDocument['type'];
 
 const invalidCredentials = () =>
@@ -107,18 +104,20 @@ function viewOf(connection: Versioned<ConnectionDocument>, group: GroupDocument 
   return { connection, groupStatus: statusOf(group), credentialsOutdated: group !== undefined && !isCurrent(connection, group, credential) };
 }
 
-async function credentialOf(deps: Pick<Services, 'store'>, connection: ConnectionDocument): Promise<Versioned<CredentialDocument> | undefined> {
+async function credentialOf(deps: Pick<ConnectionPorts, 'store'>, connection: ConnectionDocument): Promise<Versioned<CredentialDocument> | undefined> {
   return connection.credentialId === undefined ? undefined : findCredential(deps, connection.environmentId, connection.credentialId);
 }
 
-/** A connection of the environment by its path id, with its group (absent once a user deleted it); 404 when there is none. */
+/**
+ * A connection of the environment by its id (a lowercased GUID: parsed at the edge, or by the body's schema), with its
+ * group (absent once a user deleted it); 404 when there is none.
+ */
 export async function findConnection(
   deps: Pick<ConnectionPorts, 'store'>,
   environmentId: string,
-  connectionId: string | undefined,
+  connectionId: string,
 ): Promise<{ connection: Versioned<ConnectionDocument>; group: Versioned<GroupDocument> | undefined }> {
-  const id = requireGuid(connectionId, 'Connection');
-  const connection = await deps.store.get<ConnectionDocument>(environmentId, id);
+  const connection = await deps.store.get<ConnectionDocument>(environmentId, connectionId);
   if (!connection || connection.type !== CONNECTION) throw AppError.notFound('Connection');
   return { connection, group: await findGroup(deps, environmentId, connection.groupId) };
 }
@@ -151,7 +150,7 @@ const groupAccessRevoked = (connection: ConnectionDocument) =>
  */
 export async function requireUsableConnection(
   // documents only: the secret store is out of reach here, so a submit never reads a secret
-  deps: Pick<Services, 'store'>,
+  deps: Pick<ConnectionPorts, 'store'>,
   member: Membership,
   connection: Versioned<ConnectionDocument>,
   found: Versioned<GroupDocument> | undefined,
@@ -240,7 +239,7 @@ async function storePassword(
 export async function createConnection(
   deps: ConnectionPorts,
   principal: Principal,
-  environmentId: string | undefined,
+  environmentId: string,
   input: CreateConnectionInput,
 ): Promise<ConnectionView> {
   const { env, member } = await loadEnvironmentContext(deps, environmentId, principal);
@@ -283,7 +282,7 @@ export async function createConnection(
 }
 
 /** Connections the caller owns; SystemAdministrators see all, group managers those of their groups. */
-export async function listConnections(deps: ConnectionPorts, principal: Principal, environmentId: string | undefined): Promise<ConnectionView[]> {
+export async function listConnections(deps: ConnectionPorts, principal: Principal, environmentId: string): Promise<ConnectionView[]> {
   const { env, member } = await loadEnvironmentContext(deps, environmentId, principal);
   const [connections, groups, credentials] = await Promise.all([
     deps.store.list<ConnectionDocument>(env.id, CONNECTION, { orderBy: 'createdAt' }),
@@ -300,12 +299,7 @@ export async function listConnections(deps: ConnectionPorts, principal: Principa
     );
 }
 
-export async function getConnection(
-  deps: ConnectionPorts,
-  principal: Principal,
-  environmentId: string | undefined,
-  connectionId: string | undefined,
-): Promise<ConnectionView> {
+export async function getConnection(deps: ConnectionPorts, principal: Principal, environmentId: string, connectionId: string): Promise<ConnectionView> {
   const { env, member } = await loadEnvironmentContext(deps, environmentId, principal);
   const { connection, group } = await findConnection(deps, env.id, connectionId);
   if (!canSeeConnection(member, connection, group)) throw AppError.notFound('Connection');
@@ -322,8 +316,8 @@ const staleConnection = () => new AppError('PreconditionFailed', 'The connection
 export async function updateConnection(
   deps: ConnectionPorts,
   principal: Principal,
-  environmentId: string | undefined,
-  connectionId: string | undefined,
+  environmentId: string,
+  connectionId: string,
   input: UpdateConnectionInput,
   ifMatch: string | undefined,
 ): Promise<ConnectionView> {
@@ -367,8 +361,8 @@ export async function updateConnection(
 export async function deleteConnection(
   deps: ConnectionPorts,
   principal: Principal,
-  environmentId: string | undefined,
-  connectionId: string | undefined,
+  environmentId: string,
+  connectionId: string,
   ifMatch: string | undefined,
 ): Promise<void> {
   const { env, member } = await loadEnvironmentContext(deps, environmentId, principal);

@@ -1,22 +1,29 @@
 import type { Principal } from '../../domain/principal.js';
-import type { Services } from '../../composition/services.js';
 import { canCreateCredential, credentialAccess, type Membership } from '../../domain/access-rules.js';
 import type { ConnectionDocument } from '../../domain/connection.js';
 import { CREDENTIAL, keyVaultSecretReference, type CredentialDocument, type CredentialSecret } from '../../domain/credential.js';
 import type { EnvironmentDocument } from '../../domain/environment.js';
 import { accountVersionOf, type GroupDocument } from '../../domain/group.js';
 import type { Share } from '../../domain/roles.js';
-import { requireGuid } from '../../domain/validation.js';
 import { AppError } from '../../domain/errors/app-error.js';
 import { sameSecret } from '../../domain/same-secret.js';
-import { BOT_SIGNING_KEY_SECRET, SECRET_KINDS, SecretNotFoundError, secretNameFor, type SecretReference } from '../ports/secret-store.js';
-import { StalePreconditionError, type Versioned } from '../ports/document-store.js';
+import type { AppConfig } from '../config/app-config.js';
+import { BOT_SIGNING_KEY_SECRET, SECRET_KINDS, SecretNotFoundError, secretNameFor, type SecretReference, type SecretStore } from '../ports/secret-store.js';
+import { StalePreconditionError, type DocumentStore, type Versioned } from '../ports/document-store.js';
 import { checkIfMatch, loadEnvironmentContext } from '../environments/environment-context.js';
 import { readAccessList, replaceAccessList, type AccessEntry } from '../environments/shares.js';
 import { bestEffort } from '../errors/best-effort.js';
 
-/** What the credential use cases need (the config for the app's own Key Vault URL). */
-export type CredentialPorts = Pick<Services, 'store' | 'secrets' | 'now' | 'newId' | 'config'>;
+/** What the credential use cases need. */
+export interface CredentialPorts {
+  store: DocumentStore;
+  /** the passwords the app keeps, and the Key Vault secrets credentials name */
+  secrets: SecretStore;
+  /** the app's own Key Vault, the only one a credential may name */
+  config: Pick<AppConfig, 'KEYVAULT_URL'>;
+  now(): Date;
+  newId(): string;
+}
 
 /** A credential as the API shows it: the document (never its password) and how many connections reference it. */
 export interface CredentialView {
@@ -68,7 +75,7 @@ export async function groupPasswordEquals(deps: CredentialPorts, group: GroupDoc
 
 /** A credential of the environment by id, or undefined (no access check). */
 export async function findCredential(
-  deps: Pick<Services, 'store'>,
+  deps: Pick<CredentialPorts, 'store'>,
   environmentId: string,
   credentialId: string,
 ): Promise<Versioned<CredentialDocument> | undefined> {
@@ -84,11 +91,10 @@ export async function requireCredential(
   deps: CredentialPorts,
   env: EnvironmentDocument,
   member: Membership,
-  credentialId: string | undefined,
+  credentialId: string,
   needed: 'use' | 'manage',
 ): Promise<Versioned<CredentialDocument>> {
-  const id = requireGuid(credentialId, 'Credential');
-  const credential = await findCredential(deps, env.id, id);
+  const credential = await findCredential(deps, env.id, credentialId);
   if (!credential) throw AppError.notFound('Credential');
   const access = credentialAccess(member, credential);
   if (access === 'none') throw AppError.notFound('Credential');
@@ -101,8 +107,8 @@ export async function requireCredential(
 async function loadCredential(
   deps: CredentialPorts,
   principal: Principal,
-  environmentId: string | undefined,
-  credentialId: string | undefined,
+  environmentId: string,
+  credentialId: string,
   needed: 'use' | 'manage',
 ): Promise<CredentialContext> {
   const { env, member } = await loadEnvironmentContext(deps, environmentId, principal);
@@ -134,7 +140,7 @@ async function externalSecret(deps: CredentialPorts, uri: string): Promise<{ sec
   return { secret: { source: 'keyVault', uri, ref: lookup.ref }, password: await readSecret(deps, lookup.ref) };
 }
 
-async function readSecret(deps: CredentialPorts, ref: SecretReference): Promise<string> {
+async function readSecret(deps: { secrets: Pick<SecretStore, 'get'> }, ref: SecretReference): Promise<string> {
   try {
     return await deps.secrets.get(ref);
   } catch (err) {
@@ -145,7 +151,7 @@ async function readSecret(deps: CredentialPorts, ref: SecretReference): Promise<
 }
 
 /** The credential's password, from the secret store or its Key Vault secret. Never logged, never returned. */
-export async function credentialPassword(deps: CredentialPorts, credential: CredentialDocument): Promise<string> {
+export async function credentialPassword(deps: { secrets: Pick<SecretStore, 'get'> }, credential: CredentialDocument): Promise<string> {
   return readSecret(deps, credential.secret.ref);
 }
 
@@ -202,7 +208,7 @@ async function usage(deps: CredentialPorts, environmentId: string): Promise<Map<
   return uses;
 }
 
-export async function listCredentials(deps: CredentialPorts, principal: Principal, environmentId: string | undefined): Promise<CredentialView[]> {
+export async function listCredentials(deps: CredentialPorts, principal: Principal, environmentId: string): Promise<CredentialView[]> {
   const { env, member } = await loadEnvironmentContext(deps, environmentId, principal);
   const [credentials, uses] = await Promise.all([deps.store.list<CredentialDocument>(env.id, CREDENTIAL, { orderBy: 'createdAt' }), usage(deps, env.id)]);
   return credentials.items
@@ -210,12 +216,7 @@ export async function listCredentials(deps: CredentialPorts, principal: Principa
     .map((credential) => ({ credential, usedByConnections: uses.get(credential.id) ?? 0 }));
 }
 
-export async function getCredential(
-  deps: CredentialPorts,
-  principal: Principal,
-  environmentId: string | undefined,
-  credentialId: string | undefined,
-): Promise<CredentialView> {
+export async function getCredential(deps: CredentialPorts, principal: Principal, environmentId: string, credentialId: string): Promise<CredentialView> {
   const { env, credential } = await loadCredential(deps, principal, environmentId, credentialId, 'use');
   return { credential, usedByConnections: (await referencingConnections(deps, env.id, credential.id)).length };
 }
@@ -227,7 +228,7 @@ export async function getCredential(
 export async function createCredential(
   deps: CredentialPorts,
   principal: Principal,
-  environmentId: string | undefined,
+  environmentId: string,
   input: CreateCredentialInput,
 ): Promise<CredentialView> {
   const { env, member } = await loadEnvironmentContext(deps, environmentId, principal);
@@ -311,8 +312,8 @@ async function saveWithPassword(
 export async function updateCredential(
   deps: CredentialPorts,
   principal: Principal,
-  environmentId: string | undefined,
-  credentialId: string | undefined,
+  environmentId: string,
+  credentialId: string,
   input: UpdateCredentialInput,
   ifMatch: string | undefined,
 ): Promise<CredentialView> {
@@ -338,8 +339,8 @@ export async function updateCredential(
 export async function deleteCredential(
   deps: CredentialPorts,
   principal: Principal,
-  environmentId: string | undefined,
-  credentialId: string | undefined,
+  environmentId: string,
+  credentialId: string,
   ifMatch: string | undefined,
 ): Promise<void> {
   const { env, credential } = await loadCredential(deps, principal, environmentId, credentialId, 'manage');
@@ -363,8 +364,8 @@ export async function deleteCredential(
 export async function getCredentialAccess(
   deps: CredentialPorts,
   principal: Principal,
-  environmentId: string | undefined,
-  credentialId: string | undefined,
+  environmentId: string,
+  credentialId: string,
 ): Promise<{ credential: Versioned<CredentialDocument>; items: AccessEntry[] }> {
   const { credential } = await loadCredential(deps, principal, environmentId, credentialId, 'manage');
   return { credential, items: await readAccessList(deps, credential) };
@@ -374,8 +375,8 @@ export async function getCredentialAccess(
 export async function setCredentialAccess(
   deps: CredentialPorts,
   principal: Principal,
-  environmentId: string | undefined,
-  credentialId: string | undefined,
+  environmentId: string,
+  credentialId: string,
   shares: readonly Share[],
   ifMatch: string | undefined,
 ): Promise<{ credential: Versioned<CredentialDocument>; items: AccessEntry[] }> {

@@ -1,4 +1,3 @@
-import type { Services } from '../../composition/services.js';
 import {
   definitionHashOf,
   DESKTOP_FLOW_VERSION,
@@ -8,7 +7,13 @@ import {
   type FlowDefinition,
 } from '../../domain/desktop-flow.js';
 import type { RunDocument } from '../../domain/run.js';
-import { DuplicateDocumentError } from '../ports/document-store.js';
+import { DuplicateDocumentError, type DocumentStore } from '../ports/document-store.js';
+
+/** What writing a flow version needs: the store, and the time it is written at. */
+export interface FlowVersionPorts {
+  store: DocumentStore;
+  now(): Date;
+}
 
 /** What a run records of the flow it is submitted with. */
 export interface FlowVersionRef {
@@ -21,7 +26,7 @@ export interface FlowVersionRef {
  * answers its hash. Written before the flow document that names it, so a flow never names a version that is missing.
  */
 export async function recordFlowVersion(
-  deps: Pick<Services, 'store' | 'now'>,
+  deps: FlowVersionPorts,
   environmentId: string,
   desktopFlowId: string,
   version: number,
@@ -51,7 +56,7 @@ export async function recordFlowVersion(
  * The version a run submitted now references. A flow written before versions has no hash: its version document is
  * written on first use (one create, answered 409 once it exists) until the flow is next replaced.
  */
-export async function currentFlowVersion(deps: Pick<Services, 'store' | 'now'>, flow: DesktopFlowDocument): Promise<FlowVersionRef> {
+export async function currentFlowVersion(deps: FlowVersionPorts, flow: DesktopFlowDocument): Promise<FlowVersionRef> {
   const version = flow.version ?? 1;
   if (flow.definitionHash) return { version, definitionHash: flow.definitionHash };
   return { version, definitionHash: await recordFlowVersion(deps, flow.environmentId, flow.id, version, flow.definition) };
@@ -67,7 +72,7 @@ export class FlowVersionMissingError extends Error {
 
 /** The definition a run executes: one point read of its flow version (runs written before versions carry a copy). */
 export async function runDefinition(
-  deps: Pick<Services, 'store'>,
+  deps: { store: DocumentStore },
   run: Pick<RunDocument, 'id' | 'environmentId' | 'desktopFlowId' | 'definitionHash' | 'definition'>,
 ): Promise<FlowDefinition> {
   if (run.definition) return run.definition;

@@ -1,16 +1,18 @@
 import type { Principal } from '../../domain/principal.js';
-import type { Services } from '../../composition/services.js';
 import { canCreateDesktopFlow, canManageEnvironment, type Membership } from '../../domain/access-rules.js';
 import { definitionHashOf, type DesktopFlowDocument, type FlowStep } from '../../domain/desktop-flow.js';
-import { requireGuid } from '../../domain/validation.js';
 import { AppError } from '../../domain/errors/app-error.js';
-import { StalePreconditionError, type Page, type Versioned } from '../ports/document-store.js';
+import { StalePreconditionError, type DocumentStore, type Page, type Versioned } from '../ports/document-store.js';
 import { recordFlowVersion } from './desktop-flow-versions.js';
 import { checkIfMatch, loadEnvironmentContext } from '../environments/environment-context.js';
 import { readPage } from '../paging/paged-list.js';
 
 /** What the desktop flow use cases need. */
-export type DesktopFlowPorts = Pick<Services, 'store' | 'now' | 'newId'>;
+export interface DesktopFlowPorts {
+  store: DocumentStore;
+  now(): Date;
+  newId(): string;
+}
 
 /** The stored desktop flow; `description` is optional so that documents written without one still read. */
 export type DesktopFlowRecord = DesktopFlowDocument & { description?: string };
@@ -28,14 +30,9 @@ function canManageFlow(member: Membership, flow: DesktopFlowRecord): boolean {
   return member.active && (flow.ownerId === member.userId || canManageEnvironment(member));
 }
 
-/** A flow of the environment by its path id; 404 when there is none (the caller's membership is checked by the caller). */
-export async function requireDesktopFlow(
-  deps: Pick<DesktopFlowPorts, 'store'>,
-  environmentId: string,
-  flowId: string | undefined,
-): Promise<Versioned<DesktopFlowRecord>> {
-  const id = requireGuid(flowId, 'Desktop flow');
-  const flow = await deps.store.get<DesktopFlowRecord>(environmentId, id);
+/** A flow of the environment by its id (parsed at the edge: a GUID, lowercased); 404 when there is none (the caller's membership is checked by the caller). */
+export async function requireDesktopFlow(deps: Pick<DesktopFlowPorts, 'store'>, environmentId: string, flowId: string): Promise<Versioned<DesktopFlowRecord>> {
+  const flow = await deps.store.get<DesktopFlowRecord>(environmentId, flowId);
   if (!flow || flow.type !== TYPE) throw AppError.notFound('Desktop flow');
   return flow;
 }
@@ -47,7 +44,7 @@ function staleFlow(err: unknown): unknown {
 export async function createDesktopFlow(
   deps: DesktopFlowPorts,
   principal: Principal,
-  environmentId: string | undefined,
+  environmentId: string,
   input: DesktopFlowInput,
 ): Promise<Versioned<DesktopFlowRecord>> {
   const { env, member } = await loadEnvironmentContext(deps, environmentId, principal);
@@ -76,7 +73,7 @@ export async function createDesktopFlow(
 export async function listDesktopFlows(
   deps: DesktopFlowPorts,
   principal: Principal,
-  environmentId: string | undefined,
+  environmentId: string,
   page: { pageSize: number; continuationToken?: string | undefined },
 ): Promise<Page<Versioned<DesktopFlowRecord>>> {
   const { env } = await loadEnvironmentContext(deps, environmentId, principal);
@@ -92,8 +89,8 @@ export async function listDesktopFlows(
 export async function getDesktopFlow(
   deps: DesktopFlowPorts,
   principal: Principal,
-  environmentId: string | undefined,
-  flowId: string | undefined,
+  environmentId: string,
+  flowId: string,
 ): Promise<Versioned<DesktopFlowRecord>> {
   const { env } = await loadEnvironmentContext(deps, environmentId, principal);
   return requireDesktopFlow(deps, env.id, flowId);
@@ -106,8 +103,8 @@ export async function getDesktopFlow(
 export async function replaceDesktopFlow(
   deps: DesktopFlowPorts,
   principal: Principal,
-  environmentId: string | undefined,
-  flowId: string | undefined,
+  environmentId: string,
+  flowId: string,
   input: DesktopFlowInput,
   ifMatch: string | undefined,
 ): Promise<Versioned<DesktopFlowRecord>> {
@@ -142,8 +139,8 @@ export async function replaceDesktopFlow(
 export async function deleteDesktopFlow(
   deps: DesktopFlowPorts,
   principal: Principal,
-  environmentId: string | undefined,
-  flowId: string | undefined,
+  environmentId: string,
+  flowId: string,
   ifMatch: string | undefined,
 ): Promise<void> {
   const { env, member } = await loadEnvironmentContext(deps, environmentId, principal);

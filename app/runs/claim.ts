@@ -1,12 +1,13 @@
-import type { Services } from '../../composition/services.js';
 import { mayDispatch, type GateState } from '../../domain/dispatch-gate.js';
 import type { EnvironmentDocument } from '../../domain/environment.js';
 import type { GroupDocument } from '../../domain/group.js';
 import { claimedBy, type RunDocument } from '../../domain/run.js';
 import { claimRefusal, isStuckGate, shouldTouchGroup, type ClaimNoneReason } from '../../domain/run-claim.js';
 import { observeRunClaimed } from '../observability/run-telemetry.js';
-import type { ReceivedWakeUp } from '../ports/group-queues.js';
-import { StalePreconditionError, type Versioned } from '../ports/document-store.js';
+import type { GroupQueues, ReceivedWakeUp } from '../ports/group-queues.js';
+import { StalePreconditionError, type DocumentStore, type Versioned } from '../ports/document-store.js';
+import type { DispatchGates } from './dispatch-gates.js';
+import type { RunStore } from './run-store.js';
 import { findGroupOf } from './load-run.js';
 import { bestEffort } from '../errors/best-effort.js';
 
@@ -18,6 +19,20 @@ export const DEFAULT_CLAIM_WAIT_MS = 1_000;
 const MAX_ROUNDS = 20;
 
 export type { ClaimNoneReason };
+
+/** What a claim needs: the environment and group, the runs, the group's dispatch gate and its wake-up queue. */
+export interface ClaimPorts {
+  /** environments and groups */
+  store: DocumentStore;
+  runs: RunStore;
+  dispatchGates: Pick<DispatchGates, 'read' | 'open' | 'confirm'>;
+  /** the wake-ups, when the claim receives one itself */
+  queues: Pick<GroupQueues, 'receiveOne'>;
+  now(): Date;
+}
+
+/** What the claim's reads need. */
+export type ClaimReadPorts = Pick<ClaimPorts, 'store' | 'runs' | 'dispatchGates'>;
 
 export interface ClaimRequest {
   environmentId: string;
@@ -52,7 +67,7 @@ export interface ClaimReads {
  * reads on a rare path; on the common one they were needed anyway. The gate is still read before the assignment,
  * which is all `confirmOrPutBack` needs.
  */
-export async function readForClaim(deps: Services, request: ClaimRequest): Promise<ClaimReads> {
+export async function readForClaim(deps: ClaimReadPorts, request: ClaimRequest): Promise<ClaimReads> {
   const [env, group, held, gate, candidates] = await Promise.all([
     deps.store.get<EnvironmentDocument>(request.environmentId, request.environmentId),
     findGroupOf(deps, request.environmentId, request.groupId),
@@ -69,7 +84,7 @@ export async function readForClaim(deps: Services, request: ClaimRequest): Promi
  * impossible; a lost race (412) moves on to the next candidate. Undefined: nothing queued; null: contention.
  */
 async function takeNext(
-  deps: Services,
+  deps: ClaimPorts,
   request: ClaimRequest,
   firstCandidates: Array<Versioned<RunDocument>> | undefined,
 ): Promise<{ before: Versioned<RunDocument>; won: Versioned<RunDocument> } | undefined | null> {
@@ -93,7 +108,7 @@ async function takeNext(
  * the moment between a change's writes, unless it stays closed past STUCK_GATE_MS (domain/run-claim.ts): then the change died half-way
  * and the gate is reopened, and this claim waits for the next one.
  */
-async function gateFor(deps: Services, request: ClaimRequest, read: GateState | undefined): Promise<GateState | undefined> {
+async function gateFor(deps: ClaimPorts, request: ClaimRequest, read: GateState | undefined): Promise<GateState | undefined> {
   const gate: GateState = read ?? { open: true, epoch: 0 };
   if (gate.open) return gate;
   if (isStuckGate(gate.changedAt, deps.now().getTime())) await deps.dispatchGates.open(request.environmentId, request.groupId);
@@ -106,7 +121,7 @@ async function gateFor(deps: Services, request: ClaimRequest, read: GateState | 
  * was (same place, same attempt count) for a later claim.
  */
 async function confirmOrPutBack(
-  deps: Services,
+  deps: ClaimPorts,
   request: ClaimRequest,
   gate: GateState,
   before: Versioned<RunDocument>,
@@ -125,7 +140,7 @@ async function settle(how: Promise<void>): Promise<void> {
 }
 
 /** Best effort, at most hourly: a lost race or a failure leaves the older value, which only delays the inactivity cleanup. */
-async function touchGroup(deps: Services, group: Versioned<GroupDocument>, startedAt: string): Promise<void> {
+async function touchGroup(deps: ClaimPorts, group: Versioned<GroupDocument>, startedAt: string): Promise<void> {
   if (!shouldTouchGroup(group.lastRunStartedAt, startedAt)) return;
   // a lost race (412) is the common failure here and needs no log line; any failure only delays the cleanup
   // eslint-disable-next-line no-restricted-syntax
@@ -155,7 +170,7 @@ async function touchGroup(deps: Services, group: Versioned<GroupDocument>, start
  * of the gate (plus one replace per lost race), whatever the length of the queue. The reads go out together
  * (`readForClaim`); a caller that read them already, alongside its own, passes them in.
  */
-export async function claimNextRun(deps: Services, request: ClaimRequest, reads?: ClaimReads): Promise<ClaimResult> {
+export async function claimNextRun(deps: ClaimPorts, request: ClaimRequest, reads?: ClaimReads): Promise<ClaimResult> {
   const claimStartedAt = deps.now();
   // read before the wait, so that a change landing during the wait is caught by the confirm
   const { env, group, held, gate: gateRead, candidates } = reads ?? (await readForClaim(deps, request));

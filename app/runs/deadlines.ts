@@ -1,9 +1,20 @@
-import type { Services } from '../../composition/services.js';
 import { deadlineVerdict, isEnded, timedOut, type RunDocument, type RunState } from '../../domain/run.js';
-import type { Versioned } from '../ports/document-store.js';
+import type { AppConfig } from '../config/app-config.js';
+import type { DocumentStore, Versioned } from '../ports/document-store.js';
 import { cancelForDeletedGroup } from './drain.js';
 import { findGroupOf, findRun } from './load-run.js';
-import { changeRun, type RunChange } from './transitions.js';
+import { changeRun, type RunChange, type RunChangePorts } from './transitions.js';
+
+/** What timing a run out needs: the run's change, and the queued-run timeout. */
+export interface RunTimeoutPorts extends RunChangePorts {
+  config: Pick<AppConfig, 'QUEUED_RUN_TIMEOUT_MINUTES'>;
+}
+
+/** What the watchdog's check needs besides: the run's group (a queued run of a deleted group ends Cancelled). */
+export interface RunDeadlineCheckPorts extends RunTimeoutPorts {
+  /** groups */
+  store: DocumentStore;
+}
 
 export interface DeadlineTarget {
   environmentId: string;
@@ -19,7 +30,7 @@ export type DeadlineCheck = { done: RunState | 'Missing' } | { wakeAt: string };
  * group a user deleted in the meantime ends Cancelled (`GroupDeleted`).
  * Cost: one point read (two for a run still queued: its group too), plus one replace when it ends the run.
  */
-export async function checkRunDeadline(deps: Services, target: DeadlineTarget): Promise<DeadlineCheck> {
+export async function checkRunDeadline(deps: RunDeadlineCheckPorts, target: DeadlineTarget): Promise<DeadlineCheck> {
   const run = await findRun(deps, target.environmentId, target.runId);
   if (!run) return { done: 'Missing' };
   const { run: after, wakeAt } = await timeOutIfDue(deps, run);
@@ -36,7 +47,7 @@ export async function checkRunDeadline(deps: Services, target: DeadlineTarget): 
  * `RunTimeout`, and its bot is told to stop); otherwise says when the next deadline falls. Used by the run's
  * watchdog and by the stuck-run sweep (for deadlines a watchdog missed).
  */
-export async function timeOutIfDue(deps: Services, run: Versioned<RunDocument>): Promise<RunChange & { wakeAt?: string; code?: string }> {
+export async function timeOutIfDue(deps: RunTimeoutPorts, run: Versioned<RunDocument>): Promise<RunChange & { wakeAt?: string; code?: string }> {
   let wakeAt: string | undefined;
   let code: string | undefined;
   const change = await changeRun(deps, run, (current, now) => {

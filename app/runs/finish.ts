@@ -1,9 +1,8 @@
-import type { Services } from '../../composition/services.js';
 import { ended, isEnded, RUN_ERROR_CODES, withLogs, type RunDocument, type RunError, type RunOutcome, type RunStepLog } from '../../domain/run.js';
 import { AppError } from '../../domain/errors/app-error.js';
 import type { Versioned } from '../ports/document-store.js';
 import { findRun } from './load-run.js';
-import { changeRun } from './transitions.js';
+import { changeRun, type RunChangePorts } from './transitions.js';
 
 export interface FinishRequest {
   environmentId: string;
@@ -44,7 +43,7 @@ function errorOf(request: FinishRequest): RunError | undefined {
  * watchdog's TimedOut first). Refused: a run that does not exist (404), a run assigned to another bot (403), a
  * run still queued (422 `RunNotRunning`). A run whose cancel was accepted ends Cancelled, whatever outcome is reported.
  */
-export async function finishRun(deps: Services, request: FinishRequest): Promise<FinishResult> {
+export async function finishRun(deps: RunChangePorts, request: FinishRequest): Promise<FinishResult> {
   const run = await findRun(deps, request.environmentId, request.runId);
   if (!run) throw AppError.notFound('Run');
   return changeRun(deps, run, (current, now) => {

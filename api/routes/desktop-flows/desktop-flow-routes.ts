@@ -1,19 +1,26 @@
-import { pageOf, pagingQueryDocs } from '../paging.js';
-import { defineRoute, type ApiRoute } from '../http/api-route.js';
-import { createDesktopFlow, deleteDesktopFlow, getDesktopFlow, listDesktopFlows, replaceDesktopFlow } from '../../app/desktop-flows/desktop-flows.js';
-import { listOf, problemSchema } from '../common-schemas.js';
-import { desktopFlowResource, desktopFlowSummary } from '../desktop-flow-presenters.js';
-import { withOwnerName, withOwnerNames } from '../owner-names.js';
-import { desktopFlowSchema, desktopFlowSummarySchema, desktopFlowWriteSchema } from '../desktop-flow-schemas.js';
+import { pagingQueryDocs } from '../../paging.js';
+import { defineRoute, type ApiRoute } from '../../http/api-route.js';
+import { listOf, problemSchema } from '../../common-schemas.js';
+import { desktopFlowSchema, desktopFlowSummarySchema, desktopFlowWriteSchema } from '../../desktop-flow-schemas.js';
+import { desktopFlowPath, environmentPath } from '../path-schemas.js';
+import {
+  createDesktopFlowHandler,
+  deleteDesktopFlowHandler,
+  getDesktopFlowHandler,
+  listDesktopFlowsHandler,
+  replaceDesktopFlowHandler,
+} from './desktop-flow-handlers.js';
 
 const problem = (description: string) => ({ description, schema: problemSchema });
 const TAG = 'Desktop flows';
 
+/** The desktop flow routes, in the order the host matches them. */
 export const desktopFlowsRoutes: ApiRoute<unknown>[] = [
   defineRoute({
     name: 'createDesktopFlow',
     method: 'POST',
     route: 'environments/{env}/desktop-flows',
+    params: environmentPath,
     summary: 'Register a desktop flow: the step list a bot executes (SystemAdministrator, EnvironmentMaker, DesktopFlowsMachineOwner).',
     tag: TAG,
     auth: 'user',
@@ -24,20 +31,13 @@ export const desktopFlowsRoutes: ApiRoute<unknown>[] = [
       403: problem('Role may not create desktop flows'),
       404: problem('Environment not found'),
     },
-    async handle(req, deps) {
-      const flow = await createDesktopFlow(deps, req.principal, req.params.env, req.body);
-      return {
-        status: 201,
-        body: await withOwnerName(deps, flow.environmentId, desktopFlowResource(flow)),
-        etag: flow.etag,
-        location: `environments/${flow.environmentId}/desktop-flows/${flow.id}`,
-      };
-    },
+    handle: createDesktopFlowHandler,
   }),
   defineRoute({
     name: 'listDesktopFlows',
     method: 'GET',
     route: 'environments/{env}/desktop-flows',
+    params: environmentPath,
     summary: 'List desktop flows (every member), oldest first, without their definitions.',
     tag: TAG,
     auth: 'user',
@@ -47,34 +47,24 @@ export const desktopFlowsRoutes: ApiRoute<unknown>[] = [
       400: problem('Invalid pageSize, unknown query parameter, or InvalidContinuationToken'),
       404: problem('Environment not found'),
     },
-    async handle(req, deps) {
-      const page = await listDesktopFlows(deps, req.principal, req.params.env, pageOf(req.query));
-      return {
-        status: 200,
-        body: {
-          items: await withOwnerNames(deps, req.params.env, page.items.map(desktopFlowSummary)),
-          ...(page.continuationToken ? { continuationToken: page.continuationToken } : {}),
-        },
-      };
-    },
+    handle: listDesktopFlowsHandler,
   }),
   defineRoute({
     name: 'getDesktopFlow',
     method: 'GET',
     route: 'environments/{env}/desktop-flows/{id}',
+    params: desktopFlowPath,
     summary: 'Read a desktop flow with its definition (every member).',
     tag: TAG,
     auth: 'user',
     responses: { 200: { description: 'The desktop flow', schema: desktopFlowSchema }, 404: problem('Not found') },
-    async handle(req, deps) {
-      const flow = await getDesktopFlow(deps, req.principal, req.params.env, req.params.id);
-      return { status: 200, body: await withOwnerName(deps, flow.environmentId, desktopFlowResource(flow)), etag: flow.etag };
-    },
+    handle: getDesktopFlowHandler,
   }),
   defineRoute({
     name: 'replaceDesktopFlow',
     method: 'PUT',
     route: 'environments/{env}/desktop-flows/{id}',
+    params: desktopFlowPath,
     summary:
       "Replace a desktop flow's name, description and definition (owner or SystemAdministrator); a new definition is a new version, and runs already submitted keep the version they were submitted with.",
     tag: TAG,
@@ -88,15 +78,13 @@ export const desktopFlowsRoutes: ApiRoute<unknown>[] = [
       404: problem('Not found'),
       412: problem('Stale If-Match'),
     },
-    async handle(req, deps) {
-      const flow = await replaceDesktopFlow(deps, req.principal, req.params.env, req.params.id, req.body, req.ifMatch);
-      return { status: 200, body: await withOwnerName(deps, flow.environmentId, desktopFlowResource(flow)), etag: flow.etag };
-    },
+    handle: replaceDesktopFlowHandler,
   }),
   defineRoute({
     name: 'deleteDesktopFlow',
     method: 'DELETE',
     route: 'environments/{env}/desktop-flows/{id}',
+    params: desktopFlowPath,
     summary: 'Delete a desktop flow (owner or SystemAdministrator); its versions are kept, so runs already submitted still run the version they reference.',
     tag: TAG,
     auth: 'user',
@@ -107,9 +95,6 @@ export const desktopFlowsRoutes: ApiRoute<unknown>[] = [
       404: problem('Not found'),
       412: problem('Stale If-Match'),
     },
-    async handle(req, deps) {
-      await deleteDesktopFlow(deps, req.principal, req.params.env, req.params.id, req.ifMatch);
-      return { status: 204 };
-    },
+    handle: deleteDesktopFlowHandler,
   }),
 ];
