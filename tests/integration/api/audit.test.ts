@@ -131,7 +131,9 @@ describe('the audit entry of a submitted run', () => {
     const res = expectStatus(await admin.post<{ id: string }>(`${runPath(world.envId, original.id)}/resubmit`), 202, 'resubmit');
     expect(res.body.id).not.toBe(original.id);
     const page = await admin.get<AuditList & { items: Array<{ outcome: string }> }>(`environments/${world.envId}/audit?targetId=${res.body.id}`);
-    expect(page.body.items).toEqual([expect.objectContaining({ action: 'resubmitRun', targetId: res.body.id, status: 202, outcome: 'implied', actor: admin.userId })]);
+    expect(page.body.items).toEqual([
+      expect.objectContaining({ action: 'resubmitRun', targetId: res.body.id, status: 202, outcome: 'implied', actor: admin.userId }),
+    ]);
 
     // a replay under the same Idempotency-Key names the first new run: confirmed so, as a replayed submit
     const key = { 'idempotency-key': `audit-resubmit-${original.id.slice(0, 8)}` };
