@@ -26,7 +26,7 @@ export interface AuditDocument extends StoredDocument {
   /**
    * `unconfirmed`: filed before the change and never confirmed, because the request failed unexpectedly or its host
    * died after it: the change may or may not have landed, but the attempt is never lost. `implied`: filed once, before
-   * the change, as its success is answered (a submitted run: `targetId` is the id the run takes); the change landed if
+   * the change, as its success is answered (a submitted or resubmitted run: `targetId` is the id the new run takes); the change landed if
    * and only if `targetId` exists. Absent: confirmed.
    */
   outcome?: 'unconfirmed' | 'implied';
@@ -62,6 +62,8 @@ interface AuditedRequest {
   route: { name: string; method: string; route: string };
   params: Record<string, string>;
   body: unknown;
+  /** the write's target is the resource it creates, even where the path names another (a resubmit names the run it copies) */
+  targetsCreated?: boolean;
 }
 
 /** The entry for a successful write (null for a read, a failed write, or one with no environment to file it under). */
@@ -74,7 +76,7 @@ export function auditEntryOf(input: AuditedRequest & { status: number; responseB
   const createdId = typeof created === 'string' ? created : undefined;
   const environmentId = input.params.env ?? (input.route.route === 'environments' ? createdId : undefined);
   if (!environmentId) return null;
-  const targetId = input.params.id ?? input.params.userId ?? createdId ?? environmentId;
+  const targetId = (input.targetsCreated ? createdId : undefined) ?? input.params.id ?? input.params.userId ?? createdId ?? environmentId;
   const changedFields = typeof input.body === 'object' && input.body !== null && !Array.isArray(input.body) ? Object.keys(input.body).sort() : [];
   const at = input.now.toISOString();
   const name = input.principal.name.trim().slice(0, 200);
@@ -116,7 +118,7 @@ export function auditIntentOf(input: AuditedRequest): AuditDocument | null {
  */
 export function auditImpliedIntentOf(input: AuditedRequest & { status: number; createdId: string }): AuditDocument | null {
   if (input.route.method === 'GET' || !input.params.env) return null;
-  const entry = auditEntryOf({ ...input, responseBody: { id: input.createdId } });
+  const entry = auditEntryOf({ ...input, responseBody: { id: input.createdId }, targetsCreated: true });
   return entry ? { ...entry, outcome: 'implied' } : null;
 }
 

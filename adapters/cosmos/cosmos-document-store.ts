@@ -126,7 +126,8 @@ export class CosmosDocumentStore implements DocumentStore {
     sql += ` ORDER BY c.${orderBy} ${options.descending ? 'DESC' : 'ASC'}`;
     const iterator = this.container.items.query<ItemDefinition>(
       { query: sql, parameters },
-      { partitionKey: this.keys.ofEnvironment(environmentId), maxItemCount: options.pageSize ?? 100, continuationToken: options.continuationToken },
+      // every page wanted (no pageSize): -1, the service's dynamic page size, so a list of 500 bots is one round trip, not five
+      { partitionKey: this.keys.ofEnvironment(environmentId), maxItemCount: options.pageSize ?? -1, continuationToken: options.continuationToken },
     );
     if (options.pageSize === undefined) {
       const { resources } = await iterator.fetchAll();

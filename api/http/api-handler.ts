@@ -69,6 +69,7 @@ async function confirmAuditEntry<TDeps>(
     body: request.body,
     status: result.status,
     responseBody: result.body,
+    targetsCreated: route.auditImplied !== undefined,
   });
   // a created resource's entry filed in its final form before the change: its existence is the confirmation
   if (entry && intent && impliedIntentHolds(intent, entry)) return;

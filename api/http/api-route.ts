@@ -92,7 +92,8 @@ export interface ApiRoute<TBody = undefined, TParams = RawPathParams, TDeps = Se
   /**
    * The route creates one resource under `request.createdId` and answers this status: its audit entry is written once,
    * before the change, in that final form (`implied`: the resource exists if and only if the change landed), instead
-   * of written ahead and confirmed after (app/audit-log.ts).
+   * of written ahead and confirmed after (app/audit-log.ts). Its target is the resource created, even where the path
+   * names another one (a resubmit: the run it copies).
    */
   auditImplied?: { status: number };
   responses: Record<number, ApiResponseDoc>;

@@ -96,54 +96,63 @@ export interface LearnedStats {
 
 /**
  * What the round learns about each group (domain/planner/group-stats.ts) from the bot records it read and one
- * point read per run that ended since the last round. A group with a service level plans with the outlook learned
- * from it (warm bots, the break-even idle keep); the others keep BOT_IDLE_TIMEOUT_SECONDS.
+ * point read per run that ended since the last round (the groups' reads go out together). A group with a service
+ * level plans with the outlook learned from it (warm bots, the break-even idle keep); the others keep
+ * BOT_IDLE_TIMEOUT_SECONDS.
  */
 async function learn(
   deps: PlanningRoundPorts,
   environmentId: string,
   groups: readonly GroupDocument[],
+  stored: Map<string, Versioned<GroupScalingStatsDocument>>,
   bots: readonly BotDocument[],
   counts: Record<string, GroupRunCounts>,
   now: string,
 ): Promise<Map<string, LearnedStats>> {
-  const stored = await loadGroupStats(deps, environmentId);
-  const learned = new Map<string, LearnedStats>();
-  for (const g of groups) {
-    const previous = stored.get(g.id);
-    const { queued, running } = counts[g.id] ?? NO_RUNS;
-    const observation = { now, bots: bots.filter((b) => b.groupId === g.id), demand: queued + running };
-    const stats = previous?.stats ?? EMPTY_STATS;
-    const ended = await endedRuns(deps, environmentId, endedRunIds(stats, observation));
-    learned.set(g.id, { ...(previous === undefined ? {} : { previous }), next: observe(stats, observation, ended) });
-  }
-  return learned;
+  const learned = await Promise.all(
+    groups.map(async (g): Promise<[string, LearnedStats]> => {
+      const previous = stored.get(g.id);
+      const { queued, running } = counts[g.id] ?? NO_RUNS;
+      const observation = { now, bots: bots.filter((b) => b.groupId === g.id), demand: queued + running };
+      const stats = previous?.stats ?? EMPTY_STATS;
+      const ended = await endedRuns(deps, environmentId, endedRunIds(stats, observation));
+      return [g.id, { ...(previous === undefined ? {} : { previous }), next: observe(stats, observation, ended) }];
+    }),
+  );
+  return new Map(learned);
 }
 
-/** Reads what the planner needs: one environment, its groups, images, bots, queue counts and learned stats (all in-partition). */
+/**
+ * Reads what the planner needs: one environment, its groups, images, bots, queue counts, oldest queued runs and learned
+ * stats (all in-partition). Reads that do not depend on one another go out together: the round waits for three
+ * round trips (the lists, the counts, then the oldest runs and ended runs), not one per group.
+ */
 export async function planningInput(
   deps: PlanningRoundPorts,
   env: Versioned<EnvironmentDocument>,
   oldestQueued: OldestQueued,
 ): Promise<{ input: PlannerInput; bots: BotDocument[]; learned: Map<string, LearnedStats>; runningRuns: number }> {
-  const [groups, images, bots] = await Promise.all([
+  const [groups, images, bots, stored] = await Promise.all([
     deps.store.list<GroupDocument>(env.id, 'group'),
     deps.store.list<ImageDocument>(env.id, 'image'),
     deps.botStore.list<BotDocument>(env.id, 'bot'),
+    loadGroupStats(deps, env.id),
   ]);
   const counts = await deps.runCounts.countsFor(
     env.id,
     groups.items.map((g) => g.id),
   );
   const now = deps.now().toISOString();
-  const learned = await learn(deps, env.id, groups.items, bots.items, counts, now);
+  const [learned, oldest] = await Promise.all([
+    learn(deps, env.id, groups.items, stored, bots.items, counts, now),
+    Promise.all(groups.items.map((g) => ((counts[g.id] ?? NO_RUNS).queued > 0 ? oldestQueued(env.id, g.id) : undefined))),
+  ]);
   const imageById = new Map(images.items.map((i) => [i.id, i]));
   const plannerGroups: PlannerGroup[] = [];
-  for (const g of groups.items) {
+  for (const [i, g] of groups.items.entries()) {
     const { queued, queuedHigh } = counts[g.id] ?? NO_RUNS;
     const imageVersion = imageVersionOf(imageById.get(g.imageId));
-    const oldestQueuedAt = queued > 0 ? await oldestQueued(env.id, g.id) : undefined;
-    const group = plannerGroupOf({ ...g, imageVersion }, bots.items, { queued, queuedHigh, oldestQueuedAt });
+    const group = plannerGroupOf({ ...g, imageVersion }, bots.items, { queued, queuedHigh, oldestQueuedAt: oldest[i] });
     const stats = learned.get(g.id)?.next;
     if (group.serviceLevel !== undefined && stats !== undefined) group.outlook = outlookFromStats(stats, Date.parse(now));
     plannerGroups.push(group);
@@ -241,11 +250,12 @@ export async function runPlanningRound(deps: PlanningRoundPorts, environmentId: 
   return { active: true, plan: result, created, unstarted, signals, lost: recovered.lost, strandedWakeUps, quiet };
 }
 
-/** A group's "got nothing" reason is recorded when it changes, not at every round. */
+/** A group's "got nothing" reason is recorded when it changes, not at every round (the groups' latest decisions are read together). */
 async function recordUnserved(deps: PlanningRoundPorts, environmentId: string, result: Plan, at: string): Promise<void> {
-  for (const u of result.unserved) {
-    const previous = await latestScalingDecision(deps, environmentId, u.groupId);
-    if (previous?.action === 'none' && previous.reason === u.reason) continue;
+  const previous = await Promise.all(result.unserved.map((u) => latestScalingDecision(deps, environmentId, u.groupId)));
+  for (const [i, u] of result.unserved.entries()) {
+    const latest = previous[i];
+    if (latest?.action === 'none' && latest.reason === u.reason) continue;
     await deps.botStore.create<ScalingDecisionDocument>({
       id: deps.newId(),
       environmentId,
@@ -275,9 +285,11 @@ async function recordConflictsAndStats(
   at: string,
 ): Promise<void> {
   const planOf = new Map(result.groups.map((g) => [g.groupId, g]));
-  for (const [groupId, { previous, next }] of learned) {
+  const conflictOf = new Map<string, boolean>();
+  for (const [groupId, { next }] of learned) {
     const sl = planOf.get(groupId)?.serviceLevel;
     const conflict = sl?.conflict === true;
+    conflictOf.set(groupId, conflict);
     if (conflict && !next.conflict) {
       await deps.botStore.create<ScalingDecisionDocument>({
         id: deps.newId(),
@@ -294,8 +306,13 @@ async function recordConflictsAndStats(
         updatedAt: at,
       });
     }
-    await saveGroupStats(deps, environmentId, groupId, previous, { ...next, conflict });
   }
+  // each group's stats document is its own (etag on each): the saves go out together
+  const saves = [...learned].map(([groupId, { previous, next }]) =>
+    saveGroupStats(deps, environmentId, groupId, previous, { ...next, conflict: conflictOf.get(groupId) === true }),
+  );
+  const failed = (await Promise.allSettled(saves)).find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
 }
 
 export { summarise };

@@ -1,11 +1,15 @@
 /**
- * An equality index for the local Cosmos peer (@vercel/cosmosdb-server), kept on its writes, so that the queries the
- * planning round and a submit issue (COUNT and TOP n … ORDER BY over `environmentId`, `type`, `groupId`, `state`,
- * `priority`) read the matching documents only, as Azure Cosmos DB answers them from its indexes, instead of every
- * document of the container. The answers are the scan's: the index only narrows the documents handed to the peer's
- * own query evaluation (in the container's order), and a COUNT whose every condition is indexed is the number of
- * documents the index holds for it. Any other query, a continuation, or a condition the index cannot read exactly
- * goes to the scan unchanged (tests/unit/local/cosmos-query-index.test.ts compares both on random documents).
+ * An index for the local Cosmos peer (@vercel/cosmosdb-server), kept on its writes, so that the queries the planning
+ * round and a submit issue (COUNT and TOP n … ORDER BY over `environmentId`, `type`, `groupId`, `state`, `priority`)
+ * read the matching documents only, as Azure Cosmos DB answers them from its indexes, instead of every document of
+ * the container. Every document is filed under its tuple of those fields (equality); within a tuple, the entries are
+ * also kept sorted by each field a query has ordered by (`dispatchKey`, `queuedAt`, `endedAt`, `at`, `createdAt`: a
+ * range index), so that `TOP n … ORDER BY` (or the first page of an ordered list) hands the peer's evaluation only
+ * the first n of each tuple, ties included, not the whole queue. The answers are the scan's: the index only narrows
+ * the documents handed to the peer's own query evaluation (in the container's order), and a COUNT whose every
+ * condition is indexed is the number of documents the index holds for it. A condition the index cannot read exactly
+ * goes to the scan unchanged (tests/unit/local/cosmos-query-index.test.ts compares both, page by page, on random
+ * documents under random writes).
  */
 
 /** The fields indexed: every document is filed under its tuple of their values. */
@@ -20,6 +24,13 @@ interface Entry {
 interface Tuple {
   values: unknown[];
   entries: Map<string, Entry>;
+  /** per field a query ordered by: the tuple's entries by (value, seq), kept from the first such query on */
+  orders: Map<string, Ordered>;
+}
+/** A tuple's entries whose value of the field is a string, by (value, seq); `others` counts the rest (kept out). */
+interface Ordered {
+  entries: Entry[];
+  others: number;
 }
 
 /** The peer's compiled query (@zeit/cosmosdb-query): its syntax tree and its evaluation over an array of documents. */
@@ -67,8 +78,10 @@ export class QueryIndex {
     const values = INDEXED_FIELDS.map((f) => doc[f]);
     const key = JSON.stringify(values.map((v) => (v === undefined ? { undefined: true } : v)));
     let tuple = this.#tuples.get(key);
-    if (!tuple) this.#tuples.set(key, (tuple = { values, entries: new Map() }));
-    tuple.entries.set(rid, { doc, seq });
+    if (!tuple) this.#tuples.set(key, (tuple = { values, entries: new Map(), orders: new Map() }));
+    const entry = { doc, seq };
+    tuple.entries.set(rid, entry);
+    for (const [field, ordered] of tuple.orders) insertOrdered(ordered, field, entry);
     this.#tupleOf.set(rid, key);
   }
 
@@ -78,13 +91,15 @@ export class QueryIndex {
     if (key === undefined) return;
     this.#tupleOf.delete(rid);
     const tuple = this.#tuples.get(key);
-    tuple?.entries.delete(rid);
-    if (tuple?.entries.size === 0) this.#tuples.delete(key);
+    const entry = tuple?.entries.get(rid);
+    if (!tuple || !entry) return;
+    tuple.entries.delete(rid);
+    for (const [field, ordered] of tuple.orders) removeOrdered(ordered, field, entry);
+    if (tuple.entries.size === 0) this.#tuples.delete(key);
   }
 
   /** The query's answer from the index, or undefined: the scan answers it. */
   answer(query: CompiledQuery, options: QueryOptions): { result: unknown[]; continuation: unknown } | undefined {
-    if (options.continuation !== undefined && options.continuation !== null) return undefined;
     const body = query.ast.body;
     const alias = collectionAlias(body);
     if (alias === undefined || body.where === null) return undefined;
@@ -100,49 +115,114 @@ export class QueryIndex {
       const shape = query.exec([], options);
       return { ...shape, result: [count] };
     }
-    const top = topOf(body, parameters);
+    const continued = options.continuation !== undefined && options.continuation !== null;
+    const rows = continued || conditions.residual ? undefined : rowsNeeded(body, parameters, options.maxItemCount);
     const order = singleOrder(body, alias);
-    const bound = top !== undefined && order !== undefined && !conditions.residual ? topBound(tuples, order.field, order.descending, top) : undefined;
-    const entries: Entry[] = [];
-    for (const t of tuples)
-      for (const e of t.entries.values()) if (bound === undefined || !bound.before(bound.value, e.doc[bound.field] as string)) entries.push(e);
-    entries.sort((a, b) => a.seq - b.seq);
-    const answer = query.exec(
-      entries.map((e) => e.doc),
-      options,
-    );
-    // a further page would carry a token of the narrowed array: the scan answers paged queries
-    return answer.continuation === null || answer.continuation === undefined ? answer : undefined;
+    const first = rows === undefined || order === undefined ? undefined : firstByOrder(tuples, order.field, order.descending, rows);
+    // without a narrowing by order, every document of the tuples: the evaluation's rows, and so its pages and
+    // continuations, are the scan's
+    const entries = first ?? tuples.flatMap((t) => [...t.entries.values()]);
+    return query.exec(inContainerOrder(entries), options);
   }
 }
 
+/** Whether a function is called anywhere under the node: an aggregate reads every row, not the first n. */
+function callsAFunction(node: unknown): boolean {
+  if (Array.isArray(node)) return node.some(callsAFunction);
+  if (typeof node !== 'object' || node === null) return false;
+  if ((node as Node).type === 'scalar_function_expression') return true;
+  return Object.values(node).some(callsAFunction);
+}
+
+function inContainerOrder(entries: Entry[]): Doc[] {
+  return entries.sort((a, b) => a.seq - b.seq).map((e) => e.doc);
+}
+
 /**
- * The `top`-th value by `field` among the tuples' documents: the documents at or before it (ties included) hold the
- * scan's first `top`, so the peer's sort over them gives the scan's answer. Only when every value is a string (one
- * type, compared with `<` as the peer compares strings) and there are more than `top`; otherwise undefined (all
- * documents). One pass keeping the best `top` values.
+ * How many of the sorted rows decide the answer: TOP n's n, and with a page size m the first m + 1 (the page and
+ * the row its continuation names); undefined when all of them may.
  */
-function topBound(
-  tuples: Tuple[],
-  field: string,
-  descending: boolean,
-  top: number,
-): { field: string; value: string; before: (a: string, b: string) => boolean } | undefined {
-  if (top <= 0 || tuples.reduce((n, t) => n + t.entries.size, 0) <= top) return undefined;
-  const before = (a: string, b: string) => (descending ? a > b : a < b);
-  // the best `top` values so far, best first
-  const best: string[] = [];
-  for (const t of tuples)
-    for (const e of t.entries.values()) {
-      const v = e.doc[field];
-      if (typeof v !== 'string') return undefined;
-      if (best.length === top && !before(v, best[top - 1] as string)) continue;
-      let at = best.length;
-      while (at > 0 && before(v, best[at - 1] as string)) at--;
-      best.splice(at, 0, v);
-      if (best.length > top) best.pop();
+function rowsNeeded(body: SelectQuery, parameters: Map<string, unknown>, maxItemCount: number | undefined): number | undefined {
+  const top = topOf(body, parameters);
+  if ((body.top !== null && top === undefined) || callsAFunction(body.select)) return undefined;
+  const page = maxItemCount !== undefined && maxItemCount > 0 ? maxItemCount + 1 : undefined;
+  if (top === undefined) return page;
+  return page === undefined ? top : Math.min(top, page);
+}
+
+/**
+ * The entries that can be among the first `rows` by `field` over the tuples: each tuple's first `rows` in its kept
+ * order, and every entry tying with the last of them, so that the peer's sort over them (value, then `_rid`) gives
+ * the scan's first `rows`. Only when every value is a string (one type, compared with `<` as the peer compares
+ * strings); otherwise undefined (all documents).
+ */
+function firstByOrder(tuples: Tuple[], field: string, descending: boolean, rows: number): Entry[] | undefined {
+  const picked: Entry[] = [];
+  for (const t of tuples) {
+    const ordered = orderedOf(t, field);
+    if (ordered.others > 0) return undefined;
+    const list = ordered.entries;
+    const n = Math.min(rows, list.length);
+    if (n === 0) continue;
+    let [from, to] = descending ? [list.length - n, list.length] : [0, n];
+    if (descending) {
+      const last = valueAt(list, from, field);
+      while (from > 0 && valueAt(list, from - 1, field) === last) from--;
+    } else {
+      const last = valueAt(list, to - 1, field);
+      while (to < list.length && valueAt(list, to, field) === last) to++;
     }
-  return { field, value: best[top - 1] as string, before };
+    for (let i = from; i < to; i++) picked.push(list[i] as Entry);
+  }
+  return picked;
+}
+
+function valueAt(list: Entry[], i: number, field: string): unknown {
+  return list[i]?.doc[field];
+}
+
+/** The tuple's entries in order of `field`, sorted on the first query that asks and kept on every write after. */
+function orderedOf(tuple: Tuple, field: string): Ordered {
+  let ordered = tuple.orders.get(field);
+  if (!ordered) {
+    ordered = { entries: [], others: 0 };
+    for (const e of tuple.entries.values()) {
+      if (typeof e.doc[field] === 'string') ordered.entries.push(e);
+      else ordered.others++;
+    }
+    ordered.entries.sort((a, b) => compareEntries(a, b, field));
+    tuple.orders.set(field, ordered);
+  }
+  return ordered;
+}
+
+function compareEntries(a: Entry, b: Entry, field: string): number {
+  const [x, y] = [a.doc[field] as string, b.doc[field] as string];
+  return x < y ? -1 : x > y ? 1 : a.seq - b.seq;
+}
+
+/** The first place in the list whose entry sorts at or after `entry`. */
+function placeOf(list: Entry[], field: string, entry: Entry): number {
+  let [low, high] = [0, list.length];
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if (compareEntries(list[mid] as Entry, entry, field) < 0) low = mid + 1;
+    else high = mid;
+  }
+  return low;
+}
+
+function insertOrdered(ordered: Ordered, field: string, entry: Entry): void {
+  if (typeof entry.doc[field] === 'string') ordered.entries.splice(placeOf(ordered.entries, field, entry), 0, entry);
+  else ordered.others++;
+}
+
+function removeOrdered(ordered: Ordered, field: string, entry: Entry): void {
+  if (typeof entry.doc[field] !== 'string') ordered.others--;
+  else {
+    const at = placeOf(ordered.entries, field, entry);
+    if (ordered.entries[at] === entry) ordered.entries.splice(at, 1);
+  }
 }
 
 /** `FROM c` (no join, no IN, no subquery): its alias. */

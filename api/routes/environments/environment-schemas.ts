@@ -84,13 +84,13 @@ export const auditEntrySchema = z
     action: z.string().describe('The operation (operationId of this document), e.g. updateGroup.'),
     method: z.string(),
     route: z.string(),
-    targetId: z.string().describe('The resource written: its id from the path, or the id of what was created.'),
+    targetId: z.string().describe('The resource written: its id from the path, or the id of what was created (a resubmitted run: the new run).'),
     changedFields: z.array(z.string()).describe('Names of the top-level fields the request sent; never their values.'),
     status: z.number().int().describe('The answer given; 0 while unconfirmed.'),
     outcome: z
       .enum(['confirmed', 'unconfirmed', 'implied'])
       .describe(
-        'unconfirmed: filed before the write and never confirmed (the request failed unexpectedly or its host stopped): the change may or may not have landed. implied (submitRun): filed once before the write as its success is answered; the run named by targetId exists if and only if it landed.',
+        'unconfirmed: filed before the write and never confirmed (the request failed unexpectedly or its host stopped): the change may or may not have landed. implied (submitRun, resubmitRun): filed once before the write as its success is answered; the run named by targetId exists if and only if it landed.',
       ),
   })
   .meta({ id: 'AuditEntry' });

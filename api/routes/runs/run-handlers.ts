@@ -87,7 +87,7 @@ export async function submitRunHandler(req: ApiRequest<z.output<typeof submitRun
 /** `POST environments/{env}/runs/{id}/resubmit` */
 export async function resubmitRunHandler(req: ApiRequest<undefined, RunPath>, deps: SubmitRunPorts): Promise<ApiResponse> {
   const idempotencyKey = idempotencyKeyOf(req.headers.get('idempotency-key'));
-  const { run, definition, roundNeeded } = await resubmitRun(deps, req.principal, req.params.env, req.params.id, { idempotencyKey });
+  const { run, definition, roundNeeded } = await resubmitRun(deps, req.principal, req.params.env, req.params.id, { idempotencyKey, runId: req.createdId });
   req.log(runLogLine('submitted', run, { priority: run.priority, resubmitOf: req.params.id }));
   // as for a submit: unless an idle bot takes it (the controller's periodic round plans for the run anyway)
   if (roundNeeded) await bestEffort(req.signals().wakeController(run.environmentId), `waking the controller of ${run.environmentId}`);

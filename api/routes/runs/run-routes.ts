@@ -94,6 +94,7 @@ export const runsRoutes: ApiRoute<unknown>[] = [
     tag: TAG,
     auth: 'user',
     durableClient: true,
+    auditImplied: { status: 202 },
     requestHeaders: { 'Idempotency-Key': { description: 'As on submit: the same key within 24 h answers the first run.' } },
     responses: {
       202: { description: 'The new run, with Location and Retry-After', schema: runSchema },

@@ -3,7 +3,7 @@ import { clientFor, type ApiClient } from '../../support/api-client.js';
 import { aConnection, builtInImageId, createGroup, GROUP_ACCOUNT, shareImage } from '../../support/connection-fixtures.js';
 import { addMember, createEnvironment } from '../../support/fixtures.js';
 import { expectStatus } from '../../support/group-fixtures.js';
-import { aRun, createRunWorld, runsPath, submit } from '../../support/run-fixtures.js';
+import { aRun, createRunWorld, runPath, runsPath, submit } from '../../support/run-fixtures.js';
 
 // GET /environments/{env}/audit (PRODUCT.md, turn 2 "New routes"): every write by a user or app, no secrets.
 
@@ -123,5 +123,34 @@ describe('the audit entry of a submitted run', () => {
       ['submitRun', 'confirmed', 202],
       ['submitRun', 'implied', 202],
     ]);
+  });
+
+  it('of a resubmitted run is the same: filed once, implied, 202, the new run as its target; a refused resubmit leaves none', async () => {
+    const world = await createRunWorld(admin);
+    const original = await submit(world);
+    const res = expectStatus(await admin.post<{ id: string }>(`${runPath(world.envId, original.id)}/resubmit`), 202, 'resubmit');
+    expect(res.body.id).not.toBe(original.id);
+    const page = await admin.get<AuditList & { items: Array<{ outcome: string }> }>(`environments/${world.envId}/audit?targetId=${res.body.id}`);
+    expect(page.body.items).toEqual([
+      expect.objectContaining({ action: 'resubmitRun', targetId: res.body.id, status: 202, outcome: 'implied', actor: admin.userId }),
+    ]);
+
+    // a replay under the same Idempotency-Key names the first new run: confirmed so, as a replayed submit
+    const key = { 'idempotency-key': `audit-resubmit-${original.id.slice(0, 8)}` };
+    const first = expectStatus(await admin.post<{ id: string }>(`${runPath(world.envId, original.id)}/resubmit`, undefined, key), 202, 'keyed');
+    const again = expectStatus(await admin.post<{ id: string }>(`${runPath(world.envId, original.id)}/resubmit`, undefined, key), 202, 'replay');
+    expect(again.body.id).toBe(first.body.id);
+    const onFirst = await admin.get<{ items: Array<{ action: string; outcome: string; status: number }> }>(
+      `environments/${world.envId}/audit?targetId=${first.body.id}`,
+    );
+    expect(onFirst.body.items.map((e) => [e.action, e.outcome, e.status])).toEqual([
+      ['resubmitRun', 'confirmed', 202],
+      ['resubmitRun', 'implied', 202],
+    ]);
+
+    const missing = await admin.post(`${runPath(world.envId, '00000000-0000-4000-8000-000000000000')}/resubmit`);
+    expect(missing.status).toBe(404);
+    const all = await admin.get<AuditList>(`environments/${world.envId}/audit?pageSize=100`);
+    expect(all.body.items.filter((e) => e.action === 'resubmitRun')).toHaveLength(3);
   });
 });
