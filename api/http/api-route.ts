@@ -1,7 +1,6 @@
 import type { z } from 'zod';
 import type { Principal } from '../../domain/principal.js';
 import type { BotIdentity } from '../../domain/bot-identity.js';
-import type { Services } from '../../composition/services.js';
 import type { RouteSignals } from './route-signals.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -55,7 +54,7 @@ export interface ApiResponseDoc {
  * One route of the API: registration (functions/), validation, OpenAPI and the handler all read this one
  * definition, so the document cannot drift from what is served.
  */
-export interface ApiRoute<TBody = undefined, TParams = RawPathParams, TDeps = Services> {
+export interface ApiRoute<TBody = undefined, TParams = RawPathParams, TDeps = unknown> {
   /** function name and OpenAPI operationId */
   name: string;
   method: HttpMethod;
@@ -105,7 +104,7 @@ export interface ApiRoute<TBody = undefined, TParams = RawPathParams, TDeps = Se
 export type RouteDoc = Omit<ApiRoute<unknown>, 'handle' | 'auth' | 'params'> & { auth: 'anonymous' | 'user' | 'bot' };
 
 /** Keeps the body, parameter and dependency types of a route definition inferred. */
-export function defineRoute<TBody = undefined, TParams = RawPathParams, TDeps = Services>(
+export function defineRoute<TBody = undefined, TParams = RawPathParams, TDeps = unknown>(
   route: ApiRoute<TBody, TParams, TDeps>,
 ): ApiRoute<TBody, TParams, TDeps> {
   return route;

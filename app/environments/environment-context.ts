@@ -1,7 +1,6 @@
 import type { Principal } from '../../domain/principal.js';
 import type { Membership } from '../../domain/access-rules.js';
 import { memberDocumentId, type EnvironmentDocument, type MemberDocument } from '../../domain/environment.js';
-import { requireGuid } from '../../domain/validation.js';
 import { AppError } from '../../domain/errors/app-error.js';
 import { ifMatchAllows } from '../paging/entity-tags.js';
 import { StalePreconditionError, type DocumentStore, type Versioned } from '../ports/document-store.js';
@@ -28,8 +27,7 @@ export interface EnvironmentContext {
  * The environment as its caller may see it. Callers who are not active members get 404, exactly as for an
  * environment that does not exist, so ids of other tenants' environments reveal nothing.
  */
-export async function loadEnvironmentContext(deps: EnvironmentReadPorts, environmentId: string | undefined, principal: Principal): Promise<EnvironmentContext> {
-  const id = requireGuid(environmentId, 'Environment');
+export async function loadEnvironmentContext(deps: EnvironmentReadPorts, id: string, principal: Principal): Promise<EnvironmentContext> {
   const [env, member] = await Promise.all([
     deps.store.get<EnvironmentDocument>(id, id),
     deps.store.get<MemberDocument>(id, memberDocumentId(principal.userId)),

@@ -4,7 +4,6 @@ import type { EnvironmentDocument } from '../../domain/environment.js';
 import { GROUP, type GroupDocument } from '../../domain/group.js';
 import { imageUnusable } from '../../domain/group-rules.js';
 import type { ImageDocument } from '../../domain/image.js';
-import { requireGuid } from '../../domain/validation.js';
 import { AppError } from '../../domain/errors/app-error.js';
 import { memberNames } from '../environments/members.js';
 import type { DocumentStore, Versioned } from '../ports/document-store.js';
@@ -57,15 +56,13 @@ export const committedExceedsMax = (committedBots: number, maxBots: number) =>
 export async function loadGroup(
   deps: GroupReadPorts,
   principal: Principal,
-  environmentId: string | undefined,
-  groupId: string | undefined,
+  environmentId: string,
+  groupId: string,
   needed: 'use' | 'manage',
 ): Promise<GroupContext> {
-  // the ids are checked here too while some callers' routes do not parse their path yet (bots, group history)
   const { env, member } = await loadEnvironmentContext(deps, environmentId, principal);
   if (!env.hostedRpaEnabled) throw AppError.notFound('Group');
-  const id = requireGuid(groupId, 'Group');
-  const group = await deps.store.get<GroupDocument>(env.id, id);
+  const group = await deps.store.get<GroupDocument>(env.id, groupId);
   if (!group || group.type !== GROUP) throw AppError.notFound('Group');
   const access = groupAccess(member, group);
   if (access === 'none') throw AppError.notFound('Group');

@@ -1,14 +1,15 @@
-import { defineRoute, type ApiRoute } from '../../http/api-route.js';
+import { defineRoute, type ApiRoute, type RawPathParams } from '../../http/api-route.js';
 import { problemSchema } from '../../common-schemas.js';
 import { agentRunPath } from '../path-schemas.js';
 import { agentClaimHandler, agentFinishRunHandler, agentHeartbeatHandler, agentQueueCredentialHandler } from './agent-handlers.js';
+import type { AgentRoutePorts } from './agent-handlers.js';
 import { claimResponseSchema, emptySchema, finishSchema, heartbeatResponseSchema, heartbeatSchema, queueCredentialSchema } from './agent-schemas.js';
 
 const problem = (description: string) => ({ description, schema: problemSchema });
 const TAG = 'Agent';
 
 /** The bot agent's own surface: only bot credentials, only the bot's own runs. */
-export const agentRoutes: ApiRoute<unknown>[] = [
+export const agentRoutes: ApiRoute<unknown, RawPathParams, AgentRoutePorts>[] = [
   defineRoute({
     name: 'agentQueueCredential',
     method: 'POST',

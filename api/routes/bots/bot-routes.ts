@@ -1,19 +1,20 @@
 import { z } from 'zod';
 import { BOT_STATES } from '../../../domain/bot.js';
 import { LIVE_BOT_STATES } from '../../../app/bots.js';
-import { defineRoute, type ApiRoute } from '../../http/api-route.js';
+import { defineRoute, type ApiRoute, type RawPathParams } from '../../http/api-route.js';
 import { pagingQueryDocs } from '../../paging.js';
 import { listOf, problemSchema } from '../../common-schemas.js';
 import { scalingDecisionSchema } from '../../scaling-decision-schema.js';
 import { environmentPath, groupPath } from '../path-schemas.js';
 import { listGroupBotsHandler, listMaintenanceActionsHandler, listScalingDecisionsHandler } from './bot-handlers.js';
+import type { BotRoutePorts } from './bot-handlers.js';
 import { botSchema, maintenanceActionSchema } from './bot-schemas.js';
 
 const problem = (description: string) => ({ description, schema: problemSchema });
 const TAG = 'Bots';
 
 /** The bots, scaling decisions and maintenance log routes. */
-export const botsRoutes: ApiRoute<unknown>[] = [
+export const botsRoutes: ApiRoute<unknown, RawPathParams, BotRoutePorts>[] = [
   defineRoute({
     name: 'listGroupBots',
     method: 'GET',

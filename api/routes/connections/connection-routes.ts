@@ -1,4 +1,4 @@
-import { defineRoute, type ApiRoute } from '../../http/api-route.js';
+import { defineRoute, type ApiRoute, type RawPathParams } from '../../http/api-route.js';
 import { listOf, problemSchema } from '../../common-schemas.js';
 import { connectionPath, environmentPath } from '../path-schemas.js';
 import {
@@ -8,13 +8,14 @@ import {
   listConnectionsHandler,
   updateConnectionHandler,
 } from './connection-handlers.js';
+import type { ConnectionRoutePorts } from './connection-handlers.js';
 import { connectionSchema, createConnectionSchema, updateConnectionSchema } from './connection-schemas.js';
 
 const problem = (description: string) => ({ description, schema: problemSchema });
 const TAG = 'Connections';
 
 /** The connection routes, in the order the host matches them. */
-export const connectionsRoutes: ApiRoute<unknown>[] = [
+export const connectionsRoutes: ApiRoute<unknown, RawPathParams, ConnectionRoutePorts>[] = [
   defineRoute({
     name: 'createConnection',
     method: 'POST',

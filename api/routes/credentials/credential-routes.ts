@@ -1,4 +1,4 @@
-import { defineRoute, type ApiRoute } from '../../http/api-route.js';
+import { defineRoute, type ApiRoute, type RawPathParams } from '../../http/api-route.js';
 import { listOf, problemSchema } from '../../common-schemas.js';
 import { accessEntrySchema, accessListBodySchema } from '../../share-schemas.js';
 import { credentialPath, environmentPath } from '../path-schemas.js';
@@ -11,6 +11,7 @@ import {
   setCredentialAccessHandler,
   updateCredentialHandler,
 } from './credential-handlers.js';
+import type { CredentialRoutePorts } from './credential-handlers.js';
 import { createCredentialSchema, credentialSchema, updateCredentialSchema } from './credential-schemas.js';
 
 const problem = (description: string) => ({ description, schema: problemSchema });
@@ -18,7 +19,7 @@ const TAG = 'Credentials';
 const CREDENTIAL = 'environments/{env}/credentials/{id}';
 
 /** Who may do what: docs/data-model.md (credentials) and domain/access-rules.ts (`credentialAccess`). */
-export const credentialsRoutes: ApiRoute<unknown>[] = [
+export const credentialsRoutes: ApiRoute<unknown, RawPathParams, CredentialRoutePorts>[] = [
   defineRoute({
     name: 'listCredentials',
     method: 'GET',

@@ -1,5 +1,5 @@
 import { pagingQueryDocs } from '../../paging.js';
-import { defineRoute, type ApiRoute } from '../../http/api-route.js';
+import { defineRoute, type ApiRoute, type RawPathParams } from '../../http/api-route.js';
 import { listOf, problemSchema } from '../../common-schemas.js';
 import { desktopFlowSchema, desktopFlowSummarySchema, desktopFlowWriteSchema } from '../../desktop-flow-schemas.js';
 import { desktopFlowPath, environmentPath } from '../path-schemas.js';
@@ -10,12 +10,13 @@ import {
   listDesktopFlowsHandler,
   replaceDesktopFlowHandler,
 } from './desktop-flow-handlers.js';
+import type { DesktopFlowRoutePorts } from './desktop-flow-handlers.js';
 
 const problem = (description: string) => ({ description, schema: problemSchema });
 const TAG = 'Desktop flows';
 
 /** The desktop flow routes, in the order the host matches them. */
-export const desktopFlowsRoutes: ApiRoute<unknown>[] = [
+export const desktopFlowsRoutes: ApiRoute<unknown, RawPathParams, DesktopFlowRoutePorts>[] = [
   defineRoute({
     name: 'createDesktopFlow',
     method: 'POST',

@@ -1,4 +1,4 @@
-import { defineRoute, type ApiRoute } from '../../http/api-route.js';
+import { defineRoute, type ApiRoute, type RawPathParams } from '../../http/api-route.js';
 import { pagingQueryDocs } from '../../paging.js';
 import { listOf, problemSchema } from '../../common-schemas.js';
 import { environmentPath, memberPath } from '../path-schemas.js';
@@ -14,6 +14,7 @@ import {
   setMemberRolesHandler,
   updateEnvironmentHandler,
 } from './environment-handlers.js';
+import type { EnvironmentRoutePorts } from './environment-handlers.js';
 import {
   auditEntrySchema,
   auditQueryDocs,
@@ -30,7 +31,7 @@ const problem = (description: string) => ({ description, schema: problemSchema }
 const TAG = 'Environments';
 
 /** The environment routes (the caller, environments, capacity, members, audit), in the order the host matches them. */
-export const environmentRoutes: ApiRoute<unknown>[] = [
+export const environmentRoutes: ApiRoute<unknown, RawPathParams, EnvironmentRoutePorts>[] = [
   defineRoute({
     name: 'getMe',
     method: 'GET',

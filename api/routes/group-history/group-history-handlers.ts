@@ -4,6 +4,9 @@ import { queryFilters } from '../../query-filters.js';
 import type { GroupPath } from '../path-schemas.js';
 import { groupHistoryResource, isoTimeSchema } from './group-history-schemas.js';
 
+/** What the group history route needs of the composition root. */
+export type GroupHistoryRoutePorts = GroupHistoryReadPorts;
+
 /** `GET environments/{env}/groups/{id}/history` */
 export async function getGroupHistoryHandler(req: ApiRequest<undefined, GroupPath>, deps: GroupHistoryReadPorts): Promise<ApiResponse> {
   const filters = queryFilters(req.query);

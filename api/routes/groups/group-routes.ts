@@ -1,4 +1,4 @@
-import { defineRoute, type ApiRoute } from '../../http/api-route.js';
+import { defineRoute, type ApiRoute, type RawPathParams } from '../../http/api-route.js';
 import { listOf, problemSchema } from '../../common-schemas.js';
 import { accessEntrySchema, accessListBodySchema } from '../../share-schemas.js';
 import { environmentPath, groupPath } from '../path-schemas.js';
@@ -14,6 +14,7 @@ import {
   setGroupAccessHandler,
   updateGroupHandler,
 } from './group-handlers.js';
+import type { GroupRoutePorts } from './group-handlers.js';
 import { createGroupSchema, groupConnectionSchema, groupDetailsSchema, groupSchema, provisioningErrorSchema, updateGroupSchema } from './group-schemas.js';
 
 const problem = (description: string) => ({ description, schema: problemSchema });
@@ -21,7 +22,7 @@ const TAG = 'Hosted machine groups';
 const GROUP = 'environments/{env}/groups/{id}';
 
 /** The group routes, in the order the host matches them. */
-export const groupsRoutes: ApiRoute<unknown>[] = [
+export const groupsRoutes: ApiRoute<unknown, RawPathParams, GroupRoutePorts>[] = [
   defineRoute({
     name: 'listGroups',
     method: 'GET',

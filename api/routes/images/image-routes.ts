@@ -1,4 +1,4 @@
-import { defineRoute, type ApiRoute } from '../../http/api-route.js';
+import { defineRoute, type ApiRoute, type RawPathParams } from '../../http/api-route.js';
 import { accessEntrySchema, accessListBodySchema } from '../../share-schemas.js';
 import { listOf, problemSchema } from '../../common-schemas.js';
 import { environmentPath, imagePath } from '../path-schemas.js';
@@ -11,6 +11,7 @@ import {
   setImageAccessHandler,
   updateImageHandler,
 } from './image-handlers.js';
+import type { ImageRoutePorts } from './image-handlers.js';
 import { createImageSchema, imageSchema, updateImageSchema } from './image-schemas.js';
 
 const problem = (description: string) => ({ description, schema: problemSchema });
@@ -18,7 +19,7 @@ const TAG = 'Images';
 const IMAGE = 'environments/{env}/images/{id}';
 
 /** The image routes, in the order the host matches them. */
-export const imagesRoutes: ApiRoute<unknown>[] = [
+export const imagesRoutes: ApiRoute<unknown, RawPathParams, ImageRoutePorts>[] = [
   defineRoute({
     name: 'listImages',
     method: 'GET',

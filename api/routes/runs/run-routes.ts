@@ -1,4 +1,4 @@
-import { defineRoute, type ApiRoute } from '../../http/api-route.js';
+import { defineRoute, type ApiRoute, type RawPathParams } from '../../http/api-route.js';
 import { listOf, problemSchema } from '../../common-schemas.js';
 import { pagingQueryDocs } from '../../paging.js';
 import {
@@ -14,6 +14,7 @@ import {
   submitRunHandler,
   subscribeRunCallbackHandler,
 } from './run-handlers.js';
+import type { RunRoutePorts } from './run-handlers.js';
 import {
   callbackSubscriptionSchema,
   changePrioritySchema,
@@ -31,7 +32,7 @@ const TAG = 'Runs';
 const RUN = 'environments/{env}/runs/{id}';
 
 /** The run routes (and a group's queue and past runs), in the order the host matches them. */
-export const runsRoutes: ApiRoute<unknown>[] = [
+export const runsRoutes: ApiRoute<unknown, RawPathParams, RunRoutePorts>[] = [
   defineRoute({
     name: 'listRuns',
     method: 'GET',

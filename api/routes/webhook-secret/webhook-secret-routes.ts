@@ -1,7 +1,8 @@
-import { defineRoute, type ApiRoute } from '../../http/api-route.js';
+import { defineRoute, type ApiRoute, type RawPathParams } from '../../http/api-route.js';
 import { problemSchema } from '../../common-schemas.js';
 import { environmentPath } from '../path-schemas.js';
 import { getWebhookSecretHandler, rotateWebhookSecretHandler } from './webhook-secret-handlers.js';
+import type { WebhookSecretRoutePorts } from './webhook-secret-handlers.js';
 import { webhookSecretSchema } from './webhook-secret-schemas.js';
 
 const problem = (description: string) => ({ description, schema: problemSchema });
@@ -12,7 +13,7 @@ const ROUTE = 'environments/{env}/webhook-secret';
  * The environment's webhook secret: the one route whose purpose is to show a secret (to a SystemAdministrator, who
  * configures the receivers that verify callbacks). It lives in the secret store only; responses are not cached.
  */
-export const webhookSecretRoutes: ApiRoute<unknown>[] = [
+export const webhookSecretRoutes: ApiRoute<unknown, RawPathParams, WebhookSecretRoutePorts>[] = [
   defineRoute({
     name: 'getWebhookSecret',
     method: 'GET',

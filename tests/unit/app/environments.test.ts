@@ -3,7 +3,7 @@ import { memberDocumentId, type EnvironmentDocument, type MemberDocument } from 
 import type { ImageDocument } from '../../../domain/image.js';
 import { createEnvironment, getCapacity, getEnvironment, updateEnvironment } from '../../../app/environments.js';
 import { ENV, NOW, seedEnvironment, seedGroup, seedMember, useCasePorts, userPrincipal, type UseCasePorts } from '../../support/fakes/use-case-ports.js';
-import { servicesOf } from '../../support/fakes/whole-services.js';
+import { dispatchChangePortsOf } from '../../support/fakes/dispatch-change-ports.js';
 
 const platformAdmin = { ...userPrincipal('root', 'Rita Root'), platformAdmin: true };
 const input = { name: 'Finance', geography: 'Europe', plan: 'paid' as const, capacity: 10 };
@@ -90,7 +90,7 @@ describe('getCapacity', () => {
   });
 });
 
-describe('updateEnvironment (the whole Services: turning hosted RPA off stops dispatch)', () => {
+describe('updateEnvironment (turning hosted RPA off stops dispatch)', () => {
   const G1 = '55555555-5555-4555-8555-000000000001';
   const admin = userPrincipal('admin');
 
@@ -106,18 +106,18 @@ describe('updateEnvironment (the whole Services: turning hosted RPA off stops di
 
   it('changes the capacity under If-Match', async () => {
     const env = await ports.store.get<EnvironmentDocument>(ENV, ENV);
-    expect((await updateEnvironment(servicesOf(ports, admin), admin, ENV, { capacity: 6 }, env!.etag)).capacity).toBe(6);
+    expect((await updateEnvironment(dispatchChangePortsOf(ports), admin, ENV, { capacity: 6 }, env!.etag)).capacity).toBe(6);
   });
 
   it('refuses a capacity below what groups hold committed (422 CapacityBelowCommitted), a stale If-Match (412), a non-administrator (403)', async () => {
-    const deps = servicesOf(ports, admin);
+    const deps = dispatchChangePortsOf(ports);
     await expect(updateEnvironment(deps, admin, ENV, { capacity: 2 }, undefined)).rejects.toMatchObject({ options: { reason: 'CapacityBelowCommitted' } });
     await expect(updateEnvironment(deps, admin, ENV, { capacity: 6 }, '"stale"')).rejects.toMatchObject({ code: 'PreconditionFailed' });
     await expect(updateEnvironment(deps, userPrincipal('maker'), ENV, { capacity: 6 }, undefined)).rejects.toMatchObject({ code: 'Forbidden' });
   });
 
   it("closes every group's dispatch gate when hosted RPA is turned off, and opens them when it is back on", async () => {
-    const deps = servicesOf(ports, admin);
+    const deps = dispatchChangePortsOf(ports);
     await updateEnvironment(deps, admin, ENV, { hostedRpaEnabled: false }, undefined);
     expect((await deps.dispatchGates.read(ENV, G1))?.open).toBe(false);
     await updateEnvironment(deps, admin, ENV, { hostedRpaEnabled: true }, undefined);

@@ -1,9 +1,8 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { Services } from '../../../../composition/services.js';
 import { DELETED_FOR_INACTIVITY, type GroupDocument } from '../../../../domain/group.js';
 import { reactivateGroup } from '../../../../app/groups/reactivate-group.js';
 import { ENV, seedEnvironment, seedGroup, seedMember, useCasePorts, userPrincipal, type UseCasePorts } from '../../../support/fakes/use-case-ports.js';
-import { servicesOf } from '../../../support/fakes/whole-services.js';
+import { dispatchChangePortsOf } from '../../../support/fakes/dispatch-change-ports.js';
 import type { MemoryDispatchGates } from '../../../support/memory-dispatch-gates.js';
 
 const G1 = '55555555-5555-4555-8555-000000000001';
@@ -11,11 +10,11 @@ const owner = userPrincipal('owner');
 const deletedAt = '2025-12-01T00:00:00.000Z';
 
 let ports: UseCasePorts;
-let deps: Services;
+let deps: ReturnType<typeof dispatchChangePortsOf>;
 
 beforeEach(async () => {
   ports = useCasePorts();
-  deps = servicesOf(ports, owner);
+  deps = dispatchChangePortsOf(ports);
   await seedEnvironment(ports.store);
   await seedMember(ports.store, 'owner', ['EnvironmentMaker']);
   await seedMember(ports.store, 'user', ['BasicUser']);

@@ -1,5 +1,4 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { Services } from '../../../../composition/services.js';
 import type { EnvironmentDocument } from '../../../../domain/environment.js';
 import { createGroup } from '../../../../app/groups/create-group.js';
 import { deleteGroup, updateGroup } from '../../../../app/groups/update-group.js';
@@ -14,13 +13,13 @@ import {
   userPrincipal,
   type UseCasePorts,
 } from '../../../support/fakes/use-case-ports.js';
-import { servicesOf } from '../../../support/fakes/whole-services.js';
+import { dispatchChangePortsOf } from '../../../support/fakes/dispatch-change-ports.js';
 
 const admin = userPrincipal('admin', 'Admin');
 const input = { name: 'Invoices', maxBots: 2, committedBots: 1, imageId: BUILT_IN_IMAGE, account: { username: 'rpa-runner', password: 'Val1d-Passw0rd!' } };
 
 let ports: UseCasePorts;
-let deps: Services;
+let deps: ReturnType<typeof dispatchChangePortsOf>;
 
 async function ledger(): Promise<EnvironmentDocument['ledger']['groups']> {
   return (await ports.store.get<EnvironmentDocument>(ENV, ENV))?.ledger.groups ?? {};
@@ -28,7 +27,7 @@ async function ledger(): Promise<EnvironmentDocument['ledger']['groups']> {
 
 beforeEach(async () => {
   ports = useCasePorts();
-  deps = servicesOf(ports, admin);
+  deps = dispatchChangePortsOf(ports);
   await seedEnvironment(ports.store);
   await seedMember(ports.store, 'admin', ['SystemAdministrator']);
 });
