@@ -244,6 +244,12 @@ it(
         },
       },
       mostBotsAlive: sampler.mostAlive,
+      // every log line of the runs a violation names, so that a violation can be explained after the stack is gone
+      violatingRunLogs: Object.fromEntries(
+        [...new Set(verdicts.flatMap((v) => v.violations.flatMap((line) => [...line.matchAll(/run ([0-9a-f-]{36})/g)].map((m) => m[1] as string))))]
+          .slice(0, 5)
+          .map((runId) => [runId, w.logs.filter((line) => line.includes(runId)).slice(0, 200)]),
+      ),
       memory,
     };
     const dir = path.join(import.meta.dirname, 'results');
