@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { nameCharacterProblems, storedName } from '../domain/names.js';
 
+/** A timestamp with its offset (ISO 8601), as query filters and bodies take them. */
+export const isoTimeSchema = z.iso.datetime({ offset: true });
+
 export const NAME_MAX_LENGTH = 100;
 
 /**

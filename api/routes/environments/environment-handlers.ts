@@ -1,3 +1,4 @@
+import { isoTimeSchema, userIdSchema } from '../../common-schemas.js';
 import type { z } from 'zod';
 import type { ApiRequest, ApiResponse } from '../../http/api-route.js';
 import {
@@ -14,10 +15,9 @@ import { getMe, listEnvironments, type MePorts } from '../../../app/me.js';
 import { deactivateMember, listMembers, setMemberRoles, type MemberPorts } from '../../../app/environments/members.js';
 import { pageOf } from '../../paging.js';
 import { queryFilters } from '../../query-filters.js';
-import { userIdSchema } from '../../common-schemas.js';
 import { environmentResource, memberResource } from '../../presenters.js';
 import type { EnvironmentPath, MemberPath } from '../path-schemas.js';
-import { isoTimeSchema, type createEnvironmentSchema, type setRolesSchema, type updateEnvironmentSchema } from './environment-schemas.js';
+import type { createEnvironmentSchema, setRolesSchema, updateEnvironmentSchema } from './environment-schemas.js';
 
 /** What reading capacity needs besides the environment: the live bots per group. */
 export type CapacityPorts = EnvironmentPorts & { activeBotsByGroup(environmentId: string): Promise<Record<string, number>> };

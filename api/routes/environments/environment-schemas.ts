@@ -1,8 +1,8 @@
+import { isoTimeSchema, nameSchema, resourceFields, userIdSchema } from '../../common-schemas.js';
 import { z } from 'zod';
 import { ROLES } from '../../../domain/roles.js';
 import { SUPPORTED_GEOGRAPHIES, UNSUPPORTED_GEOGRAPHIES } from '../../../domain/geography.js';
 import { pagingQueryDocs } from '../../paging.js';
-import { nameSchema, resourceFields, userIdSchema } from '../../common-schemas.js';
 
 const planSchema = z.enum(['paid', 'trial']);
 
@@ -94,8 +94,6 @@ export const auditEntrySchema = z
       ),
   })
   .meta({ id: 'AuditEntry' });
-
-export const isoTimeSchema = z.iso.datetime({ offset: true });
 
 export const auditQueryDocs = {
   actor: { description: 'Only writes by this user or app (its id).', schema: userIdSchema },

@@ -1,8 +1,9 @@
+import { isoTimeSchema } from '../../common-schemas.js';
 import type { ApiRequest, ApiResponse } from '../../http/api-route.js';
 import { readGroupHistory, type GroupHistoryReadPorts } from '../../../app/groups/group-history-read.js';
 import { queryFilters } from '../../query-filters.js';
 import type { GroupPath } from '../path-schemas.js';
-import { groupHistoryResource, isoTimeSchema } from './group-history-schemas.js';
+import { groupHistoryResource } from './group-history-schemas.js';
 
 /** What the group history route needs of the composition root. */
 export type GroupHistoryRoutePorts = GroupHistoryReadPorts;

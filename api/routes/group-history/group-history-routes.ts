@@ -1,11 +1,11 @@
+import { isoTimeSchema, problemSchema } from '../../common-schemas.js';
 import { defineRoute, type ApiRoute, type RawPathParams } from '../../http/api-route.js';
 import { DEFAULT_HISTORY_HOURS } from '../../../app/groups/group-history-read.js';
 import { HISTORY_RETENTION_DAYS } from '../../../app/groups/group-history-rollup.js';
-import { problemSchema } from '../../common-schemas.js';
 import { groupPath } from '../path-schemas.js';
 import { getGroupHistoryHandler } from './group-history-handlers.js';
 import type { GroupHistoryRoutePorts } from './group-history-handlers.js';
-import { groupHistorySchema, isoTimeSchema } from './group-history-schemas.js';
+import { groupHistorySchema } from './group-history-schemas.js';
 
 const problem = (description: string) => ({ description, schema: problemSchema });
 

@@ -1,8 +1,6 @@
 import { z } from 'zod';
 import type { GroupHistory } from '../../../app/groups/group-history-read.js';
 
-export const isoTimeSchema = z.iso.datetime({ offset: true });
-
 const nullableNumber = (description: string) => z.number().nullable().describe(description);
 
 export const historyPointSchema = z

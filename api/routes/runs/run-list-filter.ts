@@ -1,9 +1,8 @@
+import { GUID, isoTimeSchema, userIdSchema } from '../../common-schemas.js';
 import { z } from 'zod';
 import { RUN_STATES } from '../../../domain/run.js';
 import type { RunListFilter } from '../../../app/runs/index.js';
-import { GUID, userIdSchema } from '../../common-schemas.js';
 import { queryFilters } from '../../query-filters.js';
-import { isoTimeSchema } from './run-schemas.js';
 
 /** The filters from the query string: each validated against its documented schema, 400 naming every bad one. */
 export function runListFilterOf(query: URLSearchParams): RunListFilter {

@@ -1,3 +1,4 @@
+import { GUID, isoTimeSchema, listOf, resourceFields, userIdSchema } from '../../common-schemas.js';
 import { z } from 'zod';
 import {
   DEFAULT_TIMEOUT_MINUTES,
@@ -9,7 +10,6 @@ import {
   RUN_STATES,
 } from '../../../domain/run.js';
 import { CALLBACK_STATES } from '../../../domain/run-callback.js';
-import { GUID, listOf, resourceFields, userIdSchema } from '../../common-schemas.js';
 import { flowDefinitionSchema } from '../../desktop-flow-schemas.js';
 import { pagingQueryDocs } from '../../paging.js';
 import { scalingDecisionSchema } from '../../scaling-decision-schema.js';
@@ -109,8 +109,6 @@ const queueEntrySchema = runSummarySchema
 export const queueSchema = listOf(queueEntrySchema).extend({
   lastScalingDecision: scalingDecisionSchema.optional().describe("The environment controller's latest decision about the group; absent before its first."),
 });
-
-export const isoTimeSchema = z.iso.datetime({ offset: true });
 
 /** The filters of `GET /environments/{env}/runs`, as the OpenAPI document lists them (with the paging parameters). */
 export const runListQueryDocs = {
