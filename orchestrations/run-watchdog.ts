@@ -9,8 +9,6 @@ export const RUN_WATCHDOG = {
   checkActivity: 'checkRunDeadline',
 } as const;
 
-export const runWatchdogInstanceId = (runId: string) => `run-${runId}`;
-
 const inputSchema = z.object({
   environmentId: z.string(),
   runId: z.string(),
