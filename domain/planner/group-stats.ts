@@ -101,13 +101,18 @@ export function observe(stats: GroupScalingStats, observation: GroupObservation,
   return { provisionMs, runMs, runMsByFlow, arrivals, seen: { demand: observation.demand, runs, provisioning }, conflict: stats.conflict };
 }
 
-/** Arrivals in [from, to) from the buckets, a bucket counted in proportion to its overlap. */
-export function arrivalCounter(arrivals: ReadonlyArray<[number, number]>): (fromMs: number, toMs: number) => number {
+/**
+ * Arrivals in [from, to) from the buckets, a bucket counted in proportion to its overlap. The bucket of `nowMs` is
+ * still open: its arrivals happened in [its start, now), so it is spread over that span, not over a whole bucket
+ * (otherwise the recent rate would drop to nothing at every bucket boundary and the warm bots with it).
+ */
+export function arrivalCounter(arrivals: ReadonlyArray<[number, number]>, nowMs = Number.POSITIVE_INFINITY): (fromMs: number, toMs: number) => number {
   return (fromMs, toMs) => {
     let total = 0;
     for (const [at, n] of arrivals) {
-      const overlap = Math.min(toMs, at + BUCKET_MS) - Math.max(fromMs, at);
-      if (overlap > 0) total += (n * overlap) / BUCKET_MS;
+      const span = Math.min(BUCKET_MS, Math.max(1, nowMs - at));
+      const overlap = Math.min(toMs, at + span) - Math.max(fromMs, at);
+      if (overlap > 0) total += (n * overlap) / span;
     }
     return total;
   };
@@ -115,7 +120,7 @@ export function arrivalCounter(arrivals: ReadonlyArray<[number, number]>): (from
 
 /** The group's outlook (outlook.ts) from its stats. */
 export function outlookFromStats(stats: GroupScalingStats, nowMs: number, options: OutlookOptions = DEFAULT_OUTLOOK): PlannerOutlook {
-  return outlookOf({ provisionMs: stats.provisionMs, runMs: stats.runMs, count: arrivalCounter(stats.arrivals) }, nowMs, options);
+  return outlookOf({ provisionMs: stats.provisionMs, runMs: stats.runMs, count: arrivalCounter(stats.arrivals, nowMs) }, nowMs, options);
 }
 
 /** The typical (mean) duration of a flow's recent runs, minutes; the group's when the flow has none yet. */

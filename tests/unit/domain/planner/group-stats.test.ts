@@ -50,6 +50,19 @@ describe('group stats learned by the planning round', () => {
     expect(arrivalCounter(s2.arrivals)(T0, T0 + BUCKET_MS)).toBe(2);
   });
 
+  it('spreads the open bucket over the time it has been open: arrivals just after a boundary are all recent', () => {
+    const bucket = Math.ceil(T0 / BUCKET_MS) * BUCKET_MS;
+    const arrivals: Array<[number, number]> = [[bucket, 2]];
+    const now = bucket + 10_000;
+    // all of the last 20 minutes: both arrivals, not the 1 % a whole 15-minute bucket would give
+    expect(arrivalCounter(arrivals, now)(now - 20 * 60_000, now)).toBe(2);
+    expect(arrivalCounter(arrivals, now)(bucket + 5_000, now)).toBe(1);
+    // once the bucket is closed it is spread over its 15 minutes again
+    const later = bucket + BUCKET_MS + 60_000;
+    expect(arrivalCounter(arrivals, later)(bucket, bucket + BUCKET_MS / 3)).toBeCloseTo(2 / 3);
+    expect(outlookFromStats({ ...EMPTY_STATS, arrivals }, now).expectedArrivals).toBe(1);
+  });
+
   it('keeps its lists bounded and never learns a negative time or arrival count', () => {
     fc.assert(
       fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: 40 }), fc.integer({ min: -5, max: 60 })), { maxLength: 120 }), (steps) => {
