@@ -4,11 +4,17 @@ import type { RunStore } from '../runs/run-store.js';
 import { changeRun } from '../runs/transitions.js';
 import type { BotRef } from './bot-records.js';
 import { bestEffort } from '../errors/best-effort.js';
+import { runLogLine } from '../observability/run-log.js';
+import type { WorkerLog } from '../observability/worker-log.js';
 
-/** What requeueing a lost bot's run needs: the run queries, the wake-up queue, and what changing a run needs. */
+/**
+ * What requeueing a lost bot's run needs: the run queries, the wake-up queue, what changing a run needs, and the log
+ * the `run.requeued` / `run.failed` line is written to the moment the change lands.
+ */
 export type LostRunPorts = Parameters<typeof changeRun>[0] & {
   runs: Pick<RunStore, 'queries'>;
   queues: Pick<GroupQueues, 'sendWakeUp'>;
+  runLog: WorkerLog;
 };
 
 /** A run whose bot was lost goes back to the queue this many times, then fails. */
@@ -22,6 +28,8 @@ export type LostRunOutcome = { verdict: 'none' } | { verdict: 'requeued' | 'fail
 /**
  * The run a lost bot held goes back to the queue (at its original place: the dispatch key keeps its priority
  * and queue time), or fails with `BotLost` after MAX_RUN_ATTEMPTS; a new wake-up is sent so a bot claims it.
+ * The change is logged here, as soon as it lands: a caller that fails a step later (and is retried, finding the run
+ * no longer on the bot) would otherwise leave a run that changed bots with no line saying the first one lost it.
  */
 export async function requeueLostRun(deps: LostRunPorts, ref: BotRef, reason: string): Promise<LostRunOutcome> {
   const run = await deps.runs.queries.runningOn(ref.environmentId, ref.groupId, ref.botId);
@@ -52,6 +60,8 @@ export async function requeueLostRun(deps: LostRunPorts, ref: BotRef, reason: st
     delete back.startedAt;
     return { ...back, dispatchKey: dispatchKeyOf(back) };
   });
+  if (outcome.verdict !== 'none')
+    deps.runLog(runLogLine(outcome.verdict, { id: run.id, groupId: ref.groupId, environmentId: ref.environmentId }, { botId: ref.botId, reason }));
   // the run is back in Cosmos, which claims read: a lost wake-up only delays it until the stuck-run sweep sends another
   if (outcome.verdict === 'requeued') await bestEffort(deps.queues.sendWakeUp(ref.groupId, { runId: run.id }), `wake-up for requeued run ${run.id}`);
   return outcome.verdict === 'none' ? { verdict: 'none' } : { verdict: outcome.verdict, runId: run.id };

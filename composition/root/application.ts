@@ -86,7 +86,7 @@ export function composeApplication(loadConfig: () => AppConfig): Application {
       provision: async (input) => provisionActivity(await runtime(), input),
       markFailed: async (input) => markFailedActivity(await runtime(), input),
       serveState: async (input) => serveStateActivity(await runtime(), input),
-      deprovision: async (input, context) => deprovisionActivity(await runtime(), input, context),
+      deprovision: async (input) => deprovisionActivity(await runtime(), input),
     },
     runCallback: {
       attempt: async (input, context) => callbackAttemptActivity(await services(), input, context),

@@ -14,6 +14,7 @@ import { KeyVaultSecretStore } from '../../adapters/key-vault/key-vault-secret-s
 import { BY_ENVIRONMENT_AND_ID, CosmosDocumentStore } from '../../adapters/cosmos/cosmos-document-store.js';
 import { botRecordRetention, runRetention } from '../../domain/retention.js';
 import { countActiveBots } from '../../adapters/cosmos/bot-counts.js';
+import { workerLog } from '../../app/observability/worker-log.js';
 import { CosmosAuditLog } from '../../adapters/cosmos/cosmos-audit-log.js';
 import { CosmosDispatchGates } from '../../adapters/cosmos/cosmos-dispatch-gates.js';
 import { CosmosEnvironmentDirectory } from '../../adapters/cosmos/cosmos-environment-directory.js';
@@ -99,6 +100,7 @@ export function buildClients(config: AppConfig) {
     dispatchGates: new CosmosDispatchGates(database.container('control')),
     rateLimiter: new FixedWindowRateLimiter({ limit: config.RATE_LIMIT_PER_MINUTE, windowMs: 60_000 }),
     queues: new ServiceBusGroupQueues(serviceBusTargetFor(config), serviceBusDefinitions.groupQueue),
+    runLog: workerLog,
     now: () => new Date(),
     newId: () => randomUUID(),
   };

@@ -8,9 +8,7 @@ import {
   type ProvisionPorts,
 } from '../../app/bots/bot-operations.js';
 import { readServeState, type ServeState, type ServeStatePorts } from '../../app/bots/serve-state.js';
-import { runLogLine } from '../../app/observability/run-log.js';
 import type { BotProvisioner } from '../../app/ports/bot-provisioner.js';
-import type { ActivityLog } from './activity-log.js';
 
 const botRef = z.object({ environmentId: z.string(), groupId: z.string(), botId: z.string() });
 const withReason = botRef.extend({ reason: z.string().default('Released'), keepRecord: z.boolean().default(false) });
@@ -38,9 +36,8 @@ export async function serveStateActivity({ deps }: Pick<BotActivityDeps, 'deps'>
   return readServeState(deps, ref, { ...(release === undefined ? {} : { release }), ...(drain === undefined ? {} : { drain }) });
 }
 
-export async function deprovisionActivity({ deps, provisioner }: BotActivityDeps, input: unknown, log: ActivityLog): Promise<void> {
+export async function deprovisionActivity({ deps, provisioner }: BotActivityDeps, input: unknown): Promise<void> {
   const { reason, keepRecord, ...ref } = withReason.parse(input);
-  const held = await deprovisionBot(deps, provisioner, ref, reason, keepRecord);
-  if (held.verdict !== 'none')
-    log.warn(runLogLine(held.verdict, { id: held.runId, groupId: ref.groupId, environmentId: ref.environmentId }, { botId: ref.botId, reason }));
+  // a run it held is requeued (or failed) and logged by deprovisionBot, the moment that lands
+  await deprovisionBot(deps, provisioner, ref, reason, keepRecord);
 }

@@ -2,7 +2,6 @@ import { z } from 'zod';
 import { runPlanningRound, type PlanningRoundPorts } from '../../app/bots/planning-round.js';
 import type { AppConfig } from '../../app/config/app-config.js';
 import type { RunStore } from '../../app/runs/run-store.js';
-import { runLogLine } from '../../app/observability/run-log.js';
 import type { BotLifecycleInput } from '../bot-lifecycle-types.js';
 import type { PlanningRound } from '../environment-controller.js';
 import type { ActivityLog } from './activity-log.js';
@@ -24,11 +23,8 @@ export type PlanActivityPorts = PlanningRoundPorts & {
 export async function planActivity(deps: PlanActivityPorts, input: unknown, log: ActivityLog): Promise<PlanningRound> {
   const { environmentId } = envInput.parse(input);
   const outcome = await runPlanningRound(deps, environmentId, async (env, group) => (await deps.runs.queries.nextQueued(env, group, 1))[0]?.queuedAt);
-  for (const lost of outcome.lost) {
-    if (lost.run.verdict !== 'none')
-      log.warn(runLogLine(lost.run.verdict, { id: lost.run.runId, environmentId, groupId: lost.groupId }, { botId: lost.botId, reason: lost.reason }));
-    else log.warn(`bot ${lost.botId} lost (${lost.reason}): released`);
-  }
+  // a lost bot's run was logged (requeued or failed) the moment that landed
+  for (const lost of outcome.lost) log.warn(`bot ${lost.botId} lost (${lost.reason}): released`);
   if (outcome.strandedWakeUps > 0) log.info(`plan ${environmentId}: ${outcome.strandedWakeUps} wake-ups re-sent for runs waiting while bots idle`);
   if (outcome.plan && outcome.plan.decisions.length > 0)
     log.info(`plan ${environmentId}: ${outcome.plan.decisions.map((d) => `${d.kind} ${d.groupId} (${d.reason})`).join('; ')}`);
