@@ -100,20 +100,23 @@ export async function markBotIdle(deps: BotRecordPorts, ref: BotRef): Promise<vo
   });
 }
 
-export type BotHealth = { healthy: true; runEnded?: boolean } | { healthy: false; reason: string };
+/** Unhealthy: the bot is lost, and `runId` names the run it held when it was judged (absent: no record). */
+export type BotHealth = { healthy: true; runEnded?: boolean } | { healthy: false; reason: string; runId?: string };
 
 /**
  * A busy bot whose agent has not sent a heartbeat for `timeoutSeconds` since it took its run is lost. A busy bot whose
  * run has ended without its agent's finish (the watchdog timed it out, or it was recovered) is told so: it goes idle.
+ * The claim of the run it holds counts as a sign of life too: the record read may predate that claim (an idle agent
+ * claims between the two reads), and a run claimed a moment ago is never taken from a live agent.
  */
 export async function checkBotHealth(deps: BotHealthPorts, ref: BotRef, timeoutSeconds: number): Promise<BotHealth> {
   const bot = await deps.botStore.get<BotDocument>(ref.environmentId, ref.botId);
   if (!bot) return { healthy: false, reason: 'BotRecordMissing' };
   const held = await deps.runs.queries.runningOn(ref.environmentId, ref.groupId, ref.botId);
   if (!held) return { healthy: true, runEnded: true };
-  const last = Math.max(Date.parse(bot.lastHeartbeatAt ?? bot.since), Date.parse(bot.since));
-  const silentFor = (deps.now().getTime() - last) / 1000;
-  return silentFor > timeoutSeconds ? { healthy: false, reason: 'HeartbeatLost' } : { healthy: true };
+  const signsOfLife = [bot.lastHeartbeatAt ?? bot.since, bot.since, held.startedAt ?? held.updatedAt].map((at) => Date.parse(at)).filter(Number.isFinite);
+  const silentFor = (deps.now().getTime() - Math.max(...signsOfLife)) / 1000;
+  return silentFor > timeoutSeconds ? { healthy: false, reason: 'HeartbeatLost', runId: held.id } : { healthy: true };
 }
 
 /**

@@ -50,7 +50,9 @@ export async function recoverLostBusyBots(
       }
       continue;
     }
-    const run = await requeueLostRun(deps, ref, health.reason);
+    const run = await requeueLostRun(deps, ref, health.reason, health.runId);
+    // the run it was judged by ended or moved meanwhile: its agent finished it (alive), or another recovery took it
+    if (run.verdict === 'none' && health.runId !== undefined) continue;
     await updateBot(deps, ref, (b) => {
       if (b.state !== 'Busy') return undefined;
       const next: BotDocument = {

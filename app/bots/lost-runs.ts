@@ -1,6 +1,7 @@
 import { dispatchKeyOf, ended, RUN_ERROR_CODES, type RunDocument } from '../../domain/run.js';
 import type { GroupQueues } from '../ports/group-queues.js';
 import type { RunStore } from '../runs/run-store.js';
+import { findRun } from '../runs/load-run.js';
 import { changeRun } from '../runs/transitions.js';
 import type { BotRef } from './bot-records.js';
 import { bestEffort } from '../errors/best-effort.js';
@@ -26,13 +27,17 @@ export type LostRunVerdict = 'requeued' | 'failed' | 'none';
 export type LostRunOutcome = { verdict: 'none' } | { verdict: 'requeued' | 'failed'; runId: string };
 
 /**
- * The run a lost bot held goes back to the queue (at its original place: the dispatch key keeps its priority
+ * The run a lost bot held (`judgedRunId` when the caller judged the bot by one) goes back to the queue (at its original place: the dispatch key keeps its priority
  * and queue time), or fails with `BotLost` after MAX_RUN_ATTEMPTS; a new wake-up is sent so a bot claims it.
  * The change is logged here, as soon as it lands: a caller that fails a step later (and is retried, finding the run
  * no longer on the bot) would otherwise leave a run that changed bots with no line saying the first one lost it.
  */
-export async function requeueLostRun(deps: LostRunPorts, ref: BotRef, reason: string): Promise<LostRunOutcome> {
-  const run = await deps.runs.queries.runningOn(ref.environmentId, ref.groupId, ref.botId);
+export async function requeueLostRun(deps: LostRunPorts, ref: BotRef, reason: string, judgedRunId?: string): Promise<LostRunOutcome> {
+  // the run the bot was judged lost with, when the judgement named one: never a run the bot claimed since (it is alive)
+  const run =
+    judgedRunId === undefined
+      ? await deps.runs.queries.runningOn(ref.environmentId, ref.groupId, ref.botId)
+      : await findRun(deps, ref.environmentId, judgedRunId);
   if (!run) return { verdict: 'none' };
   const outcome: { verdict: LostRunVerdict } = { verdict: 'none' };
   await changeRun(deps, run, (current, now) => {

@@ -14,12 +14,18 @@ const GROUP = 'group-1';
 const BOT = 'bot-1';
 const ref = { environmentId: ENV, groupId: GROUP, botId: BOT };
 
-async function aRunningRun(lines: string[], attempt = 0) {
+const HOUR_AGO = new Date(Date.parse(NOW) - 3_600_000).toISOString();
+
+async function aRunningRun(lines: string[], attempt = 0, claimedAt = HOUR_AGO) {
   const ports = { ...runPorts(), runLog: (line: string) => lines.push(line) };
   const queued = await seedRun(ports, 'run-1', GROUP, 'user-1', { attempt });
-  const running = await ports.runs.docs.replace<RunDocument>(claimedBy(queued, BOT, new Date(NOW)), queued.etag);
+  const running = await ports.runs.docs.replace<RunDocument>(claimedBy(queued, BOT, new Date(claimedAt)), queued.etag);
   return { ports, running };
 }
+
+/** The record of a bot that went Busy an hour ago and has been silent since, as a planning round read it. */
+const silentBusyBot = (currentRunId = 'run-1'): BotDocument =>
+  ({ type: 'bot', id: BOT, environmentId: ENV, groupId: GROUP, state: 'Busy', since: HOUR_AGO, lastHeartbeatAt: HOUR_AGO, currentRunId }) as BotDocument;
 
 describe('a lost bot’s run', () => {
   it('is logged as requeued, naming the run and the bot that lost it, when it goes back to the queue', async () => {
@@ -42,16 +48,7 @@ describe('a lost bot’s run', () => {
   it('is logged even when the recovery fails on the bot’s record afterwards', async () => {
     const lines: string[] = [];
     const { ports } = await aRunningRun(lines);
-    const busy: BotDocument = {
-      type: 'bot',
-      id: BOT,
-      environmentId: ENV,
-      groupId: GROUP,
-      state: 'Busy',
-      since: '2025-12-31T00:00:00.000Z',
-      lastHeartbeatAt: '2025-12-31T00:00:00.000Z',
-      currentRunId: 'run-1',
-    } as BotDocument;
+    const busy = silentBusyBot();
     await ports.botStore.create(busy);
     const failing = {
       ...ports,
@@ -63,5 +60,41 @@ describe('a lost bot’s run', () => {
     const retried = await recoverLostBusyBots(ports, ENV, [busy], 300);
     expect(retried.lost).toEqual([]);
     expect(lines).toHaveLength(1);
+  });
+
+  it('is never taken from a bot whose record is stale but whose agent has just claimed it', async () => {
+    // the round read the record of the bot's previous run (Busy, silent for an hour); its agent finished that run and
+    // claimed this one a moment ago, before the record said so: the claim is a sign of life
+    const lines: string[] = [];
+    const { ports } = await aRunningRun(lines, 0, NOW);
+    const stale = silentBusyBot('previous-run');
+    await ports.botStore.create(stale);
+    const outcome = await recoverLostBusyBots(ports, ENV, [stale], 300);
+    expect(outcome.lost).toEqual([]);
+    expect(lines).toEqual([]);
+    expect(await ports.runs.docs.get<RunDocument>(ENV, 'run-1')).toMatchObject({ state: 'Running', botId: BOT });
+    expect((await ports.botStore.get<BotDocument>(ENV, BOT))?.releaseRequested).toBeUndefined();
+  });
+
+  it('is only the run the bot was judged by: a run it claimed since is left with it, and the bot is not released', async () => {
+    const lines: string[] = [];
+    const { ports, running } = await aRunningRun(lines);
+    const busy = silentBusyBot();
+    await ports.botStore.create(busy);
+    // between the judgement and the requeue the agent finishes its run and claims the next one
+    const runningOn = ports.runs.queries.runningOn.bind(ports.runs.queries);
+    ports.runs.queries.runningOn = async (...args) => {
+      const judged = await runningOn(...args);
+      await ports.runs.docs.replace<RunDocument>({ ...running, state: 'Succeeded', endedAt: NOW }, running.etag);
+      const next = await seedRun(ports, 'run-2', GROUP, 'user-1');
+      await ports.runs.docs.replace<RunDocument>(claimedBy(next, BOT, new Date(NOW)), next.etag);
+      ports.runs.queries.runningOn = runningOn;
+      return judged;
+    };
+    const outcome = await recoverLostBusyBots(ports, ENV, [busy], 300);
+    expect(outcome.lost).toEqual([]);
+    expect(lines).toEqual([]);
+    expect(await ports.runs.docs.get<RunDocument>(ENV, 'run-2')).toMatchObject({ state: 'Running', botId: BOT });
+    expect((await ports.botStore.get<BotDocument>(ENV, BOT))?.state).toBe('Busy');
   });
 });
