@@ -269,6 +269,33 @@ export function rssMiB(pid: number | undefined): number | undefined {
   }
 }
 
+/** The resident size of a process's C heap (the `[heap]` mapping: glibc malloc's main arena), MiB. */
+export function cHeapMiB(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const smaps = readFileSync(`/proc/${pid}/smaps`, 'utf8');
+    const at = smaps.indexOf('[heap]');
+    if (at < 0) return undefined;
+    const kb = /Rss:\s+(\d+) kB/.exec(smaps.slice(at))?.[1];
+    return kb === undefined ? undefined : Math.round(Number(kb) / 102.4) / 10;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The local host's JS heap in use and its memory outside the JS heap (GET /admin/host/memory), MiB. */
+export async function hostHeapMiB(baseUrl: string): Promise<{ jsHeapUsedMiB: number; externalMiB: number } | undefined> {
+  try {
+    const res = await fetch(`${baseUrl}/admin/host/memory`, { signal: AbortSignal.timeout(5_000) });
+    if (!res.ok) return undefined;
+    const usage = (await res.json()) as { heapUsed: number; external: number };
+    const mib = (bytes: number) => Math.round(bytes / 104_857.6) / 10;
+    return { jsHeapUsedMiB: mib(usage.heapUsed), externalMiB: mib(usage.external) };
+  } catch {
+    return undefined;
+  }
+}
+
 export function loadAverage(): { '1m': number; '5m': number; '15m': number } {
   const [a = 0, b = 0, c = 0] = os.loadavg();
   const r = (v: number) => Math.round(v * 100) / 100;

@@ -5,7 +5,7 @@ import { isEnded } from '../domain/run.js';
 import { anEnvironmentWithGroups, outcomesOf, sleep, until, useFaultWorld } from '../tests/faults/fault-world.js';
 import { conservation, everyAcceptedRunEnded, noOrchestrationFailed, noOrphanVms, noRunOnTwoBots, Sampler, withinLimits } from '../tests/faults/invariants.js';
 import { FLOW } from '../tests/faults/scenario.js';
-import { envNumber, loadAverage, rssMiB } from './bench-world.js';
+import { cHeapMiB, envNumber, hostHeapMiB, loadAverage, rssMiB } from './bench-world.js';
 import { machineInfo, stats } from './stats.js';
 
 /**
@@ -55,7 +55,8 @@ it(
     // Cosmos peer, so sampling more often slows the system it measures
     const sampler = new Sampler(w.store, envId, accepted, SAMPLE_EVERY_MS);
 
-    const memory: Array<{ atMs: number; hostRssMiB?: number }> = [];
+    type MemorySample = { atMs: number; hostRssMiB?: number; cHeapMiB?: number; jsHeapUsedMiB?: number; externalMiB?: number };
+    const memory: MemorySample[] = [];
     let soakStartAt = Date.now();
     // a line a minute on stderr, so that a 35-minute command shows where it is
     const progress = () => {
@@ -65,13 +66,13 @@ it(
       process.stderr.write(
         `soak ${Math.round((Date.now() - t0) / 60_000)} min: ${submitted.length}/${RUNS} submitted, ${accepted().length} accepted, ` +
           `${submitted.reduce((n, s) => n + s.retries, 0)} retries, submit p50 ${stats(lastMinute).p50} ms over the last minute, ` +
-          `most bots alive ${sampler.mostAlive}, host ${rss ?? '?'} MiB, load ${load}\n`,
+          `most bots alive ${sampler.mostAlive}, host ${rss ?? '?'} MiB (JS heap ${memory.at(-1)?.jsHeapUsedMiB ?? '?'}, C heap ${memory.at(-1)?.cHeapMiB ?? '?'}), load ${load}\n`,
       );
     };
     let soaking = true;
     const memoryLoop = (async () => {
       for (let tick = 1; soaking; tick++) {
-        memory.push({ atMs: Date.now() - t0, hostRssMiB: rssMiB(cloud.host.pid) });
+        memory.push({ atMs: Date.now() - t0, hostRssMiB: rssMiB(cloud.host.pid), cHeapMiB: cHeapMiB(cloud.host.pid), ...(await hostHeapMiB(cloud.baseUrl)) });
         await sleep(10_000);
         if (tick % 6 === 0) progress();
       }
@@ -189,13 +190,20 @@ it(
     const first = (atMs: number) => atMs < WINDOW_MS;
     const last = (atMs: number) => atMs >= soakMs - WINDOW_MS && atMs <= soakMs;
     const latency = (pick: (atMs: number) => boolean) => stats(submitted.filter((s) => s.id !== undefined && pick(s.atMs)).map((s) => s.latencyMs));
-    const soakMemory = (pick: (atMs: number) => boolean) => {
-      const values = memory.filter((m) => m.hostRssMiB !== undefined && pick(m.atMs - (soakStart - t0))).map((m) => m.hostRssMiB as number);
+    const soakMemory = (pick: (atMs: number) => boolean, field: Exclude<keyof MemorySample, 'atMs'> = 'hostRssMiB') => {
+      const values = memory.flatMap((m) => (m[field] !== undefined && pick(m.atMs - (soakStart - t0)) ? [m[field]] : []));
       return values.length === 0 ? undefined : Math.round((values.reduce((a, b) => a + b, 0) / values.length) * 10) / 10;
     };
     const memFirst = soakMemory(first);
     const memLast = soakMemory(last);
     const growth = memFirst !== undefined && memLast !== undefined ? Math.round(((memLast - memFirst) / memFirst) * 1000) / 10 : undefined;
+    // where the resident memory is: the JS heap in use, memory V8 accounts outside it, and glibc's main arena
+    const breakdown = Object.fromEntries(
+      (['jsHeapUsedMiB', 'externalMiB', 'cHeapMiB'] as const).map((field) => [
+        field,
+        { firstWindowMean: soakMemory(first, field), lastWindowMean: soakMemory(last, field) },
+      ]),
+    );
     const result = {
       measuredAt: new Date().toISOString(),
       machine: machineInfo(),
@@ -215,7 +223,7 @@ it(
         "The fault world of tests/faults (bots boot in 300 ms, idle out after 3 s, heartbeat timeout 3 s, controller every 2 s); the flow waits 800 ms and writes an output; the runs are done by the local stack's own bots.",
         'Faults from the first submission until every run ended: Cosmos 5 % 429 and 1 % 503 of data requests; Service Bus 20 % duplicate deliveries, every minute 10 s of locks expiring after 25 ms, every other minute every connection dropped.',
         'Submissions at an even pace over SOAK_MINUTES by SOAK_SUBMITTERS callers, each with its own Idempotency-Key, retried with it after a 5xx, a 429 or a network error; latency is that of the accepted attempt.',
-        "Drift: the first window of the soak against its last (5 minutes, or a quarter of a shorter soak): submit latency, and the Functions host's resident memory sampled every 10 s.",
+        "Drift: the first window of the soak against its last (5 minutes, or a quarter of a shorter soak): submit latency, and the Functions host's resident memory sampled every 10 s, with its breakdown: the JS heap in use and V8's external memory (GET /admin/host/memory, no forced GC) and the resident size of glibc malloc's main arena (the [heap] mapping of /proc/<pid>/smaps).",
       ],
       submitted: {
         accepted: accepted().length,
@@ -241,6 +249,7 @@ it(
           growthPercent: growth,
           goalPercent: 10,
           reached: growth !== undefined && growth <= 10,
+          breakdown,
         },
       },
       mostBotsAlive: sampler.mostAlive,

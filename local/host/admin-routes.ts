@@ -84,3 +84,19 @@ export function executionCountRoute(invoker: FunctionInvoker): HostRouteHandler 
     res.end(JSON.stringify(invoker.executions()));
   };
 }
+
+/**
+ * `GET /admin/host/memory` (local only, no real host has it): the process's `process.memoryUsage()`, so that a soak
+ * can tell the JS heap from the rest of its resident memory.
+ */
+export function memoryRoute(): HostRouteHandler {
+  return async (req, res) => {
+    if (req.method !== 'GET') {
+      res.writeHead(405, { allow: 'GET' });
+      res.end();
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify(process.memoryUsage()));
+  };
+}

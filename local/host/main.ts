@@ -1,5 +1,5 @@
 import { loadApp } from './app-loader.js';
-import { adminRoutes, executionCountRoute } from './admin-routes.js';
+import { adminRoutes, executionCountRoute, memoryRoute } from './admin-routes.js';
 import { FunctionInvoker } from './function-invoker.js';
 import { FunctionRegistry } from './function-registry.js';
 import { installFunctionsCoreStandIn } from './functions-core-standin.js';
@@ -69,6 +69,7 @@ async function main(): Promise<void> {
   httpHost.mapHttpFunctions();
   httpHost.addHostRoute('/admin/functions', adminRoutes(registry, invoker, log));
   httpHost.addHostRoute('/admin/host/executions', executionCountRoute(invoker));
+  httpHost.addHostRoute('/admin/host/memory', memoryRoute());
   for (const extension of extensions) await extension.start();
   await httpHost.listen();
 
