@@ -283,10 +283,10 @@ export function cHeapMiB(pid: number | undefined): number | undefined {
   }
 }
 
-/** The local host's JS heap in use and its memory outside the JS heap (GET /admin/host/memory), MiB. */
-export async function hostHeapMiB(baseUrl: string): Promise<{ jsHeapUsedMiB: number; externalMiB: number } | undefined> {
+/** The local host's JS heap in use and its memory outside the JS heap (GET /admin/host/memory), MiB; `gc`: after a full collection. */
+export async function hostHeapMiB(baseUrl: string, options: { gc?: boolean } = {}): Promise<{ jsHeapUsedMiB: number; externalMiB: number } | undefined> {
   try {
-    const res = await fetch(`${baseUrl}/admin/host/memory`, { signal: AbortSignal.timeout(5_000) });
+    const res = await fetch(`${baseUrl}/admin/host/memory${options.gc ? '?gc=1' : ''}`, { signal: AbortSignal.timeout(10_000) });
     if (!res.ok) return undefined;
     const usage = (await res.json()) as { heapUsed: number; external: number };
     const mib = (bytes: number) => Math.round(bytes / 104_857.6) / 10;

@@ -26,6 +26,8 @@ const SUBMITTERS = envNumber('SOAK_SUBMITTERS', 8);
 const WINDOW_MS = Math.min(5, MINUTES / 4) * 60_000;
 const RESULT_FILE = process.env.SOAK_RESULT_FILE ?? 'soak.json';
 const SAMPLE_EVERY_MS = envNumber('SOAK_SAMPLE_SECONDS', 30) * 1000;
+/** memory is sampled every 10 s; the live heap (after a full collection) every 15th sample */
+const LIVE_HEAP_EVERY_TICKS = 15;
 
 const world = useFaultWorld({});
 
@@ -55,7 +57,7 @@ it(
     // Cosmos peer, so sampling more often slows the system it measures
     const sampler = new Sampler(w.store, envId, accepted, SAMPLE_EVERY_MS);
 
-    type MemorySample = { atMs: number; hostRssMiB?: number; cHeapMiB?: number; jsHeapUsedMiB?: number; externalMiB?: number };
+    type MemorySample = { atMs: number; hostRssMiB?: number; cHeapMiB?: number; jsHeapUsedMiB?: number; externalMiB?: number; liveHeapMiB?: number };
     const memory: MemorySample[] = [];
     let soakStartAt = Date.now();
     // a line a minute on stderr, so that a 35-minute command shows where it is
@@ -72,7 +74,15 @@ it(
     let soaking = true;
     const memoryLoop = (async () => {
       for (let tick = 1; soaking; tick++) {
-        memory.push({ atMs: Date.now() - t0, hostRssMiB: rssMiB(cloud.host.pid), cHeapMiB: cHeapMiB(cloud.host.pid), ...(await hostHeapMiB(cloud.baseUrl)) });
+        const sample: MemorySample = {
+          atMs: Date.now() - t0,
+          hostRssMiB: rssMiB(cloud.host.pid),
+          cHeapMiB: cHeapMiB(cloud.host.pid),
+          ...(await hostHeapMiB(cloud.baseUrl)),
+        };
+        // every 150 s the heap that is live, after a full collection (a pause of the host: not at every sample)
+        if (tick % LIVE_HEAP_EVERY_TICKS === 1) sample.liveHeapMiB = (await hostHeapMiB(cloud.baseUrl, { gc: true }))?.jsHeapUsedMiB;
+        memory.push(sample);
         await sleep(10_000);
         if (tick % 6 === 0) progress();
       }
@@ -199,7 +209,7 @@ it(
     const growth = memFirst !== undefined && memLast !== undefined ? Math.round(((memLast - memFirst) / memFirst) * 1000) / 10 : undefined;
     // where the resident memory is: the JS heap in use, memory V8 accounts outside it, and glibc's main arena
     const breakdown = Object.fromEntries(
-      (['jsHeapUsedMiB', 'externalMiB', 'cHeapMiB'] as const).map((field) => [
+      (['liveHeapMiB', 'jsHeapUsedMiB', 'externalMiB', 'cHeapMiB'] as const).map((field) => [
         field,
         { firstWindowMean: soakMemory(first, field), lastWindowMean: soakMemory(last, field) },
       ]),
@@ -223,7 +233,7 @@ it(
         "The fault world of tests/faults (bots boot in 300 ms, idle out after 3 s, heartbeat timeout 3 s, controller every 2 s); the flow waits 800 ms and writes an output; the runs are done by the local stack's own bots.",
         'Faults from the first submission until every run ended: Cosmos 5 % 429 and 1 % 503 of data requests; Service Bus 20 % duplicate deliveries, every minute 10 s of locks expiring after 25 ms, every other minute every connection dropped.',
         'Submissions at an even pace over SOAK_MINUTES by SOAK_SUBMITTERS callers, each with its own Idempotency-Key, retried with it after a 5xx, a 429 or a network error; latency is that of the accepted attempt.',
-        "Drift: the first window of the soak against its last (5 minutes, or a quarter of a shorter soak): submit latency, and the Functions host's resident memory sampled every 10 s, with its breakdown: the JS heap in use and V8's external memory (GET /admin/host/memory, no forced GC) and the resident size of glibc malloc's main arena (the [heap] mapping of /proc/<pid>/smaps).",
+        "Drift: the first window of the soak against its last (5 minutes, or a quarter of a shorter soak): submit latency, and the Functions host's resident memory sampled every 10 s, with its breakdown: the JS heap that is live (after a full collection, GET /admin/host/memory?gc=1, every 150 s), the JS heap in use and V8's external memory (GET /admin/host/memory, no forced collection) and the resident size of glibc malloc's main arena (the [heap] mapping of /proc/<pid>/smaps).",
       ],
       submitted: {
         accepted: accepted().length,

@@ -1,3 +1,5 @@
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import type { HostRouteHandler } from './http-server.js';
 import type { FunctionInvoker } from './function-invoker.js';
 import type { FunctionRegistry } from './function-registry.js';
@@ -87,7 +89,8 @@ export function executionCountRoute(invoker: FunctionInvoker): HostRouteHandler 
 
 /**
  * `GET /admin/host/memory` (local only, no real host has it): the process's `process.memoryUsage()`, so that a soak
- * can tell the JS heap from the rest of its resident memory.
+ * can tell the JS heap from the rest of its resident memory. `?gc=1` runs a full garbage collection first: the heap
+ * in use is then what is live, the measure of a leak (a collection pauses the host, so a soak asks for it rarely).
  */
 export function memoryRoute(): HostRouteHandler {
   return async (req, res) => {
@@ -96,7 +99,19 @@ export function memoryRoute(): HostRouteHandler {
       res.end();
       return;
     }
+    if (new URL(req.url ?? '/', 'http://host').searchParams.get('gc') === '1') fullGc()();
     res.writeHead(200, { 'content-type': 'application/json' });
     res.end(JSON.stringify(process.memoryUsage()));
   };
+}
+
+let gc: (() => void) | undefined;
+
+/** V8's `gc()`, without starting the host with --expose-gc (which would change how every test runs it). */
+function fullGc(): () => void {
+  if (!gc) {
+    v8.setFlagsFromString('--expose-gc');
+    gc = vm.runInNewContext('gc') as () => void;
+  }
+  return gc;
 }
