@@ -6,7 +6,7 @@ import { changeRun } from '../runs/transitions.js';
 import type { BotRef } from './bot-records.js';
 import { bestEffort } from '../errors/best-effort.js';
 import { runLogLine } from '../observability/run-log.js';
-import type { WorkerLog } from '../observability/worker-log.js';
+import type { WorkerLog } from '../ports/worker-log.js';
 
 /**
  * What requeueing a lost bot's run needs: the run queries, the wake-up queue, what changing a run needs, and the log

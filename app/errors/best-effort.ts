@@ -1,5 +1,5 @@
 import { errorMessage } from '../../domain/errors/error-probe.js';
-import { workerLog, type WorkerLog } from '../observability/worker-log.js';
+import { workerLog, type WorkerLog } from '../ports/worker-log.js';
 
 /** Where a best-effort failure is reported. */
 export type FailureLog = WorkerLog;

@@ -14,7 +14,7 @@ import { KeyVaultSecretStore } from '../../adapters/key-vault/key-vault-secret-s
 import { BY_ENVIRONMENT_AND_ID, CosmosDocumentStore } from '../../adapters/cosmos/cosmos-document-store.js';
 import { botRecordRetention, runRetention } from '../../domain/retention.js';
 import { countActiveBots } from '../../adapters/cosmos/bot-counts.js';
-import { workerLog } from '../../app/observability/worker-log.js';
+import { workerLog } from '../../app/ports/worker-log.js';
 import { CosmosAuditLog } from '../../adapters/cosmos/cosmos-audit-log.js';
 import { CosmosDispatchGates } from '../../adapters/cosmos/cosmos-dispatch-gates.js';
 import { CosmosEnvironmentDirectory } from '../../adapters/cosmos/cosmos-environment-directory.js';
