@@ -4,7 +4,7 @@ import type { BotIdentity } from './bots/bot-credentials.js';
 import { updateBot, type BotRecordPorts } from './bots/bot-records.js';
 import { heartbeatWriteAfterMs, nextHeartbeatMs } from '../domain/agent-heartbeat.js';
 import type { BotDocument } from '../domain/bot.js';
-import type { RunDocument } from '../domain/run.js';
+import { RUN_ERROR_CODES, type RunDocument } from '../domain/run.js';
 import { AppError } from '../domain/errors/app-error.js';
 import type { AppConfig } from './config/app-config.js';
 import type { DocumentStore } from './ports/document-store.js';
@@ -116,6 +116,22 @@ export async function agentFinish(
     await botIdleAgain(deps, identity, runId);
     throw err;
   }
+}
+
+/**
+ * A claimed run that cannot start (its connection, credential, secret or flow version is gone: nothing a retry
+ * mends) ends Failed `RunNotStartable` at once, and its bot is idle again. Otherwise the run would stay Running on a
+ * Busy bot whose agent never got it, until its timeout (up to 24 h), and every retried claim would resume it.
+ */
+export async function failUnstartableRun(
+  deps: BotRecordPorts & RunChangePorts,
+  identity: BotIdentity,
+  runId: string,
+  cause: string,
+): Promise<FinishResult & { lifecycleWaits: boolean }> {
+  const error = { code: RUN_ERROR_CODES.runNotStartable, message: `The run could not start on bot ${identity.botId}: ${cause}` };
+  const result = await finishRun(deps, { environmentId: identity.environmentId, runId, botId: identity.botId, outcome: 'Failed', error });
+  return { ...result, lifecycleWaits: await botIdleAgain(deps, identity, runId) };
 }
 
 /** The bot is idle again as soon as its run ended (its agent waits on the group queue next); conditional write. */

@@ -45,6 +45,8 @@ export const RUN_ERROR_CODES = {
   inputMissing: 'InputMissing',
   /** the connection's account did not log on at the bot (wrong or outdated password) */
   invalidCredentials: 'InvalidCredentials',
+  /** the run was claimed but what it starts with is gone (its connection, credential, secret or flow version) */
+  runNotStartable: 'RunNotStartable',
 } as const;
 
 export interface RunError {

@@ -7,6 +7,8 @@ import type { AppConfig } from '../../../app/config/app-config.js';
 import { bestEffort } from '../../../app/errors/best-effort.js';
 import { runLogLine } from '../../../app/observability/run-log.js';
 import type { AgentRunPath } from '../path-schemas.js';
+import type { Versioned } from '../../../app/ports/document-store.js';
+import type { RunDocument } from '../../../domain/run.js';
 import type { emptySchema, finishSchema, heartbeatSchema } from './agent-schemas.js';
 
 /** What the agent routes need of the composition root: the use cases' ports, and the retry base of a finished run's callback. */
@@ -21,15 +23,31 @@ export async function agentQueueCredentialHandler(req: ApiRequest<z.output<typeo
 /** `POST agent/claim` */
 export async function agentClaimHandler(req: ApiRequest<z.output<typeof emptySchema>>, deps: AgentRoutePorts): Promise<ApiResponse> {
   if (!req.bot) throw new AppError('Unauthenticated', 'A bot credential is required.');
-  const result = await agentClaim(deps, req.bot);
+  const { response, ended } = await agentClaim(deps, req.bot);
   // never the account: the line names the run and the bot only
   const { environmentId, groupId, botId } = req.bot;
   req.log(
-    'assignedRun' in result
-      ? runLogLine('claimed', { id: result.assignedRun.runId, groupId, environmentId }, { botId, resumed: result.resumed })
-      : `agent.claimNone botId=${botId} reason=${result.none}`,
+    'assignedRun' in response
+      ? runLogLine('claimed', { id: response.assignedRun.runId, groupId, environmentId }, { botId, resumed: response.resumed })
+      : `agent.claimNone botId=${botId} reason=${response.none}`,
   );
-  return { status: 200, body: result };
+  if (ended) await afterRunEnded(req, deps, ended);
+  return { status: 200, body: response };
+}
+
+/** A run a bot ended (finished, or failed at its claim): its log line, the leaving bot's lifecycle, the callback. */
+async function afterRunEnded(
+  req: ApiRequest<unknown, unknown>,
+  deps: AgentRoutePorts,
+  result: { run: Versioned<RunDocument>; changed: boolean; lifecycleWaits: boolean },
+  durationMs?: number,
+): Promise<void> {
+  const botId = req.bot?.botId ?? '';
+  req.log(runLogLine('finished', result.run, { state: result.run.state, botId, changed: result.changed, durationMs }));
+  // only a leaving bot's lifecycle waits for its run to end; a lost event is covered by its re-read timer
+  if (result.lifecycleWaits)
+    await bestEffort(req.signals().runFinished(botId, result.run.id), `telling the lifecycle of bot ${botId} that run ${result.run.id} ended`);
+  await req.signals().afterRunEnded(deps.config.CALLBACK_RETRY_BASE_SECONDS, result.run);
 }
 
 /** `POST agent/heartbeat` */
@@ -43,10 +61,6 @@ export async function agentFinishRunHandler(req: ApiRequest<z.output<typeof fini
   if (!req.bot) throw new AppError('Unauthenticated', 'A bot credential is required.');
   const { runId } = req.params;
   const result = await agentFinish(deps, req.bot, runId, req.body);
-  req.log(runLogLine('finished', result.run, { state: result.run.state, botId: req.bot.botId, changed: result.changed, durationMs: req.body.durationMs }));
-  // only a leaving bot's lifecycle waits for its run to end; a lost event is covered by its re-read timer
-  if (result.lifecycleWaits)
-    await bestEffort(req.signals().runFinished(req.bot.botId, runId), `telling the lifecycle of bot ${req.bot.botId} that run ${runId} ended`);
-  await req.signals().afterRunEnded(deps.config.CALLBACK_RETRY_BASE_SECONDS, result.run);
+  await afterRunEnded(req, deps, result, req.body.durationMs);
   return { status: 200, body: { runId: result.run.id, state: result.run.state, changed: result.changed } };
 }

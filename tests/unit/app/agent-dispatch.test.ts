@@ -4,7 +4,8 @@ import type { BotIdentity } from '../../../domain/bot-identity.js';
 import type { ConnectionDocument } from '../../../domain/connection.js';
 import type { CredentialDocument } from '../../../domain/credential.js';
 import type { FlowDefinition } from '../../../domain/desktop-flow.js';
-import type { RunDocument } from '../../../domain/run.js';
+import { claimedBy, type RunDocument } from '../../../domain/run.js';
+import { AppError } from '../../../domain/errors/app-error.js';
 import { AGENT_QUEUE_TOKEN_LIFETIME_MS, agentClaim, agentQueueCredential, serviceBusNamespaceOf } from '../../../app/agent-dispatch.js';
 import { AGENT_QUEUE_SAS_KEY_SECRET } from '../../../app/bots/queue-sas-token.js';
 import { recordFlowVersion } from '../../../app/desktop-flows/desktop-flow-versions.js';
@@ -126,8 +127,8 @@ describe('agentClaim', () => {
   it('answers a retried claim with the run the bot holds (resumed), assigning no other', async () => {
     await seedBot();
     await seedQueuedRuns(FIRST, SECOND);
-    const first = await agentClaim(ports, identity);
-    const again = await agentClaim(ports, identity);
+    const first = (await agentClaim(ports, identity)).response;
+    const again = (await agentClaim(ports, identity)).response;
     expect(first).toMatchObject({ assignedRun: { runId: FIRST }, resumed: false });
     expect(again).toMatchObject({
       assignedRun: { runId: FIRST, definition: DEFINITION, account: { username: 'admin', password: 'own-password' } },
@@ -139,7 +140,7 @@ describe('agentClaim', () => {
   it('gives a draining bot no new run, leaving the run queued and the bot as it was', async () => {
     await seedBot({ drainRequested: 'reprovision' });
     await seedQueuedRuns(FIRST);
-    expect(await agentClaim(ports, identity)).toEqual({ none: 'DrainRequested' });
+    expect((await agentClaim(ports, identity)).response).toEqual({ none: 'DrainRequested' });
     expect((await run(FIRST)).state).toBe('Queued');
     expect((await bot()).state).toBe('Ready');
   });
@@ -150,13 +151,13 @@ describe('agentClaim', () => {
     await agentClaim(ports, identity);
     const b = await bot();
     await ports.botStore.replace({ ...b, releaseRequested: NOW }, b.etag);
-    expect(await agentClaim(ports, identity)).toMatchObject({ assignedRun: { runId: FIRST }, resumed: true });
+    expect((await agentClaim(ports, identity)).response).toMatchObject({ assignedRun: { runId: FIRST }, resumed: true });
     expect((await run(SECOND)).state).toBe('Queued');
   });
 
   it('answers the claim refusal as it is, and leaves the bot Ready with no run', async () => {
     await seedBot();
-    expect(await agentClaim(ports, identity)).toEqual({ none: 'QueueEmpty' });
+    expect((await agentClaim(ports, identity)).response).toEqual({ none: 'QueueEmpty' });
     expect(await bot()).toMatchObject({ state: 'Ready' });
     expect((await bot()).currentRunId).toBeUndefined();
   });
@@ -201,15 +202,60 @@ describe('agentClaim, the account of a connection through a credential', () => {
     await seedCredential('credential-1');
     await seedBot();
     await seedQueuedRuns(FIRST);
-    expect(await agentClaim(ports, identity)).toMatchObject({
+    expect((await agentClaim(ports, identity)).response).toMatchObject({
       assignedRun: { runId: FIRST, account: { username: 'cred-user', password: 'credential-password' } },
     });
   });
 
-  it("refuses with 422 SecretNotReadable when the credential's secret is gone", async () => {
+  it("fails the run RunNotStartable when the credential's secret is gone, and leaves the bot Ready", async () => {
     await seedCredential('credential-gone');
     await seedBot();
     await seedQueuedRuns(FIRST);
-    await expect(agentClaim(ports, identity)).rejects.toMatchObject({ options: { reason: 'SecretNotReadable' } });
+    const { response, ended } = await agentClaim(ports, identity);
+    expect(response).toEqual({ none: 'RunNotStartable' });
+    expect(ended).toMatchObject({ changed: true, lifecycleWaits: false, run: { id: FIRST, state: 'Failed' } });
+    expect((await run(FIRST)).error).toMatchObject({ code: 'RunNotStartable', message: expect.stringContaining('Key Vault secret does not exist') });
+    expect(await bot()).toMatchObject({ state: 'Ready' });
+    expect((await bot()).currentRunId).toBeUndefined();
+  });
+});
+
+describe('agentClaim, a run that cannot start', () => {
+  it('fails a run whose connection is gone rather than leaving it Running on a Busy bot', async () => {
+    await seedBot();
+    await seedQueuedRuns(FIRST, SECOND);
+    const { response, ended } = await agentClaim(ports, identity);
+    expect(response).toEqual({ none: 'RunNotStartable' });
+    expect(ended?.run).toMatchObject({ id: FIRST, state: 'Failed', error: { code: 'RunNotStartable' } });
+    expect(await bot()).toMatchObject({ state: 'Ready' });
+    // the bot's next claim takes the next run (which fails the same way here: its connection is gone too)
+    expect((await agentClaim(ports, identity)).ended?.run.id).toBe(SECOND);
+  });
+
+  it("tells a leaving bot's lifecycle that its held run ended", async () => {
+    await seedBot();
+    await seedQueuedRuns(FIRST);
+    // the bot holds FIRST (a claim whose answer was lost), and is asked to leave meanwhile
+    const b = await bot();
+    await ports.botStore.replace({ ...b, state: 'Busy', currentRunId: FIRST }, b.etag);
+    const queued = await run(FIRST);
+    await ports.runs.docs.replace(claimedBy(queued, BOT_ID, ports.now()), queued.etag);
+    const busy = await bot();
+    await ports.botStore.replace({ ...busy, releaseRequested: NOW }, busy.etag);
+    const { response, ended } = await agentClaim(ports, identity);
+    expect(response).toEqual({ none: 'RunNotStartable' });
+    expect(ended).toMatchObject({ lifecycleWaits: true, run: { state: 'Failed' } });
+  });
+
+  it('keeps the run on the bot when the account is only unavailable for now (a retried claim resumes it)', async () => {
+    await seedConnection({ password: await ports.secrets.set('connection-1', 'own-password') });
+    await seedBot();
+    await seedQueuedRuns(FIRST);
+    const get = ports.secrets.get.bind(ports.secrets);
+    ports.secrets.get = () => Promise.reject(new AppError('DependencyUnavailable', 'Key Vault is unavailable.'));
+    await expect(agentClaim(ports, identity)).rejects.toMatchObject({ code: 'DependencyUnavailable' });
+    expect((await run(FIRST)).state).toBe('Running');
+    ports.secrets.get = get;
+    expect((await agentClaim(ports, identity)).response).toMatchObject({ assignedRun: { runId: FIRST }, resumed: true });
   });
 });

@@ -82,7 +82,7 @@ describe('agentClaim', () => {
   it("assigns the group's next run with its definition and its connection's account, and marks the bot Busy", async () => {
     await seedBot();
     await seedQueuedRun();
-    const answer = await agentClaim(ports, identity);
+    const answer = (await agentClaim(ports, identity)).response;
     expect(answer).toEqual({
       assignedRun: { runId: RUN_ID, definition: DEFINITION, inputs: {}, timeoutMinutes: 60, account: { username: 'admin', password: 'the-password' } },
       resumed: false,
@@ -94,7 +94,7 @@ describe('agentClaim', () => {
   it('gives a leaving bot no new run', async () => {
     await seedBot({ releaseRequested: NOW });
     await seedQueuedRun();
-    expect(await agentClaim(ports, identity)).toEqual({ none: 'ReleaseRequested' });
+    expect((await agentClaim(ports, identity)).response).toEqual({ none: 'ReleaseRequested' });
     expect((await run()).state).toBe('Queued');
   });
 });
