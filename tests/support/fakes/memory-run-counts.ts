@@ -1,0 +1,25 @@
+import type { RunDocument } from '../../../domain/run.js';
+import type { GroupRunCounts, RunCounts } from '../../../app/runs/run-counts.js';
+import type { MemoryRunStore } from './memory-run-store.js';
+
+/** The run counts computed over the runs of a MemoryRunStore, as the Cosmos COUNT queries answer them. */
+export function memoryRunCounts(runs: MemoryRunStore): RunCounts {
+  const unfinished = async (environmentId: string) =>
+    (await runs.docs.list<RunDocument>(environmentId, 'run')).items.filter((r) => r.state === 'Queued' || r.state === 'Running');
+  return {
+    countsFor: async (environmentId, groupIds) => {
+      const counts: Record<string, GroupRunCounts> = {};
+      for (const run of await unfinished(environmentId)) {
+        if (!groupIds.includes(run.groupId)) continue;
+        const c = (counts[run.groupId] ??= { running: 0, queued: 0, queuedHigh: 0 });
+        if (run.state === 'Running') c.running++;
+        else {
+          c.queued++;
+          if (run.priority === 'High') c.queuedHigh++;
+        }
+      }
+      return counts;
+    },
+    unfinishedTotal: async (environmentId) => (await unfinished(environmentId)).length,
+  };
+}
