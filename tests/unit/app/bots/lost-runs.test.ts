@@ -3,6 +3,7 @@ import { recoverLostBusyBots } from '../../../../app/bots/lost-busy-bots.js';
 import { MAX_RUN_ATTEMPTS, requeueLostRun } from '../../../../app/bots/lost-runs.js';
 import type { BotDocument } from '../../../../domain/bot.js';
 import { claimedBy, type RunDocument } from '../../../../domain/run.js';
+import { aBotDocument } from '../../../support/fakes/bot-documents.js';
 import { runPorts, seedRun } from '../../../support/fakes/run-ports.js';
 import { ENV, NOW } from '../../../support/fakes/use-case-ports.js';
 
@@ -25,7 +26,7 @@ async function aRunningRun(lines: string[], attempt = 0, claimedAt = HOUR_AGO) {
 
 /** The record of a bot that went Busy an hour ago and has been silent since, as a planning round read it. */
 const silentBusyBot = (currentRunId = 'run-1'): BotDocument =>
-  ({ type: 'bot', id: BOT, environmentId: ENV, groupId: GROUP, state: 'Busy', since: HOUR_AGO, lastHeartbeatAt: HOUR_AGO, currentRunId }) as BotDocument;
+  aBotDocument({ id: BOT, groupId: GROUP, state: 'Busy', since: HOUR_AGO, lastHeartbeatAt: HOUR_AGO, currentRunId });
 
 describe('a lost bot’s run', () => {
   it('is logged as requeued, naming the run and the bot that lost it, when it goes back to the queue', async () => {
