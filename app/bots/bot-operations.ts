@@ -49,7 +49,9 @@ export async function provisionBot(deps: ProvisionPorts, provisioner: BotProvisi
       imageId: group.imageId,
       imageVersion: imageSpec.version,
     }));
-    const credentialVersion = versioned?.credentialVersion ?? bot.credentialVersion + 1;
+    // the record went between the reads and this write (the bot was deleted): no VM for a bot nobody would track
+    if (!versioned) return { ok: false, retryable: false, reason: 'GroupOrBotGone' };
+    const { credentialVersion } = versioned;
     const credential = await deps.botCredentials.issue({ ...ref, credentialVersion }, deps.now());
     const provisioned = await provisioner.provision({
       ...ref,

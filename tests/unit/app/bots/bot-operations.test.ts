@@ -13,6 +13,7 @@ import type { BotDocument, BotState } from '../../../../domain/bot.js';
 import type { GroupDocument } from '../../../../domain/group.js';
 import { claimedBy, type RunDocument } from '../../../../domain/run.js';
 import { ProvisioningError } from '../../../../app/ports/bot-provisioner.js';
+import type { StoredDocument } from '../../../../app/ports/document-store.js';
 import { BOT_GROUP_ID, BOT_ID, seedBot } from '../../../support/fakes/bot-documents.js';
 import { BUILT_IN_IMAGE_BUILD, RecordingBotProvisioner, vmResourceIdOf } from '../../../support/fakes/recording-bot-provisioner.js';
 import { RecordingWakeUpQueues } from '../../../support/fakes/recording-wake-up-queues.js';
@@ -121,6 +122,20 @@ describe('provisionBot', () => {
     ],
   ])('answers GroupOrBotGone, not to be retried, and makes no VM when %s', async (_, arrange) => {
     await arrange();
+    expect(await provisionBot(ports, provisioner, API, ref)).toEqual({ ok: false, retryable: false, reason: 'GroupOrBotGone' });
+    expect(provisioner.provisioned).toEqual([]);
+    expect(ports.issued).toEqual([]);
+  });
+
+  it('makes no VM when the record goes between its first read and the Provisioning write', async () => {
+    await seedBot(ports.botStore, { state: 'Provisioning' });
+    const get = ports.botStore.get.bind(ports.botStore);
+    let reads = 0;
+    ports.botStore.get = async <T extends StoredDocument>(partition: string, id: string) => {
+      const found = await get<T>(partition, id);
+      if (++reads === 1) await ports.botStore.delete(ENV, BOT_ID);
+      return found;
+    };
     expect(await provisionBot(ports, provisioner, API, ref)).toEqual({ ok: false, retryable: false, reason: 'GroupOrBotGone' });
     expect(provisioner.provisioned).toEqual([]);
     expect(ports.issued).toEqual([]);
