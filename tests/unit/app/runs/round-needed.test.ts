@@ -20,8 +20,16 @@ function world(bots: Array<Partial<BotDocument>>, queued: number) {
       return { items: items as unknown as Array<Versioned<T>> };
     },
   };
-  const runs = { queries: { queuedCount: async () => queued } };
-  return { deps: { botStore, runs } as unknown as Parameters<typeof roundNeededFor>[0], seen };
+  const counted: string[] = [];
+  const runs = {
+    queries: {
+      queuedCount: async (_environmentId: string, groupId: string) => {
+        counted.push(groupId);
+        return queued;
+      },
+    },
+  };
+  return { deps: { botStore, runs } as unknown as Parameters<typeof roundNeededFor>[0], seen, counted };
 }
 
 const run = { environmentId: 'e', groupId: 'g' };
@@ -60,5 +68,21 @@ describe('roundNeededFor: a submit wakes the controller only when no idle bot is
     const w = world([{}], 1);
     await roundNeededFor(w.deps, run, small);
     expect(w.seen[0]?.where).toEqual({ groupId: 'g', state: 'Ready' });
+  });
+
+  it('counts nothing more when the runs queued before and this one outnumber the idle bots (every bot busy)', async () => {
+    const w = world([{ state: 'Busy' }], 1);
+    expect(await roundNeededFor(w.deps, run, { maxBots: 5, queuedBefore: 0 })).toBe(true);
+    expect(w.counted).toEqual([]);
+    const one = world([{}], 2);
+    expect(await roundNeededFor(one.deps, run, { maxBots: 5, queuedBefore: 1 })).toBe(true);
+    expect(one.counted).toEqual([]);
+  });
+
+  it('counts the queue again after the write when the idle bots may cover it: a racing submit’s run is seen', async () => {
+    // both submits counted 0 before writing; one idle bot; the count after the writes sees both runs
+    const w = world([{}], 2);
+    expect(await roundNeededFor(w.deps, run, { maxBots: 5, queuedBefore: 0 })).toBe(true);
+    expect(w.counted).toEqual(['g']);
   });
 });
