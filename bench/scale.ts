@@ -108,6 +108,9 @@ async function submitAt(api: Api, env: BenchEnvironment, total: number, concurre
 async function submitSeries(api: Api, env: BenchEnvironment): Promise<Record<string, Stats & { throughputPerSecond: number }>> {
   const out: Record<string, Stats & { throughputPerSecond: number }> = {};
   for (const c of [1, 16, 64]) {
+    // not measured: the first wave at a new concurrency opens the sockets the lower one did not need (bench → host,
+    // host → peers); without it the series' p99 is that wave's (about 800 ms at 64, 2026-12-07)
+    await submitAt(api, env, Math.max(20, 2 * c), c);
     log(`  submit at concurrency ${c}: ${SUBMITS}`);
     out[`concurrency${c}`] = await submitAt(api, env, SUBMITS, c);
   }
@@ -273,7 +276,7 @@ async function main(): Promise<void> {
         'Planning round: runPlanningRound (what the controller activity planEnvironment calls), in process with the real SDK against the peer, rounds one after the other; ms. plan() alone on the same input: µs.',
         "The Cosmos peer (@vercel/cosmosdb-server) answers the round's COUNTs from an equality index kept on its writes, and its TOP n … ORDER BY and first pages from each tuple's entries kept sorted by the ordered field (local/stack/cosmos-query-index.ts), as Azure Cosmos DB answers them from its indexes; other queries scan the container in memory. The round's number of requests does not grow with the queue (bench:cost).",
         'Rounds at the full size: SCALE_ROUNDS, or fewer when SCALE_ROUND_BUDGET_SECONDS ran out (n says how many); growth points: SCALE_GROWTH_ROUNDS within SCALE_GROWTH_BUDGET_SECONDS; each submit series and the claims: SCALE_SUBMITS / SCALE_CLAIMS, or fewer when SCALE_SERIES_BUDGET_SECONDS ran out (at least 20).',
-        'Submit: POST /runs over HTTP, latency at the caller; throughput = runs / wall seconds of the series. Claims: POST /agent/claim then /agent/runs/{id}/finish per claim, CLAIMERS agents of different groups, while 16 callers submit.',
+        'Submit: POST /runs over HTTP, latency at the caller; throughput = runs / wall seconds of the series; before each series, 2 × its concurrency submits (at least 20) at that concurrency, not measured (the sockets a higher concurrency opens). Claims: POST /agent/claim then /agent/runs/{id}/finish per claim, CLAIMERS agents of different groups, while 16 callers submit.',
         'Memory: VmRSS of the Functions host child process (/proc/<pid>/status), and the bench process (peers and bench).',
       ],
       planningRound: {
