@@ -14,6 +14,7 @@ import { MemoryDispatchGates } from '../../support/memory-dispatch-gates.js';
 import { runPorts, seedRun, type RunPorts } from '../../support/fakes/run-ports.js';
 import { testAppConfig } from '../../support/fakes/test-config.js';
 import { ENV, NOW, seedEnvironment, seedGroup } from '../../support/fakes/use-case-ports.js';
+import { aBotDocument } from '../../support/fakes/bot-documents.js';
 
 const GROUP_ID = 'bbbbbbbb-0000-4000-8000-000000000001';
 const FIRST = 'aaaaaaaa-0000-4000-8000-000000000001';
@@ -29,20 +30,7 @@ const bot = async () => (await ports.botStore.get<BotDocument>(ENV, BOT_ID))!;
 const run = async (id: string) => (await ports.runs.docs.get<RunDocument>(ENV, id))!;
 
 async function seedBot(overrides: Partial<BotDocument> = {}): Promise<void> {
-  await ports.botStore.create<BotDocument>({
-    id: BOT_ID,
-    environmentId: ENV,
-    type: 'bot',
-    groupId: GROUP_ID,
-    state: 'Ready',
-    imageVersion: '1',
-    imageId: 'img',
-    since: NOW,
-    credentialVersion: 2,
-    createdAt: NOW,
-    updatedAt: NOW,
-    ...overrides,
-  });
+  await ports.botStore.create(aBotDocument({ id: BOT_ID, groupId: GROUP_ID, imageVersion: '1', imageId: 'img', credentialVersion: 2, ...overrides }));
 }
 
 async function seedConnection(overrides: Partial<ConnectionDocument>): Promise<void> {

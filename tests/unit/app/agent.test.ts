@@ -11,6 +11,7 @@ import { MemoryDispatchGates } from '../../support/memory-dispatch-gates.js';
 import { runPorts, seedRun, type RunPorts } from '../../support/fakes/run-ports.js';
 import { ENV, NOW, seedEnvironment, seedGroup } from '../../support/fakes/use-case-ports.js';
 import { testAppConfig } from '../../support/fakes/test-config.js';
+import { aBotDocument } from '../../support/fakes/bot-documents.js';
 
 const GROUP_ID = 'bbbbbbbb-0000-4000-8000-000000000001';
 const RUN_ID = 'aaaaaaaa-0000-4000-8000-000000000001';
@@ -23,20 +24,7 @@ const bot = async () => (await ports.botStore.get<BotDocument>(ENV, BOT_ID))!;
 const run = async () => (await ports.runs.docs.get<RunDocument>(ENV, RUN_ID))!;
 
 async function seedBot(overrides: Partial<BotDocument> = {}): Promise<void> {
-  await ports.botStore.create<BotDocument>({
-    id: BOT_ID,
-    environmentId: ENV,
-    type: 'bot',
-    groupId: GROUP_ID,
-    state: 'Ready',
-    imageVersion: '1',
-    imageId: 'img',
-    since: NOW,
-    credentialVersion: 2,
-    createdAt: NOW,
-    updatedAt: NOW,
-    ...overrides,
-  });
+  await ports.botStore.create(aBotDocument({ id: BOT_ID, groupId: GROUP_ID, imageVersion: '1', imageId: 'img', credentialVersion: 2, ...overrides }));
 }
 
 /** A queued run of the group through a connection with a password of its own, its flow version written. */
