@@ -49,17 +49,19 @@ describe('a Task.any of events and a timer across a host crash, with an event no
   });
 
   it('completes every instance when the host is killed right after the unrelated event is raised', async () => {
-    const ids = await Promise.all(Array.from({ length: 10 }, () => host.startId(BUSY_WAIT, { rounds: 2, timerMs: 1_000 })));
+    // round 1 waits 5 s: every event must land in round 1 (raised later, it would rightly stay in round 2's history);
+    // at 1 s, starting ten instances on a loaded machine let the first reach round 2 before its event was raised
+    const ids = await Promise.all(Array.from({ length: 10 }, () => host.startId(BUSY_WAIT, { rounds: 2, timerMs: 5_000 })));
     for (const id of ids) await host.waitFor(id, (s) => s.runtimeStatus === 'Running');
     await Promise.all(ids.map(async (id) => expect(await host.raise(id, 'C', id)).toBe(202)));
     await crashAndRestart();
 
     for (const id of ids) {
-      const done = await host.waitForFinish(id, 15_000, true);
+      const done = await host.waitForFinish(id, 30_000, true);
       expect(done).toMatchObject({ runtimeStatus: 'Completed', output: { rounds: 2 } });
       expect(eventsNamed(done, 'C'), id).toBe(0);
     }
-  });
+  }, 60_000);
 
   it('survives crashes at arbitrary moments of busy instances (timers, activities, continueAsNew, unrelated events)', async () => {
     const rounds = 20;
