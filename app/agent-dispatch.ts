@@ -5,6 +5,7 @@ import type { ConnectionDocument } from '../domain/connection.js';
 import type { CredentialDocument } from '../domain/credential.js';
 import type { RunDocument } from '../domain/run.js';
 import { AppError } from '../domain/errors/app-error.js';
+import { errorMessage } from '../domain/errors/error-probe.js';
 import { AGENT_QUEUE_SAS_KEY_SECRET, signEntitySasToken } from './bots/queue-sas-token.js';
 import { currentBot, failUnstartableRun } from './agent.js';
 import type { RunChangePorts } from './runs/transitions.js';
@@ -98,7 +99,7 @@ export async function agentClaim(deps: AgentDispatchPorts, identity: BotIdentity
   if (busy.status === 'rejected') throw busy.reason;
   const missing = [definition, account].find((r): r is PromiseRejectedResult => r.status === 'rejected' && cannotStart(r.reason));
   if (missing) {
-    const ended = await failUnstartableRun(deps, identity, run.id, messageOf(missing.reason));
+    const ended = await failUnstartableRun(deps, identity, run.id, errorMessage(missing.reason));
     return { response: { none: 'RunNotStartable' }, ended };
   }
   if (definition.status === 'rejected') throw definition.reason;
@@ -110,8 +111,4 @@ export async function agentClaim(deps: AgentDispatchPorts, identity: BotIdentity
 /** Gone for good (a retried claim would find it gone again), unlike a store or Key Vault that is unavailable for now. */
 function cannotStart(err: unknown): boolean {
   return err instanceof FlowVersionMissingError || (err instanceof AppError && (err.status === 404 || err.status === 422));
-}
-
-function messageOf(err: unknown): string {
-  return err instanceof AppError ? err.detail : err instanceof Error ? err.message : String(err);
 }

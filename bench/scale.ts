@@ -109,7 +109,7 @@ async function submitSeries(api: Api, env: BenchEnvironment): Promise<Record<str
   const out: Record<string, Stats & { throughputPerSecond: number }> = {};
   for (const c of [1, 16, 64]) {
     // not measured: the first wave at a new concurrency opens the sockets the lower one did not need (bench → host,
-    // host → peers); without it the series' p99 is that wave's (about 800 ms at 64, 2026-12-07)
+    // host → peers); without it the series' slowest requests are that wave's
     await submitAt(api, env, Math.max(20, 2 * c), c);
     log(`  submit at concurrency ${c}: ${SUBMITS}`);
     out[`concurrency${c}`] = await submitAt(api, env, SUBMITS, c);

@@ -31,7 +31,7 @@ export async function agentClaimHandler(req: ApiRequest<z.output<typeof emptySch
       ? runLogLine('claimed', { id: response.assignedRun.runId, groupId, environmentId }, { botId, resumed: response.resumed })
       : `agent.claimNone botId=${botId} reason=${response.none}`,
   );
-  if (ended) await afterRunEnded(req, deps, ended);
+  if (ended) await afterRunEnded(req, deps, botId, ended);
   return { status: 200, body: response };
 }
 
@@ -39,10 +39,10 @@ export async function agentClaimHandler(req: ApiRequest<z.output<typeof emptySch
 async function afterRunEnded(
   req: ApiRequest<unknown, unknown>,
   deps: AgentRoutePorts,
+  botId: string,
   result: { run: Versioned<RunDocument>; changed: boolean; lifecycleWaits: boolean },
   durationMs?: number,
 ): Promise<void> {
-  const botId = req.bot?.botId ?? '';
   req.log(runLogLine('finished', result.run, { state: result.run.state, botId, changed: result.changed, durationMs }));
   // only a leaving bot's lifecycle waits for its run to end; a lost event is covered by its re-read timer
   if (result.lifecycleWaits)
@@ -61,6 +61,6 @@ export async function agentFinishRunHandler(req: ApiRequest<z.output<typeof fini
   if (!req.bot) throw new AppError('Unauthenticated', 'A bot credential is required.');
   const { runId } = req.params;
   const result = await agentFinish(deps, req.bot, runId, req.body);
-  await afterRunEnded(req, deps, result, req.body.durationMs);
+  await afterRunEnded(req, deps, req.bot.botId, result, req.body.durationMs);
   return { status: 200, body: { runId: result.run.id, state: result.run.state, changed: result.changed } };
 }

@@ -78,7 +78,9 @@ export const claimResponseSchema = z
     z.object({
       none: z
         .string()
-        .describe('Why no run was assigned (QueueEmpty, NothingQueued, DispatchPaused, Contention, ...): complete the wake-up and wait for the next.'),
+        .describe(
+          'Why no run was assigned (QueueEmpty, NothingQueued, DispatchPaused, Contention, ...; RunNotStartable: the run claimed could not start, its connection, credential or flow version being gone, and ended Failed): complete the wake-up and wait for the next.',
+        ),
     }),
   ])
   .meta({ id: 'AgentClaim' });
