@@ -49,7 +49,12 @@ interface ScaleResult {
   measuredAt: string;
   sizes: { groups: number; botsPerGroup: number; queuedAtRounds: number };
   loadAverage: { atEnd: Record<string, number> };
-  planningRound: { atFullScale?: Stats; byGroupsNothingQueued: Record<string, Stats>; byQueuedRunsAllGroups: Record<string, Stats> };
+  planningRound: {
+    atFullScale?: Stats;
+    atFullScaleOwnProcess?: Stats;
+    byGroupsNothingQueued: Record<string, Stats>;
+    byQueuedRunsAllGroups: Record<string, Stats>;
+  };
   submit: { emptyQueue: Record<string, WithThroughput>; fullQueue: Record<string, WithThroughput> };
   claimsUnderLoad: { claim: Stats };
   memory: Array<{ at: string; hostRssMiB?: number }>;
@@ -152,6 +157,8 @@ function costAndScale(cost: CostResult | undefined, scale: ScaleResult | undefin
     );
     out.push('| measure | n | p50 | p99 | max | throughput |', '|---|---:|---:|---:|---:|---:|');
     out.push(row('planning round with its reads, full size', scale.planningRound.atFullScale));
+    if (scale.planningRound.atFullScaleOwnProcess)
+      out.push(row('planning round with its reads, full size, from its own process', scale.planningRound.atFullScaleOwnProcess));
     for (const [g, s2] of Object.entries(scale.planningRound.byGroupsNothingQueued)) out.push(row(`planning round, ${g} group(s), nothing queued`, s2));
     for (const [q, s2] of Object.entries(scale.planningRound.byQueuedRunsAllGroups))
       out.push(row(`planning round, ${Number(q).toLocaleString('en')} queued`, s2));

@@ -125,7 +125,8 @@ async function learn(
 /**
  * Reads what the planner needs: one environment, its groups, images, bots, queue counts, oldest queued runs and learned
  * stats (all in-partition). Reads that do not depend on one another go out together: the round waits for three
- * round trips (the lists, the counts, then the oldest runs and ended runs), not one per group.
+ * round trips (the lists, the counts, then the ended runs and the oldest runs the counts did not bring), not one per
+ * group.
  */
 export async function planningInput(
   deps: PlanningRoundPorts,
@@ -145,7 +146,12 @@ export async function planningInput(
   const now = deps.now().toISOString();
   const [learned, oldest] = await Promise.all([
     learn(deps, env.id, groups.items, stored, bots.items, counts, now),
-    Promise.all(groups.items.map((g) => ((counts[g.id] ?? NO_RUNS).queued > 0 ? oldestQueued(env.id, g.id) : undefined))),
+    Promise.all(
+      groups.items.map((g) => {
+        const { queued, oldestQueuedAt } = counts[g.id] ?? NO_RUNS;
+        return queued === 0 ? undefined : (oldestQueuedAt ?? oldestQueued(env.id, g.id));
+      }),
+    ),
   ]);
   const imageById = new Map(images.items.map((i) => [i.id, i]));
   const plannerGroups: PlannerGroup[] = [];
@@ -191,8 +197,11 @@ export async function runPlanningRound(deps: PlanningRoundPorts, environmentId: 
   const at = result.at;
   const created: NewBot[] = [];
   const signals: PlanningOutcome['signals'] = [];
+  /** each group's latest decision record once this round's are written (GroupScalingStats.latestNone) */
+  const latestNone = new Map<string, string | null>();
 
   for (const decision of result.decisions) {
+    latestNone.set(decision.groupId, null);
     const botIds: string[] = [];
     if (decision.kind === 'create') {
       // plan() already cut the creates to the slots free now: what is recorded is what it decided
@@ -231,8 +240,8 @@ export async function runPlanningRound(deps: PlanningRoundPorts, environmentId: 
     }
     await deps.botStore.create(decisionRecord(deps, environmentId, decision, at, botIds));
   }
-  await recordUnserved(deps, environmentId, result, at);
-  await recordConflictsAndStats(deps, environmentId, result, learned, at);
+  await recordUnserved(deps, environmentId, result, at, learned, latestNone);
+  await recordConflictsAndStats(deps, environmentId, result, learned, at, latestNone);
 
   // a lost bot goes (its lifecycle waits for nothing else); a leaving bot whose run ended without its finish is told
   for (const lost of recovered.lost) signals.push({ botId: lost.botId, event: 'Release', data: lost.reason });
@@ -250,12 +259,30 @@ export async function runPlanningRound(deps: PlanningRoundPorts, environmentId: 
   return { active: true, plan: result, created, unstarted, signals, lost: recovered.lost, strandedWakeUps, quiet };
 }
 
-/** A group's "got nothing" reason is recorded when it changes, not at every round (the groups' latest decisions are read together). */
-async function recordUnserved(deps: PlanningRoundPorts, environmentId: string, result: Plan, at: string): Promise<void> {
-  const previous = await Promise.all(result.unserved.map((u) => latestScalingDecision(deps, environmentId, u.groupId)));
+/**
+ * A group's "got nothing" reason is recorded when it changes, not at every round. The group's stats remember its latest
+ * record (`latestNone`), so that a round of waiting groups reads no decision; only a group whose stats do not know it
+ * yet has its latest record read (those reads go out together).
+ */
+async function recordUnserved(
+  deps: PlanningRoundPorts,
+  environmentId: string,
+  result: Plan,
+  at: string,
+  learned: Map<string, LearnedStats>,
+  latestNone: Map<string, string | null>,
+): Promise<void> {
+  const previous = await Promise.all(
+    result.unserved.map(async (u) => {
+      const known = latestNone.has(u.groupId) ? latestNone.get(u.groupId) : learned.get(u.groupId)?.previous?.stats.latestNone;
+      if (known !== undefined) return known;
+      const latest = await latestScalingDecision(deps, environmentId, u.groupId);
+      return latest?.action === 'none' ? latest.reason : null;
+    }),
+  );
   for (const [i, u] of result.unserved.entries()) {
-    const latest = previous[i];
-    if (latest?.action === 'none' && latest.reason === u.reason) continue;
+    latestNone.set(u.groupId, u.reason);
+    if (previous[i] === u.reason) continue;
     await deps.botStore.create<ScalingDecisionDocument>({
       id: deps.newId(),
       environmentId,
@@ -283,6 +310,7 @@ async function recordConflictsAndStats(
   result: Plan,
   learned: Map<string, LearnedStats>,
   at: string,
+  latestNone: Map<string, string | null>,
 ): Promise<void> {
   const planOf = new Map(result.groups.map((g) => [g.groupId, g]));
   const conflictOf = new Map<string, boolean>();
@@ -291,6 +319,7 @@ async function recordConflictsAndStats(
     const conflict = sl?.conflict === true;
     conflictOf.set(groupId, conflict);
     if (conflict && !next.conflict) {
+      latestNone.set(groupId, SERVICE_LEVEL_CONFLICT);
       await deps.botStore.create<ScalingDecisionDocument>({
         id: deps.newId(),
         environmentId,
@@ -308,9 +337,14 @@ async function recordConflictsAndStats(
     }
   }
   // each group's stats document is its own (etag on each): the saves go out together
-  const saves = [...learned].map(([groupId, { previous, next }]) =>
-    saveGroupStats(deps, environmentId, groupId, previous, { ...next, conflict: conflictOf.get(groupId) === true }),
-  );
+  const saves = [...learned].map(([groupId, { previous, next }]) => {
+    const latest = latestNone.has(groupId) ? latestNone.get(groupId) : next.latestNone;
+    return saveGroupStats(deps, environmentId, groupId, previous, {
+      ...next,
+      conflict: conflictOf.get(groupId) === true,
+      ...(latest === undefined ? {} : { latestNone: latest }),
+    });
+  });
   const failed = (await Promise.allSettled(saves)).find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failed) throw failed.reason;
 }

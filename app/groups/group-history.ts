@@ -77,8 +77,8 @@ export async function recordGroupHistory(deps: GroupHistoryPorts, environmentId:
   ]);
   const live = bots.items.filter((b) => isAlive(b.state));
   for (const group of due) {
-    const { queued } = counts[group.id] ?? NO_RUNS;
-    const oldestQueuedAt = queued > 0 ? (await deps.runs.queries.nextQueued(environmentId, group.id, 1))[0]?.queuedAt : undefined;
+    const { queued, oldestQueuedAt: counted } = counts[group.id] ?? NO_RUNS;
+    const oldestQueuedAt = queued === 0 ? undefined : (counted ?? (await deps.runs.queries.nextQueued(environmentId, group.id, 1))[0]?.queuedAt);
     const own = live.filter((b) => b.groupId === group.id);
     const sample: GroupSample = {
       queued,

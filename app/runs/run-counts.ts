@@ -4,6 +4,8 @@ export interface GroupRunCounts {
   queued: number;
   /** of the queued runs, those of priority High */
   queuedHigh: number;
+  /** the queue time of the first queued run in dispatch order, when the counts read it (the planning round's oldest run) */
+  oldestQueuedAt?: string;
 }
 
 /**

@@ -21,6 +21,11 @@ export interface GroupScalingStats {
   seen?: { demand: number; runs: Record<string, string>; provisioning: Record<string, string> };
   /** the last round found targetWaitMinutes and minUtilization in conflict (recorded when it starts) */
   conflict: boolean;
+  /**
+   * The group's latest decision record as the rounds wrote it: the reason of a "got nothing" (`none`) record, null after
+   * any other record; absent when not known (stats saved before it was kept), and the round then reads the latest record.
+   */
+  latestNone?: string | null;
 }
 
 export const STATS_WINDOW = 50;
@@ -98,7 +103,16 @@ export function observe(stats: GroupScalingStats, observation: GroupObservation,
     if (bot.currentRunId !== undefined && (bot.state === 'Busy' || bot.state === 'Draining')) runs[bot.id] = bot.currentRunId;
     if (bot.state === 'Provisioning') provisioning[bot.id] = wasProvisioning[bot.id] ?? bot.createdAt ?? bot.since;
   }
-  return { provisionMs, runMs, runMsByFlow, arrivals, seen: { demand: observation.demand, runs, provisioning }, conflict: stats.conflict };
+  const next: GroupScalingStats = {
+    provisionMs,
+    runMs,
+    runMsByFlow,
+    arrivals,
+    seen: { demand: observation.demand, runs, provisioning },
+    conflict: stats.conflict,
+  };
+  if (stats.latestNone !== undefined) next.latestNone = stats.latestNone;
+  return next;
 }
 
 /**

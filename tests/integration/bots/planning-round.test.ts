@@ -70,6 +70,23 @@ describe('the planning round', () => {
     expect(high[0]?.queuedAt).not.toBe(first.queuedAt); // the first in dispatch order is a High run, not the oldest run
   });
 
+  it('counts High runs only where the first run in dispatch order may be High, and brings that run’s queue time', async () => {
+    const admin = await clientFor({ userId: 'planning-round-admin', platformAdmin: true });
+    const w = await createRunWorld(admin);
+    const deps = inProcessServices();
+    const counted = async () => (await deps.runCounts.countsFor(w.envId, [w.groupId]))[w.groupId];
+    const first = await submit(w, { priority: 'Normal' });
+    await submit(w, { priority: 'Normal' });
+    expect(await counted()).toEqual({ running: 0, queued: 2, queuedHigh: 0, oldestQueuedAt: first.queuedAt });
+
+    const high = await submit(w, { priority: 'High' });
+    expect(await counted()).toEqual({ running: 0, queued: 3, queuedHigh: 1, oldestQueuedAt: high.queuedAt });
+
+    // a Normal run moved to the top dispatches before the High one, which is still counted
+    expect((await admin.post(`environments/${w.envId}/runs/${first.id}/move-to-top`)).status).toBe(200);
+    expect(await counted()).toEqual({ running: 0, queued: 3, queuedHigh: 1, oldestQueuedAt: first.queuedAt });
+  });
+
   it('hands back, to be started, a bot an earlier round created whose lifecycle never ran', async () => {
     const { envId, groupId, deps } = await anEnvironmentWithGroup();
     const stranded = await aBotRecord(deps, envId, groupId, 'Provisioning', { credentialVersion: 0 });

@@ -143,6 +143,54 @@ describe('a planning round', () => {
     expect(decisions().map((d) => d.reason)).toEqual(['group-at-max-bots', 'group-in-maintenance']);
   });
 
+  it('reads a waiting group’s latest decision only until its stats remember it', async () => {
+    await editGroup({ maxBots: 1 });
+    await aRunOn(BOT_ID);
+    await seedBot(ports.botStore, { state: 'Busy', currentRunId: 'run-1', lastHeartbeatAt: NOW });
+    await seedRun(world, 'run-2', GROUP, 'user-1');
+    const list = ports.botStore.list.bind(ports.botStore);
+    const decisionReads: string[] = [];
+    ports.botStore.list = ((environmentId: string, type: string, options?: object) => {
+      if (type === 'scalingDecision') decisionReads.push(environmentId);
+      return list(environmentId, type, options);
+    }) as typeof ports.botStore.list;
+    const stats = async () => (await ports.botStore.get<GroupScalingStatsDocument>(ENV, statsDocumentId(GROUP)))!;
+
+    // stats saved before the round kept its latest decision: read once, then remembered
+    await ports.botStore.create<GroupScalingStatsDocument>({
+      id: statsDocumentId(GROUP),
+      environmentId: ENV,
+      type: STATS_TYPE,
+      groupId: GROUP,
+      stats: EMPTY_STATS,
+      createdAt: NOW,
+      updatedAt: NOW,
+    });
+    await round();
+    expect(decisionReads).toHaveLength(1);
+    expect((await stats()).stats.latestNone).toBe('group-at-max-bots');
+    for (let i = 0; i < 3; i++) {
+      ports.clock.advance(10 * SECOND);
+      await round();
+    }
+    expect(decisionReads).toHaveLength(1);
+    expect(decisions().map((d) => d.reason)).toEqual(['group-at-max-bots']);
+
+    // a new reason is recorded and remembered; a bot created afterwards leaves null (an action is the latest record)
+    await editGroup({ maintenance: true });
+    await round();
+    expect((await stats()).stats.latestNone).toBe('group-in-maintenance');
+    await editGroup({ maintenance: false, maxBots: 2 });
+    await round();
+    expect(decisions().map((d) => [d.action, d.reason])).toEqual([
+      ['none', 'group-at-max-bots'],
+      ['none', 'group-in-maintenance'],
+      ['create', expect.any(String)],
+    ]);
+    expect((await stats()).stats.latestNone).toBeNull();
+    expect(decisionReads).toHaveLength(1);
+  });
+
   it('recovers a busy bot whose agent went silent: its run requeued with a wake-up, the bot released with a Release signal', async () => {
     await aRunOn(BOT_ID);
     await seedBot(ports.botStore, { state: 'Busy', currentRunId: 'run-1', lastHeartbeatAt: NOW });
