@@ -6,6 +6,7 @@ import type { BotDocument } from '../domain/bot.js';
 import type { EnvironmentDocument } from '../domain/environment.js';
 import type { GroupDocument } from '../domain/group.js';
 import type { ImageDocument } from '../domain/image.js';
+import { recordGcPauses, type GcPauses } from './gc-pauses.js';
 import { stats, type Stats } from './stats.js';
 
 /**
@@ -24,6 +25,8 @@ export interface RoundProcessJob {
 
 export interface RoundProcessResult {
   rounds: Stats;
+  /** this process's garbage-collection pauses during the timed rounds */
+  gcDuringRounds: GcPauses;
   /** each read stage of the round alone, in the order the round waits for them (ms): the environment then the lists, the counts, the oldest queued runs */
   stages: { lists: Stats; counts: Stats; oldestQueued: Stats };
 }
@@ -46,7 +49,9 @@ async function main(): Promise<void> {
     for (let i = 0; i < WARM_UP; i++) await runPlanningRound(deps, env, oldestQueued);
     const samples: number[] = [];
     const deadline = Date.now() + job.budgetSeconds * 1000;
+    const gc = recordGcPauses();
     for (let i = 0; i < job.rounds && (i < 3 || Date.now() < deadline); i++) samples.push(await time(() => runPlanningRound(deps, env, oldestQueued)));
+    const gcDuringRounds = gc();
 
     const groups = (await deps.store.list<GroupDocument>(env, 'group')).items.map((g) => g.id);
     const lists: number[] = [];
@@ -67,7 +72,11 @@ async function main(): Promise<void> {
       counts.push(await time(() => deps.runCounts.countsFor(env, groups)));
       oldest.push(await time(() => Promise.all(groups.map((g) => oldestQueued(env, g)))));
     }
-    const result: RoundProcessResult = { rounds: stats(samples), stages: { lists: stats(lists), counts: stats(counts), oldestQueued: stats(oldest) } };
+    const result: RoundProcessResult = {
+      rounds: stats(samples),
+      gcDuringRounds,
+      stages: { lists: stats(lists), counts: stats(counts), oldestQueued: stats(oldest) },
+    };
     process.stdout.write(`${JSON.stringify(result)}\n`);
   } finally {
     await deps.queues.close();

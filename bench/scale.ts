@@ -29,6 +29,7 @@ import {
   type BenchEnvironment,
 } from './bench-world.js';
 import { BENCH_CLOUD_SETTINGS } from './bench-settings.js';
+import { recordGcPauses, type GcPauses } from './gc-pauses.js';
 import type { RoundProcessJob, RoundProcessResult } from './round-process.js';
 import { machineInfo, stats, type Stats } from './stats.js';
 
@@ -64,27 +65,29 @@ const round1 = (v: number) => Math.round(v * 10) / 10;
  * Planning rounds of the environment, each timed whole (reads, plan, writes), one after the other: `n` of them, or
  * fewer when `budgetSeconds` runs out first (at least 3; the result's n says how many).
  */
-async function timeRounds(deps: AppClients, envId: string, n: number, budgetSeconds: number): Promise<Stats> {
+async function timeRounds(deps: AppClients, envId: string, n: number, budgetSeconds: number): Promise<Stats & { gc: GcPauses }> {
   const oldestQueued = async (e: string, g: string) => (await deps.runs.queries.nextQueued(e, g, 1))[0]?.queuedAt;
   const samples: number[] = [];
   const deadline = Date.now() + budgetSeconds * 1000;
+  const gc = recordGcPauses();
   for (let i = 0; i < n && (i < 3 || Date.now() < deadline); i++) samples.push((await timed(() => runPlanningRound(deps, envId, oldestQueued)))[1]);
-  return stats(samples);
+  return { ...stats(samples), gc: gc() };
 }
 
 /**
  * The same rounds from a process of their own (bench/round-process.ts), as the controller's activity runs them in
  * Azure: the round's SDK work on one core, the Cosmos peer's on the other (in this process, which is idle meanwhile).
  */
-async function timeRoundsInOwnProcess(cloud: LocalCloud, envId: string, n: number, budgetSeconds: number): Promise<RoundProcessResult> {
+async function timeRoundsInOwnProcess(cloud: LocalCloud, envId: string, n: number, budgetSeconds: number): Promise<RoundProcessResult & { peerGc: GcPauses }> {
   const job: RoundProcessJob = { settings: cloud.settings, environmentId: envId, rounds: n, budgetSeconds };
   const script = path.join(import.meta.dirname, 'round-process.ts');
+  const peerGc = recordGcPauses();
   const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', script], {
     env: { ...process.env, ROUND_PROCESS_JOB: JSON.stringify(job) },
     timeout: (budgetSeconds + 120) * 1000,
   });
   const last = stdout.trim().split('\n').pop() ?? '';
-  return JSON.parse(last) as RoundProcessResult;
+  return { ...(JSON.parse(last) as RoundProcessResult), peerGc: peerGc() };
 }
 
 /** The pure plan() on the round's input (µs), to show what of the round is reads. */
@@ -304,6 +307,7 @@ async function main(): Promise<void> {
         atFullScale: roundAtFull,
         atFullScaleOwnProcess: roundInOwnProcess.rounds,
         stagesOwnProcess: roundInOwnProcess.stages,
+        gcOwnProcess: { roundProcessDuringRounds: roundInOwnProcess.gcDuringRounds, peerProcessWholeRun: roundInOwnProcess.peerGc },
         goal: {
           p99Ms: 50,
           reached: roundAtFull !== undefined && roundAtFull.p99 <= 50,
