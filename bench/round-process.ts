@@ -13,7 +13,7 @@ import { stats, type Stats } from './stats.js';
  * Spawned by bench/scale.ts: planning rounds timed from a process of their own, as the controller's activity runs them
  * in Azure (in the Functions host, with Cosmos DB a service elsewhere), not on the thread that also serves the Cosmos
  * peer. Reads ROUND_PROCESS_JOB (JSON: the local cloud's settings, the environment, the number of rounds, a budget in
- * seconds), prints one JSON line: the whole rounds, and the round's three read stages timed one by one.
+ * seconds), prints one JSON line: the whole rounds, and the round's two read stages timed one by one.
  */
 
 export interface RoundProcessJob {
@@ -27,8 +27,8 @@ export interface RoundProcessResult {
   rounds: Stats;
   /** this process's garbage-collection pauses during the timed rounds */
   gcDuringRounds: GcPauses;
-  /** each read stage of the round alone, in the order the round waits for them (ms): the environment then the lists, the counts, the oldest queued runs */
-  stages: { lists: Stats; counts: Stats; oldestQueued: Stats };
+  /** the two read stages the round waits for, each alone (ms): the environment then its lists; the counts (they bring each group's oldest queued run) */
+  stages: { lists: Stats; counts: Stats };
 }
 
 const WARM_UP = 10;
@@ -56,7 +56,6 @@ async function main(): Promise<void> {
     const groups = (await deps.store.list<GroupDocument>(env, 'group')).items.map((g) => g.id);
     const lists: number[] = [];
     const counts: number[] = [];
-    const oldest: number[] = [];
     for (let i = 0; i < STAGE_SAMPLES; i++) {
       lists.push(
         await time(async () => {
@@ -70,12 +69,11 @@ async function main(): Promise<void> {
         }),
       );
       counts.push(await time(() => deps.runCounts.countsFor(env, groups)));
-      oldest.push(await time(() => Promise.all(groups.map((g) => oldestQueued(env, g)))));
     }
     const result: RoundProcessResult = {
       rounds: stats(samples),
       gcDuringRounds,
-      stages: { lists: stats(lists), counts: stats(counts), oldestQueued: stats(oldest) },
+      stages: { lists: stats(lists), counts: stats(counts) },
     };
     process.stdout.write(`${JSON.stringify(result)}\n`);
   } finally {

@@ -1,6 +1,13 @@
 import { z } from 'zod';
 
-const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+/** a number as people write it in a setting: decimal digits, an optional sign and fraction (not `0x10`, `1e3` or `Infinity`) */
+const decimal = z
+  .string()
+  .trim()
+  .regex(/^[+-]?(\d+(\.\d*)?|\.\d+)$/, 'a decimal number')
+  .transform(Number);
+const positiveInt = (fallback: number) => decimal.pipe(z.number().int().positive()).default(fallback);
+const positive = (fallback: number) => decimal.pipe(z.number().positive()).default(fallback);
 /** six-field NCRONTAB (seconds first), as the Functions host reads timer schedules */
 const ncrontab = (fallback: string) =>
   z
@@ -30,11 +37,9 @@ export const appConfigSchema = z
     AZURE_CLIENT_ID: z.string().min(1).optional().describe('Client id of the user-assigned managed identity (Azure).'),
     LOCAL_CA_CERT_FILE: z.string().min(1).optional().describe('Local only: PEM of the local cloud CA, trusted by the HTTPS-only clients.'),
     PROVISIONER: z.enum(['simulated', 'arm']).default('arm').describe('Which bot provisioner runs: simulated locally, arm in Azure.'),
-    LOCAL_PROVISION_DELAY_MS: z.coerce.number().int().min(0).default(30_000).describe('How long a simulated bot takes to provision.'),
-    LOCAL_PROVISION_FAILURE_RATE: z.coerce
-      .number()
-      .min(0)
-      .max(1)
+    LOCAL_PROVISION_DELAY_MS: decimal.pipe(z.number().int().min(0)).default(30_000).describe('How long a simulated bot takes to provision.'),
+    LOCAL_PROVISION_FAILURE_RATE: decimal
+      .pipe(z.number().min(0).max(1))
       .default(0)
       .describe('Local only: the share (0..1) of simulated provisions that fail with a retryable SimulatedFailure.'),
     AZURE_SUBSCRIPTION_ID: z.string().min(1).optional().describe("ARM provisioner: subscription of the bots' resource group (required with PROVISIONER=arm)."),
@@ -75,9 +80,9 @@ export const appConfigSchema = z
         'Listen-only Service Bus authorization rule whose key (Key Vault secret agent-queue-sas-key) signs the per-queue SAS tokens bot agents receive with.',
       ),
     BOT_IDLE_TIMEOUT_SECONDS: positiveInt(900).describe('An uncommitted bot idle this long is torn down.'),
-    GROUP_IDLE_TEARDOWN_HOURS: z.coerce.number().positive().default(3).describe('A group idle this long keeps no bots, committed ones included.'),
-    QUEUED_RUN_TIMEOUT_MINUTES: z.coerce.number().positive().default(360).describe('A run queued this long ends TimedOut (NoCandidateMachine).'),
-    INACTIVE_GROUP_DAYS: z.coerce.number().positive().default(28).describe('Inactivity before the cleanup timer marks a group deleted.'),
+    GROUP_IDLE_TEARDOWN_HOURS: positive(3).describe('A group idle this long keeps no bots, committed ones included.'),
+    QUEUED_RUN_TIMEOUT_MINUTES: positive(360).describe('A run queued this long ends TimedOut (NoCandidateMachine).'),
+    INACTIVE_GROUP_DAYS: positive(28).describe('Inactivity before the cleanup timer marks a group deleted.'),
     BOT_HEARTBEAT_TIMEOUT_SECONDS: positiveInt(120).describe(
       'A busy bot whose agent sent no heartbeat for this long is declared lost: its run is requeued and the bot torn down.',
     ),
@@ -117,11 +122,9 @@ export const appConfigSchema = z
       .stringbool()
       .default(false)
       .describe('Accept run callback URLs whose host resolves to a private, loopback, link-local or other non-public address (local only).'),
-    CALLBACK_RETRY_BASE_SECONDS: z.coerce
-      .number()
-      .positive()
-      .default(30)
-      .describe('First wait between run callback attempts; doubled each time, at most 1 h, for 24 h (docs/callbacks.md).'),
+    CALLBACK_RETRY_BASE_SECONDS: positive(30).describe(
+      'First wait between run callback attempts; doubled each time, at most 1 h, for 24 h (docs/callbacks.md).',
+    ),
     CALLBACK_SWEEP_SCHEDULE: ncrontab('*/15 * * * * *').describe(
       'NCRONTAB of the callback sweep: starts the delivery of ended runs whose callback is Pending.',
     ),
@@ -135,9 +138,14 @@ export const appConfigSchema = z
 
 export type AppConfig = z.infer<typeof appConfigSchema>;
 
-/** Reads and validates the settings once; a missing or malformed setting stops the app with its name. */
+/**
+ * Reads and validates the settings once; a missing or malformed setting stops the app with its name. A setting left
+ * empty (or blank) counts as not set, as a Bicep parameter with no value writes it: its default applies, or a required
+ * one is named as missing.
+ */
 export function loadAppConfig(env: Record<string, string | undefined>): AppConfig {
-  const parsed = appConfigSchema.safeParse(env);
+  const set = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value.trim() !== ''));
+  const parsed = appConfigSchema.safeParse(set);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
     throw new Error(`Invalid app settings:\n  ${lines.join('\n  ')}`);

@@ -57,6 +57,18 @@ describe('loadAppConfig', () => {
     expect(config).not.toHaveProperty('PATH');
   });
 
+  it('takes a setting left empty or blank as not set: its default, or named as missing when required', () => {
+    expect(load({ LOCAL_PROVISION_DELAY_MS: '', BOT_IDLE_TIMEOUT_SECONDS: '  ', COSMOS_KEY: '', ORPHAN_SWEEP_SCHEDULE: '' })).toMatchObject({
+      LOCAL_PROVISION_DELAY_MS: 30_000,
+      BOT_IDLE_TIMEOUT_SECONDS: 900,
+      ORPHAN_SWEEP_SCHEDULE: '0 */5 * * * *',
+    });
+    expect(load({ COSMOS_KEY: '' })).not.toHaveProperty('COSMOS_KEY');
+    const message = refusalOf({ AUTH_ISSUER: '' });
+    expect(message).toMatch(/^ {2}AUTH_ISSUER: /m);
+    expect(message.split('\n')).toHaveLength(2);
+  });
+
   it('names every missing required setting at once', () => {
     const message = refusalOf({ COSMOS_ENDPOINT: undefined, AUTH_ISSUER: undefined });
     expect(message).toMatch(/^Invalid app settings:/);
@@ -79,6 +91,8 @@ describe('loadAppConfig', () => {
     ['a negative number', '-5'],
     ['a fraction', '1.5'],
     ['text', 'fifteen minutes'],
+    ['hexadecimal', '0x10'],
+    ['an exponent', '1e3'],
   ])('refuses %s where a positive whole number is expected', (_what, value) => {
     expect(refusalOf({ BOT_IDLE_TIMEOUT_SECONDS: value })).toMatch(/^ {2}BOT_IDLE_TIMEOUT_SECONDS: /m);
   });
@@ -99,9 +113,9 @@ describe('loadAppConfig', () => {
     expect(load({ RUN_DEADLINE_SWEEP_SCHEDULE: '  15 * * * * *  ' }).RUN_DEADLINE_SWEEP_SCHEDULE).toBe('15 * * * * *');
   });
 
-  it('refuses a value outside a closed list, a malformed URL, an unknown switch word and an empty optional setting', () => {
-    const message = refusalOf({ PROVISIONER: 'docker', OTEL_EXPORTER: 'stdout', KEYVAULT_URL: 'vault', ALLOW_HTTP_CALLBACKS: 'maybe', COSMOS_KEY: '' });
-    for (const name of ['PROVISIONER', 'OTEL_EXPORTER', 'KEYVAULT_URL', 'ALLOW_HTTP_CALLBACKS', 'COSMOS_KEY']) {
+  it('refuses a value outside a closed list, a malformed URL and an unknown switch word', () => {
+    const message = refusalOf({ PROVISIONER: 'docker', OTEL_EXPORTER: 'stdout', KEYVAULT_URL: 'vault', ALLOW_HTTP_CALLBACKS: 'maybe' });
+    for (const name of ['PROVISIONER', 'OTEL_EXPORTER', 'KEYVAULT_URL', 'ALLOW_HTTP_CALLBACKS']) {
       expect(message).toMatch(new RegExp(`^ {2}${name}: `, 'm'));
     }
     expect(message).toContain('expected one of "simulated"|"arm"');
