@@ -9,9 +9,15 @@ export const CALLBACK_ATTEMPT_TIMEOUT_MS = 10_000;
 /**
  * POSTs `body` to `url`, connecting only to `address` (checked before: the host is not resolved again, so a DNS
  * answer changed since cannot redirect the call). Redirects are not followed: a 3xx is the attempt's answer.
- * Answers the status, or 0 when there was none (refused, reset, timed out).
+ * Answers the status, or 0 when there was none (refused, reset, or silent for `timeoutMs`).
  */
-export function postCallback(url: URL, address: ResolvedAddress, body: Buffer, headers: Record<string, string>): Promise<number> {
+export function postCallback(
+  url: URL,
+  address: ResolvedAddress,
+  body: Buffer,
+  headers: Record<string, string>,
+  timeoutMs = CALLBACK_ATTEMPT_TIMEOUT_MS,
+): Promise<number> {
   const pinned: LookupFunction = (_host, options, callback) => {
     if ((options as { all?: boolean }).all) (callback as unknown as (e: null, a: ResolvedAddress[]) => void)(null, [address]);
     else callback(null, address.address, address.family);
@@ -20,7 +26,7 @@ export function postCallback(url: URL, address: ResolvedAddress, body: Buffer, h
     method: 'POST',
     lookup: pinned,
     headers: { ...headers, 'content-type': 'application/json', 'content-length': String(body.length) },
-    timeout: CALLBACK_ATTEMPT_TIMEOUT_MS,
+    timeout: timeoutMs,
   };
   const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
   return new Promise((resolve) => {

@@ -1,3 +1,4 @@
+import { createServer, type Socket } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { postCallback } from '../../../../app/callbacks/callback-post.js';
 import type { ResolvedAddress } from '../../../../app/callback-targets/callback-address.js';
@@ -56,6 +57,22 @@ describe('postCallback', () => {
     receiver.answer = 'reset';
     expect(await postCallback(new URL(receiver.url()), LOOPBACK, body, {})).toBe(0);
     expect(receiver.received).toHaveLength(1);
+  });
+
+  it('answers 0 when the receiver accepts the connection and never answers, once the attempt’s timeout passes', async () => {
+    const sockets: Socket[] = [];
+    const silent = createServer((socket) => sockets.push(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const { port } = silent.address() as { port: number };
+    try {
+      const started = Date.now();
+      expect(await postCallback(new URL(`http://hooks.invalid:${port}/hook`), LOOPBACK, body, {}, 300)).toBe(0);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(250);
+      expect(sockets).toHaveLength(1);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => silent.close(resolve));
+    }
   });
 
   it('answers 0 when the connection is refused', async () => {
