@@ -2,8 +2,10 @@ import type { Container, SqlQuerySpec } from '@azure/cosmos';
 import type { GroupRunCounts, RunCounts } from '../../app/runs/run-counts.js';
 
 const UNFINISHED = "SELECT VALUE COUNT(1) FROM c WHERE c.environmentId = @env AND c.type = 'run' AND c.state IN ('Queued', 'Running')";
-const OF_GROUP = "SELECT VALUE COUNT(1) FROM c WHERE c.environmentId = @env AND c.type = 'run' AND c.groupId = @group AND c.state = @state";
-const HIGH_OF_GROUP = `${OF_GROUP} AND c.priority = 'High'`;
+const QUEUED_OF_GROUP = "SELECT VALUE COUNT(1) FROM c WHERE c.environmentId = @env AND c.type = 'run' AND c.groupId = @group AND c.state = 'Queued'";
+const HIGH_OF_GROUP = `${QUEUED_OF_GROUP} AND c.priority = 'High'`;
+/** the group of every running run: at most one per bot, so bounded by the environment's capacity, not by the queue */
+const RUNNING_GROUPS = "SELECT VALUE c.groupId FROM c WHERE c.environmentId = @env AND c.type = 'run' AND c.state = 'Running'";
 /** the first queued run in dispatch order (`dispatchKeyOf`: moved-to-top runs, then High, then the others) */
 const FIRST_QUEUED =
   "SELECT TOP 1 c.priority, c.movedToTopAt, c.queuedAt FROM c WHERE c.environmentId = @env AND c.type = 'run' AND c.groupId = @group AND c.state = 'Queued' ORDER BY c.dispatchKey ASC";
@@ -16,11 +18,12 @@ interface FirstQueued {
 
 /**
  * Queued and running runs per group of one environment, from the runs container (its key prefix `[environmentId]`),
- * by index-only `COUNT` aggregates and one indexed TOP 1, so that the cost does not grow with the queue (issue 19): one
- * query for the whole environment, and when it has unfinished runs, three per group together (running, queued, the
- * first queued run in dispatch order). The High ones are counted only where that first run is High or moved to the top:
- * High runs dispatch before all others, so a first run of another priority, not moved, means none is queued. The query
- * engines we run against locally have no GROUP BY, hence per-group queries rather than one grouped one.
+ * so that the cost does not grow with the queue (issue 19). One index-only `COUNT` of the environment's unfinished
+ * runs; when there are any, together: the group of each running run (one query; a bot runs one run at a time, so
+ * these are at most the environment's capacity), and per group the `COUNT` of its queued runs and its first queued
+ * run in dispatch order (an indexed TOP 1). The High ones are counted only where that first run is High or moved to
+ * the top: High runs dispatch before all others, so a first run of another priority, not moved, means none is queued.
+ * The query engines we run against locally have no GROUP BY, hence per-group queries rather than one grouped one.
  */
 export class CosmosRunCounts implements RunCounts {
   constructor(private readonly runs: Container) {}
@@ -28,6 +31,13 @@ export class CosmosRunCounts implements RunCounts {
   private async count(environmentId: string, query: SqlQuerySpec): Promise<number> {
     const { resources } = await this.runs.items.query<number>(query, { partitionKey: [environmentId] }).fetchAll();
     return resources[0] ?? 0;
+  }
+
+  private async runningGroups(environmentId: string): Promise<string[]> {
+    const query = { query: RUNNING_GROUPS, parameters: [{ name: '@env', value: environmentId }] };
+    // -1: the service's dynamic page size, so the running runs of a full environment are one round trip
+    const { resources } = await this.runs.items.query<string>(query, { partitionKey: [environmentId], maxItemCount: -1 }).fetchAll();
+    return resources;
   }
 
   private async firstQueued(environmentId: string, query: SqlQuerySpec): Promise<FirstQueued | undefined> {
@@ -42,21 +52,28 @@ export class CosmosRunCounts implements RunCounts {
   async countsFor(environmentId: string, groupIds: readonly string[]): Promise<Record<string, GroupRunCounts>> {
     const env = { name: '@env', value: environmentId };
     if (groupIds.length === 0 || (await this.unfinishedTotal(environmentId)) === 0) return {};
-    const counted = await Promise.all(
-      groupIds.map(async (groupId) => {
-        const group = { name: '@group', value: groupId };
-        const queuedState = { name: '@state', value: 'Queued' };
-        const [running, queued, first] = await Promise.all([
-          this.count(environmentId, { query: OF_GROUP, parameters: [env, group, { name: '@state', value: 'Running' }] }),
-          this.count(environmentId, { query: OF_GROUP, parameters: [env, group, queuedState] }),
-          this.firstQueued(environmentId, { query: FIRST_QUEUED, parameters: [env, group] }),
-        ]);
-        const highCannotBeQueued = queued === 0 || (first !== undefined && first.priority !== 'High' && first.movedToTopAt === undefined);
-        const queuedHigh = highCannotBeQueued ? 0 : await this.count(environmentId, { query: HIGH_OF_GROUP, parameters: [env, group, queuedState] });
-        const counts: GroupRunCounts = { running, queued, queuedHigh, ...(queued > 0 && first !== undefined ? { oldestQueuedAt: first.queuedAt } : {}) };
-        return [groupId, counts] as const;
-      }),
-    );
-    return Object.fromEntries(counted.filter(([, c]) => c.running + c.queued > 0));
+    const [runningGroups, counted] = await Promise.all([
+      this.runningGroups(environmentId),
+      Promise.all(
+        groupIds.map(async (groupId) => {
+          const group = { name: '@group', value: groupId };
+          const [queued, first] = await Promise.all([
+            this.count(environmentId, { query: QUEUED_OF_GROUP, parameters: [env, group] }),
+            this.firstQueued(environmentId, { query: FIRST_QUEUED, parameters: [env, group] }),
+          ]);
+          const highCannotBeQueued = queued === 0 || (first !== undefined && first.priority !== 'High' && first.movedToTopAt === undefined);
+          const queuedHigh = highCannotBeQueued ? 0 : await this.count(environmentId, { query: HIGH_OF_GROUP, parameters: [env, group] });
+          return { groupId, queued, queuedHigh, ...(queued > 0 && first !== undefined ? { oldestQueuedAt: first.queuedAt } : {}) };
+        }),
+      ),
+    ]);
+    const running = new Map<string, number>();
+    for (const groupId of runningGroups) running.set(groupId, (running.get(groupId) ?? 0) + 1);
+    const out: Record<string, GroupRunCounts> = {};
+    for (const { groupId, ...queue } of counted) {
+      const counts: GroupRunCounts = { running: running.get(groupId) ?? 0, ...queue };
+      if (counts.running + counts.queued > 0) out[groupId] = counts;
+    }
+    return out;
   }
 }

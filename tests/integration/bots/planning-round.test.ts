@@ -8,7 +8,7 @@ import { updateBot } from '../../../app/bots/bot-records.js';
 import type { BotDocument } from '../../../domain/bot.js';
 import type { RunDocument } from '../../../domain/run.js';
 import { claimNextRun } from '../../../app/runs/claim.js';
-import { aBotRecord, sweepServices, TestClock } from '../../support/maintenance-fixtures.js';
+import { aBotRecord, aGroupWithoutController, sweepServices, TestClock } from '../../support/maintenance-fixtures.js';
 import { createRunWorld, inProcessServices, submit } from '../../support/run-fixtures.js';
 
 // A planning round in this process against the shared cloud's Cosmos: what it reads of the bot records.
@@ -45,7 +45,12 @@ describe('the planning round', () => {
   });
 
   it('plans a bot already asked to drain as Draining: no second drain, one at a time', async () => {
-    const { envId, groupId, deps } = await anEnvironmentWithGroup();
+    // the environment's real controller is out of the way: on a loaded machine its round (the group's creation woke
+    // it) could otherwise ask for the first drain before this test's round does
+    const admin = await clientFor({ userId: 'planning-round-admin', platformAdmin: true });
+    const envId = (await createEnvironment(admin, { capacity: 4 })).id;
+    const groupId = (await aGroupWithoutController(admin, envId, { maxBots: 4, committedBots: 0 })).id;
+    const deps = sweepServices([envId], new TestClock());
     const outdated = { imageId: 'previous-image', imageVersion: '1.0.0' };
     await aBotRecord(deps, envId, groupId, 'Busy', outdated);
     await aBotRecord(deps, envId, groupId, 'Busy', outdated);

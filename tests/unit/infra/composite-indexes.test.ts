@@ -155,7 +155,10 @@ function parseSql(sql: string, where: string, container: string): OrderedQuery {
 }
 
 /** Files whose SQL is written out (not through the DocumentStore), and the container they query. */
-const SQL_FILES: Record<string, string> = { 'adapters/cosmos/cosmos-run-queries.ts': RUNS_CONTAINER };
+const SQL_FILES: Record<string, string> = {
+  'adapters/cosmos/cosmos-run-queries.ts': RUNS_CONTAINER,
+  'adapters/cosmos/cosmos-run-counts.ts': RUNS_CONTAINER,
+};
 /** Files building an ORDER BY at run time, each checked another way here. */
 const DYNAMIC = new Set(['adapters/cosmos/cosmos-document-store.ts', 'adapters/cosmos/cosmos-run-queries.ts', 'adapters/cosmos/cosmos-audit-log.ts']);
 
