@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { planningInput, runPlanningRound } from '../../../app/bots/planning-round.js';
 import type { EnvironmentDocument } from '../../../domain/environment.js';
 import { clientFor } from '../../support/api-client.js';
-import { builtInImageId, createGroup, removeGroupDocument } from '../../support/connection-fixtures.js';
+import { removeGroupDocument } from '../../support/connection-fixtures.js';
 import { createEnvironment } from '../../support/fixtures.js';
 import { updateBot } from '../../../app/bots/bot-records.js';
 import type { BotDocument } from '../../../domain/bot.js';
@@ -15,10 +15,14 @@ import { createRunWorld, inProcessServices, submit } from '../../support/run-fix
 
 const noQueue = async () => undefined;
 
+/**
+ * An environment whose real controller is out of the way (`aGroupWithoutController`): the tests' rounds are its only
+ * ones. On a loaded machine the round the group's creation wakes could otherwise act first (a drain test failed so).
+ */
 async function anEnvironmentWithGroup() {
   const admin = await clientFor({ userId: 'planning-round-admin', platformAdmin: true });
   const env = await createEnvironment(admin, { capacity: 4 });
-  const group = await createGroup(admin, env.id, await builtInImageId(admin, env.id), { maxBots: 4 });
+  const group = await aGroupWithoutController(admin, env.id, { maxBots: 4, committedBots: 0 });
   return { envId: env.id, groupId: group.id, deps: sweepServices([env.id], new TestClock()) };
 }
 
@@ -45,12 +49,7 @@ describe('the planning round', () => {
   });
 
   it('plans a bot already asked to drain as Draining: no second drain, one at a time', async () => {
-    // the environment's real controller is out of the way: on a loaded machine its round (the group's creation woke
-    // it) could otherwise ask for the first drain before this test's round does
-    const admin = await clientFor({ userId: 'planning-round-admin', platformAdmin: true });
-    const envId = (await createEnvironment(admin, { capacity: 4 })).id;
-    const groupId = (await aGroupWithoutController(admin, envId, { maxBots: 4, committedBots: 0 })).id;
-    const deps = sweepServices([envId], new TestClock());
+    const { envId, groupId, deps } = await anEnvironmentWithGroup();
     const outdated = { imageId: 'previous-image', imageVersion: '1.0.0' };
     await aBotRecord(deps, envId, groupId, 'Busy', outdated);
     await aBotRecord(deps, envId, groupId, 'Busy', outdated);
