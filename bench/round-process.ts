@@ -6,6 +6,7 @@ import type { BotDocument } from '../domain/bot.js';
 import type { EnvironmentDocument } from '../domain/environment.js';
 import type { GroupDocument } from '../domain/group.js';
 import type { ImageDocument } from '../domain/image.js';
+import { timed } from './bench-world.js';
 import { recordGcPauses, type GcPauses } from './gc-pauses.js';
 import { stats, type Stats } from './stats.js';
 
@@ -34,11 +35,7 @@ export interface RoundProcessResult {
 const WARM_UP = 10;
 const STAGE_SAMPLES = 60;
 
-async function time(work: () => Promise<unknown>): Promise<number> {
-  const t0 = performance.now();
-  await work();
-  return performance.now() - t0;
-}
+const time = async (work: () => Promise<unknown>): Promise<number> => (await timed(work))[1];
 
 async function main(): Promise<void> {
   const job = JSON.parse(process.env.ROUND_PROCESS_JOB ?? '') as RoundProcessJob;

@@ -1,19 +1,23 @@
 import type { GroupRunCounts, RunCounts } from '../../../app/runs/run-counts.js';
-import type { RunDocument } from '../../../domain/run.js';
+import { byDispatchKey, type RunDocument } from '../../../domain/run.js';
 import type { MemoryRunStore } from './memory-run-store.js';
 
-/** The run counts as the adapter's COUNT queries answer them, computed over the runs of a MemoryRunStore. */
+/**
+ * The run counts as the adapter's queries answer them (CosmosRunCounts), computed over the runs of a MemoryRunStore:
+ * with each group's first queued run in dispatch order, whose queue time is the planner's oldest.
+ */
 export function memoryRunCounts(runs: MemoryRunStore): RunCounts {
   const unfinished = async (environmentId: string) =>
     (await runs.docs.list<RunDocument>(environmentId, 'run')).items.filter((r) => r.state === 'Queued' || r.state === 'Running');
   return {
     countsFor: async (environmentId, groupIds) => {
       const counts: Record<string, GroupRunCounts> = {};
-      for (const run of await unfinished(environmentId)) {
+      for (const run of (await unfinished(environmentId)).sort(byDispatchKey)) {
         if (!groupIds.includes(run.groupId)) continue;
         const c = (counts[run.groupId] ??= { running: 0, queued: 0, queuedHigh: 0 });
         if (run.state === 'Running') c.running++;
         else {
+          if (c.queued === 0) c.oldestQueuedAt = run.queuedAt;
           c.queued++;
           if (run.priority === 'High') c.queuedHigh++;
         }

@@ -72,7 +72,7 @@ describe('a planning round', () => {
     expect(ports.botStore.docs.size).toBe(0);
   });
 
-  it('writes the records of the bots the planner creates, then the decision naming them; asks the queue time only of groups with runs waiting', async () => {
+  it('writes the records of the bots the planner creates, then the decision naming them', async () => {
     await seedGroup(world, 'group-2', 'pw');
     await seedRun(world, 'run-1', GROUP, 'user-1');
     await seedRun(world, 'run-2', GROUP, 'user-1');
@@ -98,7 +98,21 @@ describe('a planning round', () => {
       expect.objectContaining({ groupId: GROUP, action: 'create', count: 2, botIds, reason: 'demand', at: NOW, detail: decision?.message }),
     ]);
     expect(outcome.unstarted).toEqual([]);
+    expect(oldestAskedFor).toEqual([]); // the counts brought the first queued run
+  });
+
+  it('asks the queue time of the first run only of groups with runs waiting whose counts did not bring it', async () => {
+    await seedGroup(world, 'group-2', 'pw');
+    await seedRun(world, 'run-1', GROUP, 'user-1');
+    const counts = ports.runCounts;
+    ports.runCounts = {
+      ...counts,
+      countsFor: async (environmentId, groupIds) =>
+        Object.fromEntries(Object.entries(await counts.countsFor(environmentId, groupIds)).map(([g, { oldestQueuedAt: _, ...c }]) => [g, c])),
+    };
+    const outcome = await round();
     expect(oldestAskedFor).toEqual([GROUP]);
+    expect(outcome.plan?.decisions).toEqual([expect.objectContaining({ kind: 'create', groupId: GROUP })]);
   });
 
   it('asks an idle bot past its idle timeout to go: the request on its record, a Release signal, a release decision', async () => {

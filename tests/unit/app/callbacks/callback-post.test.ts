@@ -65,9 +65,8 @@ describe('postCallback', () => {
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
     const { port } = silent.address() as { port: number };
     try {
-      const started = Date.now();
+      // the receiver holds the connection and never writes: only the attempt's timeout can end it
       expect(await postCallback(new URL(`http://hooks.invalid:${port}/hook`), LOOPBACK, body, {}, 300)).toBe(0);
-      expect(Date.now() - started).toBeGreaterThanOrEqual(250);
       expect(sockets).toHaveLength(1);
     } finally {
       for (const socket of sockets) socket.destroy();

@@ -113,10 +113,20 @@ describe('recordGroupHistory', () => {
     expect(Object.keys((await hourOf(G1))!.minutes)).toEqual(['07', '08']);
   });
 
-  it('asks for the queue head only of groups with runs waiting; a group without any waited 0 s', async () => {
+  it('takes the queue head from the counts; asks for it only of groups with runs waiting whose counts did not bring it; a group without any waited 0 s', async () => {
     await seedGroup(ports, G2, 'p');
     await seedRun(ports, 'run-1', G1, 'u');
     const nextQueued = vi.spyOn(ports.runs.queries, 'nextQueued');
+    expect(await round()).toEqual({ sampled: 2 });
+    expect(nextQueued.mock.calls).toEqual([]);
+
+    const counts = ports.runCounts;
+    ports.runCounts = {
+      ...counts,
+      countsFor: async (environmentId, groupIds) =>
+        Object.fromEntries(Object.entries(await counts.countsFor(environmentId, groupIds)).map(([g, { oldestQueuedAt: _, ...c }]) => [g, c])),
+    };
+    ports.clock.advance(SAMPLE_INTERVAL_MS);
     expect(await round()).toEqual({ sampled: 2 });
     expect(nextQueued.mock.calls).toEqual([[ENV, G1, 1]]);
     expect((await hourOf(G2))?.minutes['07']).toMatchObject({ queued: 0, waitP95: 0 });
