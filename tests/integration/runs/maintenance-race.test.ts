@@ -53,6 +53,7 @@ async function race(world: Awaited<ReturnType<typeof createRunWorld>>, toggle: T
   const started = new Map<string, string>();
   let paused = 0;
   let togglesDone = false;
+  let submitted = 0;
   const toggler = (async () => {
     for (let i = 0; i < toggles; i++) {
       const on = await toggle(true);
@@ -64,7 +65,7 @@ async function race(world: Awaited<ReturnType<typeof createRunWorld>>, toggle: T
   })();
   const submitter = (async () => {
     // a switched-off environment refuses submissions: those are tried again until accepted
-    for (let submitted = 0; submitted < runs;) {
+    while (submitted < runs) {
       try {
         await submitManyInProcess(deps, world, 1, 1);
         submitted++;
@@ -79,7 +80,8 @@ async function race(world: Awaited<ReturnType<typeof createRunWorld>>, toggle: T
       const result = await claimNextRun(deps, { environmentId: world.envId, groupId: world.groupId, botId: `race-${claimer}-${n}`, waitMs: 30 });
       if ('run' in result) started.set(result.run.id, result.run.startedAt ?? '');
       else if (result.none === 'DispatchPaused') paused++;
-      if (togglesDone && 'none' in result && result.none === 'QueueEmpty') return;
+      // an empty queue ends a claimer only once nothing more will come: the toggles and every submission are done
+      if (togglesDone && submitted === runs && 'none' in result && result.none === 'QueueEmpty') return;
     }
   });
   await Promise.all([toggler, submitter, ...claimers]);
