@@ -1,5 +1,5 @@
 import type { Principal } from '../domain/principal.js';
-import { BOT_STATES, isAlive, type BotDocument, type BotState } from '../domain/bot.js';
+import type { BotDocument, BotState } from '../domain/bot.js';
 import { invalidContinuationToken } from './paging/continuation-tokens.js';
 import type { ScalingDecisionDocument } from '../domain/scaling-decision.js';
 import type { DocumentStore, Page, Versioned } from './ports/document-store.js';
@@ -9,8 +9,7 @@ import { readPage } from './paging/paged-list.js';
 /** What listing a group's bots and its scaling decisions needs: the group as the caller may see it, and the bots container. */
 export type GroupBotsPorts = GroupReadPorts & { botStore: Pick<DocumentStore, 'list'> };
 
-/** The states a bots list shows when the caller names none: the bots that exist (not Deleted or Failed). */
-export const LIVE_BOT_STATES: readonly BotState[] = BOT_STATES.filter(isAlive);
+export { LIVE_BOT_STATES } from '../domain/bot.js';
 
 /**
  * The bots of a group in the given states (newest first), paged, for anyone who may see the group. The store's

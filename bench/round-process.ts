@@ -1,11 +1,7 @@
-import { runPlanningRound } from '../app/bots/planning-round.js';
-import { loadGroupStats } from '../app/bots/group-scaling-stats.js';
+import { roundLists, runPlanningRound } from '../app/bots/planning-round.js';
 import { loadAppConfig } from '../app/config/app-config.js';
 import { buildClients } from '../composition/root/clients.js';
-import type { BotDocument } from '../domain/bot.js';
 import type { EnvironmentDocument } from '../domain/environment.js';
-import type { GroupDocument } from '../domain/group.js';
-import type { ImageDocument } from '../domain/image.js';
 import { timed } from './bench-world.js';
 import { recordGcPauses, type GcPauses } from './gc-pauses.js';
 import { stats, type Stats } from './stats.js';
@@ -28,7 +24,7 @@ export interface RoundProcessResult {
   rounds: Stats;
   /** this process's garbage-collection pauses during the timed rounds */
   gcDuringRounds: GcPauses;
-  /** the two read stages the round waits for, each alone (ms): the environment then its lists; the counts (they bring each group's oldest queued run) */
+  /** the two read stages the round waits for, each alone (ms): the environment then its lists and unfinished count; the counts (they bring each group's oldest queued run) */
   stages: { lists: Stats; counts: Stats };
 }
 
@@ -50,22 +46,18 @@ async function main(): Promise<void> {
     for (let i = 0; i < job.rounds && (i < 3 || Date.now() < deadline); i++) samples.push(await time(() => runPlanningRound(deps, env, oldestQueued)));
     const gcDuringRounds = gc();
 
-    const groups = (await deps.store.list<GroupDocument>(env, 'group')).items.map((g) => g.id);
     const lists: number[] = [];
     const counts: number[] = [];
     for (let i = 0; i < STAGE_SAMPLES; i++) {
+      let read: Awaited<ReturnType<typeof roundLists>> | undefined;
       lists.push(
         await time(async () => {
           await deps.store.get<EnvironmentDocument>(env, env);
-          await Promise.all([
-            deps.store.list<GroupDocument>(env, 'group'),
-            deps.store.list<ImageDocument>(env, 'image'),
-            deps.botStore.list<BotDocument>(env, 'bot'),
-            loadGroupStats(deps, env),
-          ]);
+          read = await roundLists(deps, env);
         }),
       );
-      counts.push(await time(() => deps.runCounts.countsFor(env, groups)));
+      const groups = read?.groups.items.map((g) => g.id) ?? [];
+      counts.push(await time(() => deps.runCounts.countsFor(env, groups, read?.unfinished)));
     }
     const result: RoundProcessResult = {
       rounds: stats(samples),

@@ -19,7 +19,7 @@ interface FirstQueued {
 /**
  * Queued and running runs per group of one environment, from the runs container (its key prefix `[environmentId]`),
  * so that the cost does not grow with the queue (issue 19). One index-only `COUNT` of the environment's unfinished
- * runs; when there are any, together: the group of each running run (one query; a bot runs one run at a time, so
+ * runs (unless the caller read it); when there are any, together: the group of each running run (one query; a bot runs one run at a time, so
  * these are at most the environment's capacity), and per group the `COUNT` of its queued runs and its first queued
  * run in dispatch order (an indexed TOP 1). The High ones are counted only where that first run is High or moved to
  * the top: High runs dispatch before all others, so a first run of another priority, not moved, means none is queued.
@@ -49,9 +49,9 @@ export class CosmosRunCounts implements RunCounts {
     return this.count(environmentId, { query: UNFINISHED, parameters: [{ name: '@env', value: environmentId }] });
   }
 
-  async countsFor(environmentId: string, groupIds: readonly string[]): Promise<Record<string, GroupRunCounts>> {
+  async countsFor(environmentId: string, groupIds: readonly string[], unfinished?: number): Promise<Record<string, GroupRunCounts>> {
     const env = { name: '@env', value: environmentId };
-    if (groupIds.length === 0 || (await this.unfinishedTotal(environmentId)) === 0) return {};
+    if (groupIds.length === 0 || (unfinished ?? (await this.unfinishedTotal(environmentId))) === 0) return {};
     const [runningGroups, counted] = await Promise.all([
       this.runningGroups(environmentId),
       Promise.all(

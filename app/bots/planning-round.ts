@@ -1,5 +1,5 @@
 import type { AppConfig } from '../config/app-config.js';
-import type { BotDocument } from '../../domain/bot.js';
+import { LIVE_BOT_STATES, type BotDocument } from '../../domain/bot.js';
 import type { EnvironmentDocument } from '../../domain/environment.js';
 import type { GroupDocument } from '../../domain/group.js';
 import { groupsRemovedUnderTheirBots, plannerGroupOf } from '../../domain/planner/input-projection.js';
@@ -37,7 +37,7 @@ import { resendStrandedWakeUps, type StrandedWakeUpPorts } from './stranded-wake
 export type PlanningRoundPorts = {
   store: Pick<DocumentStore, 'get' | 'list'>;
   botStore: DocumentStore;
-  runCounts: Pick<RunCounts, 'countsFor'>;
+  runCounts: Pick<RunCounts, 'countsFor' | 'unfinishedTotal'>;
   config: Pick<AppConfig, 'BOT_IDLE_TIMEOUT_SECONDS' | 'GROUP_IDLE_TEARDOWN_HOURS' | 'BOT_HEARTBEAT_TIMEOUT_SECONDS'>;
   now(): Date;
   newId(): string;
@@ -123,6 +123,21 @@ async function learn(
 }
 
 /**
+ * The round's first reads, together: the environment's groups, images, live bots (records of Deleted and Failed bots
+ * are kept BOT_RECORD_RETENTION_DAYS and plan nothing) and group stats, and the count of its unfinished runs.
+ */
+export async function roundLists(deps: PlanningRoundPorts, environmentId: string) {
+  const [groups, images, bots, stored, unfinished] = await Promise.all([
+    deps.store.list<GroupDocument>(environmentId, 'group'),
+    deps.store.list<ImageDocument>(environmentId, 'image'),
+    deps.botStore.list<BotDocument>(environmentId, 'bot', { whereIn: { state: LIVE_BOT_STATES } }),
+    loadGroupStats(deps, environmentId),
+    deps.runCounts.unfinishedTotal(environmentId),
+  ]);
+  return { groups, images, bots, stored, unfinished };
+}
+
+/**
  * Reads what the planner needs: one environment, its groups, images, bots, queue counts, oldest queued runs and learned
  * stats (all in-partition). Reads that do not depend on one another go out together: the round waits for three
  * round trips (the lists, the counts, then the ended runs and the oldest runs the counts did not bring), not one per
@@ -133,15 +148,11 @@ export async function planningInput(
   env: Versioned<EnvironmentDocument>,
   oldestQueued: OldestQueued,
 ): Promise<{ input: PlannerInput; bots: BotDocument[]; learned: Map<string, LearnedStats>; runningRuns: number }> {
-  const [groups, images, bots, stored] = await Promise.all([
-    deps.store.list<GroupDocument>(env.id, 'group'),
-    deps.store.list<ImageDocument>(env.id, 'image'),
-    deps.botStore.list<BotDocument>(env.id, 'bot'),
-    loadGroupStats(deps, env.id),
-  ]);
+  const { groups, images, bots, stored, unfinished } = await roundLists(deps, env.id);
   const counts = await deps.runCounts.countsFor(
     env.id,
     groups.items.map((g) => g.id),
+    unfinished,
   );
   const now = deps.now().toISOString();
   const [learned, oldest] = await Promise.all([

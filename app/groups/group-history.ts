@@ -1,4 +1,4 @@
-import { BOT_STATES, isAlive, type BotDocument } from '../../domain/bot.js';
+import { LIVE_BOT_STATES, type BotDocument } from '../../domain/bot.js';
 import type { GroupDocument } from '../../domain/group.js';
 import type { RunDocument } from '../../domain/run.js';
 import { NO_RUNS, type RunCounts } from '../runs/run-counts.js';
@@ -41,7 +41,6 @@ export interface GroupHistoryDocument extends StoredDocument {
   ttl: number;
 }
 
-const LIVE_STATES = BOT_STATES.filter(isAlive);
 const WRITE_ATTEMPTS = 3;
 
 export interface HistoryRound {
@@ -67,19 +66,18 @@ export async function recordGroupHistory(deps: GroupHistoryPorts, environmentId:
   const due = groups.filter((g) => sampleDue(docByGroup.get(g.id)?.minutes[minute], now));
   if (due.length === 0) return { sampled: 0 };
 
-  // the same reads as the planning round (planningInput): every bot record of the environment, the run counts
+  // the same reads as the planning round (planningInput): the environment's live bots, the run counts
   const [bots, counts] = await Promise.all([
-    deps.botStore.list<BotDocument>(environmentId, 'bot'),
+    deps.botStore.list<BotDocument>(environmentId, 'bot', { whereIn: { state: LIVE_BOT_STATES } }),
     deps.runCounts.countsFor(
       environmentId,
       due.map((g) => g.id),
     ),
   ]);
-  const live = bots.items.filter((b) => isAlive(b.state));
   for (const group of due) {
     const { queued, oldestQueuedAt: counted } = counts[group.id] ?? NO_RUNS;
     const oldestQueuedAt = queued === 0 ? undefined : (counted ?? (await deps.runs.queries.nextQueued(environmentId, group.id, 1))[0]?.queuedAt);
-    const own = live.filter((b) => b.groupId === group.id);
+    const own = bots.items.filter((b) => b.groupId === group.id);
     const sample: GroupSample = {
       queued,
       oldestWaitSeconds: oldestQueuedAt ? Math.max(0, (now.getTime() - Date.parse(oldestQueuedAt)) / 1000) : 0,
@@ -97,7 +95,7 @@ function recordGauges(environmentId: string, groupId: string, sample: GroupSampl
   const ids = { environmentId, groupId };
   meters.runsQueued.record(sample.queued, ids);
   meters.oldestQueuedWait.record(sample.oldestWaitSeconds, ids);
-  for (const state of LIVE_STATES) meters.bots.record(bots.filter((b) => b.state === state).length, { ...ids, state });
+  for (const state of LIVE_BOT_STATES) meters.bots.record(bots.filter((b) => b.state === state).length, { ...ids, state });
   const utilisation = utilisationOf({ live: sample.liveBots, busy: sample.busyBots });
   if (utilisation !== undefined) meters.utilisation.record(utilisation, ids);
 }

@@ -13,8 +13,12 @@ export interface GroupRunCounts {
  * history. It sits with the runs it counts, below all of them in app/'s order (docs/architecture.md).
  */
 export interface RunCounts {
-  /** counts per group id (of `groupIds`) of one environment; groups without queued or running runs are absent */
-  countsFor(environmentId: string, groupIds: readonly string[]): Promise<Record<string, GroupRunCounts>>;
+  /**
+   * counts per group id (of `groupIds`) of one environment; groups without queued or running runs are absent.
+   * `unfinished`: the environment's `unfinishedTotal` when the caller read it already (the planning round reads it
+   * beside its lists, so that it is not a round trip of its own); 0 answers at once.
+   */
+  countsFor(environmentId: string, groupIds: readonly string[], unfinished?: number): Promise<Record<string, GroupRunCounts>>;
   /** queued and running runs of the whole environment, whatever their group (one index-only COUNT) */
   unfinishedTotal(environmentId: string): Promise<number>;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { planningInput, runPlanningRound } from '../../../app/bots/planning-round.js';
+import { planningInput, roundLists, runPlanningRound } from '../../../app/bots/planning-round.js';
 import type { EnvironmentDocument } from '../../../domain/environment.js';
 import { clientFor } from '../../support/api-client.js';
 import { removeGroupDocument } from '../../support/connection-fixtures.js';
@@ -89,6 +89,17 @@ describe('the planning round', () => {
     // a Normal run moved to the top dispatches before the High one, which is still counted
     expect((await admin.post(`environments/${w.envId}/runs/${first.id}/move-to-top`)).status).toBe(200);
     expect(await counted()).toEqual({ running: 0, queued: 3, queuedHigh: 1, oldestQueuedAt: first.queuedAt });
+  });
+
+  it('reads the live bots only: the records of Deleted and Failed bots, kept for their retention, are not read', async () => {
+    const { envId, groupId, deps } = await anEnvironmentWithGroup();
+    const live = [await aBotRecord(deps, envId, groupId, 'Ready'), await aBotRecord(deps, envId, groupId, 'Deprovisioning')];
+    for (const state of ['Deleted', 'Failed', 'Deleted'] as const) await aBotRecord(deps, envId, groupId, state);
+    const { bots, unfinished } = await roundLists(deps, envId);
+    expect(bots.items.map((b) => b.id).sort()).toEqual(live.map((b) => b.id).sort());
+    expect(unfinished).toBe(0);
+    // nothing unfinished: the counts ask nothing more
+    expect(await deps.runCounts.countsFor(envId, [groupId], unfinished)).toEqual({});
   });
 
   it('hands back, to be started, a bot an earlier round created whose lifecycle never ran', async () => {

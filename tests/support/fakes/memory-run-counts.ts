@@ -10,8 +10,9 @@ export function memoryRunCounts(runs: MemoryRunStore): RunCounts {
   const unfinished = async (environmentId: string) =>
     (await runs.docs.list<RunDocument>(environmentId, 'run')).items.filter((r) => r.state === 'Queued' || r.state === 'Running');
   return {
-    countsFor: async (environmentId, groupIds) => {
+    countsFor: async (environmentId, groupIds, known) => {
       const counts: Record<string, GroupRunCounts> = {};
+      if (known === 0) return counts;
       for (const run of (await unfinished(environmentId)).sort(byDispatchKey)) {
         if (!groupIds.includes(run.groupId)) continue;
         const c = (counts[run.groupId] ??= { running: 0, queued: 0, queuedHigh: 0 });

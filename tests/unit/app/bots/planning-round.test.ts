@@ -1,4 +1,4 @@
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { runPlanningRound, type OldestQueued, type PlanningRoundPorts } from '../../../../app/bots/planning-round.js';
 import { STATS_TYPE, statsDocumentId, type GroupScalingStatsDocument } from '../../../../app/bots/group-scaling-stats.js';
 import type { BotDocument } from '../../../../domain/bot.js';
@@ -113,6 +113,20 @@ describe('a planning round', () => {
     const outcome = await round();
     expect(oldestAskedFor).toEqual([GROUP]);
     expect(outcome.plan?.decisions).toEqual([expect.objectContaining({ kind: 'create', groupId: GROUP })]);
+  });
+
+  it('reads only the bots that exist: the kept records of Deleted and Failed bots are not read, and plan nothing', async () => {
+    await seedRun(world, 'run-1', GROUP, 'user-1');
+    await seedBot(ports.botStore, { id: 'ready-1' });
+    for (let i = 0; i < 20; i++) await seedBot(ports.botStore, { id: `deleted-${i}`, state: i % 2 === 0 ? 'Deleted' : 'Failed', since: at(-HOUR) });
+    const list = vi.spyOn(ports.botStore, 'list');
+    const outcome = await round();
+    const botLists = list.mock.calls.flatMap(([, type], i) => (type === 'bot' ? [list.mock.results[i]?.value as ReturnType<typeof list>] : []));
+    const botsRead = (await Promise.all(botLists)).flatMap((page) => page.items.map((b) => b.id));
+    expect(botsRead).toEqual(['ready-1']);
+    // the Ready bot takes the run: nothing to create, the old records untouched
+    expect(outcome.plan?.decisions).toEqual([]);
+    expect((await storedBot('deleted-0')).state).toBe('Deleted');
   });
 
   it('asks an idle bot past its idle timeout to go: the request on its record, a Release signal, a release decision', async () => {
