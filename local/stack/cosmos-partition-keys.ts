@@ -19,6 +19,9 @@ import { dirname, join } from 'node:path';
  * - A query or read feed that names a partition key (full or prefix) sees only that partition's items, single-path
  *   containers included.
  * - Bulk (a non-atomic batch) carries each operation's full key and is served as those operations one by one.
+ * - A conditional patch's predicate (`FROM c WHERE …`) is evaluated on the item being patched
+ *   (https://learn.microsoft.com/azure/cosmos-db/partial-document-update, "Supported modes": conditional patch): a 412
+ *   when it does not hold. The peer evaluated it, lower-cased, over every item of the container with the same id.
  * Refused with a 400 that says so: transactional (atomic) batches against hierarchical containers, and queries that
  * name an effective-partition-key range (`x-ms-start-epk`), which the peer cannot compute.
  */
@@ -31,7 +34,16 @@ interface CollectionDefinition {
 interface PeerItems {
   _partitionKeyPath: string[];
   _data: Map<string, { read(): Record<string, unknown> }>;
+  query(params: { query: string; parameters?: Array<{ name: string; value: unknown }> }, options: object): { result: unknown[] } | null;
 }
+/** The peer's patch of one document (lib/handler/_patch-operations.js): `partitionKey` is the request's header. */
+interface PatchInput {
+  id: string;
+  partitionKey?: string;
+  condition?: string;
+  [field: string]: unknown;
+}
+type PatchOperation = (collection: { documents: PeerItems }, input: PatchInput) => { statusCode: number; body: unknown };
 export interface PeerAccount {
   database(id: string): { collection(id: string): { read(): CollectionDefinition | undefined; documents: PeerItems } };
 }
@@ -83,6 +95,7 @@ export function honourPartitionKeys(): void {
   const headerModule = require(join(lib, 'utils/get-partition-from-header.js')) as { parsePartitionKey: (header: string, fallback: string) => unknown };
   const itemsModule = require(join(lib, 'account/items.js')) as { default: { prototype: Record<string, unknown> } };
   const accountModule = require(join(lib, 'account/index.js')) as { default: new (host: string, port: number) => PeerAccount };
+  const patchModule = require(join(lib, 'handler/_patch-operations.js')) as { patchOperation: PatchOperation };
 
   const parseHeader = headerModule.parsePartitionKey;
   headerModule.parsePartitionKey = (header: string, fallback: string) => {
@@ -118,6 +131,30 @@ export function honourPartitionKeys(): void {
     };
   }
 
+  const patch = patchModule.patchOperation;
+  patchModule.patchOperation = (collection, input) => {
+    if (input.condition === undefined) return patch(collection, input);
+    const predicate = /^\s*FROM\s+(\w+)\s+WHERE\s+([\s\S]+)$/i.exec(input.condition);
+    if (!predicate) {
+      return {
+        statusCode: 400,
+        body: { code: 'BadRequest', message: 'The local Cosmos peer evaluates a patch condition written "FROM c WHERE <predicate>" only.' },
+      };
+    }
+    const [, alias, where] = predicate;
+    const documents = collection.documents;
+    const prefix = input.partitionKey === undefined ? undefined : parseKeyHeader(input.partitionKey);
+    const found = (condition: string) =>
+      scopes.run({ documents, prefix: prefix ?? [] }, () => {
+        const query = `SELECT VALUE 1 FROM ${alias} WHERE ${alias}.id = @id${condition}`;
+        return (documents.query({ query, parameters: [{ name: '@id', value: input.id }] }, {})?.result.length ?? 0) > 0;
+      });
+    if (prefix === undefined || !found('')) return { statusCode: 404, body: {} };
+    if (!found(` AND (${where})`))
+      return { statusCode: 412, body: { code: 'PreconditionFailed', message: 'Condition specified in the patch request is not satisfied.' } };
+    return patch(collection, { ...input, condition: undefined });
+  };
+
   const Account = accountModule.default;
   accountModule.default = class RecordedAccount extends Account {
     constructor(host: string, port: number) {
@@ -125,6 +162,16 @@ export function honourPartitionKeys(): void {
       recordAccount(this);
     }
   };
+}
+
+/**
+ * The partition a query in progress names for these documents, as (path, value) pairs in path order; undefined when it
+ * names none. The query index (cosmos-query-speedup.ts) answers only when its conditions pin these values.
+ */
+export function partitionScopeOf(documents: object): Array<{ path: string; value: unknown }> | undefined {
+  const scope = scopes.getStore();
+  if (scope?.documents !== documents) return undefined;
+  return scope.prefix.map((component, i) => ({ path: scope.documents._partitionKeyPath[i] ?? '', value: asValue(component) }));
 }
 
 function recordAccount(account: PeerAccount): void {

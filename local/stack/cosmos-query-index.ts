@@ -98,14 +98,27 @@ export class QueryIndex {
     if (tuple.entries.size === 0) this.#tuples.delete(key);
   }
 
-  /** The query's answer from the index, or undefined: the scan answers it. */
-  answer(query: CompiledQuery, options: QueryOptions): { result: unknown[]; continuation: unknown } | undefined {
+  /**
+   * The query's answer from the index, or undefined: the scan answers it. `scope`: the partition key values the
+   * request names (field, value); the index answers only a query whose conditions pin each of them to that one value,
+   * since it holds every partition's documents.
+   */
+  answer(
+    query: CompiledQuery,
+    options: QueryOptions,
+    scope: ReadonlyArray<{ field: string; value: unknown }> = [],
+  ): { result: unknown[]; continuation: unknown } | undefined {
     const body = query.ast.body;
     const alias = collectionAlias(body);
     if (alias === undefined || body.where === null) return undefined;
     const parameters = new Map((options.parameters ?? []).map((p) => [p.name, p.value]));
     const conditions = readConditions(body.where.condition, alias, parameters);
     if (conditions === undefined || conditions.indexed.size === 0) return undefined;
+    const pinned = ({ field, value }: { field: string; value: unknown }) => {
+      const allowed = conditions.indexed.get(INDEXED_FIELDS.indexOf(field as (typeof INDEXED_FIELDS)[number]));
+      return allowed?.size === 1 && typeof value === 'string' && allowed.has(value);
+    };
+    if (!scope.every(pinned)) return undefined;
     const tuples = [...this.#tuples.values()].filter((t) =>
       [...conditions.indexed].every(([i, allowed]) => typeof t.values[i] === 'string' && allowed.has(t.values[i])),
     );

@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { partitionScopeOf } from './cosmos-partition-keys.js';
 import { QueryIndex, type CompiledQuery, type QueryOptions } from './cosmos-query-index.js';
 
 let applied = false;
@@ -112,7 +113,9 @@ function indexPeerDocuments({ default: Documents }: { default: DocumentsClass })
     };
     let answer: unknown;
     try {
-      answer = indexOf(this).answer(compiled, execOptions);
+      // a query that names a partition key: the index answers only when its conditions pin that partition's values
+      const scope = partitionScopeOf(this)?.map(({ path, value }) => ({ field: path.slice(1), value }));
+      answer = indexOf(this).answer(compiled, execOptions, scope);
     } catch {
       // whatever the evaluation refuses, the scan refuses as the peer does (a 400 for a bad query)
       answer = undefined;

@@ -146,4 +146,46 @@ describe('Cosmos peer: single-path containers keep their behaviour, with queries
     const everywhere = await control.items.query<Run>({ query: 'SELECT * FROM c WHERE c.id IN ("s1", "s2")' }).fetchAll();
     expect(ids(everywhere.resources)).toEqual(['s1', 's2']);
   });
+
+  it('scopes a query to its key also where the index answers it (conditions on indexed fields, not on the key)', async () => {
+    const control = client.database(cosmosDefinitions.databaseName).container('control');
+    await control.items.create({ id: 'i1', environmentId: 'ia', type: 'scoped', state: 'Queued' });
+    await control.items.create({ id: 'i2', environmentId: 'ib', type: 'scoped', state: 'Queued' });
+    const query = "SELECT * FROM c WHERE c.type = 'scoped' AND c.state = 'Queued'";
+    expect(ids((await control.items.query<Run>(query, { partitionKey: 'ia' }).fetchAll()).resources)).toEqual(['i1']);
+    const count = "SELECT VALUE COUNT(1) FROM c WHERE c.type = 'scoped' AND c.state = 'Queued'";
+    expect((await control.items.query<number>(count, { partitionKey: 'ib' }).fetchAll()).resources).toEqual([1]);
+    expect((await control.items.query<number>(count).fetchAll()).resources).toEqual([2]);
+  });
+});
+
+describe('Cosmos peer: a conditional patch is judged on the item it patches', () => {
+  const control = () => client.database(cosmosDefinitions.databaseName).container('control');
+  const statusOf = (err: unknown) => (err as { code?: number }).code;
+
+  it('ignores an item of the same id under another key: 412 when the patched item fails the condition', async () => {
+    await control().items.create({ id: 'gate', environmentId: 'pa', open: true, epoch: 3 });
+    await control().items.create({ id: 'gate', environmentId: 'pb', open: false, epoch: 4 });
+    const condition = 'FROM c WHERE c.open = true AND c.epoch = 3';
+    const patched = await control()
+      .item('gate', 'pb')
+      .patch({ condition, operations: [{ op: 'incr', path: '/epoch', value: 1 }] })
+      .catch(statusOf);
+    expect(patched).toBe(412);
+    expect((await control().item('gate', 'pb').read<{ epoch: number }>()).resource?.epoch).toBe(4);
+    const ok = await control()
+      .item('gate', 'pa')
+      .patch({ condition, operations: [{ op: 'incr', path: '/epoch', value: 1 }] });
+    expect(ok.resource).toMatchObject({ epoch: 4 });
+  });
+
+  it('keeps the case of the predicate, answers 404 for a missing item and 400 for a condition it cannot read', async () => {
+    await control().items.create({ id: 'run', environmentId: 'pc', state: 'Queued' });
+    const set = [{ op: 'set' as const, path: '/state', value: 'Running' }];
+    const moved = await control().item('run', 'pc').patch({ condition: "FROM c WHERE c.state = 'Queued'", operations: set });
+    expect(moved.resource).toMatchObject({ state: 'Running' });
+    expect(await control().item('run', 'pc').patch({ condition: "from c where c.state = 'Queued'", operations: set }).catch(statusOf)).toBe(412);
+    expect(await control().item('none', 'pc').patch({ condition: 'FROM c WHERE true', operations: set }).catch(statusOf)).toBe(404);
+    expect(await control().item('run', 'pc').patch({ condition: 'c.state = true', operations: set }).catch(statusOf)).toBe(400);
+  });
 });
