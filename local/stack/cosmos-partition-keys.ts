@@ -34,7 +34,9 @@ interface CollectionDefinition {
 interface PeerItems {
   _partitionKeyPath: string[];
   _data: Map<string, { read(): Record<string, unknown> }>;
-  query(params: { query: string; parameters?: Array<{ name: string; value: unknown }> }, options: object): { result: unknown[] } | null;
+  /** the peer's compiled query (@zeit/cosmosdb-query), evaluated over the documents handed to it */
+  _getQuery(sql: string): { exec(documents: object[], options: { udf: unknown }): { result: unknown[] } };
+  _userDefinedFunctions(): unknown;
 }
 /** The peer's patch of one document (lib/handler/_patch-operations.js): `partitionKey` is the request's header. */
 interface PatchInput {
@@ -43,7 +45,10 @@ interface PatchInput {
   condition?: string;
   [field: string]: unknown;
 }
-type PatchOperation = (collection: { documents: PeerItems }, input: PatchInput) => { statusCode: number; body: unknown };
+type PatchOperation = (
+  collection: { documents: PeerItems; document(id: string, partition: unknown): { read(): Record<string, unknown> | undefined } },
+  input: PatchInput,
+) => { statusCode: number; body: unknown };
 export interface PeerAccount {
   database(id: string): { collection(id: string): { read(): CollectionDefinition | undefined; documents: PeerItems } };
 }
@@ -142,16 +147,17 @@ export function honourPartitionKeys(): void {
       };
     }
     const [, alias, where] = predicate;
+    // the item under its own full key (as the peer's patch finds it), and the predicate evaluated on it alone
+    const item = collection.document(input.id, headerModule.parsePartitionKey(input.partitionKey as string, input.id)).read();
+    if (!item) return { statusCode: 404, body: {} };
     const documents = collection.documents;
-    const prefix = input.partitionKey === undefined ? undefined : parseKeyHeader(input.partitionKey);
-    const found = (condition: string) =>
-      scopes.run({ documents, prefix: prefix ?? [] }, () => {
-        const query = `SELECT VALUE 1 FROM ${alias} WHERE ${alias}.id = @id${condition}`;
-        return (documents.query({ query, parameters: [{ name: '@id', value: input.id }] }, {})?.result.length ?? 0) > 0;
-      });
-    if (prefix === undefined || !found('')) return { statusCode: 404, body: {} };
-    if (!found(` AND (${where})`))
-      return { statusCode: 412, body: { code: 'PreconditionFailed', message: 'Condition specified in the patch request is not satisfied.' } };
+    let holds: boolean;
+    try {
+      holds = documents._getQuery(`SELECT VALUE 1 FROM ${alias} WHERE ${where}`).exec([item], { udf: documents._userDefinedFunctions() }).result.length > 0;
+    } catch {
+      return { statusCode: 400, body: { code: 'BadRequest', message: 'Invalid condition in patch request.' } };
+    }
+    if (!holds) return { statusCode: 412, body: { code: 'PreconditionFailed', message: 'Condition specified in the patch request is not satisfied.' } };
     return patch(collection, { ...input, condition: undefined });
   };
 
