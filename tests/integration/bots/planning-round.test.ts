@@ -91,6 +91,30 @@ describe('the planning round', () => {
     expect(await counted()).toEqual({ running: 0, queued: 3, queuedHigh: 1, oldestQueuedAt: first.queuedAt });
   });
 
+  it('counts each group’s running runs from the running runs’ groups, and its queued runs, through the real SDK', async () => {
+    const admin = await clientFor({ userId: 'planning-round-admin', platformAdmin: true });
+    const envId = (await createEnvironment(admin, { capacity: 4 })).id;
+    const w = await createRunWorld(admin, envId);
+    const other = await createRunWorld(admin, envId);
+    // capacity 0 before any run: the environment's controller starts no bot, the claims below are the only ones
+    expect((await admin.patch(`environments/${envId}`, { capacity: 0 })).status).toBe(200);
+    const deps = inProcessServices();
+    for (let i = 0; i < 3; i++) await submit(w);
+    await submit(other);
+    for (const [world, botId] of [
+      [w, 'bot-a'],
+      [w, 'bot-b'],
+      [other, 'bot-c'],
+    ] as const) {
+      const claimed = await claimNextRun(deps, { environmentId: w.envId, groupId: world.groupId, botId, waitMs: 1_000 });
+      expect('run' in claimed, botId).toBe(true);
+    }
+    const counts = await deps.runCounts.countsFor(w.envId, [w.groupId, other.groupId]);
+    expect(counts[w.groupId]).toMatchObject({ running: 2, queued: 1 });
+    expect(counts[other.groupId]).toMatchObject({ running: 1, queued: 0 });
+    expect(await deps.runCounts.unfinishedTotal(w.envId)).toBe(4);
+  });
+
   it('reads the live bots only: the records of Deleted and Failed bots, kept for their retention, are not read', async () => {
     const { envId, groupId, deps } = await anEnvironmentWithGroup();
     const live = [await aBotRecord(deps, envId, groupId, 'Ready'), await aBotRecord(deps, envId, groupId, 'Deprovisioning')];
