@@ -24,7 +24,7 @@ export interface RoundProcessResult {
   rounds: Stats;
   /** this process's garbage-collection pauses during the timed rounds */
   gcDuringRounds: GcPauses;
-  /** the two read stages the round waits for, each alone (ms): the environment then its lists and unfinished count; the counts (they bring each group's oldest queued run) */
+  /** the two read stages the round waits for, each alone (ms): the environment beside its lists and unfinished runs; the groups' queues (they bring each group's oldest queued run) */
   stages: { lists: Stats; counts: Stats };
 }
 
@@ -52,8 +52,7 @@ async function main(): Promise<void> {
       let read: Awaited<ReturnType<typeof roundLists>> | undefined;
       lists.push(
         await time(async () => {
-          await deps.store.get<EnvironmentDocument>(env, env);
-          read = await roundLists(deps, env);
+          [, read] = await Promise.all([deps.store.get<EnvironmentDocument>(env, env), roundLists(deps, env)]);
         }),
       );
       const groups = read?.groups.items.map((g) => g.id) ?? [];

@@ -37,7 +37,7 @@ import { resendStrandedWakeUps, type StrandedWakeUpPorts } from './stranded-wake
 export type PlanningRoundPorts = {
   store: Pick<DocumentStore, 'get' | 'list'>;
   botStore: DocumentStore;
-  runCounts: Pick<RunCounts, 'countsFor' | 'unfinishedTotal'>;
+  runCounts: Pick<RunCounts, 'countsFor' | 'unfinishedRuns'>;
   config: Pick<AppConfig, 'BOT_IDLE_TIMEOUT_SECONDS' | 'GROUP_IDLE_TEARDOWN_HOURS' | 'BOT_HEARTBEAT_TIMEOUT_SECONDS'>;
   now(): Date;
   newId(): string;
@@ -124,31 +124,35 @@ async function learn(
 
 /**
  * The round's first reads, together: the environment's groups, images, live bots (records of Deleted and Failed bots
- * are kept BOT_RECORD_RETENTION_DAYS and plan nothing) and group stats, and the count of its unfinished runs.
+ * are kept BOT_RECORD_RETENTION_DAYS and plan nothing) and group stats, the count of its unfinished runs and the group
+ * of each running one (with which the counts skip the groups' queues when nothing is queued).
  */
+export type RoundLists = Awaited<ReturnType<typeof roundLists>>;
+
 export async function roundLists(deps: PlanningRoundPorts, environmentId: string) {
   const [groups, images, bots, stored, unfinished] = await Promise.all([
     deps.store.list<GroupDocument>(environmentId, 'group'),
     deps.store.list<ImageDocument>(environmentId, 'image'),
     deps.botStore.list<BotDocument>(environmentId, 'bot', { whereIn: { state: LIVE_BOT_STATES } }),
     loadGroupStats(deps, environmentId),
-    deps.runCounts.unfinishedTotal(environmentId),
+    deps.runCounts.unfinishedRuns(environmentId),
   ]);
   return { groups, images, bots, stored, unfinished };
 }
 
 /**
  * Reads what the planner needs: one environment, its groups, images, bots, queue counts, oldest queued runs and learned
- * stats (all in-partition). Reads that do not depend on one another go out together: the round waits for three
- * round trips (the lists, the counts, then the ended runs and the oldest runs the counts did not bring), not one per
- * group.
+ * stats (all in-partition). Reads that do not depend on one another go out together: the round waits for the lists
+ * (`lists` when the caller read them beside the environment), then the groups' queues when runs are queued, then the
+ * ended runs and the oldest runs the counts did not bring; not one round trip per group.
  */
 export async function planningInput(
   deps: PlanningRoundPorts,
   env: Versioned<EnvironmentDocument>,
   oldestQueued: OldestQueued,
+  lists?: RoundLists,
 ): Promise<{ input: PlannerInput; bots: BotDocument[]; learned: Map<string, LearnedStats>; runningRuns: number }> {
-  const { groups, images, bots, stored, unfinished } = await roundLists(deps, env.id);
+  const { groups, images, bots, stored, unfinished } = lists ?? (await roundLists(deps, env.id));
   const counts = await deps.runCounts.countsFor(
     env.id,
     groups.items.map((g) => g.id),
@@ -197,9 +201,10 @@ function decisionRecord(deps: PlanningRoundPorts, environmentId: string, d: Deci
  * signal. Bot records are written before their lifecycles start, so the next round counts them.
  */
 export async function runPlanningRound(deps: PlanningRoundPorts, environmentId: string, oldestQueued: OldestQueued): Promise<PlanningOutcome> {
-  const env = await deps.store.get<EnvironmentDocument>(environmentId, environmentId);
+  // the environment and the lists together: one round trip fewer; a deleted environment's last round reads its lists for nothing
+  const [env, lists] = await Promise.all([deps.store.get<EnvironmentDocument>(environmentId, environmentId), roundLists(deps, environmentId)]);
   if (!env) return { active: false, created: [], unstarted: [], signals: [], lost: [], strandedWakeUps: 0 };
-  const { input, bots, learned, runningRuns } = await planningInput(deps, env, oldestQueued);
+  const { input, bots, learned, runningRuns } = await planningInput(deps, env, oldestQueued, lists);
   const recovered = await recoverLostBusyBots(deps, environmentId, bots, deps.config.BOT_HEARTBEAT_TIMEOUT_SECONDS);
   const unstarted = bots
     .filter((b) => b.state === 'Provisioning' && b.credentialVersion === 0)

@@ -9,18 +9,30 @@ export interface GroupRunCounts {
 }
 
 /**
+ * The environment's unfinished runs as one read stage finds them: how many (Queued and Running, every group) and the
+ * group of each running run (at most one per bot, so bounded by the capacity, not by the queue).
+ */
+export interface UnfinishedRuns {
+  total: number;
+  runningGroups: readonly string[];
+}
+
+/**
  * The port run counts are read through: by the group views, the planning round, dispatch changes and the group
  * history. It sits with the runs it counts, below all of them in app/'s order (docs/architecture.md).
  */
 export interface RunCounts {
   /**
    * counts per group id (of `groupIds`) of one environment; groups without queued or running runs are absent.
-   * `unfinished`: the environment's `unfinishedTotal` when the caller read it already (the planning round reads it
-   * beside its lists, so that it is not a round trip of its own); 0 answers at once.
+   * `unfinished`: the environment's `unfinishedRuns` when the caller read them already (the planning round reads them
+   * beside its lists, so that they are not a round trip of their own). A total of 0 answers at once; a total no larger
+   * than the running runs (nothing queued) answers without reading any group's queue.
    */
-  countsFor(environmentId: string, groupIds: readonly string[], unfinished?: number): Promise<Record<string, GroupRunCounts>>;
+  countsFor(environmentId: string, groupIds: readonly string[], unfinished?: UnfinishedRuns): Promise<Record<string, GroupRunCounts>>;
   /** queued and running runs of the whole environment, whatever their group (one index-only COUNT) */
   unfinishedTotal(environmentId: string): Promise<number>;
+  /** `unfinishedTotal` and the group of each running run, read together */
+  unfinishedRuns(environmentId: string): Promise<UnfinishedRuns>;
 }
 
 export const NO_RUNS: GroupRunCounts = Object.freeze({ running: 0, queued: 0, queuedHigh: 0 });

@@ -1,8 +1,10 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { CosmosRunCounts } from '../../../adapters/cosmos/cosmos-run-counts.js';
+import { RUNS_CONTAINER } from '../../../app/config/infra-definitions.js';
 import { planningInput, roundLists, runPlanningRound } from '../../../app/bots/planning-round.js';
 import type { EnvironmentDocument } from '../../../domain/environment.js';
 import { clientFor } from '../../support/api-client.js';
-import { removeGroupDocument } from '../../support/connection-fixtures.js';
+import { controlContainer, removeGroupDocument } from '../../support/connection-fixtures.js';
 import { createEnvironment } from '../../support/fixtures.js';
 import { updateBot } from '../../../app/bots/bot-records.js';
 import type { BotDocument } from '../../../domain/bot.js';
@@ -113,6 +115,28 @@ describe('the planning round', () => {
     expect(counts[w.groupId]).toMatchObject({ running: 2, queued: 1 });
     expect(counts[other.groupId]).toMatchObject({ running: 1, queued: 0 });
     expect(await deps.runCounts.unfinishedTotal(w.envId)).toBe(4);
+
+    // read beside the round's lists: the total and each running run's group; the counts given them are the same
+    const unfinished = await deps.runCounts.unfinishedRuns(w.envId);
+    expect({ ...unfinished, runningGroups: [...unfinished.runningGroups].sort() }).toEqual({
+      total: 4,
+      runningGroups: [w.groupId, w.groupId, other.groupId].sort(),
+    });
+    expect(await deps.runCounts.countsFor(w.envId, [w.groupId, other.groupId], unfinished)).toEqual(counts);
+
+    // every unfinished run on a bot: the same counts, and no group's queue is read (the queries seen at the SDK)
+    expect('run' in (await claimNextRun(deps, { environmentId: w.envId, groupId: w.groupId, botId: 'bot-d', waitMs: 1_000 }))).toBe(true);
+    const runs = controlContainer().database.container(RUNS_CONTAINER);
+    const queries = vi.spyOn(runs.items, 'query');
+    const observed = new CosmosRunCounts(runs);
+    const allRunning = await observed.unfinishedRuns(w.envId);
+    expect(allRunning.total).toBe(4);
+    const sent = queries.mock.calls.length;
+    const skipping = await observed.countsFor(w.envId, [w.groupId, other.groupId], allRunning);
+    expect(queries.mock.calls.length).toBe(sent);
+    expect(skipping).toEqual({ [w.groupId]: { running: 3, queued: 0, queuedHigh: 0 }, [other.groupId]: { running: 1, queued: 0, queuedHigh: 0 } });
+    expect(await observed.countsFor(w.envId, [w.groupId, other.groupId])).toEqual(skipping);
+    expect(queries.mock.calls.length).toBeGreaterThan(sent); // without them, the queues are read
   });
 
   it('reads the live bots only: the records of Deleted and Failed bots, kept for their retention, are not read', async () => {
@@ -121,7 +145,7 @@ describe('the planning round', () => {
     for (const state of ['Deleted', 'Failed', 'Deleted'] as const) await aBotRecord(deps, envId, groupId, state);
     const { bots, unfinished } = await roundLists(deps, envId);
     expect(bots.items.map((b) => b.id).sort()).toEqual(live.map((b) => b.id).sort());
-    expect(unfinished).toBe(0);
+    expect(unfinished).toEqual({ total: 0, runningGroups: [] });
     // nothing unfinished: the counts ask nothing more
     expect(await deps.runCounts.countsFor(envId, [groupId], unfinished)).toEqual({});
   });

@@ -12,9 +12,11 @@ export function memoryRunCounts(runs: MemoryRunStore): RunCounts {
   return {
     countsFor: async (environmentId, groupIds, known) => {
       const counts: Record<string, GroupRunCounts> = {};
-      if (known === 0) return counts;
+      if (known?.total === 0) return counts;
+      // as the adapter: a caller's read that finds every unfinished run running reads no group's queue
+      const queuesRead = known === undefined || known.total > known.runningGroups.length;
       for (const run of (await unfinished(environmentId)).sort(byDispatchKey)) {
-        if (!groupIds.includes(run.groupId)) continue;
+        if (!groupIds.includes(run.groupId) || (run.state === 'Queued' && !queuesRead)) continue;
         const c = (counts[run.groupId] ??= { running: 0, queued: 0, queuedHigh: 0 });
         if (run.state === 'Running') c.running++;
         else {
@@ -26,5 +28,9 @@ export function memoryRunCounts(runs: MemoryRunStore): RunCounts {
       return counts;
     },
     unfinishedTotal: async (environmentId) => (await unfinished(environmentId)).length,
+    unfinishedRuns: async (environmentId) => {
+      const runs = await unfinished(environmentId);
+      return { total: runs.length, runningGroups: runs.flatMap((r) => (r.state === 'Running' ? [r.groupId] : [])) };
+    },
   };
 }

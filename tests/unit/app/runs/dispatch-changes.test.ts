@@ -25,7 +25,11 @@ beforeEach(async () => {
   ports = {
     ...base,
     dispatchGates: gates,
-    runCounts: { countsFor: async () => ({ [OPEN]: { running: 0, queued: 3, queuedHigh: 0 } }), unfinishedTotal: async () => 3 },
+    runCounts: {
+      countsFor: async () => ({ [OPEN]: { running: 0, queued: 3, queuedHigh: 0 } }),
+      unfinishedTotal: async () => 3,
+      unfinishedRuns: async () => ({ total: 3, runningGroups: [] }),
+    },
   };
   const bot = (id: string): BotDocument =>
     ({ id, environmentId: ENV, type: 'bot', groupId: OPEN, state: 'Ready', since: NOW, createdAt: NOW, updatedAt: NOW }) as BotDocument;
