@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { recoverLostBusyBots, type LostBusyBotPorts } from '../../../../app/bots/lost-busy-bots.js';
+import { RECOVERIES_AT_ONCE, recoverLostBusyBots, type LostBusyBotPorts } from '../../../../app/bots/lost-busy-bots.js';
 import { MAX_RUN_ATTEMPTS } from '../../../../app/bots/lost-runs.js';
 import type { BotDocument } from '../../../../domain/bot.js';
 import { claimedBy, type RunDocument } from '../../../../domain/run.js';
@@ -113,5 +113,33 @@ describe('recoverLostBusyBots', () => {
     expect(lost.map((l) => [l.reason, l.run.verdict])).toEqual([['HeartbeatLost', 'requeued']]);
     expect((await storedRun()).state).toBe('Queued');
     expect(await storedBot()).toEqual(failed);
+  });
+
+  it(`recovers a mass loss ${RECOVERIES_AT_ONCE} bots at a time, not one after the other, and reports them in the order read`, async () => {
+    const count = RECOVERIES_AT_ONCE * 2 + 5;
+    const bots: BotDocument[] = [];
+    for (let i = 0; i < count; i++) {
+      const id = `bot-${String(i).padStart(2, '0')}`;
+      await aRunningRun(`run-${i}`, id);
+      bots.push(silentBusy({ id, currentRunId: `run-${i}` }));
+      await ports.botStore.create(bots[i]!);
+    }
+    let inFlight = 0;
+    let mostInFlight = 0;
+    const runningOn = ports.runs.queries.runningOn.bind(ports.runs.queries);
+    ports.runs.queries.runningOn = async (environmentId, groupId, botId) => {
+      mostInFlight = Math.max(mostInFlight, ++inFlight);
+      try {
+        await new Promise((resolve) => setImmediate(resolve));
+        return await runningOn(environmentId, groupId, botId);
+      } finally {
+        inFlight--;
+      }
+    };
+    const { lost } = await recoverLostBusyBots(ports, ENV, bots, TIMEOUT_SECONDS);
+    expect(mostInFlight).toBe(RECOVERIES_AT_ONCE);
+    expect(lost.map((l) => [l.botId, l.run.verdict])).toEqual(bots.map((b) => [b.id, 'requeued']));
+    for (let i = 0; i < count; i++) expect(await storedRun(`run-${i}`)).toMatchObject({ state: 'Queued', attempt: 1 });
+    for (const bot of bots) expect((await storedBot(bot.id)).state).toBe('Draining');
   });
 });
