@@ -104,6 +104,8 @@ const MAX_BOOT_RACES = 3;
  */
 export class SimulatedBotProvisioner implements BotProvisioner {
   private readonly agents = new Map<string, Promise<RunningAgent | undefined>>();
+  /** the credential each agent of this process was started with (an agent resumed after a restart has none here) */
+  private readonly agentCredentials = new Map<string, string>();
   private readonly watches = new Map<string, NodeJS.Timeout>();
   private tableReady: Promise<void> | undefined;
   private readonly random: () => number;
@@ -155,6 +157,7 @@ export class SimulatedBotProvisioner implements BotProvisioner {
   async deprovision(ref: BotRef): Promise<void> {
     const agent = this.agents.get(ref.botId);
     this.agents.delete(ref.botId);
+    this.agentCredentials.delete(ref.botId);
     this.unwatch(ref.botId);
     if (agent !== undefined) {
       try {
@@ -285,14 +288,23 @@ export class SimulatedBotProvisioner implements BotProvisioner {
     throw new ProvisioningError(PROVISIONING_REASONS.storeFailure, true, `simulated VM of bot ${botId}: boot state kept changing under concurrent provisions`);
   }
 
-  /** One agent per bot and process, started once even when provisions of the same bot overlap. */
+  /**
+   * One agent per bot and process, started once even when provisions of the same bot overlap. A provision with another
+   * credential (a retried provisioning bumps the bot's credential version) restarts the agent with it, as the ARM
+   * provisioner re-PUTs the VM's agent extension with the new settings (`adapters/vms/agent-bootstrap.ts`); kept, the
+   * old agent would be refused and stop, and leave a Ready bot that nothing serves.
+   */
   private async ensureAgent(spec: BotSpec): Promise<void> {
     const startAgent = this.deps.startAgent;
-    if (startAgent === undefined || this.agents.has(spec.botId)) {
-      await this.agents.get(spec.botId);
+    const previous = this.agents.get(spec.botId);
+    if (startAgent === undefined || (previous !== undefined && this.agentCredentials.get(spec.botId) === spec.agent.credential)) {
+      await previous;
       return;
     }
     const started = Promise.resolve()
+      .then(async () => {
+        if (previous !== undefined) await (await previous.catch(() => undefined))?.stop();
+      })
       .then(() => startAgent(spec))
       .catch((error: unknown) => {
         this.agents.delete(spec.botId);
@@ -303,6 +315,7 @@ export class SimulatedBotProvisioner implements BotProvisioner {
         );
       });
     this.agents.set(spec.botId, started);
+    this.agentCredentials.set(spec.botId, spec.agent.credential);
     await started;
     // a deprovision while the agent was starting has already stopped it: nothing left to watch
     if (this.agents.get(spec.botId) === started) this.watch(spec.botId, started);

@@ -126,6 +126,21 @@ describe('SimulatedBotProvisioner on Azurite', () => {
     expect((await provisioner.list()).map((vm) => vm.botId)).toEqual([spec.botId]);
   });
 
+  it('restarts the agent with the new credential when a retried provisioning brings one, as the agent extension is re-PUT in Azure', async () => {
+    const { provisioner, agents } = aSimulatedCloud();
+    const spec = aBot(3);
+    const rotated: BotSpec = { ...spec, agent: { ...spec.agent, credential: `${spec.agent.credential}-v2` } };
+
+    const first = await provisioner.provision(spec);
+    const [again, overlapping] = await Promise.all([provisioner.provision(rotated), provisioner.provision(rotated)]);
+
+    expect(again).toEqual(first); // the same VM, not booted again
+    expect(overlapping).toEqual(first);
+    expect(agents.started.map((s) => s.agent.credential)).toEqual([spec.agent.credential, rotated.agent.credential]);
+    expect(agents.stopped).toEqual([spec.botId]); // the old agent, before the new one started
+    expect((await provisioner.list()).map((vm) => vm.botId)).toEqual([spec.botId]);
+  });
+
   it('fails at LOCAL_PROVISION_FAILURE_RATE with a retryable SimulatedFailure, as the seeded random source decides, leaving nothing behind', async () => {
     const seed = 20_240_611;
     const { provisioner, agents } = aSimulatedCloud({ failureRate: 0.5 }, seededRandom(seed));
