@@ -1,5 +1,5 @@
 import type { Container, SqlQuerySpec } from '@azure/cosmos';
-import type { GroupRunCounts, RunCounts, UnfinishedRuns } from '../../app/runs/run-counts.js';
+import { NO_RUNS, type GroupRunCounts, type RunCounts, type UnfinishedRuns } from '../../app/runs/run-counts.js';
 
 const UNFINISHED = "SELECT VALUE COUNT(1) FROM c WHERE c.environmentId = @env AND c.type = 'run' AND c.state IN ('Queued', 'Running')";
 const QUEUED_OF_GROUP = "SELECT VALUE COUNT(1) FROM c WHERE c.environmentId = @env AND c.type = 'run' AND c.groupId = @group AND c.state = 'Queued'";
@@ -11,7 +11,6 @@ const FIRST_QUEUED =
   "SELECT TOP 1 c.priority, c.movedToTopAt, c.queuedAt FROM c WHERE c.environmentId = @env AND c.type = 'run' AND c.groupId = @group AND c.state = 'Queued' ORDER BY c.dispatchKey ASC";
 
 type GroupQueue = Omit<GroupRunCounts, 'running'> & { groupId: string };
-const NOTHING_QUEUED = Object.freeze({ queued: 0, queuedHigh: 0 });
 
 interface FirstQueued {
   priority: string;
@@ -91,7 +90,7 @@ export class CosmosRunCounts implements RunCounts {
     const out: Record<string, GroupRunCounts> = {};
     const queueById = new Map(queues.map(({ groupId, ...queue }) => [groupId, queue]));
     for (const groupId of groupIds) {
-      const counts: GroupRunCounts = { running: running.get(groupId) ?? 0, ...(queueById.get(groupId) ?? NOTHING_QUEUED) };
+      const counts: GroupRunCounts = { ...NO_RUNS, ...queueById.get(groupId), running: running.get(groupId) ?? 0 };
       if (counts.running + counts.queued > 0) out[groupId] = counts;
     }
     return out;
