@@ -10,7 +10,7 @@ import { stats, type Stats } from './stats.js';
  * Spawned by bench/scale.ts: planning rounds timed from a process of their own, as the controller's activity runs them
  * in Azure (in the Functions host, with Cosmos DB a service elsewhere), not on the thread that also serves the Cosmos
  * peer. Reads ROUND_PROCESS_JOB (JSON: the local cloud's settings, the environment, the number of rounds, a budget in
- * seconds), prints one JSON line: the whole rounds, and the round's two read stages timed one by one.
+ * seconds), prints one JSON line: the whole rounds, and the round's read stage timed alone.
  */
 
 export interface RoundProcessJob {
@@ -24,8 +24,8 @@ export interface RoundProcessResult {
   rounds: Stats;
   /** this process's garbage-collection pauses during the timed rounds */
   gcDuringRounds: GcPauses;
-  /** the two read stages the round waits for, each alone (ms): the environment beside its lists and unfinished runs; the groups' queues (they bring each group's oldest queued run) */
-  stages: { lists: Stats; counts: Stats };
+  /** the round's one read stage, alone (ms): the environment beside its lists and its unfinished runs by group (roundLists; the counts given them read nothing more) */
+  stages: { reads: Stats };
 }
 
 const WARM_UP = 10;
@@ -46,22 +46,14 @@ async function main(): Promise<void> {
     for (let i = 0; i < job.rounds && (i < 3 || Date.now() < deadline); i++) samples.push(await time(() => runPlanningRound(deps, env, oldestQueued)));
     const gcDuringRounds = gc();
 
-    const lists: number[] = [];
-    const counts: number[] = [];
+    const reads: number[] = [];
     for (let i = 0; i < STAGE_SAMPLES; i++) {
-      let read: Awaited<ReturnType<typeof roundLists>> | undefined;
-      lists.push(
-        await time(async () => {
-          [, read] = await Promise.all([deps.store.get<EnvironmentDocument>(env, env), roundLists(deps, env)]);
-        }),
-      );
-      const groups = read?.groups.items.map((g) => g.id) ?? [];
-      counts.push(await time(() => deps.runCounts.countsFor(env, groups, read?.unfinished)));
+      reads.push(await time(() => Promise.all([deps.store.get<EnvironmentDocument>(env, env), roundLists(deps, env)])));
     }
     const result: RoundProcessResult = {
       rounds: stats(samples),
       gcDuringRounds,
-      stages: { lists: stats(lists), counts: stats(counts) },
+      stages: { reads: stats(reads) },
     };
     process.stdout.write(`${JSON.stringify(result)}\n`);
   } finally {

@@ -15,6 +15,7 @@ import {
   addGroup,
   adminApi,
   createEnvironment,
+  difference,
   envNumber,
   loadAverage,
   rawRun,
@@ -22,11 +23,13 @@ import {
   runsContainer,
   seedQueuedRuns,
   settle,
+  snapshot,
   submitBody,
   timed,
   writeBotRecords,
   type Api,
   type BenchEnvironment,
+  type OperationCounts,
 } from './bench-world.js';
 import { BENCH_CLOUD_SETTINGS } from './bench-settings.js';
 import { recordGcPauses, type GcPauses } from './gc-pauses.js';
@@ -66,13 +69,28 @@ const round1 = (v: number) => Math.round(v * 10) / 10;
  * Planning rounds of the environment, each timed whole (reads, plan, writes), one after the other: `n` of them, or
  * fewer when `budgetSeconds` runs out first (at least 3; the result's n says how many).
  */
-async function timeRounds(deps: AppClients, envId: string, n: number, budgetSeconds: number): Promise<Stats & { gc: GcPauses }> {
+async function timeRounds(
+  cloud: LocalCloud,
+  deps: AppClients,
+  envId: string,
+  n: number,
+  budgetSeconds: number,
+): Promise<Stats & { gc: GcPauses; cosmosRequestsPerRound: Record<string, number> }> {
   const oldestQueued = async (e: string, g: string) => (await deps.runs.queries.nextQueued(e, g, 1))[0]?.queuedAt;
   const samples: number[] = [];
   const deadline = Date.now() + budgetSeconds * 1000;
   const gc = recordGcPauses();
+  const before = snapshot(cloud);
   for (let i = 0; i < n && (i < 3 || Date.now() < deadline); i++) samples.push((await timed(() => runPlanningRound(deps, envId, oldestQueued)))[1]);
-  return { ...stats(samples), gc: gc() };
+  return { ...stats(samples), gc: gc(), cosmosRequestsPerRound: requestsPer(difference(snapshot(cloud), before), samples.length) };
+}
+
+/** Cosmos requests at the peer per round, by kind, all containers (the host's own requests meanwhile included: none while it idles). */
+function requestsPer(counts: OperationCounts, rounds: number): Record<string, number> {
+  const sum = { reads: 0, writes: 0, queries: 0, queryPlans: 0 };
+  for (const c of Object.values(counts.cosmos)) for (const k of Object.keys(sum) as Array<keyof typeof sum>) sum[k] += c[k];
+  const per = Object.fromEntries(Object.entries(sum).map(([k, v]) => [k, Math.round((v / rounds) * 100) / 100]));
+  return { ...per, total: Math.round(((sum.reads + sum.writes + sum.queries + sum.queryPlans) / rounds) * 100) / 100 };
 }
 
 /**
@@ -228,7 +246,7 @@ async function main(): Promise<void> {
       idleBots.push(...ids.slice(0, 1));
       if (groupPoints.has(g)) {
         log(`round with ${g} group(s), nothing queued: ${GROWTH_ROUNDS} rounds`);
-        byGroups[String(g)] = await timeRounds(deps, env.envId, GROWTH_ROUNDS, GROWTH_BUDGET);
+        byGroups[String(g)] = await timeRounds(cloud, deps, env.envId, GROWTH_ROUNDS, GROWTH_BUDGET);
       }
     }
     sampleMemory(`${GROUPS} groups`);
@@ -269,7 +287,7 @@ async function main(): Promise<void> {
       }
       const n = point === QUEUED ? ROUNDS : GROWTH_ROUNDS;
       log(`round with ${GROUPS} groups, ${queued.toLocaleString('en')} queued: ${n} rounds`);
-      const s = await timeRounds(deps, env.envId, n, point === QUEUED ? ROUND_BUDGET : GROWTH_BUDGET);
+      const s = await timeRounds(cloud, deps, env.envId, n, point === QUEUED ? ROUND_BUDGET : GROWTH_BUDGET);
       byQueued[String(point)] = s;
       if (point === QUEUED) roundAtFull = s;
       sampleMemory(`${point} queued`);
@@ -299,8 +317,8 @@ async function main(): Promise<void> {
         'Local cloud on this machine: the Functions host as a child process; the Cosmos and Service Bus peers in the bench process (so their CPU competes with the bench and the round).',
         'Bot records written as the planning round writes them, Busy, so the round has nothing to create or release; no live agents behind them (none are needed to plan).',
         'Queued runs seeded as clones of a run submitted over HTTP, through the Cosmos SDK against the peer (64 creates in flight), spread evenly over the groups.',
-        'Planning round: runPlanningRound (what the controller activity planEnvironment calls), in process with the real SDK against the peer, rounds one after the other; ms. plan() alone on the same input: µs.',
-        'Planning round from its own process (atFullScaleOwnProcess): the same rounds, on the same data, right after, from a child process (bench/round-process.ts) that builds the app clients from the local cloud settings, as the activity runs in the Functions host in Azure with Cosmos DB elsewhere: the SDK and the peer on separate cores, this process idle but for the peer. 10 rounds unmeasured first (the new process opens its sockets). stagesOwnProcess: each read stage the round waits for, alone, 60 times: the environment beside its lists (groups, images, live bots, stats) and its unfinished runs (their COUNT and the group of each running one: roundLists); countsFor given those (the queue of each group, with its first queued run). gcOwnProcess: garbage-collection pauses (perf_hooks) of the round process during its timed rounds and of this process (the peers) during the whole child run.',
+        "Planning round: runPlanningRound (what the controller activity planEnvironment calls), in process with the real SDK against the peer, rounds one after the other; ms. plan() alone on the same input: µs. cosmosRequestsPerRound: the requests the Cosmos peer served during those rounds, by kind (the SDK's query plan requests apart), divided by the rounds (the host, idle, sends none of its own meanwhile).",
+        'Planning round from its own process (atFullScaleOwnProcess): the same rounds, on the same data, right after, from a child process (bench/round-process.ts) that builds the app clients from the local cloud settings, as the activity runs in the Functions host in Azure with Cosmos DB elsewhere: the SDK and the peer on separate cores, this process idle but for the peer. 10 rounds unmeasured first (the new process opens its sockets). stagesOwnProcess: the read stage the round waits for, alone, 60 times: the environment beside its lists (groups, images, live bots, stats) and its unfinished runs by group, state and priority (one GROUP BY: roundLists), from which the counts read nothing more. gcOwnProcess: garbage-collection pauses (perf_hooks) of the round process during its timed rounds and of this process (the peers) during the whole child run.',
         "The Cosmos peer (@vercel/cosmosdb-server) answers the round's COUNTs from an equality index kept on its writes, and its TOP n … ORDER BY and first pages from each tuple's entries kept sorted by the ordered field (local/stack/cosmos-query-index.ts), as Azure Cosmos DB answers them from its indexes; other queries scan the container in memory. The round's number of requests does not grow with the queue (bench:cost).",
         'Rounds at the full size: SCALE_ROUNDS, or fewer when SCALE_ROUND_BUDGET_SECONDS ran out (n says how many); growth points: SCALE_GROWTH_ROUNDS within SCALE_GROWTH_BUDGET_SECONDS; each submit series and the claims: SCALE_SUBMITS / SCALE_CLAIMS, or fewer when SCALE_SERIES_BUDGET_SECONDS ran out (at least 20).',
         'Submit: POST /runs over HTTP, latency at the caller; throughput = runs / wall seconds of the series; before each series, 2 × its concurrency submits (at least 20) at that concurrency, not measured (the sockets a higher concurrency opens). Claims: POST /agent/claim then /agent/runs/{id}/finish per claim, CLAIMERS agents of different groups, while 16 callers submit.',

@@ -161,6 +161,12 @@ export function dispatchKeyOf(run: Pick<RunDocument, 'id' | 'state' | 'priority'
   return `9|${run.endedAt ?? run.queuedAt}|${run.id}`;
 }
 
+/** The queue time a queued run's dispatch key holds (`2|rank|queuedAt|id`); a moved-to-top run's key holds none. */
+export function queuedAtOfDispatchKey(key: string): string | undefined {
+  const [kind, , queuedAt] = key.split('|');
+  return kind === '2' && queuedAt !== undefined && queuedAt !== '' ? queuedAt : undefined;
+}
+
 /** Sorts like the store's `ORDER BY c.dispatchKey` (ordinal string order). */
 export function byDispatchKey(a: Pick<RunDocument, 'dispatchKey'>, b: Pick<RunDocument, 'dispatchKey'>): number {
   return a.dispatchKey < b.dispatchKey ? -1 : a.dispatchKey > b.dispatchKey ? 1 : 0;

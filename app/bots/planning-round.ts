@@ -123,9 +123,9 @@ async function learn(
 }
 
 /**
- * The round's first reads, together: the environment's groups, images, live bots (records of Deleted and Failed bots
- * are kept BOT_RECORD_RETENTION_DAYS and plan nothing) and group stats, the count of its unfinished runs and the group
- * of each running one (with which the counts skip the groups' queues when nothing is queued).
+ * The round's reads, together: the environment's groups, images, live bots (records of Deleted and Failed bots are
+ * kept BOT_RECORD_RETENTION_DAYS and plan nothing) and group stats, and its unfinished runs by group (the counts of
+ * every group, one GROUP BY).
  */
 export type RoundLists = Awaited<ReturnType<typeof roundLists>>;
 
@@ -143,8 +143,8 @@ export async function roundLists(deps: PlanningRoundPorts, environmentId: string
 /**
  * Reads what the planner needs: one environment, its groups, images, bots, queue counts, oldest queued runs and learned
  * stats (all in-partition). Reads that do not depend on one another go out together: the round waits for the lists
- * (`lists` when the caller read them beside the environment), then the groups' queues when runs are queued, then the
- * ended runs and the oldest runs the counts did not bring; not one round trip per group.
+ * (`lists` when the caller read them beside the environment), which bring every group's counts, then for the ended
+ * runs and for the oldest run of a group whose first run was moved to the top (its dispatch key holds no queue time).
  */
 export async function planningInput(
   deps: PlanningRoundPorts,

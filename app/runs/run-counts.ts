@@ -9,12 +9,12 @@ export interface GroupRunCounts {
 }
 
 /**
- * The environment's unfinished runs as one read stage finds them: how many (Queued and Running, every group) and the
- * group of each running run (at most one per bot, so bounded by the capacity, not by the queue).
+ * The environment's unfinished runs (Queued and Running, every group) as one read finds them: how many, and the counts
+ * of each group that has any (with its first queued run's queue time, when its dispatch key holds it).
  */
 export interface UnfinishedRuns {
   total: number;
-  runningGroups: readonly string[];
+  byGroup: Readonly<Record<string, GroupRunCounts>>;
 }
 
 /**
@@ -25,13 +25,12 @@ export interface RunCounts {
   /**
    * counts per group id (of `groupIds`) of one environment; groups without queued or running runs are absent.
    * `unfinished`: the environment's `unfinishedRuns` when the caller read them already (the planning round reads them
-   * beside its lists, so that they are not a round trip of their own). A total of 0 answers at once; a total no larger
-   * than the running runs (nothing queued) answers without reading any group's queue.
+   * beside its lists, so that they are not a round trip of their own): then nothing more is read.
    */
   countsFor(environmentId: string, groupIds: readonly string[], unfinished?: UnfinishedRuns): Promise<Record<string, GroupRunCounts>>;
   /** queued and running runs of the whole environment, whatever their group (one index-only COUNT) */
   unfinishedTotal(environmentId: string): Promise<number>;
-  /** `unfinishedTotal` and the group of each running run, read together */
+  /** every group's counts at once, and their total */
   unfinishedRuns(environmentId: string): Promise<UnfinishedRuns>;
 }
 

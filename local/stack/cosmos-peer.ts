@@ -6,6 +6,7 @@ import { cosmosDefinitions } from '../../app/config/infra-definitions.js';
 import { CosmosOperationCounters } from './cosmos-operations.js';
 import { guardPartitionKeys, honourPartitionKeys, takeListeningAccount, type PeerAccount } from './cosmos-partition-keys.js';
 import { speedUpPeerQueries } from './cosmos-query-speedup.js';
+import { serveGroupBy } from './cosmos-group-by-requests.js';
 
 /** Injected failures: a share of data requests answered as a throttled or unavailable Cosmos account would. */
 export interface CosmosFaults {
@@ -67,9 +68,12 @@ export async function startCosmosPeer(options: { port?: number } = {}): Promise<
       return;
     }
     if (account === undefined) throw new Error('the Cosmos peer answered before it listened');
-    guardPartitionKeys(account, req, res, () => {
-      for (const listener of inner) listener(req, res);
-    });
+    const peerAccount = account;
+    serveGroupBy(peerAccount, req, res, (request) =>
+      guardPartitionKeys(peerAccount, request, res, () => {
+        for (const listener of inner) listener(request, res);
+      }),
+    );
   });
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {

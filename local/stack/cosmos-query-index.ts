@@ -137,6 +137,45 @@ export class QueryIndex {
     const entries = first ?? tuples.flatMap((t) => [...t.entries.values()]);
     return query.exec(inContainerOrder(entries), options);
   }
+
+  /**
+   * The tuples of documents a query's WHERE selects, when every condition is indexed (what a GROUP BY over indexed
+   * fields reads: its counts, and MIN and MAX from each tuple's kept order, not from every document); undefined otherwise.
+   */
+  tuplesMatching(query: CompiledQuery, options: QueryOptions, scope: ReadonlyArray<{ field: string; value: unknown }>): TupleFound[] | undefined {
+    const body = query.ast.body;
+    const alias = collectionAlias(body);
+    if (alias === undefined || body.where === null) return undefined;
+    const parameters = new Map((options.parameters ?? []).map((p) => [p.name, p.value]));
+    const conditions = readConditions(body.where.condition, alias, parameters);
+    if (conditions === undefined || conditions.residual || conditions.indexed.size === 0) return undefined;
+    const pinned = ({ field, value }: { field: string; value: unknown }) => {
+      const allowed = conditions.indexed.get(INDEXED_FIELDS.indexOf(field as (typeof INDEXED_FIELDS)[number]));
+      return allowed?.size === 1 && typeof value === 'string' && allowed.has(value);
+    };
+    if (!scope.every(pinned)) return undefined;
+    return [...this.#tuples.values()]
+      .filter((t) => [...conditions.indexed].every(([i, allowed]) => typeof t.values[i] === 'string' && allowed.has(t.values[i])))
+      .map((t) => ({
+        values: Object.fromEntries(INDEXED_FIELDS.map((f, i) => [f, t.values[i]])),
+        count: t.entries.size,
+        range: (field: string) => {
+          const ordered = orderedOf(t, field);
+          const defined = ordered.entries.length;
+          if (ordered.others > 0 || defined === 0) return undefined;
+          return { defined, first: ordered.entries[0]?.doc[field] as string, last: ordered.entries[defined - 1]?.doc[field] as string };
+        },
+      }));
+  }
+}
+
+/** A tuple of the index matching a query's WHERE: its indexed values, its documents and their values of a field. */
+export interface TupleFound {
+  /** the tuple's value of each of INDEXED_FIELDS */
+  values: Record<string, unknown>;
+  count: number;
+  /** the first and last value of the field among the tuple's documents, when every one of them has a string there (undefined otherwise) */
+  range(field: string): { defined: number; first: string; last: string } | undefined;
 }
 
 /** Whether a function is called anywhere under the node: an aggregate reads every row, not the first n. */

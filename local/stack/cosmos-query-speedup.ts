@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { partitionScopeOf } from './cosmos-partition-keys.js';
-import { QueryIndex, type CompiledQuery, type QueryOptions } from './cosmos-query-index.js';
+import { groupDocuments, type GroupByQuery, type GroupFound } from './cosmos-group-by.js';
+import { INDEXED_FIELDS, QueryIndex, type CompiledQuery, type QueryOptions } from './cosmos-query-index.js';
 
 let applied = false;
 
@@ -122,4 +123,49 @@ function indexPeerDocuments({ default: Documents }: { default: DocumentsClass })
     }
     return answer ?? items.query.call(this, params, options);
   };
+}
+
+/**
+ * A GROUP BY's groups over the container's documents (the request's partition scope applied): from the index when its
+ * WHERE is all indexed conditions, it groups by indexed fields and its MIN and MAX are of fields every matching
+ * document holds a string in (a tuple's count and the ends of its kept order, not its documents); otherwise from the
+ * documents the peer's own evaluation of the WHERE selects.
+ */
+export function groupsOf(documents: object, q: GroupByQuery, parameters: QueryOptions['parameters']): GroupFound[] {
+  const peer = documents as PeerDocuments;
+  const rows = `SELECT * FROM ${q.from}${q.where === undefined ? '' : ` WHERE ${q.where}`}`;
+  const fromIndex = groupsFromIndex(peer, q, rows, parameters);
+  return fromIndex ?? groupDocuments(q, peerRows(peer.query({ query: rows, parameters }, {})));
+}
+
+function peerRows(answer: unknown): Array<Record<string, unknown>> {
+  return ((answer as { result?: unknown[] } | null)?.result ?? []) as Array<Record<string, unknown>>;
+}
+
+function groupsFromIndex(documents: PeerDocuments, q: GroupByQuery, rows: string, parameters: QueryOptions['parameters']): GroupFound[] | undefined {
+  const indexed = (path: readonly string[] | undefined) => path?.length === 1 && (INDEXED_FIELDS as readonly string[]).includes(path[0] ?? '');
+  if (!q.groupBy.every(indexed)) return undefined;
+  if (q.select.some((s) => s.aggregate === 'Sum' || (s.path !== undefined && s.aggregate !== undefined && s.path.length !== 1))) return undefined;
+  const scope = partitionScopeOf(documents)?.map(({ path, value }) => ({ field: path.slice(1), value }));
+  const tuples = indexOf(documents).tuplesMatching(documents._getQuery(rows), { parameters }, scope ?? []);
+  if (tuples === undefined) return undefined;
+  const groups = new Map<string, GroupFound>();
+  for (const t of tuples) {
+    const keys = q.groupBy.map((p) => t.values[p[0] ?? '']);
+    const id = JSON.stringify(keys.map((k) => (k === undefined ? { undefined: true } : k)));
+    let group = groups.get(id);
+    if (!group) groups.set(id, (group = { keys, count: 0, of: new Map() }));
+    group.count += t.count;
+    for (const s of q.select) {
+      if (s.aggregate === undefined || s.path === undefined) continue;
+      const range = t.range(s.path[0] ?? '');
+      if (range === undefined) return undefined;
+      const seen = group.of.get(s.alias) ?? { defined: 0 };
+      seen.defined += range.defined;
+      if (s.aggregate === 'Min' && (seen.min === undefined || range.first < (seen.min as string))) seen.min = range.first;
+      if (s.aggregate === 'Max' && (seen.max === undefined || range.last > (seen.max as string))) seen.max = range.last;
+      group.of.set(s.alias, seen);
+    }
+  }
+  return [...groups.values()];
 }

@@ -76,7 +76,7 @@ describe('the planning round', () => {
     expect(high[0]?.queuedAt).not.toBe(first.queuedAt); // the first in dispatch order is a High run, not the oldest run
   });
 
-  it('counts High runs only where the first run in dispatch order may be High, and brings that run’s queue time', async () => {
+  it('counts High runs and brings the queue time of the first run in dispatch order; of a run moved to the top, the round reads it', async () => {
     const admin = await clientFor({ userId: 'planning-round-admin', platformAdmin: true });
     const w = await createRunWorld(admin);
     const deps = inProcessServices();
@@ -88,12 +88,23 @@ describe('the planning round', () => {
     const high = await submit(w, { priority: 'High' });
     expect(await counted()).toEqual({ running: 0, queued: 3, queuedHigh: 1, oldestQueuedAt: high.queuedAt });
 
-    // a Normal run moved to the top dispatches before the High one, which is still counted
+    // a Normal run moved to the top dispatches before the High one, which is still counted; its dispatch key holds no
+    // queue time, so the counts bring none and the round asks for that run's (one read, only then)
     expect((await admin.post(`environments/${w.envId}/runs/${first.id}/move-to-top`)).status).toBe(200);
-    expect(await counted()).toEqual({ running: 0, queued: 3, queuedHigh: 1, oldestQueuedAt: first.queuedAt });
+    expect(await counted()).toEqual({ running: 0, queued: 3, queuedHigh: 1 });
+    const env = await deps.store.get<EnvironmentDocument>(w.envId, w.envId);
+    if (!env) throw new Error('no environment');
+    const asked: string[] = [];
+    const oldestQueued = async (envId: string, groupId: string) => {
+      asked.push(groupId);
+      return (await deps.runs.queries.nextQueued(envId, groupId, 1))[0]?.queuedAt;
+    };
+    const { input } = await planningInput(deps, env, oldestQueued);
+    expect(input.groups.find((g) => g.id === w.groupId)?.queued).toEqual({ high: 1, normal: 2, oldestQueuedAt: first.queuedAt });
+    expect(asked).toEqual([w.groupId]);
   });
 
-  it('counts each group’s running runs from the running runs’ groups, and its queued runs, through the real SDK', async () => {
+  it('counts every group’s running and queued runs, with its first queued run, in one GROUP BY through the real SDK', async () => {
     const admin = await clientFor({ userId: 'planning-round-admin', platformAdmin: true });
     const envId = (await createEnvironment(admin, { capacity: 4 })).id;
     const w = await createRunWorld(admin, envId);
@@ -101,7 +112,7 @@ describe('the planning round', () => {
     // capacity 0 before any run: the environment's controller starts no bot, the claims below are the only ones
     expect((await admin.patch(`environments/${envId}`, { capacity: 0 })).status).toBe(200);
     const deps = inProcessServices();
-    for (let i = 0; i < 3; i++) await submit(w);
+    const submitted = [await submit(w), await submit(w, { priority: 'High' }), await submit(w), await submit(w)];
     await submit(other);
     for (const [world, botId] of [
       [w, 'bot-a'],
@@ -111,32 +122,26 @@ describe('the planning round', () => {
       const claimed = await claimNextRun(deps, { environmentId: w.envId, groupId: world.groupId, botId, waitMs: 1_000 });
       expect('run' in claimed, botId).toBe(true);
     }
+    // the High run went first, then the oldest Normal one: the third and the fourth wait, the third first
+    const third = await deps.runs.docs.get<RunDocument>(w.envId, submitted[2]?.id ?? '');
     const counts = await deps.runCounts.countsFor(w.envId, [w.groupId, other.groupId]);
-    expect(counts[w.groupId]).toMatchObject({ running: 2, queued: 1 });
-    expect(counts[other.groupId]).toMatchObject({ running: 1, queued: 0 });
-    expect(await deps.runCounts.unfinishedTotal(w.envId)).toBe(4);
-
-    // read beside the round's lists: the total and each running run's group; the counts given them are the same
-    const unfinished = await deps.runCounts.unfinishedRuns(w.envId);
-    expect({ ...unfinished, runningGroups: [...unfinished.runningGroups].sort() }).toEqual({
-      total: 4,
-      runningGroups: [w.groupId, w.groupId, other.groupId].sort(),
+    expect(counts).toEqual({
+      [w.groupId]: { running: 2, queued: 2, queuedHigh: 0, oldestQueuedAt: third?.queuedAt },
+      [other.groupId]: { running: 1, queued: 0, queuedHigh: 0 },
     });
-    expect(await deps.runCounts.countsFor(w.envId, [w.groupId, other.groupId], unfinished)).toEqual(counts);
+    expect(await deps.runCounts.unfinishedTotal(w.envId)).toBe(5);
 
-    // every unfinished run on a bot: the same counts, and no group's queue is read (the queries seen at the SDK)
-    expect('run' in (await claimNextRun(deps, { environmentId: w.envId, groupId: w.groupId, botId: 'bot-d', waitMs: 1_000 }))).toBe(true);
+    // read beside the round's lists, the counts of every group: given them, the counts send no query (seen at the SDK)
     const runs = controlContainer().database.container(RUNS_CONTAINER);
     const queries = vi.spyOn(runs.items, 'query');
     const observed = new CosmosRunCounts(runs);
-    const allRunning = await observed.unfinishedRuns(w.envId);
-    expect(allRunning.total).toBe(4);
-    const sent = queries.mock.calls.length;
-    const skipping = await observed.countsFor(w.envId, [w.groupId, other.groupId], allRunning);
-    expect(queries.mock.calls.length).toBe(sent);
-    expect(skipping).toEqual({ [w.groupId]: { running: 3, queued: 0, queuedHigh: 0 }, [other.groupId]: { running: 1, queued: 0, queuedHigh: 0 } });
-    expect(await observed.countsFor(w.envId, [w.groupId, other.groupId])).toEqual(skipping);
-    expect(queries.mock.calls.length).toBeGreaterThan(sent); // without them, the queues are read
+    const unfinished = await observed.unfinishedRuns(w.envId);
+    expect(unfinished.total).toBe(5);
+    expect(queries).toHaveBeenCalledTimes(1);
+    expect(await observed.countsFor(w.envId, [w.groupId, other.groupId], unfinished)).toEqual(counts);
+    expect(queries).toHaveBeenCalledTimes(1);
+    expect(await observed.countsFor(w.envId, [other.groupId])).toEqual({ [other.groupId]: counts[other.groupId] });
+    expect(queries).toHaveBeenCalledTimes(2);
   });
 
   it('reads the live bots only: the records of Deleted and Failed bots, kept for their retention, are not read', async () => {
@@ -145,7 +150,7 @@ describe('the planning round', () => {
     for (const state of ['Deleted', 'Failed', 'Deleted'] as const) await aBotRecord(deps, envId, groupId, state);
     const { bots, unfinished } = await roundLists(deps, envId);
     expect(bots.items.map((b) => b.id).sort()).toEqual(live.map((b) => b.id).sort());
-    expect(unfinished).toEqual({ total: 0, runningGroups: [] });
+    expect(unfinished).toEqual({ total: 0, byGroup: {} });
     // nothing unfinished: the counts ask nothing more
     expect(await deps.runCounts.countsFor(envId, [groupId], unfinished)).toEqual({});
   });

@@ -13,6 +13,7 @@ import {
   firstWatchdogWake,
   MAX_OUTPUTS_BYTES,
   movedToTop,
+  queuedAtOfDispatchKey,
   queuedRun,
   timedOut,
   withPriority,
@@ -108,6 +109,17 @@ describe('dispatch order: one sortable key', () => {
     const run = aRun();
     expect(withPriority(run, 'High', at(1)).dispatchKey < run.dispatchKey).toBe(true);
     expect(movedToTop(run, at(1)).dispatchKey < withPriority(run, 'High', at(1)).dispatchKey).toBe(true);
+  });
+
+  it('gives back a queued run’s queue time from its key, of either priority; a moved or running run’s key holds none', () => {
+    fc.assert(
+      fc.property(spec, (s) => {
+        const run = aRun({ id: s.id, priority: s.priority, queuedAt: at(s.queuedMs).toISOString() });
+        expect(queuedAtOfDispatchKey(run.dispatchKey)).toBe(run.queuedAt);
+      }),
+    );
+    expect(queuedAtOfDispatchKey(movedToTop(aRun(), at(5)).dispatchKey)).toBeUndefined();
+    expect(queuedAtOfDispatchKey(claimedBy(aRun(), 'bot-1', at(3)).dispatchKey)).toBeUndefined();
   });
 });
 

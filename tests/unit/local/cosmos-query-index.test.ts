@@ -1,8 +1,8 @@
-import { createRequire } from 'node:module';
 import { describe, expect, it, vi } from 'vitest';
 import { QueryIndex } from '../../../local/stack/cosmos-query-index.js';
 import { speedUpPeerQueries } from '../../../local/stack/cosmos-query-speedup.js';
 import { NEXT_QUEUED_SQL, QUEUED_COUNT_SQL } from '../../../adapters/cosmos/cosmos-run-queries.js';
+import { aRandomDocument, newDocuments, pick, random, type Doc, type PeerDocuments } from '../../support/peer-documents.js';
 
 /**
  * The peer's equality index (local/stack/cosmos-query-index.ts) against the peer's own full evaluation: random
@@ -10,38 +10,6 @@ import { NEXT_QUEUED_SQL, QUEUED_COUNT_SQL } from '../../../adapters/cosmos/cosm
  * conjunctions, each answered both ways. Same rows, same order, same continuation.
  */
 speedUpPeerQueries();
-const require = createRequire(import.meta.url);
-const serverEntry = require.resolve('@vercel/cosmosdb-server');
-const Account = (
-  require(require.resolve('@vercel/cosmosdb-server/lib/account/index.js', { paths: [serverEntry] })) as {
-    default: new (host: string, port: number) => PeerAccount;
-  }
-).default;
-
-type Doc = Record<string, unknown>;
-interface PeerDocuments {
-  create(doc: Doc): Doc;
-  replace(doc: Doc, original: Doc): Doc;
-  upsert(doc: Doc): Doc;
-  delete(id: string, partition: unknown): void;
-  query(params: { query: string; parameters?: Array<{ name: string; value: unknown }> }, options: { maxItemCount?: number; continuation?: unknown }): unknown;
-}
-interface PeerAccount {
-  databases: { create(d: Doc): Doc };
-  database(id: string): { collections: { create(d: Doc): Doc }; collection(id: string): { documents: PeerDocuments } };
-}
-
-/** A small deterministic generator (mulberry32), so that a failure names its seed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const OF_GROUP = "SELECT VALUE COUNT(1) FROM c WHERE c.environmentId = @env AND c.type = 'run' AND c.groupId = @group AND c.state = @state";
 const QUERIES = [
@@ -72,28 +40,6 @@ const QUERIES = [
   "SELECT VALUE MAX(c.dispatchKey) FROM c WHERE c.environmentId = @env AND c.type = 'run'",
 ];
 
-function pick<T>(rnd: () => number, list: readonly T[]): T {
-  return list[Math.floor(rnd() * list.length)] as T;
-}
-
-function aDocument(rnd: () => number, id: string): Doc {
-  const doc: Doc = {
-    id,
-    environmentId: pick(rnd, ['e1', 'e1', 'e2']),
-    type: pick(rnd, ['run', 'run', 'run', 'bot', undefined]),
-    groupId: pick(rnd, ['g1', 'g2', 'g3', undefined, 7]),
-    state: pick(rnd, ['Queued', 'Queued', 'Running', 'Succeeded', undefined, null]),
-    priority: pick(rnd, ['High', 'Normal', 'Normal', undefined]),
-    // mostly strings with ties; a document now and then without one, or with a number, sends its tuples to the scan
-    dispatchKey: rnd() < 0.06 ? pick(rnd, [undefined, 3]) : pick(rnd, ['a', 'b', 'b', 'c', 'd', 'e']),
-    queuedAt: pick(rnd, ['2026-01-01', '2026-01-02', '2026-01-02']),
-    endedAt: rnd() < 0.06 ? undefined : pick(rnd, ['2026-02-01', '2026-02-02', '2026-02-02', '2026-02-03']),
-    botId: pick(rnd, ['b1', 'b2', undefined]),
-  };
-  for (const k of Object.keys(doc)) if (doc[k] === undefined) delete doc[k];
-  return doc;
-}
-
 function aQuery(rnd: () => number): { query: string; parameters: Array<{ name: string; value: unknown }> } {
   return {
     query: pick(rnd, QUERIES),
@@ -106,13 +52,6 @@ function aQuery(rnd: () => number): { query: string; parameters: Array<{ name: s
       { name: '@top', value: pick(rnd, [0, 1, 2, 10]) },
     ],
   };
-}
-
-function newDocuments(name: string): PeerDocuments {
-  const account = new Account('localhost', 0);
-  account.databases.create({ id: name });
-  account.database(name).collections.create({ id: 'runs', partitionKey: { paths: ['/environmentId'], kind: 'Hash' } });
-  return account.database(name).collection('runs').documents;
 }
 
 /** The peer's own evaluation: every document of the container (the method the index stands in front of). */
@@ -135,9 +74,9 @@ describe('the local Cosmos peer: the equality index answers as the scan does', (
         const id = `d${Math.floor(rnd() * 150)}`;
         const existing = live.get(id);
         const r = rnd();
-        if (!existing) live.set(id, documents.create(aDocument(rnd, id)));
-        else if (r < 0.4) live.set(id, documents.replace({ ...aDocument(rnd, id), environmentId: existing.environmentId }, existing));
-        else if (r < 0.6) live.set(id, documents.upsert({ ...aDocument(rnd, id), environmentId: existing.environmentId }));
+        if (!existing) live.set(id, documents.create(aRandomDocument(rnd, id)));
+        else if (r < 0.4) live.set(id, documents.replace({ ...aRandomDocument(rnd, id), environmentId: existing.environmentId }, existing));
+        else if (r < 0.6) live.set(id, documents.upsert({ ...aRandomDocument(rnd, id), environmentId: existing.environmentId }));
         else if (r < 0.75) {
           documents.delete(id, existing.environmentId);
           live.delete(id);
