@@ -48,10 +48,8 @@ export class CosmosRunCounts implements RunCounts {
       .fetchAll();
     const byGroup: Record<string, GroupRunCounts> = {};
     const firstKeys = new Map<string, string>();
-    let total = 0;
     for (const row of resources) {
       const counts = (byGroup[row.groupId] ??= { running: 0, queued: 0, queuedHigh: 0 });
-      total += row.runs;
       if (row.state === 'Running') {
         counts.running += row.runs;
         continue;
@@ -65,7 +63,7 @@ export class CosmosRunCounts implements RunCounts {
       const oldestQueuedAt = queuedAtOfDispatchKey(key);
       if (oldestQueuedAt !== undefined) (byGroup[groupId] as GroupRunCounts).oldestQueuedAt = oldestQueuedAt;
     }
-    return { total, byGroup };
+    return { byGroup };
   }
 
   async countsFor(environmentId: string, groupIds: readonly string[], unfinished?: UnfinishedRuns): Promise<Record<string, GroupRunCounts>> {

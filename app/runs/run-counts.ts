@@ -9,11 +9,10 @@ export interface GroupRunCounts {
 }
 
 /**
- * The environment's unfinished runs (Queued and Running, every group) as one read finds them: how many, and the counts
- * of each group that has any (with its first queued run's queue time, when its dispatch key holds it).
+ * The environment's unfinished runs (Queued and Running, every group) as one read finds them: the counts of each group
+ * that has any (with its first queued run's queue time, when its dispatch key holds it).
  */
 export interface UnfinishedRuns {
-  total: number;
   byGroup: Readonly<Record<string, GroupRunCounts>>;
 }
 
@@ -30,7 +29,7 @@ export interface RunCounts {
   countsFor(environmentId: string, groupIds: readonly string[], unfinished?: UnfinishedRuns): Promise<Record<string, GroupRunCounts>>;
   /** queued and running runs of the whole environment, whatever their group (one index-only COUNT) */
   unfinishedTotal(environmentId: string): Promise<number>;
-  /** every group's counts at once, and their total */
+  /** every group's counts at once */
   unfinishedRuns(environmentId: string): Promise<UnfinishedRuns>;
 }
 

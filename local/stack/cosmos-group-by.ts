@@ -151,31 +151,59 @@ export function rowsOf(q: GroupByQuery, groups: readonly GroupFound[]): object[]
   });
 }
 
+/** Values of an aggregated path, one document's or a run of documents' (an index tuple's): how many, their ends, their sum. */
+export interface PathValues {
+  defined: number;
+  min?: unknown;
+  max?: unknown;
+  sum?: number;
+}
+
+/** The groups found so far, by their keys, each with its count and the values of each aggregated path. */
+export class Groups {
+  readonly #groups = new Map<string, GroupFound>();
+
+  /** The group of these keys, `count` documents more. */
+  add(keys: unknown[], count: number): GroupFound {
+    const id = JSON.stringify(keys.map((k) => (k === undefined ? { undefined: true } : k)));
+    let group = this.#groups.get(id);
+    if (!group) this.#groups.set(id, (group = { keys, count: 0, of: new Map() }));
+    group.count += count;
+    return group;
+  }
+
+  /** More values of the path a select aggregates: MIN and MAX keep their end, SUM its total, all their number. */
+  addValues(group: GroupFound, s: GroupBySelect, values: PathValues): void {
+    const seen = group.of.get(s.alias) ?? { defined: 0 };
+    seen.defined += values.defined;
+    if (s.aggregate === 'Sum') seen.sum = (seen.sum ?? 0) + (values.sum ?? 0);
+    if (s.aggregate === 'Min' && (seen.min === undefined || compare(values.min, seen.min) < 0)) seen.min = values.min;
+    if (s.aggregate === 'Max' && (seen.max === undefined || compare(values.max, seen.max) > 0)) seen.max = values.max;
+    group.of.set(s.alias, seen);
+  }
+
+  list(): GroupFound[] {
+    return [...this.#groups.values()];
+  }
+}
+
 /** Groups the documents (the WHERE applied already) by the query's paths, with its aggregates: the scan's answer. */
 export function groupDocuments(q: GroupByQuery, documents: Iterable<Record<string, unknown>>): GroupFound[] {
-  const groups = new Map<string, GroupFound>();
+  const groups = new Groups();
   for (const doc of documents) {
-    const keys = q.groupBy.map((p) => valueAt(doc, p));
-    const id = JSON.stringify(keys.map((k) => (k === undefined ? { undefined: true } : k)));
-    let group = groups.get(id);
-    if (!group) groups.set(id, (group = { keys, count: 0, of: new Map() }));
-    group.count++;
+    const group = groups.add(
+      q.groupBy.map((p) => valueAt(doc, p)),
+      1,
+    );
     for (const s of q.select) {
       if (s.aggregate === undefined || s.path === undefined) continue;
       const value = valueAt(doc, s.path);
       if (value === undefined) continue;
-      const seen = group.of.get(s.alias) ?? { defined: 0 };
-      seen.defined++;
-      if (s.aggregate === 'Sum') {
-        if (typeof value !== 'number') throw refusal(`SUM of a value that is not a number`);
-        seen.sum = (seen.sum ?? 0) + value;
-      }
-      if (s.aggregate === 'Min' && (seen.min === undefined || compare(value, seen.min) < 0)) seen.min = value;
-      if (s.aggregate === 'Max' && (seen.max === undefined || compare(value, seen.max) > 0)) seen.max = value;
-      group.of.set(s.alias, seen);
+      if (s.aggregate === 'Sum' && typeof value !== 'number') throw refusal(`SUM of a value that is not a number`);
+      groups.addValues(group, s, { defined: 1, min: value, max: value, ...(typeof value === 'number' ? { sum: value } : {}) });
     }
   }
-  return [...groups.values()];
+  return groups.list();
 }
 
 function valueAt(doc: Record<string, unknown>, path: readonly string[]): unknown {

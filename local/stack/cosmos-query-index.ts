@@ -108,20 +108,9 @@ export class QueryIndex {
     options: QueryOptions,
     scope: ReadonlyArray<{ field: string; value: unknown }> = [],
   ): { result: unknown[]; continuation: unknown } | undefined {
-    const body = query.ast.body;
-    const alias = collectionAlias(body);
-    if (alias === undefined || body.where === null) return undefined;
-    const parameters = new Map((options.parameters ?? []).map((p) => [p.name, p.value]));
-    const conditions = readConditions(body.where.condition, alias, parameters);
-    if (conditions === undefined || conditions.indexed.size === 0) return undefined;
-    const pinned = ({ field, value }: { field: string; value: unknown }) => {
-      const allowed = conditions.indexed.get(INDEXED_FIELDS.indexOf(field as (typeof INDEXED_FIELDS)[number]));
-      return allowed?.size === 1 && typeof value === 'string' && allowed.has(value);
-    };
-    if (!scope.every(pinned)) return undefined;
-    const tuples = [...this.#tuples.values()].filter((t) =>
-      [...conditions.indexed].every(([i, allowed]) => typeof t.values[i] === 'string' && allowed.has(t.values[i])),
-    );
+    const matched = this.#matching(query, options, scope);
+    if (matched === undefined) return undefined;
+    const { body, alias, parameters, conditions, tuples } = matched;
 
     if (isCountOne(body) && !conditions.residual) {
       const count = tuples.reduce((n, t) => n + t.entries.size, 0);
@@ -139,33 +128,44 @@ export class QueryIndex {
   }
 
   /**
-   * The tuples of documents a query's WHERE selects, when every condition is indexed (what a GROUP BY over indexed
-   * fields reads: its counts, and MIN and MAX from each tuple's kept order, not from every document); undefined otherwise.
+   * The tuples a query's indexed conditions select, with what the caller reads further; undefined when the query is not
+   * `FROM c WHERE` with at least one indexed condition, or does not pin the partition key values of `scope`.
    */
-  tuplesMatching(query: CompiledQuery, options: QueryOptions, scope: ReadonlyArray<{ field: string; value: unknown }>): TupleFound[] | undefined {
+  #matching(query: CompiledQuery, options: QueryOptions, scope: ReadonlyArray<{ field: string; value: unknown }>) {
     const body = query.ast.body;
     const alias = collectionAlias(body);
     if (alias === undefined || body.where === null) return undefined;
     const parameters = new Map((options.parameters ?? []).map((p) => [p.name, p.value]));
     const conditions = readConditions(body.where.condition, alias, parameters);
-    if (conditions === undefined || conditions.residual || conditions.indexed.size === 0) return undefined;
+    if (conditions === undefined || conditions.indexed.size === 0) return undefined;
     const pinned = ({ field, value }: { field: string; value: unknown }) => {
       const allowed = conditions.indexed.get(INDEXED_FIELDS.indexOf(field as (typeof INDEXED_FIELDS)[number]));
       return allowed?.size === 1 && typeof value === 'string' && allowed.has(value);
     };
     if (!scope.every(pinned)) return undefined;
-    return [...this.#tuples.values()]
-      .filter((t) => [...conditions.indexed].every(([i, allowed]) => typeof t.values[i] === 'string' && allowed.has(t.values[i])))
-      .map((t) => ({
-        values: Object.fromEntries(INDEXED_FIELDS.map((f, i) => [f, t.values[i]])),
-        count: t.entries.size,
-        range: (field: string) => {
-          const ordered = orderedOf(t, field);
-          const defined = ordered.entries.length;
-          if (ordered.others > 0 || defined === 0) return undefined;
-          return { defined, first: ordered.entries[0]?.doc[field] as string, last: ordered.entries[defined - 1]?.doc[field] as string };
-        },
-      }));
+    const tuples = [...this.#tuples.values()].filter((t) =>
+      [...conditions.indexed].every(([i, allowed]) => typeof t.values[i] === 'string' && allowed.has(t.values[i])),
+    );
+    return { body, alias, parameters, conditions, tuples };
+  }
+
+  /**
+   * The tuples of documents a query's WHERE selects, when every condition is indexed (what a GROUP BY over indexed
+   * fields reads: its counts, and MIN and MAX from each tuple's kept order, not from every document); undefined otherwise.
+   */
+  tuplesMatching(query: CompiledQuery, options: QueryOptions, scope: ReadonlyArray<{ field: string; value: unknown }>): TupleFound[] | undefined {
+    const matched = this.#matching(query, options, scope);
+    if (matched === undefined || matched.conditions.residual) return undefined;
+    return matched.tuples.map((t) => ({
+      values: Object.fromEntries(INDEXED_FIELDS.map((f, i) => [f, t.values[i]])),
+      count: t.entries.size,
+      range: (field: string) => {
+        const ordered = orderedOf(t, field);
+        const defined = ordered.entries.length;
+        if (ordered.others > 0 || defined === 0) return undefined;
+        return { defined, first: ordered.entries[0]?.doc[field] as string, last: ordered.entries[defined - 1]?.doc[field] as string };
+      },
+    }));
   }
 }
 

@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { partitionScopeOf } from './cosmos-partition-keys.js';
-import { groupDocuments, type GroupByQuery, type GroupFound } from './cosmos-group-by.js';
+import { groupDocuments, Groups, type GroupByQuery, type GroupFound } from './cosmos-group-by.js';
 import { INDEXED_FIELDS, QueryIndex, type CompiledQuery, type QueryOptions } from './cosmos-query-index.js';
 
 let applied = false;
@@ -149,23 +149,18 @@ function groupsFromIndex(documents: PeerDocuments, q: GroupByQuery, rows: string
   const scope = partitionScopeOf(documents)?.map(({ path, value }) => ({ field: path.slice(1), value }));
   const tuples = indexOf(documents).tuplesMatching(documents._getQuery(rows), { parameters }, scope ?? []);
   if (tuples === undefined) return undefined;
-  const groups = new Map<string, GroupFound>();
+  const groups = new Groups();
   for (const t of tuples) {
-    const keys = q.groupBy.map((p) => t.values[p[0] ?? '']);
-    const id = JSON.stringify(keys.map((k) => (k === undefined ? { undefined: true } : k)));
-    let group = groups.get(id);
-    if (!group) groups.set(id, (group = { keys, count: 0, of: new Map() }));
-    group.count += t.count;
+    const group = groups.add(
+      q.groupBy.map((p) => t.values[p[0] ?? '']),
+      t.count,
+    );
     for (const s of q.select) {
       if (s.aggregate === undefined || s.path === undefined) continue;
       const range = t.range(s.path[0] ?? '');
       if (range === undefined) return undefined;
-      const seen = group.of.get(s.alias) ?? { defined: 0 };
-      seen.defined += range.defined;
-      if (s.aggregate === 'Min' && (seen.min === undefined || range.first < (seen.min as string))) seen.min = range.first;
-      if (s.aggregate === 'Max' && (seen.max === undefined || range.last > (seen.max as string))) seen.max = range.last;
-      group.of.set(s.alias, seen);
+      groups.addValues(group, s, { defined: range.defined, min: range.first, max: range.last });
     }
   }
-  return [...groups.values()];
+  return groups.list();
 }

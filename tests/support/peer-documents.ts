@@ -22,17 +22,7 @@ interface PeerAccount {
   database(id: string): { collections: { create(d: Doc): Doc }; collection(id: string): { documents: PeerDocuments } };
 }
 
-/** A small deterministic generator (mulberry32), so that a failure names its seed. */
-export function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom as random } from './seeded-random.js';
 
 export function pick<T>(rnd: () => number, list: readonly T[]): T {
   return list[Math.floor(rnd() * list.length)] as T;

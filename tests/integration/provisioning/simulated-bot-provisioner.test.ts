@@ -13,6 +13,7 @@ import {
   type SimulatedVmRow,
 } from '../../../local/bots/simulated-bot-provisioner.js';
 import { aBotSpec, MemorySecretStore } from '../../unit/adapters/vms/bot-fixtures.js';
+import { seededRandom } from '../../support/seeded-random.js';
 
 const DELAY_MS = 50;
 
@@ -35,18 +36,6 @@ class AgentRecorder {
   readonly start = (spec: BotSpec): RunningAgent => {
     this.started.push(spec);
     return { stop: async () => void this.stopped.push(spec.botId) };
-  };
-}
-
-/** mulberry32: a small seeded PRNG, so the injected failures are the same on every run. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
 

@@ -25,7 +25,7 @@ export function memoryRunCounts(runs: MemoryRunStore): RunCounts {
         if (run.priority === 'High') c.queuedHigh++;
       }
     }
-    return { total: found.length, byGroup };
+    return { byGroup };
   };
   return {
     countsFor: async (environmentId, groupIds, known) => {

@@ -48,7 +48,7 @@ export function useCasePorts(): UseCasePorts {
     clock,
     now: clock.now,
     newId: idSequence(),
-    runCounts: { countsFor: async () => ({}), unfinishedTotal: async () => 0, unfinishedRuns: async () => ({ total: 0, byGroup: {} }) },
+    runCounts: { countsFor: async () => ({}), unfinishedTotal: async () => 0, unfinishedRuns: async () => ({ byGroup: {} }) },
     activeBots,
     activeBotsByGroup: async () => activeBots,
   };

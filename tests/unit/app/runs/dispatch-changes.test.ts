@@ -28,7 +28,7 @@ beforeEach(async () => {
     runCounts: {
       countsFor: async () => ({ [OPEN]: { running: 0, queued: 3, queuedHigh: 0 } }),
       unfinishedTotal: async () => 3,
-      unfinishedRuns: async () => ({ total: 3, byGroup: {} }),
+      unfinishedRuns: async () => ({ byGroup: {} }),
     },
   };
   const bot = (id: string): BotDocument =>
